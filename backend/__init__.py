@@ -1,0 +1,1 @@
+"""techbroker backend: the FastAPI application, one package per domain."""

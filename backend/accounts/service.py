@@ -1,0 +1,403 @@
+"""Organisations, their people and identifiers, users and brokers: registration,
+profile edits and verification by administrators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from backend.accounts import identity, schemas
+from backend.accounts.models import (
+    BrokerProfile,
+    Identifier,
+    Officer,
+    Organisation,
+    OrgKind,
+    Person,
+    Shareholding,
+    User,
+    VerificationStatus,
+)
+from backend.audit import service as audit
+from backend.core.errors import Conflict, InvalidInput, NotFound
+from backend.core.permissions import Role
+from backend.core.security import hash_password
+from backend.core.types import utcnow
+
+ROLE_FOR_KIND = {OrgKind.FIRM: Role.FIRM, OrgKind.INSTITUTE: Role.INSTITUTE,
+                 OrgKind.AGENCY: Role.BROKER}
+
+
+# --- people and identifiers: one row each -------------------------------------------------
+
+def person_for(session: Session, data: schemas.PersonIn, field: str) -> Person:
+    person = session.execute(
+        select(Person).where(Person.id_number == data.id_number)).scalar_one_or_none()
+    if person is None:
+        person = Person(id_number=data.id_number, name=data.name)
+        session.add(person)
+        session.flush()
+    elif person.name != data.name:
+        raise InvalidInput(field, "该身份证号已登记为另一姓名，请核对。"
+                                  "This ID number is registered under another name; please check.")
+    return person
+
+
+def identifier_for(session: Session, kind: identity.IdentifierKind, raw: str) -> Identifier:
+    value = identity.NORMALISERS[kind](raw)
+    found = session.execute(
+        select(Identifier).where(Identifier.kind == kind, Identifier.value == value)
+    ).scalar_one_or_none()
+    if found is None:
+        found = Identifier(kind=kind, value=value)
+        session.add(found)
+        session.flush()
+    return found
+
+
+# --- registration --------------------------------------------------------------------------
+
+def _username_free(session: Session, username: str) -> None:
+    if session.execute(select(User.id).where(User.username == username.lower())).first():
+        raise Conflict("该用户名已被使用。This username is taken.",
+                       errors=[{"field": "user.username", "message": "已被使用 taken"}])
+
+
+def _new_user(session: Session, data: schemas.UserIn, role: Role,
+              organisation: Organisation | None, person: Person | None) -> User:
+    _username_free(session, data.username)
+    user = User(username=data.username.lower(), display_name=data.display_name,
+                email=str(data.email) if data.email else None,
+                password_hash=hash_password(data.password), role=role,
+                organisation_id=organisation.id if organisation else None,
+                person_id=person.id if person else None)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _apply_organisation_details(session: Session, org: Organisation,
+                                data: schemas.OrganisationIn | schemas.OrganisationUpdate,
+                                prefix: str) -> None:
+    if data.name is not None:
+        org.name = data.name
+    if data.legal_representative is not None:
+        org.legal_rep_id = person_for(session, data.legal_representative,
+                                      f"{prefix}.legal_representative.id_number").id
+    if data.registered_address is not None:
+        org.address_id = identifier_for(session, identity.IdentifierKind.ADDRESS,
+                                        data.registered_address).id
+        org.address_text = data.registered_address
+    if data.phone is not None:
+        org.phone_id = identifier_for(session, identity.IdentifierKind.PHONE, data.phone).id
+    if data.email_domain is not None:
+        org.email_domain_id = identifier_for(session, identity.IdentifierKind.EMAIL_DOMAIN,
+                                             data.email_domain).id
+    if data.bank_account is not None:
+        org.bank_account_id = identifier_for(session, identity.IdentifierKind.BANK_ACCOUNT,
+                                             data.bank_account).id
+    if data.bank_name is not None:
+        org.bank_name = data.bank_name
+    if data.region is not None:
+        org.region = data.region
+
+
+def _replace_people(session: Session, org: Organisation,
+                    shareholders: list[schemas.ShareholderIn] | None,
+                    officers: list[schemas.OfficerIn] | None, prefix: str) -> None:
+    if shareholders is not None:
+        session.query(Shareholding).filter(Shareholding.organisation_id == org.id).delete()
+        for i, holder in enumerate(shareholders):
+            person = (person_for(session, schemas.PersonIn(name=holder.name,
+                                                           id_number=holder.id_number),
+                                 f"{prefix}.shareholders.{i}.id_number")
+                      if holder.id_number else None)
+            if holder.credit_code == org.credit_code:
+                raise InvalidInput(f"{prefix}.shareholders.{i}.credit_code",
+                                   "机构不能持有自身股份。An organisation cannot hold itself.")
+            session.add(Shareholding(organisation_id=org.id,
+                                     person_id=person.id if person else None,
+                                     holder_credit_code=holder.credit_code,
+                                     holder_name=holder.name, percent=holder.percent))
+    if officers is not None:
+        session.query(Officer).filter(Officer.organisation_id == org.id).delete()
+        seen: set[tuple[int, str]] = set()
+        for i, officer in enumerate(officers):
+            person = person_for(session, officer, f"{prefix}.officers.{i}.id_number")
+            if (person.id, officer.position) in seen:
+                continue
+            seen.add((person.id, officer.position))
+            session.add(Officer(organisation_id=org.id, person_id=person.id,
+                                position=officer.position))
+    session.flush()
+
+
+def create_organisation(session: Session, data: schemas.OrganisationIn,
+                        kind: OrgKind | None = None, prefix: str = "organisation") -> Organisation:
+    if session.execute(select(Organisation.id).where(
+            Organisation.credit_code == data.credit_code)).first():
+        raise Conflict("该统一社会信用代码已注册。This credit code is already registered.",
+                       errors=[{"field": f"{prefix}.credit_code", "message": "已注册 registered"}])
+    org = Organisation(kind=kind or data.kind, credit_code=data.credit_code)
+    _apply_organisation_details(session, org, data, prefix)
+    session.add(org)
+    session.flush()
+    _replace_people(session, org, data.shareholders, data.officers, prefix)
+    return org
+
+
+def _agency_by_code(session: Session, code: str | None) -> Organisation | None:
+    if code is None:
+        return None
+    agency = session.execute(select(Organisation).where(
+        Organisation.credit_code == code, Organisation.kind == OrgKind.AGENCY)).scalar_one_or_none()
+    if agency is None:
+        raise InvalidInput("broker.agency_credit_code",
+                           "未找到该技术转移机构，请先由机构注册。No agency with this credit code.")
+    return agency
+
+
+def _new_broker(session: Session, user: User, data: schemas.BrokerIn,
+                agency: Organisation | None) -> BrokerProfile:
+    if session.execute(select(BrokerProfile.user_id).where(
+            BrokerProfile.certificate_no == data.certificate_no)).first():
+        raise Conflict("该经纪人证书编号已登记。This certificate number is already registered.",
+                       errors=[{"field": "broker.certificate_no", "message": "已登记 registered"}])
+    profile = BrokerProfile(user_id=user.id, level=data.level, certificate_no=data.certificate_no,
+                            fields=list(dict.fromkeys(data.fields)),
+                            agency_id=agency.id if agency else None)
+    session.add(profile)
+    session.flush()
+    return profile
+
+
+def register_organisation(session: Session, data: schemas.OrganisationRegistration,
+                          ip: str | None) -> User:
+    org = create_organisation(session, data.organisation)
+    person = person_for(session, data.person, "person.id_number") if data.person else None
+    user = _new_user(session, data.user, ROLE_FOR_KIND[org.kind], org, person)
+    actor = audit.Actor(user.id, user.username, ip)
+    audit.record(session, actor, "organisation.register", "organisation", org.id,
+                 after=organisation_snapshot(session, org))
+    if data.broker is not None:
+        profile = _new_broker(session, user, data.broker, org)
+        audit.record(session, actor, "broker.register", "broker", user.id,
+                     after=broker_snapshot(profile))
+    audit.record(session, actor, "user.register", "user", user.id,
+                 after={"username": user.username, "role": user.role,
+                        "organisation_id": user.organisation_id})
+    return user
+
+
+def register_broker(session: Session, data: schemas.BrokerRegistration, ip: str | None) -> User:
+    agency = _agency_by_code(session, data.broker.agency_credit_code)
+    person = person_for(session, data.person, "person.id_number")
+    user = _new_user(session, data.user, Role.BROKER, agency, person)
+    profile = _new_broker(session, user, data.broker, agency)
+    actor = audit.Actor(user.id, user.username, ip)
+    audit.record(session, actor, "user.register", "user", user.id,
+                 after={"username": user.username, "role": user.role,
+                        "organisation_id": user.organisation_id})
+    audit.record(session, actor, "broker.register", "broker", user.id,
+                 after=broker_snapshot(profile))
+    return user
+
+
+def create_admin(session: Session, username: str, password: str, display_name: str,
+                 bureau: Organisation | None = None) -> User:
+    data = schemas.UserIn(username=username, password=password, display_name=display_name)
+    user = _new_user(session, data, Role.ADMIN, bureau, None)
+    audit.record(session, audit.SYSTEM, "user.create_admin", "user", user.id,
+                 after={"username": user.username, "role": user.role})
+    return user
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def load_user(session: Session, user_id: int) -> User | None:
+    return session.execute(
+        select(User).where(User.id == user_id)
+        .options(joinedload(User.organisation), joinedload(User.broker))
+    ).unique().scalar_one_or_none()
+
+
+def _organisation_query() -> Select[Organisation]:
+    return select(Organisation).options(
+        joinedload(Organisation.legal_rep), joinedload(Organisation.address),
+        joinedload(Organisation.phone), joinedload(Organisation.email_domain),
+        joinedload(Organisation.bank_account),
+        selectinload(Organisation.shareholdings).joinedload(Shareholding.person),
+        selectinload(Organisation.officers).joinedload(Officer.person))
+
+
+def get_organisation(session: Session, org_id: int) -> Organisation:
+    org = session.execute(_organisation_query().where(Organisation.id == org_id)
+                          ).unique().scalar_one_or_none()
+    if org is None:
+        raise NotFound("未找到该机构。No such organisation.")
+    return org
+
+
+def may_see_private(viewer: User, org: Organisation) -> bool:
+    return viewer.role == Role.ADMIN or viewer.organisation_id == org.id
+
+
+def organisation_view(org: Organisation, viewer: User) -> schemas.OrganisationOut:
+    """Full details for the organisation's own members and administrators.
+
+    Only administrators see full resident ID numbers and bank accounts; members see
+    them masked — the bureau needs them to check related parties, nobody else does.
+    """
+    full = viewer.role == Role.ADMIN
+    mask_id = (lambda v: v) if full else identity.mask_resident_id
+    return schemas.OrganisationOut(
+        id=org.id, name=org.name, kind=org.kind, region=org.region,
+        verification_status=org.verification_status, credit_code=org.credit_code,
+        legal_representative=org.legal_rep.name,
+        legal_representative_id=mask_id(org.legal_rep.id_number),
+        registered_address=org.address_text, phone=org.phone.value,
+        email_domain=org.email_domain.value, bank_name=org.bank_name,
+        bank_account=(None if org.bank_account is None else
+                      org.bank_account.value if full else
+                      identity.mask_bank_account(org.bank_account.value)),
+        shareholders=[schemas.ShareholderOut(
+            name=s.holder_name, percent=s.percent,
+            kind="person" if s.person_id else "organisation",
+            id_number=mask_id(s.person.id_number) if s.person else None,
+            credit_code=s.holder_credit_code) for s in org.shareholdings],
+        officers=[schemas.OfficerOut(name=o.person.name, position=o.position,
+                                     id_number=mask_id(o.person.id_number))
+                  for o in org.officers],
+        verification_note=org.verification_note, verified_at=org.verified_at,
+        created_at=org.created_at)
+
+
+def organisation_snapshot(session: Session, org: Organisation) -> dict[str, object]:
+    session.flush()
+    holders = session.execute(select(Shareholding).where(
+        Shareholding.organisation_id == org.id).order_by(Shareholding.id)).scalars().all()
+    officers = session.execute(select(Officer).where(
+        Officer.organisation_id == org.id).order_by(Officer.id)).scalars().all()
+    return {
+        "name": org.name, "kind": org.kind, "credit_code": org.credit_code,
+        "legal_rep_id": org.legal_rep_id, "address_id": org.address_id,
+        "phone_id": org.phone_id, "email_domain_id": org.email_domain_id,
+        "bank_account_id": org.bank_account_id, "region": org.region,
+        "verification_status": org.verification_status,
+        "shareholders": [[h.person_id, h.holder_credit_code, h.percent] for h in holders],
+        "officers": [[o.person_id, o.position] for o in officers],
+    }
+
+
+def broker_snapshot(profile: BrokerProfile) -> dict[str, object]:
+    return {"level": profile.level, "certificate_no": profile.certificate_no,
+            "fields": profile.fields, "agency_id": profile.agency_id,
+            "verification_status": profile.verification_status}
+
+
+def list_organisations(session: Session, status: VerificationStatus | None,
+                       kind: OrgKind | None, page: int, page_size: int
+                       ) -> tuple[Sequence[Organisation], int]:
+    query = select(Organisation)
+    if status is not None:
+        query = query.where(Organisation.verification_status == status)
+    if kind is not None:
+        query = query.where(Organisation.kind == kind)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(query.order_by(Organisation.created_at, Organisation.id)
+                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
+    return rows, total
+
+
+# --- changes -----------------------------------------------------------------------------
+
+IDENTITY_FIELDS = {"name", "legal_representative", "shareholders", "officers",
+                   "registered_address", "bank_account"}
+
+
+def update_organisation(session: Session, actor: audit.Actor, org: Organisation,
+                        data: schemas.OrganisationUpdate) -> Organisation:
+    """Edit an organisation; a change to who it is sends it back for verification."""
+    before = organisation_snapshot(session, org)
+    _apply_organisation_details(session, org, data, "")
+    _replace_people(session, org, data.shareholders, data.officers, "")
+    changed = data.model_fields_set & IDENTITY_FIELDS
+    if changed and org.verification_status == VerificationStatus.VERIFIED:
+        org.verification_status = VerificationStatus.PENDING
+        org.verification_note = "资料变更，待重新审核。Details changed; awaiting re-verification."
+    session.flush()
+    audit.record(session, actor, "organisation.update", "organisation", org.id,
+                 before=before, after=organisation_snapshot(session, org))
+    session.expire(org)
+    return get_organisation(session, org.id)
+
+
+def verify_organisation(session: Session, actor: audit.Actor, org: Organisation,
+                        decision: schemas.VerificationDecision) -> Organisation:
+    before = {"verification_status": org.verification_status, "note": org.verification_note}
+    org.verification_status = decision.status
+    org.verification_note = decision.note
+    org.verified_at = utcnow()
+    org.verified_by_id = actor.user_id
+    audit.record(session, actor, f"organisation.{decision.status.value}", "organisation",
+                 org.id, before=before,
+                 after={"verification_status": org.verification_status, "note": decision.note})
+    return org
+
+
+@dataclass(frozen=True)
+class BrokerRow:
+    profile: BrokerProfile
+    user: User
+
+
+def get_broker(session: Session, user_id: int) -> BrokerRow:
+    row = session.execute(
+        select(BrokerProfile, User).join(User, User.id == BrokerProfile.user_id)
+        .where(BrokerProfile.user_id == user_id)
+        .options(joinedload(BrokerProfile.agency))).first()
+    if row is None:
+        raise NotFound("未找到该经纪人。No such broker.")
+    return BrokerRow(row[0], row[1])
+
+
+def list_brokers(session: Session, status: VerificationStatus | None, page: int,
+                 page_size: int) -> tuple[list[BrokerRow], int]:
+    query = select(BrokerProfile, User).join(User, User.id == BrokerProfile.user_id)
+    if status is not None:
+        query = query.where(BrokerProfile.verification_status == status)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(query.options(joinedload(BrokerProfile.agency))
+                           .order_by(User.created_at, User.id)
+                           .offset((page - 1) * page_size).limit(page_size)).all()
+    return [BrokerRow(p, u) for p, u in rows], total
+
+
+def verify_broker(session: Session, actor: audit.Actor, row: BrokerRow,
+                  decision: schemas.VerificationDecision) -> BrokerRow:
+    profile = row.profile
+    before = broker_snapshot(profile)
+    profile.verification_status = decision.status
+    profile.verification_note = decision.note
+    profile.verified_at = utcnow()
+    profile.verified_by_id = actor.user_id
+    audit.record(session, actor, f"broker.{decision.status.value}", "broker", profile.user_id,
+                 before=before, after=broker_snapshot(profile))
+    return row
+
+
+def broker_view(row: BrokerRow) -> schemas.BrokerOut:
+    p = row.profile
+    return schemas.BrokerOut(
+        user_id=p.user_id, username=row.user.username, display_name=row.user.display_name,
+        level=p.level, certificate_no=p.certificate_no, fields=p.fields, agency_id=p.agency_id,
+        agency_name=p.agency.name if p.agency else None,
+        verification_status=p.verification_status, verification_note=p.verification_note)
+
+
+def is_verified_broker(user: User) -> bool:
+    return (user.role == Role.BROKER and user.broker is not None
+            and user.broker.verification_status == VerificationStatus.VERIFIED)

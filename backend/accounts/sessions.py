@@ -1,0 +1,158 @@
+"""Login, refresh, logout and login throttling.
+
+Login runs its own units of work instead of the request's: a failed attempt must
+be counted (committed) even though the request then fails, and a success must
+clear the counter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import AuthSession, LoginThrottle, User
+from backend.accounts.service import load_user
+from backend.config import get_settings
+from backend.core.errors import NotAuthenticated, TooManyRequests
+from backend.core.security import (
+    create_access_token,
+    decode_access_token,
+    expires_in,
+    new_refresh_token,
+    token_digest,
+    verify_password,
+)
+from backend.core.types import utcnow
+from backend.db import session_scope
+
+# Per-address failures allowed before the address is locked out, whatever the user names.
+ADDRESS_FACTOR = 4
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+def _throttle_keys(username: str, ip: str | None) -> list[tuple[str, int]]:
+    limit = get_settings().login_max_failures
+    address = ip or "unknown"
+    return [(f"user:{username}|{address}", limit), (f"ip:{address}", limit * ADDRESS_FACTOR)]
+
+
+def _locked_for(session: Session, keys: list[tuple[str, int]]) -> int | None:
+    now = utcnow()
+    rows = session.execute(select(LoginThrottle).where(
+        LoginThrottle.key.in_([k for k, _ in keys]))).scalars().all()
+    waits = [int((r.locked_until - now).total_seconds()) + 1
+             for r in rows if r.locked_until and r.locked_until > now]
+    return max(waits) if waits else None
+
+
+def _record_failure(session: Session, keys: list[tuple[str, int]]) -> None:
+    settings = get_settings()
+    now = utcnow()
+    window = timedelta(minutes=settings.login_lockout_minutes)
+    for key, limit in keys:
+        row = session.get(LoginThrottle, key, with_for_update=True)
+        if row is None:
+            row = LoginThrottle(key=key, failures=0, window_started_at=now)
+            session.add(row)
+        elif row.window_started_at + window < now:
+            row.failures, row.window_started_at, row.locked_until = 0, now, None
+        row.failures += 1
+        if row.failures >= limit:
+            row.locked_until = now + window
+
+
+def issue_tokens(session: Session, user: User, ip: str | None, user_agent: str | None) -> Tokens:
+    refresh = new_refresh_token()
+    auth = AuthSession(id=str(uuid.uuid4()), user_id=user.id, refresh_hash=token_digest(refresh),
+                       expires_at=expires_in(get_settings().refresh_token_days), ip=ip,
+                       user_agent=(user_agent or "")[:255] or None)
+    session.add(auth)
+    access, ttl = create_access_token(user.id, auth.id, user.role)
+    return Tokens(access, refresh, ttl)
+
+
+def login(username: str, password: str, ip: str | None, user_agent: str | None) -> Tokens:
+    username = username.strip().lower()
+    keys = _throttle_keys(username, ip)
+    with session_scope() as session:
+        wait = _locked_for(session, keys)
+        if wait is None:
+            user = session.execute(select(User).where(User.username == username)
+                                   ).scalar_one_or_none()
+            if verify_password(password, user.password_hash if user else None) and user \
+                    and user.is_active:
+                session.execute(update(LoginThrottle).where(
+                    LoginThrottle.key == keys[0][0]).values(failures=0, locked_until=None))
+                user.last_login_at = utcnow()
+                return issue_tokens(session, user, ip, user_agent)
+            _record_failure(session, keys)
+            wait = _locked_for(session, keys)
+    if wait is not None:
+        raise TooManyRequests(
+            f"登录失败次数过多，请 {wait // 60 + 1} 分钟后再试。"
+            f"Too many failed logins; try again in {wait // 60 + 1} minutes.",
+            headers={"Retry-After": str(wait)})
+    raise NotAuthenticated("用户名或密码错误。Wrong username or password.")
+
+
+def refresh(session: Session, refresh_token: str) -> Tokens:
+    """Rotate a refresh token. Presenting an old (already rotated) token revokes the session:
+    it means the token was copied."""
+    now = utcnow()
+    digest = token_digest(refresh_token)
+    auth = session.execute(select(AuthSession).where(AuthSession.refresh_hash == digest)
+                           .with_for_update()).scalar_one_or_none()
+    if auth is None or auth.revoked_at is not None or auth.expires_at <= now:
+        raise NotAuthenticated("登录已过期，请重新登录。Your session has expired; please log in again.")
+    user = session.get(User, auth.user_id)
+    if user is None or not user.is_active:
+        raise NotAuthenticated("账户已停用。This account is disabled.")
+    new_refresh = new_refresh_token()
+    auth.refresh_hash = token_digest(new_refresh)
+    access, ttl = create_access_token(user.id, auth.id, user.role)
+    return Tokens(access, new_refresh, ttl)
+
+
+def logout(session: Session, session_id: str) -> None:
+    auth = session.get(AuthSession, session_id)
+    if auth is not None and auth.revoked_at is None:
+        auth.revoked_at = utcnow()
+
+
+def revoke_all(session: Session, user_id: int) -> int:
+    result = session.execute(update(AuthSession).where(
+        AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
+    ).values(revoked_at=utcnow()))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    user: User
+    session_id: str
+
+
+def authenticate(session: Session, access_token: str) -> Authenticated:
+    claims = decode_access_token(access_token)
+    if claims is None:
+        raise NotAuthenticated("登录已失效，请重新登录。Your login is invalid or expired.",
+                               headers={"WWW-Authenticate": "Bearer"})
+    auth = session.get(AuthSession, claims["sid"])
+    if auth is None or auth.revoked_at is not None:
+        raise NotAuthenticated("该登录已注销。This session was logged out.",
+                               headers={"WWW-Authenticate": "Bearer"})
+    user = load_user(session, int(claims["sub"]))
+    if user is None or not user.is_active:
+        raise NotAuthenticated("账户已停用。This account is disabled.",
+                               headers={"WWW-Authenticate": "Bearer"})
+    return Authenticated(user, auth.id)

@@ -1,0 +1,69 @@
+"""create_app(): routers, middleware, error handlers and the built single-page app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+
+from backend.accounts.router import auth_router, broker_router, org_router
+from backend.audit.router import router as audit_router
+from backend.config import get_settings
+from backend.core.errors import NotFound, install_error_handlers
+from backend.core.health import router as health_router
+from backend.core.logging import configure_logging
+from backend.core.middleware import RequestContextMiddleware
+
+ROUTERS = [health_router, auth_router, org_router, broker_router, audit_router]
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable `tag-name` operation ids, so the generated TypeScript client reads naturally."""
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    configure_logging()
+    import backend.worker  # noqa: F401 — registers the Celery tasks this process may send
+
+    app = FastAPI(
+        title="techbroker 技术经纪服务平台",
+        version="0.1.0",
+        description="Technology demands, achievements, matching, deals and broker rewards.",
+        generate_unique_id_function=operation_id,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_credentials=False, allow_methods=["*"],
+                           allow_headers=["Authorization", "Content-Type"])
+    for router in ROUTERS:
+        app.include_router(router)
+    _mount_spa(app, settings.frontend_dist)
+    return app
+
+
+def _mount_spa(app: FastAPI, dist: Path) -> None:
+    """Serve the built SPA at /, with client-side routes falling back to index.html."""
+    index = dist / "index.html"
+    if (dist / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False)
+    def spa(path: str) -> FileResponse:
+        if path.startswith("api/") or not index.exists():
+            raise NotFound("没有这个地址。No such address.")
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+            return FileResponse(candidate)
+        return FileResponse(index)

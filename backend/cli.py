@@ -1,0 +1,120 @@
+"""The `techbroker` command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from backend.config import PROJECT_ROOT, get_settings
+
+app = typer.Typer(help="techbroker 技术经纪服务平台 — administration commands.",
+                  no_args_is_help=True, add_completion=False)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+def migrate_to_head(url: str | None = None) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    if url:
+        config.attributes["url"] = url
+    settings = get_settings()
+    if settings.is_sqlite:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    command.upgrade(config, "head")
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database to the newest schema."""
+    migrate_to_head()
+    typer.echo("database is at the newest revision")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+          reload: bool = False) -> None:
+    """Serve the API and the web UI."""
+    import uvicorn
+
+    uvicorn.run("backend.main:app", host=host, port=port, workers=workers, reload=reload,
+                access_log=False, proxy_headers=True)
+
+
+@app.command("create-admin")
+def create_admin(username: str, password: Annotated[str, typer.Option(prompt=True,
+                                                                       hide_input=True)],
+                 display_name: str = "管理员") -> None:
+    """Create an administrator account (科技主管部门)."""
+    from backend.accounts import service
+    from backend.db import session_scope
+
+    with session_scope() as session:
+        user = service.create_admin(session, username, password, display_name)
+    typer.echo(f"administrator {user.username} created (id {user.id})")
+
+
+@app.command("seed-demo")
+def seed_demo(force: bool = typer.Option(False, help="seed even if data exists")) -> None:
+    """Load the demo market: firms, institutes, brokers, an administrator and listings."""
+    from scripts.demo_data import seed
+
+    migrate_to_head()
+    seed(force=force)
+
+
+@app.command()
+def worker(concurrency: int = 2, beat: bool = False) -> None:
+    """Run a Celery worker (needs CELERY_BROKER_URL)."""
+    from backend.worker import celery_app
+
+    if get_settings().celery_eager:
+        typer.echo("CELERY_BROKER_URL is not set: tasks run in the API process (eager mode)",
+                   err=True)
+        raise typer.Exit(2)
+    argv = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", "techbroker"]
+    if beat:
+        argv.append("--beat")
+    celery_app.worker_main(argv)
+
+
+@app.command()
+def openapi(output: Path | None = None) -> None:
+    """Print (or write) the OpenAPI schema the frontend's client is generated from."""
+    from backend.app import create_app
+
+    text = json.dumps(create_app().openapi(), ensure_ascii=False, indent=2, sort_keys=True)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the audit chain; exit 1 and name the first broken entry if any was altered."""
+    from backend.audit import service
+    from backend.db import session_scope
+
+    with session_scope() as session:
+        report = service.verify(session)
+    if report.ok:
+        typer.echo(f"audit chain intact: {report.count} entries, head {report.head_hash}")
+        return
+    typer.echo(f"AUDIT CHAIN BROKEN at entry {report.first_broken_seq}: {report.reason}",
+               err=True)
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

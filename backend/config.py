@@ -1,0 +1,83 @@
+"""Settings: embedded defaults that need no set-up, overridable by environment or `.env`."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    var_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+    celery_broker_url: str = ""
+    celery_result_backend: str = ""
+    secret_key: str = ""
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    cors_origins: list[str] = Field(default_factory=list)
+    max_upload_mb: int = Field(default=20, ge=1, le=500)
+    log_level: str = "INFO"
+    log_json: bool = False
+    matching_encoder: Literal["use", "minilm", "hash"] = "use"
+    sql_echo: bool = False
+    audit_retention_days: int = Field(default=3 * 365, ge=183)
+    frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
+
+    @model_validator(mode="after")
+    def _fill_embedded_defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.var_dir / 'techbroker.db'}"
+        if not self.secret_key:
+            if self.environment == "production":
+                raise ValueError(
+                    "SECRET_KEY must be set in production; refusing to generate one silently"
+                )
+            self.secret_key = _instance_secret(self.var_dir)
+        elif self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def celery_eager(self) -> bool:
+        return not self.celery_broker_url
+
+    @property
+    def index_dir(self) -> Path:
+        return self.var_dir / "index"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.var_dir / "files"
+
+
+def _instance_secret(var_dir: Path) -> str:
+    """A secret generated once per instance and kept under var/, so restarts keep sessions."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Shared plumbing: types, errors, permissions, security, post-commit jobs."""

@@ -1,0 +1,68 @@
+"""Named dependencies, so route signatures read like sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.accounts.sessions import Authenticated, authenticate
+from backend.audit.service import Actor
+from backend.core.errors import NotAuthenticated
+from backend.core.permissions import Permission, check_permission
+from backend.db import get_session
+
+# scope="function": commit before the response is sent, so a client never sees
+# success for a transaction that then fails to commit.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _authenticated(session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
+                   ) -> Authenticated:
+    if not token:
+        raise NotAuthenticated("请先登录。Please log in.", headers={"WWW-Authenticate": "Bearer"})
+    return authenticate(session, token)
+
+
+def _optional(session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
+              ) -> User | None:
+    return authenticate(session, token).user if token else None
+
+
+AuthDep = Annotated[Authenticated, Depends(_authenticated)]
+
+
+def _current_user(auth: AuthDep) -> User:
+    return auth.user
+
+
+CurrentUser = Annotated[User, Depends(_current_user)]
+OptionalUser = Annotated[User | None, Depends(_optional)]
+
+
+def _actor(user: CurrentUser, request: Request) -> Actor:
+    return Actor(user.id, user.username, client_ip(request))
+
+
+ActorDep = Annotated[Actor, Depends(_actor)]
+
+
+def require(permission: Permission) -> Callable[[User], User]:
+    """A dependency returning the current user after checking their role may do `permission`."""
+
+    def dependency(user: CurrentUser) -> User:
+        check_permission(user.role, permission)
+        return user
+
+    return dependency
+

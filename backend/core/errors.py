@@ -1,0 +1,198 @@
+"""Typed domain errors and the one error format: RFC 9457 problem details.
+
+A domain error carries its HTTP status and a message a person can act on; the
+handlers in `install_error_handlers` turn it — and validation and unexpected
+errors — into `application/problem+json`. Services raise these; they never
+import FastAPI.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class DomainError(Exception):
+    status_code = 400
+    title = "请求无法处理 Bad request"
+    type_slug = "bad-request"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, str]] | None = None,
+                 headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+        self.extra = extra
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+    title = "需要登录 Authentication required"
+    type_slug = "not-authenticated"
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+    title = "无权操作 Forbidden"
+    type_slug = "forbidden"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    title = "未找到 Not found"
+    type_slug = "not-found"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    title = "与当前状态冲突 Conflict"
+    type_slug = "conflict"
+
+
+class InvalidInput(DomainError):
+    """A value that passed the schema but breaks a rule (422, naming the field)."""
+
+    status_code = 422
+    title = "输入有误 Invalid input"
+    type_slug = "invalid-input"
+
+    def __init__(self, field: str, message: str, **extra: Any) -> None:
+        super().__init__(message, errors=[{"field": field, "message": message}], **extra)
+
+
+class TooManyRequests(DomainError):
+    status_code = 429
+    title = "请求过于频繁 Too many requests"
+    type_slug = "too-many-requests"
+
+
+class PayloadTooLarge(DomainError):
+    status_code = 413
+    title = "文件过大 Payload too large"
+    type_slug = "payload-too-large"
+
+
+class ServiceUnavailable(DomainError):
+    status_code = 503
+    title = "服务暂不可用 Service unavailable"
+    type_slug = "service-unavailable"
+
+
+def problem(status: int, title: str, detail: str, slug: str, request: Request,
+            errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None,
+            **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+# Pydantic's messages are English; the people using this mostly read Chinese first.
+_ZH_MESSAGES = {
+    "missing": "必填项",
+    "string_too_short": "内容过短",
+    "string_too_long": "内容过长",
+    "string_pattern_mismatch": "格式不正确",
+    "greater_than": "数值过小",
+    "greater_than_equal": "数值过小",
+    "less_than": "数值过大",
+    "less_than_equal": "数值过大",
+    "enum": "不是允许的选项",
+    "literal_error": "不是允许的选项",
+    "int_parsing": "应为整数",
+    "decimal_parsing": "应为数字",
+    "decimal_max_places": "小数位数过多",
+    "decimal_max_digits": "数字位数过多",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "datetime_parsing": "应为日期时间",
+    "value_error": "",
+    "too_long": "条目过多",
+    "too_short": "条目过少",
+    "extra_forbidden": "不允许的字段",
+    "json_invalid": "JSON 格式错误",
+    "bool_parsing": "应为是/否",
+    "list_type": "应为列表",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    text = str(error.get("msg", ""))
+    if text.startswith("Value error, "):
+        return text.removeprefix("Value error, ")
+    zh = _ZH_MESSAGES.get(str(error.get("type", "")))
+    return f"{zh}。{text}" if zh else text
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or "body"
+
+
+_STATUS_TEXT = {
+    400: ("请求无法处理 Bad request", "bad-request"),
+    401: ("需要登录 Authentication required", "not-authenticated"),
+    403: ("无权操作 Forbidden", "forbidden"),
+    404: ("未找到 Not found", "not-found"),
+    405: ("方法不允许 Method not allowed", "method-not-allowed"),
+    409: ("与当前状态冲突 Conflict", "conflict"),
+    413: ("文件过大 Payload too large", "payload-too-large"),
+    415: ("不支持的类型 Unsupported media type", "unsupported-media-type"),
+    429: ("请求过于频繁 Too many requests", "too-many-requests"),
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return problem(exc.status_code, exc.title, exc.detail, exc.type_slug, request,
+                       exc.errors, exc.headers, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _field_name(tuple(e.get("loc", ()))), "message": _message(e)}
+            for e in exc.errors()
+        ]
+        fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
+        return problem(422, "输入有误 Invalid input", f"请检查这些字段 Please check: {fields}",
+                       "invalid-input", request, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        title, slug = _STATUS_TEXT.get(exc.status_code, ("请求失败 Request failed", "http-error"))
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        return problem(exc.status_code, title, detail, slug, request,
+                       headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", exc.orig)
+        return problem(503, "服务暂不可用 Service unavailable",
+                       "数据库暂时无法访问，请稍后重试。The database is unreachable; try again shortly.",
+                       "service-unavailable", request, headers={"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(500, "服务器内部错误 Internal error",
+                       "出现了意外错误，已记录。An unexpected error occurred and has been logged.",
+                       "internal-error", request)

@@ -1,0 +1,71 @@
+"""Permissions as data: what each role may do, checked in one helper.
+
+Role permissions answer "may this kind of user ever do X"; whether they may do it
+to a particular object is answered by each domain's scoping query (what this user
+can see) and ownership checks, which return 404 for objects outside their view.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from backend.core.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    FIRM = "firm"
+    INSTITUTE = "institute"
+    BROKER = "broker"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    PROFILE_READ = "profile:read"
+    ORG_EDIT_OWN = "organisation:edit-own"
+    ORG_VERIFY = "organisation:verify"
+    BROKER_VERIFY = "broker:verify"
+    USER_MANAGE = "user:manage"
+    DEMAND_WRITE = "demand:write"
+    ACHIEVEMENT_WRITE = "achievement:write"
+    LISTING_MODERATE = "listing:moderate"
+    TAXONOMY_EDIT = "taxonomy:edit"
+    MATCH_READ = "match:read"
+    MATCH_FEED = "match:feed"
+    MATCH_FEEDBACK = "match:feedback"
+    MATCH_REINDEX = "match:reindex"
+    DEAL_OPEN = "deal:open"
+    DEAL_RESPOND = "deal:respond"
+    DEAL_READ = "deal:read"
+    CLAIM_SUBMIT = "claim:submit"
+    CLAIM_REVIEW = "claim:review"
+    POLICY_EDIT = "policy:edit"
+    INTEGRITY_REVIEW = "integrity:review"
+    DISHONESTY_MANAGE = "dishonesty:manage"
+    AUDIT_READ = "audit:read"
+    STATS_READ = "stats:read"
+    EXPORT = "export"
+
+
+_EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FEEDBACK,
+             Permission.DEAL_READ}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.FIRM: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.DEMAND_WRITE,
+                                      Permission.DEAL_RESPOND}),
+    Role.INSTITUTE: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.ACHIEVEMENT_WRITE,
+                                           Permission.DEAL_RESPOND}),
+    Role.BROKER: frozenset(_EVERYONE | {Permission.MATCH_FEED, Permission.DEAL_OPEN,
+                                        Permission.CLAIM_SUBMIT}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def has_permission(role: Role | str, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[Role(role)]
+
+
+def check_permission(role: Role | str, permission: Permission) -> None:
+    if not has_permission(role, permission):
+        raise PermissionDenied(
+            f"当前角色无此权限。Your role may not do this ({permission.value})."
+        )

@@ -1,0 +1,115 @@
+"""Engine, the request-scoped session with its one transaction, and the declarative Base."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from backend.config import get_settings
+from backend.core import jobs
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+        _serialise_sqlite_writers(engine)
+        return engine
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=10
+    )
+
+
+def _serialise_sqlite_writers(engine: Engine) -> None:
+    """Make every SQLite transaction BEGIN IMMEDIATE, in WAL mode.
+
+    SQLite's default deferred transactions let two writers read the same state
+    and then fail (or, for read-modify-write rules like the audit chain and
+    payment totals, disagree). Taking the write lock at BEGIN serialises
+    writers the way row locks do on PostgreSQL; WAL keeps readers outside
+    transactions unblocked. The embedded default is one process, so this costs
+    little.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below be the only one
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@lru_cache
+def get_engine() -> Engine:
+    settings = get_settings()
+    if settings.is_sqlite:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return make_engine(settings.database_url, echo=settings.sql_echo)
+
+
+_factory: sessionmaker[Session] | None = None
+
+
+def session_factory() -> sessionmaker[Session]:
+    global _factory
+    if _factory is None:
+        _factory = sessionmaker(bind=get_engine(), expire_on_commit=False, autoflush=True)
+    return _factory
+
+
+def use_session_factory(factory: sessionmaker[Session] | None) -> None:
+    """Point every unit of work at another factory (tests bind one to a rolled-back connection)."""
+    global _factory
+    _factory = factory
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on error, then send queued jobs.
+
+    Services add and flush; only this function (and the request dependency built on
+    it) commits. Jobs enqueued during the unit are sent only after the commit.
+    """
+    session = session_factory()()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        jobs.take(session)
+        raise
+    else:
+        pending = jobs.take(session)
+    finally:
+        session.close()
+    jobs.send(pending)
+
+
+def get_session() -> Iterator[Session]:
+    with session_scope() as session:
+        yield session

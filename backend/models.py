@@ -1,0 +1,7 @@
+"""Every domain's models, imported so the metadata is complete (Alembic, tests)."""
+
+from backend.accounts import models as accounts_models
+from backend.audit import models as audit_models
+from backend.db import Base
+
+__all__ = ["Base", "accounts_models", "audit_models"]

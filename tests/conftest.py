@@ -1,0 +1,115 @@
+"""Test databases built by the real migrations; each test runs in a transaction rolled back after it.
+
+Every database test runs twice: on SQLite, and on the PostgreSQL at 127.0.0.1:5432
+when it is reachable (CI sets TECHBROKER_REQUIRE_POSTGRES=1, making its absence an error).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+_VAR = Path(tempfile.mkdtemp(prefix="techbroker-test-"))
+os.environ["ENVIRONMENT"] = "test"
+os.environ["VAR_DIR"] = str(_VAR)
+os.environ["MATCHING_ENCODER"] = "hash"
+for _name in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY"):
+    os.environ.pop(_name, None)
+
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+
+from backend import db as db_module  # noqa: E402
+from backend.cli import migrate_to_head  # noqa: E402
+from backend.db import make_engine  # noqa: E402
+
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
+                              f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/test")
+
+
+def postgres_reachable() -> bool:
+    try:
+        with socket.create_connection((PG_HOST, PG_PORT), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def fresh_postgres_database(name: str) -> str:
+    """Create (or recreate) an empty PostgreSQL database and return its URL."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_postgres_database(name: str) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _worker_suffix() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Engine]:
+    """A migrated database of each kind, once per test session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        name = None
+    else:
+        if not postgres_reachable():
+            if os.environ.get("TECHBROKER_REQUIRE_POSTGRES") == "1":
+                pytest.fail("PostgreSQL at 127.0.0.1:5432 is required but unreachable")
+            pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
+        name = f"techbroker_test_{_worker_suffix()}"
+        url = fresh_postgres_database(name)
+    migrate_to_head(url)
+    eng = make_engine(url)
+    yield eng
+    eng.dispose()
+    if name:
+        drop_postgres_database(name)
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session whose work, and every unit of work the app opens, is rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
+                           expire_on_commit=False)
+    db_module.use_session_factory(factory)
+    session = factory()
+    try:
+        yield session
+    finally:
+        session.close()
+        db_module.use_session_factory(None)
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def app():  # type: ignore[no-untyped-def]
+    from backend.app import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+def client(app, db: Session) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="http://testserver") as c:
+        yield c

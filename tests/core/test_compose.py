@@ -1,0 +1,44 @@
+"""docker-compose.yml declares the production services, with health checks, and passes only
+settings that exist (no Docker engine runs here, so the file is checked by parsing it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from backend.config import PROJECT_ROOT, Settings
+
+COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+SERVICE_ONLY_VARS = {"POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"}
+
+
+def _app_env(service: dict[str, object]) -> set[str]:
+    env = service.get("environment", {})
+    assert isinstance(env, dict)
+    return set(env)
+
+
+def test_services_and_health_checks() -> None:
+    services = COMPOSE["services"]
+    assert {"postgres", "redis", "api", "worker", "beat"} <= set(services)
+    for name in ("postgres", "redis", "api", "worker", "beat"):
+        assert "healthcheck" in services[name], name
+    assert "--workers" in services["api"]["command"]
+    assert COMPOSE["volumes"].keys() >= {"postgres-data", "redis-data", "techbroker-var"}
+
+
+def test_every_setting_passed_to_the_app_exists() -> None:
+    known = {name.upper() for name in Settings.model_fields}
+    for name in ("api", "worker", "beat", "migrate"):
+        passed = _app_env(COMPOSE["services"][name])
+        assert passed, name
+        assert passed <= known, passed - known
+
+
+def test_example_env_names_only_real_settings() -> None:
+    known = {name.upper() for name in Settings.model_fields} | SERVICE_ONLY_VARS
+    names = {line.split("=", 1)[0] for line in
+             Path(PROJECT_ROOT / ".env.example").read_text().splitlines()
+             if line and not line.startswith("#")}
+    assert names <= known, names - known
