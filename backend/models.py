@@ -3,5 +3,6 @@
 from backend.accounts import models as accounts_models
 from backend.audit import models as audit_models
 from backend.db import Base
+from backend.listings import models as listings_models
 
-__all__ = ["Base", "accounts_models", "audit_models"]
+__all__ = ["Base", "accounts_models", "audit_models", "listings_models"]
