@@ -3,6 +3,7 @@
 from backend.accounts import models as accounts_models
 from backend.audit import models as audit_models
 from backend.db import Base
+from backend.deals import models as deals_models
 from backend.listings import models as listings_models
 
-__all__ = ["Base", "accounts_models", "audit_models", "listings_models"]
+__all__ = ["Base", "accounts_models", "audit_models", "deals_models", "listings_models"]

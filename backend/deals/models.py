@@ -1,0 +1,224 @@
+"""Deals (撮合项目): the broker's pipeline from introduction to a registered, paid contract."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.core.types import Money, UTCDateTime, str_enum, utcnow
+from backend.db import Base
+
+
+class Stage(StrEnum):
+    INTRODUCED = "introduced"
+    NEGOTIATING = "negotiating"
+    SIGNED = "signed"
+    REGISTERED = "registered"
+    PAID = "paid"
+    CLOSED = "closed"
+    LOST = "lost"
+    CANCELLED = "cancelled"
+
+
+OPEN_STAGES = frozenset({Stage.INTRODUCED, Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED,
+                         Stage.PAID})
+
+
+class Acceptance(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class BrokerRole(StrEnum):
+    LEAD = "lead"
+    INVITED = "invited"
+
+
+class BrokerStatus(StrEnum):
+    INVITED = "invited"
+    ACTIVE = "active"
+    DECLINED = "declined"
+
+
+class ContractType(StrEnum):
+    DEVELOPMENT = "development"   # 技术开发
+    TRANSFER = "transfer"         # 技术转让
+    LICENSING = "licensing"       # 技术许可
+    CONSULTING = "consulting"     # 技术咨询
+    SERVICE = "service"           # 技术服务
+
+
+class Deal(Base):
+    __tablename__ = "deals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id"), index=True)
+    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id"), index=True)
+    demand_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    achievement_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    stage: Mapped[Stage] = mapped_column(str_enum(Stage, 16), default=Stage.INTRODUCED,
+                                         index=True)
+    demand_acceptance: Mapped[Acceptance] = mapped_column(str_enum(Acceptance, 16),
+                                                          default=Acceptance.PENDING)
+    achievement_acceptance: Mapped[Acceptance] = mapped_column(str_enum(Acceptance, 16),
+                                                               default=Acceptance.PENDING)
+    # "demand_id:achievement_id" while the deal is open, NULL once it ends: a unique column
+    # that allows many NULLs enforces "one open deal per pair" on SQLite and PostgreSQL alike.
+    open_pair_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # Optimistic locking: two concurrent changes to one deal cannot both succeed.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+    brokers: Mapped[list[DealBroker]] = relationship(
+        back_populates="deal", lazy="raise", order_by="DealBroker.id",
+        cascade="all, delete-orphan")
+    contract: Mapped[Contract | None] = relationship(back_populates="deal", lazy="raise",
+                                                     uselist=False)
+
+
+class DealBroker(Base):
+    """A broker on a deal and their declared share of the reward (shares of active brokers
+    sum to 100)."""
+
+    __tablename__ = "deal_brokers"
+    __table_args__ = (
+        UniqueConstraint("deal_id", "broker_id"),
+        CheckConstraint("share >= 0 AND share <= 100", name="share_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    broker_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[BrokerRole] = mapped_column(str_enum(BrokerRole, 16))
+    status: Mapped[BrokerStatus] = mapped_column(str_enum(BrokerStatus, 16))
+    share: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    deal: Mapped[Deal] = relationship(back_populates="brokers", lazy="raise")
+
+
+class DealEvent(Base):
+    """The deal's timeline: stage changes (who, when, why), acceptances, notes, contract,
+    files and payments."""
+
+    __tablename__ = "deal_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    from_stage: Mapped[Stage | None] = mapped_column(str_enum(Stage, 16), default=None)
+    to_stage: Mapped[Stage | None] = mapped_column(str_enum(Stage, 16), default=None)
+    text: Mapped[str | None] = mapped_column(Text, default=None)
+    data: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
+    # Notes can be kept between the brokers, or shared with one or both parties.
+    visible_to_parties: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Contract(Base):
+    """The technology contract (技术合同) a deal led to."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("technology_amount IS NULL OR (technology_amount >= 0 AND "
+                        "technology_amount <= amount)", name="technology_amount_range"),
+        CheckConstraint("buyer_org_id <> seller_org_id", name="distinct_parties"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[ContractType] = mapped_column(str_enum(ContractType, 16), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    # 技术交易额: the amount less equipment, materials and other non-technical costs, as on
+    # the registration certificate; None until registered.
+    technology_amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    signed_on: Mapped[date] = mapped_column(Date, index=True)
+    buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    registration_no: Mapped[str | None] = mapped_column(String(32), unique=True)
+    registered_on: Mapped[date | None] = mapped_column(Date, default=None)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    deal: Mapped[Deal] = relationship(back_populates="contract", lazy="raise")
+    payments: Mapped[list[Payment]] = relationship(back_populates="contract", lazy="raise",
+                                                   order_by="Payment.id")
+    files: Mapped[list[ContractFile]] = relationship(back_populates="contract", lazy="raise",
+                                                     order_by="ContractFile.id")
+
+
+class ContractFile(Base):
+    """A contract document (PDF or image), stored by content hash behind the file store."""
+
+    __tablename__ = "contract_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    contract: Mapped[Contract] = relationship(back_populates="files", lazy="raise")
+
+
+class Payment(Base):
+    """Money received under a contract (到账). `counted` is False when the bank reference or
+    invoice does not name the contract: such a payment is kept and flagged, not counted."""
+
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    bank_reference: Mapped[str] = mapped_column(String(64))
+    invoice_reference: Mapped[str] = mapped_column(String(200))
+    counted: Mapped[bool] = mapped_column(Boolean, default=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    contract: Mapped[Contract] = relationship(back_populates="payments", lazy="raise")
+
+
+class Notification(Base):
+    """An in-app notification to one user."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
