@@ -1,0 +1,123 @@
+"""What other domains may ask of listings (deals, matches, rewards): small, stable reads and
+the lifecycle hooks a deal drives. Other domains call these, never the listing tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.core.errors import NotFound
+from backend.core.types import utcnow
+from backend.listings.models import (
+    Achievement,
+    AchievementStatus,
+    Demand,
+    DemandBroker,
+    DemandStatus,
+    Field,
+    Visibility,
+    mask_to_modes,
+)
+
+
+@dataclass(frozen=True)
+class DemandBrief:
+    id: int
+    organisation_id: int
+    title: str
+    field_id: int
+    field_code: str
+    region: str
+    status: DemandStatus
+    visibility: Visibility
+    anonymous: bool
+    hidden: bool
+    budget_min: Decimal | None
+    budget_max: Decimal | None
+    min_trl: int | None
+    modes: list[str]
+
+
+@dataclass(frozen=True)
+class AchievementBrief:
+    id: int
+    organisation_id: int
+    title: str
+    field_id: int
+    field_code: str
+    region: str
+    status: AchievementStatus
+    hidden: bool
+    trl: int
+    price: Decimal | None
+    modes: list[str]
+
+
+def demand_brief(session: Session, demand_id: int) -> DemandBrief:
+    row = session.execute(select(Demand, Field.code).join(Field, Field.id == Demand.field_id)
+                          .where(Demand.id == demand_id)).first()
+    if row is None:
+        raise NotFound("未找到该技术需求。No such demand.")
+    d, code = row
+    return DemandBrief(d.id, d.organisation_id, d.title, d.field_id, code, d.region, d.status,
+                       d.visibility, d.anonymous, d.hidden, d.budget_min, d.budget_max,
+                       d.min_trl, mask_to_modes(d.modes_mask))
+
+
+def achievement_brief(session: Session, achievement_id: int) -> AchievementBrief:
+    row = session.execute(select(Achievement, Field.code)
+                          .join(Field, Field.id == Achievement.field_id)
+                          .where(Achievement.id == achievement_id)).first()
+    if row is None:
+        raise NotFound("未找到该科技成果。No such achievement.")
+    a, code = row
+    return AchievementBrief(a.id, a.organisation_id, a.title, a.field_id, code, a.region,
+                            a.status, a.hidden, a.trl, a.price, mask_to_modes(a.modes_mask))
+
+
+def is_assigned_broker(session: Session, demand_id: int, broker_id: int) -> bool:
+    return session.execute(select(DemandBroker.id).where(
+        DemandBroker.demand_id == demand_id, DemandBroker.broker_id == broker_id)).first() \
+        is not None
+
+
+def assign_broker(session: Session, demand_id: int, broker_id: int,
+                  assigned_by_id: int | None) -> None:
+    """Let a broker see a demand even when it is private or anonymous (e.g. on a deal)."""
+    if not is_assigned_broker(session, demand_id, broker_id):
+        session.add(DemandBroker(demand_id=demand_id, broker_id=broker_id,
+                                 assigned_by_id=assigned_by_id))
+        session.flush()
+
+
+def mark_demand_in_negotiation(session: Session, demand_id: int) -> None:
+    demand = session.get(Demand, demand_id, with_for_update=True)
+    if demand is not None and demand.status == DemandStatus.PUBLISHED:
+        demand.status = DemandStatus.IN_NEGOTIATION
+        demand.updated_at = utcnow()
+
+
+def release_demand(session: Session, demand_id: int) -> None:
+    """A deal on the demand ended without a contract: it is open to offers again."""
+    demand = session.get(Demand, demand_id, with_for_update=True)
+    if demand is not None and demand.status == DemandStatus.IN_NEGOTIATION:
+        demand.status = DemandStatus.PUBLISHED
+        demand.updated_at = utcnow()
+
+
+def mark_demand_fulfilled(session: Session, demand_id: int) -> None:
+    demand = session.get(Demand, demand_id, with_for_update=True)
+    if demand is not None and demand.status in (DemandStatus.PUBLISHED,
+                                                DemandStatus.IN_NEGOTIATION):
+        demand.status = DemandStatus.FULFILLED
+        demand.updated_at = utcnow()
+
+
+def mark_achievement_transferred(session: Session, achievement_id: int) -> None:
+    achievement = session.get(Achievement, achievement_id, with_for_update=True)
+    if achievement is not None and achievement.status == AchievementStatus.PUBLISHED:
+        achievement.status = AchievementStatus.TRANSFERRED
+        achievement.updated_at = utcnow()
