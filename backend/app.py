@@ -16,9 +16,11 @@ from backend.config import get_settings
 from backend.core.errors import NotFound, install_error_handlers
 from backend.core.health import router as health_router
 from backend.core.logging import configure_logging
+from backend.core.metrics import MetricsMiddleware
+from backend.core.metrics import router as metrics_router
 from backend.core.middleware import RequestContextMiddleware
 
-ROUTERS = [health_router, auth_router, org_router, broker_router, audit_router]
+ROUTERS = [health_router, metrics_router, auth_router, org_router, broker_router, audit_router]
 
 
 def operation_id(route: APIRoute) -> str:
@@ -42,6 +44,7 @@ def create_app() -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     install_error_handlers(app)
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from celery import Celery
+from celery.signals import task_postrun
 
 from backend.config import get_settings
 
@@ -39,6 +40,13 @@ def _make_celery() -> Celery:
 
 
 celery_app = _make_celery()
+
+
+@task_postrun.connect  # type: ignore[untyped-decorator]  # celery ships no types
+def _count_task(task: Any = None, state: str | None = None, **_: Any) -> None:
+    from backend.core.metrics import TASKS
+
+    TASKS.labels(getattr(task, "name", "unknown"), state or "unknown").inc()
 
 
 def send_task(name: str, *args: Any, **kwargs: Any) -> None:

@@ -5,6 +5,6 @@ from __future__ import annotations
 from backend.worker import celery_app
 
 
-@celery_app.task(name="core.ping", time_limit=30)  # type: ignore[untyped-decorator]
+@celery_app.task(name="core.ping", time_limit=30)  # type: ignore[untyped-decorator]  # celery ships no types
 def ping(value: str) -> str:
     return f"pong:{value}"

@@ -1,0 +1,67 @@
+"""Prometheus metrics: request counts and latencies by route, task counts, index size.
+
+With several uvicorn workers set PROMETHEUS_MULTIPROC_DIR to a shared empty directory so
+`/metrics` aggregates every process (prometheus_client's multiprocess mode).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+from fastapi import APIRouter, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+
+REQUESTS = Counter("techbroker_http_requests_total", "HTTP requests",
+                   ["method", "route", "status"])
+LATENCY = Histogram("techbroker_http_request_duration_seconds", "HTTP request latency",
+                    ["method", "route"],
+                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10))
+TASKS = Counter("techbroker_tasks_total", "Celery tasks finished", ["task", "state"])
+INDEX_SIZE = Gauge("techbroker_index_documents", "Documents in a matching index", ["index"],
+                   multiprocess_mode="max")
+
+router = APIRouter(tags=["health"])
+
+
+class MetricsMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        # The route template, not the raw path: ids must not explode the label space.
+        template = getattr(route, "path", "unmatched")
+        LATENCY.labels(request.method, template).observe(time.perf_counter() - start)
+        REQUESTS.labels(request.method, template, str(response.status_code)).inc()
+        return response
+
+
+_index_size_sources: list[Callable[[], dict[str, int]]] = []
+
+
+def register_index_size(source: Callable[[], dict[str, int]]) -> None:
+    """Let the matcher report its index sizes when metrics are scraped."""
+    _index_size_sources.append(source)
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics() -> Response:
+    for source in _index_size_sources:
+        for name, size in source().items():
+            INDEX_SIZE.labels(name).set(size)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # untyped upstream
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
