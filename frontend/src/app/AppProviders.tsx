@@ -1,0 +1,33 @@
+// The one module besides src/components/ui/ allowed to import antd: the
+// ConfigProvider (locale, theme) and antd's <App> (context for message/modal).
+import '@ant-design/v5-patch-for-react-19';
+
+import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
+import antdEnUS from 'antd/locale/en_US';
+import antdZhCN from 'antd/locale/zh_CN';
+import type { ReactNode } from 'react';
+
+import { type Locale, useLocale } from '@/i18n';
+
+const ANTD_LOCALES = { 'zh-CN': antdZhCN, 'en-US': antdEnUS } satisfies Record<Locale, unknown>;
+
+const theme: ThemeConfig = {
+  token: {
+    colorPrimary: '#1d4ed8',
+    borderRadius: 6,
+    fontFamily:
+      "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif",
+  },
+};
+
+export function AppProviders({ queryClient, children }: { queryClient: QueryClient; children: ReactNode }) {
+  const { locale } = useLocale();
+  return (
+    <ConfigProvider locale={ANTD_LOCALES[locale]} theme={theme}>
+      <AntApp>
+        <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,40 @@
+import type { RouteObject } from 'react-router';
+
+import { AppLayout } from '@/components/layout/AppLayout';
+import { LoginPage } from '@/features/accounts/LoginPage';
+import { RegisterPage } from '@/features/accounts/RegisterPage';
+import { RequireRole } from '@/features/accounts/RequireRole';
+import { ListingsPage } from '@/features/listings/ListingsPage';
+import { LandingPage } from '@/features/market/LandingPage';
+
+import { NotFoundPage } from './NotFoundPage';
+import { RouteError } from './RouteError';
+import { ROLE_SECTIONS } from './sections';
+
+const roleRoutes: RouteObject[] = Object.values(ROLE_SECTIONS).map((section) => ({
+  path: section.base,
+  element: <RequireRole roles={[section.role]} />,
+  children: section.pages.map((page) =>
+    page.path === '' ? { index: true, element: page.element } : { path: page.path, element: page.element },
+  ),
+}));
+
+export const routes: RouteObject[] = [
+  {
+    element: <AppLayout />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        errorElement: <RouteError />,
+        children: [
+          { index: true, element: <LandingPage /> },
+          { path: 'listings', element: <ListingsPage /> },
+          { path: 'login', element: <LoginPage /> },
+          { path: 'register', element: <RegisterPage /> },
+          ...roleRoutes,
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+];

@@ -1,0 +1,29 @@
+import { BarChart, LineChart, PieChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import ReactEChartsCore from 'echarts-for-react/lib/core';
+
+import type { ChartOption } from './types';
+
+// Register only what the app draws, to keep the chart chunk small; add chart
+// types here as pages need them.
+echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, CanvasRenderer]);
+
+export interface EChartProps {
+  option: ChartOption;
+  height?: number;
+  loading?: boolean;
+}
+
+export default function EChart({ option, height = 320, loading = false }: EChartProps) {
+  return (
+    <ReactEChartsCore
+      echarts={echarts}
+      option={option}
+      showLoading={loading}
+      notMerge
+      style={{ height, width: '100%' }}
+    />
+  );
+}

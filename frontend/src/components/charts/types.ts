@@ -1,0 +1,1 @@
+export type { EChartsCoreOption as ChartOption } from 'echarts/core';

@@ -1,0 +1,50 @@
+import { useLocation, useNavigate } from 'react-router';
+
+import { ROLE_SECTIONS, sectionPagePath } from '@/app/sections';
+import { icons, Menu, type MenuProps } from '@/components/ui';
+import { useSession } from '@/features/accounts/useSession';
+import { useT } from '@/i18n';
+
+type MenuItems = NonNullable<MenuProps['items']>;
+
+/** The longest menu key that is the current path or a parent of it. */
+function selectedKey(pathname: string, keys: string[]): string | undefined {
+  return keys
+    .filter((key) => (key === '/' ? pathname === '/' : pathname === key || pathname.startsWith(`${key}/`)))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+/** Public pages for everyone, plus the signed-in user's own role section. */
+export function SideMenu() {
+  const t = useT();
+  const session = useSession();
+  const { pathname } = useLocation();
+  const navigate = useNavigate();
+
+  const items: MenuItems = [
+    { key: '/', icon: <icons.HomeOutlined />, label: t('nav.home') },
+    { key: '/listings', icon: <icons.AppstoreOutlined />, label: t('nav.listings') },
+  ];
+  const keys = ['/', '/listings'];
+
+  if (session.status === 'authenticated') {
+    const section = ROLE_SECTIONS[session.user.role];
+    const children = section.pages.map((page) => {
+      const key = sectionPagePath(section, page);
+      keys.push(key);
+      return { key, icon: page.icon, label: t(page.labelKey) };
+    });
+    items.push({ type: 'divider' }, { type: 'group', key: section.base, label: t(section.labelKey), children });
+  }
+
+  const selected = selectedKey(pathname, keys);
+  return (
+    <Menu
+      mode="inline"
+      items={items}
+      selectedKeys={selected === undefined ? [] : [selected]}
+      onClick={({ key }) => void navigate(key)}
+      style={{ borderInlineEnd: 'none' }}
+    />
+  );
+}

@@ -1,0 +1,21 @@
+// The icons the app uses, in one list (keeps the bundle to what is imported).
+export {
+  AppstoreOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  BulbOutlined,
+  DashboardOutlined,
+  FileSearchOutlined,
+  FileTextOutlined,
+  GlobalOutlined,
+  HomeOutlined,
+  LogoutOutlined,
+  MoneyCollectOutlined,
+  NodeIndexOutlined,
+  ProjectOutlined,
+  SafetyCertificateOutlined,
+  SolutionOutlined,
+  StopOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';

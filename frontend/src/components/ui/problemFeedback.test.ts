@@ -1,0 +1,115 @@
+import { describe, expect, it, vi } from 'vitest';
+
+import { ApiError, fieldPath, toProblem } from '@/api/problem';
+import { createTranslate } from '@/i18n';
+
+import { applyProblem } from './problemFeedback';
+
+const t = createTranslate('zh-CN');
+
+function validationError(errors: { field: string; message: string }[]) {
+  return new ApiError({ type: 'about:blank', title: '参数校验失败', status: 422, detail: '请求参数有误', errors });
+}
+
+describe('applyProblem (problem+json → form field errors / message)', () => {
+  it('puts field errors on their form fields and shows no message', () => {
+    const form = { setFields: vi.fn() };
+    const notify = vi.fn();
+    const placed = applyProblem(
+      validationError([
+        { field: 'body.username', message: '用户名已被占用' },
+        { field: 'password', message: '密码过短' },
+        { field: 'password', message: '密码过于简单' },
+      ]),
+      { form, fields: ['username', 'password'], notify, t },
+    );
+
+    expect(placed).toBe(true);
+    expect(form.setFields).toHaveBeenCalledTimes(1);
+    expect(form.setFields).toHaveBeenCalledWith([
+      { name: ['username'], errors: ['用户名已被占用'] },
+      { name: ['password'], errors: ['密码过短', '密码过于简单'] },
+    ]);
+    expect(notify).not.toHaveBeenCalled();
+  });
+
+  it('maps nested and indexed paths', () => {
+    const form = { setFields: vi.fn() };
+    applyProblem(validationError([{ field: 'body.organisation.shareholders.0.name', message: '必填' }]), {
+      form,
+      notify: vi.fn(),
+      t,
+    });
+    expect(form.setFields).toHaveBeenCalledWith([{ name: ['organisation', 'shareholders', 0, 'name'], errors: ['必填'] }]);
+  });
+
+  it('shows errors for fields the form does not have as a message', () => {
+    const form = { setFields: vi.fn() };
+    const notify = vi.fn();
+    applyProblem(
+      validationError([
+        { field: 'username', message: '用户名已被占用' },
+        { field: 'credit_code', message: '统一社会信用代码已注册' },
+      ]),
+      { form, fields: ['username'], notify, t },
+    );
+    expect(form.setFields).toHaveBeenCalledWith([{ name: ['username'], errors: ['用户名已被占用'] }]);
+    expect(notify).toHaveBeenCalledWith('参数校验失败；统一社会信用代码已注册');
+  });
+
+  it('shows the detail of a problem without field errors', () => {
+    const form = { setFields: vi.fn() };
+    const notify = vi.fn();
+    const placed = applyProblem(
+      new ApiError({ type: 'https://techbroker/problems/conflict', title: 'Conflict', status: 409, detail: '该撮合项目已被认领' }),
+      { form, notify, t },
+    );
+    expect(placed).toBe(false);
+    expect(form.setFields).not.toHaveBeenCalled();
+    expect(notify).toHaveBeenCalledWith('该撮合项目已被认领');
+  });
+
+  it('without a form, every field error becomes part of the message', () => {
+    const notify = vi.fn();
+    applyProblem(validationError([{ field: 'username', message: '用户名已被占用' }]), { notify, t });
+    expect(notify).toHaveBeenCalledWith('请求参数有误；用户名已被占用');
+  });
+
+  it('translates network and unknown failures', () => {
+    const notify = vi.fn();
+    applyProblem(new TypeError('Failed to fetch'), { notify, t });
+    applyProblem(new Error('boom'), { notify, t });
+    expect(notify.mock.calls).toEqual([['网络连接失败，请检查网络后重试'], ['系统开小差了，请稍后重试']]);
+  });
+});
+
+describe('toProblem', () => {
+  it('keeps a problem+json body', () => {
+    const body = { type: 'about:blank', title: 'Not Found', status: 404, detail: '技术需求不存在' };
+    expect(toProblem(body, 404)).toEqual(body);
+  });
+
+  it("reads FastAPI's default validation shape", () => {
+    const body = { detail: [{ loc: ['body', 'username'], msg: 'Field required', type: 'missing' }] };
+    expect(toProblem(body, 422, 'Unprocessable Entity')).toEqual({
+      type: 'about:blank',
+      title: 'Unprocessable Entity',
+      status: 422,
+      errors: [{ field: 'body.username', message: 'Field required' }],
+    });
+  });
+
+  it('falls back to the status for a body that says nothing', () => {
+    expect(toProblem('<html>Bad Gateway</html>', 502, 'Bad Gateway')).toEqual({
+      type: 'about:blank',
+      title: 'Bad Gateway',
+      status: 502,
+    });
+  });
+
+  it('splits field paths', () => {
+    expect(fieldPath('query.page')).toEqual(['page']);
+    expect(fieldPath('body')).toEqual(['body']);
+    expect(fieldPath('items.2')).toEqual(['items', 2]);
+  });
+});

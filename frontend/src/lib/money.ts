@@ -1,0 +1,22 @@
+// Money arrives as decimal strings of yuan (the backend keeps Decimal; a
+// float would lose fen), so conversions here are done on integers of fen.
+
+function toFen(yuan: string): bigint | null {
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(yuan.trim());
+  if (match === null) return null;
+  const [, sign = '', whole = '0', fraction = ''] = match;
+  const fen = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
+  return sign === '-' ? -fen : fen;
+}
+
+/** "1234567.89" yuan → "123.46" 万元 (ROUND_HALF_UP to two places); null if not a decimal string. */
+export function yuanToWan(yuan: string): string | null {
+  const fen = toFen(yuan);
+  if (fen === null) return null;
+  const negative = fen < 0n;
+  const abs = negative ? -fen : fen;
+  // 0.01 万元 = 100 yuan = 10 000 fen
+  const hundredths = (abs + 5_000n) / 10_000n;
+  const text = `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}`;
+  return negative && hundredths !== 0n ? `-${text}` : text;
+}
