@@ -1,5 +1,13 @@
 """What other domains may ask of listings (deals, matches, rewards): small, stable reads and
-the lifecycle hooks a deal drives. Other domains call these, never the listing tables."""
+the lifecycle hooks a deal drives. Other domains call these, never the listing tables.
+
+The hooks change a status only when the lifecycle allows it (otherwise they do nothing),
+and record each change in the audit log (as `actor`, the system by default) and ask the
+matcher to reindex the listing once the unit of work commits.
+
+Row scoping for other domains (the matcher's candidates): `visibility.visible_demand_ids`
+and `visibility.visible_achievement_ids`; response shaping: `views.demand_views`.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.audit import service as audit
+from backend.audit.service import SYSTEM, Actor
+from backend.core import jobs
 from backend.core.errors import NotFound
 from backend.core.types import utcnow
 from backend.listings.models import (
@@ -93,31 +104,46 @@ def assign_broker(session: Session, demand_id: int, broker_id: int,
         session.flush()
 
 
-def mark_demand_in_negotiation(session: Session, demand_id: int) -> None:
+def _demand_status_change(session: Session, demand_id: int, allowed: tuple[DemandStatus, ...],
+                          target: DemandStatus, verb: str, actor: Actor) -> None:
     demand = session.get(Demand, demand_id, with_for_update=True)
-    if demand is not None and demand.status == DemandStatus.PUBLISHED:
-        demand.status = DemandStatus.IN_NEGOTIATION
-        demand.updated_at = utcnow()
+    if demand is None or demand.status not in allowed:
+        return
+    before = demand.status
+    demand.status = target
+    demand.updated_at = utcnow()
+    session.flush()
+    audit.record(session, actor, f"demand.{verb}", "demand", demand_id,
+                 before={"status": before}, after={"status": target})
+    jobs.enqueue(session, "matching.index_listing", "demand", demand_id)
 
 
-def release_demand(session: Session, demand_id: int) -> None:
+def mark_demand_in_negotiation(session: Session, demand_id: int, actor: Actor = SYSTEM) -> None:
+    _demand_status_change(session, demand_id, (DemandStatus.PUBLISHED,),
+                          DemandStatus.IN_NEGOTIATION, "negotiate", actor)
+
+
+def release_demand(session: Session, demand_id: int, actor: Actor = SYSTEM) -> None:
     """A deal on the demand ended without a contract: it is open to offers again."""
-    demand = session.get(Demand, demand_id, with_for_update=True)
-    if demand is not None and demand.status == DemandStatus.IN_NEGOTIATION:
-        demand.status = DemandStatus.PUBLISHED
-        demand.updated_at = utcnow()
+    _demand_status_change(session, demand_id, (DemandStatus.IN_NEGOTIATION,),
+                          DemandStatus.PUBLISHED, "release", actor)
 
 
-def mark_demand_fulfilled(session: Session, demand_id: int) -> None:
-    demand = session.get(Demand, demand_id, with_for_update=True)
-    if demand is not None and demand.status in (DemandStatus.PUBLISHED,
-                                                DemandStatus.IN_NEGOTIATION):
-        demand.status = DemandStatus.FULFILLED
-        demand.updated_at = utcnow()
+def mark_demand_fulfilled(session: Session, demand_id: int, actor: Actor = SYSTEM) -> None:
+    _demand_status_change(session, demand_id, (DemandStatus.PUBLISHED,
+                                               DemandStatus.IN_NEGOTIATION),
+                          DemandStatus.FULFILLED, "fulfil", actor)
 
 
-def mark_achievement_transferred(session: Session, achievement_id: int) -> None:
+def mark_achievement_transferred(session: Session, achievement_id: int,
+                                 actor: Actor = SYSTEM) -> None:
     achievement = session.get(Achievement, achievement_id, with_for_update=True)
-    if achievement is not None and achievement.status == AchievementStatus.PUBLISHED:
-        achievement.status = AchievementStatus.TRANSFERRED
-        achievement.updated_at = utcnow()
+    if achievement is None or achievement.status != AchievementStatus.PUBLISHED:
+        return
+    achievement.status = AchievementStatus.TRANSFERRED
+    achievement.updated_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "achievement.transfer", "achievement", achievement_id,
+                 before={"status": AchievementStatus.PUBLISHED},
+                 after={"status": AchievementStatus.TRANSFERRED})
+    jobs.enqueue(session, "matching.index_listing", "achievement", achievement_id)
