@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -88,7 +88,9 @@ class Deal(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     # Optimistic locking: two concurrent changes to one deal cannot both succeed.
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    # No ClassVar: the declarative base declares __mapper_args__ as an instance variable and
+    # mypy rejects overriding it with a class variable.
+    __mapper_args__: Any = {"version_id_col": version}  # noqa: RUF012 — read once by the mapper
 
     brokers: Mapped[list[DealBroker]] = relationship(
         back_populates="deal", lazy="raise", order_by="DealBroker.id",

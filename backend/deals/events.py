@@ -1,0 +1,36 @@
+"""The deal's timeline: one row per thing that happened, shown to parties when meant for them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.audit.service import jsonable
+from backend.deals.models import Deal, DealEvent, Stage
+
+
+def add_event(session: Session, deal: Deal, actor_id: int | None, kind: str, *,
+              text: str | None = None, data: dict[str, Any] | None = None,
+              from_stage: Stage | None = None, to_stage: Stage | None = None,
+              visible_to_parties: bool = True) -> DealEvent:
+    event = DealEvent(deal_id=deal.id, actor_id=actor_id, kind=kind, text=text,
+                      data=jsonable(data), from_stage=from_stage, to_stage=to_stage,
+                      visible_to_parties=visible_to_parties)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def events_of(session: Session, deal_id: int, *, parties_only: bool,
+              kinds: Sequence[str] | None = None, newest_first: bool = False
+              ) -> Sequence[DealEvent]:
+    query = select(DealEvent).where(DealEvent.deal_id == deal_id)
+    if parties_only:
+        query = query.where(DealEvent.visible_to_parties.is_(True))
+    if kinds is not None:
+        query = query.where(DealEvent.kind.in_(kinds))
+    order = DealEvent.id.desc() if newest_first else DealEvent.id.asc()
+    return session.execute(query.order_by(order)).scalars().all()

@@ -1,0 +1,200 @@
+"""A deal shaped for the person looking at it.
+
+Brokers and administrators see everything. Each party sees its own side in full and the
+other side's public listing data; the demand's organisation stays hidden from the
+achievement's side until both parties have accepted when the demand is anonymous or not
+public (after both accept they must know whom they negotiate with). Parties do not see the
+brokers' split or the brokers' internal notes and events. An invited broker sees the outline
+and the proposed split, not the contents, until they join.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import Organisation, User
+from backend.deals import brokers as broker_rules
+from backend.deals import schemas
+from backend.deals.access import (
+    BROKERS,
+    INSIDERS,
+    PARTIES,
+    DealAccess,
+    Relation,
+    relation_of,
+)
+from backend.deals.ledger import received
+from backend.deals.models import (
+    OPEN_STAGES,
+    BrokerStatus,
+    ContractFile,
+    Deal,
+    DealEvent,
+    Payment,
+    Stage,
+)
+from backend.deals.pipeline import allowed_next, both_accepted
+from backend.listings import lookup as listings
+from backend.listings.models import Visibility
+
+_SEES_EVERYTHING = BROKERS | {Relation.ADMIN}
+
+
+def names_of_orgs(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Organisation.id, Organisation.name)
+                           .where(Organisation.id.in_(wanted)))
+    return {org_id: name for org_id, name in rows}
+
+
+def names_of_users(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {user_id: name for user_id, name in rows}
+
+
+def demand_org_visible(relation: Relation, demand: listings.DemandBrief, deal: Deal) -> bool:
+    if relation in _SEES_EVERYTHING or relation == Relation.DEMAND_PARTY:
+        return True
+    public = not demand.anonymous and demand.visibility == Visibility.PUBLIC
+    if relation == Relation.ACHIEVEMENT_PARTY:
+        return public or both_accepted(deal)
+    return not demand.anonymous and demand.visibility != Visibility.PRIVATE  # an invitee
+
+
+def viewer_next_stages(relation: Relation, stage: Stage) -> list[Stage]:
+    if relation in BROKERS:
+        return allowed_next(stage)
+    if relation == Relation.ADMIN and stage in OPEN_STAGES:
+        return [Stage.CANCELLED]
+    return []
+
+
+def _contract(session: Session, deal: Deal) -> schemas.ContractOut | None:
+    c = deal.contract
+    if c is None:
+        return None
+    payments = session.execute(select(Payment).where(Payment.contract_id == c.id)
+                               .order_by(Payment.paid_on, Payment.id)).scalars().all()
+    files = session.execute(select(ContractFile).where(ContractFile.contract_id == c.id)
+                            .order_by(ContractFile.id)).scalars().all()
+    counted = received(session, c.id)
+    return schemas.ContractOut(
+        id=c.id, name=c.name, type=c.type, amount=c.amount, technology_amount=c.technology_amount,
+        signed_on=c.signed_on, buyer_org_id=c.buyer_org_id, seller_org_id=c.seller_org_id,
+        registration_no=c.registration_no, registered_on=c.registered_on,
+        received_amount=counted, uncounted_amount=received(session, c.id, counted=False),
+        remaining_amount=c.amount - counted,
+        payments=[schemas.PaymentOut.model_validate(p) for p in payments],
+        files=[schemas.ContractFileOut.model_validate(f) for f in files])
+
+
+def deal_view(session: Session, access: DealAccess) -> schemas.DealOut:
+    deal, relation = access.deal, access.relation
+    demand = listings.demand_brief(session, deal.demand_id)
+    achievement = listings.achievement_brief(session, deal.achievement_id)
+    orgs = names_of_orgs(session, [deal.demand_org_id, deal.achievement_org_id])
+    people = names_of_users(session, [b.broker_id for b in deal.brokers])
+    sees_all = relation in _SEES_EVERYTHING
+    shown_brokers = [b for b in deal.brokers
+                     if sees_all or b.status == BrokerStatus.ACTIVE
+                     or (relation == Relation.INVITEE and b.broker_id == access.user.id)]
+    invitation = None
+    if sees_all or relation == Relation.INVITEE:
+        pending = broker_rules.pending_invitation(session, deal)
+        if pending is not None:
+            invitation = schemas.InvitationOut(
+                broker_id=pending.broker_id, display_name=people.get(pending.broker_id, ""),
+                invited_at=pending.at, proposed_shares=pending.shares)
+    proposal = None
+    if sees_all:
+        pending_split = broker_rules.pending_share_proposal(session, deal)
+        if pending_split is not None:
+            proposal = schemas.ShareProposalOut(
+                proposed_by_id=pending_split.proposed_by_id, proposed_at=pending_split.at,
+                shares=pending_split.shares, awaiting=pending_split.awaiting)
+    demand_org = (schemas.OrganisationRef(id=deal.demand_org_id, name=orgs[deal.demand_org_id])
+                  if demand_org_visible(relation, demand, deal) else None)
+    return schemas.DealOut(
+        id=deal.id, stage=deal.stage, relation=relation,
+        allowed_next=viewer_next_stages(relation, deal.stage), both_accepted=both_accepted(deal),
+        opened_at=deal.opened_at, ended_at=deal.ended_at,
+        demand=schemas.DemandSide(
+            listing_id=demand.id, title=demand.title, field_code=demand.field_code,
+            region=demand.region, modes=demand.modes, budget_min=demand.budget_min,
+            budget_max=demand.budget_max, min_trl=demand.min_trl, anonymous=demand.anonymous,
+            organisation=demand_org, acceptance=deal.demand_acceptance),
+        achievement=schemas.AchievementSide(
+            listing_id=achievement.id, title=achievement.title,
+            field_code=achievement.field_code, region=achievement.region,
+            modes=achievement.modes, trl=achievement.trl, price=achievement.price,
+            organisation=schemas.OrganisationRef(id=deal.achievement_org_id,
+                                                 name=orgs[deal.achievement_org_id]),
+            acceptance=deal.achievement_acceptance),
+        brokers=[schemas.DealBrokerOut(
+            broker_id=b.broker_id, display_name=people.get(b.broker_id, ""), role=b.role,
+            status=b.status, share=None if relation in PARTIES else b.share,
+            joined_at=b.joined_at) for b in shown_brokers],
+        contract=_contract(session, deal) if relation in INSIDERS else None,
+        invitation=invitation, share_proposal=proposal)
+
+
+def deal_summaries(session: Session, user: User, deals: Sequence[Deal]
+                   ) -> list[schemas.DealSummary]:
+    orgs = names_of_orgs(session, {d.demand_org_id for d in deals}
+                         | {d.achievement_org_id for d in deals})
+    demands: dict[int, listings.DemandBrief] = {}
+    achievements: dict[int, listings.AchievementBrief] = {}
+    out = []
+    for deal in deals:
+        relation = relation_of(user, deal)
+        if relation is None:  # the scoping query already excludes these
+            continue
+        if deal.demand_id not in demands:
+            demands[deal.demand_id] = listings.demand_brief(session, deal.demand_id)
+        if deal.achievement_id not in achievements:
+            achievements[deal.achievement_id] = listings.achievement_brief(
+                session, deal.achievement_id)
+        demand = demands[deal.demand_id]
+        out.append(schemas.DealSummary(
+            id=deal.id, stage=deal.stage, relation=relation, opened_at=deal.opened_at,
+            ended_at=deal.ended_at, demand_title=demand.title,
+            demand_organisation=(orgs[deal.demand_org_id]
+                                 if demand_org_visible(relation, demand, deal) else None),
+            achievement_title=achievements[deal.achievement_id].title,
+            achievement_organisation=orgs[deal.achievement_org_id],
+            contract_amount=(deal.contract.amount if deal.contract is not None
+                             and relation in INSIDERS else None)))
+    return out
+
+
+def event_views(session: Session, access: DealAccess, events: Sequence[DealEvent]
+                ) -> list[schemas.EventOut]:
+    """Timeline rows; the parties see an actor's name only for brokers and their own side."""
+    names = names_of_users(session, [e.actor_id for e in events])
+    deal, relation = access.deal, access.relation
+    broker_ids = {b.broker_id for b in deal.brokers}
+    own_side = (access.user.organisation_id if relation in PARTIES else None)
+    own_users: set[int] = set()
+    if own_side is not None:
+        own_users = set(session.execute(select(User.id).where(
+            User.organisation_id == own_side, User.id.in_(names))).scalars())
+    out = []
+    for e in events:
+        name = names.get(e.actor_id) if e.actor_id is not None else None
+        if relation in PARTIES and e.actor_id not in broker_ids and e.actor_id not in own_users:
+            name = None
+        out.append(schemas.EventOut(
+            id=e.id, at=e.at, kind=e.kind, from_stage=e.from_stage, to_stage=e.to_stage,
+            text=e.text, data=e.data, actor_id=(e.actor_id if name is not None or
+                                                relation not in PARTIES else None),
+            actor_name=name, visible_to_parties=e.visible_to_parties))
+    return out
+

@@ -1,0 +1,215 @@
+"""Typed builders for deals, and for the listings they rest on.
+
+Demands and achievements are made as rows directly (the listings service is written
+elsewhere); deals go through the deals services, so a built deal is one the rules allow.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.accounts.service import load_user
+from backend.audit.service import Actor
+from backend.deals import clock, contracts, opening, payments, pipeline
+from backend.deals.access import DealAccess, deal_for, load_deal
+from backend.deals.models import Contract, ContractType, Deal, Payment, Stage
+from backend.listings.models import (
+    Achievement,
+    AchievementStatus,
+    Demand,
+    DemandStatus,
+    Field,
+    Visibility,
+)
+from backend.listings.models import (
+    Stage as TechStage,
+)
+from tests.builders import accounts as b
+
+_seq = itertools.count(1)
+AMOUNT = Decimal("300000.00")
+
+
+def days_ago(n: int) -> date:
+    return clock.today() - timedelta(days=n)
+
+
+def field_id(db: Session, code: str = "electronics") -> int:
+    return db.execute(select(Field.id).where(Field.code == code)).scalar_one()
+
+
+def make_demand(db: Session, user: User, *, status: DemandStatus = DemandStatus.PUBLISHED,
+                visibility: Visibility = Visibility.PUBLIC, anonymous: bool = False,
+                hidden: bool = False, title: str | None = None) -> Demand:
+    assert user.organisation_id is not None
+    demand = Demand(organisation_id=user.organisation_id, created_by_id=user.id,
+                    title=title or f"需求{next(_seq)}：工业视觉缺陷检测", field_id=field_id(db),
+                    keywords="视觉,检测", modes_mask=1 | 2, region="福州市",
+                    description="需要一套产线视觉检测方案。", budget_min=Decimal("100000.00"),
+                    budget_max=Decimal("500000.00"), min_trl=5, visibility=visibility,
+                    anonymous=anonymous, status=status, hidden=hidden)
+    db.add(demand)
+    db.flush()
+    return demand
+
+
+def make_achievement(db: Session, user: User, *,
+                     status: AchievementStatus = AchievementStatus.PUBLISHED,
+                     hidden: bool = False, title: str | None = None) -> Achievement:
+    assert user.organisation_id is not None
+    achievement = Achievement(organisation_id=user.organisation_id, created_by_id=user.id,
+                              title=title or f"成果{next(_seq)}：深度学习表面缺陷识别",
+                              field_id=field_id(db), keywords="深度学习", modes_mask=2 | 4,
+                              region="厦门市", abstract="基于深度学习的缺陷识别。", trl=6,
+                              stage=TechStage.PILOT, price=Decimal("400000.00"),
+                              team_lead="李教授", status=status, hidden=hidden)
+    db.add(achievement)
+    db.flush()
+    return achievement
+
+
+def actor(user: User) -> Actor:
+    return Actor(user.id, user.username, "127.0.0.1")
+
+
+def with_profile(db: Session, user: User) -> User:
+    """The user with their organisation and broker profile loaded, as the request sees them."""
+    loaded = load_user(db, user.id)
+    assert loaded is not None
+    return loaded
+
+
+def access(db: Session, user: User, deal_id: int, *, lock: bool = False) -> DealAccess:
+    db.flush()
+    return deal_for(db, with_profile(db, user), deal_id, lock=lock)
+
+
+def reload(db: Session, deal_id: int) -> Deal:
+    db.flush()
+    deal = load_deal(db, deal_id)
+    assert deal is not None
+    return deal
+
+
+@dataclass
+class World:
+    firm: User
+    institute: User
+    lead: User
+    demand: Demand
+    achievement: Achievement
+    deal: Deal
+
+    @property
+    def id(self) -> int:
+        return self.deal.id
+
+
+def open_world(db: Session, *, anonymous: bool = False,
+               visibility: Visibility = Visibility.PUBLIC) -> World:
+    """Two parties with a listing each and a verified broker who has opened a deal on them."""
+    firm = b.make_firm_user(db)
+    institute = b.make_institute_user(db)
+    lead = with_profile(db, b.make_broker(db))
+    demand = make_demand(db, firm, anonymous=anonymous, visibility=visibility)
+    achievement = make_achievement(db, institute)
+    deal = opening.open_deal(db, actor(lead), lead, demand.id, achievement.id)
+    return World(firm, institute, lead, demand, achievement, deal)
+
+
+def accept_both(db: Session, w: World) -> None:
+    for party in (w.firm, w.institute):
+        opening.respond(db, actor(party), access(db, party, w.id), True, None)
+
+
+def move(db: Session, w: World, to: Stage, reason: str | None = None) -> None:
+    pipeline.transition(db, actor(w.lead), reload(db, w.id), to, reason)
+
+
+def record_contract(db: Session, w: World, *, amount: Decimal = AMOUNT,
+                    type_: ContractType = ContractType.DEVELOPMENT,
+                    signed_on: date | None = None, name: str = "工业视觉检测技术开发合同") -> None:
+    contracts.record_contract(
+        db, actor(w.lead), access(db, w.lead, w.id), name=name, type_=type_, amount=amount,
+        signed_on=signed_on or days_ago(30), buyer_org_id=w.deal.demand_org_id,
+        seller_org_id=w.deal.achievement_org_id)
+
+
+def new_registration_no() -> str:
+    return f"{clock.today().year}350100{next(_seq):06d}"
+
+
+def register(db: Session, w: World, registration_no: str | None = None) -> str:
+    number = registration_no or new_registration_no()
+    contract = reload(db, w.id).contract
+    assert contract is not None
+    contracts.register_contract(db, actor(w.lead), access(db, w.lead, w.id),
+                                registration_no=number, registered_on=days_ago(10),
+                                technology_amount=contract.amount)
+    return number
+
+
+def pay(db: Session, w: World, amount: Decimal, *, invoice: str | None = None) -> Payment:
+    contract = reload(db, w.id).contract
+    assert contract is not None
+    return payments.record_payment(
+        db, actor(w.lead), access(db, w.lead, w.id), paid_on=days_ago(5), amount=amount,
+        bank_reference=f"BANK{next(_seq):08d}",
+        invoice_reference=invoice or f"发票：{contract.registration_no or contract.name}")
+
+
+def deal_at(db: Session, stage: Stage, *, ready: bool = False,
+            type_: ContractType = ContractType.DEVELOPMENT, amount: Decimal = AMOUNT,
+            anonymous: bool = False, visibility: Visibility = Visibility.PUBLIC) -> World:
+    """A deal brought to `stage` by the rules. With `ready`, the guard of the next forward
+    stage also holds (both accepted / contract recorded / registration on file / fully paid)
+    — the latter two written directly, since the services move the deal on by themselves."""
+    w = open_world(db, anonymous=anonymous, visibility=visibility)
+    if stage in (Stage.LOST, Stage.CANCELLED):
+        move(db, w, stage, "测试：项目终止")
+        return w
+    path = [Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, Stage.PAID, Stage.CLOSED]
+    target = path.index(stage) + 1 if stage in path else 0
+    if target >= 1 or ready:
+        accept_both(db, w)
+    for step in path[:target]:
+        if step == Stage.NEGOTIATING:
+            move(db, w, step)
+        elif step == Stage.SIGNED:
+            record_contract(db, w, type_=type_, amount=amount)
+            move(db, w, step)
+        elif step == Stage.REGISTERED:
+            register(db, w)
+        elif step == Stage.PAID:
+            pay(db, w, amount)
+        else:
+            move(db, w, step)
+    if ready:
+        deal = reload(db, w.id)
+        if stage == Stage.NEGOTIATING:
+            record_contract(db, w, type_=type_, amount=amount)
+        elif stage == Stage.SIGNED and deal.contract is not None:
+            deal.contract.registration_no = new_registration_no()
+            deal.contract.registered_on = days_ago(10)
+            deal.contract.technology_amount = amount
+        elif stage == Stage.REGISTERED and deal.contract is not None:
+            db.add(Payment(contract_id=deal.contract.id, paid_on=days_ago(5), amount=amount,
+                           bank_reference="BANK-READY", invoice_reference="ready",
+                           counted=True, recorded_by_id=w.lead.id))
+        db.flush()
+    w.deal = reload(db, w.id)
+    assert w.deal.stage == stage, (w.deal.stage, stage)
+    return w
+
+
+def reload_contract(w: World) -> Contract:
+    contract = w.deal.contract
+    assert contract is not None
+    return contract
