@@ -44,3 +44,8 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+    # Entries up to `base_seq` were pruned after the retention period (AUDIT_RETENTION_DAYS);
+    # the kept chain starts after them and links to `base_hash`, the last pruned entry's hash.
+    base_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    base_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH,
+                                           server_default=GENESIS_HASH)

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from backend.accounts.models import User
-from backend.audit import schemas, service
+from backend.audit import checkpoint, schemas, service
+from backend.config import get_settings
 from backend.core.deps import SessionDep, require
 from backend.core.permissions import Permission
 from backend.core.schemas import Page
@@ -36,3 +37,28 @@ def list_entries(session: SessionDep, _: AuditReader, action: str | None = None,
 @router.get("/verify")
 def verify(session: SessionDep, _: AuditReader) -> schemas.VerifyOut:
     return schemas.VerifyOut.model_validate(service.verify(session))
+
+
+@router.get("/checkpoint")
+def take_checkpoint(session: SessionDep, _: AuditReader) -> schemas.CheckpointOut:
+    """The chain's head signed with this instance's key, to keep outside the system."""
+    key = checkpoint.instance_key(get_settings().var_dir)
+    return schemas.CheckpointOut.model_validate(
+        checkpoint.take_checkpoint(session, key), from_attributes=True)
+
+
+@router.post("/checkpoint/verify")
+def verify_checkpoint(body: schemas.CheckpointOut, session: SessionDep, _: AuditReader
+                      ) -> schemas.CheckpointVerifyOut:
+    """Prove against a kept checkpoint that nothing up to it was rewritten."""
+    trusted = checkpoint.instance_key(get_settings().var_dir).public_key()
+    report = checkpoint.verify_checkpoint(session, checkpoint.Checkpoint(**body.model_dump()),
+                                          trusted)
+    return schemas.CheckpointVerifyOut(ok=report.ok, reason=report.reason,
+                                       chain=schemas.VerifyOut.model_validate(report.chain))
+
+
+@router.get("/public-key")
+def public_key(_: AuditReader) -> schemas.PublicKeyOut:
+    key = checkpoint.instance_key(get_settings().var_dir).public_key()
+    return schemas.PublicKeyOut(pem=checkpoint.public_pem(key))

@@ -27,3 +27,23 @@ class VerifyOut(Schema):
     head_hash: str
     first_broken_seq: int | None
     reason: str | None
+
+
+class CheckpointOut(Schema):
+    format: str
+    seq: int
+    count: int
+    hash: str
+    at: str
+    public_key: str
+    signature: str
+
+
+class CheckpointVerifyOut(Schema):
+    ok: bool
+    reason: str
+    chain: VerifyOut
+
+
+class PublicKeyOut(Schema):
+    pem: str

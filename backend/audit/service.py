@@ -112,10 +112,12 @@ class VerifyReport:
 
 
 def verify(session: Session, batch: int = 5000) -> VerifyReport:
-    """Walk the chain from the start; report the first entry that was edited or deleted."""
+    """Walk the chain from the start (after entries pruned past the retention period: from the
+    anchor they left); report the first entry that was edited or deleted."""
     head = session.get(AuditHead, 1)
-    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
-    last_seq = 0
+    base_seq = head.base_seq if head else 0
+    expected_seq, prev_hash, count = base_seq + 1, head.base_hash if head else GENESIS_HASH, 0
+    last_seq = base_seq
     while True:
         rows = session.execute(
             select(AuditEntry).where(AuditEntry.seq > last_seq)
@@ -137,9 +139,9 @@ def verify(session: Session, batch: int = 5000) -> VerifyReport:
             prev_hash, expected_seq, count = row.hash, row.seq + 1, count + 1
             last_seq = row.seq
         session.expunge_all()
-    if head is None or head.seq != count or head.hash != prev_hash:
-        return _broken(count, head, count + 1,
-                       f"the chain ends at entry {count} but the head records "
+    if head is None or head.seq != base_seq + count or head.hash != prev_hash:
+        return _broken(count, head, base_seq + count + 1,
+                       f"the chain ends at entry {base_seq + count} but the head records "
                        f"{head.seq if head else 'nothing'}: entries after it were deleted")
     return VerifyReport(True, count, head.seq, head.hash)
 

@@ -1,0 +1,125 @@
+"""HTTP for integrity flags, scans and the dishonesty list (administrators only)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+from sqlalchemy import func, select
+
+from backend.accounts.models import User
+from backend.core.deps import ActorDep, SessionDep, require
+from backend.core.permissions import Permission
+from backend.core.schemas import Page
+from backend.deals import clock
+from backend.integrity import dishonesty, review, schemas, service
+from backend.integrity.context import SubjectKind
+from backend.integrity.models import DishonestyListing, FlagStatus, IntegrityFlag, IntegrityScan
+
+router = APIRouter(prefix="/api/v1/integrity", tags=["integrity"])
+
+IntegrityReviewer = Annotated[User, Depends(require(Permission.INTEGRITY_REVIEW))]
+ListKeeper = Annotated[User, Depends(require(Permission.DISHONESTY_MANAGE))]
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
+PageSize = Annotated[int, Query(ge=1, le=200)]
+
+
+def _listing(entry: DishonestyListing) -> schemas.ListingOut:
+    return schemas.ListingOut.model_validate(
+        {**{k: getattr(entry, k) for k in schemas.ListingOut.model_fields if k != "active"},
+         "active": dishonesty.is_active(entry, clock.today())})
+
+
+# --- flags --------------------------------------------------------------------------------
+
+@router.get("/flags")
+def list_flags(session: SessionDep, _: IntegrityReviewer, claim_id: int | None = None,
+               rule: str | None = None,
+               status_: Annotated[FlagStatus | None, Query(alias="status")] = None,
+               page: PageNo = 1, page_size: PageSize = 50) -> Page[schemas.FlagOut]:
+    query = select(IntegrityFlag)
+    if claim_id is not None:
+        query = query.where(IntegrityFlag.claim_id == claim_id)
+    if rule:
+        query = query.where(IntegrityFlag.rule == rule)
+    if status_ is not None:
+        query = query.where(IntegrityFlag.status == status_)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(query.order_by(IntegrityFlag.id.desc())
+                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
+    return Page(items=[schemas.FlagOut.model_validate(r) for r in rows], total=total,
+                page=page, page_size=page_size)
+
+
+@router.post("/flags/{flag_id}/dismiss")
+def dismiss_flag(flag_id: int, body: schemas.DismissIn, session: SessionDep,
+                 _: IntegrityReviewer, actor: ActorDep) -> schemas.FlagOut:
+    return schemas.FlagOut.model_validate(review.dismiss(session, actor, flag_id, body.reason))
+
+
+@router.post("/flags/{flag_id}/confirm")
+def confirm_flag(flag_id: int, body: schemas.ConfirmIn, session: SessionDep,
+                 _: IntegrityReviewer, actor: ActorDep) -> schemas.ConfirmOut:
+    """Confirm fraud: claw back the claim's whole reward, and list the broker and the named
+    colluding parties on the dishonesty list for five years."""
+    done = review.confirm(session, actor, flag_id, body.reason, body.colluding,
+                          body.colluding_broker_ids)
+    return schemas.ConfirmOut(flag=schemas.FlagOut.model_validate(done.flag),
+                              claw_back_id=done.claw_back.id,
+                              listings=[_listing(e) for e in done.listings])
+
+
+# --- scans --------------------------------------------------------------------------------
+
+@router.post("/scans", status_code=status.HTTP_202_ACCEPTED)
+def request_scan(session: SessionDep, _: IntegrityReviewer, actor: ActorDep
+                 ) -> schemas.ScanQueued:
+    """Run every rule over every open claim, in the background."""
+    service.request_scan(session, actor)
+    return schemas.ScanQueued(queued=True, task=service.SCAN_TASK)
+
+
+@router.get("/scans")
+def list_scans(session: SessionDep, _: IntegrityReviewer, page: PageNo = 1,
+               page_size: PageSize = 20) -> Page[schemas.ScanOut]:
+    total = session.execute(select(func.count()).select_from(IntegrityScan)).scalar_one()
+    rows = session.execute(select(IntegrityScan).order_by(IntegrityScan.id.desc())
+                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
+    return Page(items=[schemas.ScanOut.model_validate(r) for r in rows], total=total, page=page,
+                page_size=page_size)
+
+
+# --- the dishonesty list ------------------------------------------------------------------
+
+@router.get("/dishonesty")
+def list_dishonesty(session: SessionDep, _: ListKeeper, active_on: date | None = None,
+                    subject_kind: SubjectKind | None = None, subject_key: str | None = None,
+                    q: Annotated[str | None, Query(max_length=100)] = None, page: PageNo = 1,
+                    page_size: PageSize = 50) -> Page[schemas.ListingOut]:
+    """Entries, newest first; `active_on` keeps those in force that day."""
+    query = dishonesty.listing_query(active_on=active_on, kind=subject_kind, key=subject_key,
+                                     search=q)
+    rows, total = dishonesty.list_entries(session, query, page, page_size)
+    return Page(items=[_listing(r) for r in rows], total=total, page=page, page_size=page_size)
+
+
+@router.post("/dishonesty", status_code=status.HTTP_201_CREATED)
+def add_listing(body: schemas.ListingIn, session: SessionDep, _: ListKeeper, actor: ActorDep
+                ) -> schemas.ListingOut:
+    """List a subject by hand (e.g. on another authority's decision)."""
+    subject = dishonesty.resolve_manual(session, body.subject_kind, body.subject_key)
+    entry = dishonesty.list_subject(session, actor, subject, reason=body.reason,
+                                    listed_on=body.listed_on or clock.today(), years=body.years)
+    return _listing(entry)
+
+
+@router.get("/dishonesty/{listing_id}")
+def get_listing(listing_id: int, session: SessionDep, _: ListKeeper) -> schemas.ListingOut:
+    return _listing(dishonesty.get_entry(session, listing_id))
+
+
+@router.post("/dishonesty/{listing_id}/revoke")
+def revoke_listing(listing_id: int, body: schemas.RevokeIn, session: SessionDep,
+                   _: ListKeeper, actor: ActorDep) -> schemas.ListingOut:
+    return _listing(dishonesty.revoke(session, actor, listing_id, body.reason))

@@ -1,0 +1,91 @@
+"""HTTP for the bureau's exports (CSV, XLSX) and statistics."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from backend.accounts.models import User
+from backend.audit.exports import audit_table
+from backend.core.deps import SessionDep, require
+from backend.core.permissions import Permission
+from backend.core.tabular import MEDIA_TYPES, Format, Table, render
+from backend.deals import clock
+from backend.integrity.exports import flags_table
+from backend.integrity.schemas import FlagRatesOut
+from backend.integrity.stats import flag_rates
+from backend.rewards import exports, schemas, stats
+from backend.rewards.router import period
+
+exports_router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
+stats_router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
+
+Exporter = Annotated[User, Depends(require(Permission.EXPORT))]
+StatsReader = Annotated[User, Depends(require(Permission.STATS_READ))]
+Dataset = Literal["claims", "payouts", "clawbacks", "flags", "audit"]
+FormatQuery = Annotated[Format, Query(alias="format")]
+
+_FILES: dict[int | str, dict[str, Any]] = {200: {"content": {t: {} for t in MEDIA_TYPES.values()},
+                "description": "The table as CSV (UTF-8 with BOM) or XLSX."}}
+
+
+def _file(table: Table, fmt: Format) -> Response:
+    name = f"techbroker-{table.name}-{clock.today():%Y%m%d}.{fmt}"
+    return Response(render(table, fmt), media_type=MEDIA_TYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+
+@exports_router.get("/{dataset}", response_class=Response, responses=_FILES)
+def export_dataset(dataset: Dataset, session: SessionDep, user: Exporter,
+                   fmt: FormatQuery = "xlsx", since: date | None = None,
+                   until: date | None = None, broker_id: int | None = None,
+                   region: str | None = None) -> Response:
+    """Claims (by submission), payouts (by batch creation), claw-backs (by decision), flags
+    (by when raised) or the audit log (by time; `broker_id` selects the actor, `region` does
+    not apply), for the dates `since`..`until` inclusive, Beijing time."""
+    start, end = period(since, until)
+    f = exports.Filters(start, end, broker_id, region)
+    if dataset == "claims":
+        table = exports.claims_table(session, user, f)
+    elif dataset == "payouts":
+        table = exports.payouts_table(session, f)
+    elif dataset == "clawbacks":
+        table = exports.clawbacks_table(session, f)
+    elif dataset == "flags":
+        table = flags_table(session, since=start, until=end, broker_id=broker_id, region=region)
+    else:
+        table = audit_table(session, since=start, until=end, actor_id=broker_id)
+    return _file(table, fmt)
+
+
+@exports_router.get("/payouts/{batch_id}", response_class=Response, responses=_FILES)
+def export_batch(batch_id: int, session: SessionDep, _: Exporter, fmt: FormatQuery = "xlsx"
+                 ) -> Response:
+    """One payout batch for the finance office."""
+    table = exports.batch_table(session, batch_id)
+    return _file(table, fmt)
+
+
+@stats_router.get("/rewards")
+def reward_stats(session: SessionDep, _: StatsReader, group_by: schemas.GroupBy = "month",
+                 since: date | None = None, until: date | None = None,
+                 broker_id: int | None = None, region: str | None = None
+                 ) -> schemas.RewardStatsOut:
+    """Claims and the amounts claimed, approved, paid and clawed back, by month, field,
+    broker or region."""
+    start, end = period(since, until)
+    return stats.reward_stats(session, group_by, since=start, until=end, broker_id=broker_id,
+                              region=region)
+
+
+@stats_router.get("/flags")
+def flag_rate_stats(session: SessionDep, _: StatsReader, since: date | None = None,
+                    until: date | None = None, broker_id: int | None = None,
+                    region: str | None = None) -> FlagRatesOut:
+    """Per rule: how many of the period's claims it flagged, and the decisions."""
+    start, end = period(since, until)
+    return flag_rates(session, since=start, until=end, broker_id=broker_id, region=region)

@@ -1,0 +1,267 @@
+"""Request and response shapes for policies, claims, payouts, claw-backs and statistics."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from backend.core.schemas import Name, PlainText, Schema
+from backend.integrity.context import ClaimSide
+from backend.integrity.schemas import FlagOut
+from backend.rewards.calculation import RewardBase
+from backend.rewards.models import BatchStatus, ClaimStatus, ClawBackStatus
+
+Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+PositiveAmount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
+Rate = Annotated[Decimal, Field(ge=0, le=1, max_digits=8, decimal_places=6)]
+Reason = Annotated[PlainText, Field(min_length=2, max_length=1000)]
+Reference = Annotated[PlainText, Field(min_length=1, max_length=64)]
+Region = Annotated[PlainText, Field(max_length=64)]
+
+
+# --- policies -----------------------------------------------------------------------------
+
+class BracketIn(Schema):
+    upper: PositiveAmount | None = Field(description="upper bound in yuan; null: the last, "
+                                                     "unbounded bracket")
+    rate: Rate
+
+
+class PolicyTerms(Schema):
+    name: Name
+    region: Region | None = Field(default=None, description="null: every region")
+    base: RewardBase = RewardBase.MIN_TECHNOLOGY_RECEIVED
+    brackets: Annotated[list[BracketIn], Field(min_length=1, max_length=20)]
+    cap_per_claim: Amount | None = None
+    cap_per_broker_year: Amount | None = None
+    effective_from: date
+    effective_until: date | None = None
+    claim_window_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    note: Annotated[PlainText, Field(max_length=500)] | None = None
+
+
+class PolicyCreate(PolicyTerms):
+    key: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
+
+
+class BracketOut(Schema):
+    upper: Decimal | None
+    rate: Decimal
+
+
+class PolicyOut(Schema):
+    id: int
+    key: str
+    version: int
+    name: str
+    region: str | None
+    base: RewardBase
+    brackets: list[BracketOut]
+    cap_per_claim: Decimal | None
+    cap_per_broker_year: Decimal | None
+    effective_from: date
+    effective_until: date | None
+    claim_window_days: int
+    note: str | None
+    created_by_id: int | None
+    created_at: datetime
+    superseded_at: datetime | None
+    superseded_by_id: int | None
+
+
+class PreviewIn(Schema):
+    """Compute a reward without claiming: for brokers planning a deal and admins checking."""
+
+    policy_id: int | None = Field(default=None, description="default: the policy in force "
+                                                            "for signed_on and region")
+    signed_on: date | None = None
+    region: Region | None = None
+    contract_amount: PositiveAmount
+    technology_amount: Amount | None = None
+    received_amount: Amount | None = None
+    share: Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)] = Decimal(100)
+
+
+class BracketLineOut(Schema):
+    lower: Decimal
+    upper: Decimal | None
+    rate: Decimal
+    portion: Decimal
+    amount: Decimal
+
+
+class CapOut(Schema):
+    kind: str
+    limit: Decimal
+    reduced_by: Decimal
+
+
+class BreakdownOut(Schema):
+    policy_id: int
+    policy_key: str
+    policy_version: int
+    base_kind: RewardBase
+    base: Decimal
+    contract_amount: Decimal
+    technology_amount: Decimal | None
+    received_amount: Decimal
+    lines: list[BracketLineOut]
+    deal_reward: Decimal
+    share: Decimal
+    share_amount: Decimal
+    already_this_year: Decimal
+    caps: list[CapOut]
+    amount: Decimal
+
+
+# --- claims -------------------------------------------------------------------------------
+
+class ClaimSubmit(Schema):
+    deal_id: Annotated[int, Field(gt=0)]
+    side: ClaimSide | None = Field(default=None, description="the party the broker acted for; "
+                                                             "null: the whole deal")
+
+
+class RejectIn(Schema):
+    reason: Reason
+
+
+class PayIn(Schema):
+    payment_reference: Reference
+
+
+class ClawBackBrief(Schema):
+    id: int
+    amount: Decimal
+    to_recover: Decimal
+    status: ClawBackStatus
+    reason: str
+    decided_at: datetime
+
+
+class ClaimSummary(Schema):
+    id: int
+    broker_id: int
+    broker_name: str
+    deal_id: int
+    contract_id: int
+    contract_name: str
+    registration_no: str | None
+    region: str
+    field_code: str
+    status: ClaimStatus
+    share_percent: Decimal
+    base_amount: Decimal
+    amount: Decimal
+    submitted_at: datetime
+    approved_at: datetime | None
+    paid_at: datetime | None
+    payout_batch_id: int | None
+    open_flags: int | None = Field(default=None, description="administrators only")
+
+
+class ClaimOut(ClaimSummary):
+    policy_id: int
+    side: ClaimSide | None
+    contract_type: str
+    contract_amount: Decimal
+    technology_amount: Decimal | None
+    received_amount: Decimal
+    deal_reward: Decimal
+    signed_on: date
+    breakdown: BreakdownOut
+    review_started_by_id: int | None
+    review_started_at: datetime | None
+    approved_by_id: int | None
+    rejected_by_id: int | None
+    rejected_at: datetime | None
+    rejection_reason: str | None
+    paid_by_id: int | None
+    payment_reference: str | None
+    clawed_back_at: datetime | None
+    claw_back: ClawBackBrief | None
+    flags: list[FlagOut] | None = Field(default=None, description="administrators only")
+
+
+class ClaimSubmitted(Schema):
+    claim: ClaimOut
+    created: bool
+
+
+# --- payouts and claw-backs -----------------------------------------------------------------
+
+class BatchCreate(Schema):
+    claim_ids: Annotated[list[int], Field(min_length=1, max_length=1000)] | None = Field(
+        default=None, description="default: every approved claim not yet in a batch")
+    note: Annotated[PlainText, Field(max_length=500)] | None = None
+
+
+class BatchPay(Schema):
+    bank_reference: Reference
+
+
+class BatchOut(Schema):
+    id: int
+    status: BatchStatus
+    total: Decimal
+    claim_count: int
+    note: str | None
+    created_by_id: int
+    created_at: datetime
+    paid_by_id: int | None
+    paid_at: datetime | None
+    bank_reference: str | None
+    cancelled_by_id: int | None
+    cancelled_at: datetime | None
+    claim_ids: list[int]
+
+
+class ClawBackOut(Schema):
+    id: int
+    claim_id: int
+    broker_id: int
+    amount: Decimal
+    to_recover: Decimal
+    was_paid: bool
+    previous_status: ClaimStatus
+    status: ClawBackStatus
+    reason: str
+    flag_id: int | None
+    region: str
+    decided_by_id: int
+    decided_at: datetime
+    recovered_by_id: int | None
+    recovered_at: datetime | None
+    recovery_reference: str | None
+
+
+class RecoveryIn(Schema):
+    recovery_reference: Reference
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+GroupBy = Literal["month", "field", "broker", "region"]
+
+
+class RewardStatsRow(Schema):
+    key: str
+    label: str
+    claims: int
+    claimed: Decimal
+    approved: Decimal
+    paid: Decimal
+    clawed_back: Decimal
+
+
+class RewardStatsOut(Schema):
+    group_by: GroupBy
+    rows: list[RewardStatsRow]
+    total: RewardStatsRow
+
+
+def breakdown_out(data: dict[str, Any]) -> BreakdownOut:
+    return BreakdownOut.model_validate(data)
