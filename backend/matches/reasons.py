@@ -1,0 +1,73 @@
+"""The matcher's reasons (a code and parameters) in words a person reads, in Chinese and English."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from backend.matches import schemas
+from matching import Reason, ReasonCode
+
+ENCODER_LABELS = {"use": "USE", "minilm": "MiniLM", "hash": "hash"}
+
+
+def _yuan(value: Any) -> str:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{amount:,.2f}".removesuffix(".00")
+
+
+def _number(value: object) -> float:
+    try:
+        return float(str(value))
+    except ValueError:
+        return 0.0
+
+
+def _params(params: Mapping[str, Any]) -> dict[str, str | int | float | list[str]]:
+    out: dict[str, str | int | float | list[str]] = {}
+    for key, value in params.items():
+        if isinstance(value, tuple | list):
+            out[key] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            out[key] = str(value).lower()
+        elif isinstance(value, int | float | str):
+            out[key] = value
+        else:
+            out[key] = str(value)
+    return out
+
+
+def render(reason: Reason, field_names: Mapping[str, tuple[str, str]]) -> schemas.ReasonOut:
+    """`field_names` maps a field code to its (Chinese, English) names."""
+    p = reason.params
+    code = reason.code
+    if code == ReasonCode.SHARED_TERMS:
+        raw = p.get("terms", ())
+        terms = [str(t) for t in raw] if isinstance(raw, tuple | list) else [str(raw)]
+        zh, en = f"共同关键词：{'、'.join(terms)}", f"Shared terms: {', '.join(terms)}"
+    elif code == ReasonCode.SEMANTIC:
+        sim = _number(p.get("similarity"))
+        label = ENCODER_LABELS.get(str(p.get("encoder", "")), str(p.get("encoder", "")))
+        zh, en = f"语义相似度 {sim:.2f}（{label}）", f"Semantic similarity {sim:.2f} ({label})"
+    elif code == ReasonCode.SAME_FIELD:
+        field_code = str(p.get("field", ""))
+        name_zh, name_en = field_names.get(field_code, (field_code, field_code))
+        zh, en = f"同属领域：{name_zh}", f"Same field: {name_en}"
+    elif code == ReasonCode.SAME_REGION:
+        region = str(p.get("region", ""))
+        zh, en = f"同一地区：{region}", f"Same region: {region}"
+    elif code == ReasonCode.TRL_FIT:
+        trl, wanted = p.get("trl"), p.get("min_trl")
+        zh = f"技术成熟度 {trl} 级，满足不低于 {wanted} 级的要求"
+        en = f"TRL {trl} meets the required minimum of {wanted}"
+    elif code == ReasonCode.PRICE_FIT:
+        price, budget = _yuan(p.get("price")), _yuan(p.get("budget"))
+        zh = f"报价 {price} 元，在预算 {budget} 元以内"
+        en = f"Price CNY {price} is within the budget of CNY {budget}"
+    else:  # a code added to the library later: still shown, plainly
+        zh = en = f"{code}: {dict(p)}"
+    return schemas.ReasonOut(code=str(code), params=_params(p), text_zh=zh, text_en=en)

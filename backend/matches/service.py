@@ -1,0 +1,593 @@
+"""Matches for a demand or an achievement, the broker feed and the draft preview.
+
+The matcher ranks the other corpus; what a caller gets is then cut to what they may see
+(`backend.listings.visibility`, checked against the database for every candidate kept, so
+a listing hidden or withdrawn a moment ago never shows even before its index task has run)
+and shaped by the listings' own views (an anonymous demand stays anonymous).
+
+What the request costs, and how it stays flat as the corpus grows:
+
+- No full scans. Structured filters (field, region, mode, TRL, price) and the demand
+  visibility levels the caller may see go into the index's own filters; the database is
+  asked only about the few top candidates (one `IN` query per round, each id once).
+- Demands seen outside those levels (the caller's organisation's own, the ones assigned to
+  a broker) are reached by widening the search to every level when most of the corpus is
+  visible to the caller anyway (the database check drops the rest); otherwise they are
+  listed up front, when few (`SMALL_SCOPE`), and searched as a second scope.
+- An achievement's demands must fit its TRL and price: the index cannot filter on that (it
+  bounds a document's TRL from below and its price from above), so an in-memory table of
+  the demands' minimum TRL and top budget (`backend.matches.fit`) gives the search a
+  predicate that leaves the others out before they are ranked and explained; the database
+  check of the results still decides.
+- The search over-fetches in proportion to the share of candidates the checks are expected
+  to keep, fetching more only while the page is short; a scope that ran out is not searched
+  again.
+- The feed searches for all its sources first and checks every candidate they found with
+  one query per kind; same-organisation pairs are dropped before ranking, not after.
+- Rankings are kept per query and index state (`IndexService.search`), so the feed a broker
+  reloads, or a listing's matches asked for again, skip the search until the index changes.
+- Shaping loads the k listings shown with one query per kind (plus the listings' own
+  batched look-ups); the field names the reasons need come with the source listing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, func, or_, select, tuple_
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
+
+from backend.accounts.models import User
+from backend.accounts.service import is_verified_broker
+from backend.audit import service as audit
+from backend.core import jobs
+from backend.core.errors import InvalidInput
+from backend.core.types import utcnow
+from backend.deals.models import Deal
+from backend.deals.opening import pair_key
+from backend.listings import achievements, demands, views, visibility
+from backend.listings import schemas as listing_schemas
+from backend.listings.models import Achievement, Demand, DemandBroker, Field, Visibility
+from backend.matches import fit, reasons, schemas
+from backend.matches.documents import (
+    CORPUS,
+    Kind,
+    achievement_text,
+    demand_text,
+    indexed_clause,
+)
+from backend.matches.index import RebuildResult, get_index_service
+from matching import Filters, Query, Reason, ReasonCode, Result
+
+MAX_FETCH = 1000  # the most candidates one request ranks before giving up on filling the page
+FEED_SOURCES = 20  # recent listings of each kind the feed starts from
+FEED_PER_SOURCE = 5
+SMALL_SCOPE = 2000  # at most this many extra demands are passed to the index as ids
+WIDEN_SHARE = 0.5  # widen to extra visibility levels when at least this share stays visible
+
+Names = Mapping[str, tuple[str, str]]  # field code → (Chinese, English) name
+L = TypeVar("L", Demand, Achievement)
+
+
+@dataclass(frozen=True)
+class MatchFilters:
+    field_id: int | None = None
+    region: str | None = None
+    mode: str | None = None
+    min_trl: int | None = None
+    max_price: Decimal | None = None
+    fit: bool = True  # also require the source's own TRL and budget constraints
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    score: float
+    parts: Mapping[str, float]
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the database says about a candidate the caller may see."""
+
+    organisation_id: int
+    min_trl: int | None = None  # demands: the lowest TRL they accept
+    budget: Decimal | None = None  # demands: the top of their budget
+
+
+Search = Callable[[Query], list[Result]]
+# Given candidate ids, the ones the caller may see (one query, however many ids).
+Lookup = Callable[[list[int]], dict[int, Seen]]
+# Whether a visible candidate suits this source: None to drop it, else reasons to add.
+Judge = Callable[[Seen], tuple[Reason, ...] | None]
+
+
+def _keep_all(_: Seen) -> tuple[Reason, ...]:
+    return ()
+
+
+@dataclass
+class _Job:
+    """One source's search: its queries (one per scope) and how it judges candidates."""
+
+    queries: list[Query]
+    k: int
+    judge: Judge = _keep_all
+    share: float = 1.0  # expected share of candidates kept
+    fetch: int = 0
+    results: list[list[Result]] = dataclasses.field(default_factory=list)
+    exhausted: list[bool] = dataclasses.field(default_factory=list)
+    hits: list[Hit] = dataclasses.field(default_factory=list)
+
+
+# ---- ranking -----------------------------------------------------------------------------------
+
+def _field_codes(session: Session, field_id: int, name: str = "field_id") -> frozenset[str]:
+    """The field and its sub-fields (a top-level field filters its whole subtree)."""
+    codes = frozenset(session.execute(select(Field.code).where(
+        or_(Field.id == field_id, Field.parent_id == field_id))).scalars())
+    if not codes:
+        raise InvalidInput(name, "未找到该领域。No such field.")
+    return codes
+
+
+def _filters(session: Session, f: MatchFilters) -> Filters:
+    return Filters(fields=None if f.field_id is None else _field_codes(session, f.field_id),
+                   regions=None if not f.region else frozenset({f.region}), mode=f.mode,
+                   min_trl=f.min_trl, max_price=f.max_price)
+
+
+def _first_fetch(k: int, share: float) -> int:
+    if share >= 1.0:
+        return min(k + max(5, k // 2), MAX_FETCH)
+    return min(int(1.5 * k / max(share, 0.05)) + 5, MAX_FETCH)
+
+
+def _rank(search: Search, jobs: Sequence[_Job], lookup: Lookup) -> None:
+    """Fill each job's `hits`: the top `k` candidates of the union of its queries that the
+    caller may see and its judge keeps (scores are comparable across scopes: a document's
+    score depends on the query text, not on the filters).
+
+    All jobs search first, then one database look-up covers every new candidate; only the
+    jobs still short of `k` search again, deeper. Each id is looked up once."""
+    seen: dict[int, Seen | None] = {}
+    for job in jobs:
+        job.fetch = _first_fetch(job.k, job.share)
+        job.results = [[] for _ in job.queries]
+        job.exhausted = [False] * len(job.queries)
+    pending = [job for job in jobs if job.k > 0 and job.queries]
+    while pending:
+        for job in pending:
+            for i, query in enumerate(job.queries):
+                if job.exhausted[i]:
+                    continue  # it returned everything it could: deeper is the same
+                results = search(dataclasses.replace(query, top_k=job.fetch))
+                job.results[i] = results
+                job.exhausted[i] = len(results) < job.fetch
+        unknown = {int(r.id) for job in pending for rs in job.results for r in rs} - seen.keys()
+        if unknown:
+            found = lookup(sorted(unknown))
+            seen.update({i: found.get(i) for i in unknown})
+        still = []
+        for job in pending:
+            best: dict[str, Result] = {}
+            for rs in job.results:
+                for r in rs:
+                    if r.id not in best or r.score > best[r.id].score:
+                        best[r.id] = r
+            ordered = sorted(best.values(), key=lambda r: (-r.score, int(r.id)))
+            hits: list[Hit] = []
+            kept = 0
+            for r in ordered:
+                info = seen.get(int(r.id))
+                extra = None if info is None else job.judge(info)
+                if extra is None:
+                    continue
+                kept += 1
+                if len(hits) < job.k:
+                    hits.append(Hit(int(r.id), r.score, dict(r.parts), r.reasons + extra))
+            job.hits = hits
+            if len(hits) >= job.k or all(job.exhausted) or job.fetch >= MAX_FETCH:
+                continue
+            rate = max(kept / max(len(ordered), 1), 0.05)
+            job.fetch = min(max(2 * job.fetch, int(1.5 * job.k / rate) + 5), MAX_FETCH)
+            still.append(job)
+        pending = still
+
+
+def _ranked(search: Search, queries: list[Query], k: int, lookup: Lookup,
+            judge: Judge = _keep_all, share: float = 1.0) -> list[Hit]:
+    job = _Job(queries, k, judge, share)
+    _rank(search, [job], lookup)
+    return job.hits
+
+
+def _searcher(session: Session, kind: Kind) -> tuple[Search, int]:
+    """Search the current index of `kind` (through the process's result cache), and its
+    version."""
+    service = get_index_service()
+    matcher = service.matcher(session, kind)
+    return functools.partial(service.search, kind, matcher), matcher.version
+
+
+def _achievement_lookup(session: Session, user: User | None) -> Lookup:
+    def lookup(ids: list[int]) -> dict[int, Seen]:
+        if not ids:
+            return {}
+        rows = session.execute(select(Achievement.id, Achievement.organisation_id).where(
+            Achievement.id.in_(ids), visibility.achievement_visibility_clause(user)))
+        return {i: Seen(org) for i, org in rows}
+
+    return lookup
+
+
+def _demand_lookup(session: Session, user: User | None) -> Lookup:
+    def lookup(ids: list[int]) -> dict[int, Seen]:
+        if not ids:
+            return {}
+        rows = session.execute(select(
+            Demand.id, Demand.organisation_id, Demand.min_trl, Demand.budget_max).where(
+            Demand.id.in_(ids), visibility.demand_visibility_clause(user)))
+        return {i: Seen(org, min_trl, budget) for i, org, min_trl, budget in rows}
+
+    return lookup
+
+
+def _fit_judge(source: Achievement, fit: bool, other_org: bool = False) -> Judge:
+    """A demand for `source`: with `fit`, only if the achievement reaches the demand's
+    minimum TRL and its price (when both are known) is within the budget; the TRL and price
+    fit become reasons. `other_org`: only demands of another organisation (the feed)."""
+
+    def judge(d: Seen) -> tuple[Reason, ...] | None:
+        if other_org and d.organisation_id == source.organisation_id:
+            return None
+        trl_ok = d.min_trl is None or source.trl >= d.min_trl
+        price_ok = d.budget is None or source.price is None or source.price <= d.budget
+        if fit and not (trl_ok and price_ok):
+            return None
+        extra: list[Reason] = []
+        if d.min_trl is not None and trl_ok:
+            extra.append(Reason(ReasonCode.TRL_FIT, {"trl": source.trl, "min_trl": d.min_trl}))
+        if d.budget is not None and source.price is not None and price_ok:
+            extra.append(Reason(ReasonCode.PRICE_FIT, {"price": str(source.price),
+                                                       "budget": str(d.budget)}))
+        return tuple(extra)
+
+    return judge
+
+
+def _fit_check(session: Session, source: Achievement, other_org: bool = False
+               ) -> fit.FitCheck:
+    """The in-index pre-check of `_fit_judge(source, fit=True, other_org)` (see `fit`); call
+    after the demands index was fetched for this request."""
+    return fit.check(fit.table(session, get_index_service()), source.trl, source.price,
+                     source.organisation_id if other_org else None)
+
+
+def _other_org(organisation_id: int) -> Judge:
+    def judge(a: Seen) -> tuple[Reason, ...] | None:
+        return None if a.organisation_id == organisation_id else ()
+
+    return judge
+
+
+def _extra_demand_ids(session: Session, user: User, levels: set[Visibility], limit: int
+                      ) -> list[int]:
+    """Up to `limit` indexed demands `user` sees outside `levels`. Only their organisation's
+    own and (for a verified broker) those assigned to them can be; the visibility rule itself
+    still decides. One query per way in, so that each is driven by its own index."""
+    paths = []
+    if user.organisation_id is not None:
+        paths.append(Demand.organisation_id == user.organisation_id)
+    if is_verified_broker(user):
+        paths.append(Demand.id.in_(select(DemandBroker.demand_id).where(
+            DemandBroker.broker_id == user.id)))
+    found: set[int] = set()
+    for path in paths:
+        found.update(session.execute(select(Demand.id).where(
+            path, visibility.demand_visibility_clause(user), indexed_clause("demand"),
+            Demand.visibility.not_in(levels)).limit(limit)).scalars())
+        if len(found) >= limit:
+            break
+    return sorted(found)[:limit]
+
+
+def _demand_scopes(session: Session, user: User | None, base: Filters
+                   ) -> tuple[list[Filters], float]:
+    """Pre-filters covering every indexed demand `user` may see, and the share of what they
+    return that the visibility check is expected to keep.
+
+    Always the visibility levels open to the caller. The demands they see outside those
+    levels (their organisation's, those assigned to them), if any, are reached by widening
+    the levels when most of the widened corpus is still visible to them (the database check
+    drops the rest), else by a second scope listing their ids when they are at most
+    `SMALL_SCOPE`, else by widening anyway. Call after the demands index was fetched (the
+    per-level counts come with `fit.table`)."""
+    if visibility.is_admin(user):
+        return [base], 1.0
+    levels = {Visibility.PUBLIC}
+    if user is not None and is_verified_broker(user):
+        levels.add(Visibility.BROKERS)
+    scoped = dataclasses.replace(base, visibilities=frozenset(v.value for v in levels))
+    widened = dataclasses.replace(base, visibilities=None)
+    if user is None:
+        return [scoped], 1.0
+    counts = fit.table(session, get_index_service()).levels  # an estimate is enough
+    inside = sum(n for v, n in counts.items() if Visibility(v) in levels)
+    outside = sum(n for v, n in counts.items() if Visibility(v) not in levels)
+    keep = inside / max(inside + outside, 1)  # at least this share of the widened corpus
+    if keep >= WIDEN_SHARE:
+        if _extra_demand_ids(session, user, levels, 1):
+            return [widened], keep
+        return [scoped], 1.0
+    extra = _extra_demand_ids(session, user, levels, SMALL_SCOPE + 1)
+    if not extra:
+        return [scoped], 1.0
+    if len(extra) > SMALL_SCOPE:
+        return [widened], max((inside + len(extra)) / max(inside + outside, 1), 0.05)
+    return [scoped, dataclasses.replace(base, visible_ids=frozenset(str(i) for i in extra))], 1.0
+
+
+# ---- shaping -----------------------------------------------------------------------------------
+
+def _names(*fields: Field) -> dict[str, tuple[str, str]]:
+    """The names the reasons need: a `same_field` reason names the source's own field."""
+    return {f.code: (f.name_zh, f.name_en) for f in fields}
+
+
+def _demand_views(session: Session, user: User | None, ids: Sequence[int]
+                  ) -> dict[int, listing_schemas.DemandOut]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Demand).where(Demand.id.in_(list(ids)))
+                           .options(joinedload(Demand.field))).scalars().all()
+    return {v.id: v for v in views.demand_views(session, user, rows)}
+
+
+def _achievement_views(session: Session, user: User | None, ids: Sequence[int]
+                       ) -> dict[int, listing_schemas.AchievementOut]:
+    if not ids:
+        return {}
+    rows = achievements.load_for_view(session, list(ids))
+    return {v.id: v for v in views.achievement_views(session, user, rows)}
+
+
+def _reasons(hit: Hit, names: Names) -> list[schemas.ReasonOut]:
+    return [reasons.render(r, names) for r in hit.reasons]
+
+
+def _matches_out(session: Session, user: User | None, source: Kind | None,
+                 source_id: int | None, target: Kind, hits: list[Hit], version: int,
+                 names: Names) -> schemas.MatchesOut:
+    ids = [h.id for h in hits]
+    items = []
+    if target == "achievement":
+        shown_a = _achievement_views(session, user, ids)
+        items = [schemas.MatchOut(kind=target, id=h.id, score=h.score, parts=dict(h.parts),
+                                  reasons=_reasons(h, names), achievement=shown_a[h.id])
+                 for h in hits if h.id in shown_a]
+    else:
+        shown_d = _demand_views(session, user, ids)
+        items = [schemas.MatchOut(kind=target, id=h.id, score=h.score, parts=dict(h.parts),
+                                  reasons=_reasons(h, names), demand=shown_d[h.id])
+                 for h in hits if h.id in shown_d]
+    return schemas.MatchesOut(source_kind=source, source_id=source_id, items=items,
+                              index_version=version, profile=get_index_service().profile)
+
+
+# ---- use cases ---------------------------------------------------------------------------------
+
+def _demand_query(demand: Demand, filters: Filters, k: int) -> Query:
+    return Query(demand_text(demand), field=demand.field.code, region=demand.region,
+                 filters=filters, top_k=k)
+
+
+def _achievement_query(achievement: Achievement, filters: Filters, k: int) -> Query:
+    return Query(achievement_text(achievement, [i.title for i in achievement.ip_items]),
+                 field=achievement.field.code, region=achievement.region, filters=filters,
+                 top_k=k)
+
+
+def _fitted(base: Filters, f: MatchFilters, demand: Demand) -> Filters:
+    """A demand's own minimum TRL and top budget, unless the caller set them or turned fit off."""
+    min_trl = f.min_trl if f.min_trl is not None else (demand.min_trl if f.fit else None)
+    max_price = f.max_price if f.max_price is not None else (demand.budget_max if f.fit else None)
+    return dataclasses.replace(base, min_trl=min_trl, max_price=max_price)
+
+
+def matches_for_demand(session: Session, user: User, demand_id: int, f: MatchFilters,
+                       top_k: int) -> schemas.MatchesOut:
+    """Achievements for a demand the caller may see (404 otherwise)."""
+    demand = demands.get_demand(session, user, demand_id)
+    query = _demand_query(demand, _fitted(_filters(session, f), f, demand), top_k)
+    search, version = _searcher(session, "achievement")
+    hits = _ranked(search, [query], top_k, _achievement_lookup(session, user))
+    return _matches_out(session, user, "demand", demand.id, "achievement", hits, version,
+                        _names(demand.field))
+
+
+def matches_for_achievement(session: Session, user: User, achievement_id: int,
+                            f: MatchFilters, top_k: int) -> schemas.MatchesOut:
+    """Demands for an achievement the caller may see (404 otherwise)."""
+    achievement = achievements.get_achievement(session, user, achievement_id)
+    search, version = _searcher(session, "demand")
+    base = _filters(session, f)
+    if f.fit:
+        base = dataclasses.replace(base, visible=_fit_check(session, achievement))
+    scopes, share = _demand_scopes(session, user, base)
+    queries = [_achievement_query(achievement, scope, top_k) for scope in scopes]
+    hits = _ranked(search, queries, top_k, _demand_lookup(session, user),
+                   _fit_judge(achievement, f.fit), share)
+    return _matches_out(session, user, "achievement", achievement.id, "demand", hits, version,
+                        _names(achievement.field))
+
+
+def preview(session: Session, user: User, body: schemas.PreviewIn) -> schemas.MatchesOut:
+    """Achievements that would match a draft demand (nothing is stored)."""
+    field = None
+    if body.field_id is not None:
+        field = session.get(Field, body.field_id)
+        if field is None:
+            raise InvalidInput("field_id", "未找到该领域。No such field.")
+    fl = body.filters
+    filters = _filters(session, MatchFilters(fl.field_id, fl.region, fl.mode, fl.min_trl,
+                                             fl.max_price))
+    text = "\n".join(p for p in (body.title, body.text, " ".join(body.keywords)) if p)
+    query = Query(text, field=field.code if field else None, region=body.region or None,
+                  filters=filters, top_k=body.top_k)
+    search, version = _searcher(session, "achievement")
+    hits = _ranked(search, [query], body.top_k, _achievement_lookup(session, user))
+    return _matches_out(session, user, None, None, "achievement", hits, version,
+                        _names(field) if field else {})
+
+
+# ---- the broker feed ---------------------------------------------------------------------------
+
+def broker_field_ids(session: Session, user: User) -> tuple[set[int], list[str]] | None:
+    """The fields (with their sub-fields) a broker declared, matched by code or name; None
+    (all fields) for administrators and for brokers whose fields match none."""
+    declared = user.broker.fields if user.broker is not None else []
+    wanted = {str(f).strip().lower() for f in declared if str(f).strip()}
+    if visibility.is_admin(user) or not wanted:
+        return None
+    top = session.execute(select(Field.id, Field.code).where(or_(
+        func.lower(Field.code).in_(wanted), Field.name_zh.in_(wanted),
+        func.lower(Field.name_en).in_(wanted)))).all()
+    if not top:
+        return None
+    ids = {i for i, _ in top}
+    rows = session.execute(select(Field.id, Field.code).where(
+        or_(Field.id.in_(ids), Field.parent_id.in_(ids)))).all()
+    return {i for i, _ in rows}, sorted(code for _, code in rows)
+
+
+@dataclass
+class _Pair:
+    demand_id: int
+    achievement_id: int
+    hit: Hit
+    new_side: Kind
+
+
+def _recent(session: Session, model: type[L], where: Sequence[ColumnElement[bool]],
+            since: datetime, limit: int, options: Sequence[ORMOption] = (),
+            page: int | None = None) -> list[L]:
+    """The `limit` listings of `model` published most recently (at or after `since`) that
+    meet `where`, newest first. Walks the `published_at` index a page at a time and filters
+    each page, so the cost follows the page, not the number of listings."""
+    found: list[L] = []
+    page = page or max(10 * limit, 200)
+    after: tuple[datetime, int] | None = None
+    while len(found) < limit:
+        newest = select(model.id, model.published_at).where(model.published_at >= since)
+        if after is not None:
+            newest = newest.where(tuple_(model.published_at, model.id) < after)
+        rows = session.execute(newest.order_by(model.published_at.desc(), model.id.desc())
+                               .limit(page)).all()
+        if not rows:
+            break
+        ids = [i for i, _ in rows]
+        kept = {x.id: x for x in session.execute(
+            select(model).where(model.id.in_(ids), *where).options(*options)).unique().scalars()}
+        found += [kept[i] for i in ids if i in kept]
+        if len(rows) < page:
+            break
+        last_id, last_at = rows[-1]
+        if last_at is None:
+            break
+        after = (last_at, last_id)
+    return found[:limit]
+
+
+def feed(session: Session, user: User, days: int, top_k: int) -> schemas.FeedOut:
+    """The best pairs starting from listings published in the last `days` in the broker's
+    fields: each side must be visible to them, the two from different organisations, and
+    the pair not already in an open deal."""
+    since: datetime = utcnow() - timedelta(days=days)
+    scope = broker_field_ids(session, user)
+    where_d = [visibility.demand_visibility_clause(user), indexed_clause("demand")]
+    where_a = [visibility.achievement_visibility_clause(user), indexed_clause("achievement")]
+    if scope is not None:
+        where_d.append(Demand.field_id.in_(scope[0]))
+        where_a.append(Achievement.field_id.in_(scope[0]))
+    new_demands = _recent(session, Demand, where_d, since, FEED_SOURCES,
+                          [joinedload(Demand.field)])
+    new_achievements = _recent(session, Achievement, where_a, since, FEED_SOURCES,
+                               [joinedload(Achievement.field),
+                                selectinload(Achievement.ip_items)])
+
+    d_jobs = [_Job([_demand_query(d, _fitted(Filters(), MatchFilters(), d), FEED_PER_SOURCE)],
+                   FEED_PER_SOURCE, _other_org(d.organisation_id)) for d in new_demands]
+    if d_jobs:
+        _rank(_searcher(session, "achievement")[0], d_jobs, _achievement_lookup(session, user))
+    a_jobs: list[_Job] = []
+    if new_achievements:
+        search = _searcher(session, "demand")[0]
+        scopes, share = _demand_scopes(session, user, Filters())
+        a_jobs = [_Job([_achievement_query(a, dataclasses.replace(
+                            s, visible=_fit_check(session, a, other_org=True)), FEED_PER_SOURCE)
+                        for s in scopes],
+                       FEED_PER_SOURCE, _fit_judge(a, fit=True, other_org=True), share)
+                  for a in new_achievements]
+        _rank(search, a_jobs, _demand_lookup(session, user))
+
+    pairs: dict[tuple[int, int], _Pair] = {}
+
+    def keep(pair: _Pair) -> None:
+        key = (pair.demand_id, pair.achievement_id)
+        if key not in pairs or pair.hit.score > pairs[key].hit.score:
+            pairs[key] = pair
+
+    for d, job in zip(new_demands, d_jobs, strict=True):
+        for h in job.hits:
+            keep(_Pair(d.id, h.id, h, "demand"))
+    for a, job in zip(new_achievements, a_jobs, strict=True):
+        for h in job.hits:
+            keep(_Pair(h.id, a.id, h, "achievement"))
+
+    if pairs:
+        taken = set(session.execute(select(Deal.open_pair_key).where(Deal.open_pair_key.in_(
+            [pair_key(d, a) for d, a in pairs]))).scalars())
+        pairs = {key: p for key, p in pairs.items() if pair_key(*key) not in taken}
+    best = sorted(pairs.values(), key=lambda p: (-p.hit.score, p.demand_id, p.achievement_id))
+    best = best[:top_k]
+    shown_d = _demand_views(session, user, sorted({p.demand_id for p in best}))
+    shown_a = _achievement_views(session, user, sorted({p.achievement_id for p in best}))
+    names = _names(*(d.field for d in new_demands), *(a.field for a in new_achievements))
+    items = [schemas.PairOut(score=p.hit.score, parts=dict(p.hit.parts),
+                             reasons=_reasons(p.hit, names), new_side=p.new_side,
+                             demand=shown_d[p.demand_id], achievement=shown_a[p.achievement_id])
+             for p in best if p.demand_id in shown_d and p.achievement_id in shown_a]
+    return schemas.FeedOut(items=items, since=since, field_codes=scope[1] if scope else [])
+
+
+# ---- reindexing ----------------------------------------------------------------------------------
+
+REINDEX_TASK = "matching.reindex"
+
+
+def request_reindex(session: Session, actor: audit.Actor, kinds: Sequence[Kind]) -> None:
+    """Queue a full rebuild (sent once the unit of work commits), and record who asked."""
+    audit.record(session, actor, "matching.reindex", "matching_index",
+                 ",".join(CORPUS[k] for k in kinds), after={"kinds": list(kinds),
+                                                            "queued": True})
+    jobs.enqueue(session, REINDEX_TASK, list(kinds))
+
+
+def reindex_now(session: Session, actor: audit.Actor, kinds: Sequence[Kind]
+                ) -> list[RebuildResult]:
+    """Rebuild the indexes from the database here and now (the CLI, the task)."""
+    results = [get_index_service().rebuild(session, kind) for kind in kinds]
+    audit.record(session, actor, "matching.rebuild", "matching_index",
+                 ",".join(CORPUS[k] for k in kinds),
+                 after={CORPUS[r.kind]: {"documents": r.documents, "version": r.version}
+                        for r in results})
+    return results

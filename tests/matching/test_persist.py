@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from matching import (
+    IndexCorrupt,
+    IndexMismatch,
+    IndexNotFound,
+    Matcher,
+    Query,
+    config_for,
+    read_version,
+)
+from matching.encoders import HashEncoder
+from matching.text import TokenizerConfig
+
+from .conftest import LISTINGS
+
+
+def test_round_trip_gives_identical_results(matcher: Matcher, tmp_path: Path) -> None:
+    matcher.remove(["a:4"])
+    matcher.update([replace(LISTINGS[1], text="高镍三元正极材料")])
+    directory = tmp_path / "achievements"
+    assert matcher.save(directory) == 1
+    loaded = Matcher.load(directory, config_for("hash"))
+    assert loaded.version == 1 and loaded.name == "achievements"
+    assert sorted(loaded.ids()) == ["a:1", "a:2", "a:3", "a:5", "a:6"]
+    for text in ("锂电池隔膜", "正极材料", "crop disease", "重金属吸附"):
+        assert loaded.search(Query(text)) == matcher.search(Query(text))
+    manifest = json.loads((directory / "manifest.json").read_text())
+    assert manifest["count"] == 5
+    assert manifest["channels"]["hash"] == {"model": "hash-256", "dim": 256, "kind": "flat", "count": 5}
+    assert set(manifest["files"]) == {
+        "lexical.npz",
+        "lexical.json",
+        "attributes.npz",
+        "attributes.json",
+        "hash/vectors.faiss",
+        "hash/vectors.npz",
+        "ids.json",
+    }
+
+
+def test_version_increments_on_each_save_and_old_versions_are_pruned(
+    matcher: Matcher, tmp_path: Path
+) -> None:
+    assert read_version(tmp_path) is None
+    assert [matcher.save(tmp_path) for _ in range(4)] == [1, 2, 3, 4]
+    assert read_version(tmp_path) == 4
+    assert sorted(p.name for p in tmp_path.glob("v*")) == ["v000002", "v000003", "v000004"]
+    other = Matcher("achievements", config_for("hash"))  # a fresh process saving to the same place
+    assert other.save(tmp_path) == 5
+
+
+def test_a_reader_detects_a_new_version_from_the_manifest(matcher: Matcher, tmp_path: Path) -> None:
+    matcher.save(tmp_path)
+    reader = Matcher.load(tmp_path, config_for("hash"))
+    assert not reader.is_stale(tmp_path)
+    matcher.remove(["a:1"])
+    matcher.save(tmp_path)
+    assert reader.is_stale(tmp_path)
+    reader = Matcher.load(tmp_path, config_for("hash"))
+    assert reader.version == 2 and "a:1" not in reader
+
+
+def test_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFound):
+        Matcher.load(tmp_path / "nothing", config_for("hash"))
+
+
+@pytest.mark.parametrize("victim", ["hash/vectors.faiss", "lexical.npz", "ids.json"])
+def test_a_corrupted_file_is_detected(matcher: Matcher, tmp_path: Path, victim: str) -> None:
+    matcher.save(tmp_path)
+    path = tmp_path / "v000001" / victim
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexCorrupt, match="checksum"):
+        Matcher.load(tmp_path, config_for("hash"))
+
+
+def test_a_missing_file_or_garbled_manifest_is_detected(matcher: Matcher, tmp_path: Path) -> None:
+    matcher.save(tmp_path)
+    (tmp_path / "v000001" / "attributes.json").unlink()
+    with pytest.raises(IndexCorrupt, match="missing"):
+        Matcher.load(tmp_path, config_for("hash"))
+    (tmp_path / "manifest.json").write_text("{not json")
+    with pytest.raises(IndexCorrupt, match="manifest"):
+        Matcher.load(tmp_path, config_for("hash"))
+
+
+def test_a_mismatched_model_is_detected(matcher: Matcher, tmp_path: Path) -> None:
+    matcher.save(tmp_path)
+    with pytest.raises(IndexMismatch, match="hash-256"):
+        Matcher.load(tmp_path, config_for("hash"), encoders={"hash": HashEncoder(128)})
+    with pytest.raises(IndexMismatch):
+        Matcher.load(tmp_path, config_for("use"))
+
+
+def test_a_changed_tokenizer_is_a_mismatch(matcher: Matcher, tmp_path: Path) -> None:
+    matcher.save(tmp_path)
+    config = replace(config_for("hash"), tokenizer=TokenizerConfig(zh_chars=False))
+    with pytest.raises(IndexMismatch):
+        Matcher.load(tmp_path, config)
+
+
+def test_an_inconsistent_index_is_not_served(matcher: Matcher, tmp_path: Path) -> None:
+    matcher.save(tmp_path)
+    manifest_path = tmp_path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["count"] = 99
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexCorrupt, match="inconsistent"):
+        Matcher.load(tmp_path, config_for("hash"))
