@@ -13,14 +13,29 @@ from fastapi.staticfiles import StaticFiles
 from backend.accounts.router import auth_router, broker_router, org_router
 from backend.audit.router import router as audit_router
 from backend.config import get_settings
-from backend.core.errors import NotFound, install_error_handlers
+from backend.core.errors import NotFound, document_problems, install_error_handlers
 from backend.core.health import router as health_router
 from backend.core.logging import configure_logging
 from backend.core.metrics import MetricsMiddleware
 from backend.core.metrics import router as metrics_router
-from backend.core.middleware import RequestContextMiddleware
+from backend.core.middleware import ConcurrencyLimitMiddleware, RequestContextMiddleware
+from backend.deals.router import deals_router, notifications_router
+from backend.integrity.router import router as integrity_router
+from backend.listings.router import router as listings_router
+from backend.market.router import router as market_router
+from backend.matches.router import router as matches_router
+from backend.rewards.reports_router import exports_router, stats_router
+from backend.rewards.router import (
+    claims_router,
+    clawbacks_router,
+    payouts_router,
+    policies_router,
+)
 
-ROUTERS = [health_router, metrics_router, auth_router, org_router, broker_router, audit_router]
+ROUTERS = [health_router, metrics_router, auth_router, org_router, broker_router, audit_router,
+           deals_router, notifications_router, listings_router, market_router,
+           matches_router, policies_router, claims_router, payouts_router, clawbacks_router,
+           integrity_router, exports_router, stats_router]
 
 
 def operation_id(route: APIRoute) -> str:
@@ -44,6 +59,8 @@ def create_app() -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     install_error_handlers(app)
+    document_problems(app)
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:

@@ -78,10 +78,32 @@ def worker(concurrency: int = 2, beat: bool = False) -> None:
         typer.echo("CELERY_BROKER_URL is not set: tasks run in the API process (eager mode)",
                    err=True)
         raise typer.Exit(2)
-    argv = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", "techbroker"]
+    argv = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "-Q",
+            get_settings().celery_queue]
     if beat:
         argv.append("--beat")
     celery_app.worker_main(argv)
+
+
+@app.command()
+def reindex(kind: Annotated[str | None, typer.Option(
+        help="demand or achievement (default: both)")] = None) -> None:
+    """Rebuild the matching indexes from the database; API processes pick the new version up."""
+    from backend.audit.service import Actor
+    from backend.db import session_scope
+    from backend.matches import service
+    from backend.matches.documents import KINDS, check_kind
+
+    try:
+        kinds = [check_kind(kind)] if kind else list(KINDS)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    with session_scope() as session:
+        results = service.reindex_now(session, Actor(None, "cli"), kinds)
+    for r in results:
+        typer.echo(f"{r.kind}: {r.documents} documents, index version {r.version}, "
+                   f"{r.seconds:.1f} s")
 
 
 @app.command()
@@ -133,11 +155,33 @@ def restore_command(archive: Path, force: bool = typer.Option(False, help="repla
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(
+    checkpoint: Annotated[Path | None, typer.Option(
+        help="a checkpoint kept from `techbroker audit checkpoint`: also prove that nothing "
+             "before it was rewritten")] = None,
+    public_key: Annotated[Path | None, typer.Option(
+        help="the trusted public key (PEM) the checkpoint must be signed with; default: "
+             "this instance's")] = None,
+) -> None:
     """Walk the audit chain; exit 1 and name the first broken entry if any was altered."""
     from backend.audit import service
     from backend.db import session_scope
 
+    if checkpoint is not None:
+        from backend.audit import checkpoint as checkpoints
+
+        kept = checkpoints.Checkpoint.from_json(checkpoint.read_text(encoding="utf-8"))
+        trusted = (checkpoints.load_public_pem(public_key.read_text(encoding="ascii"))
+                   if public_key else
+                   checkpoints.instance_key(get_settings().var_dir).public_key())
+        with session_scope() as session:
+            result = checkpoints.verify_checkpoint(session, kept, trusted)
+        if result.ok:
+            typer.echo(f"audit chain intact against checkpoint {kept.seq} ({kept.at}): "
+                       f"{result.chain.count} entries, head {result.chain.head_hash}")
+            return
+        typer.echo(f"AUDIT CHECKPOINT FAILED: {result.reason}", err=True)
+        raise typer.Exit(1)
     with session_scope() as session:
         report = service.verify(session)
     if report.ok:
@@ -146,6 +190,58 @@ def audit_verify() -> None:
     typer.echo(f"AUDIT CHAIN BROKEN at entry {report.first_broken_seq}: {report.reason}",
                err=True)
     raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(output: Annotated[Path | None, typer.Option(
+        help="also write the checkpoint to this file")] = None) -> None:
+    """Print the chain's head (sequence, hash, count) signed with this instance's key, for the
+    bureau to keep outside the system."""
+    from backend.audit import checkpoint as checkpoints
+    from backend.db import session_scope
+
+    key = checkpoints.instance_key(get_settings().var_dir)
+    with session_scope() as session:
+        text = checkpoints.take_checkpoint(session, key).to_json()
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
+    typer.echo(text)
+
+
+@audit_app.command("public-key")
+def audit_public_key() -> None:
+    """Print this instance's audit signing public key (PEM), to keep with the checkpoints."""
+    from backend.audit import checkpoint as checkpoints
+
+    typer.echo(checkpoints.public_pem(checkpoints.instance_key(get_settings().var_dir)
+                                      .public_key()).rstrip())
+
+
+@audit_app.command("prune")
+def audit_prune(dry_run: bool = typer.Option(False, help="only count what would go")) -> None:
+    """Delete audit entries older than AUDIT_RETENTION_DAYS (at least 183; three years by
+    default), anchoring the kept chain on the last one deleted."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from backend.audit import checkpoint as checkpoints
+    from backend.audit.models import AuditEntry
+    from backend.audit.service import SYSTEM
+    from backend.core.types import utcnow
+    from backend.db import session_scope
+
+    days = get_settings().audit_retention_days
+    with session_scope() as session:
+        if dry_run:
+            cutoff = utcnow() - timedelta(days=days)
+            n = session.execute(select(func.count()).select_from(AuditEntry)
+                                .where(AuditEntry.at < cutoff)).scalar_one()
+            typer.echo(f"{n} entries are older than {days} days")
+            return
+        result = checkpoints.prune(session, SYSTEM, days)
+    typer.echo(f"pruned {result.pruned} entries older than {days} days; the chain now starts "
+               f"after entry {result.base_seq}")
 
 
 def main() -> None:

@@ -21,6 +21,12 @@ class Settings(BaseSettings):
     database_url: str = ""
     celery_broker_url: str = ""
     celery_result_backend: str = ""
+    # The queue the API sends tasks to and workers consume (deployments sharing one Redis use
+    # one queue each), and how long an unacknowledged task waits before Redis hands it to
+    # another worker (its worker died mid-task): longer than the longest task (1 hour).
+    celery_queue: str = Field(default="techbroker", min_length=1, max_length=64,
+                              pattern=r"^[A-Za-z0-9_.-]+$")
+    celery_visibility_timeout: int = Field(default=3900, ge=1)
     secret_key: str = ""
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
@@ -28,9 +34,15 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(default=15, ge=1)
     cors_origins: list[str] = Field(default_factory=list)
     max_upload_mb: int = Field(default=20, ge=1, le=500)
+    # Requests inside one API process at once (the rest queue): keep it below the thread
+    # pool's 40 threads and the 30 pooled database connections (core/middleware.py says why).
+    max_concurrent_requests: int = Field(default=24, ge=1, le=39)
     log_level: str = "INFO"
     log_json: bool = False
-    matching_encoder: Literal["use", "minilm", "hash"] = "use"
+    # The matcher profile (matching.config_for): "default" is the shipped hybrid (BM25 + USE for
+    # Chinese, BM25 + MiniLM for English); "use"/"minilm" pair BM25 with one encoder; "hash"
+    # (tests, machines without the models) and "bm25" need no model.
+    matching_encoder: Literal["default", "use", "minilm", "hash", "bm25"] = "default"
     sql_echo: bool = False
     audit_retention_days: int = Field(default=3 * 365, ge=183)
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"

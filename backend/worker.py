@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import task_postrun
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from backend.config import get_settings
 
@@ -14,12 +16,43 @@ log = logging.getLogger(__name__)
 
 TASK_MODULES = [
     "backend.core.tasks",
+    "backend.listings.tasks",
+    "backend.matches.tasks",
+    "backend.integrity.tasks",
 ]
+
+
+# Failures that say nothing about the task, only that the database or a connection was briefly
+# away: a task hitting one is retried with backoff. Every task is written to be idempotent
+# (it reads the current state and makes it agree), so running it again is safe.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError, InterfaceError, PoolTimeout, ConnectionError, TimeoutError)
+
+
+class TechbrokerTask(Task):  # type: ignore[misc]  # celery ships no types
+    """The base of every task: acknowledged after it finishes (acks late, so a worker dying
+    mid-task leaves it to be redelivered), retried on transient errors."""
+
+    autoretry_for = TRANSIENT_ERRORS
+    max_retries = 5
+    retry_backoff = 2
+    retry_backoff_max = 120
+    retry_jitter = True
+
+    @classmethod
+    def bind(cls, app: Celery) -> Any:
+        bound = super().bind(app)
+        # A task's own hard limit under the app's default soft limit (540 s) would leave a soft
+        # limit that never fires, and Celery refuses to send such a task again (retries fail
+        # with "soft_time_limit must be less than or equal to time_limit"): keep 90 %.
+        if cls.time_limit and cls.soft_time_limit and cls.soft_time_limit > cls.time_limit:
+            cls.soft_time_limit = int(cls.time_limit * 0.9)
+        return bound
 
 
 def _make_celery() -> Celery:
     settings = get_settings()
-    app = Celery("techbroker", include=TASK_MODULES)
+    app = Celery("techbroker", include=TASK_MODULES, task_cls=TechbrokerTask)
     app.conf.update(
         broker_url=settings.celery_broker_url or "memory://",
         result_backend=settings.celery_result_backend or None,
@@ -30,11 +63,18 @@ def _make_celery() -> Celery:
         worker_prefetch_multiplier=1,
         task_time_limit=600,
         task_soft_time_limit=540,
-        task_default_queue="techbroker",
+        task_default_queue=settings.celery_queue,
+        broker_transport_options={"visibility_timeout": settings.celery_visibility_timeout},
+        result_backend_transport_options={
+            "visibility_timeout": settings.celery_visibility_timeout},
         timezone="Asia/Shanghai",
         enable_utc=True,
         broker_connection_retry_on_startup=True,
-        beat_schedule={},
+        beat_schedule={
+            "listings.expire_overdue": {"task": "listings.expire_overdue", "schedule": 3600.0},
+            "integrity.scan_open_claims": {"task": "integrity.scan_open_claims",
+                                           "schedule": 86400.0},
+        },
     )
     return app
 

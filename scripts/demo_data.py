@@ -23,6 +23,8 @@ from backend.accounts.models import (
 from backend.audit.service import SYSTEM
 from backend.core.types import utcnow
 from backend.db import session_scope
+from scripts.demo_listings import seed_listings
+from scripts.demo_rewards import seed_rewards
 
 DEMO_PASSWORD = "Demo12345"
 ADMIN_PASSWORD = "Admin12345"
@@ -146,6 +148,8 @@ def seed(force: bool = False) -> list[DemoLogin]:
             logins = _known_logins()
         else:
             logins = seed_accounts(session, _Faker())
+            seed_listings(session)
+            seed_rewards(session)
     for login in logins:
         print(f"  {login.role:<10} {login.username:<10} {login.password:<12} {login.who}")
     return logins

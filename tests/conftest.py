@@ -59,7 +59,8 @@ def drop_postgres_database(name: str) -> None:
 
 
 def _worker_suffix() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """Unique per test process, so concurrent test runs never drop each other's database."""
+    return f'{os.environ.get("PYTEST_XDIST_WORKER", "main")}_{os.getpid()}'
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from backend.accounts import schemas, service, sessions
 from backend.accounts.models import Organisation, OrgKind, User, VerificationStatus
 from backend.core.deps import ActorDep, AuthDep, CurrentUser, SessionDep, client_ip, require
-from backend.core.errors import NotFound
+from backend.core.errors import NotFound, PermissionDenied
 from backend.core.permissions import Permission, Role
 from backend.core.schemas import Page
 
@@ -94,6 +94,9 @@ def update_organisation(org_id: int, body: schemas.OrganisationUpdate, session: 
                         user: OrgEditor,
                         actor: ActorDep) -> schemas.OrganisationOut:
     org = _visible_organisation(session, org_id, user)
+    if user.organisation_id != org.id:  # administrators see every organisation, edit none
+        raise PermissionDenied("只有该机构的成员可以修改其资料。Only the organisation's own members "
+                               "may change its details.")
     return service.organisation_view(service.update_organisation(session, actor, org, body), user)
 
 

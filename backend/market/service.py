@@ -1,0 +1,86 @@
+"""Public market figures: what a visitor may see, counted, and what the market has done.
+
+Counts of listings use the listings domain's visibility clause for a visitor who is not
+logged in, so the landing page's figure is the number the public listings page shows.
+Deal figures are aggregates only (no deal is identifiable from them), so they count all
+deals, not just those a visitor could open. Rewards paid come from the rewards domain (paid
+and not clawed back). Months are calendar months in Beijing time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from backend.deals.clock import CHINA_TZ
+from backend.deals.models import Contract, Deal
+from backend.listings.models import Achievement, Demand
+from backend.listings.visibility import achievement_visibility_clause, demand_visibility_clause
+from backend.market import schemas
+from backend.rewards.lookup import total_rewards_paid
+
+MONTHS = 12
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Month:
+    label: str
+    start: datetime
+    end: datetime
+
+
+def last_months(today: date, count: int = MONTHS) -> list[Month]:
+    """The `count` calendar months up to and including today's, oldest first."""
+    months: list[Month] = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        start = datetime(year, month, 1, tzinfo=CHINA_TZ)
+        end_year, end_month = (year + 1, 1) if month == 12 else (year, month + 1)
+        months.append(Month(f"{year:04d}-{month:02d}", start,
+                            datetime(end_year, end_month, 1, tzinfo=CHINA_TZ)))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
+def _per_month(column: Any, months: list[Month]) -> list[ColumnElement[Any]]:
+    return [func.coalesce(func.sum(case((and_(column >= m.start, column < m.end), 1), else_=0)), 0)
+            for m in months]
+
+
+def _monthly_counts(session: Session, months: list[Month], column: Any,
+                    where: ColumnElement[bool] | None) -> list[int]:
+    query = select(*_per_month(column, months))
+    if where is not None:
+        query = query.where(where)
+    row = session.execute(query.where(column >= months[0].start)).one()
+    return [int(n) for n in row]
+
+
+def market_figures(session: Session, today: date) -> schemas.MarketFigures:
+    public_demands = demand_visibility_clause(None)
+    public_achievements = achievement_visibility_clause(None)
+    demands = session.execute(select(func.count(Demand.id)).where(public_demands)).scalar_one()
+    achievements = session.execute(
+        select(func.count(Achievement.id)).where(public_achievements)).scalar_one()
+    deals = session.execute(select(func.count(Deal.id))).scalar_one()
+    amount = session.execute(select(func.sum(Contract.amount)).where(
+        Contract.registration_no.is_not(None))).scalar_one()
+
+    months = last_months(today)
+    demand_months = _monthly_counts(session, months, Demand.published_at, public_demands)
+    achievement_months = _monthly_counts(session, months, Achievement.published_at,
+                                         public_achievements)
+    deal_months = _monthly_counts(session, months, Deal.opened_at, None)
+    return schemas.MarketFigures(
+        demands=demands, achievements=achievements, deals=deals,
+        contract_amount=Decimal(amount) if amount is not None else ZERO,
+        rewards_paid=total_rewards_paid(session),
+        monthly=[schemas.MonthFigures(month=m.label, demands=d, achievements=a, deals=n)
+                 for m, d, a, n in zip(months, demand_months, achievement_months, deal_months,
+                                       strict=True)])
