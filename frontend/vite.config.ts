@@ -25,10 +25,11 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
-    // antd alone is ~1 MB minified; it gets its own long-cached chunk below.
+    // antd (with the tables, forms, date pickers and trees the pages use) is ~1.4 MB
+    // minified, 440 kB gzipped; it gets its own long-cached chunk below.
     // ECharts is left to the automatic splitting: it sits behind a dynamic
     // import (src/components/charts/Chart.tsx) and loads with the first chart.
-    chunkSizeWarningLimit: 1200,
+    chunkSizeWarningLimit: 1500,
     rolldownOptions: {
       output: {
         codeSplitting: {
@@ -45,6 +46,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     css: false,
     restoreMocks: true,
+    // antd in jsdom is slow, and CI machines are shared: generous, not tight.
+    testTimeout: 30_000,
     include: ['src/**/*.test.{ts,tsx}'],
   },
 });

@@ -4,8 +4,8 @@
 //   node scripts/api-schema.mjs check      regenerate to a temp file; exit 1 if it differs
 //
 // The source is package.json "config.openapi" (a path relative to frontend/),
-// overridable with OPENAPI_SCHEMA=path. Switch to the backend's document with
-//   "config": { "openapi": "../var/openapi.json" }
+// overridable with OPENAPI_SCHEMA=path: the backend's document, ../var/openapi.json, which
+// `make openapi` (techbroker openapi --output var/openapi.json) writes from the live app.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,10 +22,12 @@ const cli = join(root, 'node_modules/openapi-typescript/bin/cli.js');
 function generate(output) {
   if (!existsSync(source)) {
     console.error(`OpenAPI document not found: ${source}`);
-    console.error('Write it with `techbroker openapi > var/openapi.json` or set OPENAPI_SCHEMA.');
+    console.error('Write it with `make openapi` (in the repository root) or set OPENAPI_SCHEMA.');
     process.exit(2);
   }
-  execFileSync(process.execPath, [cli, source, '--output', output], {
+  // --default-non-nullable=false: a request field with a default stays optional (FastAPI
+  // already lists response fields with defaults as required).
+  execFileSync(process.execPath, [cli, source, '--output', output, '--default-non-nullable', 'false'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,4 +1,4 @@
-import { ApiError, apiErrorFromResponse } from './problem';
+import { ApiError } from './problem';
 import { tokenStore } from './tokens';
 import type { TokenPair } from './types';
 
@@ -79,21 +79,6 @@ export async function authFetch(request: Request): Promise<Response> {
   const retried = await globalThis.fetch(retry);
   if (retried.status === 401) expireSession();
   return retried;
-}
-
-/**
- * GET JSON from an endpoint that is not (yet) in the OpenAPI document; a 404
- * yields null so pages can show a placeholder until the backend has it.
- * The cast is unchecked: move callers to the typed `api` client once the
- * endpoint is in the schema.
- */
-export async function getJsonOrNull<T>(path: string): Promise<T | null> {
-  const response = await authFetch(
-    new Request(new URL(path, window.location.origin), { headers: { Accept: 'application/json' } }),
-  );
-  if (response.status === 404) return null;
-  if (!response.ok) throw await apiErrorFromResponse(response);
-  return (await response.json()) as T;
 }
 
 export { ApiError };

@@ -3,6 +3,9 @@ export interface FieldError {
   /** Dotted path of the offending input, e.g. "organisation.credit_code". */
   field: string;
   message: string;
+  /** Bulk import: the sheet row (the header is row 1) and column header of the problem. */
+  row?: number;
+  column?: string;
 }
 
 export interface ProblemDetails {
@@ -12,6 +15,8 @@ export interface ProblemDetails {
   detail?: string;
   instance?: string;
   errors?: FieldError[];
+  /** Extension members, e.g. a 409's current_stage / allowed_next, an import's error_count. */
+  [extension: string]: unknown;
 }
 
 export class ApiError extends Error {

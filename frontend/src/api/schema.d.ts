@@ -4,24 +4,48 @@
  */
 
 export interface paths {
-    "/api/v1/auth/token": {
+    "/api/v1/achievements": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Achievements
+         * @description Achievements the viewer may see; `q` searches title, abstract, keywords and IP titles.
+         */
+        get: operations["achievements-list_achievements"];
         put?: never;
-        /** Exchange username and password for tokens (OAuth2 password flow) */
-        post: operations["auth-login"];
+        /** Create Achievement */
+        post: operations["achievements-create_achievement"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/refresh": {
+    "/api/v1/achievements/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Achievements
+         * @description The achievements the viewer may see, as CSV (at most 10,000).
+         */
+        get: operations["achievements-export_achievements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/achievements/import": {
         parameters: {
             query?: never;
             header?: never;
@@ -30,8 +54,227 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for a new token pair */
-        post: operations["auth-refresh"];
+        /**
+         * Import Achievements
+         * @description Import achievements from the CSV or XLSX template: all rows, or — when any row has an
+         *     error — none, with a 422 listing every error by row and column.
+         */
+        post: operations["achievements-import_achievements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/achievements/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Import Template */
+        get: operations["achievements-download_import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/achievements/{achievement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Achievement */
+        get: operations["achievements-get_achievement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Achievement */
+        patch: operations["achievements-update_achievement"];
+        trace?: never;
+    };
+    "/api/v1/achievements/{achievement_id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide Achievement */
+        post: operations["achievements-hide_achievement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/achievements/{achievement_id}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Achievement Matches
+         * @description Demands an achievement the caller can see could meet: with `fit`, only demands whose
+         *     minimum TRL it reaches and whose budget (when both are known) covers its price.
+         */
+        get: operations["matches-achievement_matches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/achievements/{achievement_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish Achievement */
+        post: operations["achievements-publish_achievement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/achievements/{achievement_id}/unhide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unhide Achievement */
+        post: operations["achievements-unhide_achievement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/achievements/{achievement_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw Achievement */
+        post: operations["achievements-withdraw_achievement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Take Checkpoint
+         * @description The chain's head signed with this instance's key, to keep outside the system.
+         */
+        get: operations["audit-take_checkpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/checkpoint/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify Checkpoint
+         * @description Prove against a kept checkpoint that nothing up to it was rewritten.
+         */
+        post: operations["audit-verify_checkpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Entries */
+        get: operations["audit-list_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public Key */
+        get: operations["audit-public_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify */
+        get: operations["audit-verify"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -47,7 +290,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke the current session */
+        /** Logout */
         post: operations["auth-logout"];
         delete?: never;
         options?: never;
@@ -62,8 +305,1543 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user */
+        /** Me */
         get: operations["auth-me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refresh */
+        post: operations["auth-refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register/broker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register Broker */
+        post: operations["auth-register_broker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register/organisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register Organisation */
+        post: operations["auth-register_organisation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Login */
+        post: operations["auth-login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brokers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Brokers */
+        get: operations["brokers-list_brokers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brokers/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Broker */
+        get: operations["brokers-get_broker"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brokers/{user_id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify Broker */
+        post: operations["brokers-verify_broker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Claims */
+        get: operations["claims-list_claims"];
+        put?: never;
+        /** Submit Claim */
+        post: operations["claims-submit_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/claims/{claim_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Claim */
+        get: operations["claims-get_claim"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/claims/{claim_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve Claim */
+        post: operations["claims-approve_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/claims/{claim_id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay Claim
+         * @description Record one approved claim paid; another administrator than the approver must.
+         */
+        post: operations["claims-pay_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/claims/{claim_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject Claim */
+        post: operations["claims-reject_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/claims/{claim_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start Review */
+        post: operations["claims-start_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clawbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Clawbacks */
+        get: operations["clawbacks-list_clawbacks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clawbacks/{clawback_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Clawback */
+        get: operations["clawbacks-get_clawback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clawbacks/{clawback_id}/recovered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Recovery
+         * @description Record that the clawed-back money came back.
+         */
+        post: operations["clawbacks-record_recovery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Deals */
+        get: operations["deals-list_deals"];
+        put?: never;
+        /** Open Deal */
+        post: operations["deals-open_deal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Dashboard */
+        get: operations["deals-get_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Deal */
+        get: operations["deals-get_deal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept Introduction */
+        post: operations["deals-accept_introduction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/brokers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite Broker */
+        post: operations["deals-invite_broker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/brokers/{broker_id}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw Invitation */
+        delete: operations["deals-withdraw_invitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record Contract */
+        put: operations["deals-record_contract"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/contract/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register Contract */
+        post: operations["deals-register_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline Introduction */
+        post: operations["deals-decline_introduction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Contract Files */
+        get: operations["deals-list_contract_files"];
+        put?: never;
+        /** Upload Contract File */
+        post: operations["deals-upload_contract_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Contract File */
+        get: operations["deals-download_contract_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/invitation/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept Invitation */
+        post: operations["deals-accept_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/invitation/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline Invitation
+         * @description No body: having declined, the broker no longer sees the deal.
+         */
+        post: operations["deals-decline_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add Note */
+        post: operations["deals-add_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record Payment */
+        post: operations["deals-record_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Propose Shares */
+        put: operations["deals-propose_shares"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/shares/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept Share Proposal */
+        post: operations["deals-accept_share_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/shares/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline Share Proposal */
+        post: operations["deals-decline_share_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Timeline */
+        get: operations["deals-get_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Transition Deal */
+        post: operations["deals-transition_deal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Demands
+         * @description Demands the viewer may see; `q` searches title, description and keywords.
+         */
+        get: operations["demands-list_demands"];
+        put?: never;
+        /** Create Demand */
+        post: operations["demands-create_demand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demands/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Demands
+         * @description The demands the viewer may see, as CSV (at most 10,000; `X-Total-Count` tells all).
+         */
+        get: operations["demands-export_demands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demands/{demand_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Demand */
+        get: operations["demands-get_demand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Demand */
+        patch: operations["demands-update_demand"];
+        trace?: never;
+    };
+    "/api/v1/demands/{demand_id}/brokers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign Demand Broker
+         * @description Let a verified broker see this demand (even private) and who posted it (even anonymous).
+         */
+        post: operations["demands-assign_demand_broker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demands/{demand_id}/brokers/{broker_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unassign Demand Broker */
+        delete: operations["demands-unassign_demand_broker"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demands/{demand_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close Demand */
+        post: operations["demands-close_demand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demands/{demand_id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide Demand */
+        post: operations["demands-hide_demand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demands/{demand_id}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Demand Matches
+         * @description Achievements that could meet a demand the caller can see, best first, with the score's
+         *     parts and the reasons in Chinese and English. A negotiable price passes a budget.
+         */
+        get: operations["matches-demand_matches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demands/{demand_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish Demand */
+        post: operations["demands-publish_demand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demands/{demand_id}/unhide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unhide Demand */
+        post: operations["demands-unhide_demand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demands/{demand_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw Demand */
+        post: operations["demands-withdraw_demand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/payouts/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Batch
+         * @description One payout batch for the finance office.
+         */
+        get: operations["exports-export_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/{dataset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Dataset
+         * @description Claims (by submission), payouts (by batch creation), claw-backs (by decision), flags
+         *     (by when raised) or the audit log (by time; `broker_id` selects the actor, `region` does
+         *     not apply), for the dates `since`..`until` inclusive, Beijing time.
+         */
+        get: operations["exports-export_dataset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Fields
+         * @description The industry taxonomy as a tree: top-level fields with their sub-fields.
+         */
+        get: operations["fields-list_fields"];
+        put?: never;
+        /** Create Field */
+        post: operations["fields-create_field"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fields/{field_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Field */
+        patch: operations["fields-update_field"];
+        trace?: never;
+    };
+    "/api/v1/integrity/dishonesty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Dishonesty
+         * @description Entries, newest first; `active_on` keeps those in force that day.
+         */
+        get: operations["integrity-list_dishonesty"];
+        put?: never;
+        /**
+         * Add Listing
+         * @description List a subject by hand (e.g. on another authority's decision).
+         */
+        post: operations["integrity-add_listing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrity/dishonesty/{listing_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Listing */
+        get: operations["integrity-get_listing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrity/dishonesty/{listing_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke Listing */
+        post: operations["integrity-revoke_listing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrity/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Flags */
+        get: operations["integrity-list_flags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrity/flags/{flag_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Flag
+         * @description Confirm fraud: claw back the claim's whole reward, and list the broker and the named
+         *     colluding parties on the dishonesty list for five years.
+         */
+        post: operations["integrity-confirm_flag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrity/flags/{flag_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss Flag */
+        post: operations["integrity-dismiss_flag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrity/scans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Scans */
+        get: operations["integrity-list_scans"];
+        put?: never;
+        /**
+         * Request Scan
+         * @description Run every rule over every open claim, in the background.
+         */
+        post: operations["integrity-request_scan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Figures
+         * @description Listing counts as a visitor sees them, deals, registered contract amounts, rewards
+         *     paid, and the last twelve months.
+         */
+        get: operations["market-get_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matches/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feed
+         * @description A broker's best new pairs: from listings published recently in their fields, both
+         *     sides visible to them, from different organisations, not already in an open deal.
+         */
+        get: operations["matches-feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matches/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Feedback
+         * @description The caller's verdicts on the matches of one listing.
+         */
+        get: operations["matches-my_feedback"];
+        /**
+         * Give Feedback
+         * @description Mark a match useful or not; giving it again for the same pair replaces it.
+         */
+        put: operations["matches-give_feedback"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matches/feedback/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Feedback
+         * @description Every verdict as CSV, for evaluating the matcher (administrators).
+         */
+        get: operations["matches-export_feedback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matches/index": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Index Status
+         * @description The indexes' versions on disk and in this process, and their sizes.
+         */
+        get: operations["matches-index_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matches/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview
+         * @description What would match this? Achievements for a draft demand's text (nothing is saved).
+         */
+        post: operations["matches-preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matches/reindex": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reindex
+         * @description Rebuild the matching indexes from the database (in the background).
+         */
+        post: operations["matches-reindex"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Notifications */
+        get: operations["notifications-list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark All Notifications Read */
+        post: operations["notifications-mark_all_notifications_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark Notification Read */
+        post: operations["notifications-mark_notification_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Organisations */
+        get: operations["organisations-list_organisations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Organisation */
+        get: operations["organisations-get_organisation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Organisation */
+        patch: operations["organisations-update_organisation"];
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify Organisation */
+        post: operations["organisations-verify_organisation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Batches */
+        get: operations["payouts-list_batches"];
+        put?: never;
+        /** Create Batch */
+        post: operations["payouts-create_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payouts/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Batch */
+        get: operations["payouts-get_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payouts/{batch_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Batch */
+        post: operations["payouts-cancel_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payouts/{batch_id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay Batch
+         * @description Record the batch paid; refused to an administrator who approved any claim in it.
+         */
+        post: operations["payouts-pay_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reward-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Policies */
+        get: operations["reward-policies-list_policies"];
+        put?: never;
+        /** Create Policy */
+        post: operations["reward-policies-create_policy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reward-policies/in-force": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Policy In Force
+         * @description The policy a contract signed on this date in this region falls under.
+         */
+        get: operations["reward-policies-policy_in_force"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reward-policies/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Reward
+         * @description What a contract would earn: the calculation with its brackets, without claiming.
+         */
+        post: operations["reward-policies-preview_reward"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reward-policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Policy */
+        get: operations["reward-policies-get_policy"];
+        /**
+         * Revise Policy
+         * @description Save a new version; the edited one is kept, superseded.
+         */
+        put: operations["reward-policies-revise_policy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reward-policies/{policy_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Policy Versions
+         * @description Every version of the policy, oldest first.
+         */
+        get: operations["reward-policies-policy_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Flag Rate Stats
+         * @description Per rule: how many of the period's claims it flagged, and the decisions.
+         */
+        get: operations["stats-flag_rate_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reward Stats
+         * @description Claims and the amounts claimed, approved, paid and clawed back, by month, field,
+         *     broker or region.
+         */
+        get: operations["stats-reward_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Healthz */
+        get: operations["health-healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readyz */
+        get: operations["health-readyz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -76,76 +1854,2385 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        LoginForm: {
-            grant_type?: string;
-            username: string;
-            /** Format: password */
-            password: string;
-            scope?: string;
+        /**
+         * Acceptance
+         * @enum {string}
+         */
+        Acceptance: "pending" | "accepted" | "declined";
+        /** AchievementIn */
+        AchievementIn: {
+            /** Abstract */
+            abstract: string;
+            /** Field Id */
+            field_id: number;
+            /** Ip Items */
+            ip_items?: components["schemas"]["IpItemIn"][];
+            /** Keywords */
+            keywords?: string[];
+            /** Modes */
+            modes?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[];
+            /**
+             * Negotiable
+             * @default true
+             */
+            negotiable?: boolean;
+            /** Price */
+            price?: number | string | null;
+            /**
+             * Publish
+             * @description publish at once (the organisation must be verified); otherwise saved as a draft
+             * @default false
+             */
+            publish?: boolean;
+            /** Region */
+            region: string;
+            stage: components["schemas"]["backend__listings__models__Stage"];
+            /** Team Lead */
+            team_lead: string;
+            /** Title */
+            title: string;
+            /** Trl */
+            trl: number;
         };
-        RefreshRequest: {
-            refresh_token: string;
-        };
-        TokenPair: {
-            access_token: string;
-            refresh_token: string;
-            /** @constant */
-            token_type: "bearer";
-            /** @description Seconds until the access token expires */
-            expires_in: number;
-        };
-        /** @enum {string} */
-        Role: "firm" | "institute" | "broker" | "admin";
-        /** @enum {string} */
-        OrganisationKind: "firm" | "institute" | "agency" | "bureau";
-        /** @enum {string} */
-        VerificationStatus: "pending" | "verified" | "rejected";
-        /** @enum {string} */
-        BrokerLevel: "junior" | "intermediate" | "senior";
-        OrganisationSummary: {
+        /** AchievementOut */
+        AchievementOut: {
+            /** Abstract */
+            abstract: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            field: components["schemas"]["FieldRef"];
+            /** Hidden */
+            hidden: boolean;
+            /** Hidden Reason */
+            hidden_reason: string | null;
+            /** Id */
             id: number;
-            name: string;
-            kind: components["schemas"]["OrganisationKind"];
-            verification_status: components["schemas"]["VerificationStatus"];
+            /** Ip Items */
+            ip_items: components["schemas"]["IpItemOut"][];
+            /** Keywords */
+            keywords: string[];
+            /** Mine */
+            mine: boolean;
+            /** Modes */
+            modes: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[];
+            /** Negotiable */
+            negotiable: boolean;
+            party: components["schemas"]["PartyOut"];
+            /** Price */
+            price: string | null;
+            /** Published At */
+            published_at: string | null;
+            /** Region */
+            region: string;
+            stage: components["schemas"]["backend__listings__models__Stage"];
+            status: components["schemas"]["AchievementStatus"];
+            /** Team Lead */
+            team_lead: string;
+            /** Title */
+            title: string;
+            /** Trl */
+            trl: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
-        BrokerSummary: {
+        /** AchievementSide */
+        AchievementSide: {
+            acceptance: components["schemas"]["Acceptance"];
+            /** Field Code */
+            field_code: string;
+            /** Listing Id */
+            listing_id: number;
+            /** Modes */
+            modes: string[];
+            organisation: components["schemas"]["OrganisationRef"] | null;
+            /** Price */
+            price: string | null;
+            /** Region */
+            region: string;
+            /** Title */
+            title: string;
+            /** Trl */
+            trl: number;
+        };
+        /**
+         * AchievementSort
+         * @enum {string}
+         */
+        AchievementSort: "newest" | "oldest" | "price_high" | "price_low" | "trl_high" | "trl_low";
+        /**
+         * AchievementStatus
+         * @enum {string}
+         */
+        AchievementStatus: "draft" | "published" | "transferred" | "withdrawn";
+        /**
+         * AchievementUpdate
+         * @description Only the fields sent change; `null` clears an optional field; `ip_items` replaces all.
+         */
+        AchievementUpdate: {
+            /** Abstract */
+            abstract?: string | null;
+            /** Field Id */
+            field_id?: number | null;
+            /** Ip Items */
+            ip_items?: components["schemas"]["IpItemIn"][] | null;
+            /** Keywords */
+            keywords?: string[] | null;
+            /** Modes */
+            modes?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[] | null;
+            /** Negotiable */
+            negotiable?: boolean | null;
+            /** Price */
+            price?: number | string | null;
+            /** Region */
+            region?: string | null;
+            stage?: components["schemas"]["backend__listings__models__Stage"] | null;
+            /** Team Lead */
+            team_lead?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Trl */
+            trl?: number | null;
+        };
+        /** AuditEntryOut */
+        AuditEntryOut: {
+            /** Action */
+            action: string;
+            /** Actor Id */
+            actor_id: number | null;
+            /** Actor Label */
+            actor_label: string;
+            /** After */
+            after: unknown;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Before */
+            before: unknown;
+            /** Hash */
+            hash: string;
+            /** Ip */
+            ip: string | null;
+            /** Object Id */
+            object_id: string;
+            /** Object Type */
+            object_type: string;
+            /** Seq */
+            seq: number;
+        };
+        /** BatchCreate */
+        BatchCreate: {
+            /**
+             * Claim Ids
+             * @description default: every approved claim not yet in a batch
+             */
+            claim_ids?: number[] | null;
+            /** Note */
+            note?: string | null;
+        };
+        /** BatchOut */
+        BatchOut: {
+            /** Bank Reference */
+            bank_reference: string | null;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Cancelled By Id */
+            cancelled_by_id: number | null;
+            /** Claim Count */
+            claim_count: number;
+            /** Claim Ids */
+            claim_ids: number[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /** Paid At */
+            paid_at: string | null;
+            /** Paid By Id */
+            paid_by_id: number | null;
+            status: components["schemas"]["BatchStatus"];
+            /** Total */
+            total: string;
+        };
+        /** BatchPay */
+        BatchPay: {
+            /** Bank Reference */
+            bank_reference: string;
+        };
+        /**
+         * BatchStatus
+         * @enum {string}
+         */
+        BatchStatus: "open" | "paid" | "cancelled";
+        /** Body_achievements-import_achievements */
+        "Body_achievements-import_achievements": {
+            /** File */
+            file: string;
+            /**
+             * Publish
+             * @description publish them all
+             * @default false
+             */
+            publish?: boolean;
+        };
+        /** Body_auth-login */
+        "Body_auth-login": {
+            /** Client Id */
+            client_id?: string | null;
+            /**
+             * Client Secret
+             * Format: password
+             */
+            client_secret?: string | null;
+            /** Grant Type */
+            grant_type?: string | null;
+            /**
+             * Password
+             * Format: password
+             */
+            password: string;
+            /**
+             * Scope
+             * @default
+             */
+            scope?: string;
+            /** Username */
+            username: string;
+        };
+        /** Body_deals-upload_contract_file */
+        "Body_deals-upload_contract_file": {
+            /** File */
+            file: string;
+        };
+        /** BracketIn */
+        BracketIn: {
+            /** Rate */
+            rate: number | string;
+            /**
+             * Upper
+             * @description upper bound in yuan; null: the last, unbounded bracket
+             */
+            upper: number | string | null;
+        };
+        /** BracketLineOut */
+        BracketLineOut: {
+            /** Amount */
+            amount: string;
+            /** Lower */
+            lower: string;
+            /** Portion */
+            portion: string;
+            /** Rate */
+            rate: string;
+            /** Upper */
+            upper: string | null;
+        };
+        /** BracketOut */
+        BracketOut: {
+            /** Rate */
+            rate: string;
+            /** Upper */
+            upper: string | null;
+        };
+        /** BreakdownOut */
+        BreakdownOut: {
+            /** Already This Year */
+            already_this_year: string;
+            /** Amount */
+            amount: string;
+            /** Base */
+            base: string;
+            base_kind: components["schemas"]["RewardBase"];
+            /** Caps */
+            caps: components["schemas"]["CapOut"][];
+            /** Contract Amount */
+            contract_amount: string;
+            /** Deal Reward */
+            deal_reward: string;
+            /** Lines */
+            lines: components["schemas"]["BracketLineOut"][];
+            /** Policy Id */
+            policy_id: number;
+            /** Policy Key */
+            policy_key: string;
+            /** Policy Version */
+            policy_version: number;
+            /** Received Amount */
+            received_amount: string;
+            /** Share */
+            share: string;
+            /** Share Amount */
+            share_amount: string;
+            /** Technology Amount */
+            technology_amount: string | null;
+        };
+        /** BrokerAssignmentIn */
+        BrokerAssignmentIn: {
+            /** Broker Id */
+            broker_id: number;
+        };
+        /** BrokerBrief */
+        BrokerBrief: {
+            /** Agency Id */
+            agency_id: number | null;
+            /** Certificate No */
+            certificate_no: string;
+            /** Fields */
+            fields: string[];
             level: components["schemas"]["BrokerLevel"];
             verification_status: components["schemas"]["VerificationStatus"];
-            fields: string[];
         };
-        CurrentUser: {
-            id: number;
-            username: string;
+        /** BrokerIn */
+        BrokerIn: {
+            /** Agency Credit Code */
+            agency_credit_code?: string | null;
+            /** Certificate No */
+            certificate_no: string;
+            /** Fields */
+            fields?: string[];
+            level: components["schemas"]["BrokerLevel"];
+        };
+        /**
+         * BrokerLevel
+         * @enum {string}
+         */
+        BrokerLevel: "junior" | "intermediate" | "senior";
+        /** BrokerOut */
+        BrokerOut: {
+            /** Agency Id */
+            agency_id: number | null;
+            /** Agency Name */
+            agency_name: string | null;
+            /** Certificate No */
+            certificate_no: string;
+            /** Display Name */
             display_name: string;
-            role: components["schemas"]["Role"];
-            organisation: components["schemas"]["OrganisationSummary"] | null;
-            broker: components["schemas"]["BrokerSummary"] | null;
+            /** Fields */
+            fields: string[];
+            level: components["schemas"]["BrokerLevel"];
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
+            /** Verification Note */
+            verification_note: string | null;
+            verification_status: components["schemas"]["VerificationStatus"];
         };
-        FieldError: {
-            field: string;
-            message: string;
+        /** BrokerRegistration */
+        BrokerRegistration: {
+            broker: components["schemas"]["BrokerIn"];
+            person: components["schemas"]["PersonIn"];
+            user: components["schemas"]["UserIn"];
         };
-        ProblemDetails: {
-            /** @default about:blank */
-            type: string;
+        /**
+         * BrokerRole
+         * @enum {string}
+         */
+        BrokerRole: "lead" | "invited";
+        /**
+         * BrokerStatus
+         * @enum {string}
+         */
+        BrokerStatus: "invited" | "active" | "declined";
+        /** CapOut */
+        CapOut: {
+            /** Kind */
+            kind: string;
+            /** Limit */
+            limit: string;
+            /** Reduced By */
+            reduced_by: string;
+        };
+        /** CheckpointOut */
+        CheckpointOut: {
+            /** At */
+            at: string;
+            /** Count */
+            count: number;
+            /** Format */
+            format: string;
+            /** Hash */
+            hash: string;
+            /** Public Key */
+            public_key: string;
+            /** Seq */
+            seq: number;
+            /** Signature */
+            signature: string;
+        };
+        /** CheckpointVerifyOut */
+        CheckpointVerifyOut: {
+            chain: components["schemas"]["VerifyOut"];
+            /** Ok */
+            ok: boolean;
+            /** Reason */
+            reason: string;
+        };
+        /** ClaimOut */
+        ClaimOut: {
+            /** Amount */
+            amount: string;
+            /** Approved At */
+            approved_at: string | null;
+            /** Approved By Id */
+            approved_by_id: number | null;
+            /** Base Amount */
+            base_amount: string;
+            breakdown: components["schemas"]["BreakdownOut"];
+            /** Broker Id */
+            broker_id: number;
+            /** Broker Name */
+            broker_name: string;
+            claw_back: components["schemas"]["ClawBackBrief"] | null;
+            /** Clawed Back At */
+            clawed_back_at: string | null;
+            /** Contract Amount */
+            contract_amount: string;
+            /** Contract Id */
+            contract_id: number;
+            /** Contract Name */
+            contract_name: string;
+            /** Contract Type */
+            contract_type: string;
+            /** Deal Id */
+            deal_id: number;
+            /** Deal Reward */
+            deal_reward: string;
+            /** Field Code */
+            field_code: string;
+            /**
+             * Flags
+             * @description administrators only
+             */
+            flags?: components["schemas"]["FlagOut"][] | null;
+            /** Id */
+            id: number;
+            /**
+             * Open Flags
+             * @description administrators only
+             */
+            open_flags?: number | null;
+            /** Paid At */
+            paid_at: string | null;
+            /** Paid By Id */
+            paid_by_id: number | null;
+            /** Payment Reference */
+            payment_reference: string | null;
+            /** Payout Batch Id */
+            payout_batch_id: number | null;
+            /** Policy Id */
+            policy_id: number;
+            /** Received Amount */
+            received_amount: string;
+            /** Region */
+            region: string;
+            /** Registration No */
+            registration_no: string | null;
+            /** Rejected At */
+            rejected_at: string | null;
+            /** Rejected By Id */
+            rejected_by_id: number | null;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            /** Review Started At */
+            review_started_at: string | null;
+            /** Review Started By Id */
+            review_started_by_id: number | null;
+            /** Share Percent */
+            share_percent: string;
+            side: components["schemas"]["ClaimSide"] | null;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            status: components["schemas"]["ClaimStatus"];
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Technology Amount */
+            technology_amount: string | null;
+        };
+        /**
+         * ClaimSide
+         * @enum {string}
+         */
+        ClaimSide: "buyer" | "seller";
+        /**
+         * ClaimStatus
+         * @enum {string}
+         */
+        ClaimStatus: "submitted" | "under_review" | "approved" | "paid" | "rejected" | "clawed_back";
+        /** ClaimSubmit */
+        ClaimSubmit: {
+            /** Deal Id */
+            deal_id: number;
+            /** @description the party the broker acted for; null: the whole deal */
+            side?: components["schemas"]["ClaimSide"] | null;
+        };
+        /** ClaimSubmitted */
+        ClaimSubmitted: {
+            claim: components["schemas"]["ClaimOut"];
+            /** Created */
+            created: boolean;
+        };
+        /** ClaimSummary */
+        ClaimSummary: {
+            /** Amount */
+            amount: string;
+            /** Approved At */
+            approved_at: string | null;
+            /** Base Amount */
+            base_amount: string;
+            /** Broker Id */
+            broker_id: number;
+            /** Broker Name */
+            broker_name: string;
+            /** Contract Id */
+            contract_id: number;
+            /** Contract Name */
+            contract_name: string;
+            /** Deal Id */
+            deal_id: number;
+            /** Field Code */
+            field_code: string;
+            /** Id */
+            id: number;
+            /**
+             * Open Flags
+             * @description administrators only
+             */
+            open_flags?: number | null;
+            /** Paid At */
+            paid_at: string | null;
+            /** Payout Batch Id */
+            payout_batch_id: number | null;
+            /** Region */
+            region: string;
+            /** Registration No */
+            registration_no: string | null;
+            /** Share Percent */
+            share_percent: string;
+            status: components["schemas"]["ClaimStatus"];
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+        };
+        /** ClawBackBrief */
+        ClawBackBrief: {
+            /** Amount */
+            amount: string;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string;
+            status: components["schemas"]["ClawBackStatus"];
+            /** To Recover */
+            to_recover: string;
+        };
+        /** ClawBackOut */
+        ClawBackOut: {
+            /** Amount */
+            amount: string;
+            /** Broker Id */
+            broker_id: number;
+            /** Claim Id */
+            claim_id: number;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Decided By Id */
+            decided_by_id: number;
+            /** Flag Id */
+            flag_id: number | null;
+            /** Id */
+            id: number;
+            previous_status: components["schemas"]["ClaimStatus"];
+            /** Reason */
+            reason: string;
+            /** Recovered At */
+            recovered_at: string | null;
+            /** Recovered By Id */
+            recovered_by_id: number | null;
+            /** Recovery Reference */
+            recovery_reference: string | null;
+            /** Region */
+            region: string;
+            status: components["schemas"]["ClawBackStatus"];
+            /** To Recover */
+            to_recover: string;
+            /** Was Paid */
+            was_paid: boolean;
+        };
+        /**
+         * ClawBackStatus
+         * @enum {string}
+         */
+        ClawBackStatus: "due" | "recovered" | "cancelled";
+        /** ClosedThisYear */
+        ClosedThisYear: {
+            /** Amount */
+            amount: string;
+            /** Count */
+            count: number;
+            /** Year */
+            year: number;
+        };
+        /** ConfirmIn */
+        ConfirmIn: {
+            /** Colluding */
+            colluding?: ("buyer" | "seller" | "buyer_legal_representative" | "seller_legal_representative" | "broker_agency")[];
+            /** Colluding Broker Ids */
+            colluding_broker_ids?: number[];
+            /** Reason */
+            reason: string;
+        };
+        /** ConfirmOut */
+        ConfirmOut: {
+            /** Claw Back Id */
+            claw_back_id: number;
+            flag: components["schemas"]["FlagOut"];
+            /** Listings */
+            listings: components["schemas"]["ListingOut"][];
+        };
+        /** ContractFileOut */
+        ContractFileOut: {
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+        };
+        /** ContractIn */
+        ContractIn: {
+            /** Amount */
+            amount: number | string;
+            /** Buyer Org Id */
+            buyer_org_id: number;
+            /** Name */
+            name: string;
+            /** Seller Org Id */
+            seller_org_id: number;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            type: components["schemas"]["ContractType"];
+        };
+        /** ContractOut */
+        ContractOut: {
+            /** Amount */
+            amount: string;
+            /** Buyer Org Id */
+            buyer_org_id: number;
+            /** Files */
+            files: components["schemas"]["ContractFileOut"][];
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Payments */
+            payments: components["schemas"]["PaymentOut"][];
+            /** Received Amount */
+            received_amount: string;
+            /** Registered On */
+            registered_on: string | null;
+            /** Registration No */
+            registration_no: string | null;
+            /** Remaining Amount */
+            remaining_amount: string;
+            /** Seller Org Id */
+            seller_org_id: number;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /** Technology Amount */
+            technology_amount: string | null;
+            type: components["schemas"]["ContractType"];
+            /** Uncounted Amount */
+            uncounted_amount: string;
+        };
+        /**
+         * ContractType
+         * @enum {string}
+         */
+        ContractType: "development" | "transfer" | "licensing" | "consulting" | "service";
+        /** CorpusStatusOut */
+        CorpusStatusOut: {
+            /** Corpus */
+            corpus: string;
+            /** Disk Version */
+            disk_version: number | null;
+            /** Documents */
+            documents: number | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "demand" | "achievement";
+            /** Loaded Version */
+            loaded_version: number | null;
+        };
+        /** DashboardOut */
+        DashboardOut: {
+            closed_this_year: components["schemas"]["ClosedThisYear"];
+            /** My Share Amount */
+            my_share_amount: string | null;
+            /** Open By Stage */
+            open_by_stage: components["schemas"]["StageCount"][];
+            /** Open Total */
+            open_total: number;
+            /** Scope */
+            scope: string;
+        };
+        /** DealBrokerOut */
+        DealBrokerOut: {
+            /** Broker Id */
+            broker_id: number;
+            /** Display Name */
+            display_name: string;
+            /** Joined At */
+            joined_at: string | null;
+            role: components["schemas"]["BrokerRole"];
+            /** Share */
+            share: string | null;
+            status: components["schemas"]["BrokerStatus"];
+        };
+        /** DealOpen */
+        DealOpen: {
+            /** Achievement Id */
+            achievement_id: number;
+            /** Demand Id */
+            demand_id: number;
+        };
+        /** DealOut */
+        DealOut: {
+            achievement: components["schemas"]["AchievementSide"];
+            /** Allowed Next */
+            allowed_next: components["schemas"]["backend__deals__models__Stage"][];
+            /** Both Accepted */
+            both_accepted: boolean;
+            /** Brokers */
+            brokers: components["schemas"]["DealBrokerOut"][];
+            contract: components["schemas"]["ContractOut"] | null;
+            demand: components["schemas"]["DemandSide"];
+            /** Ended At */
+            ended_at: string | null;
+            /** Id */
+            id: number;
+            invitation: components["schemas"]["InvitationOut"] | null;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            relation: components["schemas"]["Relation"];
+            share_proposal: components["schemas"]["ShareProposalOut"] | null;
+            stage: components["schemas"]["backend__deals__models__Stage"];
+        };
+        /** DealSummary */
+        DealSummary: {
+            /** Achievement Organisation */
+            achievement_organisation: string | null;
+            /** Achievement Title */
+            achievement_title: string;
+            /** Contract Amount */
+            contract_amount: string | null;
+            /** Demand Organisation */
+            demand_organisation: string | null;
+            /** Demand Title */
+            demand_title: string;
+            /** Ended At */
+            ended_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            relation: components["schemas"]["Relation"];
+            stage: components["schemas"]["backend__deals__models__Stage"];
+        };
+        /** Decline */
+        Decline: {
+            /** Reason */
+            reason?: string | null;
+        };
+        /** DemandIn */
+        DemandIn: {
+            /**
+             * Anonymous
+             * @default false
+             */
+            anonymous?: boolean;
+            /** Budget Max */
+            budget_max?: number | string | null;
+            /** Budget Min */
+            budget_min?: number | string | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Description */
+            description: string;
+            /** Field Id */
+            field_id: number;
+            /** Keywords */
+            keywords?: string[];
+            /** Min Trl */
+            min_trl?: number | null;
+            /** Modes */
+            modes?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[];
+            /**
+             * Publish
+             * @description publish at once (the organisation must be verified); otherwise saved as a draft
+             * @default false
+             */
+            publish?: boolean;
+            /** Region */
+            region: string;
+            /** Title */
             title: string;
-            status: number;
-            detail?: string;
-            instance?: string;
-            errors?: components["schemas"]["FieldError"][];
+            /** @default public */
+            visibility?: components["schemas"]["Visibility"];
         };
-    };
-    responses: {
-        /** @description RFC 9457 problem details */
+        /** DemandOut */
+        DemandOut: {
+            /** Anonymous */
+            anonymous: boolean;
+            /**
+             * Assigned Broker Ids
+             * @description only for the owner and administrators
+             */
+            assigned_broker_ids: number[] | null;
+            /** Budget Max */
+            budget_max: string | null;
+            /** Budget Min */
+            budget_min: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deadline */
+            deadline: string | null;
+            /** Description */
+            description: string;
+            field: components["schemas"]["FieldRef"];
+            /** Hidden */
+            hidden: boolean;
+            /**
+             * Hidden Reason
+             * @description only for the owner and administrators
+             */
+            hidden_reason: string | null;
+            /** Id */
+            id: number;
+            /** Keywords */
+            keywords: string[];
+            /** Min Trl */
+            min_trl: number | null;
+            /**
+             * Mine
+             * @description the viewer's organisation owns it (may edit)
+             */
+            mine: boolean;
+            /** Modes */
+            modes: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[];
+            party: components["schemas"]["PartyOut"];
+            /** Published At */
+            published_at: string | null;
+            /** Region */
+            region: string;
+            status: components["schemas"]["DemandStatus"];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            visibility: components["schemas"]["Visibility"];
+        };
+        /**
+         * DemandSide
+         * @description The demand as this viewer may see it: its organisation is None while hidden from them.
+         */
+        DemandSide: {
+            acceptance: components["schemas"]["Acceptance"];
+            /** Anonymous */
+            anonymous: boolean;
+            /** Budget Max */
+            budget_max: string | null;
+            /** Budget Min */
+            budget_min: string | null;
+            /** Field Code */
+            field_code: string;
+            /** Listing Id */
+            listing_id: number;
+            /** Min Trl */
+            min_trl: number | null;
+            /** Modes */
+            modes: string[];
+            organisation: components["schemas"]["OrganisationRef"] | null;
+            /** Region */
+            region: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * DemandSort
+         * @enum {string}
+         */
+        DemandSort: "newest" | "oldest" | "deadline" | "budget_high" | "budget_low" | "trl_high" | "trl_low";
+        /**
+         * DemandStatus
+         * @enum {string}
+         */
+        DemandStatus: "draft" | "published" | "in_negotiation" | "fulfilled" | "closed" | "expired" | "withdrawn";
+        /**
+         * DemandUpdate
+         * @description Only the fields sent change; `null` clears an optional field.
+         */
+        DemandUpdate: {
+            /** Anonymous */
+            anonymous?: boolean | null;
+            /** Budget Max */
+            budget_max?: number | string | null;
+            /** Budget Min */
+            budget_min?: number | string | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Field Id */
+            field_id?: number | null;
+            /** Keywords */
+            keywords?: string[] | null;
+            /** Min Trl */
+            min_trl?: number | null;
+            /** Modes */
+            modes?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[] | null;
+            /** Region */
+            region?: string | null;
+            /** Title */
+            title?: string | null;
+            visibility?: components["schemas"]["Visibility"] | null;
+        };
+        /** DismissIn */
+        DismissIn: {
+            /** Reason */
+            reason: string;
+        };
+        /** EventOut */
+        EventOut: {
+            /** Actor Id */
+            actor_id: number | null;
+            /** Actor Name */
+            actor_name: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            } | null;
+            from_stage: components["schemas"]["backend__deals__models__Stage"] | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Text */
+            text: string | null;
+            to_stage: components["schemas"]["backend__deals__models__Stage"] | null;
+            /** Visible To Parties */
+            visible_to_parties: boolean;
+        };
+        /** FeedOut */
+        FeedOut: {
+            /**
+             * Field Codes
+             * @description the fields the feed covers; empty: all fields
+             */
+            field_codes: string[];
+            /** Items */
+            items: components["schemas"]["PairOut"][];
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+        };
+        /** FeedbackIn */
+        FeedbackIn: {
+            /** Comment */
+            comment?: string | null;
+            /** Source Id */
+            source_id: number;
+            /**
+             * Source Kind
+             * @enum {string}
+             */
+            source_kind: "demand" | "achievement";
+            /**
+             * Target Id
+             * @description the matched listing (of the other kind)
+             */
+            target_id: number;
+            /** Useful */
+            useful: boolean;
+        };
+        /** FeedbackOut */
+        FeedbackOut: {
+            /** Achievement Id */
+            achievement_id: number;
+            /** Comment */
+            comment: string | null;
+            /**
+             * Created
+             * @description true when this call created it
+             * @default false
+             */
+            created?: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Demand Id */
+            demand_id: number;
+            /** Id */
+            id: number;
+            /** Source Id */
+            source_id: number;
+            /**
+             * Source Kind
+             * @enum {string}
+             */
+            source_kind: "demand" | "achievement";
+            /** Target Id */
+            target_id: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Useful */
+            useful: boolean;
+        };
+        /** FieldIn */
+        FieldIn: {
+            /**
+             * Code
+             * @description `parent.child` for a sub-field
+             */
+            code: string;
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Parent Id */
+            parent_id?: number | null;
+            /**
+             * Sort
+             * @default 0
+             */
+            sort?: number;
+        };
+        /** FieldOut */
+        FieldOut: {
+            /** Active */
+            active: boolean;
+            /** Children */
+            children?: components["schemas"]["FieldOut"][];
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Parent Id */
+            parent_id: number | null;
+            /** Sort */
+            sort: number;
+        };
+        /** FieldRef */
+        FieldRef: {
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+        };
+        /** FieldUpdate */
+        FieldUpdate: {
+            /** Active */
+            active?: boolean | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Name Zh */
+            name_zh?: string | null;
+            /** Sort */
+            sort?: number | null;
+        };
+        /** FiltersIn */
+        FiltersIn: {
+            /**
+             * Field Id
+             * @description a field or top-level field
+             */
+            field_id?: number | null;
+            /** Max Price */
+            max_price?: number | string | null;
+            /** Min Trl */
+            min_trl?: number | null;
+            /** Mode */
+            mode?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd") | null;
+            /** Region */
+            region?: string | null;
+        };
+        /** FlagOut */
+        FlagOut: {
+            /** Blocking */
+            blocking: boolean;
+            /** Claim Id */
+            claim_id: number;
+            /** Cleared At */
+            cleared_at: string | null;
+            /** Evidence */
+            evidence: unknown;
+            /** Id */
+            id: number;
+            /**
+             * Last Seen At
+             * Format: date-time
+             */
+            last_seen_at: string;
+            /** Message En */
+            message_en: string;
+            /** Message Zh */
+            message_zh: string;
+            /**
+             * Raised At
+             * Format: date-time
+             */
+            raised_at: string;
+            /** Review Reason */
+            review_reason: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Reviewed By Id */
+            reviewed_by_id: number | null;
+            /** Rule */
+            rule: string;
+            severity: components["schemas"]["Severity"];
+            status: components["schemas"]["FlagStatus"];
+        };
+        /** FlagRatesOut */
+        FlagRatesOut: {
+            /** Claims */
+            claims: number;
+            /** Rules */
+            rules: components["schemas"]["RuleRate"][];
+        };
+        /**
+         * FlagStatus
+         * @enum {string}
+         */
+        FlagStatus: "open" | "dismissed" | "confirmed" | "cleared";
+        /** HideIn */
+        HideIn: {
+            /** Reason */
+            reason: string;
+        };
+        /** ImportOut */
+        ImportOut: {
+            /** File Sha256 */
+            file_sha256: string;
+            /** Ids */
+            ids: number[];
+            /** Imported */
+            imported: number;
+            /** Published */
+            published: boolean;
+        };
+        /** IndexStatusOut */
+        IndexStatusOut: {
+            /** Corpora */
+            corpora: components["schemas"]["CorpusStatusOut"][];
+            /** Profile */
+            profile: string;
+        };
+        /** InvitationOut */
+        InvitationOut: {
+            /** Broker Id */
+            broker_id: number;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Invited At
+             * Format: date-time
+             */
+            invited_at: string;
+            /** Proposed Shares */
+            proposed_shares: {
+                [key: string]: string;
+            };
+        };
+        /** InviteIn */
+        InviteIn: {
+            /** Broker Id */
+            broker_id: number;
+            /** Shares */
+            shares: {
+                [key: string]: number | string;
+            };
+        };
+        /** IpItemIn */
+        IpItemIn: {
+            kind: components["schemas"]["IpKind"];
+            /** Number */
+            number?: string | null;
+            /** Title */
+            title: string;
+        };
+        /** IpItemOut */
+        IpItemOut: {
+            kind: components["schemas"]["IpKind"];
+            /** Number */
+            number: string | null;
+            /** Title */
+            title: string;
+        };
+        /**
+         * IpKind
+         * @enum {string}
+         */
+        IpKind: "invention_patent" | "utility_model" | "software_copyright" | "know_how";
+        /**
+         * ListingIn
+         * @description A listing an administrator adds by hand (e.g. from another authority's decision).
+         */
+        ListingIn: {
+            /** Listed On */
+            listed_on?: string | null;
+            /** Reason */
+            reason: string;
+            /** Subject Key */
+            subject_key: string;
+            subject_kind: components["schemas"]["SubjectKind"];
+            /**
+             * Years
+             * @default 5
+             */
+            years?: number;
+        };
+        /** ListingOut */
+        ListingOut: {
+            /** Active */
+            active: boolean;
+            /** Claim Id */
+            claim_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided By Id */
+            decided_by_id: number | null;
+            /** Flag Id */
+            flag_id: number | null;
+            /** Id */
+            id: number;
+            /**
+             * Listed On
+             * Format: date
+             */
+            listed_on: string;
+            /**
+             * Listed Until
+             * Format: date
+             */
+            listed_until: string;
+            /** Reason */
+            reason: string;
+            /** Revoke Reason */
+            revoke_reason: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Revoked By Id */
+            revoked_by_id: number | null;
+            /** Role */
+            role: string;
+            /** Subject Key */
+            subject_key: string;
+            subject_kind: components["schemas"]["SubjectKind"];
+            /** Subject Label */
+            subject_label: string;
+        };
+        /** MarkedRead */
+        MarkedRead: {
+            /** Marked */
+            marked: number;
+        };
+        /** MarketFigures */
+        MarketFigures: {
+            /**
+             * Achievements
+             * @description achievements a visitor who is not logged in can see
+             */
+            achievements: number;
+            /**
+             * Contract Amount
+             * @description sum of registered contracts' amounts, yuan
+             */
+            contract_amount: string;
+            /**
+             * Deals
+             * @description deals opened (撮合项目), whatever their stage
+             */
+            deals: number;
+            /**
+             * Demands
+             * @description demands a visitor who is not logged in can see
+             */
+            demands: number;
+            /**
+             * Monthly
+             * @description the last twelve months, oldest first
+             */
+            monthly: components["schemas"]["MonthFigures"][];
+            /**
+             * Rewards Paid
+             * @description rewards (奖补) paid to brokers, yuan
+             */
+            rewards_paid: string;
+        };
+        /**
+         * MatchOut
+         * @description One matched listing: `demand` or `achievement` is set, as the viewer may see it
+         *     (an anonymous demand stays anonymous).
+         */
+        MatchOut: {
+            achievement?: components["schemas"]["AchievementOut"] | null;
+            demand?: components["schemas"]["DemandOut"] | null;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "demand" | "achievement";
+            /**
+             * Parts
+             * @description each channel's contribution to `score`: bm25, use, minilm, hash, boost
+             */
+            parts: {
+                [key: string]: number;
+            };
+            /** Reasons */
+            reasons: components["schemas"]["ReasonOut"][];
+            /** Score */
+            score: number;
+        };
+        /** MatchesOut */
+        MatchesOut: {
+            /** Index Version */
+            index_version: number;
+            /** Items */
+            items: components["schemas"]["MatchOut"][];
+            /**
+             * Profile
+             * @description the matcher configuration (default, use, minilm, hash, bm25)
+             */
+            profile: string;
+            /** Source Id */
+            source_id: number | null;
+            /**
+             * Source Kind
+             * @description null for a preview
+             */
+            source_kind: ("demand" | "achievement") | null;
+        };
+        /** Me */
+        Me: {
+            broker: components["schemas"]["BrokerBrief"] | null;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email: string | null;
+            /** Id */
+            id: number;
+            organisation: components["schemas"]["OrganisationBrief"] | null;
+            role: components["schemas"]["Role"];
+            /** Username */
+            username: string;
+        };
+        /** MonthFigures */
+        MonthFigures: {
+            /**
+             * Achievements
+             * @description public achievements first published that month
+             */
+            achievements: number;
+            /**
+             * Deals
+             * @description deals opened that month
+             */
+            deals: number;
+            /**
+             * Demands
+             * @description public demands first published that month
+             */
+            demands: number;
+            /**
+             * Month
+             * @description YYYY-MM, Beijing time
+             * @example 2026-11
+             */
+            month: string;
+        };
+        /** NoteIn */
+        NoteIn: {
+            /** Text */
+            text: string;
+            /**
+             * Visible To Parties
+             * @default false
+             */
+            visible_to_parties?: boolean;
+        };
+        /** NotificationOut */
+        NotificationOut: {
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deal Id */
+            deal_id: number | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Read At */
+            read_at: string | null;
+            /** Title */
+            title: string;
+        };
+        /** NotificationPage */
+        NotificationPage: {
+            /** Items */
+            items: components["schemas"]["NotificationOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+            /** Unread */
+            unread: number;
+        };
+        /** OfficerIn */
+        OfficerIn: {
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+            position: components["schemas"]["OfficerPosition"];
+        };
+        /** OfficerOut */
+        OfficerOut: {
+            /** Id Number */
+            id_number?: string | null;
+            /** Name */
+            name: string;
+            position: components["schemas"]["OfficerPosition"];
+        };
+        /**
+         * OfficerPosition
+         * @enum {string}
+         */
+        OfficerPosition: "director" | "supervisor" | "senior_manager";
+        /**
+         * OrgKind
+         * @enum {string}
+         */
+        OrgKind: "firm" | "institute" | "agency" | "bureau";
+        /** OrganisationBrief */
+        OrganisationBrief: {
+            /** Id */
+            id: number;
+            kind: components["schemas"]["OrgKind"];
+            /** Name */
+            name: string;
+            /** Region */
+            region: string;
+            verification_status: components["schemas"]["VerificationStatus"];
+        };
+        /** OrganisationIn */
+        OrganisationIn: {
+            /** Bank Account */
+            bank_account?: string | null;
+            /** Bank Name */
+            bank_name?: string | null;
+            /** Credit Code */
+            credit_code: string;
+            /** Email Domain */
+            email_domain: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "firm" | "institute" | "agency";
+            legal_representative: components["schemas"]["PersonIn"];
+            /** Name */
+            name: string;
+            /** Officers */
+            officers?: components["schemas"]["OfficerIn"][];
+            /** Phone */
+            phone: string;
+            /** Region */
+            region: string;
+            /** Registered Address */
+            registered_address: string;
+            /** Shareholders */
+            shareholders?: components["schemas"]["ShareholderIn"][];
+        };
+        /**
+         * OrganisationOut
+         * @description An organisation as its own members and administrators see it; personal data masked
+         *     unless the viewer is entitled (see service.organisation_view).
+         */
+        OrganisationOut: {
+            /** Bank Account */
+            bank_account: string | null;
+            /** Bank Name */
+            bank_name: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Credit Code */
+            credit_code: string;
+            /** Email Domain */
+            email_domain: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["OrgKind"];
+            /** Legal Representative */
+            legal_representative: string;
+            /** Legal Representative Id */
+            legal_representative_id: string;
+            /** Name */
+            name: string;
+            /** Officers */
+            officers: components["schemas"]["OfficerOut"][];
+            /** Phone */
+            phone: string;
+            /** Region */
+            region: string;
+            /** Registered Address */
+            registered_address: string;
+            /** Shareholders */
+            shareholders: components["schemas"]["ShareholderOut"][];
+            /** Verification Note */
+            verification_note: string | null;
+            verification_status: components["schemas"]["VerificationStatus"];
+            /** Verified At */
+            verified_at: string | null;
+        };
+        /** OrganisationRef */
+        OrganisationRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** OrganisationRegistration */
+        OrganisationRegistration: {
+            broker?: components["schemas"]["BrokerIn"] | null;
+            organisation: components["schemas"]["OrganisationIn"];
+            person?: components["schemas"]["PersonIn"] | null;
+            user: components["schemas"]["UserIn"];
+        };
+        /** OrganisationUpdate */
+        OrganisationUpdate: {
+            /** Bank Account */
+            bank_account?: string | null;
+            /** Bank Name */
+            bank_name?: string | null;
+            /** Email Domain */
+            email_domain?: string | null;
+            legal_representative?: components["schemas"]["PersonIn"] | null;
+            /** Name */
+            name?: string | null;
+            /** Officers */
+            officers?: components["schemas"]["OfficerIn"][] | null;
+            /** Phone */
+            phone?: string | null;
+            /** Region */
+            region?: string | null;
+            /** Registered Address */
+            registered_address?: string | null;
+            /** Shareholders */
+            shareholders?: components["schemas"]["ShareholderIn"][] | null;
+        };
+        /** Page[AchievementOut] */
+        Page_AchievementOut_: {
+            /** Items */
+            items: components["schemas"]["AchievementOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[AuditEntryOut] */
+        Page_AuditEntryOut_: {
+            /** Items */
+            items: components["schemas"]["AuditEntryOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[BatchOut] */
+        Page_BatchOut_: {
+            /** Items */
+            items: components["schemas"]["BatchOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[BrokerOut] */
+        Page_BrokerOut_: {
+            /** Items */
+            items: components["schemas"]["BrokerOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[ClaimSummary] */
+        Page_ClaimSummary_: {
+            /** Items */
+            items: components["schemas"]["ClaimSummary"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[ClawBackOut] */
+        Page_ClawBackOut_: {
+            /** Items */
+            items: components["schemas"]["ClawBackOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[DealSummary] */
+        Page_DealSummary_: {
+            /** Items */
+            items: components["schemas"]["DealSummary"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[DemandOut] */
+        Page_DemandOut_: {
+            /** Items */
+            items: components["schemas"]["DemandOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[FlagOut] */
+        Page_FlagOut_: {
+            /** Items */
+            items: components["schemas"]["FlagOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[ListingOut] */
+        Page_ListingOut_: {
+            /** Items */
+            items: components["schemas"]["ListingOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[OrganisationBrief] */
+        Page_OrganisationBrief_: {
+            /** Items */
+            items: components["schemas"]["OrganisationBrief"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[ScanOut] */
+        Page_ScanOut_: {
+            /** Items */
+            items: components["schemas"]["ScanOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** PairOut */
+        PairOut: {
+            achievement: components["schemas"]["AchievementOut"];
+            demand: components["schemas"]["DemandOut"];
+            /**
+             * New Side
+             * @description which listing of the pair was published recently
+             * @enum {string}
+             */
+            new_side: "demand" | "achievement";
+            /** Parts */
+            parts: {
+                [key: string]: number;
+            };
+            /** Reasons */
+            reasons: components["schemas"]["ReasonOut"][];
+            /** Score */
+            score: number;
+        };
+        /**
+         * PartyOut
+         * @description Who posted a listing. For an anonymous demand seen by someone who may not know,
+         *     `organisation_id` and the contacts are null and `name` is 匿名企业 Anonymous firm.
+         */
+        PartyOut: {
+            /** Anonymous */
+            anonymous: boolean;
+            /** Contact Person */
+            contact_person: string | null;
+            /** Email */
+            email: string | null;
+            /** Name */
+            name: string;
+            /** Organisation Id */
+            organisation_id: number | null;
+            /** Phone */
+            phone: string | null;
+        };
+        /** PayIn */
+        PayIn: {
+            /** Payment Reference */
+            payment_reference: string;
+        };
+        /** PaymentIn */
+        PaymentIn: {
+            /** Amount */
+            amount: number | string;
+            /** Bank Reference */
+            bank_reference: string;
+            /** Invoice Reference */
+            invoice_reference: string;
+            /**
+             * Paid On
+             * Format: date
+             */
+            paid_on: string;
+        };
+        /** PaymentOut */
+        PaymentOut: {
+            /** Amount */
+            amount: string;
+            /** Bank Reference */
+            bank_reference: string;
+            /** Counted */
+            counted: boolean;
+            /** Id */
+            id: number;
+            /** Invoice Reference */
+            invoice_reference: string;
+            /**
+             * Paid On
+             * Format: date
+             */
+            paid_on: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+        };
+        /** PersonIn */
+        PersonIn: {
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+        };
+        /** PolicyCreate */
+        PolicyCreate: {
+            /** @default min_technology_received */
+            base?: components["schemas"]["RewardBase"];
+            /** Brackets */
+            brackets: components["schemas"]["BracketIn"][];
+            /** Cap Per Broker Year */
+            cap_per_broker_year?: number | string | null;
+            /** Cap Per Claim */
+            cap_per_claim?: number | string | null;
+            /**
+             * Claim Window Days
+             * @default 365
+             */
+            claim_window_days?: number;
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /** Effective Until */
+            effective_until?: string | null;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Note */
+            note?: string | null;
+            /**
+             * Region
+             * @description null: every region
+             */
+            region?: string | null;
+        };
+        /** PolicyOut */
+        PolicyOut: {
+            base: components["schemas"]["RewardBase"];
+            /** Brackets */
+            brackets: components["schemas"]["BracketOut"][];
+            /** Cap Per Broker Year */
+            cap_per_broker_year: string | null;
+            /** Cap Per Claim */
+            cap_per_claim: string | null;
+            /** Claim Window Days */
+            claim_window_days: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /** Effective Until */
+            effective_until: string | null;
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Note */
+            note: string | null;
+            /** Region */
+            region: string | null;
+            /** Superseded At */
+            superseded_at: string | null;
+            /** Superseded By Id */
+            superseded_by_id: number | null;
+            /** Version */
+            version: number;
+        };
+        /** PolicyTerms */
+        PolicyTerms: {
+            /** @default min_technology_received */
+            base?: components["schemas"]["RewardBase"];
+            /** Brackets */
+            brackets: components["schemas"]["BracketIn"][];
+            /** Cap Per Broker Year */
+            cap_per_broker_year?: number | string | null;
+            /** Cap Per Claim */
+            cap_per_claim?: number | string | null;
+            /**
+             * Claim Window Days
+             * @default 365
+             */
+            claim_window_days?: number;
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /** Effective Until */
+            effective_until?: string | null;
+            /** Name */
+            name: string;
+            /** Note */
+            note?: string | null;
+            /**
+             * Region
+             * @description null: every region
+             */
+            region?: string | null;
+        };
+        /**
+         * Problem
+         * @description RFC 9457 problem details; input errors list `errors` by field (and row).
+         */
         Problem: {
-            headers: {
-                [name: string]: unknown;
+            detail: string;
+            errors?: ({
+                field: string;
+                message: string;
+                row?: number;
+            } & {
+                [key: string]: unknown;
+            })[];
+            instance: string;
+            status: number;
+            title: string;
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** PublicKeyOut */
+        PublicKeyOut: {
+            /** Pem */
+            pem: string;
+        };
+        /** ReasonOut */
+        ReasonOut: {
+            /**
+             * Code
+             * @description shared_terms, semantic, same_field, same_region, trl_fit, price_fit
+             */
+            code: string;
+            /** Params */
+            params: {
+                [key: string]: string | number | string[];
             };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDetails"];
+            /** Text En */
+            text_en: string;
+            /** Text Zh */
+            text_zh: string;
+        };
+        /** RecoveryIn */
+        RecoveryIn: {
+            /** Recovery Reference */
+            recovery_reference: string;
+        };
+        /** RefreshIn */
+        RefreshIn: {
+            /** Refresh Token */
+            refresh_token: string;
+        };
+        /** RegistrationIn */
+        RegistrationIn: {
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /** Registration No */
+            registration_no: string;
+            /** Technology Amount */
+            technology_amount: number | string;
+        };
+        /** ReindexOut */
+        ReindexOut: {
+            /** Kinds */
+            kinds: ("demand" | "achievement")[];
+            /** Queued */
+            queued: boolean;
+        };
+        /** RejectIn */
+        RejectIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * Relation
+         * @enum {string}
+         */
+        Relation: "admin" | "lead" | "broker" | "invitee" | "demand_party" | "achievement_party";
+        /** RevokeIn */
+        RevokeIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * RewardBase
+         * @enum {string}
+         */
+        RewardBase: "contract_amount" | "technology_amount" | "received_amount" | "min_technology_received";
+        /** RewardStatsOut */
+        RewardStatsOut: {
+            /**
+             * Group By
+             * @enum {string}
+             */
+            group_by: "month" | "field" | "broker" | "region";
+            /** Rows */
+            rows: components["schemas"]["RewardStatsRow"][];
+            total: components["schemas"]["RewardStatsRow"];
+        };
+        /** RewardStatsRow */
+        RewardStatsRow: {
+            /** Approved */
+            approved: string;
+            /** Claimed */
+            claimed: string;
+            /** Claims */
+            claims: number;
+            /** Clawed Back */
+            clawed_back: string;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Paid */
+            paid: string;
+        };
+        /**
+         * Role
+         * @enum {string}
+         */
+        Role: "firm" | "institute" | "broker" | "admin";
+        /** RuleRate */
+        RuleRate: {
+            /** Claims */
+            claims: number;
+            /** Cleared */
+            cleared: number;
+            /** Confirmed */
+            confirmed: number;
+            /** Dismissed */
+            dismissed: number;
+            /** Flagged Claims */
+            flagged_claims: number;
+            /** Flags */
+            flags: number;
+            /** Open */
+            open: number;
+            /** Rate */
+            rate: string;
+            /** Rule */
+            rule: string;
+        };
+        /** ScanOut */
+        ScanOut: {
+            /** Claims Scanned */
+            claims_scanned: number;
+            /** Duration Ms */
+            duration_ms: number;
+            /** Finished At */
+            finished_at: string | null;
+            /** Flags Cleared */
+            flags_cleared: number;
+            /** Flags Raised */
+            flags_raised: number;
+            /** Id */
+            id: number;
+            /** Requested By Id */
+            requested_by_id: number | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            trigger: components["schemas"]["ScanTrigger"];
+        };
+        /** ScanQueued */
+        ScanQueued: {
+            /** Queued */
+            queued: boolean;
+            /** Task */
+            task: string;
+        };
+        /**
+         * ScanTrigger
+         * @enum {string}
+         */
+        ScanTrigger: "submission" | "on_demand" | "schedule";
+        /**
+         * Severity
+         * @enum {string}
+         */
+        Severity: "info" | "warning" | "critical";
+        /** ShareProposalOut */
+        ShareProposalOut: {
+            /** Awaiting */
+            awaiting: number[];
+            /**
+             * Proposed At
+             * Format: date-time
+             */
+            proposed_at: string;
+            /** Proposed By Id */
+            proposed_by_id: number | null;
+            /** Shares */
+            shares: {
+                [key: string]: string;
             };
         };
+        /** ShareholderIn */
+        ShareholderIn: {
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Id Number */
+            id_number?: string | null;
+            /** Name */
+            name: string;
+            /** Percent */
+            percent: number | string;
+        };
+        /** ShareholderOut */
+        ShareholderOut: {
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Id Number */
+            id_number?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "person" | "organisation";
+            /** Name */
+            name: string;
+            /** Percent */
+            percent: string;
+        };
+        /** SharesIn */
+        SharesIn: {
+            /** Shares */
+            shares: {
+                [key: string]: number | string;
+            };
+        };
+        /** StageCount */
+        StageCount: {
+            /** Count */
+            count: number;
+            stage: components["schemas"]["backend__deals__models__Stage"];
+        };
+        /**
+         * SubjectKind
+         * @enum {string}
+         */
+        SubjectKind: "org" | "person" | "broker";
+        /** TokenOut */
+        TokenOut: {
+            /** Access Token */
+            access_token: string;
+            /** Expires In */
+            expires_in: number;
+            /** Refresh Token */
+            refresh_token: string;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type?: "bearer";
+        };
+        /** TransitionIn */
+        TransitionIn: {
+            /** Reason */
+            reason?: string | null;
+            to_stage: components["schemas"]["backend__deals__models__Stage"];
+        };
+        /** UserIn */
+        UserIn: {
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email?: string | null;
+            /** Password */
+            password: string;
+            /** Username */
+            username: string;
+        };
+        /** VerificationDecision */
+        VerificationDecision: {
+            /** Note */
+            note?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "verified" | "rejected";
+        };
+        /**
+         * VerificationStatus
+         * @enum {string}
+         */
+        VerificationStatus: "pending" | "verified" | "rejected";
+        /** VerifyOut */
+        VerifyOut: {
+            /** Count */
+            count: number;
+            /** First Broken Seq */
+            first_broken_seq: number | null;
+            /** Head Hash */
+            head_hash: string;
+            /** Head Seq */
+            head_seq: number;
+            /** Ok */
+            ok: boolean;
+            /** Reason */
+            reason: string | null;
+        };
+        /**
+         * Visibility
+         * @enum {string}
+         */
+        Visibility: "public" | "brokers" | "private";
+        /**
+         * Stage
+         * @enum {string}
+         */
+        backend__deals__models__Stage: "introduced" | "negotiating" | "signed" | "registered" | "paid" | "closed" | "lost" | "cancelled";
+        /**
+         * Stage
+         * @enum {string}
+         */
+        backend__listings__models__Stage: "lab" | "pilot" | "industrialised";
+        /**
+         * PreviewIn
+         * @description A draft demand: what would match it?
+         */
+        backend__matches__schemas__PreviewIn: {
+            /**
+             * Field Id
+             * @description the demand's field (a boost)
+             */
+            field_id?: number | null;
+            filters?: components["schemas"]["FiltersIn"];
+            /** Keywords */
+            keywords?: string[];
+            /**
+             * Region
+             * @description the demand's region (a boost)
+             */
+            region?: string | null;
+            /** Text */
+            text: string;
+            /**
+             * Title
+             * @default
+             */
+            title?: string;
+            /**
+             * Top K
+             * @default 10
+             */
+            top_k?: number;
+        };
+        /**
+         * PreviewIn
+         * @description Compute a reward without claiming: for brokers planning a deal and admins checking.
+         */
+        backend__rewards__schemas__PreviewIn: {
+            /** Contract Amount */
+            contract_amount: number | string;
+            /**
+             * Policy Id
+             * @description default: the policy in force for signed_on and region
+             */
+            policy_id?: number | null;
+            /** Received Amount */
+            received_amount?: number | string | null;
+            /** Region */
+            region?: string | null;
+            /**
+             * Share
+             * @default 100
+             */
+            share?: number | string;
+            /** Signed On */
+            signed_on?: string | null;
+            /** Technology Amount */
+            technology_amount?: number | string | null;
+        };
     };
+    responses: never;
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -153,33 +4240,58 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    "auth-login": {
+    "achievements-list_achievements": {
         parameters: {
-            query?: never;
+            query?: {
+                sort?: components["schemas"]["AchievementSort"];
+                page?: number;
+                page_size?: number;
+                /** @description keywords (中文 or English) */
+                q?: string | null;
+                /** @description a field or top-level field id */
+                field_id?: number | null;
+                /** @description region, or its start */
+                region?: string | null;
+                /** @description wants/offers any of these */
+                modes?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[];
+                trl_min?: number | null;
+                trl_max?: number | null;
+                price_min?: number | string | null;
+                price_max?: number | string | null;
+                status?: components["schemas"]["AchievementStatus"][];
+                organisation_id?: number | null;
+                /** @description only my organisation's */
+                mine?: boolean;
+                /** @description hidden by an administrator */
+                hidden?: boolean | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/x-www-form-urlencoded": components["schemas"]["LoginForm"];
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Tokens */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPair"];
+                    "application/json": components["schemas"]["Page_AchievementOut_"];
                 };
             };
-            401: components["responses"]["Problem"];
-            422: components["responses"]["Problem"];
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    "auth-refresh": {
+    "achievements-create_achievement": {
         parameters: {
             query?: never;
             header?: never;
@@ -188,21 +4300,510 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["AchievementIn"];
             };
         };
         responses: {
-            /** @description Tokens */
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AchievementOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "achievements-export_achievements": {
+        parameters: {
+            query?: {
+                sort?: components["schemas"]["AchievementSort"];
+                format?: "csv";
+                /** @description keywords (中文 or English) */
+                q?: string | null;
+                /** @description a field or top-level field id */
+                field_id?: number | null;
+                /** @description region, or its start */
+                region?: string | null;
+                /** @description wants/offers any of these */
+                modes?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[];
+                trl_min?: number | null;
+                trl_max?: number | null;
+                price_min?: number | string | null;
+                price_max?: number | string | null;
+                status?: components["schemas"]["AchievementStatus"][];
+                organisation_id?: number | null;
+                /** @description only my organisation's */
+                mine?: boolean;
+                /** @description hidden by an administrator */
+                hidden?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (UTF-8 with BOM) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPair"];
+                    "text/csv": unknown;
                 };
             };
-            401: components["responses"]["Problem"];
-            422: components["responses"]["Problem"];
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "achievements-import_achievements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_achievements-import_achievements"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "achievements-download_import_template": {
+        parameters: {
+            query?: {
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "achievements-get_achievement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                achievement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AchievementOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "achievements-update_achievement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                achievement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AchievementUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AchievementOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "achievements-hide_achievement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                achievement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HideIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AchievementOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "matches-achievement_matches": {
+        parameters: {
+            query?: {
+                /** @description how many matches */
+                top_k?: number;
+                /** @description only this field (or top-level field, with its sub-fields) */
+                field_id?: number | null;
+                /** @description only this region */
+                region?: string | null;
+                /** @description only listings offering/wanting it */
+                mode?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd") | null;
+                /** @description also require the source's TRL and budget to fit */
+                fit?: boolean;
+            };
+            header?: never;
+            path: {
+                achievement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "achievements-publish_achievement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                achievement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AchievementOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "achievements-unhide_achievement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                achievement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AchievementOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "achievements-withdraw_achievement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                achievement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AchievementOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "audit-take_checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointOut"];
+                };
+            };
+        };
+    };
+    "audit-verify_checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckpointOut"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointVerifyOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "audit-list_entries": {
+        parameters: {
+            query?: {
+                action?: string | null;
+                object_type?: string | null;
+                object_id?: string | null;
+                actor_id?: number | null;
+                since?: string | null;
+                until?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntryOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "audit-public_key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicKeyOut"];
+                };
+            };
+        };
+    };
+    "audit-verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyOut"];
+                };
+            };
         };
     };
     "auth-logout": {
@@ -214,14 +4815,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Logged out */
+            /** @description Successful Response */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            401: components["responses"]["Problem"];
         };
     };
     "auth-me": {
@@ -233,16 +4833,3185 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Current user */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CurrentUser"];
+                    "application/json": components["schemas"]["Me"];
                 };
             };
-            401: components["responses"]["Problem"];
+        };
+    };
+    "auth-refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "auth-register_broker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BrokerRegistration"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "auth-register_organisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganisationRegistration"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "auth-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["Body_auth-login"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "brokers-list_brokers": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["VerificationStatus"] | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BrokerOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "brokers-get_broker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrokerOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "brokers-verify_broker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerificationDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrokerOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "claims-list_claims": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ClaimStatus"][] | null;
+                broker_id?: number | null;
+                region?: string | null;
+                field_code?: string | null;
+                since?: string | null;
+                until?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ClaimSummary_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "claims-submit_claim": {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Device-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimSubmit"];
+            };
+        };
+        responses: {
+            /** @description The claim already existed: returned unchanged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimSubmitted"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "claims-get_claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                claim_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "claims-approve_claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                claim_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "claims-pay_claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                claim_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "claims-reject_claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                claim_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "claims-start_review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                claim_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "clawbacks-list_clawbacks": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ClawBackStatus"] | null;
+                broker_id?: number | null;
+                region?: string | null;
+                since?: string | null;
+                until?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ClawBackOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "clawbacks-get_clawback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clawback_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClawBackOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "clawbacks-record_recovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clawback_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoveryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClawBackOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-list_deals": {
+        parameters: {
+            query?: {
+                stage?: components["schemas"]["backend__deals__models__Stage"][] | null;
+                open_only?: boolean;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DealSummary_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-open_deal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DealOpen"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-get_dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardOut"];
+                };
+            };
+        };
+    };
+    "deals-get_deal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-accept_introduction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-invite_broker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-withdraw_invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-record_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-register_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-decline_introduction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Decline"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-list_contract_files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractFileOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-upload_contract_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_deals-upload_contract_file"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractFileOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-download_contract_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-accept_invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-decline_invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-add_note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-record_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-propose_shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SharesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-accept_share_proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-decline_share_proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-get_timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-transition_deal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-list_demands": {
+        parameters: {
+            query?: {
+                sort?: components["schemas"]["DemandSort"];
+                page?: number;
+                page_size?: number;
+                /** @description keywords (中文 or English) */
+                q?: string | null;
+                /** @description a field or top-level field id */
+                field_id?: number | null;
+                /** @description region, or its start */
+                region?: string | null;
+                /** @description wants/offers any of these */
+                modes?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[];
+                trl_min?: number | null;
+                trl_max?: number | null;
+                budget_min?: number | string | null;
+                budget_max?: number | string | null;
+                status?: components["schemas"]["DemandStatus"][];
+                /** @description only my organisation's */
+                mine?: boolean;
+                /** @description hidden by an administrator */
+                hidden?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DemandOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-create_demand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DemandIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-export_demands": {
+        parameters: {
+            query?: {
+                sort?: components["schemas"]["DemandSort"];
+                format?: "csv";
+                /** @description keywords (中文 or English) */
+                q?: string | null;
+                /** @description a field or top-level field id */
+                field_id?: number | null;
+                /** @description region, or its start */
+                region?: string | null;
+                /** @description wants/offers any of these */
+                modes?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[];
+                trl_min?: number | null;
+                trl_max?: number | null;
+                budget_min?: number | string | null;
+                budget_max?: number | string | null;
+                status?: components["schemas"]["DemandStatus"][];
+                /** @description only my organisation's */
+                mine?: boolean;
+                /** @description hidden by an administrator */
+                hidden?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (UTF-8 with BOM) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-get_demand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-update_demand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DemandUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-assign_demand_broker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BrokerAssignmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-unassign_demand_broker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: number;
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-close_demand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-hide_demand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HideIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "matches-demand_matches": {
+        parameters: {
+            query?: {
+                /** @description how many matches */
+                top_k?: number;
+                /** @description only this field (or top-level field, with its sub-fields) */
+                field_id?: number | null;
+                /** @description only this region */
+                region?: string | null;
+                /** @description only listings offering/wanting it */
+                mode?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd") | null;
+                /** @description TRL at least (default: the demand's) */
+                min_trl?: number | null;
+                /** @description price at most (default: the top of the demand's budget) */
+                max_price?: number | string | null;
+                /** @description also require the source's TRL and budget to fit */
+                fit?: boolean;
+            };
+            header?: never;
+            path: {
+                demand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-publish_demand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-unhide_demand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demands-withdraw_demand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "exports-export_batch": {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as CSV (UTF-8 with BOM) or XLSX. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv; charset=utf-8": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "exports-export_dataset": {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                since?: string | null;
+                until?: string | null;
+                broker_id?: number | null;
+                region?: string | null;
+            };
+            header?: never;
+            path: {
+                dataset: "claims" | "payouts" | "clawbacks" | "flags" | "audit";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as CSV (UTF-8 with BOM) or XLSX. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv; charset=utf-8": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "fields-list_fields": {
+        parameters: {
+            query?: {
+                /** @description administrators: also fields no longer in use */
+                include_inactive?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "fields-create_field": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FieldIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "fields-update_field": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                field_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FieldUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "integrity-list_dishonesty": {
+        parameters: {
+            query?: {
+                active_on?: string | null;
+                subject_kind?: components["schemas"]["SubjectKind"] | null;
+                subject_key?: string | null;
+                q?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ListingOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "integrity-add_listing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "integrity-get_listing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listing_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "integrity-revoke_listing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listing_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "integrity-list_flags": {
+        parameters: {
+            query?: {
+                claim_id?: number | null;
+                rule?: string | null;
+                status?: components["schemas"]["FlagStatus"] | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FlagOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "integrity-confirm_flag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flag_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "integrity-dismiss_flag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flag_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "integrity-list_scans": {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ScanOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "integrity-request_scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanQueued"];
+                };
+            };
+        };
+    };
+    "market-get_figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketFigures"];
+                };
+            };
+        };
+    };
+    "matches-feed": {
+        parameters: {
+            query?: {
+                /** @description how many matches */
+                top_k?: number;
+                /** @description published within */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "matches-my_feedback": {
+        parameters: {
+            query: {
+                source_kind: "demand" | "achievement";
+                source_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "matches-give_feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "matches-export_feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (UTF-8 with BOM) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+        };
+    };
+    "matches-index_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndexStatusOut"];
+                };
+            };
+        };
+    };
+    "matches-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["backend__matches__schemas__PreviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "matches-reindex": {
+        parameters: {
+            query?: {
+                /** @description default: both */
+                kind?: ("demand" | "achievement") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReindexOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-list_notifications": {
+        parameters: {
+            query?: {
+                unread_only?: boolean;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-mark_all_notifications_read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedRead"];
+                };
+            };
+        };
+    };
+    "notifications-mark_notification_read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "organisations-list_organisations": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["VerificationStatus"] | null;
+                kind?: components["schemas"]["OrgKind"] | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OrganisationBrief_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "organisations-get_organisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "organisations-update_organisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganisationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "organisations-verify_organisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerificationDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payouts-list_batches": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["BatchStatus"] | null;
+                since?: string | null;
+                until?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BatchOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payouts-create_batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payouts-get_batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payouts-cancel_batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payouts-pay_batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchPay"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reward-policies-list_policies": {
+        parameters: {
+            query?: {
+                include_superseded?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reward-policies-create_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reward-policies-policy_in_force": {
+        parameters: {
+            query: {
+                signed_on: string;
+                region?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reward-policies-preview_reward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["backend__rewards__schemas__PreviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reward-policies-get_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reward-policies-revise_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyTerms"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reward-policies-policy_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "stats-flag_rate_stats": {
+        parameters: {
+            query?: {
+                since?: string | null;
+                until?: string | null;
+                broker_id?: number | null;
+                region?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagRatesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "stats-reward_stats": {
+        parameters: {
+            query?: {
+                group_by?: "month" | "field" | "broker" | "region";
+                since?: string | null;
+                until?: string | null;
+                broker_id?: number | null;
+                region?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardStatsOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "health-healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+    };
+    "health-readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
         };
     };
 }

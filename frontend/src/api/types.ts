@@ -1,17 +1,143 @@
 // The one place that names generated schema components. When the backend's
-// real document renames a schema, only these aliases change.
-import type { components } from './schema';
+// document renames a schema, only these aliases change.
+import type { components, operations } from './schema';
 
 type Schemas = components['schemas'];
 
-export type TokenPair = Schemas['TokenPair'];
-export type CurrentUser = Schemas['CurrentUser'];
-export type Role = CurrentUser['role'];
-export type Organisation = NonNullable<CurrentUser['organisation']>;
-export type OrganisationKind = Organisation['kind'];
-export type BrokerProfile = NonNullable<CurrentUser['broker']>;
-export type BrokerLevel = BrokerProfile['level'];
-export type VerificationStatus = Organisation['verification_status'];
+// --- accounts -------------------------------------------------------------------------------
+export type TokenPair = Schemas['TokenOut'];
+export type CurrentUser = Schemas['Me'];
+export type Role = Schemas['Role'];
+export type Organisation = Schemas['OrganisationBrief'];
+export type OrganisationKind = Schemas['OrgKind'];
+export type OrganisationDetail = Schemas['OrganisationOut'];
+export type BrokerProfile = Schemas['BrokerBrief'];
+export type BrokerLevel = Schemas['BrokerLevel'];
+export type VerificationStatus = Schemas['VerificationStatus'];
+export type VerificationDecision = Schemas['VerificationDecision'];
+export type Broker = Schemas['BrokerOut'];
+export type OrganisationRegistration = Schemas['OrganisationRegistration'];
+export type BrokerRegistration = Schemas['BrokerRegistration'];
+export type OfficerPosition = Schemas['OfficerPosition'];
 
 export const ROLES = ['firm', 'institute', 'broker', 'admin'] as const satisfies readonly Role[];
 export const BROKER_LEVELS = ['junior', 'intermediate', 'senior'] as const satisfies readonly BrokerLevel[];
+
+// --- listings -------------------------------------------------------------------------------
+export type Demand = Schemas['DemandOut'];
+export type DemandInput = Schemas['DemandIn'];
+export type DemandUpdate = Schemas['DemandUpdate'];
+export type DemandStatus = Schemas['DemandStatus'];
+export type DemandSort = Schemas['DemandSort'];
+export type Achievement = Schemas['AchievementOut'];
+export type AchievementInput = Schemas['AchievementIn'];
+export type AchievementUpdate = Schemas['AchievementUpdate'];
+export type AchievementStatus = Schemas['AchievementStatus'];
+export type AchievementSort = Schemas['AchievementSort'];
+export type TechStage = Schemas['backend__listings__models__Stage'];
+export type IpKind = Schemas['IpKind'];
+export type Visibility = Schemas['Visibility'];
+export type FieldNode = Schemas['FieldOut'];
+export type FieldRef = Schemas['FieldRef'];
+export type ImportResult = Schemas['ImportOut'];
+export type CooperationMode = Demand['modes'][number];
+export type DemandQuery = NonNullable<operations['demands-list_demands']['parameters']['query']>;
+export type AchievementQuery = NonNullable<operations['achievements-list_achievements']['parameters']['query']>;
+
+export const MODES = ['development', 'transfer', 'licensing', 'consulting', 'service', 'joint_rd'] as const satisfies readonly CooperationMode[];
+export const VISIBILITIES = ['public', 'brokers', 'private'] as const satisfies readonly Visibility[];
+export const TECH_STAGES = ['lab', 'pilot', 'industrialised'] as const satisfies readonly TechStage[];
+export const IP_KINDS = ['invention_patent', 'utility_model', 'software_copyright', 'know_how'] as const satisfies readonly IpKind[];
+
+// --- deals ----------------------------------------------------------------------------------
+export type Deal = Schemas['DealOut'];
+export type DealSummary = Schemas['DealSummary'];
+export type DealStage = Schemas['backend__deals__models__Stage'];
+export type DealRelation = Schemas['Relation'];
+export type DealBroker = Schemas['DealBrokerOut'];
+export type DealEvent = Schemas['EventOut'];
+export type Contract = Schemas['ContractOut'];
+export type ContractInput = Schemas['ContractIn'];
+export type ContractType = Schemas['ContractType'];
+export type RegistrationInput = Schemas['RegistrationIn'];
+export type Payment = Schemas['PaymentOut'];
+export type PaymentInput = Schemas['PaymentIn'];
+export type ContractFile = Schemas['ContractFileOut'];
+export type Acceptance = Schemas['Acceptance'];
+export type DealDashboard = Schemas['DashboardOut'];
+export type Notification = Schemas['NotificationOut'];
+
+export const CONTRACT_TYPES = ['development', 'transfer', 'licensing', 'consulting', 'service'] as const satisfies readonly ContractType[];
+export const DEAL_STAGES = [
+  'introduced',
+  'negotiating',
+  'signed',
+  'registered',
+  'paid',
+  'closed',
+  'lost',
+  'cancelled',
+] as const satisfies readonly DealStage[];
+
+// --- matches --------------------------------------------------------------------------------
+export type Match = Schemas['MatchOut'];
+export type Matches = Schemas['MatchesOut'];
+export type MatchReason = Schemas['ReasonOut'];
+export type MatchPair = Schemas['PairOut'];
+export type MatchFeed = Schemas['FeedOut'];
+export type MatchFeedback = Schemas['FeedbackOut'];
+export type MatchFeedbackInput = Schemas['FeedbackIn'];
+export type ListingKind = Match['kind'];
+export type DemandMatchQuery = NonNullable<operations['matches-demand_matches']['parameters']['query']>;
+export type AchievementMatchQuery = NonNullable<operations['matches-achievement_matches']['parameters']['query']>;
+
+// --- rewards, integrity --------------------------------------------------------------------
+export type Policy = Schemas['PolicyOut'];
+export type PolicyTerms = Schemas['PolicyTerms'];
+export type PolicyCreate = Schemas['PolicyCreate'];
+export type RewardBaseKind = Schemas['RewardBase'];
+export type RewardPreviewInput = Schemas['backend__rewards__schemas__PreviewIn'];
+export type Breakdown = Schemas['BreakdownOut'];
+export type ClaimSummary = Schemas['ClaimSummary'];
+export type Claim = Schemas['ClaimOut'];
+export type ClaimStatus = Schemas['ClaimStatus'];
+export type ClaimSide = Schemas['ClaimSide'];
+export type ClaimQuery = NonNullable<operations['claims-list_claims']['parameters']['query']>;
+export type ClawBack = Schemas['ClawBackOut'];
+export type PayoutBatch = Schemas['BatchOut'];
+export type Flag = Schemas['FlagOut'];
+export type FlagStatus = Schemas['FlagStatus'];
+export type Severity = Schemas['Severity'];
+export type CollusionRole = NonNullable<Schemas['ConfirmIn']['colluding']>[number];
+export type DishonestyEntry = Schemas['ListingOut'];
+export type DishonestyInput = Schemas['ListingIn'];
+export type SubjectKind = Schemas['SubjectKind'];
+export type RewardStats = Schemas['RewardStatsOut'];
+export type RewardStatsQuery = NonNullable<operations['stats-reward_stats']['parameters']['query']>;
+export type StatsGroupBy = RewardStats['group_by'];
+export type FlagRates = Schemas['FlagRatesOut'];
+export type ExportDataset = operations['exports-export_dataset']['parameters']['path']['dataset'];
+
+export const CLAIM_STATUSES = ['submitted', 'under_review', 'approved', 'paid', 'rejected', 'clawed_back'] as const satisfies readonly ClaimStatus[];
+export const COLLUSION_ROLES = [
+  'buyer',
+  'seller',
+  'buyer_legal_representative',
+  'seller_legal_representative',
+  'broker_agency',
+] as const satisfies readonly CollusionRole[];
+
+// --- audit, market --------------------------------------------------------------------------
+export type AuditEntry = Schemas['AuditEntryOut'];
+export type AuditVerification = Schemas['VerifyOut'];
+export type AuditQuery = NonNullable<operations['audit-list_entries']['parameters']['query']>;
+export type MarketFigures = Schemas['MarketFigures'];
+export type MonthFigures = Schemas['MonthFigures'];
+
+/** A page of a list endpoint (the backend's Page[T]). */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  page_size: number;
+}

@@ -2,32 +2,16 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+function serve(handlers: Parameters<typeof serveApi>[0]) {
+  return serveApi(handlers).seen;
+}
+
 import { tokenStore } from '@/api/tokens';
-import { makeUser, renderRoutes, signIn } from '@/test/render';
+import { makeBrokerUser, makeUser, renderRoutes, signIn } from '@/test/render';
+import { json, page, serve as serveApi } from '@/test/server';
 
 import { createQueryClient } from './queryClient';
 import { routes } from './routes';
-
-function json(body: unknown, status = 200, type = 'application/json'): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } });
-}
-
-/** Route the app's fetches to handlers by "METHOD /path"; anything else is a 404 problem. */
-function serve(handlers: Record<string, (request: Request) => Response | Promise<Response>>) {
-  const seen: Request[] = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn((input: RequestInfo | URL, init?: RequestInit) => {
-      const request = input instanceof Request ? input : new Request(input, init);
-      seen.push(request.clone());
-      const handler = handlers[`${request.method} ${new URL(request.url).pathname}`];
-      return Promise.resolve(
-        handler ? handler(request) : json({ type: 'about:blank', title: 'Not Found', status: 404 }, 404, 'application/problem+json'),
-      );
-    }),
-  );
-  return seen;
-}
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -35,20 +19,20 @@ afterEach(() => {
 });
 
 describe('the app shell', () => {
-  it('shows the landing page with placeholder figures while the market endpoint is missing', async () => {
+  it('says the figures cannot be loaded when the market endpoint fails', async () => {
     serve({});
     renderRoutes(routes, { path: '/' });
 
     expect(screen.getByText('技术经纪服务平台')).toBeInTheDocument();
-    expect(await screen.findByText('市场数据即将上线')).toBeInTheDocument();
+    expect(await screen.findByText('暂时无法加载市场数据，请稍后刷新页面。')).toBeInTheDocument();
     expect(screen.getByRole('menuitem', { name: /需求与成果/ })).toBeInTheDocument();
     expect(screen.queryByText('撮合项目', { selector: '.ant-menu *' })).not.toBeInTheDocument();
   });
 
   it("lists the signed-in broker's section in the side menu", async () => {
-    serve({});
+    serve({ 'GET /api/v1/deals': () => json(page([])) });
     const queryClient = createQueryClient();
-    signIn(queryClient, makeUser({ role: 'broker', display_name: '李四', organisation: null, broker: { level: 'senior', verification_status: 'verified', fields: ['新材料'] } }));
+    signIn(queryClient, makeBrokerUser());
     renderRoutes(routes, { path: '/broker/deals', queryClient });
 
     const menu = screen.getByRole('menu');
@@ -56,7 +40,7 @@ describe('the app shell', () => {
     expect(within(menu).getByRole('menuitem', { name: /撮合项目/ })).toHaveClass('ant-menu-item-selected');
     expect(within(menu).getByRole('menuitem', { name: /奖补申报/ })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '用户菜单' })).toHaveTextContent('李四');
-    expect(await screen.findByText('此处将展示撮合项目。')).toBeInTheDocument();
+    expect(await screen.findByText('还没有撮合项目。在“匹配机会”中认领一对需求与成果即可开始。')).toBeInTheDocument();
   });
 
   it("opens a firm user's workspace with their organisation", async () => {
@@ -79,7 +63,7 @@ describe('the app shell', () => {
 
 describe('login', () => {
   it('posts the OAuth2 password form and lands on the role workspace', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const seen = serve({
       'POST /api/v1/auth/token': () => json({ access_token: 'a', refresh_token: 'r', token_type: 'bearer', expires_in: 900 }),
       'GET /api/v1/auth/me': () => json(makeUser({ role: 'institute', display_name: '王五' })),
@@ -104,7 +88,7 @@ describe('login', () => {
   });
 
   it('puts problem+json field errors under the fields', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     serve({
       'POST /api/v1/auth/token': () =>
         json(
@@ -126,7 +110,7 @@ describe('login', () => {
 
 describe('register', () => {
   it('checks the unified social credit code on the client', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     serve({});
     renderRoutes(routes, { path: '/register' });
 

@@ -4,8 +4,10 @@ import '@ant-design/v5-patch-for-react-19';
 
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
-import antdEnUS from 'antd/locale/en_US';
-import antdZhCN from 'antd/locale/zh_CN';
+// The ES builds: the CommonJS ones (antd/locale/*) reach the bundle as a namespace, and
+// the pickers would fall back to English.
+import antdEnUS from 'antd/es/locale/en_US';
+import antdZhCN from 'antd/es/locale/zh_CN';
 import type { ReactNode } from 'react';
 
 import { type Locale, useLocale } from '@/i18n';

@@ -4,6 +4,7 @@ import { AppLayout } from '@/components/layout/AppLayout';
 import { LoginPage } from '@/features/accounts/LoginPage';
 import { RegisterPage } from '@/features/accounts/RegisterPage';
 import { RequireRole } from '@/features/accounts/RequireRole';
+import { AchievementPage, DemandPage } from '@/features/listings/ListingDetailPages';
 import { ListingsPage } from '@/features/listings/ListingsPage';
 import { LandingPage } from '@/features/market/LandingPage';
 
@@ -29,6 +30,8 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <LandingPage /> },
           { path: 'listings', element: <ListingsPage /> },
+          { path: 'listings/demands/:demandId', element: <DemandPage /> },
+          { path: 'listings/achievements/:achievementId', element: <AchievementPage /> },
           { path: 'login', element: <LoginPage /> },
           { path: 'register', element: <RegisterPage /> },
           ...roleRoutes,

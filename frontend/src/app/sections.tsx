@@ -2,9 +2,26 @@ import type { ReactNode } from 'react';
 
 import type { Role } from '@/api/types';
 import { icons } from '@/components/ui';
-import { SectionPlaceholder } from '@/features/workspace/SectionPlaceholder';
+import { AuditLogPage } from '@/features/admin/AuditLogPage';
+import { ExportsPage } from '@/features/admin/ExportsPage';
+import { VerificationPage } from '@/features/admin/VerificationPage';
+import { DealBoardPage } from '@/features/deals/DealBoardPage';
+import { DealDetailPage } from '@/features/deals/DealDetailPage';
+import { IntroductionsPage, PartyDealsPage } from '@/features/deals/PartyDealsPages';
+import { EditAchievementPage, NewAchievementPage } from '@/features/listings/AchievementEditorPage';
+import { EditDemandPage, NewDemandPage } from '@/features/listings/DemandEditorPage';
+import { ImportPage } from '@/features/listings/ImportPage';
+import { MyAchievementsPage } from '@/features/listings/MyAchievementsPage';
+import { MyDemandsPage } from '@/features/listings/MyDemandsPage';
+import { FirmMatchesPage, InstituteMatchesPage, OwnAchievementPage, OwnDemandPage } from '@/features/matches/ListingMatchesPages';
+import { MatchFeedPage } from '@/features/matches/MatchFeedPage';
+import { BrokerClaimPage, MyClaimsPage, SubmitClaimPage } from '@/features/rewards/BrokerClaimsPages';
+import { ClaimReviewPage, ClaimsReviewListPage } from '@/features/rewards/ClaimsReviewPages';
+import { DishonestyPage } from '@/features/rewards/DishonestyPage';
 import { WorkspacePage } from '@/features/workspace/WorkspacePage';
 import type { MessageKey } from '@/i18n';
+
+import { MyRewardsPage, PolicyEditorPage, StatisticsPage } from './lazyPages';
 
 export interface SectionPage {
   /** Relative to the section's base; '' is the section's index page. */
@@ -12,6 +29,8 @@ export interface SectionPage {
   labelKey: MessageKey;
   icon: ReactNode;
   element: ReactNode;
+  /** Deeper pages (a demand, a deal) are routed and guarded but not in the side menu. */
+  menu?: false;
 }
 
 export interface RoleSection {
@@ -29,9 +48,15 @@ const workspace: SectionPage = {
   element: <WorkspacePage />,
 };
 
-function placeholder(path: string, labelKey: MessageKey, icon: ReactNode): SectionPage {
-  return { path, labelKey, icon, element: <SectionPlaceholder titleKey={labelKey} /> };
+function hidden(path: string, element: ReactNode): SectionPage {
+  return { path, labelKey: 'nav.workspace', icon: null, element, menu: false };
 }
+
+const partyDeals = (): SectionPage[] => [
+  { path: 'introductions', labelKey: 'nav.party.introductions', icon: <icons.TeamOutlined />, element: <IntroductionsPage /> },
+  { path: 'deals', labelKey: 'nav.party.deals', icon: <icons.ProjectOutlined />, element: <PartyDealsPage /> },
+  hidden('deals/:dealId', <DealDetailPage />),
+];
 
 /**
  * Each role's part of the app: the side menu and the routes are both built
@@ -45,9 +70,12 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
     labelKey: 'nav.firm',
     pages: [
       workspace,
-      placeholder('demands', 'nav.firm.demands', <icons.BulbOutlined />),
-      placeholder('matches', 'nav.firm.matches', <icons.NodeIndexOutlined />),
-      placeholder('introductions', 'nav.firm.introductions', <icons.TeamOutlined />),
+      { path: 'demands', labelKey: 'nav.firm.demands', icon: <icons.BulbOutlined />, element: <MyDemandsPage /> },
+      hidden('demands/new', <NewDemandPage />),
+      hidden('demands/:demandId', <OwnDemandPage />),
+      hidden('demands/:demandId/edit', <EditDemandPage />),
+      { path: 'matches', labelKey: 'nav.firm.matches', icon: <icons.NodeIndexOutlined />, element: <FirmMatchesPage /> },
+      ...partyDeals(),
     ],
   },
   institute: {
@@ -56,9 +84,13 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
     labelKey: 'nav.institute',
     pages: [
       workspace,
-      placeholder('achievements', 'nav.institute.achievements', <icons.FileTextOutlined />),
-      placeholder('matches', 'nav.institute.matches', <icons.NodeIndexOutlined />),
-      placeholder('introductions', 'nav.institute.introductions', <icons.TeamOutlined />),
+      { path: 'achievements', labelKey: 'nav.institute.achievements', icon: <icons.FileTextOutlined />, element: <MyAchievementsPage /> },
+      hidden('achievements/new', <NewAchievementPage />),
+      hidden('achievements/:achievementId', <OwnAchievementPage />),
+      hidden('achievements/:achievementId/edit', <EditAchievementPage />),
+      { path: 'import', labelKey: 'nav.institute.import', icon: <icons.UploadOutlined />, element: <ImportPage /> },
+      { path: 'matches', labelKey: 'nav.institute.matches', icon: <icons.NodeIndexOutlined />, element: <InstituteMatchesPage /> },
+      ...partyDeals(),
     ],
   },
   broker: {
@@ -67,10 +99,13 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
     labelKey: 'nav.broker',
     pages: [
       workspace,
-      placeholder('matches', 'nav.broker.matches', <icons.NodeIndexOutlined />),
-      placeholder('deals', 'nav.broker.deals', <icons.ProjectOutlined />),
-      placeholder('claims', 'nav.broker.claims', <icons.SolutionOutlined />),
-      placeholder('rewards', 'nav.broker.rewards', <icons.MoneyCollectOutlined />),
+      { path: 'matches', labelKey: 'nav.broker.matches', icon: <icons.NodeIndexOutlined />, element: <MatchFeedPage /> },
+      { path: 'deals', labelKey: 'nav.broker.deals', icon: <icons.ProjectOutlined />, element: <DealBoardPage /> },
+      hidden('deals/:dealId', <DealDetailPage />),
+      { path: 'claims', labelKey: 'nav.broker.claims', icon: <icons.SolutionOutlined />, element: <MyClaimsPage /> },
+      hidden('claims/new', <SubmitClaimPage />),
+      hidden('claims/:claimId', <BrokerClaimPage />),
+      { path: 'rewards', labelKey: 'nav.broker.rewards', icon: <icons.MoneyCollectOutlined />, element: <MyRewardsPage /> },
     ],
   },
   admin: {
@@ -79,12 +114,15 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
     labelKey: 'nav.admin',
     pages: [
       workspace,
-      placeholder('verifications', 'nav.admin.verifications', <icons.SafetyCertificateOutlined />),
-      placeholder('policies', 'nav.admin.policies', <icons.FileSearchOutlined />),
-      placeholder('claims', 'nav.admin.claims', <icons.AuditOutlined />),
-      placeholder('dishonesty-list', 'nav.admin.dishonesty', <icons.StopOutlined />),
-      placeholder('audit-log', 'nav.admin.audit', <icons.FileTextOutlined />),
-      placeholder('statistics', 'nav.admin.statistics', <icons.BarChartOutlined />),
+      { path: 'verifications', labelKey: 'nav.admin.verifications', icon: <icons.SafetyCertificateOutlined />, element: <VerificationPage /> },
+      { path: 'claims', labelKey: 'nav.admin.claims', icon: <icons.AuditOutlined />, element: <ClaimsReviewListPage /> },
+      hidden('claims/:claimId', <ClaimReviewPage />),
+      hidden('deals/:dealId', <DealDetailPage />),
+      { path: 'policies', labelKey: 'nav.admin.policies', icon: <icons.FileSearchOutlined />, element: <PolicyEditorPage /> },
+      { path: 'dishonesty-list', labelKey: 'nav.admin.dishonesty', icon: <icons.StopOutlined />, element: <DishonestyPage /> },
+      { path: 'audit-log', labelKey: 'nav.admin.audit', icon: <icons.FileTextOutlined />, element: <AuditLogPage /> },
+      { path: 'statistics', labelKey: 'nav.admin.statistics', icon: <icons.BarChartOutlined />, element: <StatisticsPage /> },
+      { path: 'exports', labelKey: 'nav.admin.exports', icon: <icons.ExportOutlined />, element: <ExportsPage /> },
     ],
   },
 };

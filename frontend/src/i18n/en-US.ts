@@ -1,7 +1,9 @@
+import { CATALOGUES_EN } from './catalogues';
 import type { Messages } from './types';
 
 // Typed as Messages: a key missing here, or one zh-CN.ts does not have, fails tsc.
 export const enUS: Messages = {
+  ...CATALOGUES_EN,
   'app.name': 'Technology Brokerage Platform',
   'app.shortName': 'techbroker',
   'app.tagline': 'Connecting technology demands with achievements, for technology brokers',
@@ -19,10 +21,8 @@ export const enUS: Messages = {
   'nav.admin': 'Bureau',
   'nav.firm.demands': 'My demands',
   'nav.firm.matches': 'Matches',
-  'nav.firm.introductions': 'Introductions',
   'nav.institute.achievements': 'My achievements',
   'nav.institute.matches': 'Matching demands',
-  'nav.institute.introductions': 'Introductions',
   'nav.broker.matches': 'Match opportunities',
   'nav.broker.deals': 'Deals',
   'nav.broker.claims': 'Reward claims',
@@ -60,7 +60,6 @@ export const enUS: Messages = {
   'common.backHome': 'Back to home',
   'common.loading': 'Loading…',
   'common.noData': 'No data',
-  'common.comingSoon': 'Under construction — coming soon',
   'common.notAvailable': '—',
 
   'form.required': 'Enter the {field}',
@@ -83,10 +82,13 @@ export const enUS: Messages = {
   'landing.figures.deals': 'Deals',
   'landing.figures.contractAmount': 'Contract value (10k yuan)',
   'landing.figures.rewardsPaid': 'Rewards paid (10k yuan)',
-  'landing.figures.pending': 'Market figures are coming soon',
+  'landing.figures.unavailable': 'Market figures could not be loaded; refresh the page in a moment.',
+  'landing.figures.rewardsPaidYuan': 'Rewards paid (yuan)',
   'landing.trend.title': 'Recent months',
   'landing.trend.demands': 'Demands',
   'landing.trend.achievements': 'Achievements',
+  'landing.trend.deals': 'Deals',
+  'landing.trend.label': 'New demands, achievements and deals per month over the last twelve months',
   'landing.cta.browse': 'Browse listings',
   'landing.cta.join': 'Join the platform',
 
@@ -94,7 +96,6 @@ export const enUS: Messages = {
   'listings.subtitle': 'Public technology demands and achievements',
   'listings.tab.demands': 'Demands',
   'listings.tab.achievements': 'Achievements',
-  'listings.empty': 'Public listings are coming soon',
 
   'login.title': 'Log in',
   'login.subtitle': 'Sign in with your platform account',
@@ -114,7 +115,6 @@ export const enUS: Messages = {
   'register.creditCode': 'Unified social credit code',
   'register.creditCode.hint': '18 characters, without I, O, Z, S or V',
   'register.creditCode.invalid': 'The unified social credit code is malformed or its check character is wrong',
-  'register.contactName': 'Contact person',
   'register.contactPhone': 'Contact phone',
   'register.email': 'E-mail',
   'register.email.invalid': 'Enter a valid e-mail address',
@@ -129,12 +129,10 @@ export const enUS: Messages = {
   'register.passwordConfirm': 'Confirm password',
   'register.passwordMismatch': 'The passwords do not match',
   'register.submit': 'Register',
-  'register.notYetAvailable': 'Registration is not open yet; the form is valid',
   'register.haveAccount': 'Already registered?',
   'register.toLogin': 'Log in',
 
   'workspace.welcome': 'Welcome, {name}',
   'workspace.organisation': 'Organisation: {name}',
   'workspace.brokerLevel': 'Broker level: {level}',
-  'workspace.placeholder': '{section} will appear here.',
 };

@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { LanguageSwitch } from '@/components/layout/LanguageSwitch';
 import { renderWithProviders } from '@/test/render';
 
+import { CATALOGUE_PARTS } from './catalogues';
 import { enUS } from './en-US';
 import { LOCALE_STORAGE_KEY } from './storage';
 import { formatMessage } from './translate';
 import type { MessageKey } from './types';
 import { useT } from './useT';
-import { zhCN } from './zh-CN';
+import { SHELL_KEYS, zhCN } from './zh-CN';
 
 function Probe() {
   const t = useT();
@@ -25,7 +26,7 @@ function Probe() {
 
 describe('useT', () => {
   it('renders zh-CN by default and switches to en-US with the header toggle', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(<Probe />);
 
     expect(screen.getByRole('heading')).toHaveTextContent('首页');
@@ -63,6 +64,19 @@ describe('catalogues', () => {
     for (const key of Object.keys(zhCN) as MessageKey[]) {
       expect({ key, placeholders: placeholders(enUS[key]) }).toEqual({ key, placeholders: placeholders(zhCN[key]) });
     }
+  });
+
+  it('never define a key twice (a later part would silently win)', () => {
+    const seen = new Map<string, string>(SHELL_KEYS.map((key) => [key, 'shell']));
+    const duplicates: string[] = [];
+    for (const [part, messages] of Object.entries(CATALOGUE_PARTS)) {
+      for (const key of Object.keys(messages)) {
+        const first = seen.get(key);
+        if (first !== undefined) duplicates.push(`${key} (${first}, ${part})`);
+        seen.set(key, part);
+      }
+    }
+    expect(duplicates).toEqual([]);
   });
 
   it('have no empty message', () => {

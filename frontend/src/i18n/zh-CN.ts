@@ -1,7 +1,10 @@
 // The reference catalogue: its keys are the MessageKey type, and en-US.ts must
 // have exactly the same keys (tsc fails otherwise). Placeholders: {name}.
-// Terms follow the glossary in shared/design/ARCHITECTURE.md.
-export const zhCN = {
+// Terms follow the glossary in shared/design/ARCHITECTURE.md. The app shell's
+// strings are here; each domain's are in catalogues/<domain>.ts (zh and en side by side).
+import { CATALOGUES_ZH } from './catalogues';
+
+const shell = {
   'app.name': '技术经纪服务平台',
   'app.shortName': 'techbroker',
   'app.tagline': '连接技术需求与科技成果，服务技术经纪人撮合对接',
@@ -19,10 +22,8 @@ export const zhCN = {
   'nav.admin': '科技主管部门',
   'nav.firm.demands': '我的技术需求',
   'nav.firm.matches': '匹配推荐',
-  'nav.firm.introductions': '撮合对接',
   'nav.institute.achievements': '我的科技成果',
   'nav.institute.matches': '匹配需求',
-  'nav.institute.introductions': '撮合对接',
   'nav.broker.matches': '匹配机会',
   'nav.broker.deals': '撮合项目',
   'nav.broker.claims': '奖补申报',
@@ -60,7 +61,6 @@ export const zhCN = {
   'common.backHome': '返回首页',
   'common.loading': '加载中…',
   'common.noData': '暂无数据',
-  'common.comingSoon': '功能建设中，敬请期待',
   'common.notAvailable': '—',
 
   'form.required': '请填写{field}',
@@ -82,10 +82,13 @@ export const zhCN = {
   'landing.figures.deals': '撮合项目',
   'landing.figures.contractAmount': '技术合同成交额（万元）',
   'landing.figures.rewardsPaid': '已发放奖补（万元）',
-  'landing.figures.pending': '市场数据即将上线',
+  'landing.figures.unavailable': '暂时无法加载市场数据，请稍后刷新页面。',
+  'landing.figures.rewardsPaidYuan': '已发放奖补（元）',
   'landing.trend.title': '近月趋势',
   'landing.trend.demands': '技术需求',
   'landing.trend.achievements': '科技成果',
+  'landing.trend.deals': '撮合项目',
+  'landing.trend.label': '近十二个月每月新发布的需求、成果和新增撮合项目',
   'landing.cta.browse': '浏览需求与成果',
   'landing.cta.join': '注册入驻',
 
@@ -93,7 +96,6 @@ export const zhCN = {
   'listings.subtitle': '公开的技术需求与科技成果',
   'listings.tab.demands': '技术需求',
   'listings.tab.achievements': '科技成果',
-  'listings.empty': '公开列表即将上线',
 
   'login.title': '登录',
   'login.subtitle': '使用平台账号登录',
@@ -113,7 +115,6 @@ export const zhCN = {
   'register.creditCode': '统一社会信用代码',
   'register.creditCode.hint': '18 位，不含 I、O、Z、S、V',
   'register.creditCode.invalid': '统一社会信用代码格式或校验位不正确',
-  'register.contactName': '联系人',
   'register.contactPhone': '联系电话',
   'register.email': '电子邮箱',
   'register.email.invalid': '请输入有效的电子邮箱',
@@ -128,12 +129,15 @@ export const zhCN = {
   'register.passwordConfirm': '确认密码',
   'register.passwordMismatch': '两次输入的密码不一致',
   'register.submit': '提交注册',
-  'register.notYetAvailable': '注册接口尚未开放，表单校验已通过',
   'register.haveAccount': '已有账号？',
   'register.toLogin': '去登录',
 
   'workspace.welcome': '欢迎，{name}',
   'workspace.organisation': '所属机构：{name}',
   'workspace.brokerLevel': '经纪人等级：{level}',
-  'workspace.placeholder': '此处将展示{section}。',
 } satisfies Record<string, string>;
+
+export const zhCN = { ...shell, ...CATALOGUES_ZH } satisfies Record<string, string>;
+
+/** The shell's own keys, for the test that no two catalogues define the same key. */
+export const SHELL_KEYS = Object.keys(shell);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { yuanToWan } from './money';
+import { formatYuan, yuanToWan } from './money';
 
 describe('yuanToWan', () => {
   it.each([
@@ -20,5 +20,21 @@ describe('yuanToWan', () => {
     expect(yuanToWan('1e6')).toBeNull();
     expect(yuanToWan('12.345')).toBeNull();
     expect(yuanToWan('')).toBeNull();
+  });
+});
+
+describe('formatYuan', () => {
+  it.each([
+    ['1234567.8', '1,234,567.80'],
+    ['300000.00', '300,000.00'],
+    ['0', '0.00'],
+    ['999', '999.00'],
+    ['-1000.5', '-1,000.50'],
+  ])('%s → %s', (yuan, text) => {
+    expect(formatYuan(yuan)).toBe(text);
+  });
+
+  it('leaves what is not money as it is', () => {
+    expect(formatYuan('n/a')).toBe('n/a');
   });
 });

@@ -20,3 +20,19 @@ export function yuanToWan(yuan: string): string | null {
   const text = `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}`;
   return negative && hundredths !== 0n ? `-${text}` : text;
 }
+
+/** "1234567.8" → "1,234,567.80": yuan with thousands separators, two decimals; the input if it is not a decimal. */
+export function formatYuan(yuan: string | number): string {
+  const fen = toFen(typeof yuan === 'number' ? yuan.toFixed(2) : yuan);
+  if (fen === null) return String(yuan);
+  const negative = fen < 0n;
+  const abs = negative ? -fen : fen;
+  const whole = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}${whole}.${(abs % 100n).toString().padStart(2, '0')}`;
+}
+
+/** A decimal string of yuan as a number of 万元 for charts (display only, never for sums). */
+export function yuanToWanNumber(yuan: string): number | null {
+  const text = yuanToWan(yuan);
+  return text === null ? null : Number(text);
+}

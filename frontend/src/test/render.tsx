@@ -15,11 +15,28 @@ export function makeUser(overrides: Partial<CurrentUser> = {}): CurrentUser {
     id: 1,
     username: 'firm-user',
     display_name: '张三',
+    email: null,
     role: 'firm',
-    organisation: { id: 10, name: '福州示例科技有限公司', kind: 'firm', verification_status: 'verified' },
+    organisation: { id: 10, name: '福州示例科技有限公司', kind: 'firm', region: '福州市', verification_status: 'verified' },
     broker: null,
     ...overrides,
   };
+}
+
+export function makeBrokerUser(overrides: Partial<CurrentUser> = {}): CurrentUser {
+  return makeUser({
+    id: 7,
+    username: 'broker-li',
+    display_name: '李四',
+    role: 'broker',
+    organisation: null,
+    broker: { level: 'senior', certificate_no: 'JJR-0001', fields: ['新材料'], agency_id: null, verification_status: 'verified' },
+    ...overrides,
+  });
+}
+
+export function makeAdminUser(overrides: Partial<CurrentUser> = {}): CurrentUser {
+  return makeUser({ id: 1000, username: 'admin', display_name: '管理员', role: 'admin', organisation: null, ...overrides });
 }
 
 /** Sign a user in as the app would find them: tokens stored and `me` cached. */

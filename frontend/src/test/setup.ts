@@ -1,7 +1,10 @@
 import '@testing-library/jest-dom/vitest';
 
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
+
+// findBy…/waitFor: antd renders slowly in jsdom on a busy machine.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom lacks what antd's responsive grid and layout measure with.
 Object.defineProperty(window, 'matchMedia', {

@@ -2,7 +2,8 @@ import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import ReactEChartsCore from 'echarts-for-react/lib/core';
+// The ESM build: the CommonJS one (lib/) reaches the bundle as a namespace, not a component.
+import ReactEChartsCore from 'echarts-for-react/esm/core';
 
 import type { ChartOption } from './types';
 

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { Link, Outlet } from 'react-router';
 
-import { Flex, Layout, Space, Typography } from '@/components/ui';
+import { Flex, Layout, PageLoading, Space, Typography } from '@/components/ui';
 import { useT } from '@/i18n';
 
 import { LanguageSwitch } from './LanguageSwitch';
@@ -64,7 +64,9 @@ export function AppLayout() {
         <Layout>
           <Layout.Content style={{ padding: 24 }}>
             <main style={{ maxWidth: 1280, margin: '0 auto' }}>
-              <Outlet />
+              <Suspense fallback={<PageLoading />}>
+                <Outlet />
+              </Suspense>
             </main>
           </Layout.Content>
           <Layout.Footer style={{ textAlign: 'center' }}>

@@ -29,7 +29,7 @@ export function SideMenu() {
 
   if (session.status === 'authenticated') {
     const section = ROLE_SECTIONS[session.user.role];
-    const children = section.pages.map((page) => {
+    const children = section.pages.filter((page) => page.menu !== false).map((page) => {
       const key = sectionPagePath(section, page);
       keys.push(key);
       return { key, icon: page.icon, label: t(page.labelKey) };

@@ -2,9 +2,11 @@ import { Button as AntButton, type ButtonProps as AntButtonProps } from 'antd';
 
 export type ButtonKind = 'primary' | 'secondary' | 'link' | 'text' | 'danger';
 
-export type ButtonProps = Omit<AntButtonProps, 'type' | 'variant' | 'color' | 'danger' | 'ghost'> & {
+export type ButtonProps = Omit<AntButtonProps, 'type' | 'variant' | 'color' | 'ghost'> & {
   /** What the button is for, not how antd draws it. */
   kind?: ButtonKind;
+  /** A destructive action drawn in the kind's quieter style (a red link, a red outline). */
+  danger?: boolean;
   /** The HTML button type (antd calls it htmlType). */
   htmlType?: 'button' | 'submit' | 'reset';
 };

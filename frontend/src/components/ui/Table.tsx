@@ -19,3 +19,6 @@ export function Table<Row extends object>({ locale, pagination, ...props }: Tabl
     />
   );
 }
+
+/** Totals rows: <Table summary={() => <Table.Summary.Row>…}>. */
+Table.Summary = AntTable.Summary;

@@ -2,16 +2,48 @@
 // (enforced by ESLint no-restricted-imports).
 export { Button, type ButtonKind, type ButtonProps } from './Button';
 export { Card, StatCard, type CardProps, type StatCardProps } from './Card';
+export { DateInput, type DateInputProps } from './DateInput';
 export { EmptyState, type EmptyStateProps } from './EmptyState';
 export { useMessage, useShowError } from './feedback';
-export { Checkbox, Form, Input, InputNumber, Radio, Select } from './Form';
-export type { FormInstance, FormItemProps, FormProps, FormRule } from './Form';
+export { Checkbox, Form, Input, InputNumber, Radio, Select, Switch, TreeSelect, Upload } from './Form';
+export type { FormInstance, FormItemProps, FormProps, FormRule, UploadFile } from './Form';
 export * as icons from './icons';
-export { Alert, Avatar, Col, Divider, Dropdown, Flex, Layout, Menu, Row, Segmented, Space, Tabs, Typography } from './layout';
-export type { MenuProps } from './layout';
+export {
+  Alert,
+  Avatar,
+  Badge,
+  Col,
+  Collapse,
+  Descriptions,
+  Divider,
+  Drawer,
+  Dropdown,
+  Flex,
+  Layout,
+  List,
+  Menu,
+  Pagination,
+  Popconfirm,
+  Progress,
+  Row,
+  Segmented,
+  Space,
+  Spin,
+  Statistic,
+  Steps,
+  Tabs,
+  Timeline,
+  Tooltip,
+  Typography,
+} from './layout';
+export type { DescriptionsProps, MenuProps, StepsProps, TabsProps } from './layout';
 export { PageLoading } from './Loading';
+export { Money } from './Money';
+export { MoneyInput, type MoneyInputProps } from './MoneyInput';
 export { PageHeader, type PageHeaderProps } from './PageHeader';
 export { applyProblem, type ProblemFeedbackTarget } from './problemFeedback';
+export { LoadError, QueryState, type QueryStateProps } from './QueryState';
+export { ReasonDialog, type ReasonDialogProps } from './ReasonDialog';
 export { StatusPage, type StatusPageProps } from './StatusPage';
 export { Table, type TableColumns, type TableProps } from './Table';
 export { Tag, type TagProps, type Tone } from './Tag';

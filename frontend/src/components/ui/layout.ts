@@ -1,3 +1,30 @@
-// Layout and typography primitives used by the app shell and pages.
-export { Alert, Avatar, Col, Divider, Dropdown, Flex, Layout, Menu, Row, Segmented, Space, Tabs, Typography } from 'antd';
-export type { MenuProps } from 'antd';
+// Layout, typography and display primitives used by the app shell and pages.
+export {
+  Alert,
+  Avatar,
+  Badge,
+  Col,
+  Collapse,
+  Descriptions,
+  Divider,
+  Drawer,
+  Dropdown,
+  Flex,
+  Layout,
+  List,
+  Menu,
+  Pagination,
+  Popconfirm,
+  Progress,
+  Row,
+  Segmented,
+  Space,
+  Spin,
+  Statistic,
+  Steps,
+  Tabs,
+  Timeline,
+  Tooltip,
+  Typography,
+} from 'antd';
+export type { DescriptionsProps, MenuProps, StepsProps, TabsProps } from 'antd';

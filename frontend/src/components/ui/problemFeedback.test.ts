@@ -43,6 +43,19 @@ describe('applyProblem (problem+json → form field errors / message)', () => {
     expect(form.setFields).toHaveBeenCalledWith([{ name: ['organisation', 'shareholders', 0, 'name'], errors: ['必填'] }]);
   });
 
+  it('accepts any row of a list with a "prefix.*" field', () => {
+    const form = { setFields: vi.fn() };
+    const notify = vi.fn();
+    applyProblem(validationError([{ field: 'body.organisation.shareholders.1.percent', message: '超过100%' }]), {
+      form,
+      fields: ['organisation.name', 'organisation.shareholders.*'],
+      notify,
+      t,
+    });
+    expect(form.setFields).toHaveBeenCalledWith([{ name: ['organisation', 'shareholders', 1, 'percent'], errors: ['超过100%'] }]);
+    expect(notify).not.toHaveBeenCalled();
+  });
+
   it('shows errors for fields the form does not have as a message', () => {
     const form = { setFields: vi.fn() };
     const notify = vi.fn();

@@ -11,7 +11,8 @@ export interface ProblemFeedbackTarget {
   /**
    * The form's field names (dotted paths). Errors for other fields are shown
    * as a message instead of disappearing into a field that is not rendered.
-   * Omit to put every field error on the form.
+   * Omit to put every field error on the form. "items.*" accepts any path under
+   * "items." (a Form.List's rows).
    */
   fields?: readonly string[];
   /** Shows one line of text to the user (antd message.error). */
@@ -31,14 +32,16 @@ export function applyProblem(error: unknown, { form, fields, notify, t }: Proble
   }
 
   const { problem } = error;
-  const known = fields === undefined ? null : new Set(fields.map((field) => fieldPath(field).join('.')));
+  const known = fields === undefined ? null : new Set(fields.filter((field) => !field.endsWith('.*')).map((field) => fieldPath(field).join('.')));
+  const prefixes = (fields ?? []).filter((field) => field.endsWith('.*')).map((field) => `${field.slice(0, -2)}.`);
+  const isKnown = (key: string) => known === null || known.has(key) || prefixes.some((prefix) => key.startsWith(prefix));
   const byField = new Map<string, { name: NamePath; errors: string[] }>();
   const unplaced: string[] = [];
 
   for (const fieldError of problem.errors ?? []) {
     const name = fieldPath(fieldError.field);
     const key = name.join('.');
-    if (form === undefined || name.length === 0 || (known !== null && !known.has(key))) {
+    if (form === undefined || name.length === 0 || !isKnown(key)) {
       unplaced.push(fieldError.message);
       continue;
     }

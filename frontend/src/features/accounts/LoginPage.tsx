@@ -28,7 +28,7 @@ export function LoginPage() {
     <Flex justify="center">
       <Card style={{ width: '100%', maxWidth: 420 }}>
         <PageHeader title={t('login.title')} subtitle={t('login.subtitle')} />
-        <Form<Credentials> form={form} layout="vertical" onFinish={onFinish} requiredMark={false}>
+        <Form<Credentials> form={form} layout="vertical" onFinish={onFinish} requiredMark={false} data-testid="login-form" aria-label={t('login.title')}>
           <Form.Item
             name="username"
             label={t('login.username')}
@@ -43,7 +43,7 @@ export function LoginPage() {
           >
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          <Button kind="primary" htmlType="submit" block loading={login.isPending}>
+          <Button kind="primary" htmlType="submit" block loading={login.isPending} data-testid="login-submit">
             {t('login.submit')}
           </Button>
         </Form>

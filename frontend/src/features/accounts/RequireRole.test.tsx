@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { tokenStore } from '@/api/tokens';
 import { createQueryClient } from '@/app/queryClient';
-import { makeUser, renderRoutes, signIn } from '@/test/render';
+import { makeBrokerUser, makeUser, renderRoutes, signIn } from '@/test/render';
 
 import { RequireRole } from './RequireRole';
 
@@ -42,7 +42,7 @@ describe('RequireRole', () => {
 
   it('shows 403 to a user of another role', async () => {
     const queryClient = createQueryClient();
-    signIn(queryClient, makeUser({ role: 'broker', organisation: null, broker: { level: 'senior', verification_status: 'verified', fields: ['新材料'] } }));
+    signIn(queryClient, makeBrokerUser());
     const { router } = renderRoutes(routes, { path: '/firm', queryClient });
 
     expect(await screen.findByText('无权访问')).toBeInTheDocument();

@@ -1,25 +1,12 @@
 import { useNavigate } from 'react-router';
 
-import { Chart, type ChartOption } from '@/components/charts';
+import { Chart } from '@/components/charts';
 import { Button, Card, Flex, Typography } from '@/components/ui';
-import { type MarketFigures as Figures, useMarketFigures } from '@/hooks/queries/market';
-import { type Translate, useT } from '@/i18n';
+import { useMarketFigures } from '@/hooks/queries/market';
+import { useT } from '@/i18n';
 
 import { MarketFigures } from './MarketFigures';
-
-function trendOption(monthly: NonNullable<Figures['monthly']>, t: Translate): ChartOption {
-  return {
-    tooltip: { trigger: 'axis' },
-    legend: { data: [t('landing.trend.demands'), t('landing.trend.achievements')] },
-    grid: { left: 40, right: 16, top: 40, bottom: 24 },
-    xAxis: { type: 'category', data: monthly.map((m) => m.month) },
-    yAxis: { type: 'value', minInterval: 1 },
-    series: [
-      { name: t('landing.trend.demands'), type: 'bar', data: monthly.map((m) => m.demands) },
-      { name: t('landing.trend.achievements'), type: 'bar', data: monthly.map((m) => m.achievements) },
-    ],
-  };
-}
+import { trendOption } from './trend';
 
 export function LandingPage() {
   const t = useT();
@@ -53,7 +40,9 @@ export function LandingPage() {
 
       {monthly !== undefined && monthly.length > 0 ? (
         <Card title={t('landing.trend.title')}>
-          <Chart option={trendOption(monthly, t)} />
+          <div role="img" aria-label={t('landing.trend.label')} data-testid="market-trend">
+            <Chart option={trendOption(monthly, t)} />
+          </div>
         </Card>
       ) : null}
     </Flex>

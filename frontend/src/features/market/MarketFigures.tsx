@@ -1,5 +1,5 @@
+import type { MarketFigures as Figures } from '@/api/types';
 import { Alert, Col, Row, StatCard } from '@/components/ui';
-import type { MarketFigures as Figures } from '@/hooks/queries/market';
 import { useT } from '@/i18n';
 import { yuanToWan } from '@/lib/money';
 
@@ -20,7 +20,7 @@ export function MarketFigures({ figures, loading }: { figures: Figures | null | 
   return (
     <>
       {!loading && figures === null ? (
-        <Alert type="info" showIcon message={t('landing.figures.pending')} style={{ marginBottom: 16 }} />
+        <Alert type="info" showIcon role="status" message={t('landing.figures.unavailable')} style={{ marginBottom: 16 }} />
       ) : null}
       <Row gutter={[16, 16]}>
         {cards.map((card) => (

@@ -1,38 +1,107 @@
-import { Card, PageHeader, Space, Tag, Typography } from '@/components/ui';
-import { useSession } from '@/features/accounts/useSession';
-import { useT } from '@/i18n';
+import { useNavigate } from 'react-router';
 
-/** A role's landing page inside its section: who you are and, later, what needs doing. */
+import type { CurrentUser } from '@/api/types';
+import { Alert, Button, Card, Col, Flex, Money, PageHeader, Row, Space, StatCard, Tag, Typography } from '@/components/ui';
+import { useSession } from '@/features/accounts/useSession';
+import { useDealDashboard } from '@/hooks/queries/deals';
+import { type MessageKey, useT } from '@/i18n';
+
+interface Shortcut {
+  to: string;
+  labelKey: MessageKey;
+  primary?: boolean;
+}
+
+const SHORTCUTS: Record<CurrentUser['role'], Shortcut[]> = {
+  firm: [
+    { to: '/firm/demands/new', labelKey: 'demand.new', primary: true },
+    { to: '/firm/introductions', labelKey: 'nav.party.introductions' },
+    { to: '/firm/deals', labelKey: 'nav.party.deals' },
+  ],
+  institute: [
+    { to: '/institute/achievements/new', labelKey: 'achievement.new', primary: true },
+    { to: '/institute/import', labelKey: 'nav.institute.import' },
+    { to: '/institute/introductions', labelKey: 'nav.party.introductions' },
+  ],
+  broker: [
+    { to: '/broker/matches', labelKey: 'nav.broker.matches', primary: true },
+    { to: '/broker/deals', labelKey: 'nav.broker.deals' },
+    { to: '/broker/claims/new', labelKey: 'claim.start' },
+  ],
+  admin: [
+    { to: '/admin/verifications', labelKey: 'nav.admin.verifications', primary: true },
+    { to: '/admin/claims', labelKey: 'nav.admin.claims' },
+    { to: '/admin/statistics', labelKey: 'nav.admin.statistics' },
+  ],
+};
+
+/** A broker's open deals by stage and this year's closed business. */
+function BrokerDashboard() {
+  const t = useT();
+  const dashboard = useDealDashboard();
+  if (dashboard.data === undefined) return null;
+  const { open_total, closed_this_year, my_share_amount } = dashboard.data;
+  return (
+    <Row gutter={[16, 16]}>
+      <Col xs={24} md={8}>
+        <StatCard title={t('stats.openDeals')} value={open_total} />
+      </Col>
+      <Col xs={24} md={8}>
+        <StatCard title={t('stats.closedThisYear', { year: closed_this_year.year })} value={closed_this_year.count} />
+      </Col>
+      <Col xs={24} md={8}>
+        <Card>
+          <Typography.Text type="secondary">{t('workspace.myShareAmount')}</Typography.Text>
+          <div style={{ fontSize: 20 }}>
+            <Money value={my_share_amount ?? '0.00'} />
+          </div>
+        </Card>
+      </Col>
+    </Row>
+  );
+}
+
+/** A role's landing page: who you are, what needs doing, and where to start. */
 export function WorkspacePage() {
   const t = useT();
+  const navigate = useNavigate();
   const session = useSession();
   if (session.status !== 'authenticated') return null;
   const { user } = session;
+  const status = user.organisation?.verification_status ?? user.broker?.verification_status ?? null;
 
   return (
     <>
       <PageHeader title={t('workspace.welcome', { name: user.display_name })} subtitle={t(`role.${user.role}`)} />
-      <Card>
-        <Space direction="vertical">
-          {user.organisation === null ? null : (
-            <Space>
-              <Typography.Text>{t('workspace.organisation', { name: user.organisation.name })}</Typography.Text>
-              <Tag tone={user.organisation.verification_status === 'verified' ? 'success' : 'warning'}>
-                {t(`verification.${user.organisation.verification_status}`)}
-              </Tag>
+      <Flex vertical gap={16}>
+        {status === 'pending' ? <Alert type="warning" showIcon message={t('workspace.pending')} description={t('workspace.pending.next')} /> : null}
+        {status === 'rejected' ? <Alert type="error" showIcon message={t('workspace.rejected')} description={t('workspace.rejected.next')} /> : null}
+        <Card>
+          <Space direction="vertical">
+            {user.organisation === null ? null : (
+              <Space>
+                <Typography.Text>{t('workspace.organisation', { name: user.organisation.name })}</Typography.Text>
+                <Tag tone={user.organisation.verification_status === 'verified' ? 'success' : 'warning'}>{t(`verification.${user.organisation.verification_status}`)}</Tag>
+              </Space>
+            )}
+            {user.broker === null ? null : (
+              <Space>
+                <Typography.Text>{t('workspace.brokerLevel', { level: t(`brokerLevel.${user.broker.level}`) })}</Typography.Text>
+                <Tag tone={user.broker.verification_status === 'verified' ? 'success' : 'warning'}>{t(`verification.${user.broker.verification_status}`)}</Tag>
+                {user.broker.fields.length > 0 ? <Typography.Text type="secondary">{user.broker.fields.join('、')}</Typography.Text> : null}
+              </Space>
+            )}
+            <Space wrap>
+              {SHORTCUTS[user.role].map((shortcut) => (
+                <Button key={shortcut.to} kind={shortcut.primary ? 'primary' : 'secondary'} onClick={() => void navigate(shortcut.to)}>
+                  {t(shortcut.labelKey)}
+                </Button>
+              ))}
             </Space>
-          )}
-          {user.broker === null ? null : (
-            <Space>
-              <Typography.Text>{t('workspace.brokerLevel', { level: t(`brokerLevel.${user.broker.level}`) })}</Typography.Text>
-              <Tag tone={user.broker.verification_status === 'verified' ? 'success' : 'warning'}>
-                {t(`verification.${user.broker.verification_status}`)}
-              </Tag>
-            </Space>
-          )}
-          <Typography.Text type="secondary">{t('common.comingSoon')}</Typography.Text>
-        </Space>
-      </Card>
+          </Space>
+        </Card>
+        {user.role === 'broker' ? <BrokerDashboard /> : null}
+      </Flex>
     </>
   );
 }

@@ -1,6 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { type Credentials, fetchMe, login, logout } from '@/api/auth';
+import { api } from '@/api/client';
+import { unwrap } from '@/api/problem';
+import type { BrokerRegistration, OrganisationRegistration, VerificationDecision, VerificationStatus } from '@/api/types';
 
 export const accountKeys = {
   all: ['accounts'] as const,
@@ -37,5 +40,66 @@ export function useLogout() {
     onSettled: () => {
       queryClient.clear();
     },
+  });
+}
+
+// --- registration ---------------------------------------------------------------------------
+
+/** Register an organisation (with its first user) or a broker; the bureau verifies them later. */
+export function useRegister() {
+  return useMutation({
+    mutationFn: async (request: { kind: 'organisation'; body: OrganisationRegistration } | { kind: 'broker'; body: BrokerRegistration }) =>
+      request.kind === 'organisation'
+        ? unwrap(await api.POST('/api/v1/auth/register/organisation', { body: request.body }))
+        : unwrap(await api.POST('/api/v1/auth/register/broker', { body: request.body })),
+  });
+}
+
+// --- verification (administrators) ---------------------------------------------------------
+
+export interface VerificationFilters {
+  status?: VerificationStatus;
+  page?: number;
+}
+
+export const verificationKeys = {
+  all: ['verification'] as const,
+  organisations: (filters: VerificationFilters) => [...verificationKeys.all, 'organisations', filters] as const,
+  organisation: (id: number) => [...verificationKeys.all, 'organisation', id] as const,
+  brokers: (filters: VerificationFilters) => [...verificationKeys.all, 'brokers', filters] as const,
+};
+
+export function useOrganisations(filters: VerificationFilters) {
+  return useQuery({
+    queryKey: verificationKeys.organisations(filters),
+    queryFn: async () => unwrap(await api.GET('/api/v1/organisations', { params: { query: { ...filters, page_size: 50 } } })),
+  });
+}
+
+export function useOrganisation(id: number | null) {
+  return useQuery({
+    queryKey: verificationKeys.organisation(id ?? 0),
+    queryFn: async () => unwrap(await api.GET('/api/v1/organisations/{org_id}', { params: { path: { org_id: id ?? 0 } } })),
+    enabled: id !== null,
+  });
+}
+
+export function useBrokers(filters: VerificationFilters) {
+  return useQuery({
+    queryKey: verificationKeys.brokers(filters),
+    queryFn: async () => unwrap(await api.GET('/api/v1/brokers', { params: { query: { ...filters, page_size: 50 } } })),
+  });
+}
+
+export function useVerify() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ target, id, decision }: { target: 'organisation' | 'broker'; id: number; decision: VerificationDecision }) => {
+      if (target === 'organisation') {
+        return void unwrap(await api.POST('/api/v1/organisations/{org_id}/verification', { params: { path: { org_id: id } }, body: decision }));
+      }
+      return void unwrap(await api.POST('/api/v1/brokers/{user_id}/verification', { params: { path: { user_id: id } }, body: decision }));
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: verificationKeys.all }),
   });
 }

@@ -1,0 +1,57 @@
+import { Alert, Form, Input, Modal } from 'antd';
+import { useEffect } from 'react';
+
+import { useT } from '@/i18n';
+
+export interface ReasonDialogProps {
+  open: boolean;
+  title: string;
+  /** What happens, said before the user commits to it. */
+  description?: string;
+  okText: string;
+  danger?: boolean;
+  /** A reason must be given (rejections, ending a deal, confirming fraud). */
+  required?: boolean;
+  loading?: boolean;
+  /** Server-side problem to show under the field, e.g. a 409 explaining why not. */
+  error?: string | null;
+  onSubmit: (reason: string) => void;
+  onCancel: () => void;
+  testId?: string;
+}
+
+/** Ask for a reason before an action that needs one on record. */
+export function ReasonDialog({ open, title, description, okText, danger = false, required = true, loading = false, error = null, onSubmit, onCancel, testId }: ReasonDialogProps) {
+  const t = useT();
+  const [form] = Form.useForm<{ reason: string }>();
+  useEffect(() => {
+    if (open) form.resetFields();
+  }, [open, form]);
+
+  return (
+    <Modal
+      open={open}
+      title={title}
+      okText={okText}
+      cancelText={t('common.cancel')}
+      okButtonProps={{ danger, loading, 'data-testid': `${testId ?? 'reason-dialog'}-ok` }}
+      onOk={() => {
+        form.validateFields().then(({ reason }) => onSubmit(reason.trim()), () => undefined);
+      }}
+      onCancel={onCancel}
+      destroyOnHidden
+    >
+      {description === undefined ? null : <p>{description}</p>}
+      {error ? <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 16 }} /> : null}
+      <Form form={form} layout="vertical" data-testid={testId}>
+        <Form.Item
+          name="reason"
+          label={t('common.reason')}
+          rules={required ? [{ required: true, whitespace: true, message: t('form.required', { field: t('common.reason') }) }] : []}
+        >
+          <Input.TextArea rows={3} maxLength={500} showCount />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,215 @@
+import { useState } from 'react';
+
+import type { Broker, Organisation, VerificationStatus } from '@/api/types';
+import {
+  Button,
+  Card,
+  Descriptions,
+  Drawer,
+  EmptyState,
+  LoadError,
+  PageHeader,
+  QueryState,
+  ReasonDialog,
+  Segmented,
+  Space,
+  Table,
+  type TableColumns,
+  Tabs,
+  Tag,
+  useMessage,
+  useShowError,
+} from '@/components/ui';
+import { useBrokers, useOrganisation, useOrganisations, useVerify } from '@/hooks/queries/accounts';
+import { useT } from '@/i18n';
+import { formatDateTime } from '@/lib/dates';
+
+type Target = { kind: 'organisation'; id: number; name: string } | { kind: 'broker'; id: number; name: string };
+
+function StatusTag({ status }: { status: VerificationStatus }) {
+  const t = useT();
+  return <Tag tone={status === 'verified' ? 'success' : status === 'rejected' ? 'danger' : 'warning'}>{t(`verification.${status}`)}</Tag>;
+}
+
+/** Approve at once; reject with a note the applicant will read. */
+function Decide({ target, status }: { target: Target; status: VerificationStatus }) {
+  const t = useT();
+  const verify = useVerify();
+  const message = useMessage();
+  const showError = useShowError();
+  const [rejecting, setRejecting] = useState(false);
+  const done = (key: 'verification.approved' | 'verification.rejectedDone') => () => {
+    setRejecting(false);
+    void message.success(t(key, { name: target.name }));
+  };
+  return (
+    <Space size={0}>
+      {status !== 'verified' ? (
+        <Button
+          kind="link"
+          loading={verify.isPending && verify.variables.decision.status === 'verified'}
+          data-testid={`verify-approve-${target.kind}-${target.id}`}
+          onClick={() => verify.mutate({ target: target.kind, id: target.id, decision: { status: 'verified' } }, { onSuccess: done('verification.approved'), onError: (e) => showError(e) })}
+        >
+          {t('verification.approve')}
+        </Button>
+      ) : null}
+      {status !== 'rejected' ? (
+        <Button kind="link" danger data-testid={`verify-reject-${target.kind}-${target.id}`} onClick={() => setRejecting(true)}>
+          {t('verification.reject')}
+        </Button>
+      ) : null}
+      <ReasonDialog
+        open={rejecting}
+        title={t('verification.reject.title', { name: target.name })}
+        description={t('verification.reject.explain')}
+        okText={t('verification.reject')}
+        danger
+        loading={verify.isPending}
+        onCancel={() => setRejecting(false)}
+        onSubmit={(note) =>
+          verify.mutate({ target: target.kind, id: target.id, decision: { status: 'rejected', note } }, { onSuccess: done('verification.rejectedDone'), onError: (e) => showError(e) })
+        }
+      />
+    </Space>
+  );
+}
+
+function OrganisationDrawer({ id, onClose }: { id: number | null; onClose: () => void }) {
+  const t = useT();
+  const org = useOrganisation(id);
+  return (
+    <Drawer open={id !== null} onClose={onClose} width={640} title={org.data?.name ?? t('common.details')}>
+      {id === null ? null : (
+        <QueryState isPending={org.isPending} error={org.error} retry={() => void org.refetch()}>
+          {org.data === undefined ? null : (
+            <>
+              <Descriptions
+                bordered
+                size="small"
+                column={1}
+                items={[
+                  { key: 'kind', label: t('register.orgKind'), children: t(`orgKind.${org.data.kind}`) },
+                  { key: 'code', label: t('register.creditCode'), children: <code>{org.data.credit_code}</code> },
+                  { key: 'legal', label: t('register.legalRep'), children: `${org.data.legal_representative} (${org.data.legal_representative_id})` },
+                  { key: 'address', label: t('register.address'), children: org.data.registered_address },
+                  { key: 'phone', label: t('register.contactPhone'), children: org.data.phone },
+                  { key: 'domain', label: t('register.emailDomain'), children: org.data.email_domain },
+                  { key: 'bank', label: t('register.bank'), children: [org.data.bank_name, org.data.bank_account].filter(Boolean).join(' ') || '—' },
+                  { key: 'region', label: t('common.region'), children: org.data.region },
+                  {
+                    key: 'holders',
+                    label: t('register.shareholders'),
+                    children: org.data.shareholders.length === 0 ? '—' : org.data.shareholders.map((s) => `${s.name} ${s.percent}%`).join('；'),
+                  },
+                  {
+                    key: 'officers',
+                    label: t('register.officers'),
+                    children: org.data.officers.length === 0 ? '—' : org.data.officers.map((o) => `${o.name}（${t(`officer.${o.position}`)}）`).join('；'),
+                  },
+                  { key: 'status', label: t('common.status'), children: <StatusTag status={org.data.verification_status} /> },
+                  { key: 'note', label: t('verification.note'), children: org.data.verification_note ?? '—' },
+                  { key: 'created', label: t('common.createdAt'), children: formatDateTime(org.data.created_at) },
+                ]}
+              />
+              <div style={{ marginTop: 16 }}>
+                <Decide target={{ kind: 'organisation', id: org.data.id, name: org.data.name }} status={org.data.verification_status} />
+              </div>
+            </>
+          )}
+        </QueryState>
+      )}
+    </Drawer>
+  );
+}
+
+function Organisations({ status }: { status: VerificationStatus }) {
+  const t = useT();
+  const orgs = useOrganisations({ status });
+  const [open, setOpen] = useState<number | null>(null);
+  const columns: TableColumns<Organisation> = [
+    { key: 'name', title: t('register.orgName'), render: (_, o) => o.name },
+    { key: 'kind', title: t('register.orgKind'), render: (_, o) => t(`orgKind.${o.kind}`) },
+    { key: 'region', title: t('common.region'), render: (_, o) => o.region },
+    { key: 'status', title: t('common.status'), render: (_, o) => <StatusTag status={o.verification_status} /> },
+    {
+      key: 'actions',
+      title: t('common.actions'),
+      render: (_, o) => (
+        <Space size={0}>
+          <Button kind="link" onClick={() => setOpen(o.id)}>
+            {t('common.details')}
+          </Button>
+          <Decide target={{ kind: 'organisation', id: o.id, name: o.name }} status={o.verification_status} />
+        </Space>
+      ),
+    },
+  ];
+  if (orgs.isError) return <LoadError error={orgs.error} retry={() => void orgs.refetch()} />;
+  return (
+    <>
+      <Table<Organisation>
+        rowKey="id"
+        columns={columns}
+        dataSource={orgs.data?.items}
+        loading={orgs.isPending}
+        locale={{ emptyText: <EmptyState description={t(`verification.empty.${status}`)} /> }}
+      />
+      <OrganisationDrawer id={open} onClose={() => setOpen(null)} />
+    </>
+  );
+}
+
+function Brokers({ status }: { status: VerificationStatus }) {
+  const t = useT();
+  const brokers = useBrokers({ status });
+  const columns: TableColumns<Broker> = [
+    { key: 'name', title: t('register.displayName'), render: (_, b) => `${b.display_name} (${b.username})` },
+    { key: 'level', title: t('register.brokerLevel'), render: (_, b) => t(`brokerLevel.${b.level}`) },
+    { key: 'certificate', title: t('register.certificateNo'), render: (_, b) => <code>{b.certificate_no}</code> },
+    { key: 'fields', title: t('register.brokerFields'), render: (_, b) => b.fields.join('、') || '—' },
+    { key: 'agency', title: t('register.agencyName'), render: (_, b) => b.agency_name ?? '—' },
+    { key: 'status', title: t('common.status'), render: (_, b) => <StatusTag status={b.verification_status} /> },
+    { key: 'actions', title: t('common.actions'), render: (_, b) => <Decide target={{ kind: 'broker', id: b.user_id, name: b.display_name }} status={b.verification_status} /> },
+  ];
+  if (brokers.isError) return <LoadError error={brokers.error} retry={() => void brokers.refetch()} />;
+  return (
+    <Table<Broker>
+      rowKey="user_id"
+      columns={columns}
+      dataSource={brokers.data?.items}
+      loading={brokers.isPending}
+      locale={{ emptyText: <EmptyState description={t(`verification.empty.${status}`)} /> }}
+    />
+  );
+}
+
+/** Organisations and brokers waiting to be verified (and those already decided). */
+export function VerificationPage() {
+  const t = useT();
+  const [status, setStatus] = useState<VerificationStatus>('pending');
+  return (
+    <>
+      <PageHeader
+        title={t('nav.admin.verifications')}
+        subtitle={t('verification.subtitle')}
+        extra={
+          <Segmented<VerificationStatus>
+            aria-label={t('listing.filterByStatus')}
+            value={status}
+            onChange={setStatus}
+            options={(['pending', 'verified', 'rejected'] as const).map((s) => ({ value: s, label: t(`verification.${s}`) }))}
+          />
+        }
+      />
+      <Card>
+        <Tabs
+          items={[
+            { key: 'organisations', label: t('verification.tab.organisations'), children: <Organisations status={status} /> },
+            { key: 'brokers', label: t('verification.tab.brokers'), children: <Brokers status={status} /> },
+          ]}
+        />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { tokenStore } from '@/api/tokens';
+import { createQueryClient } from '@/app/queryClient';
+import { routes } from '@/app/routes';
+import { makeAdminUser, renderRoutes, signIn } from '@/test/render';
+import { json, page, serve } from '@/test/server';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  tokenStore.clear();
+});
+
+function admin() {
+  const queryClient = createQueryClient();
+  signIn(queryClient, makeAdminUser());
+  return queryClient;
+}
+
+describe('the verification queue', () => {
+  it('lists pending organisations and approves one; a rejection needs a note', async () => {
+    const user = userEvent.setup({ delay: null });
+    const api = serve({
+      'GET /api/v1/organisations': () => json(page([{ id: 10, name: '福州示例科技有限公司', kind: 'firm', region: '福州市', verification_status: 'pending' }])),
+      'GET /api/v1/brokers': () => json(page([])),
+      'POST /api/v1/organisations/{id}/verification': () => json({}),
+    });
+    renderRoutes(routes, { path: '/admin/verifications', queryClient: admin() });
+
+    await user.click(await screen.findByTestId('verify-approve-organisation-10'));
+    await waitFor(() => {
+      expect(api.calls('POST', '/api/v1/organisations/10/verification')).toHaveLength(1);
+    });
+    expect(await api.calls('POST', '/api/v1/organisations/10/verification')[0]!.json()).toEqual({ status: 'verified' });
+    expect(new URL(api.calls('GET', '/api/v1/organisations')[0]!.url).searchParams.get('status')).toBe('pending');
+
+    await user.click(screen.getByTestId('verify-reject-organisation-10'));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText('原因'), '信用代码与营业执照不符');
+    await user.click(within(dialog).getByRole('button', { name: '驳 回' }));
+    await waitFor(() => {
+      expect(api.calls('POST', '/api/v1/organisations/10/verification')).toHaveLength(2);
+    });
+    expect(await api.calls('POST', '/api/v1/organisations/10/verification')[1]!.json()).toEqual({ status: 'rejected', note: '信用代码与营业执照不符' });
+  });
+});
+
+describe('the audit log', () => {
+  const entry = {
+    seq: 12,
+    at: '2026-11-20T02:00:00Z',
+    actor_id: 7,
+    actor_label: 'broker-li',
+    action: 'deal.transition',
+    object_type: 'deal',
+    object_id: '501',
+    before: { stage: 'introduced' },
+    after: { stage: 'negotiating' },
+    ip: '127.0.0.1',
+    hash: 'ab12cd34ef56ab12cd34ef56',
+  };
+
+  it('verifies the chain and says where it breaks', async () => {
+    const user = userEvent.setup({ delay: null });
+    let broken = false;
+    serve({
+      'GET /api/v1/audit/entries': () => json(page([entry])),
+      'GET /api/v1/audit/verify': () =>
+        json(
+          broken
+            ? { ok: false, count: 12, head_seq: 12, head_hash: 'ab12', first_broken_seq: 7, reason: '第7条的哈希与内容不符' }
+            : { ok: true, count: 12, head_seq: 12, head_hash: 'ab12', first_broken_seq: null, reason: null },
+        ),
+    });
+    renderRoutes(routes, { path: '/admin/audit-log', queryClient: admin() });
+
+    expect(await screen.findByText('deal.transition')).toBeInTheDocument();
+    await user.click(screen.getByTestId('verify-chain'));
+    expect(await screen.findByTestId('verify-result')).toHaveTextContent('哈希链完整：已校验 12 条记录');
+
+    broken = true;
+    await user.click(screen.getByTestId('verify-chain'));
+    await waitFor(() => {
+      expect(screen.getByTestId('verify-result')).toHaveTextContent('哈希链自第 7 条起不一致');
+    });
+    expect(screen.getByTestId('verify-result')).toHaveTextContent('第7条的哈希与内容不符');
+  });
+});

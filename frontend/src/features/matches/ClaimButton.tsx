@@ -1,0 +1,37 @@
+import { useNavigate } from 'react-router';
+
+import { Button, useMessage, useShowError } from '@/components/ui';
+import { useOpenDeal } from '@/hooks/queries/deals';
+import { useT } from '@/i18n';
+
+/** A broker claims a pair: a deal opens on the demand and the achievement, and both parties are asked. */
+export function ClaimButton({ demandId, achievementId }: { demandId: number; achievementId: number }) {
+  const t = useT();
+  const open = useOpenDeal();
+  const navigate = useNavigate();
+  const message = useMessage();
+  const showError = useShowError();
+  return (
+    <Button
+      kind="primary"
+      size="small"
+      loading={open.isPending}
+      data-testid="claim-button"
+      aria-label={t('match.claimPair', { demand: demandId, achievement: achievementId })}
+      onClick={() =>
+        open.mutate(
+          { demand_id: demandId, achievement_id: achievementId },
+          {
+            onSuccess: (deal) => {
+              void message.success(t('match.claimed'));
+              void navigate(`/broker/deals/${deal.id}`);
+            },
+            onError: (error) => showError(error),
+          },
+        )
+      }
+    >
+      {t('match.claim')}
+    </Button>
+  );
+}

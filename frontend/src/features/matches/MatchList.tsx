@@ -1,0 +1,112 @@
+import { Link } from 'react-router';
+
+import type { ListingKind, Match } from '@/api/types';
+import { EmptyState, List, LoadError, Money, Space, Tag, Typography } from '@/components/ui';
+import { useSession } from '@/features/accounts/useSession';
+import { useFieldName } from '@/features/listings/fields';
+import { ModeTags } from '@/features/listings/labels';
+import { useAchievementMatches, useDemandMatches, useMyMatchFeedback } from '@/hooks/queries/matches';
+import { useT } from '@/i18n';
+
+import { ClaimButton } from './ClaimButton';
+import { FeedbackButtons } from './FeedbackButtons';
+import { MatchReasons, MatchScore } from './MatchReasons';
+
+function MatchedListing({ match }: { match: Match }) {
+  const t = useT();
+  const fieldName = useFieldName();
+  if (match.achievement) {
+    const a = match.achievement;
+    return (
+      <Space direction="vertical" size={2}>
+        <Link to={`/listings/achievements/${a.id}`}>{a.title}</Link>
+        <Space size={[8, 4]} wrap>
+          <Tag tone="info">{fieldName(a.field)}</Tag>
+          <span>{a.party.name}</span>
+          <span>{a.region}</span>
+          <Tag>{t('trl.value', { level: a.trl })}</Tag>
+          <ModeTags modes={a.modes} />
+          <span>{a.price === null ? t('achievement.price.negotiable') : <Money value={a.price} />}</span>
+        </Space>
+      </Space>
+    );
+  }
+  if (match.demand) {
+    const d = match.demand;
+    return (
+      <Space direction="vertical" size={2}>
+        <Link to={`/listings/demands/${d.id}`}>{d.title}</Link>
+        <Space size={[8, 4]} wrap>
+          <Tag tone="info">{fieldName(d.field)}</Tag>
+          <span>{d.party.organisation_id === null && d.party.anonymous ? t('common.anonymousFirm') : d.party.name}</span>
+          <span>{d.region}</span>
+          {d.min_trl === null ? null : <Tag>{t('listing.minTrl', { level: d.min_trl })}</Tag>}
+          <ModeTags modes={d.modes} />
+          {d.budget_max === null ? null : (
+            <span>
+              {t('demand.budgetMax')}: <Money value={d.budget_max} />
+            </span>
+          )}
+        </Space>
+      </Space>
+    );
+  }
+  return <Typography.Text type="secondary">{t('match.hidden', { id: match.id })}</Typography.Text>;
+}
+
+export interface MatchListProps {
+  sourceKind: ListingKind;
+  sourceId: number;
+  /** Match only what also fits the source's TRL and budget (the default), or widen the net. */
+  fit?: boolean;
+}
+
+/** A listing's matches, best first, each with its reasons; brokers can claim a pair. */
+export function MatchList({ sourceKind, sourceId, fit = true }: MatchListProps) {
+  const t = useT();
+  const session = useSession();
+  const isBroker = session.status === 'authenticated' && session.user.role === 'broker';
+  const demandMatches = useDemandMatches(sourceKind === 'demand' ? sourceId : null, { fit, top_k: 20 });
+  const achievementMatches = useAchievementMatches(sourceKind === 'achievement' ? sourceId : null, { fit, top_k: 20 });
+  const matches = sourceKind === 'demand' ? demandMatches : achievementMatches;
+  const feedback = useMyMatchFeedback(sourceKind, sourceId);
+  const verdicts = new Map((feedback.data ?? []).map((item) => [item.target_id, item]));
+
+  if (matches.isError) return <LoadError error={matches.error} retry={() => void matches.refetch()} />;
+  return (
+    <List<Match>
+      loading={matches.isPending}
+      dataSource={matches.data?.items ?? []}
+      locale={{
+        emptyText: <EmptyState description={sourceKind === 'demand' ? t('match.empty.demand') : t('match.empty.achievement')} />,
+      }}
+      renderItem={(match, index) => (
+        <List.Item
+          data-testid="match-item"
+          aria-label={t('match.itemLabel', { rank: index + 1 })}
+          actions={[
+            <FeedbackButtons key="feedback" sourceKind={sourceKind} sourceId={sourceId} targetId={match.id} given={verdicts.get(match.id)} />,
+            ...(isBroker
+              ? [
+                  <ClaimButton
+                    key="claim"
+                    demandId={sourceKind === 'demand' ? sourceId : match.id}
+                    achievementId={sourceKind === 'demand' ? match.id : sourceId}
+                  />,
+                ]
+              : []),
+          ]}
+        >
+          <Space direction="vertical" size={4} style={{ width: '100%' }}>
+            <Space>
+              <Tag tone="info">#{index + 1}</Tag>
+              <MatchScore score={match.score} parts={match.parts} />
+            </Space>
+            <MatchedListing match={match} />
+            <MatchReasons reasons={match.reasons} />
+          </Space>
+        </List.Item>
+      )}
+    />
+  );
+}

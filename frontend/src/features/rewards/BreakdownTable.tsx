@@ -1,0 +1,84 @@
+import type { Breakdown } from '@/api/types';
+import { Descriptions, Money, Table, type TableColumns, Typography } from '@/components/ui';
+import { useT } from '@/i18n';
+import { ratePercent, trimZeros } from '@/lib/decimal';
+import { formatYuan } from '@/lib/money';
+
+type Line = Breakdown['lines'][number];
+
+/** How a reward was computed: the base, each bracket (分段累计), the share, the caps, the amount. */
+export function BreakdownTable({ breakdown }: { breakdown: Breakdown }) {
+  const t = useT();
+  const columns: TableColumns<Line & { key: number }> = [
+    {
+      key: 'range',
+      title: t('breakdown.bracket'),
+      render: (_, line) =>
+        line.upper === null ? t('breakdown.above', { lower: formatYuan(line.lower) }) : t('breakdown.range', { lower: formatYuan(line.lower), upper: formatYuan(line.upper) }),
+    },
+    { key: 'rate', title: t('breakdown.rate'), align: 'right', render: (_, line) => ratePercent(line.rate) },
+    { key: 'portion', title: t('breakdown.portion'), align: 'right', render: (_, line) => <Money value={line.portion} /> },
+    { key: 'amount', title: t('breakdown.amount'), align: 'right', render: (_, line) => <Money value={line.amount} /> },
+  ];
+  return (
+    <>
+      <Descriptions
+        size="small"
+        bordered
+        column={{ xs: 1, md: 2 }}
+        style={{ marginBottom: 12 }}
+        items={[
+          { key: 'policy', label: t('breakdown.policy'), children: `${breakdown.policy_key} v${breakdown.policy_version}` },
+          { key: 'base_kind', label: t('breakdown.baseKind'), children: t(`rewardBase.${breakdown.base_kind}`) },
+          { key: 'contract', label: t('contract.amount'), children: <Money value={breakdown.contract_amount} /> },
+          { key: 'tech', label: t('contract.technologyAmount'), children: <Money value={breakdown.technology_amount} /> },
+          { key: 'received', label: t('payment.received'), children: <Money value={breakdown.received_amount} /> },
+          { key: 'base', label: t('breakdown.base'), children: <Money value={breakdown.base} /> },
+        ]}
+      />
+      <Table<Line & { key: number }>
+        rowKey="key"
+        size="small"
+        pagination={false}
+        columns={columns}
+        dataSource={breakdown.lines.map((line, key) => ({ ...line, key }))}
+        aria-label={t('breakdown.lines')}
+        summary={() => (
+          <Table.Summary.Row>
+            <Table.Summary.Cell index={0} colSpan={3}>
+              {t('breakdown.dealReward')}
+            </Table.Summary.Cell>
+            <Table.Summary.Cell index={3} align="right">
+              <Money value={breakdown.deal_reward} />
+            </Table.Summary.Cell>
+          </Table.Summary.Row>
+        )}
+      />
+      <Descriptions
+        size="small"
+        column={1}
+        style={{ marginTop: 12 }}
+        items={[
+          { key: 'share', label: t('breakdown.share', { share: trimZeros(breakdown.share) }), children: <Money value={breakdown.share_amount} /> },
+          ...breakdown.caps.map((cap, index) => ({
+            key: `cap-${index}`,
+            label: t(cap.kind === 'per_claim' ? 'breakdown.cap.per_claim' : 'breakdown.cap.per_broker_year', { limit: formatYuan(cap.limit) }),
+            children: t('breakdown.cap.reduced', { amount: formatYuan(cap.reduced_by) }),
+          })),
+          ...(breakdown.already_this_year === '0.00'
+            ? []
+            : [{ key: 'year', label: t('breakdown.alreadyThisYear'), children: <Money value={breakdown.already_this_year} /> }]),
+          {
+            key: 'amount',
+            label: <Typography.Text strong>{t('breakdown.final')}</Typography.Text>,
+            children: (
+              <Typography.Text strong>
+                <Money value={breakdown.amount} testId="claim-amount" />
+              </Typography.Text>
+            ),
+          },
+        ]}
+      />
+    </>
+  );
+}

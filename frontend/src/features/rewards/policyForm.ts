@@ -1,0 +1,77 @@
+import type { Policy, PolicyTerms, RewardBaseKind } from '@/api/types';
+import type { Translate } from '@/i18n';
+import { percentToRate, ratePercent } from '@/lib/decimal';
+import type { BracketInput, InvalidBrackets } from '@/lib/reward';
+
+/** The policy form edits rates as percentages ("1.5" for 1.5%), the API carries rates ("0.015"). */
+export interface PolicyFormValues {
+  key?: string;
+  name: string;
+  region?: string | null;
+  base: RewardBaseKind;
+  brackets: { upper: string | null; percent: string | null }[];
+  cap_per_claim?: string | null;
+  cap_per_broker_year?: string | null;
+  effective_from: string;
+  effective_until?: string | null;
+  claim_window_days: number;
+  note?: string | null;
+}
+
+export function policyToValues(policy: Policy): PolicyFormValues {
+  return {
+    key: policy.key,
+    name: policy.name,
+    region: policy.region,
+    base: policy.base,
+    brackets: policy.brackets.map((bracket) => ({ upper: bracket.upper, percent: ratePercent(bracket.rate).replace('%', '') })),
+    cap_per_claim: policy.cap_per_claim,
+    cap_per_broker_year: policy.cap_per_broker_year,
+    effective_from: policy.effective_from,
+    effective_until: policy.effective_until,
+    claim_window_days: policy.claim_window_days,
+    note: policy.note,
+  };
+}
+
+export const NEW_POLICY: PolicyFormValues = {
+  name: '',
+  base: 'min_technology_received',
+  brackets: [
+    { upper: '1000000', percent: '1.5' },
+    { upper: null, percent: '1' },
+  ],
+  effective_from: '',
+  claim_window_days: 365,
+};
+
+/** The brackets as the calculator and the API want them; the last is always unbounded. */
+export function bracketsFromForm(rows: PolicyFormValues['brackets'] | undefined): BracketInput[] {
+  const list = rows ?? [];
+  return list.map((row, index) => ({
+    upper: index === list.length - 1 ? null : (row.upper ?? ''),
+    rate: row.percent === null ? '' : (percentToRate(row.percent) ?? ''),
+  }));
+}
+
+export function termsFromForm(values: PolicyFormValues): PolicyTerms {
+  const blank = (text: string | null | undefined) => (text === undefined || text === null || text.trim() === '' ? null : text.trim());
+  return {
+    name: values.name.trim(),
+    region: blank(values.region),
+    base: values.base,
+    brackets: bracketsFromForm(values.brackets),
+    cap_per_claim: blank(values.cap_per_claim),
+    cap_per_broker_year: blank(values.cap_per_broker_year),
+    effective_from: values.effective_from,
+    effective_until: blank(values.effective_until),
+    claim_window_days: values.claim_window_days,
+    note: blank(values.note),
+  };
+}
+
+/** Which bracket is wrong and why, in the reader's language. */
+export function bracketProblemText(t: Translate, error: InvalidBrackets): string {
+  const row = error.index === null ? '' : t('calculator.row', { row: error.index + 1 });
+  return `${row}${t(`calculator.problem.${error.problem}`)}`;
+}

@@ -1,0 +1,176 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import { api } from '@/api/client';
+import { postForm } from '@/api/files';
+import { ensureOk, unwrap } from '@/api/problem';
+import type { ContractFile, ContractInput, DealStage, PaymentInput, RegistrationInput } from '@/api/types';
+
+export interface DealFilters {
+  stage?: DealStage[];
+  open_only?: boolean;
+  page?: number;
+  page_size?: number;
+}
+
+export const dealKeys = {
+  all: ['deals'] as const,
+  list: (filters: DealFilters) => [...dealKeys.all, 'list', filters] as const,
+  detail: (id: number) => [...dealKeys.all, 'detail', id] as const,
+  timeline: (id: number) => [...dealKeys.all, 'timeline', id] as const,
+  dashboard: () => [...dealKeys.all, 'dashboard'] as const,
+};
+
+export function useDeals(filters: DealFilters = {}) {
+  return useQuery({
+    queryKey: dealKeys.list(filters),
+    queryFn: async () => unwrap(await api.GET('/api/v1/deals', { params: { query: filters } })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useDeal(id: number) {
+  return useQuery({
+    queryKey: dealKeys.detail(id),
+    queryFn: async () => unwrap(await api.GET('/api/v1/deals/{deal_id}', { params: { path: { deal_id: id } } })),
+  });
+}
+
+export function useDealTimeline(id: number) {
+  return useQuery({
+    queryKey: dealKeys.timeline(id),
+    queryFn: async () => unwrap(await api.GET('/api/v1/deals/{deal_id}/timeline', { params: { path: { deal_id: id } } })),
+  });
+}
+
+export function useDealDashboard(enabled = true) {
+  return useQuery({
+    queryKey: dealKeys.dashboard(),
+    queryFn: async () => unwrap(await api.GET('/api/v1/deals/dashboard')),
+    enabled,
+  });
+}
+
+/** Every change to a deal can move it on the board, its timeline and the dashboard. */
+function useInvalidateDeals() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: dealKeys.all });
+}
+
+const path = (id: number) => ({ params: { path: { deal_id: id } } });
+
+/** A broker claims a matched pair: opens a deal on the demand and the achievement. */
+export function useOpenDeal() {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async (body: { demand_id: number; achievement_id: number }) => unwrap(await api.POST('/api/v1/deals', { body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useRespondToIntroduction() {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async ({ id, accept, reason }: { id: number; accept: boolean; reason?: string }) =>
+      accept
+        ? unwrap(await api.POST('/api/v1/deals/{deal_id}/accept', path(id)))
+        : unwrap(await api.POST('/api/v1/deals/{deal_id}/decline', { ...path(id), body: { reason: reason ?? null } })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useTransitionDeal() {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async ({ id, to, reason }: { id: number; to: DealStage; reason?: string }) =>
+      unwrap(await api.POST('/api/v1/deals/{deal_id}/transitions', { ...path(id), body: { to_stage: to, reason: reason ?? null } })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useRecordContract(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async (body: ContractInput) => unwrap(await api.PUT('/api/v1/deals/{deal_id}/contract', { ...path(id), body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useRegisterContract(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async (body: RegistrationInput) =>
+      unwrap(await api.POST('/api/v1/deals/{deal_id}/contract/registration', { ...path(id), body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useRecordPayment(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async (body: PaymentInput) => unwrap(await api.POST('/api/v1/deals/{deal_id}/payments', { ...path(id), body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUploadContractFile(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: (file: File) => {
+      const form = new FormData();
+      form.append('file', file);
+      return postForm<ContractFile>(`/api/v1/deals/${id}/files`, form);
+    },
+    onSuccess: invalidate,
+  });
+}
+
+export function useAddNote(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async (body: { text: string; visible_to_parties: boolean }) =>
+      unwrap(await api.POST('/api/v1/deals/{deal_id}/notes', { ...path(id), body })),
+    onSuccess: invalidate,
+  });
+}
+
+/** Shares are percentages by broker id, summing to 100. */
+export type Shares = Record<string, string>;
+
+export function useInviteBroker(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async (body: { broker_id: number; shares: Shares }) =>
+      unwrap(await api.POST('/api/v1/deals/{deal_id}/brokers', { ...path(id), body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useProposeShares(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async (shares: Shares) => unwrap(await api.PUT('/api/v1/deals/{deal_id}/shares', { ...path(id), body: { shares } })),
+    onSuccess: invalidate,
+  });
+}
+
+export type BrokerAnswer = 'accept-invitation' | 'decline-invitation' | 'accept-shares' | 'decline-shares';
+
+export function useBrokerAnswer(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async (answer: BrokerAnswer) => {
+      switch (answer) {
+        case 'accept-invitation':
+          return void unwrap(await api.POST('/api/v1/deals/{deal_id}/invitation/accept', path(id)));
+        case 'decline-invitation':
+          ensureOk(await api.POST('/api/v1/deals/{deal_id}/invitation/decline', path(id)));
+          return;
+        case 'accept-shares':
+          return void unwrap(await api.POST('/api/v1/deals/{deal_id}/shares/accept', path(id)));
+        case 'decline-shares':
+          return void unwrap(await api.POST('/api/v1/deals/{deal_id}/shares/decline', path(id)));
+      }
+    },
+    onSuccess: invalidate,
+  });
+}

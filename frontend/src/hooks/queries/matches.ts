@@ -1,0 +1,74 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import { api } from '@/api/client';
+import { unwrap } from '@/api/problem';
+import type { AchievementMatchQuery, DemandMatchQuery, ListingKind, MatchFeedbackInput } from '@/api/types';
+
+export const matchKeys = {
+  all: ['matches'] as const,
+  demand: (id: number, query: DemandMatchQuery) => [...matchKeys.all, 'demand', id, query] as const,
+  achievement: (id: number, query: AchievementMatchQuery) => [...matchKeys.all, 'achievement', id, query] as const,
+  feed: (days: number) => [...matchKeys.all, 'feed', days] as const,
+  feedback: (kind: ListingKind, id: number) => [...matchKeys.all, 'feedback', kind, id] as const,
+};
+
+/** Achievements that could meet one of the caller's (or a visible) demand, best first, with reasons. */
+export function useDemandMatches(id: number | null, query: DemandMatchQuery = {}) {
+  return useQuery({
+    queryKey: matchKeys.demand(id ?? 0, query),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/demands/{demand_id}/matches', { params: { path: { demand_id: id ?? 0 }, query } })),
+    enabled: id !== null,
+  });
+}
+
+/** Demands an achievement could meet. */
+export function useAchievementMatches(id: number | null, query: AchievementMatchQuery = {}) {
+  return useQuery({
+    queryKey: matchKeys.achievement(id ?? 0, query),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/achievements/{achievement_id}/matches', { params: { path: { achievement_id: id ?? 0 }, query } })),
+    enabled: id !== null,
+  });
+}
+
+/** A broker's best new pairs in their fields. */
+export function useMatchFeed(days: number) {
+  return useQuery({
+    queryKey: matchKeys.feed(days),
+    queryFn: async () => unwrap(await api.GET('/api/v1/matches/feed', { params: { query: { days, top_k: 30 } } })),
+  });
+}
+
+export function useMyMatchFeedback(kind: ListingKind, id: number | null) {
+  return useQuery({
+    queryKey: matchKeys.feedback(kind, id ?? 0),
+    queryFn: async () => unwrap(await api.GET('/api/v1/matches/feedback', { params: { query: { source_kind: kind, source_id: id ?? 0 } } })),
+    enabled: id !== null,
+  });
+}
+
+export function useGiveMatchFeedback() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: MatchFeedbackInput) => unwrap(await api.PUT('/api/v1/matches/feedback', { body })),
+    onSuccess: (feedback) =>
+      queryClient.invalidateQueries({ queryKey: matchKeys.feedback(feedback.source_kind, feedback.source_id) }),
+  });
+}
+
+/** Rebuild the matching indexes in the background (administrators). */
+export function useReindex() {
+  return useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/matches/reindex', { params: { query: {} } })),
+  });
+}
+
+export function useIndexStatus(enabled: boolean) {
+  return useQuery({
+    queryKey: [...matchKeys.all, 'index'] as const,
+    queryFn: async () => unwrap(await api.GET('/api/v1/matches/index')),
+    enabled,
+    refetchInterval: enabled ? 3000 : false,
+  });
+}

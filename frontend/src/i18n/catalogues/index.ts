@@ -1,0 +1,31 @@
+// Each domain's strings, zh-CN and en-US side by side in one file; an English
+// catalogue typed Record<keyof zh, string> fails tsc when a key is missing.
+import { accountsEn, accountsZh } from './accounts';
+import { adminEn, adminZh } from './admin';
+import { dealsEn, dealsZh } from './deals';
+import { listingsEn, listingsZh } from './listings';
+import { matchesEn, matchesZh } from './matches';
+import { rewardsEn, rewardsZh } from './rewards';
+import { sharedEn, sharedZh } from './shared';
+
+/** Every part, for the test that no key is defined twice. */
+export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
+  shared: sharedZh,
+  accounts: accountsZh,
+  listings: listingsZh,
+  matches: matchesZh,
+  deals: dealsZh,
+  rewards: rewardsZh,
+  admin: adminZh,
+};
+
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...adminZh };
+export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
+  ...sharedEn,
+  ...accountsEn,
+  ...listingsEn,
+  ...matchesEn,
+  ...dealsEn,
+  ...rewardsEn,
+  ...adminEn,
+};
