@@ -1,0 +1,127 @@
+"""End-to-end tests: the real backend (uvicorn, fresh SQLite database, the built UI) driven
+by Debian's headless Chromium through Playwright. No browser is downloaded: Playwright
+launches /usr/bin/chromium. Screenshots of the key pages go to var/screenshots/.
+
+CI (TECHBROKER_REQUIRE_SERVICES=1) fails when Chromium or the built UI is missing; a
+developer machine without them skips.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = Path(os.environ.get("E2E_FRONTEND_DIST", ROOT / "frontend" / "dist"))
+SCREENSHOTS = ROOT / "var" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("TECHBROKER_REQUIRE_SERVICES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    var: Path
+
+    def api(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30)
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited:\n{log.read_text()[-4000:]}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)  # polling for start-up with a deadline, not a timing assertion
+    raise RuntimeError(f"the server did not come up:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    if not (DIST / "index.html").is_file():
+        _missing("the UI is not built (make frontend)")
+    var = tmp_path_factory.mktemp("e2e-var")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")}
+    env.update(VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{var / 'e2e.db'}",
+               MATCHING_ENCODER="hash", ENVIRONMENT="test", FRONTEND_DIST=str(DIST))
+    subprocess.run([sys.executable, "-m", "backend.cli", "migrate"], env=env, check=True,
+                   cwd=ROOT, capture_output=True)
+    subprocess.run([sys.executable, "-m", "tests.e2e.seed"], env=env, check=True, cwd=ROOT)
+    port = _free_port()
+    log = var / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)],
+            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, proc, log)
+        yield LiveServer(url, var)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        _missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
+    """A fresh browser context (its own storage: one user) per call, in Chinese by default."""
+    contexts = []
+
+    def make(locale: str = "zh-CN"):  # type: ignore[no-untyped-def]
+        ctx = browser.new_context(base_url=live_server.url, locale=locale,
+                                  viewport={"width": 1440, "height": 900})
+        ctx.set_default_timeout(20_000)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
