@@ -44,14 +44,18 @@ worker: install
 openapi: install
 	mkdir -p var && $(VENV)/bin/techbroker openapi --output var/openapi.json
 
-test: install test-python test-frontend  ## every test
+test: install frontend test-python test-frontend  ## every test (the UI is built first: the e2e tests drive it)
 
 test-python: install
 	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# The API client must match the backend's schema: regenerate var/openapi.json first, so
+# check:api fails when src/api/schema.d.ts is stale (fix with `make openapi && cd frontend &&
+# npm run gen:api`).
 test-frontend:
 	@if [ -f frontend/package.json ]; then \
-		$(MAKE) $(FRONTEND_STAMP) && cd frontend && npm run lint && npm run typecheck && npm test; \
+		$(MAKE) openapi && $(MAKE) $(FRONTEND_STAMP) && cd frontend && npm run check:api && \
+		npm run lint && npm run typecheck && npm test; \
 	fi
 
 lint: install
