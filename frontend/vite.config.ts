@@ -47,7 +47,7 @@ export default defineConfig({
     css: false,
     restoreMocks: true,
     // antd in jsdom is slow, and CI machines are shared: generous, not tight.
-    testTimeout: 30_000,
+    testTimeout: 90_000,
     include: ['src/**/*.test.{ts,tsx}'],
   },
 });
