@@ -8,35 +8,7 @@ export { useMessage, useShowError } from './feedback';
 export { Checkbox, Form, Input, InputNumber, Radio, Select, Switch, TreeSelect, Upload } from './Form';
 export type { FormInstance, FormItemProps, FormProps, FormRule, UploadFile } from './Form';
 export * as icons from './icons';
-export {
-  Alert,
-  Avatar,
-  Badge,
-  Col,
-  Collapse,
-  Descriptions,
-  Divider,
-  Drawer,
-  Dropdown,
-  Flex,
-  Layout,
-  List,
-  Menu,
-  Pagination,
-  Popconfirm,
-  Progress,
-  Row,
-  Segmented,
-  Space,
-  Spin,
-  Statistic,
-  Steps,
-  Tabs,
-  Timeline,
-  Tooltip,
-  Typography,
-} from './layout';
-export type { DescriptionsProps, MenuProps, StepsProps, TabsProps } from './layout';
+export * from './layout';
 export { PageLoading } from './Loading';
 export { Money } from './Money';
 export { MoneyInput, type MoneyInputProps } from './MoneyInput';
