@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -23,6 +27,7 @@ from backend.deals.router import deals_router, notifications_router
 from backend.integrity.router import router as integrity_router
 from backend.listings.router import router as listings_router
 from backend.market.router import router as market_router
+from backend.matches.index import get_index_service
 from backend.matches.router import router as matches_router
 from backend.rewards.reports_router import exports_router, stats_router
 from backend.rewards.router import (
@@ -36,6 +41,26 @@ ROUTERS = [health_router, metrics_router, auth_router, org_router, broker_router
            deals_router, notifications_router, listings_router, market_router,
            matches_router, policies_router, claims_router, payouts_router, clawbacks_router,
            integrity_router, exports_router, stats_router]
+
+
+log = logging.getLogger(__name__)
+
+
+def _warm_up_encoders() -> None:
+    """Load the matcher's models (several seconds for USE and MiniLM) before the first
+    request needs them, so the first user to open a match list does not wait for it."""
+    try:
+        for encoder in get_index_service().encoders.values():
+            encoder.encode(["预热 warm-up"])
+    except Exception:  # the first request will load them, or say what is wrong
+        log.exception("could not warm up the matcher's encoders")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    if get_settings().environment != "test":
+        threading.Thread(target=_warm_up_encoders, name="warm-up", daemon=True).start()
+    yield
 
 
 def operation_id(route: APIRoute) -> str:
@@ -57,6 +82,7 @@ def create_app() -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=lifespan,
     )
     install_error_handlers(app)
     document_problems(app)
