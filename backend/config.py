@@ -34,9 +34,18 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(default=15, ge=1)
     cors_origins: list[str] = Field(default_factory=list)
     max_upload_mb: int = Field(default=20, ge=1, le=500)
-    # Requests inside one API process at once (the rest queue): keep it below the thread
-    # pool's 40 threads and the 30 pooled database connections (core/middleware.py says why).
-    max_concurrent_requests: int = Field(default=24, ge=1, le=39)
+    # Requests inside one API process at once (the rest queue, first come first served): keep
+    # it below the thread pool's 40 threads and the 30 pooled database connections
+    # (core/middleware.py says why). 0 chooses 8 on PostgreSQL, 4 on SQLite.
+    # PostgreSQL: each request inside holds a connection, so API workers × this (+ the Celery
+    # workers) must stay under the server's max_connections (100 by default); at 24, four
+    # workers under the load test (100 users) opened more and were refused ("too many
+    # clients"), while the two cores gain nothing from more than a few requests per process.
+    # SQLite takes its one write lock at BEGIN for every transaction and a waiter polls for it
+    # with growing sleeps, so admitting more only makes requests queue unfairly: at 24 the load
+    # test saw p99 5–7 s and worst cases of 16–18 s, at 4 p99 1.7–1.9 s and 2.8–4.4 s (and,
+    # unlike 1 or 2, a few slow uploads or downloads cannot take every place).
+    max_concurrent_requests: int = Field(default=0, ge=0, le=39)
     log_level: str = "INFO"
     log_json: bool = False
     # The matcher profile (matching.config_for): "default" is the shipped hybrid (BM25 + USE for
@@ -51,6 +60,8 @@ class Settings(BaseSettings):
     def _fill_embedded_defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'techbroker.db'}"
+        if not self.max_concurrent_requests:
+            self.max_concurrent_requests = 4 if self.is_sqlite else 8
         if not self.secret_key:
             if self.environment == "production":
                 raise ValueError(

@@ -32,3 +32,5 @@ def test_a_short_embedded_run_has_no_errors_and_no_lost_or_duplicated_writes(
     assert writes["problems"] == []
     assert writes["notes_sent"] + writes["claims_sent"] > 0
     assert {"browse", "search", "match"} <= set(summary["by_kind"])
+    # /metrics (multiprocess mode) counted every request the users sent, warm-up included.
+    assert summary["metrics_api_requests"] == summary["requests_sent"]

@@ -22,6 +22,7 @@ an authorised request conflict (409).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from collections.abc import Callable, Iterator
@@ -36,16 +37,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import User
+from backend.accounts.models import Organisation, User
+from backend.audit import checkpoint
+from backend.config import get_settings
 from backend.deals import brokers, files, opening
 from backend.deals.clock import today
 from backend.deals.models import Notification, Stage
 from backend.deals.storage import file_store
+from backend.integrity import dishonesty
 from backend.listings import files as listing_files
 from backend.listings.models import AchievementStatus, DemandStatus
+from backend.rewards import clawbacks, payouts, review
+from backend.rewards.models import RewardClaim
 from tests.builders import accounts as b
 from tests.builders import deals as d
 from tests.builders import listings as lb
+from tests.builders import rewards as r
 
 OK = "2xx"
 Expected = str | int
@@ -89,6 +96,8 @@ class World:
     tokens: dict[str, dict[str, str]]
     refresh_token: str
     field_id: int
+    policy_id: int            # a reward policy (far in the future: it changes no claim)
+    checkpoint: dict[str, Any]  # a signed audit checkpoint, as the API gives it
 
 
 def _deal_world(db: Session, s: PartySet, stage: Stage) -> d.World:
@@ -174,6 +183,61 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
     o["notification"] = Obj(note.id, users=frozenset({s.firm.id}))
 
 
+def _claim_obj(claim: RewardClaim) -> Obj:
+    """A reward claim belongs to its broker; the deal's parties have no view of it."""
+    return Obj(claim.id, users=frozenset({claim.broker_id}))
+
+
+def _rewards(db: Session, s: PartySet, approver: User, payer: User) -> None:
+    """The set's broker's reward claims at each state the routes need, a payout batch, a
+    claw-back, an integrity flag and a dishonesty listing. Each claim is on a deal of its own
+    with fresh parties (so the integrity rules find nothing between them), approved by an
+    administrator other than the matrix's, so the matrix's may pay (four eyes)."""
+    o, lead = s.objects, s.broker
+    claimable = r.world_for(db, lead)
+    o["deal_paid"] = Obj(claimable.id, users=frozenset({lead.id}))
+
+    def clean_claim() -> RewardClaim:
+        made = r.claim(db, r.world_for(db, lead))
+        assert r.open_flags(db, made.id) == [], "a clean claim was flagged"
+        return made
+
+    o["claim"] = _claim_obj(clean_claim())
+    under_review = clean_claim()
+    review.start_review(db, r.actor(approver), under_review.id)
+    o["claim_under_review"] = _claim_obj(under_review)
+    approved = clean_claim()
+    r.approved(db, approved.id, approver)
+    o["claim_approved"] = _claim_obj(approved)
+
+    batched = clean_claim()
+    r.approved(db, batched.id, approver)
+    batch = payouts.create_batch(db, r.actor(approver), [batched.id], "矩阵测试批次")
+    o["batch"] = Obj(batch.id)
+
+    paid = clean_claim()
+    r.paid(db, paid.id, approver, payer)
+    clawed = clawbacks.claw_back(db, r.actor(approver), paid.id, "合同无效，追回奖补")
+    o["clawback"] = Obj(clawed.id, users=frozenset({lead.id}))
+
+    w = r.world_for(db, lead)
+    buyer = db.get(Organisation, w.deal.demand_org_id)
+    seller = db.get(Organisation, w.deal.achievement_org_id)
+    assert buyer is not None and seller is not None
+    seller.legal_rep_id = buyer.legal_rep_id  # one legal representative for both sides
+    db.flush()
+    flagged = r.claim(db, w)
+    [flag] = r.open_flags(db, flagged.id)
+    o["flag"] = Obj(flag.id, users=frozenset({lead.id}))
+
+    stranger = b.make_firm_user(db)
+    assert stranger.organisation_id is not None
+    entry = dishonesty.list_subject(
+        db, r.actor(approver), dishonesty.org_subject(db, stranger.organisation_id, "buyer"),
+        reason="虚假申报（其他部门认定）", listed_on=today())
+    o["dishonesty"] = Obj(entry.id)
+
+
 def _two_brokers(db: Session, s: PartySet, co: User) -> d.World:
     w = _deal_world(db, s, Stage.NEGOTIATING)
     brokers.invite(db, d.actor(w.lead), d.access(db, w.lead, w.id, lock=True), co.id,
@@ -191,13 +255,19 @@ def build_world(db: Session) -> World:
     own, other = party_set(), party_set()
     _build(db, own, invitee=other.broker)
     _build(db, other, invitee=own.broker)
+    approver, payer = b.make_admin(db), b.make_admin(db)
+    _rewards(db, own, approver, payer)
+    _rewards(db, other, approver, payer)
+    policy = r.policy(db, approver, key="matrix", effective_from=today().replace(year=2090))
     admin = b.make_admin(db)
     users = {"firm": own.firm, "institute": own.institute, "broker": own.broker,
              "other_firm": other.firm, "other_broker": other.broker, "admin": admin}
     logins = {name: b.login_as(db, user) for name, user in users.items()}
     db.flush()
+    signed = checkpoint.take_checkpoint(db, checkpoint.instance_key(get_settings().var_dir))
     return World(own, other, admin, users, {n: x.headers for n, x in logins.items()},
-                 logins["firm"].refresh_token, lb.field_id(db))
+                 logins["firm"].refresh_token, lb.field_id(db), policy.id,
+                 dataclasses.asdict(signed))
 
 
 # --- cases ------------------------------------------------------------------------------------
@@ -260,6 +330,9 @@ READ_DRAFT_DEMAND = rule(404, firm_own=OK, admin=OK)
 READ_DRAFT_ACHIEVEMENT = rule(404, inst_own=OK, admin=OK)
 MATCHES_LISTED = LOGGED_IN
 MATCHES_DRAFT_DEMAND = rule(404, anon=401, firm_own=OK, admin=OK)
+# Reward claims: the claiming broker's and the administrators'; another broker's are not in view,
+# firms and institutes may never read claims.
+CLAIM_READ = rule(403, anon=401, broker=404, broker_own=OK, admin=OK)
 
 
 def _ids(key: str, name: str) -> Callable[[World, PartySet], dict[str, Any]]:
@@ -333,6 +406,23 @@ def _achievement_body(w: World, s: PartySet) -> dict[str, Any]:
             "field_id": w.field_id, "keywords": ["正极材料"], "trl": 6, "stage": "pilot",
             "ip_items": [], "price": "1500000", "negotiable": False, "modes": ["transfer"],
             "team_lead": "王教授", "region": "厦门市"}
+
+
+def _const(**values: Any) -> Callable[[World, PartySet], dict[str, Any]]:
+    return lambda w, s: values
+
+
+def _policy(w: World, s: PartySet) -> dict[str, Any]:
+    return {"policy_id": w.policy_id}
+
+
+def _policy_terms(w: World, s: PartySet) -> dict[str, Any]:
+    return {"name": "矩阵测试政策（修订）", "effective_from": "2090-01-01",
+            "brackets": [{"upper": "1000000.00", "rate": "0.02"}, {"upper": None, "rate": "0.01"}]}
+
+
+def _policy_create(w: World, s: PartySet) -> dict[str, Any]:
+    return {"key": "matrix-new", **_policy_terms(w, s)}
 
 
 HIDE = {"reason": "内容违规，暂时隐藏。"}
@@ -535,50 +625,96 @@ RULES: list[Case] = [
     Case("POST", "/api/v1/notifications/{notification_id}/read",
          rule(404, anon=401, firm_own=OK), target="notification",
          params=_ids("notification", "notification_id")),
+
+    # reward policies: every user reads them and previews a reward; administrators edit
+    Case("GET", "/api/v1/reward-policies", LOGGED_IN),
+    Case("POST", "/api/v1/reward-policies", ADMIN_ONLY, json=_policy_create),
+    Case("GET", "/api/v1/reward-policies/in-force", LOGGED_IN,
+         query={"signed_on": "2026-06-01", "region": "福州市"}),
+    Case("POST", "/api/v1/reward-policies/preview", LOGGED_IN,
+         json=lambda w, s: {"contract_amount": "800000.00"}),
+    Case("GET", "/api/v1/reward-policies/{policy_id}", LOGGED_IN, params=_policy),
+    Case("GET", "/api/v1/reward-policies/{policy_id}/versions", LOGGED_IN, params=_policy),
+    Case("PUT", "/api/v1/reward-policies/{policy_id}", ADMIN_ONLY, params=_policy,
+         json=_policy_terms),
+
+    # reward claims: a broker submits and reads their own; administrators review them all
+    Case("POST", "/api/v1/claims", rule(403, anon=401, broker=404, broker_own=OK, admin=409),
+         target="deal_paid", json=lambda w, s: {"deal_id": s["deal_paid"].id},
+         why="only a broker on the deal claims; another broker does not see the deal; an "
+             "administrator holds every permission but is no verified broker (409 "
+             "broker_unverified)"),
+    Case("GET", "/api/v1/claims", rule(403, anon=401, broker=OK, admin=OK)),
+    Case("GET", "/api/v1/claims/{claim_id}", CLAIM_READ, target="claim",
+         params=_ids("claim", "claim_id")),
+    Case("POST", "/api/v1/claims/{claim_id}/review", ADMIN_ONLY, target="claim",
+         params=_ids("claim", "claim_id")),
+    Case("POST", "/api/v1/claims/{claim_id}/approve", ADMIN_ONLY, target="claim_under_review",
+         params=_ids("claim_under_review", "claim_id")),
+    Case("POST", "/api/v1/claims/{claim_id}/reject", ADMIN_ONLY, target="claim",
+         params=_ids("claim", "claim_id"), json=lambda w, s: {"reason": "材料不全，不予受理"}),
+    Case("POST", "/api/v1/claims/{claim_id}/pay", ADMIN_ONLY, target="claim_approved",
+         params=_ids("claim_approved", "claim_id"),
+         json=lambda w, s: {"payment_reference": "BANK-MATRIX-PAY"},
+         why="the matrix's administrator did not approve it (four eyes)"),
+
+    # payout batches and claw-backs: administrators
+    Case("POST", "/api/v1/payouts", ADMIN_ONLY, target="claim_approved",
+         json=lambda w, s: {"claim_ids": [s["claim_approved"].id], "note": "矩阵"}),
+    Case("GET", "/api/v1/payouts", ADMIN_ONLY),
+    Case("GET", "/api/v1/payouts/{batch_id}", ADMIN_ONLY, target="batch",
+         params=_ids("batch", "batch_id")),
+    Case("POST", "/api/v1/payouts/{batch_id}/pay", ADMIN_ONLY, target="batch",
+         params=_ids("batch", "batch_id"),
+         json=lambda w, s: {"bank_reference": "BANK-MATRIX-BATCH"}),
+    Case("POST", "/api/v1/payouts/{batch_id}/cancel", ADMIN_ONLY, target="batch",
+         params=_ids("batch", "batch_id")),
+    Case("GET", "/api/v1/clawbacks", ADMIN_ONLY,
+         why="a broker learns of a claw-back on their claim, not from this list"),
+    Case("GET", "/api/v1/clawbacks/{clawback_id}", ADMIN_ONLY, target="clawback",
+         params=_ids("clawback", "clawback_id")),
+    Case("POST", "/api/v1/clawbacks/{clawback_id}/recovered", ADMIN_ONLY, target="clawback",
+         params=_ids("clawback", "clawback_id"),
+         json=lambda w, s: {"recovery_reference": "BANK-MATRIX-BACK"}),
+
+    # integrity: administrators only (the broker never sees the flags on their claim)
+    Case("GET", "/api/v1/integrity/flags", ADMIN_ONLY),
+    Case("POST", "/api/v1/integrity/flags/{flag_id}/dismiss", ADMIN_ONLY, target="flag",
+         params=_ids("flag", "flag_id"), json=lambda w, s: {"reason": "经核实为正常交易"}),
+    Case("POST", "/api/v1/integrity/flags/{flag_id}/confirm", ADMIN_ONLY, target="flag",
+         params=_ids("flag", "flag_id"),
+         json=lambda w, s: {"reason": "买卖双方为同一法定代表人控制", "colluding": ["buyer"]}),
+    Case("POST", "/api/v1/integrity/scans", ADMIN_ONLY),
+    Case("GET", "/api/v1/integrity/scans", ADMIN_ONLY),
+    Case("GET", "/api/v1/integrity/dishonesty", ADMIN_ONLY),
+    Case("POST", "/api/v1/integrity/dishonesty", ADMIN_ONLY,
+         json=lambda w, s: {"subject_kind": "org", "subject_key": b.new_credit_code(),
+                            "reason": "其他部门认定的失信主体"}),
+    Case("GET", "/api/v1/integrity/dishonesty/{listing_id}", ADMIN_ONLY, target="dishonesty",
+         params=_ids("dishonesty", "listing_id")),
+    Case("POST", "/api/v1/integrity/dishonesty/{listing_id}/revoke", ADMIN_ONLY,
+         target="dishonesty", params=_ids("dishonesty", "listing_id"),
+         json=lambda w, s: {"reason": "复核后撤销"}),
+
+    # exports and statistics for the bureau: administrators
+    *(Case("GET", "/api/v1/exports/{dataset}", ADMIN_ONLY, query={"format": fmt},
+           params=_const(dataset=name))
+      for name, fmt in (("claims", "csv"), ("payouts", "csv"), ("clawbacks", "csv"),
+                        ("flags", "csv"), ("audit", "xlsx"))),
+    Case("GET", "/api/v1/exports/payouts/{batch_id}", ADMIN_ONLY, target="batch",
+         params=_ids("batch", "batch_id"), query={"format": "csv"}),
+    Case("GET", "/api/v1/stats/rewards", ADMIN_ONLY, query={"group_by": "broker"}),
+    Case("GET", "/api/v1/stats/flags", ADMIN_ONLY),
+
+    # the audit chain's signed checkpoints: administrators
+    Case("GET", "/api/v1/audit/checkpoint", ADMIN_ONLY),
+    Case("POST", "/api/v1/audit/checkpoint/verify", ADMIN_ONLY,
+         json=lambda w, s: w.checkpoint),
+    Case("GET", "/api/v1/audit/public-key", ADMIN_ONLY),
 ]
 
-# Routes whose rules the lead still has to write: present in the app, but their domain was
-# being built alongside this test. TODO(lead): replace each with Cases in RULES.
-PENDING: dict[str, str] = {
-    "GET /api/v1/audit/checkpoint": "TODO(lead)",
-    "GET /api/v1/audit/public-key": "TODO(lead)",
-    "GET /api/v1/claims": "TODO(lead)",
-    "GET /api/v1/claims/{claim_id}": "TODO(lead)",
-    "GET /api/v1/clawbacks": "TODO(lead)",
-    "GET /api/v1/clawbacks/{clawback_id}": "TODO(lead)",
-    "GET /api/v1/exports/payouts/{batch_id}": "TODO(lead)",
-    "GET /api/v1/exports/{dataset}": "TODO(lead)",
-    "GET /api/v1/integrity/dishonesty": "TODO(lead)",
-    "GET /api/v1/integrity/dishonesty/{listing_id}": "TODO(lead)",
-    "GET /api/v1/integrity/flags": "TODO(lead)",
-    "GET /api/v1/integrity/scans": "TODO(lead)",
-    "GET /api/v1/payouts": "TODO(lead)",
-    "GET /api/v1/payouts/{batch_id}": "TODO(lead)",
-    "GET /api/v1/reward-policies": "TODO(lead)",
-    "GET /api/v1/reward-policies/in-force": "TODO(lead)",
-    "GET /api/v1/reward-policies/{policy_id}": "TODO(lead)",
-    "GET /api/v1/reward-policies/{policy_id}/versions": "TODO(lead)",
-    "GET /api/v1/stats/flags": "TODO(lead)",
-    "GET /api/v1/stats/rewards": "TODO(lead)",
-    "POST /api/v1/audit/checkpoint/verify": "TODO(lead)",
-    "POST /api/v1/claims": "TODO(lead)",
-    "POST /api/v1/claims/{claim_id}/approve": "TODO(lead)",
-    "POST /api/v1/claims/{claim_id}/pay": "TODO(lead)",
-    "POST /api/v1/claims/{claim_id}/reject": "TODO(lead)",
-    "POST /api/v1/claims/{claim_id}/review": "TODO(lead)",
-    "POST /api/v1/clawbacks/{clawback_id}/recovered": "TODO(lead)",
-    "POST /api/v1/integrity/dishonesty": "TODO(lead)",
-    "POST /api/v1/integrity/dishonesty/{listing_id}/revoke": "TODO(lead)",
-    "POST /api/v1/integrity/flags/{flag_id}/confirm": "TODO(lead)",
-    "POST /api/v1/integrity/flags/{flag_id}/dismiss": "TODO(lead)",
-    "POST /api/v1/integrity/scans": "TODO(lead)",
-    "POST /api/v1/payouts": "TODO(lead)",
-    "POST /api/v1/payouts/{batch_id}/cancel": "TODO(lead)",
-    "POST /api/v1/payouts/{batch_id}/pay": "TODO(lead)",
-    "POST /api/v1/reward-policies": "TODO(lead)",
-    "POST /api/v1/reward-policies/preview": "TODO(lead)",
-    "PUT /api/v1/reward-policies/{policy_id}": "TODO(lead)",
-}
+# Routes without a rule yet, each with the reason. Empty: every route is ruled above.
+PENDING: dict[str, str] = {}
 
 # Not API routes: the built single-page app and its client-side routes (static, public).
 NOT_API = {"GET /{path:path}"}
@@ -715,6 +851,15 @@ def _lists_show_only_what_each_caller_may_see(client: TestClient, w: World) -> N
     assert broker_sees >= deals(own)
     assert broker_sees & deals(other) == deals(other, "deal_invitation", "deal_share_proposal")
     assert _ids_in(client, "/api/v1/deals", w.tokens["admin"]) >= deals(own) | deals(other)
+
+    # Reward claims: a broker lists their own only; administrators every one.
+    claim_keys = ("claim", "claim_under_review", "claim_approved")
+    own_claims = {own[k].id for k in claim_keys}
+    other_claims = {other[k].id for k in claim_keys}
+    broker_claims = _ids_in(client, "/api/v1/claims", w.tokens["broker"])
+    assert broker_claims >= own_claims and not broker_claims & other_claims
+    assert not _ids_in(client, "/api/v1/claims", w.tokens["other_broker"]) & own_claims
+    assert _ids_in(client, "/api/v1/claims", w.tokens["admin"]) >= own_claims | other_claims
 
     # Notifications are the recipient's alone.
     assert own["notification"].id in _ids_in(client, "/api/v1/notifications", w.tokens["firm"])
