@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("E2E_FRONTEND_DIST", ROOT / "frontend" / "dist"))
@@ -29,6 +30,11 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+# CI runs these beside the other half of the suite on two cores: a page can take seconds to
+# answer. The same deadline for actions (set per context below) and for assertions.
+TIMEOUT_MS = 20_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def _missing(reason: str) -> None:
@@ -107,19 +113,30 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def new_page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
-    """A fresh browser context (its own storage: one user) per call, in Chinese by default."""
+    """A fresh browser context (its own storage: one user) per call, in Chinese by default.
+
+    What went wrong on the way (API answers ≥ 400, console errors, the server log's tail) is
+    printed at teardown: pytest shows it beside a failure, so a CI failure explains itself."""
     contexts = []
+    events: list[str] = []
 
     def make(locale: str = "zh-CN"):  # type: ignore[no-untyped-def]
         ctx = browser.new_context(base_url=live_server.url, locale=locale,
                                   viewport={"width": 1440, "height": 900})
-        ctx.set_default_timeout(20_000)
+        ctx.set_default_timeout(TIMEOUT_MS)
         contexts.append(ctx)
-        return ctx.new_page()
+        page = ctx.new_page()
+        page.on("response", lambda r: r.status >= 400 and events.append(
+            f"{time.strftime('%H:%M:%S')} {r.status} {r.request.method} {r.url}"))
+        page.on("console", lambda m: m.type == "error" and events.append(
+            f"{time.strftime('%H:%M:%S')} console: {m.text}"))
+        return page
 
     yield make
     for ctx in contexts:
         ctx.close()
+    print("browser events:", *events, sep="\n  ")
+    print("server log (tail):", (live_server.var / "server.log").read_text(errors="replace")[-6000:])
 
 
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -30,9 +30,14 @@ def pick_field(page: Page, form_testid: str, name: str) -> None:
 
 
 def pick_today(page: Page, form_testid: str, field: str) -> None:
-    """Choose today in an antd DatePicker's calendar (typing + Enter would submit the form)."""
+    """Choose today in an antd DatePicker's calendar (typing + Enter would submit the form).
+
+    The panel of a picker just closed stays in the page, not yet hidden, while it animates
+    out; a click on its "today" would set that picker again, so wait for it to go first."""
+    open_panels = page.locator(".ant-picker-dropdown:not(.ant-picker-dropdown-hidden)")
+    expect(open_panels).to_have_count(0)
     page.get_by_test_id(form_testid).locator(f"#{field}").click()
-    page.locator(".ant-picker-dropdown:not(.ant-picker-dropdown-hidden) .ant-picker-cell-today").click()
+    open_panels.locator(".ant-picker-cell-today").click()
     expect(page.get_by_test_id(form_testid).locator(f"#{field}")).to_have_value(
         date.today().isoformat())
 
