@@ -44,7 +44,7 @@ worker: install
 openapi: install
 	mkdir -p var && $(VENV)/bin/techbroker openapi --output var/openapi.json
 
-test: install frontend test-python test-frontend  ## every test (the UI is built first: the e2e tests drive it)
+test: install frontend lint test-python test-frontend  ## every test and check (the UI is built first: the e2e tests drive it)
 
 test-python: install
 	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
