@@ -4,7 +4,7 @@ Fusion is a weighted sum of per-channel scores on comparable scales: BM25 divide
 the query's self-score (the score a document identical to the query would get, so
 roughly 0..1) and raw cosine similarity for the dense channels. Weights depend on the
 query language. The shipped weights were chosen on the dev splits of the bench sets
-(see docs/matching.md): Chinese queries use BM25 + USE, English queries BM25 + MiniLM;
+(README, "Matching"): Chinese queries use BM25 + USE, English queries BM25 + MiniLM;
 adding the third encoder did not help on either language.
 """
 
