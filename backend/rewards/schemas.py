@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from backend.core.schemas import Name, PlainText, Schema
+from backend.deals.models import ContractType
 from backend.integrity.context import ClaimSide
 from backend.integrity.schemas import FlagOut
 from backend.rewards.calculation import RewardBase
@@ -166,7 +167,7 @@ class ClaimSummary(Schema):
 class ClaimOut(ClaimSummary):
     policy_id: int
     side: ClaimSide | None
-    contract_type: str
+    contract_type: ContractType
     contract_amount: Decimal
     technology_amount: Decimal | None
     received_amount: Decimal

@@ -2306,8 +2306,7 @@ export interface components {
             contract_id: number;
             /** Contract Name */
             contract_name: string;
-            /** Contract Type */
-            contract_type: string;
+            contract_type: components["schemas"]["ContractType"];
             /** Deal Id */
             deal_id: number;
             /** Deal Reward */

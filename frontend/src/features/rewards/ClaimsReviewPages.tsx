@@ -204,7 +204,7 @@ export function ClaimReviewPage() {
                   items={[
                     { key: 'broker', label: t('claim.broker'), children: `${claim.data.broker_name} (#${claim.data.broker_id})` },
                     { key: 'deal', label: t('deal.numberShort'), children: <Link to={`/admin/deals/${claim.data.deal_id}`}>#{claim.data.deal_id}</Link> },
-                    { key: 'type', label: t('contract.type'), children: claim.data.contract_type },
+                    { key: 'type', label: t('contract.type'), children: t(`contractType.${claim.data.contract_type}`) },
                     { key: 'no', label: t('contract.registrationNo'), children: claim.data.registration_no ?? '—' },
                     { key: 'signed', label: t('contract.signedOn'), children: formatDate(claim.data.signed_on) },
                     { key: 'region', label: t('common.region'), children: claim.data.region },

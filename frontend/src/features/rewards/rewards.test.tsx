@@ -40,6 +40,7 @@ describe('reviewing a claim', () => {
     expect(within(flag).getByText('严重')).toBeInTheDocument();
     expect(within(within(flag).getByTestId('flag-evidence')).getByText('legal_representative')).toBeInTheDocument();
     expect(screen.getByTestId('claim-amount')).toHaveTextContent('15,000.00 元');
+    expect(screen.getByText('技术开发')).toBeInTheDocument(); // the contract type, translated
 
     await user.click(within(flag).getByTestId('flag-confirm-31'));
     await user.click(within(flag).getByTestId('confirm-fraud-31'));
