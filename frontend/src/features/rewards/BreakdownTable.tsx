@@ -1,5 +1,5 @@
 import type { Breakdown } from '@/api/types';
-import { Descriptions, Money, Table, type TableColumns, Typography } from '@/components/ui';
+import { Descriptions, Money, Table, type TableColumns, TWO_COLUMNS, Typography } from '@/components/ui';
 import { useT } from '@/i18n';
 import { ratePercent, trimZeros } from '@/lib/decimal';
 import { formatYuan } from '@/lib/money';
@@ -25,7 +25,7 @@ export function BreakdownTable({ breakdown }: { breakdown: Breakdown }) {
       <Descriptions
         size="small"
         bordered
-        column={{ xs: 1, md: 2 }}
+        column={TWO_COLUMNS}
         style={{ marginBottom: 12 }}
         items={[
           { key: 'policy', label: t('breakdown.policy'), children: `${breakdown.policy_key} v${breakdown.policy_version}` },

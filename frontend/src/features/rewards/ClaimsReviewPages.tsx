@@ -23,6 +23,7 @@ import {
   Space,
   Table,
   type TableColumns,
+  TWO_COLUMNS,
   Typography,
   useMessage,
   useShowError,
@@ -200,7 +201,7 @@ export function ClaimReviewPage() {
               <Card title={t('claim.facts')} style={{ marginBottom: 16 }}>
                 <Descriptions
                   size="small"
-                  column={{ xs: 1, md: 2 }}
+                  column={TWO_COLUMNS}
                   items={[
                     { key: 'broker', label: t('claim.broker'), children: `${claim.data.broker_name} (#${claim.data.broker_id})` },
                     { key: 'deal', label: t('deal.numberShort'), children: <Link to={`/admin/deals/${claim.data.deal_id}`}>#{claim.data.deal_id}</Link> },
