@@ -112,8 +112,8 @@ def require_verified_organisation(session: Session, organisation_id: int) -> Non
 
 
 def enqueue_index(session: Session, kind: ListingKind, ids: Sequence[int]) -> None:
-    """Ask the matcher to (re)index listings after the commit: one job each, or in batches
-    (a batch job fans out to one job per listing on the worker) for bulk changes."""
+    """Ask the matcher to (re)index listings after the commit: one job for one listing, or
+    batch jobs (each handed to the matcher whole, on the worker) for bulk changes."""
     if len(ids) == 1:
         jobs.enqueue(session, INDEX_TASK, kind, ids[0])
         return

@@ -6,7 +6,7 @@ from backend.db import session_scope
 from backend.listings import demands
 from backend.worker import celery_app, send_task
 
-INDEX_TASK = "matching.index_listing"
+INDEX_MANY_TASK = "matching.index_listings"
 
 
 @celery_app.task(name="listings.expire_overdue", time_limit=300)  # type: ignore[untyped-decorator]  # celery ships no types
@@ -18,8 +18,9 @@ def expire_overdue() -> int:
 
 @celery_app.task(name="listings.index_batch", time_limit=600)  # type: ignore[untyped-decorator]  # celery ships no types
 def index_batch(kind: str, listing_ids: list[int]) -> int:
-    """One job per listing for the matcher, sent from a worker rather than the request that
-    changed many listings at once (imports, expiry, demo data)."""
-    for listing_id in listing_ids:
-        send_task(INDEX_TASK, kind, listing_id)
+    """Hand a batch of changed listings (imports, expiry, demo data) to the matcher as one job,
+    sent from a worker rather than the request that changed them. One job reads the batch and
+    updates the index under one lock with one save: a job per listing cost 10,000 lock round
+    trips and reads for a 10,000-row import (about 20 s in the embedded default)."""
+    send_task(INDEX_MANY_TASK, kind, list(listing_ids))
     return len(listing_ids)

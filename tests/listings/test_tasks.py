@@ -76,13 +76,11 @@ def test_the_beat_schedule_and_tasks_are_registered() -> None:
     assert schedule["listings.expire_overdue"]["task"] == "listings.expire_overdue"
     celery_app.loader.import_default_modules()
     assert {"listings.expire_overdue", "listings.index_batch",
-            "matching.index_listing"} <= set(celery_app.tasks)
+            "matching.index_listing", "matching.index_listings"} <= set(celery_app.tasks)
 
 
-def test_a_batch_fans_out_one_index_job_per_listing(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_batch_is_one_index_job_for_all_its_listings(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, tuple[Any, ...]]] = []
     monkeypatch.setattr(tasks, "send_task", lambda name, *args: calls.append((name, args)))
     assert tasks.index_batch("achievement", [3, 5, 8]) == 3
-    assert calls == [("matching.index_listing", ("achievement", 3)),
-                     ("matching.index_listing", ("achievement", 5)),
-                     ("matching.index_listing", ("achievement", 8))]
+    assert calls == [("matching.index_listings", ("achievement", [3, 5, 8]))]
