@@ -20,8 +20,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUESTS = Counter("techbroker_http_requests_total", "HTTP requests",
                    ["method", "route", "status"])
@@ -35,16 +34,33 @@ INDEX_SIZE = Gauge("techbroker_index_documents", "Documents in a matching index"
 router = APIRouter(tags=["health"])
 
 
-class MetricsMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+class MetricsMiddleware:
+    """Counts and times every HTTP request by method, route template and status (plain ASGI,
+    for the reason given in core/middleware.py). A request that raises counts as a 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         start = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        # The route template, not the raw path: ids must not explode the label space.
-        template = getattr(route, "path", "unmatched")
-        LATENCY.labels(request.method, template).observe(time.perf_counter() - start)
-        REQUESTS.labels(request.method, template, str(response.status_code)).inc()
-        return response
+        status = 500
+
+        async def send_and_note_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note_status)
+        finally:
+            # The route template, not the raw path: ids must not explode the label space.
+            template = getattr(scope.get("route"), "path", "unmatched")
+            LATENCY.labels(scope["method"], template).observe(time.perf_counter() - start)
+            REQUESTS.labels(scope["method"], template, str(status)).inc()
 
 
 _index_size_sources: list[Callable[[], dict[str, int]]] = []

@@ -9,10 +9,8 @@ import uuid
 import weakref
 from contextvars import ContextVar
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 log = logging.getLogger("techbroker.access")
@@ -31,23 +29,44 @@ SECURITY_HEADERS = {
 }
 
 
-class RequestContextMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        rid = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+class RequestContextMiddleware:
+    """A request id for the logs (taken from X-Request-ID or made up) returned in the response,
+    the security headers on every response, and one access-log line per request.
+
+    Plain ASGI rather than Starlette's BaseHTTPMiddleware, which runs the rest of the app in a
+    separate task and streams the response through memory channels: under load that cost
+    about half a millisecond of CPU on every request for each such middleware."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = Headers(scope=scope).get("x-request-id", "")[:64] or uuid.uuid4().hex
         token = request_id_var.set(rid)
         start = time.perf_counter()
+        status = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = rid
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, send_with_headers)
         finally:
+            elapsed_ms = (time.perf_counter() - start) * 1000
+            log.info("%s %s %s %.1fms", scope["method"], scope["path"], status, elapsed_ms,
+                     extra={"request_id": rid, "status": status,
+                            "duration_ms": round(elapsed_ms, 1)})
             request_id_var.reset(token)
-        elapsed_ms = (time.perf_counter() - start) * 1000
-        response.headers["X-Request-ID"] = rid
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        log.info("%s %s %s %.1fms", request.method, request.url.path, response.status_code,
-                 elapsed_ms, extra={"request_id": rid, "status": response.status_code,
-                                    "duration_ms": round(elapsed_ms, 1)})
-        return response
 
 
 class RequestIdFilter(logging.Filter):
