@@ -59,7 +59,7 @@ def _attachment(content: bytes, media_type: str, filename: str, **headers: str) 
 
 # --- demands ---------------------------------------------------------------------------------
 
-def _demand_filters(
+async def _demand_filters(
         q: SearchQuery = None, field_id: FieldFilter = None, region: RegionFilter = None,
         modes: ModesFilter = [],  # noqa: B006 — FastAPI copies query-list defaults per request
         trl_min: TrlFilter = None, trl_max: TrlFilter = None,
@@ -177,7 +177,7 @@ def unassign_demand_broker(demand_id: int, broker_id: int, session: SessionDep,
 
 # --- achievements ----------------------------------------------------------------------------
 
-def _achievement_filters(
+async def _achievement_filters(
         q: SearchQuery = None, field_id: FieldFilter = None, region: RegionFilter = None,
         modes: ModesFilter = [],  # noqa: B006 — FastAPI copies query-list defaults per request
         trl_min: TrlFilter = None, trl_max: TrlFilter = None,

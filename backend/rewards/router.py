@@ -40,7 +40,7 @@ PageSize = Annotated[int, Query(ge=1, le=200)]
 DeviceId = Annotated[str | None, Header(alias="X-Device-Id", max_length=128)]
 
 
-def claim_reader(user: CurrentUser) -> User:
+async def claim_reader(user: CurrentUser) -> User:
     """Brokers (their own claims) and reviewers (every claim)."""
     if not (has_permission(user.role, Permission.CLAIM_SUBMIT)
             or has_permission(user.role, Permission.CLAIM_REVIEW)):
