@@ -150,18 +150,13 @@ def deal_summaries(session: Session, user: User, deals: Sequence[Deal]
                    ) -> list[schemas.DealSummary]:
     orgs = names_of_orgs(session, {d.demand_org_id for d in deals}
                          | {d.achievement_org_id for d in deals})
-    demands: dict[int, listings.DemandBrief] = {}
-    achievements: dict[int, listings.AchievementBrief] = {}
+    demands = listings.demand_briefs(session, [d.demand_id for d in deals])
+    achievements = listings.achievement_briefs(session, [d.achievement_id for d in deals])
     out = []
     for deal in deals:
         relation = relation_of(user, deal)
         if relation is None:  # the scoping query already excludes these
             continue
-        if deal.demand_id not in demands:
-            demands[deal.demand_id] = listings.demand_brief(session, deal.demand_id)
-        if deal.achievement_id not in achievements:
-            achievements[deal.achievement_id] = listings.achievement_brief(
-                session, deal.achievement_id)
         demand = demands[deal.demand_id]
         out.append(schemas.DealSummary(
             id=deal.id, stage=deal.stage, relation=relation, opened_at=deal.opened_at,

@@ -11,6 +11,7 @@ and `visibility.visible_achievement_ids`; response shaping: `views.demand_views`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -68,25 +69,45 @@ class AchievementBrief:
 
 
 def demand_brief(session: Session, demand_id: int) -> DemandBrief:
-    row = session.execute(select(Demand, Field.code).join(Field, Field.id == Demand.field_id)
-                          .where(Demand.id == demand_id)).first()
-    if row is None:
+    brief = demand_briefs(session, [demand_id]).get(demand_id)
+    if brief is None:
         raise NotFound("未找到该技术需求。No such demand.")
-    d, code = row
-    return DemandBrief(d.id, d.organisation_id, d.title, d.field_id, code, d.region, d.status,
-                       d.visibility, d.anonymous, d.hidden, d.budget_min, d.budget_max,
-                       d.min_trl, mask_to_modes(d.modes_mask))
+    return brief
+
+
+def demand_briefs(session: Session, demand_ids: Iterable[int]) -> dict[int, DemandBrief]:
+    """Briefs of the demands that exist among `demand_ids`, by id, in one query."""
+    ids = set(demand_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(Demand, Field.code).join(Field, Field.id == Demand.field_id)
+                           .where(Demand.id.in_(ids)))
+    return {d.id: DemandBrief(d.id, d.organisation_id, d.title, d.field_id, code, d.region,
+                              d.status, d.visibility, d.anonymous, d.hidden, d.budget_min,
+                              d.budget_max, d.min_trl, mask_to_modes(d.modes_mask))
+            for d, code in rows}
 
 
 def achievement_brief(session: Session, achievement_id: int) -> AchievementBrief:
-    row = session.execute(select(Achievement, Field.code)
-                          .join(Field, Field.id == Achievement.field_id)
-                          .where(Achievement.id == achievement_id)).first()
-    if row is None:
+    brief = achievement_briefs(session, [achievement_id]).get(achievement_id)
+    if brief is None:
         raise NotFound("未找到该科技成果。No such achievement.")
-    a, code = row
-    return AchievementBrief(a.id, a.organisation_id, a.title, a.field_id, code, a.region,
-                            a.status, a.hidden, a.trl, a.price, mask_to_modes(a.modes_mask))
+    return brief
+
+
+def achievement_briefs(session: Session, achievement_ids: Iterable[int]
+                       ) -> dict[int, AchievementBrief]:
+    """Briefs of the achievements that exist among `achievement_ids`, by id, in one query."""
+    ids = set(achievement_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(Achievement, Field.code)
+                           .join(Field, Field.id == Achievement.field_id)
+                           .where(Achievement.id.in_(ids)))
+    return {a.id: AchievementBrief(a.id, a.organisation_id, a.title, a.field_id, code, a.region,
+                                   a.status, a.hidden, a.trl, a.price,
+                                   mask_to_modes(a.modes_mask))
+            for a, code in rows}
 
 
 def is_assigned_broker(session: Session, demand_id: int, broker_id: int) -> bool:

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from backend.deals import clock
@@ -81,3 +82,31 @@ def test_the_year_is_beijing_time() -> None:
     start, end = clock.year_bounds(2026)
     assert start.isoformat() == "2026-01-01T00:00:00+08:00"
     assert end.isoformat() == "2027-01-01T00:00:00+08:00"
+
+
+def _queries_listing_deals(client: TestClient, db: Session, headers: dict[str, str]) -> int:
+    statements: list[str] = []
+
+    def note(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    connection = db.connection()
+    event.listen(connection, "before_cursor_execute", note)
+    try:
+        response = client.get("/api/v1/deals?page_size=50", headers=headers)
+    finally:
+        event.remove(connection, "before_cursor_execute", note)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_the_deal_list_costs_the_same_queries_for_two_deals_or_six(
+        client: TestClient, db: Session) -> None:
+    admin = b.make_admin(db)
+    headers = b.login_as(db, admin).headers
+    for _ in range(2):
+        d.open_world(db)
+    with_two = _queries_listing_deals(client, db, headers)
+    for _ in range(4):
+        d.open_world(db)
+    assert _queries_listing_deals(client, db, headers) == with_two
