@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # test saw p99 5–7 s and worst cases of 16–18 s, at 4 p99 1.7–1.9 s and 2.8–4.4 s (and,
     # unlike 1 or 2, a few slow uploads or downloads cannot take every place).
     max_concurrent_requests: int = Field(default=0, ge=0, le=39)
+    # How long an API process reuses the public market figures it computed (0: never).
+    market_figures_cache_seconds: int = Field(default=60, ge=0, le=300)
     log_level: str = "INFO"
     log_json: bool = False
     # The matcher profile (matching.config_for): "default" is the shipped hybrid (BM25 + USE for

@@ -16,6 +16,7 @@ _VAR = Path(tempfile.mkdtemp(prefix="techbroker-test-"))
 os.environ["ENVIRONMENT"] = "test"
 os.environ["VAR_DIR"] = str(_VAR)
 os.environ["MATCHING_ENCODER"] = "hash"
+os.environ["MARKET_FIGURES_CACHE_SECONDS"] = "0"  # tests change the market between requests
 for _name in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY"):
     os.environ.pop(_name, None)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from backend.config import get_settings
 from backend.core.deps import SessionDep
 from backend.deals.clock import today
 from backend.market import schemas, service
@@ -19,4 +20,4 @@ def get_figures(session: SessionDep, response: Response) -> schemas.MarketFigure
     """Listing counts as a visitor sees them, deals, registered contract amounts, rewards
     paid, and the last twelve months."""
     response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
-    return service.market_figures(session, today())
+    return service.figures_cache.get(session, today(), get_settings().market_figures_cache_seconds)

@@ -9,6 +9,8 @@ and not clawed back). Months are calendar months in Beijing time.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -84,3 +86,31 @@ def market_figures(session: Session, today: date) -> schemas.MarketFigures:
         monthly=[schemas.MonthFigures(month=m.label, demands=d, achievements=a, deals=n)
                  for m, d, a, n in zip(months, demand_months, achievement_months, deal_months,
                                        strict=True)])
+
+
+class FiguresCache:
+    """The figures last computed, reused for `max_age` seconds (per process and database).
+
+    Every visitor's landing page asks for them, they take eight aggregate queries, and they
+    move slowly: the response already tells browsers and proxies to keep them five minutes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, date], tuple[float, schemas.MarketFigures]] = {}
+
+    def get(self, session: Session, today: date, max_age: float) -> schemas.MarketFigures:
+        if max_age <= 0:
+            return market_figures(session, today)
+        key = (str(session.get_bind().engine.url), today)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._entries.get(key)
+        if hit is not None and now - hit[0] < max_age:
+            return hit[1]
+        figures = market_figures(session, today)
+        with self._lock:
+            self._entries = {key: (now, figures)}  # one database, one day: nothing else to keep
+        return figures
+
+
+figures_cache = FiguresCache()

@@ -92,3 +92,14 @@ def test_rewards_paid_are_the_paid_claims(client: TestClient, db: Session) -> No
     rb.paid(db, paid.id, first, second)
     rb.claim(db, rb.paid_world(db, amount=Decimal("1000000")))  # submitted, not paid
     assert client.get(URL).json()["rewards_paid"] == "4500.00"
+
+
+def test_figures_are_reused_for_max_age_then_recomputed(db: Session) -> None:
+    cache = service.FiguresCache()
+    firm = b.make_firm_user(db)
+    lb.make_demand(db, firm)
+    first = cache.get(db, today(), max_age=60)
+    lb.make_demand(db, firm)
+    assert cache.get(db, today(), max_age=60) is first  # within max_age: the same figures
+    assert cache.get(db, today(), max_age=0).demands == first.demands + 1  # 0: no reuse
+    assert cache.get(db, date(2031, 1, 1), max_age=60).demands == first.demands + 1  # a new day
