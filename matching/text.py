@@ -79,7 +79,10 @@ def _stem(word: str) -> str:
 
 
 class _Jieba:
-    """jieba loads its dictionary on first use (about a second); do it once, thread-safely."""
+    """jieba loads its dictionary on first use (about a second); do it once, thread-safely.
+
+    This is jieba's process-wide default tokenizer, the one a host application (the backend's
+    keyword search) uses too, so a process holds the dictionary once."""
 
     _lock = threading.Lock()
     _tok: Any = None
@@ -92,9 +95,8 @@ class _Jieba:
                     import jieba
 
                     jieba.setLogLevel(logging.WARNING)
-                    tok = jieba.Tokenizer()
-                    tok.initialize()
-                    cls._tok = tok
+                    jieba.dt.initialize()
+                    cls._tok = jieba.dt
         return cls._tok
 
 

@@ -58,7 +58,13 @@ def search_text(*parts: str | Iterable[str]) -> str:
 
 def query_terms(query: str) -> list[str]:
     """The terms a query requires: its search-mode tokens minus stop words, at most 12."""
-    return [t for t in tokens(query) if t not in STOP_WORDS][:MAX_QUERY_TERMS]
+    return list(_query_terms(query))
+
+
+@lru_cache(maxsize=4096)
+def _query_terms(query: str) -> tuple[str, ...]:
+    # Segmenting is pure-Python work, and people search for the same few words again and again.
+    return tuple([t for t in tokens(query) if t not in STOP_WORDS][:MAX_QUERY_TERMS])
 
 
 def keyword_clause(column: InstrumentedAttribute[str], query: str | None) -> ColumnElement[bool]:
