@@ -11,6 +11,8 @@ from backend.config import PROJECT_ROOT, Settings
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 SERVICE_ONLY_VARS = {"POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"}
+# Read by prometheus_client itself, not by Settings.
+LIBRARY_VARS = {"PROMETHEUS_MULTIPROC_DIR"}
 
 
 def _app_env(service: dict[str, object]) -> set[str]:
@@ -29,7 +31,7 @@ def test_services_and_health_checks() -> None:
 
 
 def test_every_setting_passed_to_the_app_exists() -> None:
-    known = {name.upper() for name in Settings.model_fields}
+    known = {name.upper() for name in Settings.model_fields} | LIBRARY_VARS
     for name in ("api", "worker", "beat", "migrate"):
         passed = _app_env(COMPOSE["services"][name])
         assert passed, name
@@ -42,3 +44,11 @@ def test_example_env_names_only_real_settings() -> None:
              Path(PROJECT_ROOT / ".env.example").read_text().splitlines()
              if line and not line.startswith("#")}
     assert names <= known, names - known
+
+
+def test_the_api_workers_share_an_empty_metrics_directory() -> None:
+    """Several uvicorn workers: without a shared directory /metrics shows one worker's counts."""
+    api = COMPOSE["services"]["api"]
+    directory = api["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+    assert directory in api["tmpfs"]
+    assert api["environment"].keys() >= COMPOSE["x-app"]["environment"].keys()
