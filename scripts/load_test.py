@@ -339,6 +339,11 @@ class Results:
     errors: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     sent: int = 0  # every request, warm-up included
+    # measured around the run by main(): the load average before it, the CPU each request cost
+    # the server processes, PostgreSQL and the driver, and what the API's /metrics counted
+    load_before: list[float] | None = None
+    cpu_ms_per_request: dict[str, float] | None = None
+    metrics_api_requests: int | None = None
 
 
 def _request(rng: random.Random, c: Caller, m: Market, write_weight: float = 1.0
@@ -679,10 +684,10 @@ def summarise(results: Results, writes: dict[str, Any], args: argparse.Namespace
                "p99_ms": round(percentile(ms, 99), 1), "max_ms": round(max(ms, default=0), 1),
                "errors": errors, "error_kinds": dict(results.errors.most_common(10)),
                "by_kind": by_kind, "writes": writes, "cpus": os.cpu_count(),
-               "load_before": getattr(args, "load_before", None),
-               "cpu_ms_per_request": getattr(args, "cpu_ms_per_request", None),
+               "load_before": results.load_before,
+               "cpu_ms_per_request": results.cpu_ms_per_request,
                "requests_sent": results.sent,
-               "metrics_api_requests": getattr(args, "metrics_api_requests", None)}
+               "metrics_api_requests": results.metrics_api_requests}
     summary["targets_met"] = (rps >= TARGET_RPS and summary["p95_ms"] <= TARGET_P95_MS
                               and errors == 0)
     return summary
@@ -740,14 +745,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode == "postgres":
             servers.worker()
         base = servers.api(args.workers, reuse_port=args.reuse_port)
-        args.load_before = [round(x, 2) for x in os.getloadavg()]
+        load_before = [round(x, 2) for x in os.getloadavg()]
         database = "techbroker_load" if args.mode == "postgres" else None
         before = cpu_seconds(servers, database)
         results = run_driver(base, market, args)
         after = cpu_seconds(servers, database)
-        args.metrics_api_requests = scrape_api_requests(base)
-        args.cpu_ms_per_request = {k: round(1000 * (after[k] - before[k]) / max(results.sent, 1), 2)
-                                   for k in before}
+        results.load_before = load_before
+        results.metrics_api_requests = scrape_api_requests(base)
+        results.cpu_ms_per_request = {
+            k: round(1000 * (after[k] - before[k]) / max(results.sent, 1), 2) for k in before}
     finally:
         servers.stop()
     summary = summarise(results, audit_writes(results), args)
