@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2  # 2 (2026-12-02): the approximate vector index became "pca-hnsw" (vectors.full.faiss)
 MANIFEST = "manifest.json"
 KEEP_VERSIONS = 3
 

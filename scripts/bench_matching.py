@@ -24,6 +24,7 @@ Query encoding is measured separately, with the real encoders on real bench quer
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -158,8 +159,15 @@ def exact_top(
 
 
 def run_size(
-    n: int, dim: int, seed: int, n_queries: int, uniform: bool, ef_search: int | None
+    n: int,
+    dim: int,
+    seed: int,
+    n_queries: int,
+    uniform: bool,
+    ef_search: int | None,
+    ef_sweep: list[int] | None = None,
 ) -> dict[str, Any]:
+    ef_sweep = ef_sweep or []
     rng = np.random.default_rng(seed)
     source = VectorSource(dim, seed, uniform)
     probs = 1 / np.arange(1, VOCAB + 1) ** 1.1
@@ -176,6 +184,9 @@ def run_size(
         "hnsw_m": params.hnsw_m,
         "ef_construction": params.ef_construction,
         "ef_search": params.ef_search,
+        "ef_per_k": params.ef_per_k,
+        "reduced_dim": params.reduced_dim,
+        "rerank": params.rerank,
         "exact_max": params.exact_max,
         "rss_start_mb": round(rss_mb()),
     }
@@ -215,6 +226,7 @@ def run_size(
         "add_s": round(t_add, 1),
         "lexical_merge_s": round(t_merge, 1),
         "vector_kind": matcher.vectors["vec"].kind,
+        "pca_energy": round(matcher.vectors["vec"].energy, 4),
         "rss_mb": round(rss_mb()),
         "peak_rss_mb": round(peak_mb()),
     }
@@ -267,6 +279,20 @@ def run_size(
         )
         vector_search[name] = {**pct(times), "recall@10": round(float(recall), 4)}
     out["vector_search"] = vector_search
+    if index.kind != "flat":  # unfiltered recall and latency against the efSearch floor
+        sweep = {}
+        shipped = index.params
+        for ef in ef_sweep:
+            index.params = dataclasses.replace(shipped, ef_search=ef)
+            times, hits = [], []
+            for q, g in zip(queries, truth["none"], strict=True):
+                t = time.perf_counter()
+                ids, _ = index.search(q, 10)
+                times.append(time.perf_counter() - t)
+                hits.append(len(set(ids.tolist()) & set(g.tolist())) / 10)
+            sweep[str(ef)] = {**pct(times), "recall@10": round(float(np.mean(hits)), 4)}
+        index.params = shipped
+        out["ef_sweep"] = sweep
 
     hybrid: dict[str, Any] = {}
     for name, f in filters.items():
@@ -332,6 +358,48 @@ def persistence(matcher: Matcher, config: MatcherConfig, encoder: LookupEncoder)
         }
 
 
+def real_recall(
+    name: str, data: Path, cache_dir: Path, reduced_dims: list[int], n_queries: int
+) -> dict[str, Any]:
+    """The approximate index on real embeddings: every corpus of the bench sets (dev and test)
+    encoded with `name`, indexed with a low exact_max so that PCA + HNSW answers, and compared
+    with exact search for top-10 and top-100 (the hybrid's per-channel candidates)."""
+    from matching import get_encoder
+    from matching.vector import VectorIndex
+
+    docs: dict[str, str] = {}
+    queries: list[str] = []
+    for path in sorted(data.glob("*/*/corpus.jsonl")):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                text = "\n".join(p for p in (record.get("title") or "", record.get("text") or "") if p)
+                docs.setdefault(text.strip(), "")
+        with open(path.parent / "queries.jsonl", encoding="utf-8") as fh:
+            queries.extend(json.loads(line)["text"] for line in fh)
+    texts = sorted(t for t in docs if t)
+    rng = np.random.default_rng(0)
+    qtexts = [queries[i] for i in rng.choice(len(queries), size=min(n_queries, len(queries)), replace=False)]
+    encoder = get_encoder(name, cache_dir=cache_dir)
+    x = encoder.encode(texts).astype(np.float32)
+    q = encoder.encode(qtexts).astype(np.float32)
+    sims = q @ x.T
+    out: dict[str, Any] = {"encoder": name, "docs": len(texts), "queries": len(qtexts)}
+    for reduced in reduced_dims:
+        index = VectorIndex(x.shape[1], VectorParams(exact_max=1000, reduced_dim=reduced))
+        index.add(np.arange(len(x), dtype=np.int64), x)
+        row: dict[str, Any] = {"kind": index.kind, "energy": round(index.energy, 4)}
+        for k in (10, 100):
+            truth = np.argsort(-sims, axis=1)[:, :k]
+            hits = [
+                len(set(index.search(v, k)[0].tolist()) & set(t.tolist())) / k
+                for v, t in zip(q, truth, strict=True)
+            ]
+            row[f"recall@{k}"] = round(float(np.mean(hits)), 4)
+        out[f"reduced_{reduced}"] = row
+    return out
+
+
 def encoder_timing(names: list[str], data: Path, n_queries: int) -> dict[str, Any]:
     from matching import get_encoder
 
@@ -371,16 +439,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dim", type=int, default=512, help="512 = USE (the Chinese default), 384 = MiniLM")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--ef-search", type=int)
+    parser.add_argument("--ef-search", type=int, help="efSearch floor (default: VectorParams')")
+    parser.add_argument(
+        "--ef-sweep", default="128,256,384,512", help="efSearch floors to time unfiltered top-10 at"
+    )
     parser.add_argument("--uniform", action="store_true", help="uniform random unit vectors (no structure)")
     parser.add_argument("--encoders", default="use,minilm", help="real encoders to time ('' to skip)")
     parser.add_argument("--data", type=Path, default=REPO / ".." / "shared" / "bench" / "matching")
+    parser.add_argument(
+        "--real",
+        default="use",
+        help="encoder whose embeddings of the bench corpora check recall ('' to skip)",
+    )
+    parser.add_argument("--real-dims", default="32,64,128", help="graph dimensions for the real check")
+    parser.add_argument("--cache-dir", type=Path, default=REPO / "var" / "cache" / "embeddings")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.one_size:
-        result = run_size(args.one_size, args.dim, args.seed, args.queries, args.uniform, args.ef_search)
+        sweep = [int(e) for e in args.ef_sweep.split(",") if e]
+        result = run_size(
+            args.one_size, args.dim, args.seed, args.queries, args.uniform, args.ef_search, sweep
+        )
         print(json.dumps(result))
         return 0
 
@@ -397,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
             str(args.queries),
             "--seed",
             str(args.seed),
+            "--ef-sweep",
+            args.ef_sweep,
         ]
         if args.ef_search:
             cmd += ["--ef-search", str(args.ef_search)]
@@ -414,11 +497,28 @@ def main(argv: list[str] | None = None) -> int:
             f"(build peak {build['peak_rss_mb']}, run peak {row['peak_rss_mb']})",
             flush=True,
         )
+        if "pca_energy" in build:
+            print(f"      {build['vector_kind']}: projection keeps {build['pca_energy']:.4f} of the energy")
+        for ef, v in row.get("ef_sweep", {}).items():
+            print(f"      ef floor {ef:>5}: p50 {v['p50_ms']:.2f} ms  recall@10 {v['recall@10']:.3f}")
         for name, v in vs.items():
             print(
                 f"      vector {name:<20} p50 {v['p50_ms']:.2f} ms  p95 {v['p95_ms']:.2f} ms  "
                 f"recall@10 {v['recall@10']:.3f}   hybrid p50 {row['hybrid_search'][name]['p50_ms']:.2f} ms "
                 f"p95 {row['hybrid_search'][name]['p95_ms']:.2f} ms",
+                flush=True,
+            )
+    if args.real:
+        dims = [int(d) for d in args.real_dims.split(",") if d]
+        results["real_recall"] = real = real_recall(
+            args.real, args.data.resolve(), args.cache_dir, dims, 1000
+        )
+        print(f"real {args.real} embeddings: {real['docs']} docs, {real['queries']} queries", flush=True)
+        for d in dims:
+            r = real[f"reduced_{d}"]
+            print(
+                f"      {d:>4} dims: energy {r['energy']:.3f}  recall@10 {r['recall@10']:.3f}  "
+                f"recall@100 {r['recall@100']:.3f}",
                 flush=True,
             )
     names = [s for s in args.encoders.split(",") if s]

@@ -74,7 +74,7 @@ def test_selective_filter_does_not_lose_recall() -> None:
         Document(f"r:{i}", text, region="西藏") for i, text in enumerate(["青稞加工", "牦牛养殖", "藏药制剂"])
     ]
     matcher.add(docs)
-    assert matcher.vectors["hash"].kind == "hnsw16"
+    assert matcher.vectors["hash"].kind == "pca-hnsw"
     results = matcher.search(Query("锂电池隔膜", filters=Filters(regions=frozenset({"西藏"}))))
     assert sorted(ids(results)) == ["r:0", "r:1", "r:2"]
 

@@ -7,16 +7,19 @@ from pathlib import Path
 import pytest
 
 from matching import (
+    Document,
     IndexCorrupt,
     IndexMismatch,
     IndexNotFound,
     Matcher,
+    MatcherConfig,
     Query,
     config_for,
     read_version,
 )
 from matching.encoders import HashEncoder
 from matching.text import TokenizerConfig
+from matching.vector import VectorParams
 
 from .conftest import LISTINGS
 
@@ -116,3 +119,56 @@ def test_an_inconsistent_index_is_not_served(matcher: Matcher, tmp_path: Path) -
     manifest_path.write_text(json.dumps(manifest))
     with pytest.raises(IndexCorrupt, match="inconsistent"):
         Matcher.load(tmp_path, config_for("hash"))
+
+
+def approximate_matcher() -> tuple[Matcher, MatcherConfig]:
+    config = replace(config_for("hash"), vector=VectorParams(exact_max=50, reduced_dim=32))
+    matcher = Matcher("big", config)
+    matcher.add(Document(f"d:{i}", f"锂电池隔膜 湿法工艺 第{i}号 {i % 7}号线") for i in range(120))
+    assert matcher.vectors["hash"].kind == "pca-hnsw"
+    return matcher, config
+
+
+def test_round_trip_of_the_approximate_index(tmp_path: Path) -> None:
+    matcher, config = approximate_matcher()
+    matcher.remove(["d:3"])  # a tombstone
+    matcher.update([Document("d:4", "湿法工艺 第4号 改")])
+    matcher.save(tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["format"] == 2
+    assert manifest["channels"]["hash"]["kind"] == "pca-hnsw"
+    assert "hash/vectors.full.faiss" in manifest["files"]
+    loaded = Matcher.load(tmp_path, config)
+    assert loaded.vectors["hash"].tombstones == 2 and len(loaded) == 119
+    for text in ("锂电池隔膜", "第4号", "5号线"):
+        assert loaded.search(Query(text)) == matcher.search(Query(text))
+    loaded.add([Document("d:new", "锂电池隔膜 第new号")])  # writes go on after a load
+    assert "d:new" in {r.id for r in loaded.search(Query("第new号"))}
+
+
+def test_a_corrupted_full_vector_file_is_detected(tmp_path: Path) -> None:
+    matcher, config = approximate_matcher()
+    matcher.save(tmp_path)
+    path = tmp_path / "v000001" / "hash" / "vectors.full.faiss"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexCorrupt, match="checksum"):
+        Matcher.load(tmp_path, config)
+
+
+def test_an_index_of_the_previous_format_is_rebuilt_not_served(tmp_path: Path) -> None:
+    """Format 1 held "hnsw16" vector indexes (HNSW over float16 vectors, no projection)."""
+    matcher, config = approximate_matcher()
+    matcher.save(tmp_path)
+    manifest_path = tmp_path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["format"] = 1
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatch, match="format 1"):
+        Matcher.load(tmp_path, config)
+    manifest["format"] = 2
+    manifest["channels"]["hash"]["kind"] = "hnsw16"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexCorrupt, match="hnsw16"):
+        Matcher.load(tmp_path, config)
