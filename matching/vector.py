@@ -86,10 +86,13 @@ class VectorParams:
     graph_storage: Literal["float32", "float16"] = "float16"
     hnsw_m: int = 32
     ef_construction: int = 100
-    ef_search: int = 384  # efSearch floor ...
+    ef_search: int = 512  # efSearch floor ...
     ef_per_k: int = 4  # ... and per result asked for: efSearch = max(ef_search, ef_per_k * k)
     rerank: int = 10  # re-rank rerank * k graph candidates (at most efSearch) by the full vectors
     exact_filter_max: int = 20_000  # filtered searches allowing at most this many ids are exact
+    # filtered searches allowing at most this share of the live vectors scan the reduced vectors
+    # (a walk through a graph most of whose nodes are filtered out needs a huge efSearch)
+    scan_share: float = 0.3
     tombstone_fraction: float = 0.25
 
 
@@ -329,6 +332,8 @@ class VectorIndex:
                 return empty
             if self.kind != "flat" and n_allowed <= self.params.exact_filter_max:
                 return self._exact_subset(q, k, allowed)
+            if self.kind != "flat" and n_allowed <= self.params.scan_share * self._n_live:
+                return self._reduced_scan(q, k, allowed, n_allowed)
         want = min(k, n_allowed)
         params: Any
         if self.kind == "flat":
@@ -350,6 +355,26 @@ class VectorIndex:
             return self._exact_subset(q, k, allowed)
         sims = (self.vectors(ids) @ q[0]).astype(np.float32)  # re-rank by the full vectors
         return self._top(ids, sims, k)
+
+    def _reduced_scan(
+        self, q: FloatArray, k: int, allowed: BoolArray, n_allowed: int
+    ) -> tuple[IntArray, FloatArray]:
+        """Scan the graph's reduced vectors under the filter's bitmap (no graph walk), then
+        re-rank the best rerank * k by the full vectors."""
+        bitmap = self._bitmap(allowed)
+        if bitmap is None:  # not reached: a filter was given
+            return self._exact_subset(q, k, allowed)
+        by_id = faiss.IDSelectorBitmap(bitmap[0], faiss.swig_ptr(bitmap[1]))
+        params = faiss.SearchParameters(sel=faiss.IDSelectorTranslated(self._index.id_map, by_id))
+        reduced = faiss.downcast_index(faiss.downcast_index(self._index.index).storage)
+        fetch = min(max(self.params.rerank * k, k), n_allowed)
+        with one_thread():
+            _, rows = reduced.search(self._project(q), fetch, params=params)
+        found = rows[0][rows[0] >= 0]
+        if len(found) < min(k, n_allowed):
+            return self._exact_subset(q, k, allowed)
+        ids = self._id_at[found]
+        return self._top(ids, (self.vectors(ids) @ q[0]).astype(np.float32), k)
 
     @staticmethod
     def _top(ids: IntArray, sims: FloatArray, k: int) -> tuple[IntArray, FloatArray]:
