@@ -291,22 +291,8 @@ def run_size(
                 times.append(time.perf_counter() - t)
                 hits.append(len(set(ids.tolist()) & set(g.tolist())) / 10)
             sweep[str(ef)] = {**pct(times), "recall@10": round(float(np.mean(hits)), 4)}
-        # the filtered searches again, by a graph walk rather than the scan of the reduced vectors
-        index.params = dataclasses.replace(shipped, scan_share=0.0)
-        walk = {}
-        for name, mask in masks.items():
-            if mask is None:
-                continue
-            times, hits = [], []
-            for q, g in zip(queries, truth[name], strict=True):
-                t = time.perf_counter()
-                ids, _ = index.search(q, 10, mask)
-                times.append(time.perf_counter() - t)
-                hits.append(len(set(ids.tolist()) & set(g.tolist())) / max(min(10, len(g)), 1))
-            walk[name] = {**pct(times), "recall@10": round(float(np.mean(hits)), 4)}
         index.params = shipped
         out["ef_sweep"] = sweep
-        out["filtered_by_graph_walk"] = walk
 
     hybrid: dict[str, Any] = {}
     for name, f in filters.items():
@@ -515,8 +501,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"      {build['vector_kind']}: projection keeps {build['pca_energy']:.4f} of the energy")
         for ef, v in row.get("ef_sweep", {}).items():
             print(f"      ef floor {ef:>5}: p50 {v['p50_ms']:.2f} ms  recall@10 {v['recall@10']:.3f}")
-        for name, v in row.get("filtered_by_graph_walk", {}).items():
-            print(f"      walk {name:<22} p50 {v['p50_ms']:.2f} ms  recall@10 {v['recall@10']:.3f}")
         for name, v in vs.items():
             print(
                 f"      vector {name:<20} p50 {v['p50_ms']:.2f} ms  p95 {v['p95_ms']:.2f} ms  "

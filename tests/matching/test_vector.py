@@ -171,17 +171,14 @@ def test_incremental_writes_after_the_switch_match_exact_search() -> None:
     assert index.search(q, 10)[0].tolist() == exact_top(x, q, 10, alive)
 
 
-@pytest.mark.parametrize("scan_share", [0.0, 0.5])
 @pytest.mark.parametrize("share", [0.1, 0.3, 1.0])
-def test_filtered_recall_through_the_reduced_index(share: float, scan_share: float) -> None:
+def test_filtered_recall_through_the_reduced_graph(share: float) -> None:
     """5,000 vectors of intrinsic dimension 12 in 32 dimensions, 10 reduced axes, no exact path
-    (exact_filter_max 0): filters go through the graph walk (scan_share 0) or the scan of the
-    reduced vectors, and recall@10 against exact search stays >= 0.95 either way."""
+    (exact_filter_max 0): filters go through the graph walk, and recall@10 against exact search
+    stays >= 0.95."""
     dim = 32
     x = low_rank_rows(5000, dim=dim, rank=12, seed=2, noise=0.02)
-    params = VectorParams(
-        exact_max=100, reduced_dim=10, exact_filter_max=0, ef_search=32, scan_share=scan_share
-    )
+    params = VectorParams(exact_max=100, reduced_dim=10, exact_filter_max=0, ef_search=32)
     index = VectorIndex(dim, params)
     order = np.random.default_rng(4).permutation(5000)  # ids are not storage rows
     index.add(order[:4000], x[order[:4000]])
