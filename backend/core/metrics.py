@@ -20,7 +20,9 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from backend.core.middleware import HttpMiddleware
 
 REQUESTS = Counter("techbroker_http_requests_total", "HTTP requests",
                    ["method", "route", "status"])
@@ -34,17 +36,11 @@ INDEX_SIZE = Gauge("techbroker_index_documents", "Documents in a matching index"
 router = APIRouter(tags=["health"])
 
 
-class MetricsMiddleware:
-    """Counts and times every HTTP request by method, route template and status (plain ASGI,
-    for the reason given in core/middleware.py). A request that raises counts as a 500."""
+class MetricsMiddleware(HttpMiddleware):
+    """Counts and times every HTTP request by method, route template and status. A request
+    that raises counts as a 500."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         start = time.perf_counter()
         status = 500
 

@@ -29,13 +29,12 @@ SECURITY_HEADERS = {
 }
 
 
-class RequestContextMiddleware:
-    """A request id for the logs (taken from X-Request-ID or made up) returned in the response,
-    the security headers on every response, and one access-log line per request.
+class HttpMiddleware:
+    """Plain ASGI middleware that acts on HTTP requests (`handle`) and passes anything else by.
 
     Plain ASGI rather than Starlette's BaseHTTPMiddleware, which runs the rest of the app in a
     separate task and streams every response through memory channels: work on every request
-    that this needs none of."""
+    that these need none of."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -44,6 +43,17 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestContextMiddleware(HttpMiddleware):
+    """A request id for the logs (taken from X-Request-ID or made up) returned in the response,
+    the security headers on every response, and one access-log line per request."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         rid = Headers(scope=scope).get("x-request-id", "")[:64] or uuid.uuid4().hex
         token = request_id_var.set(rid)
         start = time.perf_counter()
