@@ -9,8 +9,8 @@ by the full vectors, so the scores returned are the full vectors' inner products
 
 Why: a 512-dimensional float16 vector is 16 cache lines, a 128-dimensional one 4, and the walk
 is bound by memory latency: at 1,000,000 vectors a top-10 search at efSearch 512 takes
-3.4-4.7 ms p50 where the HNSW over the 512-dimensional float16 vectors took 9.9 ms, and the
-graph builds in 8.5 minutes instead of 27. Embeddings of 384-512 dimensions have an intrinsic
+3.3-5.0 ms p50 (by the machine's load) where the HNSW over the 512-dimensional float16
+vectors took 9.9 ms, and the benchmark's build takes 9-10 minutes instead of 27. Embeddings of 384-512 dimensions have an intrinsic
 dimension far below that (the USE vectors of the bench corpora: participation ratio ~57).
 128 axes keep 87 % of the energy of real USE
 embeddings, and with the re-ranking recall@10 against exact search is 0.98 on them (64 axes:
@@ -32,7 +32,7 @@ searched by HNSW with the selector and an efSearch grown as the filter gets more
 (x sqrt(0.5 / share allowed)); if that returns fewer than k hits, the exact path answers.
 (A scan of the reduced vectors under the filter's bitmap was tried for filters allowing
 2-30 %: exact, and faster at 100,000, but at 1,000,000 it took 23-33 ms p50 where the walk
-takes 10-14 ms at recall@10 0.96-0.97.)
+takes 7-14 ms at recall@10 0.96-0.97.)
 
 Searches run faiss single-threaded (`one_thread`): one query gains nothing from OpenMP, and
 on a busy machine every parallel region waits for a free core.
