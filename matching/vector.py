@@ -10,9 +10,9 @@ by the full vectors, so the scores returned are the full vectors' inner products
 Why: a 512-dimensional float16 vector is 16 cache lines, a 128-dimensional one 4, and the walk
 is bound by memory latency: at 1,000,000 vectors a top-10 search at efSearch 512 takes
 3.3-5.0 ms p50 (by the machine's load) where the HNSW over the 512-dimensional float16
-vectors took 9.9 ms, and the benchmark's build takes 9-10 minutes instead of 27. Embeddings of 384-512 dimensions have an intrinsic
-dimension far below that (the USE vectors of the bench corpora: participation ratio ~57).
-128 axes keep 87 % of the energy of real USE
+vectors took 9.9 ms, and the benchmark's build takes 9-10 minutes instead of 27.
+Embeddings of 384-512 dimensions have an intrinsic dimension far below that (the USE vectors
+of the bench corpora: participation ratio ~57). 128 axes keep 87 % of the energy of real USE
 embeddings, and with the re-ranking recall@10 against exact search is 0.98 on them (64 axes:
 71 %, 0.91), which is why the graph is not narrower. The projection is uncentred
 (eigenvectors of the second moment E[x xᵀ]), so the same projection applies to database and
