@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,12 +113,16 @@ def test_a_changed_tokenizer_is_a_mismatch(matcher: Matcher, tmp_path: Path) -> 
         Matcher.load(tmp_path, config)
 
 
+def _edit_manifest(directory: Path, edit: Callable[[dict[str, Any]], object]) -> None:
+    path = directory / "manifest.json"
+    manifest = json.loads(path.read_text())
+    edit(manifest)
+    path.write_text(json.dumps(manifest))
+
+
 def test_an_inconsistent_index_is_not_served(matcher: Matcher, tmp_path: Path) -> None:
     matcher.save(tmp_path)
-    manifest_path = tmp_path / "manifest.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["count"] = 99
-    manifest_path.write_text(json.dumps(manifest))
+    _edit_manifest(tmp_path, lambda m: m.update(count=99))
     with pytest.raises(IndexCorrupt, match="inconsistent"):
         Matcher.load(tmp_path, config_for("hash"))
 
@@ -161,14 +167,10 @@ def test_an_index_of_the_previous_format_is_rebuilt_not_served(tmp_path: Path) -
     """Format 1 held "hnsw16" vector indexes (HNSW over float16 vectors, no projection)."""
     matcher, config = approximate_matcher()
     matcher.save(tmp_path)
-    manifest_path = tmp_path / "manifest.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["format"] = 1
-    manifest_path.write_text(json.dumps(manifest))
+    _edit_manifest(tmp_path, lambda m: m.update(format=1))
     with pytest.raises(IndexMismatch, match="format 1"):
         Matcher.load(tmp_path, config)
-    manifest["format"] = 2
-    manifest["channels"]["hash"]["kind"] = "hnsw16"
-    manifest_path.write_text(json.dumps(manifest))
+    _edit_manifest(tmp_path, lambda m: (m.update(format=2),
+                                        m["channels"]["hash"].update(kind="hnsw16")))
     with pytest.raises(IndexCorrupt, match="hnsw16"):
         Matcher.load(tmp_path, config)
