@@ -9,7 +9,6 @@ and not clawed back). Months are calendar months in Beijing time.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -95,21 +94,18 @@ class FiguresCache:
     move slowly: the response already tells browsers and proxies to keep them five minutes."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[tuple[str, date], tuple[float, schemas.MarketFigures]] = {}
+        # (database URL, day, when computed, figures): one database and one day to remember,
+        # replaced as a whole, so readers in other threads see the old entry or the new one
+        self._last: tuple[str, date, float, schemas.MarketFigures] | None = None
 
     def get(self, session: Session, today: date, max_age: float) -> schemas.MarketFigures:
         if max_age <= 0:
             return market_figures(session, today)
-        key = (str(session.get_bind().engine.url), today)
-        now = time.monotonic()
-        with self._lock:
-            hit = self._entries.get(key)
-        if hit is not None and now - hit[0] < max_age:
-            return hit[1]
+        url, now, last = str(session.get_bind().engine.url), time.monotonic(), self._last
+        if last is not None and last[:2] == (url, today) and now - last[2] < max_age:
+            return last[3]
         figures = market_figures(session, today)
-        with self._lock:
-            self._entries = {key: (now, figures)}  # one database, one day: nothing else to keep
+        self._last = (url, today, now, figures)
         return figures
 
 
