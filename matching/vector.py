@@ -114,6 +114,12 @@ def _train_projection(sample: FloatArray, reduced_dim: int) -> tuple[FloatArray,
     return proj, energy
 
 
+def _projected(vectors: FloatArray, proj: FloatArray) -> FloatArray:
+    """`vectors` on the axes of `proj` (one axis a row), contiguous float32 for faiss."""
+    out: FloatArray = np.ascontiguousarray(vectors @ proj.T, dtype=np.float32)
+    return out
+
+
 class VectorIndex:
     def __init__(self, dim: int, params: VectorParams | None = None) -> None:
         self.dim = dim
@@ -178,8 +184,7 @@ class VectorIndex:
         return view
 
     def _project(self, vectors: FloatArray) -> FloatArray:
-        out: FloatArray = np.ascontiguousarray(vectors @ self._proj.T, dtype=np.float32)
-        return out
+        return _projected(vectors, self._proj)
 
     def _sync_positions(self) -> None:
         """Re-read id -> row after the flat index compacted its rows (remove_ids)."""
@@ -280,7 +285,7 @@ class VectorIndex:
                 index.add_with_ids(vecs, chunk_ids)
             else:
                 full.add(vecs)
-                index.add_with_ids(np.ascontiguousarray(vecs @ proj.T, dtype=np.float32), chunk_ids)
+                index.add_with_ids(_projected(vecs, proj), chunk_ids)
 
         # in chunks straight from the old storage: no third full copy of the vectors
         for start in range(0, len(old), _BUILD_CHUNK):
