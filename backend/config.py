@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     max_concurrent_requests: int = Field(default=0, ge=0, le=39)
     # How long an API process reuses the public market figures it computed (0: never).
     market_figures_cache_seconds: int = Field(default=60, ge=0, le=300)
+    # Listing cards an API process keeps (listings/cards.py; 0: none). A card is a few KB.
+    listing_card_cache_size: int = Field(default=10_000, ge=0, le=1_000_000)
     log_level: str = "INFO"
     log_json: bool = False
     # The matcher profile (matching.config_for): "default" is the shipped hybrid (BM25 + USE for

@@ -22,12 +22,13 @@ for _name in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SEC
 
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy import Engine, create_engine, event, text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from backend import db as db_module  # noqa: E402
 from backend.cli import migrate_to_head  # noqa: E402
 from backend.db import make_engine  # noqa: E402
+from backend.listings import cards  # noqa: E402
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
@@ -95,6 +96,11 @@ def db(engine: Engine) -> Iterator[Session]:
                            expire_on_commit=False)
     db_module.use_session_factory(factory)
     session = factory()
+    # The listing cards a process keeps follow the market generation, which moves on commit.
+    # Rolled-back tests rewind it (and SQLite reuses their ids), and builders change listings
+    # through this session with a flush and no commit: drop the cards at both.
+    cards.cache.clear()
+    event.listen(session, "after_flush", lambda *_: cards.cache.clear())
     try:
         yield session
     finally:

@@ -97,6 +97,15 @@ def get_achievement(session: Session, user: User | None, achievement_id: int) ->
     return achievement
 
 
+def check_visible(session: Session, user: User | None, achievement_id: int) -> int:
+    """`achievement_id`, if `user` may see that achievement (404 otherwise)."""
+    if session.execute(select(Achievement.id).where(
+            Achievement.id == achievement_id, visibility.achievement_visibility_clause(user))
+                       ).scalar_one_or_none() is None:
+        raise NotFound(NOT_FOUND)
+    return achievement_id
+
+
 def _locked(session: Session, user: User, achievement_id: int) -> Achievement:
     achievement = session.execute(
         visibility.visible_achievements(user).where(Achievement.id == achievement_id)
@@ -283,12 +292,6 @@ def achievement_query(user: User | None, f: ListingFilters) -> Select[Achievemen
 
 
 def list_achievements(session: Session, user: User | None, f: ListingFilters,
-                      sort: AchievementSort, page: int, page_size: int
-                      ) -> tuple[list[Achievement], int]:
-    return paginate(session, achievement_query(user, f), _ORDER[sort], _LOAD, page, page_size)
-
-
-def load_for_view(session: Session, ids: list[int]) -> list[Achievement]:
-    rows = session.execute(select(Achievement).where(Achievement.id.in_(ids)).options(*_LOAD)
-                           .order_by(Achievement.id)).scalars()
-    return list(rows)
+                      sort: AchievementSort, page: int, page_size: int) -> tuple[list[int], int]:
+    """The ids of one page of the achievements `user` sees that match `f`, and how many match."""
+    return paginate(session, achievement_query(user, f), _ORDER[sort], page, page_size)

@@ -89,6 +89,15 @@ def get_demand(session: Session, user: User | None, demand_id: int) -> Demand:
     return demand
 
 
+def check_visible(session: Session, user: User | None, demand_id: int) -> int:
+    """`demand_id`, if `user` may see that demand (404 otherwise)."""
+    if session.execute(select(Demand.id).where(Demand.id == demand_id,
+                                               visibility.demand_visibility_clause(user))
+                       ).scalar_one_or_none() is None:
+        raise NotFound(NOT_FOUND)
+    return demand_id
+
+
 def _locked(session: Session, user: User, demand_id: int) -> Demand:
     demand = session.execute(
         visibility.visible_demands(user).where(Demand.id == demand_id)
@@ -319,6 +328,6 @@ def demand_query(user: User | None, f: ListingFilters) -> Select[Demand]:
 
 
 def list_demands(session: Session, user: User | None, f: ListingFilters, sort: DemandSort,
-                 page: int, page_size: int) -> tuple[list[Demand], int]:
-    return paginate(session, demand_query(user, f), _ORDER[sort], [joinedload(Demand.field)],
-                    page, page_size)
+                 page: int, page_size: int) -> tuple[list[int], int]:
+    """The ids of one page of the demands `user` sees that match `f`, and how many match."""
+    return paginate(session, demand_query(user, f), _ORDER[sort], page, page_size)

@@ -18,7 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.accounts.models import Organisation
+from backend.accounts.models import Organisation, User
+from backend.core import generations
 from backend.core.types import Money, UTCDateTime, str_enum, utcnow
 from backend.db import Base
 
@@ -201,3 +202,10 @@ class IpItem(Base):
     title: Mapped[str] = mapped_column(String(200))
 
     achievement: Mapped[Achievement] = relationship(back_populates="ip_items", lazy="raise")
+
+
+# The listing cards (listings/cards.py) are built from these rows: a committed change to any of
+# them moves the market generation, and every process drops the cards it keeps.
+MARKET = "market"
+generations.watch(MARKET, Demand, Achievement, IpItem, DemandBroker, Field,
+                  (Organisation, ("name", "phone_id")), (User, ("display_name", "email")))

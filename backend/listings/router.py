@@ -82,8 +82,8 @@ def list_demands(session: SessionDep, user: OptionalUser, filters: DemandFilters
                  sort: DemandSort = DemandSort.NEWEST, page: PageNo = 1,
                  page_size: PageSize = 20) -> Page[schemas.DemandOut]:
     """Demands the viewer may see; `q` searches title, description and keywords."""
-    rows, total = demands.list_demands(session, user, filters, sort, page, page_size)
-    return Page(items=views.demand_views(session, user, rows), total=total, page=page,
+    ids, total = demands.list_demands(session, user, filters, sort, page, page_size)
+    return Page(items=views.demand_views(session, user, ids), total=total, page=page,
                 page_size=page_size)
 
 
@@ -99,14 +99,14 @@ def export_demands(session: SessionDep, user: CurrentUser, filters: DemandFilter
                    sort: DemandSort = DemandSort.NEWEST,
                    format_: Annotated[Literal["csv"], Query(alias="format")] = "csv") -> Response:
     """The demands the viewer may see, as CSV (at most 10,000; `X-Total-Count` tells all)."""
-    rows, total = demands.list_demands(session, user, filters, sort, 1, EXPORT_LIMIT)
-    content = files.demands_csv(views.demand_views(session, user, rows))
+    ids, total = demands.list_demands(session, user, filters, sort, 1, EXPORT_LIMIT)
+    content = files.demands_csv(views.demand_views(session, user, ids))
     return _attachment(content, "text/csv; charset=utf-8", "demands.csv",
-                       **{"X-Total-Count": str(total), "X-Exported-Count": str(len(rows))})
+                       **{"X-Total-Count": str(total), "X-Exported-Count": str(len(ids))})
 
 
 def _demand_out(session: SessionDep, user: User | None, demand_id: int) -> schemas.DemandOut:
-    return views.demand_views(session, user, [demands.get_demand(session, user, demand_id)])[0]
+    return views.demand_views(session, user, [demands.check_visible(session, user, demand_id)])[0]
 
 
 @demands_router.get("/{demand_id}")
@@ -198,8 +198,8 @@ AchievementFilters = Annotated[ListingFilters, Depends(_achievement_filters)]
 
 def _achievement_out(session: SessionDep, user: User | None,
                      achievement_id: int) -> schemas.AchievementOut:
-    achievement = achievements.get_achievement(session, user, achievement_id)
-    return views.achievement_views(session, user, [achievement])[0]
+    return views.achievement_views(
+        session, user, [achievements.check_visible(session, user, achievement_id)])[0]
 
 
 @achievements_router.get("")
@@ -207,8 +207,8 @@ def list_achievements(session: SessionDep, user: OptionalUser, filters: Achievem
                       sort: AchievementSort = AchievementSort.NEWEST, page: PageNo = 1,
                       page_size: PageSize = 20) -> Page[schemas.AchievementOut]:
     """Achievements the viewer may see; `q` searches title, abstract, keywords and IP titles."""
-    rows, total = achievements.list_achievements(session, user, filters, sort, page, page_size)
-    return Page(items=views.achievement_views(session, user, rows), total=total, page=page,
+    ids, total = achievements.list_achievements(session, user, filters, sort, page, page_size)
+    return Page(items=views.achievement_views(session, user, ids), total=total, page=page,
                 page_size=page_size)
 
 
@@ -225,10 +225,10 @@ def export_achievements(session: SessionDep, user: CurrentUser, filters: Achieve
                         format_: Annotated[Literal["csv"], Query(alias="format")] = "csv"
                         ) -> Response:
     """The achievements the viewer may see, as CSV (at most 10,000)."""
-    rows, total = achievements.list_achievements(session, user, filters, sort, 1, EXPORT_LIMIT)
-    content = files.achievements_csv(views.achievement_views(session, user, rows))
+    ids, total = achievements.list_achievements(session, user, filters, sort, 1, EXPORT_LIMIT)
+    content = files.achievements_csv(views.achievement_views(session, user, ids))
     return _attachment(content, "text/csv; charset=utf-8", "achievements.csv",
-                       **{"X-Total-Count": str(total), "X-Exported-Count": str(len(rows))})
+                       **{"X-Total-Count": str(total), "X-Exported-Count": str(len(ids))})
 
 
 @achievements_router.get("/import/template", response_class=Response,

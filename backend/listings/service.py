@@ -8,11 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, func, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.interfaces import LoaderOption
 
 from backend.accounts.models import Organisation, VerificationStatus
 from backend.audit import service as audit
@@ -29,7 +28,6 @@ from backend.listings.models import (
 
 ListingKind = Literal["demand", "achievement"]
 Listing = Demand | Achievement
-T = TypeVar("T")
 
 INDEX_TASK = "matching.index_listing"
 INDEX_BATCH_TASK = "listings.index_batch"
@@ -197,15 +195,18 @@ def modes_clause(column: Any, modes: Sequence[str]) -> ColumnElement[bool]:
     return clause
 
 
-def paginate(session: Session, query: Select[T], order_by: Sequence[Any],
-             options: Sequence[LoaderOption], page: int, page_size: int) -> tuple[list[T], int]:
-    """One page of `query` and the number of rows on all pages.
+def paginate(session: Session, query: Select[Any], order_by: Sequence[Any], page: int,
+             page_size: int) -> tuple[list[int], int]:
+    """The ids on one page of `query` (a select of listings) and the number of rows on all pages.
 
-    The total rides on the page's own query as a window count (one round trip instead of
-    two); only a page past the end, which has no row to carry it, counts separately."""
+    Only ids: the listings themselves come from their cards (`cards.py`). The total rides on
+    the page's own query as a window count (one round trip instead of two); only a page past
+    the end, which has no row to carry it, counts separately."""
     total_column = func.count().over().label("_total")
-    rows = session.execute(query.add_columns(total_column).options(*options).order_by(*order_by)
-                           .offset((page - 1) * page_size).limit(page_size)).unique().all()
+    listing = query.column_descriptions[0]["entity"]
+    rows = session.execute(query.with_only_columns(listing.id, total_column)
+                           .order_by(*order_by).offset((page - 1) * page_size)
+                           .limit(page_size)).all()
     if rows:
         return [row[0] for row in rows], int(rows[0][1])
     if page == 1:

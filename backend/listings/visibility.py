@@ -122,19 +122,15 @@ def visible_achievement_ids(session: Session, user: User | None, ids: Collection
     return set(found)
 
 
-def assigned_demand_ids(session: Session, user: User | None, ids: Collection[int]) -> set[int]:
-    """Which of `ids` have `user` among their assigned brokers (counted only when verified)."""
-    if user is None or not ids or not is_verified_broker(user):
-        return set()
-    found = session.execute(select(DemandBroker.demand_id).where(
-        DemandBroker.broker_id == user.id, DemandBroker.demand_id.in_(list(ids)))).scalars()
-    return set(found)
+def is_assigned(user: User | None, broker_ids: Collection[int]) -> bool:
+    """Whether `user` is among a demand's assigned brokers (counted only when verified)."""
+    return user is not None and user.id in broker_ids and is_verified_broker(user)
 
 
-def shows_demand_owner(user: User | None, demand: Demand, assigned: bool) -> bool:
-    """Whether `user` may see who posted `demand` (false only for anonymous demands)."""
-    return (not demand.anonymous or is_admin(user) or owns(user, demand.organisation_id)
-            or assigned)
+def shows_demand_owner(user: User | None, anonymous: bool, organisation_id: int,
+                       assigned: bool) -> bool:
+    """Whether `user` may see who posted a demand (false only for anonymous demands)."""
+    return not anonymous or is_admin(user) or owns(user, organisation_id) or assigned
 
 
 def shows_contacts(user: User | None, organisation_id: int) -> bool:

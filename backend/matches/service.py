@@ -345,19 +345,12 @@ def _names(*fields: Field) -> dict[str, tuple[str, str]]:
 
 def _demand_views(session: Session, user: User | None, ids: Sequence[int]
                   ) -> dict[int, listing_schemas.DemandOut]:
-    if not ids:
-        return {}
-    rows = session.execute(select(Demand).where(Demand.id.in_(list(ids)))
-                           .options(joinedload(Demand.field))).scalars().all()
-    return {v.id: v for v in views.demand_views(session, user, rows)}
+    return {v.id: v for v in views.demand_views(session, user, ids)}
 
 
 def _achievement_views(session: Session, user: User | None, ids: Sequence[int]
                        ) -> dict[int, listing_schemas.AchievementOut]:
-    if not ids:
-        return {}
-    rows = achievements.load_for_view(session, list(ids))
-    return {v.id: v for v in views.achievement_views(session, user, rows)}
+    return {v.id: v for v in views.achievement_views(session, user, ids)}
 
 
 def _reasons(hit: Hit, names: Names) -> list[schemas.ReasonOut]:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Identifier, Organisation, Person, User
-from backend.listings.views import mask_email, mask_name
+from backend.listings.cards import mask_email, mask_name
 from tests.builders import accounts as b
 from tests.builders import deals as d
 from tests.builders import listings as lb

@@ -1,0 +1,96 @@
+"""Generation counters: a number that moves with every committed change to a set of tables.
+
+A process that derives something costly from those tables (the listing cards, say) keeps it
+until the number moves; every process reads the number from the database, so API workers
+that never saw the change still notice it. The counter is bumped inside the transaction that
+made the change, as its last statement: it commits with the change or not at all, and a reader
+that reads the counter before the rows it derives never sees rows older than the counter.
+
+Changes are noticed on the ORM's flushes (`watch` names the mapped classes, and for a class
+only some of whose columns matter, those columns). The services write the watched tables only
+through the ORM; a bulk `update()` or raw SQL on them would have to bump the counter itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import BigInteger, String, event, inspect, select, update
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
+
+from backend.db import Base
+
+_CHANGED = "generations.changed"  # session.info key: the counters this unit of work moves
+
+
+class Generation(Base):
+    __tablename__ = "cache_generations"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# class → (counter name, the columns that matter, or None for all)
+_watched: dict[type, tuple[str, frozenset[str] | None]] = {}
+
+
+def watch(name: str, *classes: type | tuple[type, Iterable[str]]) -> None:
+    """Move counter `name` whenever a row of these classes is added, deleted or changed (for a
+    `(class, columns)` pair: an existing row changed in one of those columns)."""
+    for item in classes:
+        cls, columns = item if isinstance(item, tuple) else (item, None)
+        _watched[cls] = (name, None if columns is None else frozenset(columns))
+
+
+def current(session: Session, name: str) -> int | None:
+    """The counter's value as this unit of work sees it (None when the database has no such
+    counter). Pending changes are flushed first, so `changed_here` is up to date after it."""
+    value: int | None = session.execute(
+        select(Generation.value).where(Generation.name == name)).scalar_one_or_none()
+    return value
+
+
+def changed_here(session: Session, name: str) -> bool:
+    """Whether this unit of work has flushed a change that moves counter `name`. What it then
+    reads is not committed yet, and must not be kept for other units of work."""
+    return name in session.info.get(_CHANGED, ())
+
+
+def _moves(obj: Any, session: Session) -> str | None:
+    watched = _watched.get(type(obj))
+    if watched is None:
+        return None
+    name, columns = watched
+    if columns is None:
+        return name
+    if obj in session.new or obj in session.deleted:
+        return None  # with only some columns watched, only a change to an existing row counts
+    state = inspect(obj)
+    return name if any(state.attrs[c].history.has_changes() for c in columns) else None
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, _flush: UOWTransaction) -> None:
+    if not _watched:
+        return
+    names = {n for obj in chain(session.new, session.dirty, session.deleted)
+             if (n := _moves(obj, session)) is not None}
+    if names:
+        session.info.setdefault(_CHANGED, set()).update(names)
+
+
+@event.listens_for(Session, "before_commit")
+def _bump(session: Session) -> None:
+    session.flush()
+    names = session.info.pop(_CHANGED, None)
+    for name in sorted(names or ()):
+        session.execute(update(Generation).where(Generation.name == name)
+                        .values(value=Generation.value + 1)
+                        .execution_options(synchronize_session=False))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
