@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -27,23 +28,24 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def _authenticated(session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
-                   ) -> Authenticated:
+# FastAPI runs a plain `def` dependency in the thread pool, a hop that costs more than most of
+# these functions: they are `async def`, and the two that query take the pool for the query
+# only (a visitor without a token costs no hop at all).
+async def _authenticated(session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
+                         ) -> Authenticated:
     if not token:
         raise NotAuthenticated("请先登录。Please log in.", headers={"WWW-Authenticate": "Bearer"})
-    return authenticate(session, token)
+    return await run_in_threadpool(authenticate, session, token)
 
 
-def _optional(session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
-              ) -> User | None:
-    return authenticate(session, token).user if token else None
+async def _optional(session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
+                    ) -> User | None:
+    return (await run_in_threadpool(authenticate, session, token)).user if token else None
 
 
 AuthDep = Annotated[Authenticated, Depends(_authenticated)]
 
 
-# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the
-# thread pool, a hop that costs more than the function itself.
 async def _current_user(auth: AuthDep) -> User:
     return auth.user
 
