@@ -40,11 +40,16 @@ def migrate() -> None:
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
           reload: bool = False) -> None:
-    """Serve the API and the web UI."""
+    """Serve the API and the web UI (several workers: each on its own SO_REUSEPORT socket)."""
     import uvicorn
 
-    uvicorn.run("backend.main:app", host=host, port=port, workers=workers, reload=reload,
-                access_log=False, proxy_headers=True)
+    if workers > 1 and not reload:
+        from backend.core.serving import Supervisor
+
+        raise typer.Exit(Supervisor("backend.main:app", host, port, workers, access_log=False,
+                                    proxy_headers=True).run())
+    uvicorn.run("backend.main:app", host=host, port=port, reload=reload, access_log=False,
+                proxy_headers=True)
 
 
 @app.command("create-admin")

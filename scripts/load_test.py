@@ -77,9 +77,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--duration", type=float, default=60.0, help="measured seconds")
     p.add_argument("--warmup", type=float, default=10.0, help="seconds before measuring")
     p.add_argument("--think", type=float, default=0.25, help="mean think time, seconds")
-    p.add_argument("--reuse-port", action="store_true",
-                   help="run the API workers as separate uvicorn processes on SO_REUSEPORT "
-                        "sockets instead of `uvicorn --workers` sharing one socket")
     p.add_argument("--workers", type=int, default=None,
                    help="uvicorn workers (default: 1 embedded, 4 postgres)")
     p.add_argument("--firms", type=int, default=20)
@@ -253,46 +250,29 @@ class Servers:
         self.work, self.env = work, env
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    def start(self, name: str, argv: list[str], pass_fds: tuple[int, ...] = ()
-              ) -> subprocess.Popen[bytes]:
+    def start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
         log = (self.work / f"{name}.log").open("wb")
         proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log,  # noqa: S603 — ours
-                                stderr=subprocess.STDOUT, start_new_session=True,
-                                pass_fds=pass_fds)
+                                stderr=subprocess.STDOUT, start_new_session=True)
         self.procs.append(proc)
         return proc
 
-    def api(self, workers: int, reuse_port: bool = False) -> str:
-        """Start the API: `uvicorn --workers N` (what `techbroker serve --workers N` runs: the
-        workers share one listening socket), or with `reuse_port` N single uvicorn processes,
-        each on its own SO_REUSEPORT socket, among which the kernel spreads connections."""
-        uvicorn = [sys.executable, "-m", "uvicorn", "backend.main:app", "--no-access-log"]
+    def api(self, workers: int) -> str:
+        """Start the API as production does: `techbroker serve --workers N` (each worker on its
+        own SO_REUSEPORT socket, see backend/core/serving.py)."""
         port = free_port()
-        if reuse_port:
-            procs = []
-            for i in range(workers):
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-                sock.bind(("127.0.0.1", port))
-                sock.listen(2048)
-                procs.append(self.start(f"api-{i}", [*uvicorn, "--fd", str(sock.fileno()),
-                                                     "--log-level", "info"],
-                                        pass_fds=(sock.fileno(),)))
-                sock.close()  # ours must not stay in the group: the kernel would route to it
-            logs = [self.work / f"api-{i}.log" for i in range(workers)]
-        else:
-            procs = [self.start("api", [*uvicorn, "--host", "127.0.0.1", "--port", str(port),
-                                        "--workers", str(workers), "--log-level", "warning"])]
-            logs = []
+        proc = self.start("api", [sys.executable, "-m", "backend.cli", "serve", "--host",
+                                  "127.0.0.1", "--port", str(port), "--workers", str(workers)])
+        log = self.work / "api.log"
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
-            if any(proc.poll() is not None for proc in procs):
-                raise RuntimeError(f"the API exited: see the api*.log in {self.work}")
-            started = all("Application startup complete" in log.read_text(errors="replace")
-                          for log in logs)
-            if started and _ready(base):
+            if proc.poll() is not None:
+                raise RuntimeError(f"the API exited: see {log}")
+            # Every worker, not just the first: users keep their connections, and those that
+            # connect while a worker is still warming up land on the workers already serving.
+            started = log.read_text(errors="replace").count("Application startup complete")
+            if started >= workers and _ready(base):
                 return base
             time.sleep(0.2)
         raise RuntimeError("the API did not become ready")
@@ -678,7 +658,6 @@ def summarise(results: Results, writes: dict[str, Any], args: argparse.Namespace
     summary: dict[str, Any] = {
                "mode": args.mode, "users": args.users, "duration_s": args.duration,
                "think_s": args.think, "workers": args.workers, "encoder": args.encoder,
-               "reuse_port": args.reuse_port,
                "requests": len(samples), "throughput_rps": round(rps, 1),
                "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
                "p99_ms": round(percentile(ms, 99), 1), "max_ms": round(max(ms, default=0), 1),
@@ -696,7 +675,7 @@ def summarise(results: Results, writes: dict[str, Any], args: argparse.Namespace
 def print_report(r: dict[str, Any]) -> None:
     print(f"\n== {r['mode']}: {r['users']} users, {r['duration_s']:.0f} s, think "
           f"{r['think_s']} s, {r['workers']} worker(s)"
-          f"{' on SO_REUSEPORT sockets' if r['reuse_port'] else ''}, matcher {r['encoder']}")
+          f", matcher {r['encoder']}")
     print(f"requests {r['requests']}  throughput {r['throughput_rps']} req/s  p50 "
           f"{r['p50_ms']} ms  p95 {r['p95_ms']} ms  p99 {r['p99_ms']} ms  max {r['max_ms']} ms"
           f"  errors {r['errors']}")
@@ -744,7 +723,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.mode == "postgres":
             servers.worker()
-        base = servers.api(args.workers, reuse_port=args.reuse_port)
+        base = servers.api(args.workers)
         load_before = [round(x, 2) for x in os.getloadavg()]
         database = "techbroker_load" if args.mode == "postgres" else None
         before = cpu_seconds(servers, database)
