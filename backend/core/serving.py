@@ -65,7 +65,11 @@ class Supervisor:
 
     def run(self) -> int:
         _, host, port, _ = self.args
-        reuse_port_socket(host, port).close()  # fail here, once, if the address is taken
+        try:  # fail here, once, if the address is taken, rather than in every worker
+            reuse_port_socket(host, port).close()
+        except OSError as exc:
+            log.error("cannot listen on %s:%d: %s", host, port, exc.strerror or exc)
+            return STARTUP_FAILURE
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, self._stop)
         self.processes = [self._start() for _ in range(self.workers)]

@@ -113,3 +113,17 @@ def test_each_worker_listens_on_its_own_socket_and_dead_ones_are_replaced(
     assert proc.wait(timeout=60) == 0
     assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"
                    for pid in replaced)
+
+
+def test_a_taken_address_stops_the_supervisor_at_once(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "backend.cli", "serve", "--port",
+                                 str(port), "--workers", "2"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=60,
+                                env={**os.environ, "VAR_DIR": str(tmp_path),
+                                     "ENVIRONMENT": "test"})
+    assert result.returncode == 3  # uvicorn's STARTUP_FAILURE
+    assert "Traceback" not in result.stderr + result.stdout
