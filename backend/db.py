@@ -121,13 +121,15 @@ async def get_session() -> AsyncIterator[Session]:
     client that disconnects nor a full thread pool can leave a connection checked out."""
     scope = session_scope()
     session = scope.__enter__()
+
+    async def end(*exc_info: Any) -> None:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(scope.__exit__, *exc_info,
+                                           limiter=anyio.CapacityLimiter(1))
+
     try:
         yield session
     except BaseException as exc:
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(scope.__exit__, type(exc), exc, exc.__traceback__,
-                                           limiter=anyio.CapacityLimiter(1))
+        await end(type(exc), exc, exc.__traceback__)
         raise
-    with anyio.CancelScope(shield=True):
-        await anyio.to_thread.run_sync(scope.__exit__, None, None, None,
-                                       limiter=anyio.CapacityLimiter(1))
+    await end(None, None, None)

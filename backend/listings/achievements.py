@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from backend.accounts.models import User
@@ -99,9 +99,7 @@ def get_achievement(session: Session, user: User | None, achievement_id: int) ->
 
 def check_visible(session: Session, user: User | None, achievement_id: int) -> int:
     """`achievement_id`, if `user` may see that achievement (404 otherwise)."""
-    if session.execute(select(Achievement.id).where(
-            Achievement.id == achievement_id, visibility.achievement_visibility_clause(user))
-                       ).scalar_one_or_none() is None:
+    if achievement_id not in visibility.visible_achievement_ids(session, user, [achievement_id]):
         raise NotFound(NOT_FOUND)
     return achievement_id
 

@@ -91,9 +91,7 @@ def get_demand(session: Session, user: User | None, demand_id: int) -> Demand:
 
 def check_visible(session: Session, user: User | None, demand_id: int) -> int:
     """`demand_id`, if `user` may see that demand (404 otherwise)."""
-    if session.execute(select(Demand.id).where(Demand.id == demand_id,
-                                               visibility.demand_visibility_clause(user))
-                       ).scalar_one_or_none() is None:
+    if demand_id not in visibility.visible_demand_ids(session, user, [demand_id]):
         raise NotFound(NOT_FOUND)
     return demand_id
 

@@ -28,10 +28,9 @@ ANONYMOUS_PARTY = schemas.PartyOut(organisation_id=None, name=ANONYMOUS_FIRM, an
 def demand_view(viewer: User | None, card: cards.DemandCard) -> schemas.DemandOut:
     out = card.out
     org = card.organisation_id
-    mine = visibility.owns(viewer, org)
-    full = mine or visibility.is_admin(viewer)
-    if mine:
+    if visibility.owns(viewer, org):
         return out
+    full = visibility.is_admin(viewer)
     assigned = visibility.is_assigned(viewer, card.broker_ids)
     if not visibility.shows_demand_owner(viewer, out.anonymous, org, assigned):
         party = ANONYMOUS_PARTY
@@ -45,8 +44,7 @@ def demand_view(viewer: User | None, card: cards.DemandCard) -> schemas.DemandOu
 def achievement_view(viewer: User | None, card: cards.AchievementCard) -> schemas.AchievementOut:
     out = card.out
     org = card.organisation_id
-    mine = visibility.owns(viewer, org)
-    if mine:
+    if visibility.owns(viewer, org):
         return out
     full = visibility.is_admin(viewer)
     party = out.party if visibility.shows_contacts(viewer, org) else card.masked

@@ -105,7 +105,7 @@ def visible_achievements(user: User | None) -> Select[Achievement]:
 
 
 def visible_demand_ids(session: Session, user: User | None, ids: Collection[int]) -> set[int]:
-    """The subset of `ids` that `user` may see (for the matcher's candidates)."""
+    """The subset of `ids` that `user` may see (a detail, the matcher's candidates)."""
     if not ids:
         return set()
     found = session.execute(select(Demand.id).where(
