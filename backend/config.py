@@ -45,7 +45,11 @@ class Settings(BaseSettings):
     # with growing sleeps, so admitting more only makes requests queue unfairly: at 24 the load
     # test saw p99 5–7 s and worst cases of 16–18 s, at 4 p99 1.7–1.9 s and 2.8–4.4 s (and,
     # unlike 1 or 2, a few slow uploads or downloads cannot take every place).
-    max_concurrent_requests: int = Field(default=0, ge=0, le=39)
+    max_concurrent_requests: int = Field(default=0, ge=0, le=29)
+    # Where endpoints run (core/routing.py): in the event loop, as a sync worker runs them, or
+    # in the thread pool. Unset: the event loop on PostgreSQL, the thread pool on SQLite, whose
+    # every transaction takes the write lock at BEGIN and would wait for it in the loop.
+    endpoints_in_event_loop: bool | None = None
     # How long an API process reuses the public market figures it computed (0: never).
     market_figures_cache_seconds: int = Field(default=60, ge=0, le=300)
     # Listing cards an API process keeps (listings/cards.py; 0: none). A card is a few KB.
@@ -66,6 +70,11 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.var_dir / 'techbroker.db'}"
         if not self.max_concurrent_requests:
             self.max_concurrent_requests = 4 if self.is_sqlite else 8
+        if self.endpoints_in_event_loop is None:
+            self.endpoints_in_event_loop = not self.is_sqlite
+        elif self.endpoints_in_event_loop and self.is_sqlite:
+            raise ValueError("ENDPOINTS_IN_EVENT_LOOP needs PostgreSQL: a SQLite transaction "
+                             "waits for the write lock at BEGIN, and would stall the server")
         if not self.secret_key:
             if self.environment == "production":
                 raise ValueError(

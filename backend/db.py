@@ -34,8 +34,11 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         )
         _serialise_sqlite_writers(engine)
         return engine
+    # connect_timeout: endpoints run in the event loop on PostgreSQL (core/routing.py), where an
+    # unreachable server must fail a request in seconds, not stop the process for minutes.
     return create_engine(
-        url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=10
+        url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=10,
+        connect_args={"connect_timeout": 5},
     )
 
 
@@ -111,24 +114,46 @@ def session_scope() -> Iterator[Session]:
     jobs.send(pending)
 
 
-async def get_session() -> AsyncIterator[Session]:
-    """The request's unit of work (`session_scope`), as a FastAPI dependency.
+class RequestUnit:
+    """A request's unit of work (`session_scope`), ended exactly once.
 
-    Opening a session does no I/O (the connection is taken at its first query), so it opens
-    here in the event loop; only its end (commit or rollback, then the queued jobs) runs in the
-    thread pool: one hop where a plain generator dependency costs two. As in FastAPI's own
-    wrapper, the end is shielded from cancellation and has a limiter of its own, so neither a
-    client that disconnects nor a full thread pool can leave a connection checked out."""
-    scope = session_scope()
-    session = scope.__enter__()
+    A sync endpoint ends it in the same call as the endpoint itself (core/routing.py), so the
+    transaction commits before the request gives up the thread or the event loop it ran on;
+    the dependency's exit ends it otherwise (an error, an endpoint that is a coroutine)."""
+
+    def __init__(self) -> None:
+        self._scope = session_scope()
+        # Opening a session does no I/O: the connection is taken at its first query.
+        self.session = self._scope.__enter__()
+        self.open = True
+
+    def end(self, *exc_info: Any) -> None:
+        """Commit (no exception given) or roll back, close, then send the queued jobs."""
+        if self.open:
+            self.open = False
+            self._scope.__exit__(*exc_info)
+
+
+async def request_unit() -> AsyncIterator[RequestUnit]:
+    """The request's unit of work, as a FastAPI dependency. What is left of it at the exit
+    (nothing, after a sync endpoint that succeeded) ends where endpoints run; in the thread
+    pool the end is shielded from cancellation and has a limiter of its own, as in FastAPI's own
+    wrapper, so neither a client that disconnects nor a full pool can leave a connection
+    checked out."""
+    unit = RequestUnit()
 
     async def end(*exc_info: Any) -> None:
+        if not unit.open:
+            return
+        if get_settings().endpoints_in_event_loop:
+            unit.end(*exc_info)
+            return
         with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(scope.__exit__, *exc_info,
+            await anyio.to_thread.run_sync(unit.end, *exc_info,
                                            limiter=anyio.CapacityLimiter(1))
 
     try:
-        yield session
+        yield unit
     except BaseException as exc:
         await end(type(exc), exc, exc.__traceback__)
         raise

@@ -12,11 +12,13 @@ from backend.accounts.models import Organisation, OrgKind, User, VerificationSta
 from backend.core.deps import ActorDep, AuthDep, CurrentUser, SessionDep, client_ip, require
 from backend.core.errors import NotFound, PermissionDenied
 from backend.core.permissions import Permission, Role
+from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
 
-auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
-org_router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
-broker_router = APIRouter(prefix="/api/v1/brokers", tags=["brokers"])
+auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=UnitOfWorkRoute)
+org_router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"],
+                       route_class=UnitOfWorkRoute)
+broker_router = APIRouter(prefix="/api/v1/brokers", tags=["brokers"], route_class=UnitOfWorkRoute)
 
 OrgVerifier = Annotated[User, Depends(require(Permission.ORG_VERIFY))]
 OrgEditor = Annotated[User, Depends(require(Permission.ORG_EDIT_OWN))]
@@ -26,6 +28,7 @@ PageSize = Annotated[int, Query(ge=1, le=200)]
 
 
 @auth_router.post("/register/organisation", status_code=status.HTTP_201_CREATED)
+@blocking
 def register_organisation(body: schemas.OrganisationRegistration, session: SessionDep,
                           request: Request) -> schemas.Me:
     user = service.register_organisation(session, body, client_ip(request))
@@ -33,6 +36,7 @@ def register_organisation(body: schemas.OrganisationRegistration, session: Sessi
 
 
 @auth_router.post("/register/broker", status_code=status.HTTP_201_CREATED)
+@blocking
 def register_broker(body: schemas.BrokerRegistration, session: SessionDep,
                     request: Request) -> schemas.Me:
     user = service.register_broker(session, body, client_ip(request))
@@ -40,6 +44,7 @@ def register_broker(body: schemas.BrokerRegistration, session: SessionDep,
 
 
 @auth_router.post("/token")
+@blocking
 def login(form: Annotated[OAuth2PasswordRequestForm, Depends()],
           request: Request) -> schemas.TokenOut:
     tokens = sessions.login(form.username, form.password, client_ip(request),

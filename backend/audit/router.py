@@ -12,9 +12,10 @@ from backend.audit import checkpoint, schemas, service
 from backend.config import get_settings
 from backend.core.deps import SessionDep, require
 from backend.core.permissions import Permission
+from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
 
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"], route_class=UnitOfWorkRoute)
 
 AuditReader = Annotated[User, Depends(require(Permission.AUDIT_READ))]
 
@@ -35,11 +36,13 @@ def list_entries(session: SessionDep, _: AuditReader, action: str | None = None,
 
 
 @router.get("/verify")
+@blocking
 def verify(session: SessionDep, _: AuditReader) -> schemas.VerifyOut:
     return schemas.VerifyOut.model_validate(service.verify(session))
 
 
 @router.get("/checkpoint")
+@blocking
 def take_checkpoint(session: SessionDep, _: AuditReader) -> schemas.CheckpointOut:
     """The chain's head signed with this instance's key, to keep outside the system."""
     key = checkpoint.instance_key(get_settings().var_dir)
@@ -48,6 +51,7 @@ def take_checkpoint(session: SessionDep, _: AuditReader) -> schemas.CheckpointOu
 
 
 @router.post("/checkpoint/verify")
+@blocking
 def verify_checkpoint(body: schemas.CheckpointOut, session: SessionDep, _: AuditReader
                       ) -> schemas.CheckpointVerifyOut:
     """Prove against a kept checkpoint that nothing up to it was rewritten."""

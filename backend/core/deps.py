@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -15,11 +14,16 @@ from backend.accounts.sessions import Authenticated, authenticate
 from backend.audit.service import Actor
 from backend.core.errors import NotAuthenticated
 from backend.core.permissions import Permission, check_permission
-from backend.db import get_session
+from backend.core.routing import UnitDep, run_sync
 
-# scope="function": commit before the response is sent, so a client never sees
-# success for a transaction that then fails to commit.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+async def _session(unit: UnitDep) -> Session:
+    return unit.session
+
+
+# The request's unit of work commits before the response is sent (core/routing.py), so a
+# client never sees success for a transaction that then fails to commit.
+SessionDep = Annotated[Session, Depends(_session)]
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -29,18 +33,18 @@ def client_ip(request: Request) -> str | None:
 
 
 # FastAPI runs a plain `def` dependency in the thread pool, a hop that costs more than most of
-# these functions: they are `async def`, and the two that query take the pool for the query
-# only (a visitor without a token costs no hop at all).
+# these functions: they are `async def`, and the two that query run the query where endpoints
+# run (a visitor without a token costs nothing).
 async def _authenticated(session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
                          ) -> Authenticated:
     if not token:
         raise NotAuthenticated("请先登录。Please log in.", headers={"WWW-Authenticate": "Bearer"})
-    return await run_in_threadpool(authenticate, session, token)
+    return await run_sync(authenticate, session, token)
 
 
 async def _optional(session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
                     ) -> User | None:
-    return (await run_in_threadpool(authenticate, session, token)).user if token else None
+    return (await run_sync(authenticate, session, token)).user if token else None
 
 
 AuthDep = Annotated[Authenticated, Depends(_authenticated)]

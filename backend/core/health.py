@@ -7,9 +7,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from backend.config import get_settings
+from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.db import get_engine
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=UnitOfWorkRoute)
 
 
 @router.get("/healthz")
@@ -40,6 +41,7 @@ def _broker_ok() -> bool:
 
 
 @router.get("/readyz")
+@blocking
 def readyz() -> JSONResponse:
     checks = {"database": _database_ok(), "broker": _broker_ok()}
     ready = all(checks.values())

@@ -23,6 +23,7 @@ from prometheus_client import (
 from starlette.types import Message, Receive, Scope, Send
 
 from backend.core.middleware import HttpMiddleware
+from backend.core.routing import UnitOfWorkRoute, blocking
 
 REQUESTS = Counter("techbroker_http_requests_total", "HTTP requests",
                    ["method", "route", "status"])
@@ -33,7 +34,7 @@ TASKS = Counter("techbroker_tasks_total", "Celery tasks finished", ["task", "sta
 INDEX_SIZE = Gauge("techbroker_index_documents", "Documents in a matching index", ["index"],
                    multiprocess_mode="max")
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=UnitOfWorkRoute)
 
 
 class MetricsMiddleware(HttpMiddleware):
@@ -68,6 +69,7 @@ def register_index_size(source: Callable[[], dict[str, int]]) -> None:
 
 
 @router.get("/metrics", include_in_schema=False)
+@blocking
 def metrics() -> Response:
     for source in _index_size_sources:
         for name, size in source().items():

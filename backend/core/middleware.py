@@ -97,7 +97,9 @@ class ConcurrencyLimitMiddleware:
     for the lock (or a pooled connection) held by a request that is itself waiting for a
     thread, and nothing moves until the 30-second busy timeout: the whole server stalls.
     Admitting fewer requests than there are threads and pooled connections makes that
-    impossible. Health probes bypass the cap, so they answer even when it is full.
+    impossible. Where endpoints run in the event loop (PostgreSQL, core/routing.py), it also
+    means a request there never waits for a pooled connection, which would stop the loop.
+    Health probes bypass the cap, so they answer even when it is full.
     """
 
     EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})

@@ -13,6 +13,7 @@ from backend.accounts.models import User
 from backend.core.deps import ActorDep, CurrentUser, SessionDep, require
 from backend.core.errors import NotFound
 from backend.core.permissions import Permission
+from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
 from backend.deals import (
     brokers,
@@ -31,8 +32,9 @@ from backend.deals.access import deal_for, list_visible
 from backend.deals.models import Stage
 from backend.deals.storage import ALLOWED_TYPES, FileStore, file_store
 
-deals_router = APIRouter(prefix="/api/v1/deals", tags=["deals"])
-notifications_router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+deals_router = APIRouter(prefix="/api/v1/deals", tags=["deals"], route_class=UnitOfWorkRoute)
+notifications_router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"],
+                                 route_class=UnitOfWorkRoute)
 
 DealOpener = Annotated[User, Depends(require(Permission.DEAL_OPEN))]        # brokers (and admins)
 DealResponder = Annotated[User, Depends(require(Permission.DEAL_RESPOND))]  # firms, institutes
@@ -180,6 +182,7 @@ def register_contract(deal_id: int, body: schemas.RegistrationIn, session: Sessi
 
 
 @deals_router.post("/{deal_id}/files", status_code=status.HTTP_201_CREATED)
+@blocking
 def upload_contract_file(deal_id: int, file: UploadFile, session: SessionDep, user: DealOpener,
                          actor: ActorDep, store: Store) -> schemas.ContractFileOut:
     row = files.upload(session, actor, deal_for(session, user, deal_id, lock=True), store,
@@ -203,6 +206,7 @@ def _chunks(stream: BinaryIO) -> Iterator[bytes]:
 @deals_router.get("/{deal_id}/files/{file_id}", response_class=StreamingResponse,
                   responses={200: {"content": {t: {} for t in ALLOWED_TYPES},
                                    "description": "The file's bytes."}})
+@blocking
 def download_contract_file(deal_id: int, file_id: int, session: SessionDep, user: DealReader,
                            store: Store) -> StreamingResponse:
     row = files.get_file(session, deal_for(session, user, deal_id), file_id)

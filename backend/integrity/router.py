@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 from backend.accounts.models import User
 from backend.core.deps import ActorDep, SessionDep, require
 from backend.core.permissions import Permission
+from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
 from backend.deals import clock
 from backend.integrity import dishonesty, review, schemas, service
 from backend.integrity.context import SubjectKind
 from backend.integrity.models import DishonestyListing, FlagStatus, IntegrityFlag, IntegrityScan
 
-router = APIRouter(prefix="/api/v1/integrity", tags=["integrity"])
+router = APIRouter(prefix="/api/v1/integrity", tags=["integrity"], route_class=UnitOfWorkRoute)
 
 IntegrityReviewer = Annotated[User, Depends(require(Permission.INTEGRITY_REVIEW))]
 ListKeeper = Annotated[User, Depends(require(Permission.DISHONESTY_MANAGE))]
@@ -73,6 +74,7 @@ def confirm_flag(flag_id: int, body: schemas.ConfirmIn, session: SessionDep,
 # --- scans --------------------------------------------------------------------------------
 
 @router.post("/scans", status_code=status.HTTP_202_ACCEPTED)
+@blocking
 def request_scan(session: SessionDep, _: IntegrityReviewer, actor: ActorDep
                  ) -> schemas.ScanQueued:
     """Run every rule over every open claim, in the background."""

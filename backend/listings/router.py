@@ -12,6 +12,7 @@ from backend.config import get_settings
 from backend.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep, require
 from backend.core.errors import PayloadTooLarge
 from backend.core.permissions import Permission
+from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
 from backend.listings import (
     achievements,
@@ -28,9 +29,10 @@ from backend.listings.demands import DemandSort
 from backend.listings.models import AchievementStatus, DemandStatus
 from backend.listings.service import ListingFilters
 
-demands_router = APIRouter(prefix="/api/v1/demands", tags=["demands"])
-achievements_router = APIRouter(prefix="/api/v1/achievements", tags=["achievements"])
-fields_router = APIRouter(prefix="/api/v1/fields", tags=["fields"])
+demands_router = APIRouter(prefix="/api/v1/demands", tags=["demands"], route_class=UnitOfWorkRoute)
+achievements_router = APIRouter(prefix="/api/v1/achievements", tags=["achievements"],
+                                route_class=UnitOfWorkRoute)
+fields_router = APIRouter(prefix="/api/v1/fields", tags=["fields"], route_class=UnitOfWorkRoute)
 
 DemandWriter = Annotated[User, Depends(require(Permission.DEMAND_WRITE))]
 AchievementWriter = Annotated[User, Depends(require(Permission.ACHIEVEMENT_WRITE))]
@@ -95,6 +97,7 @@ def create_demand(body: schemas.DemandIn, session: SessionDep, user: DemandWrite
 
 
 @demands_router.get("/export", response_class=Response, responses=CSV)
+@blocking
 def export_demands(session: SessionDep, user: CurrentUser, filters: DemandFilters,
                    sort: DemandSort = DemandSort.NEWEST,
                    format_: Annotated[Literal["csv"], Query(alias="format")] = "csv") -> Response:
@@ -220,6 +223,7 @@ def create_achievement(body: schemas.AchievementIn, session: SessionDep, user: A
 
 
 @achievements_router.get("/export", response_class=Response, responses=CSV)
+@blocking
 def export_achievements(session: SessionDep, user: CurrentUser, filters: AchievementFilters,
                         sort: AchievementSort = AchievementSort.NEWEST,
                         format_: Annotated[Literal["csv"], Query(alias="format")] = "csv"
@@ -233,6 +237,7 @@ def export_achievements(session: SessionDep, user: CurrentUser, filters: Achieve
 
 @achievements_router.get("/import/template", response_class=Response,
                          responses={200: {"content": {XLSX_TYPE: {}, "text/csv": {}}}})
+@blocking
 def download_import_template(session: SessionDep, _: CurrentUser,
                              format_: Annotated[Literal["xlsx", "csv"],
                                                Query(alias="format")] = "xlsx") -> Response:
@@ -244,6 +249,7 @@ def download_import_template(session: SessionDep, _: CurrentUser,
 
 
 @achievements_router.post("/import", status_code=status.HTTP_201_CREATED)
+@blocking
 def import_achievements(file: UploadFile, session: SessionDep, user: AchievementWriter,
                         actor: ActorDep,
                         publish: Annotated[bool, Form(description="publish them all")] = False
@@ -333,7 +339,7 @@ def update_field(field_id: int, body: schemas.FieldUpdate, session: SessionDep,
     return schemas.FieldOut.model_validate(field)
 
 
-router = APIRouter()
+router = APIRouter(route_class=UnitOfWorkRoute)
 router.include_router(demands_router)
 router.include_router(achievements_router)
 router.include_router(fields_router)

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Response
 
 from backend.config import get_settings
 from backend.core.deps import SessionDep
+from backend.core.routing import UnitOfWorkRoute
 from backend.deals.clock import today
 from backend.market import schemas, service
 
-router = APIRouter(prefix="/api/v1/market", tags=["market"])
+router = APIRouter(prefix="/api/v1/market", tags=["market"], route_class=UnitOfWorkRoute)
 
 # Figures for the public move slowly; let browsers and proxies reuse them for a while.
 CACHE_SECONDS = 300

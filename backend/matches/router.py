@@ -11,12 +11,13 @@ from backend.accounts.models import User
 from backend.core.deps import ActorDep, SessionDep, require
 from backend.core.metrics import register_index_size
 from backend.core.permissions import Permission
+from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.listings.schemas import ModeName
 from backend.matches import feedback, schemas, service
 from backend.matches.documents import KINDS
 from backend.matches.index import get_index_service, index_sizes
 
-router = APIRouter(tags=["matches"])
+router = APIRouter(tags=["matches"], route_class=UnitOfWorkRoute)
 
 Reader = Annotated[User, Depends(require(Permission.MATCH_READ))]
 FeedReader = Annotated[User, Depends(require(Permission.MATCH_FEED))]
@@ -74,6 +75,7 @@ def feed(session: SessionDep, user: FeedReader, top_k: TopK = 20,
 
 
 @router.post("/api/v1/matches/preview")
+@blocking
 def preview(body: schemas.PreviewIn, session: SessionDep, user: Reader) -> schemas.MatchesOut:
     """What would match this? Achievements for a draft demand's text (nothing is saved)."""
     return service.preview(session, user, body)
@@ -94,6 +96,7 @@ def my_feedback(session: SessionDep, user: FeedbackGiver, source_kind: schemas.L
 
 
 @router.get("/api/v1/matches/feedback/export", response_class=Response, responses=CSV)
+@blocking
 def export_feedback(session: SessionDep, _: Exporter) -> Response:
     """Every verdict as CSV, for evaluating the matcher (administrators)."""
     content, count = feedback.export_csv(session)
@@ -113,6 +116,7 @@ def index_status(_: Reindexer) -> schemas.IndexStatusOut:
 
 
 @router.post("/api/v1/matches/reindex", status_code=status.HTTP_202_ACCEPTED)
+@blocking
 def reindex(session: SessionDep, _: Reindexer, actor: ActorDep,
             kind: Annotated[schemas.ListingKind | None, Query(description="default: both")] = None
             ) -> schemas.ReindexOut:

@@ -12,6 +12,7 @@ from backend.accounts.models import User
 from backend.audit.exports import audit_table
 from backend.core.deps import SessionDep, require
 from backend.core.permissions import Permission
+from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.tabular import MEDIA_TYPES, Format, Table, render
 from backend.deals import clock
 from backend.integrity.exports import flags_table
@@ -20,8 +21,8 @@ from backend.integrity.stats import flag_rates
 from backend.rewards import exports, schemas, stats
 from backend.rewards.router import period
 
-exports_router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
-stats_router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
+exports_router = APIRouter(prefix="/api/v1/exports", tags=["exports"], route_class=UnitOfWorkRoute)
+stats_router = APIRouter(prefix="/api/v1/stats", tags=["stats"], route_class=UnitOfWorkRoute)
 
 Exporter = Annotated[User, Depends(require(Permission.EXPORT))]
 StatsReader = Annotated[User, Depends(require(Permission.STATS_READ))]
@@ -40,6 +41,7 @@ def _file(table: Table, fmt: Format) -> Response:
 
 
 @exports_router.get("/{dataset}", response_class=Response, responses=_FILES)
+@blocking
 def export_dataset(dataset: Dataset, session: SessionDep, user: Exporter,
                    fmt: FormatQuery = "xlsx", since: date | None = None,
                    until: date | None = None, broker_id: int | None = None,
@@ -63,6 +65,7 @@ def export_dataset(dataset: Dataset, session: SessionDep, user: Exporter,
 
 
 @exports_router.get("/payouts/{batch_id}", response_class=Response, responses=_FILES)
+@blocking
 def export_batch(batch_id: int, session: SessionDep, _: Exporter, fmt: FormatQuery = "xlsx"
                  ) -> Response:
     """One payout batch for the finance office."""
@@ -71,6 +74,7 @@ def export_batch(batch_id: int, session: SessionDep, _: Exporter, fmt: FormatQue
 
 
 @stats_router.get("/rewards")
+@blocking
 def reward_stats(session: SessionDep, _: StatsReader, group_by: schemas.GroupBy = "month",
                  since: date | None = None, until: date | None = None,
                  broker_id: int | None = None, region: str | None = None
@@ -83,6 +87,7 @@ def reward_stats(session: SessionDep, _: StatsReader, group_by: schemas.GroupBy 
 
 
 @stats_router.get("/flags")
+@blocking
 def flag_rate_stats(session: SessionDep, _: StatsReader, since: date | None = None,
                     until: date | None = None, broker_id: int | None = None,
                     region: str | None = None) -> FlagRatesOut:

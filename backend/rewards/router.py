@@ -12,6 +12,7 @@ from backend.accounts.models import User
 from backend.core.deps import ActorDep, CurrentUser, SessionDep, require
 from backend.core.errors import InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Permission, has_permission
+from backend.core.routing import UnitOfWorkRoute
 from backend.core.schemas import Page
 from backend.core.tabular import CHINA_TZ
 from backend.deals import clock
@@ -27,10 +28,12 @@ from backend.rewards import (
 )
 from backend.rewards.models import BatchStatus, ClaimStatus, ClawBackStatus
 
-policies_router = APIRouter(prefix="/api/v1/reward-policies", tags=["reward-policies"])
-claims_router = APIRouter(prefix="/api/v1/claims", tags=["claims"])
-payouts_router = APIRouter(prefix="/api/v1/payouts", tags=["payouts"])
-clawbacks_router = APIRouter(prefix="/api/v1/clawbacks", tags=["clawbacks"])
+policies_router = APIRouter(prefix="/api/v1/reward-policies", tags=["reward-policies"],
+                            route_class=UnitOfWorkRoute)
+claims_router = APIRouter(prefix="/api/v1/claims", tags=["claims"], route_class=UnitOfWorkRoute)
+payouts_router = APIRouter(prefix="/api/v1/payouts", tags=["payouts"], route_class=UnitOfWorkRoute)
+clawbacks_router = APIRouter(prefix="/api/v1/clawbacks", tags=["clawbacks"],
+                             route_class=UnitOfWorkRoute)
 
 PolicyEditor = Annotated[User, Depends(require(Permission.POLICY_EDIT))]
 ClaimSubmitter = Annotated[User, Depends(require(Permission.CLAIM_SUBMIT))]
