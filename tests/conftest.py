@@ -118,6 +118,12 @@ def app():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def client(app, db: Session) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def client(app, db: Session, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+           ) -> Iterator[TestClient]:
+    # On PostgreSQL the endpoints run in the event loop, as they do in production there.
+    from backend.config import get_settings
+
+    monkeypatch.setattr(get_settings(), "endpoints_in_event_loop",
+                        db.get_bind().dialect.name == "postgresql")
     with TestClient(app, base_url="http://testserver") as c:
         yield c
