@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import BigInteger, String, event, inspect, select, update
+from sqlalchemy import BigInteger, String, bindparam, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from backend.db import Base
@@ -44,11 +44,13 @@ def watch(name: str, *classes: type | tuple[type, Iterable[str]]) -> None:
         _watched[cls] = (name, None if columns is None else frozenset(columns))
 
 
+_VALUE = select(Generation.value).where(Generation.name == bindparam("name"))  # built once
+
+
 def current(session: Session, name: str) -> int | None:
     """The counter's value as this unit of work sees it (None when the database has no such
     counter). Pending changes are flushed first, so `changed_here` is up to date after it."""
-    value: int | None = session.execute(
-        select(Generation.value).where(Generation.name == name)).scalar_one_or_none()
+    value: int | None = session.execute(_VALUE, {"name": name}).scalar_one_or_none()
     return value
 
 
