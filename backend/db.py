@@ -118,8 +118,9 @@ class RequestUnit:
     """A request's unit of work (`session_scope`), ended exactly once.
 
     A sync endpoint ends it in the same call as the endpoint itself (core/routing.py), so the
-    transaction commits before the request gives up the thread or the event loop it ran on;
-    the dependency's exit ends it otherwise (an error, an endpoint that is a coroutine)."""
+    transaction commits or rolls back before the request gives up the thread or the event loop
+    it ran on; the dependency's exit ends it otherwise (an error before the endpoint, an
+    endpoint that is a coroutine)."""
 
     def __init__(self) -> None:
         self._scope = session_scope()

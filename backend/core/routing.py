@@ -11,7 +11,8 @@ left for the exit.
 Where that call runs is `ENDPOINTS_IN_EVENT_LOOP` (config.py). In the event loop, as a sync
 worker runs a request, a process serves one endpoint at a time and the other workers keep the
 cores busy; it cannot deadlock, because a unit of work takes its row locks and commits within
-one call, without giving the loop to another request in between. Endpoints marked `@blocking`
+one call (or rolls back there, when the endpoint fails), without giving the loop to another
+request in between. Endpoints marked `@blocking`
 (password hashing, files, whole-table exports, probes of other services) always go to the
 thread pool, so a slow one does not hold up the requests behind it.
 """
@@ -68,14 +69,20 @@ def in_one_call(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     async def call(**values: Any) -> Any:
         unit: RequestUnit = values.pop(UNIT_PARAMETER)
 
-        def endpoint_then_commit() -> Any:
-            result = endpoint(**values)
+        def endpoint_then_end() -> Any:
+            # A failure rolls back here too: a @blocking endpoint's row locks must not wait in
+            # the pool for the event loop, where an endpoint may be waiting for them.
+            try:
+                result = endpoint(**values)
+            except BaseException as exc:
+                unit.end(type(exc), exc, exc.__traceback__)
+                raise
             unit.end(None, None, None)
             return result
 
         if always_in_thread or not in_event_loop():
-            return await run_in_threadpool(endpoint_then_commit)
-        return endpoint_then_commit()
+            return await run_in_threadpool(endpoint_then_end)
+        return endpoint_then_end()
 
     # Its name and docstring (the operation id, the description), not __wrapped__: FastAPI
     # unwraps that when it asks whether a callable is a coroutine.

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from backend.config import Settings, get_settings
 from backend.core.deps import SessionDep
+from backend.core.errors import NotFound, install_error_handlers
 from backend.core.routing import UnitOfWorkRoute, blocking
+from backend.db import RequestUnit
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -58,9 +60,17 @@ def slow(session: SessionDep) -> Probe:
     return Probe(in_loop=_in_event_loop(), session=session)
 
 
+@router.get("/fails")
+@blocking
+def fails(session: SessionDep) -> Probe:
+    session.execute(text("SELECT 1"))
+    raise NotFound("没有。Not here.")
+
+
 @pytest.fixture
 def probe() -> Iterator[TestClient]:
     app = FastAPI()
+    install_error_handlers(app)
     app.include_router(router)
     with TestClient(app) as client:
         yield client
@@ -80,6 +90,23 @@ def test_the_unit_of_work_ends_with_the_endpoint_before_the_response_is_made(
     monkeypatch.setattr(get_settings(), "endpoints_in_event_loop", in_loop)
     assert probe.get("/probe/quick").json()["session"] is False
     assert probe.get("/probe/slow").json()["session"] is False
+
+
+def test_a_failing_blocking_endpoint_rolls_back_in_the_pool_not_in_the_loop(
+        probe: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its row locks must not wait for the event loop, where an endpoint may wait for them."""
+    monkeypatch.setattr(get_settings(), "endpoints_in_event_loop", True)
+    ends: list[tuple[type[BaseException] | None, bool]] = []
+    end = RequestUnit.end
+
+    def noting_end(unit: RequestUnit, *exc_info: Any) -> None:
+        if unit.open:
+            ends.append((exc_info[0], _in_event_loop()))
+        end(unit, *exc_info)
+
+    monkeypatch.setattr(RequestUnit, "end", noting_end)
+    assert probe.get("/probe/fails").status_code == 404
+    assert ends == [(NotFound, False)]
 
 
 def test_parameters_name_and_description_are_the_endpoints(probe: TestClient) -> None:
