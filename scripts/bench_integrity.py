@@ -332,8 +332,8 @@ INSERT_ORDER = ("persons", "identifiers", "organisations", "officers", "sharehol
 
 def prepare(session: Session, seed: int) -> Market:
     from backend.accounts.models import User
+    from backend.core import clock
     from backend.core.permissions import Role
-    from backend.deals import clock
     from backend.listings.models import Field
     from backend.rewards.models import RewardPolicy
 

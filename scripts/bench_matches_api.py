@@ -68,9 +68,9 @@ def _listing_rows(session: Any, n_demands: int, n_achievements: int, seed: int
     from sqlalchemy import insert, select
 
     from backend.accounts.models import BrokerProfile, Organisation, User, VerificationStatus
+    from backend.core import clock
     from backend.core.permissions import Role
     from backend.core.types import utcnow
-    from backend.listings.clock import shanghai_today
     from backend.listings.models import (
         Achievement,
         Demand,
@@ -99,7 +99,7 @@ def _listing_rows(session: Any, n_demands: int, n_achievements: int, seed: int
         select(User.id, Organisation.name)
         .join(Organisation, Organisation.id == User.organisation_id)
         .where(User.id.in_([u.id for u in owners])))}
-    now, today = utcnow(), shanghai_today()
+    now, today = utcnow(), clock.today()
     seconds = {"generate_s": 0.0, "insert_s": 0.0}
 
     def timed_insert(model: Any, rows: list[dict[str, Any]]) -> None:

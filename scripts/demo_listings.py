@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import BrokerProfile, Organisation, User, VerificationStatus
 from backend.audit.service import SYSTEM
 from backend.audit.service import record as audit_record
+from backend.core import clock
 from backend.core.permissions import Role
 from backend.core.types import utcnow
 from backend.listings import search
 from backend.listings.achievements import achievement_search_text
-from backend.listings.clock import shanghai_today
 from backend.listings.ip_numbers import check_character
 from backend.listings.models import (
     Achievement,
@@ -207,7 +207,7 @@ def seed_listings(session: Session, seed: int = 2026) -> tuple[list[int], list[i
         .order_by(BrokerProfile.user_id)).scalars().all()
     if not fields or not firms or not institutes:
         return [], []
-    now, today = utcnow(), shanghai_today()
+    now, today = utcnow(), clock.today()
     org_names: dict[int, str] = {user_id: name for user_id, name in session.execute(
         select(User.id, Organisation.name).join(Organisation, Organisation.id == User.organisation_id)
         .where(User.id.in_([u.id for u in owners])))}

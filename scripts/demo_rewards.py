@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import User
 from backend.accounts.service import load_user
 from backend.audit.service import Actor
+from backend.core import clock
 from backend.core.permissions import Role
 from backend.core.types import utcnow
-from backend.deals import clock, contracts, opening, payments, pipeline
+from backend.deals import contracts, opening, payments, pipeline
 from backend.deals.access import deal_for
 from backend.deals.models import ContractType, Deal, Stage
 from backend.listings.models import Achievement, AchievementStatus, Demand, DemandStatus, Visibility

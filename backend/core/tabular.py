@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal
@@ -20,7 +20,8 @@ from typing import Any, Literal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+from backend.core.clock import CHINA_TZ
+
 Format = Literal["csv", "xlsx"]
 MEDIA_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.core import clock
 from backend.core.permissions import Role
 from backend.core.types import to_fen
-from backend.deals import clock, schemas
+from backend.deals import schemas
 from backend.deals.models import OPEN_STAGES, BrokerStatus, Contract, Deal, DealBroker, Stage
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
+from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput
-from backend.deals import clock
 from backend.deals.access import DealAccess, require_broker
 from backend.deals.events import add_event
 from backend.deals.ledger import received

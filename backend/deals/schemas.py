@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
+from backend.core import clock
 from backend.core.schemas import Name, Page, PlainText, Schema
-from backend.deals import clock
 from backend.deals.access import Relation
 from backend.deals.models import (
     Acceptance,

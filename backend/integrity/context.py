@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, localcontext
 from enum import StrEnum
 from functools import lru_cache
 from typing import TypeAlias
 
+from backend.core.clock import CHINA_TZ
 from backend.rewards.calculation import DEFAULT_BRACKETS, Bracket
 
 Key: TypeAlias = int | str
@@ -24,7 +25,6 @@ Key: TypeAlias = int | str
 JSON: TypeAlias = "str | int | bool | list[JSON] | dict[str, JSON] | None"
 """Evidence values: JSON without floats (amounts and scores are decimal strings)."""
 
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 # Public webmail: two firms whose contacts both use qq.com are not related by that.
 PUBLIC_EMAIL_DOMAINS: frozenset[Key] = frozenset({

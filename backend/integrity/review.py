@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import BrokerProfile
 from backend.audit import service as audit
+from backend.core import clock
 from backend.core.errors import Conflict, NotFound
 from backend.core.types import utcnow
-from backend.deals import clock
 from backend.deals.lookup import contract_for_claim
 from backend.integrity import dishonesty
 from backend.integrity.models import DishonestyListing, FlagStatus, IntegrityFlag

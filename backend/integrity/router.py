@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import func, select
 
 from backend.accounts.models import User
+from backend.core import clock
 from backend.core.deps import ActorDep, SessionDep, require
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
-from backend.deals import clock
 from backend.integrity import dishonesty, review, schemas, service
 from backend.integrity.context import SubjectKind
 from backend.integrity.models import DishonestyListing, FlagStatus, IntegrityFlag, IntegrityScan

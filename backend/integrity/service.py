@@ -23,9 +23,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
-from backend.core import jobs
+from backend.core import clock, jobs
 from backend.core.types import utcnow
-from backend.deals import clock
 from backend.integrity.context import Flag, RuleSettings
 from backend.integrity.gather import gather_all, gather_for_claim
 from backend.integrity.models import FlagStatus, IntegrityFlag, IntegrityScan, ScanTrigger

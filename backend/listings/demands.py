@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session, joinedload
 
 from backend.accounts.models import BrokerProfile, User, VerificationStatus
 from backend.audit import service as audit
+from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.listings import lookup, search, taxonomy, visibility
-from backend.listings.clock import shanghai_today
 from backend.listings.models import Demand, DemandBroker, DemandStatus, modes_to_mask
 from backend.listings.schemas import DemandIn, DemandUpdate
 from backend.listings.service import (
@@ -63,7 +63,7 @@ def _search_text(d: Demand) -> str:
 def _check_deadline(deadline: date | None) -> None:
     if deadline is None:
         return
-    today = shanghai_today()
+    today = clock.today()
     if deadline < today:
         raise InvalidInput("deadline", "截止日期不能早于今天。The deadline cannot be in the past.")
     if deadline > today + timedelta(days=366 * MAX_DEADLINE_YEARS):
@@ -202,7 +202,7 @@ def _move(session: Session, actor: audit.Actor, demand: Demand, target: DemandSt
 def publish_demand(session: Session, actor: audit.Actor, demand: Demand) -> Demand:
     check_transition("demand", demand.status, DemandStatus.PUBLISHED, DEMAND_TRANSITIONS)
     require_verified_organisation(session, demand.organisation_id)
-    if demand.deadline is not None and demand.deadline < shanghai_today():
+    if demand.deadline is not None and demand.deadline < clock.today():
         raise Conflict("截止日期已过，请先修改截止日期再发布。The deadline has passed; move it "
                        "before publishing.", errors=[{"field": "deadline", "message": "已过期 past"}])
     return _move(session, actor, demand, DemandStatus.PUBLISHED, "publish")
@@ -257,7 +257,7 @@ def unassign_broker(session: Session, actor: audit.Actor, demand: Demand, broker
 def expire_overdue(session: Session, today: date | None = None) -> list[int]:
     """Published or negotiating demands whose deadline is before today (China time) expire.
     Running it again changes nothing."""
-    today = today or shanghai_today()
+    today = today or clock.today()
     overdue = session.execute(
         select(Demand).where(Demand.status.in_([DemandStatus.PUBLISHED,
                                                 DemandStatus.IN_NEGOTIATION]),

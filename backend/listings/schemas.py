@@ -9,10 +9,10 @@ from typing import Annotated, Literal, cast
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
+from backend.core import clock
 from backend.core.schemas import Name, Schema, ShortName, clean_text
 from backend.core.types import to_fen
 from backend.listings import ip_numbers
-from backend.listings.clock import shanghai_today
 from backend.listings.models import (
     AchievementStatus,
     DemandStatus,
@@ -171,7 +171,7 @@ class IpItemIn(Schema):
 def ip_number(kind: IpKind, value: str | None) -> str | None:
     """Check an IP item's number against its kind; return it normalised."""
     text = (value or "").strip()
-    year = shanghai_today().year
+    year = clock.today().year
     try:
         if kind == IpKind.INVENTION_PATENT:
             return ip_numbers.patent_number(_required(text), current_year=year,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from backend.config import get_settings
+from backend.core.clock import today
 from backend.core.deps import SessionDep
 from backend.core.routing import UnitOfWorkRoute
-from backend.deals.clock import today
 from backend.market import schemas, service
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"], route_class=UnitOfWorkRoute)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from backend.deals.clock import CHINA_TZ
+from backend.core.clock import CHINA_TZ
 from backend.deals.models import Contract, Deal
 from backend.listings.models import Achievement, Demand
 from backend.listings.visibility import achievement_visibility_clause, demand_visibility_clause

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import User
 from backend.accounts.service import get_organisation, is_verified_broker
 from backend.audit import service as audit
+from backend.core import clock
 from backend.core.errors import Conflict, NotFound
 from backend.core.permissions import Role
-from backend.deals import clock
 from backend.deals.lookup import ContractSummary, contract_for_claim, deal_is_visible
 from backend.deals.models import Stage
 from backend.integrity import service as integrity

@@ -10,11 +10,11 @@ from fastapi.responses import Response
 
 from backend.accounts.models import User
 from backend.audit.exports import audit_table
+from backend.core import clock
 from backend.core.deps import SessionDep, require
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.tabular import MEDIA_TYPES, Format, Table, render
-from backend.deals import clock
 from backend.integrity.exports import flags_table
 from backend.integrity.schemas import FlagRatesOut
 from backend.integrity.stats import flag_rates

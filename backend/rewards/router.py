@@ -9,13 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 
 from backend.accounts.models import User
+from backend.core import clock
+from backend.core.clock import CHINA_TZ
 from backend.core.deps import ActorDep, CurrentUser, SessionDep, require
 from backend.core.errors import InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Permission, has_permission
 from backend.core.routing import UnitOfWorkRoute
 from backend.core.schemas import Page
-from backend.core.tabular import CHINA_TZ
-from backend.deals import clock
 from backend.rewards import (
     calculation,
     claims,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.core.tabular import CHINA_TZ
+from backend.core.clock import CHINA_TZ
 from backend.listings.models import Field
 from backend.rewards import schemas
 from backend.rewards.models import ClawBack, RewardClaim

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import User
 from backend.accounts.service import load_user
 from backend.audit.service import Actor
-from backend.deals import clock, contracts, opening, payments, pipeline
+from backend.core import clock
+from backend.deals import contracts, opening, payments, pipeline
 from backend.deals.access import DealAccess, deal_for, load_deal
 from backend.deals.models import Contract, ContractType, Deal, Payment, Stage
 from backend.listings.models import (

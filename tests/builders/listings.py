@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.core import clock
 from backend.core.types import utcnow
 from backend.listings import search
 from backend.listings.achievements import achievement_search_text
-from backend.listings.clock import shanghai_today
 from backend.listings.models import (
     Achievement,
     AchievementStatus,
@@ -53,7 +53,7 @@ def make_demand(db: Session, owner: User, *, title: str | None = None,
                     description=description, field_id=field_id(db, field),
                     keywords=",".join(keywords), budget_min=budget_min, budget_max=budget_max,
                     min_trl=min_trl, modes_mask=modes_to_mask(list(modes)), region=region,
-                    deadline=deadline or shanghai_today() + timedelta(days=90),
+                    deadline=deadline or clock.today() + timedelta(days=90),
                     visibility=visibility, anonymous=anonymous, status=status, hidden=hidden,
                     hidden_reason="违规 test" if hidden else None,
                     search_text=search.search_text(title, description, keywords),
@@ -104,7 +104,7 @@ def demand_body(db: Session, **overrides: object) -> dict[str, object]:
         "budget_min": "200000", "budget_max": "800000",
         "modes": ["development", "joint_rd"],
         "min_trl": 4,
-        "deadline": (shanghai_today() + timedelta(days=60)).isoformat(),
+        "deadline": (clock.today() + timedelta(days=60)).isoformat(),
         "region": "宁德市",
         "visibility": "public",
         "anonymous": False,

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.audit.service import Actor
+from backend.core import clock
 from backend.core.types import utcnow
-from backend.deals import clock, opening
+from backend.deals import opening
 from backend.deals.models import ContractType, Deal, Stage
 from backend.integrity import dishonesty
 from backend.integrity import service as integrity

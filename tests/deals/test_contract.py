@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.audit.models import AuditEntry
-from backend.deals import clock
+from backend.core import clock
 from backend.deals.models import ContractType, Stage
 from backend.deals.registration import (
     InvalidRegistrationNo,

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from backend.deals import clock
+from backend.core import clock
 from backend.deals.models import Stage
 from tests.builders import accounts as b
 from tests.builders import deals as d

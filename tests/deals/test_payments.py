@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.audit.models import AuditEntry
+from backend.core import clock
 from backend.core.errors import Conflict
-from backend.deals import clock
 from backend.deals.models import Payment, Stage
 from tests.builders import accounts as b
 from tests.builders import deals as d

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 import httpx
 from playwright.sync_api import Page, expect
+
+from backend.core import clock
 
 ADMIN_PASSWORD = "Admin12345"
 DEMO_PASSWORD = "Demo12345"
@@ -39,7 +40,7 @@ def pick_today(page: Page, form_testid: str, field: str) -> None:
     page.get_by_test_id(form_testid).locator(f"#{field}").click()
     open_panels.locator(".ant-picker-cell-today").click()
     expect(page.get_by_test_id(form_testid).locator(f"#{field}")).to_have_value(
-        date.today().isoformat())
+        clock.today().isoformat())
 
 
 def check_first_mode(page: Page, form_testid: str) -> None:

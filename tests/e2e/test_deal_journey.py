@@ -11,11 +11,11 @@ first 1,000,000 yuan and 1% above, on min(technology amount, received) — 30,00
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from backend.core import clock
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import ADMIN_PASSWORD, check_first_mode, login, pick_field, pick_today, yuan
 
@@ -80,7 +80,7 @@ def accept_introduction(page: Page, username: str, section: str, deal_id: int) -
 
 
 def test_deal_from_demand_to_paid_reward(new_page) -> None:  # type: ignore[no-untyped-def]
-    today = date.today()
+    today = clock.today()
 
     visitor = new_page()
     visitor.goto("/")

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from backend.core import clock
 from tests.e2e.conftest import LiveServer, screenshot
 from tests.e2e.helpers import ADMIN_PASSWORD, DEMO_PASSWORD, Api, login
 
@@ -42,7 +42,7 @@ def paid_deal(apis: dict[str, Api], firm: str, inst: str, tag: str) -> int:
     """A deal between `firm` and `inst`, run by the broker up to registered and fully paid."""
     fields = apis["broker"].get("/api/v1/fields")
     field_id = next(f["id"] for f in fields if f["code"] == "materials")
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     demand = apis[firm].post("/api/v1/demands", {
         "title": f"高性能复合材料轻量化部件需求{tag}",
         "description": "需要碳纤维复合材料轻量化结构件的成型工艺。",
@@ -63,7 +63,7 @@ def paid_deal(apis: dict[str, Api], firm: str, inst: str, tag: str) -> int:
         "signed_on": today, "buyer_org_id": deal["demand"]["organisation"]["id"],
         "seller_org_id": deal["achievement"]["organisation"]["id"]})
     broker.post(f"/api/v1/deals/{deal['id']}/transitions", {"to_stage": "signed"})
-    registration_no = f"{date.today().year}3501FR{deal['id']:06d}"
+    registration_no = f"{clock.today().year}3501FR{deal['id']:06d}"
     broker.post(f"/api/v1/deals/{deal['id']}/contract/registration", {
         "registration_no": registration_no, "registered_on": today, "technology_amount": AMOUNT})
     broker.call("POST", f"/api/v1/deals/{deal['id']}/payments", json={

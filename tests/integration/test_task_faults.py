@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from backend.audit import service as audit
 from backend.audit.models import AuditEntry
-from backend.listings.clock import shanghai_today
+from backend.core import clock
 from backend.listings.models import Demand, DemandStatus
 from tests.builders import accounts as b
 from tests.builders import listings as lb
@@ -37,7 +37,7 @@ TASK = "listings.expire_overdue"
 def overdue_demand(db: Database) -> int:
     with db.session() as s:
         firm = b.make_firm_user(s)
-        demand = lb.make_demand(s, firm, deadline=shanghai_today() - timedelta(days=1))
+        demand = lb.make_demand(s, firm, deadline=clock.today() - timedelta(days=1))
         s.commit()
         return demand.id
 

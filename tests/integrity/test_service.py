@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import Organisation, User
 from backend.audit import service as audit
 from backend.audit.models import AuditEntry
+from backend.core import clock
 from backend.core.errors import Conflict
-from backend.deals import clock
 from backend.integrity import dishonesty, review, service, tasks
 from backend.integrity.context import Severity, SubjectKind
 from backend.integrity.models import FlagStatus, IntegrityFlag, IntegrityScan, ScanTrigger

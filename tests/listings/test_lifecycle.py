@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.audit.models import AuditEntry
-from backend.core import jobs
+from backend.core import clock, jobs
 from backend.listings import lookup
-from backend.listings.clock import shanghai_today
 from backend.listings.models import (
     Achievement,
     AchievementStatus,
@@ -180,12 +179,12 @@ def test_an_expired_demand_is_published_again_after_moving_its_deadline(
         client: TestClient, db: Session) -> None:
     firm = b.login_as(db, b.make_firm_user(db))
     demand = lb.make_demand(db, firm.user, status=DemandStatus.EXPIRED)
-    demand.deadline = shanghai_today() - timedelta(days=3)
+    demand.deadline = clock.today() - timedelta(days=3)
     db.flush()
     r = client.post(f"/api/v1/demands/{demand.id}/publish", headers=firm.headers)
     assert r.status_code == 409
     assert r.json()["errors"][0]["field"] == "deadline"
-    new_deadline = (shanghai_today() + timedelta(days=30)).isoformat()
+    new_deadline = (clock.today() + timedelta(days=30)).isoformat()
     r = client.patch(f"/api/v1/demands/{demand.id}", json={"deadline": new_deadline},
                      headers=firm.headers)
     assert r.status_code == 200 and r.json()["status"] == "expired"

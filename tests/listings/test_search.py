@@ -8,8 +8,8 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from backend.core import clock
 from backend.listings import search
-from backend.listings.clock import shanghai_today
 from backend.listings.models import AchievementStatus, DemandStatus
 from tests.builders import accounts as b
 from tests.builders import listings as lb
@@ -88,7 +88,7 @@ def test_demand_filters(client: TestClient, db: Session) -> None:
 
 def test_demand_sorting(client: TestClient, db: Session) -> None:
     owner = b.make_firm_user(db)
-    today = shanghai_today()
+    today = clock.today()
     cheap = lb.make_demand(db, owner, budget_min=Decimal("10000"), budget_max=Decimal("50000"),
                            min_trl=2, deadline=today + timedelta(days=30))
     rich = lb.make_demand(db, owner, budget_min=Decimal("500000"),

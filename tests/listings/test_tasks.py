@@ -11,9 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.audit.models import AuditEntry
-from backend.core import jobs
+from backend.core import clock, jobs
 from backend.listings import demands, tasks
-from backend.listings.clock import shanghai_today
 from backend.listings.models import DemandStatus
 from backend.worker import celery_app
 from tests.builders import accounts as b
@@ -53,8 +52,8 @@ def test_overdue_published_and_negotiating_demands_expire_once(db: Session) -> N
 
 def test_the_default_day_is_today_in_china(db: Session) -> None:
     owner = b.make_firm_user(db)
-    overdue = lb.make_demand(db, owner, deadline=shanghai_today() - timedelta(days=1))
-    current = lb.make_demand(db, owner, deadline=shanghai_today())
+    overdue = lb.make_demand(db, owner, deadline=clock.today() - timedelta(days=1))
+    current = lb.make_demand(db, owner, deadline=clock.today())
     assert demands.expire_overdue(db) == [overdue.id]
     assert current.status == DemandStatus.PUBLISHED
 
@@ -62,8 +61,8 @@ def test_the_default_day_is_today_in_china(db: Session) -> None:
 def test_the_task_runs_the_service_in_its_own_unit_of_work(
         db: Session, sent: list[tuple[str, tuple[Any, ...]]]) -> None:
     owner = b.make_firm_user(db)
-    overdue = lb.make_demand(db, owner, deadline=shanghai_today() - timedelta(days=2))
-    other = lb.make_demand(db, owner, deadline=shanghai_today() - timedelta(days=2))
+    overdue = lb.make_demand(db, owner, deadline=clock.today() - timedelta(days=2))
+    other = lb.make_demand(db, owner, deadline=clock.today() - timedelta(days=2))
     assert tasks.expire_overdue() == 2
     db.expire_all()
     assert overdue.status == other.status == DemandStatus.EXPIRED

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from backend.listings.clock import shanghai_today
+from backend.core import clock
 from backend.listings.models import Field
 from tests.builders import accounts as b
 from tests.builders import listings as lb
@@ -49,7 +49,7 @@ def test_a_bad_demand_is_422_naming_the_field(client: TestClient, db: Session,
 
 def test_a_deadline_too_far_away_is_refused(client: TestClient, db: Session) -> None:
     firm = b.login_as(db, b.make_firm_user(db))
-    far = (shanghai_today() + timedelta(days=366 * 6)).isoformat()
+    far = (clock.today() + timedelta(days=366 * 6)).isoformat()
     r = client.post("/api/v1/demands", json=lb.demand_body(db, deadline=far), headers=firm.headers)
     assert r.status_code == 422 and _fields(r) == ["deadline"]
 

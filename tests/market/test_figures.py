@@ -9,7 +9,7 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from backend.deals.clock import today
+from backend.core.clock import today
 from backend.deals.models import Stage
 from backend.listings.models import AchievementStatus, DemandStatus, Visibility
 from backend.market import service

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import BrokerProfile, User, VerificationStatus
 from backend.audit.models import AuditEntry
+from backend.core import clock
 from backend.core.errors import Conflict, NotFound
 from backend.deals import brokers as deal_brokers
-from backend.deals import clock
 from backend.deals.models import Stage
 from backend.integrity import dishonesty
 from backend.rewards import policies, review, schemas

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation
 from backend.audit.models import AuditEntry
-from backend.core.tabular import CHINA_TZ, csv_value
-from backend.deals import clock
+from backend.core import clock
+from backend.core.clock import CHINA_TZ
+from backend.core.tabular import csv_value
 from backend.integrity import review as flag_review
 from backend.integrity.models import IntegrityFlag
 from backend.rewards import clawbacks, payouts

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import Organisation, User
 from backend.audit import service as audit
 from backend.audit.models import AuditEntry
+from backend.core import clock
 from backend.core.errors import Conflict, PermissionDenied
-from backend.deals import clock
 from backend.integrity import review as flag_review
 from backend.integrity.models import IntegrityFlag
 from backend.rewards import payouts, review

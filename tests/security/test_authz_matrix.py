@@ -40,8 +40,8 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import Organisation, User
 from backend.audit import checkpoint
 from backend.config import get_settings
+from backend.core.clock import today
 from backend.deals import brokers, files, opening
-from backend.deals.clock import today
 from backend.deals.models import Notification, Stage
 from backend.deals.storage import file_store
 from backend.integrity import dishonesty

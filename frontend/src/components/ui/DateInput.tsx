@@ -1,6 +1,8 @@
 import { DatePicker } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 
+import { todayIso } from '@/lib/dates';
+
 export interface DateInputProps {
   /** An ISO date, "2026-11-23", as the API carries dates. */
   value?: string | null;
@@ -18,7 +20,7 @@ export function DateInput({ value, onChange, disabledFuture = false, ...props }:
       style={{ width: '100%' }}
       value={value ? dayjs(value) : null}
       onChange={(date: Dayjs | null) => onChange?.(date === null ? null : date.format('YYYY-MM-DD'))}
-      disabledDate={disabledFuture ? (date) => date.isAfter(dayjs(), 'day') : undefined}
+      disabledDate={disabledFuture ? (date) => date.isAfter(dayjs(todayIso()), 'day') : undefined}
       {...props}
     />
   );
