@@ -26,6 +26,7 @@ from sqlalchemy import Engine, create_engine, event, text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from backend import db as db_module  # noqa: E402
+from backend.accounts import login_cache  # noqa: E402
 from backend.cli import migrate_to_head  # noqa: E402
 from backend.db import make_engine  # noqa: E402
 from backend.listings import cards  # noqa: E402
@@ -87,6 +88,11 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         drop_postgres_database(name)
 
 
+def forget_kept() -> None:
+    cards.cache.clear()
+    login_cache.cache.clear()
+
+
 @pytest.fixture
 def db(engine: Engine) -> Iterator[Session]:
     """A session whose work, and every unit of work the app opens, is rolled back after the test."""
@@ -96,11 +102,11 @@ def db(engine: Engine) -> Iterator[Session]:
                            expire_on_commit=False)
     db_module.use_session_factory(factory)
     session = factory()
-    # The listing cards a process keeps follow the market generation, which moves on commit.
-    # Rolled-back tests rewind it (and SQLite reuses their ids), and builders change listings
-    # through this session with a flush and no commit: drop the cards at both.
-    cards.cache.clear()
-    event.listen(session, "after_flush", lambda *_: cards.cache.clear())
+    # The listing cards and logins a process keeps follow generations, which move on commit.
+    # Rolled-back tests rewind them (and SQLite reuses their ids), and builders change rows
+    # through this session with a flush and no commit: drop what is kept at both.
+    forget_kept()
+    event.listen(session, "after_flush", lambda *_: forget_kept())
     try:
         yield session
     finally:

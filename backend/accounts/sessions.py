@@ -14,8 +14,10 @@ from datetime import timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from backend.accounts import login_cache
 from backend.accounts.models import AuthSession, LoginThrottle, User
 from backend.config import get_settings
+from backend.core import generations
 from backend.core.errors import NotAuthenticated, TooManyRequests
 from backend.core.security import (
     create_access_token,
@@ -132,6 +134,7 @@ def revoke_all(session: Session, user_id: int) -> int:
     result = session.execute(update(AuthSession).where(
         AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
     ).values(revoked_at=utcnow()))
+    generations.moved(session, login_cache.ACCOUNTS)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -152,19 +155,25 @@ _SESSION_USER = (
 
 
 def authenticate(session: Session, access_token: str) -> Authenticated:
-    """The user an access token names, if its login session is still open: one query for the
-    session, the user, their organisation and broker profile, since every request runs it."""
+    """The user an access token names, if its login session is still open. Every request runs
+    it: the process keeps the open logins (`login_cache`), and otherwise one query loads the
+    session, the user, their organisation and broker profile."""
     claims = decode_access_token(access_token)
     if claims is None:
         raise NotAuthenticated("登录已失效，请重新登录。Your login is invalid or expired.",
                                headers={"WWW-Authenticate": "Bearer"})
-    row = session.execute(_SESSION_USER, {"sid": claims["sid"], "uid": int(claims["sub"])}
-                          ).unique().one_or_none()
-    if row is None or row.revoked_at is not None:
-        raise NotAuthenticated("该登录已注销。This session was logged out.",
-                               headers={"WWW-Authenticate": "Bearer"})
-    user: User = row.User
-    if not user.is_active:
-        raise NotAuthenticated("账户已停用。This account is disabled.",
-                               headers={"WWW-Authenticate": "Bearer"})
-    return Authenticated(user, claims["sid"])
+    session_id, user_id = claims["sid"], int(claims["sub"])
+
+    def load() -> User:
+        row = session.execute(_SESSION_USER, {"sid": session_id, "uid": user_id}
+                              ).unique().one_or_none()
+        if row is None or row.revoked_at is not None:
+            raise NotAuthenticated("该登录已注销。This session was logged out.",
+                                   headers={"WWW-Authenticate": "Bearer"})
+        user: User = row.User
+        if not user.is_active:
+            raise NotAuthenticated("账户已停用。This account is disabled.",
+                                   headers={"WWW-Authenticate": "Bearer"})
+        return user
+
+    return Authenticated(login_cache.cache.user(session, session_id, user_id, load), session_id)

@@ -7,22 +7,27 @@ made the change, as its last statement: it commits with the change or not at all
 that reads the counter before the rows it derives never sees rows older than the counter.
 
 Changes are noticed on the ORM's flushes (`watch` names the mapped classes, and for a class
-only some of whose columns matter, those columns). The services write the watched tables only
-through the ORM; a bulk `update()` or raw SQL on them would have to bump the counter itself.
+only some of whose columns matter, those columns). The services write the watched tables
+through the ORM; a bulk `update()` on them says so with `moved`.
+
+A unit of work reads all the counters at once, the first time it asks for one, and keeps them
+until it ends: the counters it reads later are then never newer than the rows it read in
+between, which is the safe direction (what it keeps is dropped a change sooner).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import BigInteger, String, bindparam, event, inspect, select, update
-from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
+from sqlalchemy import BigInteger, String, event, inspect, select, update
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, UOWTransaction, mapped_column
 
 from backend.db import Base
 
 _CHANGED = "generations.changed"  # session.info key: the counters this unit of work moves
+_READ = "generations.read"  # session.info key: the counters as this unit of work read them
 
 
 class Generation(Base):
@@ -32,26 +37,37 @@ class Generation(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-# class → (counter name, the columns that matter, or None for all)
-_watched: dict[type, tuple[str, frozenset[str] | None]] = {}
+# class → [(counter name, the columns that matter, or None for all)]
+_watched: dict[type, list[tuple[str, frozenset[str] | None]]] = {}
 
 
 def watch(name: str, *classes: type | tuple[type, Iterable[str]]) -> None:
     """Move counter `name` whenever a row of these classes is added, deleted or changed (for a
-    `(class, columns)` pair: an existing row changed in one of those columns)."""
+    `(class, columns)` pair: a row deleted, or changed in one of those columns; a new row
+    counts only through the columns of the rows that refer to it)."""
     for item in classes:
         cls, columns = item if isinstance(item, tuple) else (item, None)
-        _watched[cls] = (name, None if columns is None else frozenset(columns))
+        _watched.setdefault(cls, []).append((name, None if columns is None else frozenset(columns)))
 
 
-_VALUE = select(Generation.value).where(Generation.name == bindparam("name"))  # built once
+def moved(session: Session, name: str) -> None:
+    """Move counter `name` when this unit of work commits: for changes the ORM does not see
+    row by row, such as a bulk `update()`."""
+    session.info.setdefault(_CHANGED, set()).add(name)
+
+
+_ALL = select(Generation.name, Generation.value)  # built once
 
 
 def current(session: Session, name: str) -> int | None:
     """The counter's value as this unit of work sees it (None when the database has no such
     counter). Pending changes are flushed first, so `changed_here` is up to date after it."""
-    value: int | None = session.execute(_VALUE, {"name": name}).scalar_one_or_none()
-    return value
+    read: dict[str, int] | None = session.info.get(_READ)
+    if read is None:
+        read = session.info[_READ] = {n: v for n, v in session.execute(_ALL)}
+    else:
+        session.flush()
+    return read.get(name)
 
 
 def changed_here(session: Session, name: str) -> bool:
@@ -60,17 +76,14 @@ def changed_here(session: Session, name: str) -> bool:
     return name in session.info.get(_CHANGED, ())
 
 
-def _moves(obj: Any, session: Session) -> str | None:
-    watched = _watched.get(type(obj))
-    if watched is None:
-        return None
-    name, columns = watched
-    if columns is None:
-        return name
-    if obj in session.new or obj in session.deleted:
-        return None  # with only some columns watched, only a change to an existing row counts
-    state = inspect(obj)
-    return name if any(state.attrs[c].history.has_changes() for c in columns) else None
+def _moves(obj: Any, session: Session) -> Iterator[str]:
+    for name, columns in _watched.get(type(obj), ()):
+        if columns is None or obj in session.deleted:
+            yield name
+        elif obj not in session.new:
+            state = inspect(obj)
+            if any(state.attrs[c].history.has_changes() for c in columns):
+                yield name
 
 
 @event.listens_for(Session, "after_flush")
@@ -78,7 +91,7 @@ def _note_changes(session: Session, _flush: UOWTransaction) -> None:
     if not _watched:
         return
     names = {n for obj in chain(session.new, session.dirty, session.deleted)
-             if (n := _moves(obj, session)) is not None}
+             for n in _moves(obj, session)}
     if names:
         session.info.setdefault(_CHANGED, set()).update(names)
 
@@ -96,3 +109,9 @@ def _bump(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_CHANGED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_read(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_READ, None)
