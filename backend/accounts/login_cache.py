@@ -12,10 +12,8 @@ worker. `revoke_all`, a bulk update, moves it itself.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect
@@ -96,42 +94,28 @@ class _Login:
 
 
 class LoginCache:
-    """The logins one process keeps, for one database at one accounts generation; the entry
-    is replaced whole when either moves on (as `listings.cards.CardCache`)."""
+    """The logins one process keeps, at one accounts generation."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entry: tuple[str, int, dict[str, _Login]] | None = None
+        self._kept: generations.Kept[str, _Login] = generations.Kept(ACCOUNTS)
 
     def clear(self) -> None:
-        self._entry = None
+        self._kept.clear()
 
     def user(self, session: Session, session_id: str, user_id: int,
              load: Callable[[], User]) -> User:
         """The user of this open login session: kept, or `load()`ed (which raises if the
         login is not valid) and kept when this unit of work has not changed accounts."""
-        generation = generations.current(session, ACCOUNTS)
-        if generation is None or generations.changed_here(session, ACCOUNTS):
+        logins = self._kept.items(session)
+        if logins is None:
             return load()
-        url = str(session.get_bind().engine.url)
-        with self._lock:
-            entry = self._entry
-            if entry is None or entry[0] != url or entry[1] < generation:
-                entry = self._entry = (url, generation, {})
-        if entry[0] != url or entry[1] != generation:  # this reader is behind: keep nothing
-            return load()
-        logins = entry[2]
         kept = logins.get(session_id)
         if kept is not None and kept.user["id"] == user_id:
             user = kept.attach(session)
             if user is not None:
                 return user
         user = load()
-        login = _Login.of(user)
-        with self._lock:
-            logins[session_id] = login
-            for key in list(islice(logins, max(0, len(logins) - CAPACITY))):
-                del logins[key]
+        self._kept.add(logins, [(session_id, _Login.of(user))], CAPACITY)
         return user
 
 

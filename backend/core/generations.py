@@ -17,9 +17,10 @@ between, which is the safe direction (what it keeps is dropped a change sooner).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
-from itertools import chain
-from typing import Any
+from itertools import chain, islice
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import BigInteger, String, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, UOWTransaction, mapped_column
@@ -74,6 +75,48 @@ def changed_here(session: Session, name: str) -> bool:
     """Whether this unit of work has flushed a change that moves counter `name`. What it then
     reads is not committed yet, and must not be kept for other units of work."""
     return name in session.info.get(_CHANGED, ())
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Kept(Generic[K, V]):
+    """What one process keeps for one database at one value of counter `name`.
+
+    The entry (database, value, dictionary) is replaced whole when either moves on, so a reader
+    in another thread that still holds the old one only fills a dictionary nobody else reads.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._lock = threading.Lock()
+        self._entry: tuple[str, int, dict[K, V]] | None = None
+
+    def clear(self) -> None:
+        self._entry = None
+
+    def items(self, session: Session) -> dict[K, V] | None:
+        """The dictionary this unit of work reads and fills, or None when it must keep nothing:
+        it changed the counter's tables itself, or it read an older value than the entry's."""
+        generation = current(session, self.name)
+        if generation is None or changed_here(session, self.name):
+            return None
+        url = str(session.get_bind().engine.url)
+        with self._lock:
+            entry = self._entry
+            if entry is None or entry[0] != url or entry[1] < generation:
+                entry = self._entry = (url, generation, {})
+        if entry[0] != url or entry[1] != generation:  # this reader is behind
+            return None
+        return entry[2]
+
+    def add(self, items: dict[K, V], new: Iterable[tuple[K, V]], capacity: int) -> None:
+        """Keep `new` in `items` (from `items()`), dropping the oldest past `capacity`."""
+        with self._lock:
+            items.update(new)
+            for key in list(islice(items, max(0, len(items) - capacity))):
+                del items[key]
 
 
 def _moves(obj: Any, session: Session) -> Iterator[str]:

@@ -15,10 +15,8 @@ keeps none of them: what it sees is not committed yet.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import select
@@ -153,19 +151,14 @@ Loader = Callable[[Session, Sequence[int]], dict[int, Any]]
 
 
 class CardCache:
-    """The cards one process keeps, for one database at one market generation.
-
-    At most `LISTING_CARD_CACHE_SIZE` cards (0: none); past that the oldest are dropped. The
-    entry (database, generation, cards) is replaced as a whole when either moves on, so a
-    reader in another thread that still holds the old one only fills a dictionary nobody else
-    reads."""
+    """The cards one process keeps, at one market generation: at most
+    `LISTING_CARD_CACHE_SIZE` (0: none); past that the oldest are dropped."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entry: tuple[str, int, dict[tuple[str, int], Any]] | None = None
+        self._kept: generations.Kept[tuple[str, int], Any] = generations.Kept(MARKET)
 
     def clear(self) -> None:
-        self._entry = None
+        self._kept.clear()
 
     def get(self, session: Session, kind: str, ids: Collection[int],
             load: Loader) -> dict[int, Any]:
@@ -173,26 +166,14 @@ class CardCache:
         if not wanted:
             return {}
         capacity = get_settings().listing_card_cache_size
-        generation = generations.current(session, MARKET)
-        if (capacity <= 0 or generation is None
-                or generations.changed_here(session, MARKET)):
+        cards = self._kept.items(session) if capacity > 0 else None
+        if cards is None:
             return _load(session, wanted, load)
-        url = str(session.get_bind().engine.url)
-        with self._lock:
-            entry = self._entry
-            if entry is None or entry[0] != url or entry[1] < generation:
-                entry = self._entry = (url, generation, {})
-        if entry[0] != url or entry[1] != generation:  # this reader is behind: keep nothing
-            return _load(session, wanted, load)
-        cards = entry[2]
         found = {i: card for i in wanted if (card := cards.get((kind, i))) is not None}
         missing = [i for i in wanted if i not in found]
         if missing:
             loaded = _load(session, missing, load)
-            with self._lock:
-                cards.update(((kind, i), card) for i, card in loaded.items())
-                for key in list(islice(cards, max(0, len(cards) - capacity))):
-                    del cards[key]
+            self._kept.add(cards, (((kind, i), card) for i, card in loaded.items()), capacity)
             found.update(loaded)
         return found
 

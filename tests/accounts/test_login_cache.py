@@ -4,11 +4,10 @@ request — logout, revoking every session, deactivation, a role or verification
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from backend.accounts import sessions
@@ -27,25 +26,11 @@ from backend.core.permissions import Role
 from backend.core.types import utcnow
 from backend.db import session_scope
 from tests.builders import accounts as b
+from tests.statements import captured
 
 
 def _token(login: b.Login) -> str:
     return login.headers["Authorization"].removeprefix("Bearer ")
-
-
-@contextmanager
-def _statements(db: Session) -> Iterator[list[str]]:
-    seen: list[str] = []
-    connection = db.connection()
-
-    def note(*args: object) -> None:
-        seen.append(str(args[2]).lower())
-
-    event.listen(connection, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(connection, "before_cursor_execute", note)
 
 
 def _authenticate(token: str, then: Callable[[Session, User], object] = lambda s, u: None
@@ -66,7 +51,7 @@ def _accounts_generation(db: Session) -> int:
 def test_a_second_request_of_a_login_loads_no_user(db: Session) -> None:
     login = b.login_as(db, b.make_broker(db))
     _authenticate(_token(login))
-    with _statements(db) as seen:
+    with captured(db) as seen:
         _authenticate(_token(login))
     assert [s for s in seen if "users" in s] == []
 

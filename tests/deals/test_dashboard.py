@@ -6,13 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from backend.core import clock
 from backend.deals.models import Stage
 from tests.builders import accounts as b
 from tests.builders import deals as d
+from tests.statements import captured
 
 
 def _by_stage(body: dict[str, object]) -> dict[str, int]:
@@ -85,17 +85,8 @@ def test_the_year_is_beijing_time() -> None:
 
 
 def _queries_listing_deals(client: TestClient, db: Session, headers: dict[str, str]) -> int:
-    statements: list[str] = []
-
-    def note(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    connection = db.connection()
-    event.listen(connection, "before_cursor_execute", note)
-    try:
+    with captured(db) as statements:
         response = client.get("/api/v1/deals?page_size=50", headers=headers)
-    finally:
-        event.remove(connection, "before_cursor_execute", note)
     assert response.status_code == 200
     return len(statements)
 

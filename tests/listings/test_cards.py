@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, User
@@ -15,6 +15,7 @@ from backend.listings import views
 from backend.listings.models import MARKET, Demand
 from tests.builders import accounts as b
 from tests.builders import listings as lb
+from tests.statements import captured
 
 
 def _generation(db: Session) -> int:
@@ -56,18 +57,9 @@ def test_the_generation_stays_for_other_changes_and_rolled_back_ones(db: Session
 
 
 def _statements(client: TestClient, db: Session, url: str) -> list[str]:
-    statements: list[str] = []
-    connection = db.connection()
-
-    def note(*args: object) -> None:
-        statements.append(str(args[2]).lower())
-
-    event.listen(connection, "before_cursor_execute", note)
-    try:
+    with captured(db) as seen:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(connection, "before_cursor_execute", note)
-    return statements
+    return seen
 
 
 def test_a_second_read_takes_the_cards_without_their_queries(client: TestClient, db: Session
