@@ -122,9 +122,11 @@ def new_page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
 
     def make(locale: str = "zh-CN"):  # type: ignore[no-untyped-def]
         # In Beijing time, as the platform's users are: the date pickers' "today" is then the
-        # server's, whatever the time of day on the UTC machine running the test.
+        # server's, whatever the time of day on the UTC machine running the test. With reduced
+        # motion, which the app honours, nothing animates: a click never meets a picker panel
+        # still opening or closing.
         ctx = browser.new_context(base_url=live_server.url, locale=locale,
-                                  timezone_id="Asia/Shanghai",
+                                  timezone_id="Asia/Shanghai", reduced_motion="reduce",
                                   viewport={"width": 1440, "height": 900})
         ctx.set_default_timeout(TIMEOUT_MS)
         contexts.append(ctx)

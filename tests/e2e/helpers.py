@@ -31,26 +31,13 @@ def pick_field(page: Page, form_testid: str, name: str) -> None:
 
 
 def pick_today(page: Page, form_testid: str, field: str) -> None:
-    """Choose today in an antd DatePicker's calendar (typing + Enter would submit the form).
-
-    The panel of a picker just closed stays in the page, not yet hidden, while it animates
-    out; a click on its "today" would set that picker again, so wait for it to go first.
-    On a loaded machine a click on the panel as it opens was seen to leave the field empty
-    (twice in about ten suite runs): the picker is then closed and opened again, up to three
-    times, and the date must be there in the end."""
+    """Choose today in an antd DatePicker's calendar (typing + Enter would submit the form)."""
     open_panels = page.locator(".ant-picker-dropdown:not(.ant-picker-dropdown-hidden)")
+    expect(open_panels).to_have_count(0)
     date_input = page.get_by_test_id(form_testid).locator(f"#{field}")
-    today = clock.today().isoformat()
-    for _ in range(3):
-        expect(open_panels).to_have_count(0)
-        date_input.click()
-        open_panels.locator(".ant-picker-cell-today").click()
-        try:
-            expect(date_input).to_have_value(today, timeout=5_000)
-            return
-        except AssertionError:
-            page.keyboard.press("Escape")
-    expect(date_input).to_have_value(today)
+    date_input.click()
+    open_panels.locator(".ant-picker-cell-today").click()
+    expect(date_input).to_have_value(clock.today().isoformat())
 
 
 def check_first_mode(page: Page, form_testid: str) -> None:

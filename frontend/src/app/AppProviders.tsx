@@ -12,6 +12,8 @@ import type { ReactNode } from 'react';
 
 import { type Locale, useLocale } from '@/i18n';
 
+import { usePrefersReducedMotion } from './reducedMotion';
+
 const ANTD_LOCALES = { 'zh-CN': antdZhCN, 'en-US': antdEnUS } satisfies Record<Locale, unknown>;
 
 const theme: ThemeConfig = {
@@ -22,11 +24,13 @@ const theme: ThemeConfig = {
       "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif",
   },
 };
+const stillTheme: ThemeConfig = { ...theme, token: { ...theme.token, motion: false } };
 
 export function AppProviders({ queryClient, children }: { queryClient: QueryClient; children: ReactNode }) {
   const { locale } = useLocale();
+  const reducedMotion = usePrefersReducedMotion();
   return (
-    <ConfigProvider locale={ANTD_LOCALES[locale]} theme={theme}>
+    <ConfigProvider locale={ANTD_LOCALES[locale]} theme={reducedMotion ? stillTheme : theme}>
       <AntApp>
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
       </AntApp>
