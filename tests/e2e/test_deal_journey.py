@@ -129,8 +129,7 @@ def test_deal_from_demand_to_paid_reward(new_page) -> None:  # type: ignore[no-u
     broker.get_by_test_id("contract-submit").click()
     expect(broker.get_by_test_id("contract-amount")).to_contain_text("2,500,000.00")
     broker.get_by_test_id("stage-signed").click()
-    # The move refetches the deal: fill the registration only once it has (a form filled
-    # meanwhile could be re-rendered empty).
+    # The registration form appears once the move has refetched the deal as signed.
     expect(broker.get_by_test_id("stage-signed")).to_have_count(0)
 
     registration_no = f"{today.year}35010000{deal_id:04d}"
