@@ -54,8 +54,8 @@ def login(form: Annotated[OAuth2PasswordRequestForm, Depends()],
 
 
 @auth_router.post("/refresh")
-def refresh(body: schemas.RefreshIn, session: SessionDep) -> schemas.TokenOut:
-    tokens = sessions.refresh(session, body.refresh_token)
+def refresh(body: schemas.RefreshIn) -> schemas.TokenOut:
+    tokens = sessions.refresh(body.refresh_token)
     return schemas.TokenOut(access_token=tokens.access_token, refresh_token=tokens.refresh_token,
                             expires_in=tokens.expires_in)
 

@@ -7,6 +7,7 @@ clear the counter.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,6 +30,8 @@ from backend.core.security import (
 )
 from backend.core.types import utcnow
 from backend.db import session_scope
+
+log = logging.getLogger(__name__)
 
 # Per-address failures allowed before the address is locked out, whatever the user names.
 ADDRESS_FACTOR = 4
@@ -72,9 +75,16 @@ def _record_failure(session: Session, keys: list[tuple[str, int]]) -> None:
             row.locked_until = now + window
 
 
+def _refresh_token(session_id: str) -> str:
+    """A refresh token names its login session, so a token that session has already rotated
+    away is recognised when it comes back."""
+    return f"{session_id}.{new_refresh_token()}"
+
+
 def issue_tokens(session: Session, user: User, ip: str | None, user_agent: str | None) -> Tokens:
-    refresh = new_refresh_token()
-    auth = AuthSession(id=str(uuid.uuid4()), user_id=user.id, refresh_hash=token_digest(refresh),
+    session_id = str(uuid.uuid4())
+    refresh = _refresh_token(session_id)
+    auth = AuthSession(id=session_id, user_id=user.id, refresh_hash=token_digest(refresh),
                        expires_at=expires_in(get_settings().refresh_token_days), ip=ip,
                        user_agent=(user_agent or "")[:255] or None)
     session.add(auth)
@@ -106,22 +116,55 @@ def login(username: str, password: str, ip: str | None, user_agent: str | None) 
     raise NotAuthenticated("用户名或密码错误。Wrong username or password.")
 
 
-def refresh(session: Session, refresh_token: str) -> Tokens:
-    """Rotate a refresh token. Presenting an old (already rotated) token revokes the session:
-    it means the token was copied."""
-    now = utcnow()
+def refresh(refresh_token: str) -> Tokens:
+    """Rotate a refresh token, in a unit of work of its own.
+
+    Presenting a token its login session has already rotated away means the token was copied
+    (whoever refreshed first, thief or owner, holds the newer one): the whole session is
+    revoked, and that is committed although the request fails, so neither copy nor the access
+    tokens issued from them work again."""
     digest = token_digest(refresh_token)
-    auth = session.execute(select(AuthSession).where(AuthSession.refresh_hash == digest)
-                           .with_for_update()).scalar_one_or_none()
-    if auth is None or auth.revoked_at is not None or auth.expires_at <= now:
-        raise NotAuthenticated("登录已过期，请重新登录。Your session has expired; please log in again.")
+    with session_scope() as session:
+        auth = session.execute(select(AuthSession).where(AuthSession.refresh_hash == digest)
+                               .with_for_update()).scalar_one_or_none()
+        if auth is not None:
+            return _rotate(session, auth)
+        replayed = _revoke_replayed(session, refresh_token)
+    if replayed:
+        raise NotAuthenticated("该登录的刷新令牌被重复使用，登录已注销，请重新登录。"
+                               "This login's refresh token was used twice, so the login was "
+                               "ended; please log in again.")
+    raise NotAuthenticated(_EXPIRED)
+
+
+_EXPIRED = "登录已过期，请重新登录。Your session has expired; please log in again."
+
+
+def _rotate(session: Session, auth: AuthSession) -> Tokens:
+    if auth.revoked_at is not None or auth.expires_at <= utcnow():
+        raise NotAuthenticated(_EXPIRED)
     user = session.get(User, auth.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticated("账户已停用。This account is disabled.")
-    new_refresh = new_refresh_token()
+    new_refresh = _refresh_token(auth.id)
     auth.refresh_hash = token_digest(new_refresh)
     access, ttl = create_access_token(user.id, auth.id, user.role)
     return Tokens(access, new_refresh, ttl)
+
+
+def _revoke_replayed(session: Session, refresh_token: str) -> bool:
+    """Revoke the open login session an unknown refresh token names, if any: its current token
+    is another, so this one was rotated away before."""
+    session_id, dot, _ = refresh_token.partition(".")
+    if not dot:
+        return False
+    auth = session.get(AuthSession, session_id[:36], with_for_update=True)
+    if auth is None or auth.revoked_at is not None or auth.expires_at <= utcnow():
+        return False
+    auth.revoked_at = utcnow()
+    log.warning("a rotated refresh token was presented again: login session %s of user %s "
+                "revoked", auth.id, auth.user_id)
+    return True
 
 
 def logout(session: Session, session_id: str) -> None:

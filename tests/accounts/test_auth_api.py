@@ -6,7 +6,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import Identifier, Organisation, Person, Shareholding, User
+from backend.accounts.models import (
+    AuthSession,
+    Identifier,
+    Organisation,
+    Person,
+    Shareholding,
+    User,
+)
 from backend.audit.models import AuditEntry
 from tests.builders import accounts as b
 
@@ -152,17 +159,48 @@ def test_success_resets_the_failure_count(client: TestClient, db: Session) -> No
         assert r.status_code == 401
 
 
-def test_refresh_rotates_and_a_reused_token_is_refused(client: TestClient, db: Session) -> None:
+def test_refresh_rotates_and_replaying_a_rotated_token_revokes_the_session(
+        client: TestClient, db: Session) -> None:
+    """A rotated refresh token coming back means it was copied: the whole login session ends,
+    so neither the thief's copy nor the owner's newer tokens work any more."""
     user = b.make_firm_user(db)
     tokens = login(client, user.username, b.PASSWORD)
     r = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert r.status_code == 200
     rotated = r.json()
     assert rotated["refresh_token"] != tokens["refresh_token"]
-    r = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
-    assert r.status_code == 401
     headers = {"Authorization": f"Bearer {rotated['access_token']}"}
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+
+    r = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert r.status_code == 401
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["detail"] == ("该登录的刷新令牌被重复使用，登录已注销，请重新登录。"
+                                  "This login's refresh token was used twice, so the login was "
+                                  "ended; please log in again.")
+    auth = db.execute(select(AuthSession).where(AuthSession.user_id == user.id)).scalar_one()
+    assert auth.revoked_at is not None
+    r = client.get("/api/v1/auth/me", headers=headers)
+    assert r.status_code == 401
+    assert r.json()["detail"] == "该登录已注销。This session was logged out."
+    r = client.post("/api/v1/auth/refresh", json={"refresh_token": rotated["refresh_token"]})
+    assert r.status_code == 401
+    assert r.json()["detail"] == "登录已过期，请重新登录。Your session has expired; please log in again."
+
+
+def test_a_made_up_refresh_token_revokes_nothing(client: TestClient, db: Session) -> None:
+    user = b.make_firm_user(db)
+    tokens = login(client, user.username, b.PASSWORD)
+    for made_up in ("no-session-named-here-0123456789",
+                    "00000000-0000-0000-0000-000000000000.abcdefghijklmnop"):
+        r = client.post("/api/v1/auth/refresh", json={"refresh_token": made_up})
+        assert r.status_code == 401
+        assert r.json()["detail"] == ("登录已过期，请重新登录。"
+                                      "Your session has expired; please log in again.")
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+    r = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert r.status_code == 200
 
 
 def test_logout_revokes_the_access_token_before_it_expires(client: TestClient, db: Session) -> None:
