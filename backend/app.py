@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Message
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backend.accounts.router import auth_router, broker_router, org_router
 from backend.audit.router import router as audit_router
@@ -126,6 +127,9 @@ def create_app() -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_credentials=False, allow_methods=["*"],
                            allow_headers=["Authorization", "Content-Type"])
+    if settings.trusted_proxies:  # outermost: everything inside sees the client's address
+        app.add_middleware(ProxyHeadersMiddleware,
+                           trusted_hosts=[str(net) for net in settings.trusted_proxies])
     for router in ROUTERS:
         app.include_router(router)
     _mount_spa(app, settings.frontend_dist)

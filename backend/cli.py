@@ -43,13 +43,15 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
     """Serve the API and the web UI (several workers: each on its own SO_REUSEPORT socket)."""
     import uvicorn
 
+    # Not uvicorn's proxy headers, which trust X-Forwarded-For from 127.0.0.1 by default: the
+    # application reads it from TRUSTED_PROXIES only (create_app).
     if workers > 1 and not reload:
         from backend.core.serving import Supervisor
 
         raise typer.Exit(Supervisor("backend.main:app", host, port, workers, access_log=False,
-                                    proxy_headers=True).run())
+                                    proxy_headers=False).run())
     uvicorn.run("backend.main:app", host=host, port=port, reload=reload, access_log=False,
-                proxy_headers=True)
+                proxy_headers=False)
 
 
 @app.command("create-admin")

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, IPvAnyNetwork, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,8 +30,18 @@ class Settings(BaseSettings):
     secret_key: str = ""
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
+    # Failed logins before a lock-out (accounts/throttle.py says why three counts): per user
+    # and address; per user over all addresses (not where the user logged in lately); per
+    # address whatever the user, far above, so an office behind one NAT address is not locked.
     login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_user: int = Field(default=20, ge=1)
+    login_max_failures_per_address: int = Field(default=200, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    registration_max_per_address: int = Field(default=10, ge=1)
+    registration_window_minutes: int = Field(default=60, ge=1)
+    # Reverse proxies whose X-Forwarded-For names the client (addresses or networks); the
+    # socket's peer is the client otherwise, whatever the header says.
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
     cors_origins: list[str] = Field(default_factory=list)
     max_upload_mb: int = Field(default=20, ge=1, le=500)
     # Requests inside one API process at once (the rest queue, first come first served): keep
@@ -75,6 +85,9 @@ class Settings(BaseSettings):
         elif self.endpoints_in_event_loop and self.is_sqlite:
             raise ValueError("ENDPOINTS_IN_EVENT_LOOP needs PostgreSQL: a SQLite transaction "
                              "waits for the write lock at BEGIN, and would stall the server")
+        for name in ("login_max_failures_per_user", "login_max_failures_per_address"):
+            if getattr(self, name) < self.login_max_failures:
+                raise ValueError(f"{name.upper()} must not be below LOGIN_MAX_FAILURES")
         if not self.secret_key:
             if self.environment == "production":
                 raise ValueError(

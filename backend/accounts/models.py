@@ -208,7 +208,8 @@ class AuthSession(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per key (user+address, and address alone) in the current window."""
+    """A throttle counter in its current window (`throttle.py`): failed logins per user and
+    address, per user, per address; registrations per address."""
 
     __tablename__ = "login_throttles"
 

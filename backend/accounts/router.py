@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from backend.accounts import schemas, service, sessions
+from backend.accounts import schemas, service, sessions, throttle
 from backend.accounts.models import Organisation, OrgKind, User, VerificationStatus
 from backend.core.deps import ActorDep, AuthDep, CurrentUser, SessionDep, client_ip, require
 from backend.core.errors import NotFound, PermissionDenied
@@ -31,6 +31,7 @@ PageSize = Annotated[int, Query(ge=1, le=200)]
 @blocking
 def register_organisation(body: schemas.OrganisationRegistration, session: SessionDep,
                           request: Request) -> schemas.Me:
+    throttle.count_registration(client_ip(request))
     user = service.register_organisation(session, body, client_ip(request))
     return schemas.Me.model_validate(service.load_user(session, user.id))
 
@@ -39,6 +40,7 @@ def register_organisation(body: schemas.OrganisationRegistration, session: Sessi
 @blocking
 def register_broker(body: schemas.BrokerRegistration, session: SessionDep,
                     request: Request) -> schemas.Me:
+    throttle.count_registration(client_ip(request))
     user = service.register_broker(session, body, client_ip(request))
     return schemas.Me.model_validate(service.load_user(session, user.id))
 

@@ -1,8 +1,8 @@
-"""Login, refresh, logout and login throttling.
+"""Login, refresh and logout (the throttle's counters are in `throttle.py`).
 
-Login runs its own units of work instead of the request's: a failed attempt must
-be counted (committed) even though the request then fails, and a success must
-clear the counter.
+Login and refresh run units of work of their own instead of the request's: a failed login
+must be counted, and a replayed refresh token's session revoked, (committed) although the
+request then fails.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from datetime import timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from backend.accounts import login_cache
-from backend.accounts.models import AuthSession, LoginThrottle, User
+from backend.accounts import login_cache, throttle
+from backend.accounts.models import AuthSession, User
 from backend.config import get_settings
 from backend.core import generations
 from backend.core.errors import NotAuthenticated, TooManyRequests
@@ -33,46 +33,12 @@ from backend.db import session_scope
 
 log = logging.getLogger(__name__)
 
-# Per-address failures allowed before the address is locked out, whatever the user names.
-ADDRESS_FACTOR = 4
-
 
 @dataclass(frozen=True)
 class Tokens:
     access_token: str
     refresh_token: str
     expires_in: int
-
-
-def _throttle_keys(username: str, ip: str | None) -> list[tuple[str, int]]:
-    limit = get_settings().login_max_failures
-    address = ip or "unknown"
-    return [(f"user:{username}|{address}", limit), (f"ip:{address}", limit * ADDRESS_FACTOR)]
-
-
-def _locked_for(session: Session, keys: list[tuple[str, int]]) -> int | None:
-    now = utcnow()
-    rows = session.execute(select(LoginThrottle).where(
-        LoginThrottle.key.in_([k for k, _ in keys]))).scalars().all()
-    waits = [int((r.locked_until - now).total_seconds()) + 1
-             for r in rows if r.locked_until and r.locked_until > now]
-    return max(waits) if waits else None
-
-
-def _record_failure(session: Session, keys: list[tuple[str, int]]) -> None:
-    settings = get_settings()
-    now = utcnow()
-    window = timedelta(minutes=settings.login_lockout_minutes)
-    for key, limit in keys:
-        row = session.get(LoginThrottle, key, with_for_update=True)
-        if row is None:
-            row = LoginThrottle(key=key, failures=0, window_started_at=now)
-            session.add(row)
-        elif row.window_started_at + window < now:
-            row.failures, row.window_started_at, row.locked_until = 0, now, None
-        row.failures += 1
-        if row.failures >= limit:
-            row.locked_until = now + window
 
 
 def _refresh_token(session_id: str) -> str:
@@ -93,27 +59,50 @@ def issue_tokens(session: Session, user: User, ip: str | None, user_agent: str |
 
 
 def login(username: str, password: str, ip: str | None, user_agent: str | None) -> Tokens:
+    """Check the password and open a login session, unless the throttle's counters
+    (`throttle.py`) lock this user, this user at this address, or this address out."""
     username = username.strip().lower()
-    keys = _throttle_keys(username, ip)
+    counters = throttle.login_counters(username, ip)
     with session_scope() as session:
-        wait = _locked_for(session, keys)
+        user = session.execute(select(User).where(User.username == username)
+                               ).scalar_one_or_none()
+        wait = _lockout(session, counters, user, ip)
         if wait is None:
-            user = session.execute(select(User).where(User.username == username)
-                                   ).scalar_one_or_none()
             if verify_password(password, user.password_hash if user else None) and user \
                     and user.is_active:
-                session.execute(update(LoginThrottle).where(
-                    LoginThrottle.key == keys[0][0]).values(failures=0, locked_until=None))
+                # Only this user's count at this address: a success here must not clear what
+                # other addresses, or other users at this one, have tried.
+                throttle.reset(session, counters.user_at_address)
                 user.last_login_at = utcnow()
                 return issue_tokens(session, user, ip, user_agent)
-            _record_failure(session, keys)
-            wait = _locked_for(session, keys)
+            throttle.count(session, counters.all)
+            wait = _lockout(session, counters, user, ip)
     if wait is not None:
         raise TooManyRequests(
-            f"登录失败次数过多，请 {wait // 60 + 1} 分钟后再试。"
-            f"Too many failed logins; try again in {wait // 60 + 1} minutes.",
+            f"登录失败次数过多，请 {throttle.minutes(wait)} 分钟后再试。"
+            f"Too many failed logins; try again in {throttle.minutes(wait)} minutes.",
             headers={"Retry-After": str(wait)})
     raise NotAuthenticated("用户名或密码错误。Wrong username or password.")
+
+
+def _lockout(session: Session, counters: throttle.LoginCounters, user: User | None,
+             ip: str | None) -> int | None:
+    """Seconds until this attempt may be made, or None. The user's count over all addresses
+    does not hold where the user has opened a login session lately, so whoever knows a
+    username cannot keep its owner out of their usual places."""
+    waits = throttle.waits(session, counters.all)
+    if counters.user.key in waits and user is not None and _logged_in_from(session, user, ip):
+        del waits[counters.user.key]
+    return max(waits.values(), default=None)
+
+
+def _logged_in_from(session: Session, user: User, ip: str | None) -> bool:
+    if ip is None:
+        return False
+    since = utcnow() - timedelta(days=get_settings().refresh_token_days)
+    return session.execute(select(AuthSession.id).where(
+        AuthSession.user_id == user.id, AuthSession.ip == ip, AuthSession.created_at >= since
+    ).limit(1)).first() is not None
 
 
 def refresh(refresh_token: str) -> Tokens:

@@ -13,6 +13,7 @@ from backend.accounts.models import User
 from backend.accounts.sessions import Authenticated, authenticate
 from backend.audit.service import Actor
 from backend.core.errors import NotAuthenticated
+from backend.core.middleware import client_address
 from backend.core.permissions import Permission, check_permission
 from backend.core.routing import UnitDep, run_sync
 
@@ -29,7 +30,7 @@ _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    return client_address(request.scope)
 
 
 # FastAPI runs a plain `def` dependency in the thread pool, a hop that costs more than most of

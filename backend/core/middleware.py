@@ -49,6 +49,15 @@ class HttpMiddleware:
         raise NotImplementedError
 
 
+def client_address(scope: Scope) -> str | None:
+    """The client's address, for the throttles, the audit log and the logs: the socket's peer,
+    or, when the peer is one of `TRUSTED_PROXIES`, the right-most X-Forwarded-For hop that is
+    not — uvicorn's `ProxyHeadersMiddleware`, outermost in `create_app`, has put it in
+    `scope["client"]` before anything reads it."""
+    client = scope.get("client")
+    return client[0][:64] if client else None
+
+
 class RequestContextMiddleware(HttpMiddleware):
     """A request id for the logs (taken from X-Request-ID or made up) returned in the response,
     the security headers on every response, and one access-log line per request."""
@@ -73,9 +82,10 @@ class RequestContextMiddleware(HttpMiddleware):
             await self.app(scope, receive, send_with_headers)
         finally:
             elapsed_ms = (time.perf_counter() - start) * 1000
-            log.info("%s %s %s %.1fms", scope["method"], scope["path"], status, elapsed_ms,
-                     extra={"request_id": rid, "status": status,
-                            "duration_ms": round(elapsed_ms, 1)})
+            client = client_address(scope)
+            log.info("%s %s %s %.1fms %s", scope["method"], scope["path"], status, elapsed_ms,
+                     client, extra={"request_id": rid, "status": status, "client": client,
+                                    "duration_ms": round(elapsed_ms, 1)})
             request_id_var.reset(token)
 
 
