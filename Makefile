@@ -59,7 +59,7 @@ test-frontend:
 	fi
 
 lint: install
-	$(VENV)/bin/ruff check backend matching tests scripts migrations
+	$(VENV)/bin/ruff check backend matching tests scripts
 	$(VENV)/bin/mypy
 
 typecheck: lint

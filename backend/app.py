@@ -139,6 +139,8 @@ def create_app() -> FastAPI:
 def _mount_spa(app: FastAPI, dist: Path) -> None:
     """Serve the built SPA at /, with client-side routes falling back to index.html."""
     index = dist / "index.html"
+    if not index.exists():
+        log.warning("no built web UI at FRONTEND_DIST=%s: only the API is served", dist)
     if (dist / "assets").is_dir():
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backend.config import PROJECT_ROOT, get_settings
+from backend.config import get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Shipped inside the package, so an installed `techbroker` migrates without a checkout.
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 app = typer.Typer(help="techbroker 技术经纪服务平台 — administration commands.",
                   no_args_is_help=True, add_completion=False)
@@ -17,13 +23,24 @@ audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True
 app.add_typer(audit_app, name="audit")
 
 
-def migrate_to_head(url: str | None = None) -> None:
-    from alembic import command
+def alembic_config(url: str | None = None) -> Config:
+    """Alembic's configuration, built here rather than read from `alembic.ini` (which stays at
+    the checkout's root for `alembic revision`): the database URL comes from Settings, or
+    `url`."""
     from alembic.config import Config
 
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
     if url:
         config.attributes["url"] = url
+    return config
+
+
+def migrate_to_head(url: str | None = None) -> None:
+    from alembic import command
+
+    config = alembic_config(url)
     settings = get_settings()
     if settings.is_sqlite:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
@@ -70,8 +87,13 @@ def create_admin(username: str, password: Annotated[str, typer.Option(prompt=Tru
 @app.command("seed-demo")
 def seed_demo(force: bool = typer.Option(False, help="seed even if data exists")) -> None:
     """Load the demo market: firms, institutes, brokers, an administrator and listings."""
-    from scripts.demo_data import seed
+    from backend.demo.data import seed
 
+    if get_settings().environment == "production":
+        typer.echo("演示数据的账户密码是公开的，不能载入生产环境（ENVIRONMENT=production）。"
+                   "Refusing to load the demo market in production (ENVIRONMENT=production): "
+                   "its logins and passwords are published.", err=True)
+        raise typer.Exit(2)
     migrate_to_head()
     seed(force=force)
 

@@ -10,14 +10,20 @@ from typing import Literal
 from pydantic import Field, IPvAnyNetwork, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The checkout's root, for tests and scripts run from one. The application uses no path under
+# it: installed, it would be site-packages. Paths it needs are settings (VAR_DIR,
+# FRONTEND_DIST, relative to the working directory by default) or package data.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# `.env.example`'s SECRET_KEY, refused in production (tests/core/test_settings.py keeps the two
+# in step): a key everyone can read signs tokens anyone can forge.
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string-of-at-least-32-characters"  # noqa: S105
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
-    var_dir: Path = PROJECT_ROOT / "var"
+    var_dir: Path = Path("var")
     database_url: str = ""
     celery_broker_url: str = ""
     celery_result_backend: str = ""
@@ -72,10 +78,13 @@ class Settings(BaseSettings):
     matching_encoder: Literal["default", "use", "minilm", "hash", "bm25"] = "default"
     sql_echo: bool = False
     audit_retention_days: int = Field(default=3 * 365, ge=183)
-    frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
+    frontend_dist: Path = Path("frontend") / "dist"
 
     @model_validator(mode="after")
     def _fill_embedded_defaults(self) -> Settings:
+        # Relative paths are taken from the working directory once, here, so that a process
+        # that later changes directory still finds them.
+        self.var_dir, self.frontend_dist = self.var_dir.absolute(), self.frontend_dist.absolute()
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'techbroker.db'}"
         if not self.max_concurrent_requests:
@@ -96,6 +105,10 @@ class Settings(BaseSettings):
             self.secret_key = _instance_secret(self.var_dir)
         elif self.environment == "production" and len(self.secret_key) < 32:
             raise ValueError("SECRET_KEY must be at least 32 characters in production")
+        elif self.environment == "production" and self.secret_key == EXAMPLE_SECRET_KEY:
+            raise ValueError("SECRET_KEY is the example value from .env.example, which anyone "
+                             "can read; set a random one (python -c 'import secrets; "
+                             "print(secrets.token_urlsafe(48))')")
         return self
 
     @property

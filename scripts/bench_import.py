@@ -76,8 +76,8 @@ def main() -> int:
     from backend.app import create_app
     from backend.cli import migrate_to_head
     from backend.config import get_settings
+    from backend.demo.data import DEMO_PASSWORD, seed
     from backend.listings.importer import COLUMNS
-    from scripts.demo_data import DEMO_PASSWORD, seed
 
     migrate_to_head(get_settings().database_url)
     seed()

@@ -71,6 +71,8 @@ def _listing_rows(session: Any, n_demands: int, n_achievements: int, seed: int
     from backend.core import clock
     from backend.core.permissions import Role
     from backend.core.types import utcnow
+    from backend.demo import listings as demo
+    from backend.demo.listing_phrases import phrases
     from backend.listings.models import (
         Achievement,
         Demand,
@@ -80,8 +82,6 @@ def _listing_rows(session: Any, n_demands: int, n_achievements: int, seed: int
         Visibility,
     )
     from backend.listings.service import allocate_ids
-    from scripts import demo_listings as demo
-    from scripts.demo_listing_phrases import phrases
 
     rng = random.Random(seed)
     bank = phrases()
@@ -156,8 +156,8 @@ def _listing_rows(session: Any, n_demands: int, n_achievements: int, seed: int
 
 def _drafts(count: int, seed: int) -> list[dict[str, Any]]:
     """Preview bodies: draft demands written like the seeded ones but never stored."""
-    from scripts import demo_listings as demo
-    from scripts.demo_listing_phrases import phrases
+    from backend.demo import listings as demo
+    from backend.demo.listing_phrases import phrases
 
     rng = random.Random(seed + 1)
     bank = phrases()
@@ -363,8 +363,8 @@ def run(args: argparse.Namespace, url: str, engine: Engine) -> dict[str, Any]:
     from backend.app import create_app
     from backend.cli import migrate_to_head
     from backend.db import session_scope
+    from backend.demo.data import ADMIN_PASSWORD, DEMO_PASSWORD, _Faker, seed_accounts
     from backend.matches.index import get_index_service
-    from scripts.demo_data import ADMIN_PASSWORD, DEMO_PASSWORD, _Faker, seed_accounts
 
     summary: dict[str, Any] = {"database": url.split("://")[0].split("+")[0],
                                "profile": args.profile, "listings": args.listings,

@@ -52,3 +52,39 @@ def test_the_api_workers_share_an_empty_metrics_directory() -> None:
     directory = api["environment"]["PROMETHEUS_MULTIPROC_DIR"]
     assert directory in api["tmpfs"]
     assert api["environment"].keys() >= COMPOSE["x-app"]["environment"].keys()
+
+
+def _dockerfile_stages() -> dict[str, list[str]]:
+    """Each stage's instructions (continuation lines joined), by stage name ("" for the last)."""
+    text = (PROJECT_ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    stages: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("FROM "):
+            words = line.split()
+            current = stages.setdefault(words[3] if len(words) > 3 else "", [])
+        if line and not line.startswith("#"):
+            current.append(line)
+    return stages
+
+
+def test_the_image_installs_the_wheel_the_installed_package_test_runs() -> None:
+    """The Dockerfile builds the wheel from what tests/core/test_installed_package.py builds it
+    from, installs it, and copies nothing else of the checkout but the built UI."""
+    from tests.core.test_installed_package import DOCKER_COPIES
+
+    stages = _dockerfile_stages()
+    copied = {word.rstrip("/") for line in stages["wheel"] if line.startswith("COPY ")
+              for word in line.split()[1:-1]}
+    assert copied == set(DOCKER_COPIES)
+    assert "RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels ." in stages["wheel"]
+    final = stages[""]
+    assert any("pip install" in line and "/wheels/techbroker-*.whl" in line
+               for line in final)
+    env = next(line for line in final if line.startswith("ENV "))
+    ui = next(word.split("=", 1)[1] for word in env.split() if word.startswith("FRONTEND_DIST="))
+    assert f"COPY --from=frontend /src/frontend/dist {ui}" in final
+    assert [line for line in final if line.startswith("COPY ") and "--from=" not in line] == [
+        "COPY constraints.txt /wheels/constraints.txt"]
+    assert COMPOSE["services"]["migrate"]["command"] == ["techbroker", "migrate"]

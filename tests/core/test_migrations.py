@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from backend.cli import migrate_to_head
+from backend.cli import MIGRATIONS_DIR, alembic_config, migrate_to_head
 from backend.db import make_engine
 from backend.models import Base
 from tests.conftest import drop_postgres_database, fresh_postgres_database, postgres_reachable
@@ -44,12 +44,21 @@ def test_empty_postgresql_upgrades_to_head() -> None:
 
 
 def test_revisions_are_date_named_and_linear() -> None:
-    from alembic.config import Config
     from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
+    paths = list((MIGRATIONS_DIR / "versions").glob("*.py"))
+    assert paths
+    for path in paths:
+        assert path.name[:4].isdigit() and path.name[4] == "_", path.name
+
+
+def test_the_developers_alembic_ini_points_at_the_shipped_migrations() -> None:
+    """`alembic revision` at the checkout's root writes where `techbroker migrate` reads."""
+    from alembic.config import Config
 
     from backend.config import PROJECT_ROOT
 
-    script = ScriptDirectory.from_config(Config(str(PROJECT_ROOT / "alembic.ini")))
-    assert len(script.get_heads()) == 1
-    for path in (PROJECT_ROOT / "migrations" / "versions").glob("*.py"):
-        assert path.name[:4].isdigit() and path.name[4] == "_", path.name
+    ini = Config(str(PROJECT_ROOT / "alembic.ini"))
+    assert Path(ini.get_main_option("script_location") or "").resolve() == MIGRATIONS_DIR

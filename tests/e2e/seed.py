@@ -7,7 +7,7 @@ from __future__ import annotations
 from backend.accounts import schemas, service
 from backend.accounts.models import OrgKind
 from backend.db import session_scope
-from scripts.demo_data import DEMO_PASSWORD, _Faker, _verified, seed_accounts
+from backend.demo.data import DEMO_PASSWORD, _Faker, _verified, seed_accounts
 
 RELATED_FIRM = ("rfirm", "福州关联机电有限公司")
 RELATED_INSTITUTE = ("rinst", "福州关联技术研究院")

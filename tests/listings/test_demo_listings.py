@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
+from backend.demo.data import seed
 from backend.listings.models import (
     Achievement,
     AchievementStatus,
@@ -22,7 +23,6 @@ from backend.listings.models import (
     Visibility,
 )
 from backend.listings.schemas import ip_number
-from scripts.demo_data import seed
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -2,7 +2,7 @@
 
 Each sub-field has five `|`-separated lists: topics (what the technology is), problems (a
 firm's pain), goals (measurable targets), methods (how a research team solved it) and uses
-(where it applies). `scripts/demo_listings.py` combines them into titles and texts.
+(where it applies). `listings.py` combines them into titles and texts.
 """
 
 from __future__ import annotations

@@ -23,8 +23,8 @@ from backend.accounts.models import (
 from backend.audit.service import SYSTEM
 from backend.core.types import utcnow
 from backend.db import session_scope
-from scripts.demo_listings import seed_listings
-from scripts.demo_rewards import seed_rewards
+from backend.demo.listings import seed_listings
+from backend.demo.rewards import seed_rewards
 
 DEMO_PASSWORD = "Demo12345"
 ADMIN_PASSWORD = "Admin12345"
@@ -128,12 +128,12 @@ def seed_accounts(session: Session, fake: _Faker) -> list[DemoLogin]:
     agency = service.create_organisation(session, fake.organisation(OrgKind.AGENCY, *AGENCY))
     _verified(agency)
     for username, display, level, fields in BROKERS:
-        reg = schemas.BrokerRegistration(
+        broker_reg = schemas.BrokerRegistration(
             user=schemas.UserIn(username=username, password=DEMO_PASSWORD, display_name=display),
             person=schemas.PersonIn(name=display, id_number=fake.resident_id()),
             broker=schemas.BrokerIn(level=level, certificate_no=f"FJJJR-2026-{len(logins):04d}",
                                     fields=fields, agency_credit_code=agency.credit_code))
-        user = service.register_broker(session, reg, None)
+        user = service.register_broker(session, broker_reg, None)
         row = service.get_broker(session, user.id)
         service.verify_broker(session, SYSTEM, row, schemas.VerificationDecision(
             status=VerificationStatus.VERIFIED, note="演示数据 demo"))

@@ -1,7 +1,7 @@
 """Demo listings for `techbroker seed-demo`: 220 demands and 540 achievements across the
 field taxonomy, owned by the demo firms and institutes, in realistic Chinese.
 
-Texts are generated from the phrase bank in `demo_listing_phrases.py` (written for this
+Texts are generated from the phrase bank in `listing_phrases.py` (written for this
 project; nothing scraped, no real person). Mostly published; some drafts, expired, closed
 or withdrawn; some visible to brokers only, private (assigned to a demo broker) or anonymous.
 Everything is inserted with bulk statements, so seeding takes a few seconds.
@@ -23,6 +23,7 @@ from backend.audit.service import record as audit_record
 from backend.core import clock
 from backend.core.permissions import Role
 from backend.core.types import utcnow
+from backend.demo.listing_phrases import Phrases, phrases
 from backend.listings import search
 from backend.listings.achievements import achievement_search_text
 from backend.listings.ip_numbers import check_character
@@ -40,7 +41,6 @@ from backend.listings.models import (
     modes_to_mask,
 )
 from backend.listings.service import allocate_ids, enqueue_index
-from scripts.demo_listing_phrases import Phrases, phrases
 
 FieldRow = tuple[int, str, str]  # id, code, Chinese name
 DEMANDS = 220
