@@ -69,7 +69,8 @@ class Settings(BaseSettings):
     import_max_rows: int = Field(default=20_000, ge=1, le=1_000_000)
     import_max_columns: int = Field(default=50, ge=13, le=16_384)
     import_max_cells: int = Field(default=500_000, ge=1_000, le=50_000_000)
-    import_max_cell_chars: int = Field(default=10_000, ge=5_000, le=1_000_000)
+    # At most 100,000: the csv module's own limit on a field (131,072) must stay above it.
+    import_max_cell_chars: int = Field(default=10_000, ge=5_000, le=100_000)
     log_level: str = "INFO"
     log_json: bool = False
     # The matcher profile (matching.config_for): "default" is the shipped hybrid (BM25 + USE for
