@@ -218,7 +218,8 @@ def check_rows(fields: Fields, rows: Iterator[list[str]],
                progress: Callable[[int], None] | None = None
                ) -> tuple[list[tuple[int, AchievementIn]], list[RowError]]:
     """Validate every row; return the valid ones with their row numbers, and all errors.
-    `progress` hears the number of data rows checked every PROGRESS_EVERY rows."""
+    `progress` hears the number of data rows checked every PROGRESS_EVERY rows, and at the
+    end."""
     header = next(rows, None)
     errors: list[RowError] = []
     if header is None or not any(header):
@@ -262,6 +263,8 @@ def check_rows(fields: Fields, rows: Iterator[list[str]],
             elif not row_errors:
                 valid.append((number, data))
         errors += row_errors
+    if progress is not None and count % PROGRESS_EVERY:
+        progress(count)
     if count == 0 and not errors:
         errors.append(RowError(2, "", "文件中没有数据行。The file has no data rows."))
     return valid, errors

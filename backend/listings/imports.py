@@ -90,7 +90,6 @@ def run(job_id: int) -> ImportStatus | None:
                               .with_for_update()).scalar_one()
         if job.status in FINISHED:  # another delivery of the task got here first
             return job.status
-        job.rows_checked = len(valid) + len({e.row for e in errors})
         if errors:
             items, summary = importer.reported(errors)
             _fail(job, summary, items, len(errors))

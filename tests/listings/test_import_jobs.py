@@ -81,7 +81,7 @@ def test_progress_is_saved_while_the_rows_are_checked(
 
     monkeypatch.setattr(importer, "check_rows", observed)
     assert imports.run(job_id) == ImportStatus.SUCCEEDED
-    assert seen == [("running", 2), ("running", 4)]
+    assert seen == [("running", 2), ("running", 4), ("running", 5)]
 
 
 def test_a_finished_job_runs_again_to_no_effect(client: TestClient, db: Session,
