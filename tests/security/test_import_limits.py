@@ -85,7 +85,7 @@ def upload(client: TestClient, db: Session, name: str, content: bytes) -> Any:
     return r
 
 
-def test_two_million_inline_cells_in_225_kb_are_refused_unparsed(client: TestClient,
+def test_two_million_inline_cells_in_a_small_xlsx_are_refused_unparsed(client: TestClient,
                                                                  db: Session) -> None:
     def rows() -> Iterator[bytes]:
         for r in range(1, 20_001):
