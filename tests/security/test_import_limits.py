@@ -85,8 +85,8 @@ def upload(client: TestClient, db: Session, name: str, content: bytes) -> Any:
     return r
 
 
-def test_two_million_inline_cells_in_a_small_xlsx_are_refused_unparsed(client: TestClient,
-                                                                 db: Session) -> None:
+def test_two_million_inline_cells_in_a_small_xlsx_are_refused_unparsed(
+        client: TestClient, db: Session) -> None:
     def rows() -> Iterator[bytes]:
         for r in range(1, 20_001):
             yield b'<row r="%d">' % r + b"".join(
