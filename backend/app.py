@@ -21,12 +21,13 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from backend.accounts.router import auth_router, broker_router, org_router
 from backend.audit.router import router as audit_router
 from backend.config import get_settings
+from backend.core.admission import FORM_ROOM, Admission, AdmissionMiddleware, Limits
 from backend.core.errors import NotFound, document_problems, install_error_handlers
 from backend.core.health import router as health_router
 from backend.core.logging import configure_logging
 from backend.core.metrics import MetricsMiddleware
 from backend.core.metrics import router as metrics_router
-from backend.core.middleware import ConcurrencyLimitMiddleware, RequestContextMiddleware
+from backend.core.middleware import RequestContextMiddleware
 from backend.deals.router import deals_router, notifications_router
 from backend.integrity.router import router as integrity_router
 from backend.listings import search
@@ -120,7 +121,12 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     document_problems(app)
-    app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)
+    app.state.admission = Admission(Limits(
+        places=settings.max_concurrent_requests,
+        max_body=settings.max_upload_mb * 1024 * 1024 + FORM_ROOM,
+        body_timeout=settings.request_body_timeout_seconds,
+        min_rate=settings.request_body_min_kb_per_second * 1024))
+    app.add_middleware(AdmissionMiddleware, admission=app.state.admission)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, IPvAnyNetwork, model_validator
+from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The checkout's root, for tests and scripts run from one. The application uses no path under
@@ -62,6 +63,11 @@ class Settings(BaseSettings):
     # test saw p99 5–7 s and worst cases of 16–18 s, at 4 p99 1.7–1.9 s and 2.8–4.4 s (and,
     # unlike 1 or 2, a few slow uploads or downloads cannot take every place).
     max_concurrent_requests: int = Field(default=0, ge=0, le=29)
+    # A request's body must have arrived before it takes one of those places (core/admission.py):
+    # within this many seconds, plus the time its declared length needs at the rate below;
+    # later, 408 and the connection is closed.
+    request_body_timeout_seconds: float = Field(default=10.0, gt=0, le=3600)
+    request_body_min_kb_per_second: int = Field(default=100, ge=1)
     # Where endpoints run (core/routing.py): in the event loop, as a sync worker runs them, or
     # in the thread pool. Unset: the event loop on PostgreSQL, the thread pool on SQLite, whose
     # every transaction takes the write lock at BEGIN and would wait for it in the loop.
@@ -70,6 +76,17 @@ class Settings(BaseSettings):
     market_figures_cache_seconds: int = Field(default=60, ge=0, le=300)
     # Listing cards an API process keeps (listings/cards.py; 0: none). A card is a few KB.
     listing_card_cache_size: int = Field(default=10_000, ge=0, le=1_000_000)
+    # Who may read /metrics: client networks (CIDR or single addresses). Unset: anyone, except
+    # in production, where only the machine itself (loopback) may; a list applies everywhere.
+    metrics_allowed_networks: list[str] | None = None
+    # Bulk import (listings/sheets.py): limits checked before a file is parsed.
+    import_max_unpacked_mb: int = Field(default=50, ge=1, le=2000)
+    import_max_zip_entries: int = Field(default=200, ge=10, le=100_000)
+    import_max_rows: int = Field(default=20_000, ge=1, le=1_000_000)
+    import_max_columns: int = Field(default=50, ge=13, le=16_384)
+    import_max_cells: int = Field(default=500_000, ge=1_000, le=50_000_000)
+    # At most 100,000: the csv module's own limit on a field (131,072) must stay above it.
+    import_max_cell_chars: int = Field(default=10_000, ge=5_000, le=100_000)
     log_level: str = "INFO"
     log_json: bool = False
     # The matcher profile (matching.config_for): "default" is the shipped hybrid (BM25 + USE for
@@ -79,6 +96,13 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     audit_retention_days: int = Field(default=3 * 365, ge=183)
     frontend_dist: Path = Path("frontend") / "dist"
+
+    @field_validator("metrics_allowed_networks")
+    @classmethod
+    def _networks(cls, value: list[str] | None) -> list[str] | None:
+        for network in value or []:
+            ipaddress.ip_network(network, strict=False)  # a ValueError names the bad one
+        return value
 
     @model_validator(mode="after")
     def _fill_embedded_defaults(self) -> Settings:
@@ -114,6 +138,15 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def metrics_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+        """The networks /metrics answers; None: every client."""
+        if self.metrics_allowed_networks is None:
+            if self.environment != "production":
+                return None
+            return [ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")]
+        return [ipaddress.ip_network(n, strict=False) for n in self.metrics_allowed_networks]
 
     @property
     def celery_eager(self) -> bool:

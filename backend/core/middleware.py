@@ -1,12 +1,10 @@
-"""Request ids, security headers, access logging, and a cap on requests in the application."""
+"""Request ids, security headers and access logging (admission: core/admission.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
-import weakref
 from contextvars import ContextVar
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -94,40 +92,3 @@ class RequestIdFilter(logging.Filter):
         if not hasattr(record, "request_id"):
             record.request_id = request_id_var.get()
         return True
-
-
-class ConcurrencyLimitMiddleware:
-    """At most `limit` requests inside the application at once; the others wait their turn in
-    the event loop, costing nothing.
-
-    Sync dependencies and endpoints run in AnyIO's thread pool (40 threads a process) and a
-    request keeps its database connection — on SQLite, the write lock its transaction takes
-    at BEGIN IMMEDIATE — across several hops through that pool (authentication, then the
-    endpoint). With more requests in flight than threads, every thread can end up waiting
-    for the lock (or a pooled connection) held by a request that is itself waiting for a
-    thread, and nothing moves until the 30-second busy timeout: the whole server stalls.
-    Admitting fewer requests than there are threads and pooled connections makes that
-    impossible. Where endpoints run in the event loop (PostgreSQL, core/routing.py), it also
-    means a request there never waits for a pooled connection, which would stop the loop.
-    Health probes bypass the cap, so they answer even when it is full.
-    """
-
-    EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop,
-                                                    asyncio.Semaphore] = (
-            weakref.WeakKeyDictionary())
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.EXEMPT:
-            await self.app(scope, receive, send)
-            return
-        loop = asyncio.get_running_loop()  # one semaphore per loop (tests run several)
-        semaphore = self._semaphores.get(loop)
-        if semaphore is None:
-            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
-        async with semaphore:
-            await self.app(scope, receive, send)

@@ -1,5 +1,6 @@
 """Bulk import of achievements from CSV or XLSX: every row checked first, then all rows
-inserted in one transaction — or none, with every error named by row and column.
+inserted in one transaction — or none, with every error named by row and column. The file is
+read by `sheets.py` within the import limits; the job around it is `imports.py`.
 
 Row numbers are those the user sees in the sheet (the header is row 1). Each row goes
 through the same schema (`AchievementIn`) and rules as a single achievement posted through
@@ -8,25 +9,16 @@ the API, so an import accepts exactly what the form accepts.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
-from openpyxl import load_workbook
 from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, aliased
 
-from backend.accounts.models import User
-from backend.audit import service as audit
-from backend.core.errors import DomainError, InvalidInput
 from backend.core.types import utcnow
 from backend.listings import achievements as achievement_service
 from backend.listings.models import (
@@ -39,10 +31,10 @@ from backend.listings.models import (
     modes_to_mask,
 )
 from backend.listings.schemas import AchievementIn
-from backend.listings.service import allocate_ids, enqueue_index, require_verified_organisation
+from backend.listings.service import allocate_ids
 
-MAX_ROWS = 20_000
 MAX_REPORTED_ERRORS = 1000
+PROGRESS_EVERY = 500  # rows
 
 # (header in the template, key) in template order; `field` may also be given by name (领域).
 COLUMNS: list[tuple[str, str]] = [
@@ -81,78 +73,11 @@ _FIELD_OF_ERROR = {"title": "title", "abstract": "abstract", "field_id": "field_
                    "modes": "modes", "team_lead": "team_lead", "region": "region"}
 
 
-class ImportRejected(DomainError):
-    """The file was refused; `errors` lists each problem with its row and column."""
-
-    status_code = 422
-    title = "导入失败 Import rejected"
-    type_slug = "import-rejected"
-
-
 @dataclass(frozen=True)
 class RowError:
     row: int
     column: str
     message: str
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    ids: list[int]
-    file_sha256: str
-    published: bool
-
-
-# --- reading the file ------------------------------------------------------------------------
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InvalidInput("file", "无法读取该 Excel 文件，请用模板另存为 .xlsx。"
-                                   "This Excel file cannot be read; save it as .xlsx.") from exc
-    try:
-        sheet = book.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell(v) for v in values]
-    finally:
-        book.close()
-
-
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:  # Excel on Chinese Windows saves "CSV" in GBK
-            text = content.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput("file", "CSV 文件编码无法识别，请保存为 UTF-8。"
-                                       "Cannot decode this CSV; save it as UTF-8.") from exc
-    for row in csv.reader(io.StringIO(text, newline="")):
-        yield [c.strip() for c in row]
-
-
-def read_rows(content: bytes, filename: str | None) -> Iterator[list[str]]:
-    """The sheet's rows as text, header first; XLSX is recognised by content, not by name."""
-    if content[:4] == b"PK\x03\x04":
-        return _xlsx_rows(content)
-    name = (filename or "").lower()
-    if name.endswith((".xlsx", ".xlsm", ".xls")):
-        raise InvalidInput("file", "无法读取该 Excel 文件，请用模板另存为 .xlsx。"
-                                   "This Excel file cannot be read; save it as .xlsx.")
-    return _csv_rows(content)
 
 
 def _header_key(text: str) -> str | None:
@@ -165,7 +90,7 @@ def _header_key(text: str) -> str | None:
 
 # --- checking rows ---------------------------------------------------------------------------
 
-class _Fields:
+class Fields:
     """The fields a listing may use, by code and by (unique) Chinese name."""
 
     def __init__(self, session: Session) -> None:
@@ -208,7 +133,7 @@ def _parse_ip_items(text: str) -> tuple[list[dict[str, str | None]], str | None]
     return items, None
 
 
-def _row_values(raw: dict[str, str], fields: _Fields, errors: list[RowError], row: int,
+def _row_values(raw: dict[str, str], fields: Fields, errors: list[RowError], row: int,
                 headers: dict[str, str]) -> dict[str, Any]:
     def fail(key: str, message: str) -> None:
         errors.append(RowError(row, headers.get(key, HEADER_OF[key]), message))
@@ -289,9 +214,12 @@ def _schema_errors(exc: ValidationError, row: int, headers: dict[str, str],
     return found
 
 
-def check_rows(session: Session, rows: Iterator[list[str]]
+def check_rows(fields: Fields, rows: Iterator[list[str]],
+               progress: Callable[[int], None] | None = None
                ) -> tuple[list[tuple[int, AchievementIn]], list[RowError]]:
-    """Validate every row; return the valid ones with their row numbers, and all errors."""
+    """Validate every row; return the valid ones with their row numbers, and all errors.
+    `progress` hears the number of data rows checked every PROGRESS_EVERY rows, and at the
+    end."""
     header = next(rows, None)
     errors: list[RowError] = []
     if header is None or not any(header):
@@ -312,17 +240,14 @@ def check_rows(session: Session, rows: Iterator[list[str]]
             errors.append(RowError(1, HEADER_OF[key], "缺少该列。This column is missing."))
     if errors:
         return [], errors
-    fields = _Fields(session)
     valid: list[tuple[int, AchievementIn]] = []
     count = 0
     for number, cells in enumerate(rows, start=2):
         if not any(cells):
             continue
         count += 1
-        if count > MAX_ROWS:
-            errors.append(RowError(number, "", f"一次最多导入{MAX_ROWS}行。At most {MAX_ROWS} "
-                                               "rows per import."))
-            break
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
         raw = {k: cells[i] for i, k in enumerate(keys) if k is not None and i < len(cells)}
         row_errors: list[RowError] = []
         values = _row_values(raw, fields, row_errors, number, headers)
@@ -338,6 +263,8 @@ def check_rows(session: Session, rows: Iterator[list[str]]
             elif not row_errors:
                 valid.append((number, data))
         errors += row_errors
+    if progress is not None and count % PROGRESS_EVERY:
+        progress(count)
     if count == 0 and not errors:
         errors.append(RowError(2, "", "文件中没有数据行。The file has no data rows."))
     return valid, errors
@@ -345,33 +272,15 @@ def check_rows(session: Session, rows: Iterator[list[str]]
 
 # --- importing -------------------------------------------------------------------------------
 
-def _reject(errors: list[RowError]) -> ImportRejected:
-    shown = errors[:MAX_REPORTED_ERRORS]
-    items = [{"row": e.row, "column": e.column, "field": f"第{e.row}行 {e.column}".strip(),
-              "message": e.message} for e in shown]
+def reported(errors: list[RowError]) -> tuple[list[dict[str, Any]], str]:
+    """The errors as an import's result shows them (at most MAX_REPORTED_ERRORS), and the
+    summary."""
+    items: list[dict[str, Any]] = [
+        {"row": e.row, "column": e.column, "field": f"第{e.row}行 {e.column}".strip(),
+         "message": e.message} for e in errors[:MAX_REPORTED_ERRORS]]
     rows = len({e.row for e in errors})
-    return ImportRejected(
-        f"有{rows}行存在错误，未导入任何数据；请修改后重新上传。{len(errors)} problem(s) in "
-        f"{rows} row(s); nothing was imported.",
-        # The problem body carries `row` as a number; the core type only knows string values.
-        errors=cast(list[dict[str, str]], items), error_count=len(errors))
-
-
-def import_achievements(session: Session, actor: audit.Actor, user: User, content: bytes,
-                        filename: str | None, publish: bool = False) -> ImportResult:
-    organisation_id = achievement_service.require_institute(user)
-    if publish:
-        require_verified_organisation(session, organisation_id)
-    valid, errors = check_rows(session, read_rows(content, filename))
-    if errors:
-        raise _reject(errors)
-    digest = hashlib.sha256(content).hexdigest()
-    ids = insert_achievements(session, organisation_id, user.id, [d for _, d in valid], publish)
-    audit.record(session, actor, "achievement.import", "organisation", organisation_id,
-                 after={"count": len(ids), "file_sha256": digest, "filename": filename,
-                        "published": publish, "ids": ids})
-    enqueue_index(session, "achievement", ids)
-    return ImportResult(ids, digest, publish)
+    return items, (f"有{rows}行存在错误，未导入任何数据；请修改后重新上传。{len(errors)} problem(s) in "
+                   f"{rows} row(s); nothing was imported.")
 
 
 def insert_achievements(session: Session, organisation_id: int, user_id: int,

@@ -5,18 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import IntFlag, StrEnum
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from backend.accounts.models import Organisation, User
 from backend.core import generations
@@ -202,6 +205,43 @@ class IpItem(Base):
     title: Mapped[str] = mapped_column(String(200))
 
     achievement: Mapped[Achievement] = relationship(back_populates="ip_items", lazy="raise")
+
+
+class ImportStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class AchievementImport(Base):
+    """A bulk import of achievements (listings/imports.py): the uploaded file until it has been
+    processed, the progress, then the result — the achievements made, or every error."""
+
+    __tablename__ = "achievement_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    requested_from: Mapped[str | None] = mapped_column(String(64), default=None)  # address
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    file_size: Mapped[int] = mapped_column(Integer)
+    # Dropped once processed; never loaded unless asked for (a poll must not read 20 MB).
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, default=None))
+    publish: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[ImportStatus] = mapped_column(str_enum(ImportStatus, 16),
+                                                 default=ImportStatus.QUEUED, index=True)
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_checked: Mapped[int] = mapped_column(Integer, default=0)
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    achievement_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 # The listing cards (listings/cards.py) are built from these rows: a committed change to any of

@@ -18,7 +18,7 @@ from backend.listings import (
     achievements,
     demands,
     files,
-    importer,
+    imports,
     schemas,
     taxonomy,
     views,
@@ -248,22 +248,31 @@ def download_import_template(session: SessionDep, _: CurrentUser,
                        "achievements-template.xlsx")
 
 
-@achievements_router.post("/import", status_code=status.HTTP_201_CREATED)
+@achievements_router.post("/import", status_code=status.HTTP_202_ACCEPTED)
 @blocking
 def import_achievements(file: UploadFile, session: SessionDep, user: AchievementWriter,
                         actor: ActorDep,
                         publish: Annotated[bool, Form(description="publish them all")] = False
-                        ) -> schemas.ImportOut:
-    """Import achievements from the CSV or XLSX template: all rows, or — when any row has an
-    error — none, with a 422 listing every error by row and column."""
+                        ) -> schemas.ImportJobOut:
+    """Start importing achievements from the CSV or XLSX template. The file is checked against
+    the import limits at once (413 naming the limit, 422 when it cannot be read); its rows are
+    then imported in the background — all of them, or none with every error by row and column:
+    follow it at `GET /api/v1/achievements/imports/{import_id}`."""
     limit = get_settings().max_upload_mb * 1024 * 1024
     content = file.file.read(limit + 1)
     if len(content) > limit:
-        raise PayloadTooLarge(f"文件不能超过 {limit // (1024 * 1024)} MB。"
-                              f"The file is larger than {limit // (1024 * 1024)} MB.")
-    result = importer.import_achievements(session, actor, user, content, file.filename, publish)
-    return schemas.ImportOut(imported=len(result.ids), ids=result.ids,
-                             file_sha256=result.file_sha256, published=result.published)
+        raise PayloadTooLarge(f"文件不能超过 {limit // (1024 * 1024)} MB（MAX_UPLOAD_MB）。"
+                              f"The file is larger than {limit // (1024 * 1024)} MB "
+                              "(MAX_UPLOAD_MB).", limit="MAX_UPLOAD_MB",
+                              max=limit // (1024 * 1024))
+    job = imports.submit(session, actor, user, content, file.filename, publish)
+    return schemas.ImportJobOut.model_validate(job)
+
+
+@achievements_router.get("/imports/{import_id}")
+def get_import(import_id: int, session: SessionDep, user: CurrentUser) -> schemas.ImportJobOut:
+    """A bulk import's progress and result: for the user who uploaded it, and administrators."""
+    return schemas.ImportJobOut.model_validate(imports.get_visible(session, user, import_id))
 
 
 @achievements_router.get("/{achievement_id}")

@@ -16,6 +16,7 @@ from backend.listings import ip_numbers
 from backend.listings.models import (
     AchievementStatus,
     DemandStatus,
+    ImportStatus,
     IpKind,
     Stage,
     Visibility,
@@ -259,11 +260,34 @@ class AchievementOut(Schema):
     published_at: datetime | None
 
 
-class ImportOut(Schema):
-    imported: int
-    ids: list[int]
+class ImportRowError(Schema):
+    row: int
+    column: str
+    field: str
+    message: str
+
+
+class ImportJobOut(Schema):
+    """A bulk import: `queued` → `running` (`rows_checked` of `rows_total`) → `succeeded`
+    (`imported`, `ids`) or `failed` (`detail`, and `errors` by row and column: at most 1,000
+    of `error_count`)."""
+
+    id: int
+    status: ImportStatus
+    filename: str
     file_sha256: str
-    published: bool
+    file_size: int
+    publish: bool
+    rows_total: int
+    rows_checked: int
+    imported: int
+    ids: list[int] = Field(validation_alias="achievement_ids")
+    errors: list[ImportRowError]
+    error_count: int
+    detail: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
 
 
 # --- both ----------------------------------------------------------------------------------

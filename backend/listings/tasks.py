@@ -1,10 +1,15 @@
-"""Background work for listings: expiring overdue demands, fanning out index jobs."""
+"""Background work for listings: expiring overdue demands, fanning out index jobs, bulk
+imports."""
 
 from __future__ import annotations
 
+import logging
+
 from backend.db import session_scope
-from backend.listings import demands
-from backend.worker import celery_app, send_task
+from backend.listings import demands, imports
+from backend.worker import TRANSIENT_ERRORS, celery_app, send_task
+
+log = logging.getLogger(__name__)
 
 INDEX_MANY_TASK = "matching.index_listings"
 
@@ -24,3 +29,17 @@ def index_batch(kind: str, listing_ids: list[int]) -> int:
     trips and reads for a 10,000-row import (about 20 s in the embedded default)."""
     send_task(INDEX_MANY_TASK, kind, list(listing_ids))
     return len(listing_ids)
+
+
+@celery_app.task(name=imports.IMPORT_TASK, time_limit=900, soft_time_limit=840)  # type: ignore[untyped-decorator]  # celery ships no types
+def import_achievements(import_id: int) -> str | None:
+    """A bulk import (listings/imports.py): check every row, then import all or none."""
+    try:
+        status = imports.run(import_id)
+    except TRANSIENT_ERRORS:
+        raise  # retried (worker.py); the job stays running meanwhile
+    except Exception:
+        log.exception("import %s failed", import_id)
+        imports.fail_unexpectedly(import_id)
+        raise
+    return None if status is None else status.value

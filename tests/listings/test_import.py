@@ -1,4 +1,6 @@
-"""Bulk import of achievements: all rows or none, errors named by row and column."""
+"""Bulk import of achievements: all rows or none, errors named by row and column. An upload
+starts a job (202), run by the task (eagerly here, after the request's commit), and its result
+is read at `…/imports/{id}`."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from backend.audit.models import AuditEntry
 from backend.config import get_settings
 from backend.core import jobs
 from backend.listings.importer import COLUMNS
+from backend.listings.imports import IMPORT_TASK
 from backend.listings.models import Achievement, AchievementStatus, IpItem
 from tests.builders import accounts as b
 from tests.builders import listings as lb
@@ -29,8 +32,15 @@ PRICE = "价格（元）"
 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
+    """The jobs sent after a commit, but the import itself, which runs."""
     calls: list[tuple[str, tuple[Any, ...]]] = []
-    monkeypatch.setattr(jobs, "send", lambda pending: calls.extend((n, a) for n, a, _ in pending))
+    send = jobs.send
+
+    def capture(pending: list[jobs.Job]) -> None:
+        send([job for job in pending if job[0] == IMPORT_TASK])
+        calls.extend((n, a) for n, a, _ in pending if n != IMPORT_TASK)
+
+    monkeypatch.setattr(jobs, "send", capture)
     yield calls
 
 
@@ -73,6 +83,17 @@ def xlsx_bytes(rows: list[list[Any]], header: list[str] = HEADER) -> bytes:
     return buffer.getvalue()
 
 
+def submit(client: TestClient, headers: dict[str, str], files: dict[str, Any],
+           data: dict[str, str] | None = None) -> dict[str, Any]:
+    """Upload, then the job as its uploader reads it once the task has run."""
+    r = client.post(URL, files=files, data=data, headers=headers)
+    assert r.status_code == 202, r.text[:2000]
+    assert r.json()["status"] == "queued"
+    job = client.get(f"/api/v1/achievements/imports/{r.json()['id']}", headers=headers)
+    assert job.status_code == 200
+    return dict(job.json())
+
+
 def _count(db: Session) -> int:
     return db.execute(select(func.count()).select_from(Achievement)).scalar_one()
 
@@ -81,11 +102,11 @@ def test_500_csv_rows_import_in_one_go(client: TestClient, db: Session,
                                        sent: list[tuple[str, tuple[Any, ...]]]) -> None:
     institute = b.login_as(db, b.make_institute_user(db))
     content = csv_bytes([row(n) for n in range(500)])
-    r = client.post(URL, files={"file": ("成果.csv", content, "text/csv")},
-                    headers=institute.headers)
-    assert r.status_code == 201, r.text[:2000]
-    body = r.json()
+    body = submit(client, institute.headers, {"file": ("成果.csv", content, "text/csv")})
+    assert body["status"] == "succeeded"
     assert body["imported"] == 500 and len(body["ids"]) == 500
+    assert body["rows_total"] == 500 and body["rows_checked"] == 500
+    assert body["filename"] == "成果.csv" and body["errors"] == [] and body["detail"] is None
     assert body["file_sha256"] == hashlib.sha256(content).hexdigest()
     assert _count(db) == 500
     first = db.get(Achievement, body["ids"][0])
@@ -114,12 +135,13 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(client: TestClient
     institute = b.login_as(db, b.make_institute_user(db))
     rows = [row(n) for n in range(500)]
     rows[136] = row(136, 技术成熟度="10")  # the 138th line of the sheet (the header is line 1)
-    r = client.post(URL, files={"file": ("成果.csv", csv_bytes(rows), "text/csv")},
-                    headers=institute.headers)
-    assert r.status_code == 422
-    assert r.json()["errors"] == [{"row": 138, "column": "技术成熟度", "field": "第138行 技术成熟度",
-                                   "message": "技术成熟度应为1到9的整数。TRL is a whole number from 1 to 9."}]
-    assert r.json()["error_count"] == 1
+    job = submit(client, institute.headers, {"file": ("成果.csv", csv_bytes(rows), "text/csv")})
+    assert job["status"] == "failed" and job["imported"] == 0 and job["ids"] == []
+    assert job["errors"] == [{"row": 138, "column": "技术成熟度", "field": "第138行 技术成熟度",
+                              "message": "技术成熟度应为1到9的整数。TRL is a whole number from 1 to 9."}]
+    assert job["error_count"] == 1
+    assert job["detail"] == ("有1行存在错误，未导入任何数据；请修改后重新上传。1 problem(s) in 1 row(s); "
+                             "nothing was imported.")
     assert _count(db) == 0
     assert db.execute(select(func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "achievement.import")).scalar_one() == 0
@@ -140,14 +162,13 @@ def test_every_error_is_reported(client: TestClient, db: Session) -> None:
         row(9, 标题="题" * 201),
         row(10),
     ]
-    r = client.post(URL, files={"file": ("a.csv", csv_bytes(rows), "text/csv")},
-                    headers=institute.headers)
-    assert r.status_code == 422
-    found = [(e["row"], e["column"]) for e in r.json()["errors"]]
+    job = submit(client, institute.headers, {"file": ("a.csv", csv_bytes(rows), "text/csv")})
+    assert job["status"] == "failed"
+    found = [(e["row"], e["column"]) for e in job["errors"]]
     assert found == [(2, "标题"), (3, "领域代码"), (4, "阶段"), (4, "面议"), (5, "知识产权"),
                      (6, "知识产权"), (7, "价格（元）"), (8, "价格（元）"), (9, "合作方式"),
                      (10, "价格（元）"), (11, "标题")]
-    messages = {(e["row"], e["column"]): e["message"] for e in r.json()["errors"]}
+    messages = {(e["row"], e["column"]): e["message"] for e in job["errors"]}
     assert "校验位" in messages[(5, "知识产权")] and messages[(5, "知识产权")].startswith("第1项")
     assert "最多200" in messages[(11, "标题")]
     assert _count(db) == 0
@@ -170,11 +191,12 @@ def test_xlsx_from_the_template_imports(client: TestClient, db: Session) -> None
     sheet.append(row(8, 阶段="产业化阶段"))
     buffer = io.BytesIO()
     book.save(buffer)
-    r = client.post(URL, files={"file": ("成果.xlsx", buffer.getvalue(), "application/octet-stream")},
-                    data={"publish": "true"}, headers=institute.headers)
-    assert r.status_code == 201, r.text
-    assert r.json()["imported"] == 2 and r.json()["published"] is True
-    first = db.get(Achievement, r.json()["ids"][0])
+    job = submit(client, institute.headers,
+                 {"file": ("成果.xlsx", buffer.getvalue(), "application/octet-stream")},
+                 {"publish": "true"})
+    assert job["status"] == "succeeded", job
+    assert job["imported"] == 2 and job["publish"] is True
+    first = db.get(Achievement, job["ids"][0])
     assert first is not None and first.trl == 7 and str(first.price) == "250000.50"
     assert first.status == AchievementStatus.PUBLISHED and first.published_at is not None
     assert client.get(f"/api/v1/achievements/{first.id}").status_code == 200
@@ -183,9 +205,9 @@ def test_xlsx_from_the_template_imports(client: TestClient, db: Session) -> None
 def test_xlsx_errors_name_rows_as_the_sheet_shows_them(client: TestClient, db: Session) -> None:
     institute = b.login_as(db, b.make_institute_user(db))
     content = xlsx_bytes([row(0), [], row(2, 阶段="")])  # a blank line keeps its number
-    r = client.post(URL, files={"file": ("x.xlsx", content)}, headers=institute.headers)
-    assert r.status_code == 422
-    assert [(e["row"], e["column"]) for e in r.json()["errors"]] == [(4, "阶段")]
+    job = submit(client, institute.headers, {"file": ("x.xlsx", content)})
+    assert job["status"] == "failed"
+    assert [(e["row"], e["column"]) for e in job["errors"]] == [(4, "阶段")]
 
 
 def test_csv_template_and_gbk_files_and_field_names(client: TestClient, db: Session) -> None:
@@ -196,24 +218,23 @@ def test_csv_template_and_gbk_files_and_field_names(client: TestClient, db: Sess
     assert r.content.decode("utf-8-sig").strip() == ",".join(HEADER)
     header = [h if h != "领域代码" else "领域" for h in HEADER]
     rows = [row(1, 领域代码="水污染治理")]
-    r = client.post(URL, files={"file": ("gbk.csv", csv_bytes(rows, header, "gb18030"))},
-                    headers=institute.headers)
-    assert r.status_code == 201, r.text
-    imported = db.get(Achievement, r.json()["ids"][0])
+    job = submit(client, institute.headers,
+                 {"file": ("gbk.csv", csv_bytes(rows, header, "gb18030"))})
+    assert job["status"] == "succeeded", job
+    imported = db.get(Achievement, job["ids"][0])
     assert imported is not None and imported.field_id == lb.field_id(db, "environment.water")
 
 
 def test_the_header_is_checked(client: TestClient, db: Session) -> None:
     institute = b.login_as(db, b.make_institute_user(db))
     header = [h for h in HEADER if h != "阶段"] + ["备注"]
-    r = client.post(URL, files={"file": ("a.csv", csv_bytes([], header))},
-                    headers=institute.headers)
-    assert r.status_code == 422
-    assert [(e["row"], e["column"]) for e in r.json()["errors"]] == [(1, "备注"), (1, "阶段")]
-    r = client.post(URL, files={"file": ("a.csv", b"")}, headers=institute.headers)
-    assert r.status_code == 422 and r.json()["errors"][0]["row"] == 1
-    r = client.post(URL, files={"file": ("a.csv", csv_bytes([]))}, headers=institute.headers)
-    assert r.status_code == 422 and r.json()["errors"][0]["row"] == 2
+    job = submit(client, institute.headers, {"file": ("a.csv", csv_bytes([], header))})
+    assert job["status"] == "failed"
+    assert [(e["row"], e["column"]) for e in job["errors"]] == [(1, "备注"), (1, "阶段")]
+    job = submit(client, institute.headers, {"file": ("a.csv", b"")})
+    assert job["status"] == "failed" and job["errors"][0]["row"] == 1
+    job = submit(client, institute.headers, {"file": ("a.csv", csv_bytes([]))})
+    assert job["status"] == "failed" and job["errors"][0]["row"] == 2
     r = client.post(URL, files={"file": ("a.xlsx", b"PK\x03\x04broken")},
                     headers=institute.headers)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "file"
@@ -239,5 +260,4 @@ def test_who_may_import(client: TestClient, db: Session) -> None:
     unverified = b.login_as(db, b.make_institute_user(db, verified=False))
     r = client.post(URL, files=files, data={"publish": "true"}, headers=unverified.headers)
     assert r.status_code == 409
-    r = client.post(URL, files=files, headers=unverified.headers)
-    assert r.status_code == 201
+    assert submit(client, unverified.headers, files)["status"] == "succeeded"

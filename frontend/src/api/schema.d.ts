@@ -56,8 +56,10 @@ export interface paths {
         put?: never;
         /**
          * Import Achievements
-         * @description Import achievements from the CSV or XLSX template: all rows, or — when any row has an
-         *     error — none, with a 422 listing every error by row and column.
+         * @description Start importing achievements from the CSV or XLSX template. The file is checked against
+         *     the import limits at once (413 naming the limit, 422 when it cannot be read); its rows are
+         *     then imported in the background — all of them, or none with every error by row and column:
+         *     follow it at `GET /api/v1/achievements/imports/{import_id}`.
          */
         post: operations["achievements-import_achievements"];
         delete?: never;
@@ -75,6 +77,26 @@ export interface paths {
         };
         /** Download Import Template */
         get: operations["achievements-download_import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/achievements/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Import
+         * @description A bulk import's progress and result: for the user who uploaded it, and administrators.
+         */
+        get: operations["achievements-get_import"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3088,17 +3110,64 @@ export interface components {
             /** Reason */
             reason: string;
         };
-        /** ImportOut */
-        ImportOut: {
+        /**
+         * ImportJobOut
+         * @description A bulk import: `queued` → `running` (`rows_checked` of `rows_total`) → `succeeded`
+         *     (`imported`, `ids`) or `failed` (`detail`, and `errors` by row and column: at most 1,000
+         *     of `error_count`).
+         */
+        ImportJobOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Detail */
+            detail: string | null;
+            /** Error Count */
+            error_count: number;
+            /** Errors */
+            errors: components["schemas"]["ImportRowError"][];
             /** File Sha256 */
             file_sha256: string;
+            /** File Size */
+            file_size: number;
+            /** Filename */
+            filename: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
             /** Ids */
             ids: number[];
             /** Imported */
             imported: number;
-            /** Published */
-            published: boolean;
+            /** Publish */
+            publish: boolean;
+            /** Rows Checked */
+            rows_checked: number;
+            /** Rows Total */
+            rows_total: number;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["ImportStatus"];
         };
+        /** ImportRowError */
+        ImportRowError: {
+            /** Column */
+            column: string;
+            /** Field */
+            field: string;
+            /** Message */
+            message: string;
+            /** Row */
+            row: number;
+        };
+        /**
+         * ImportStatus
+         * @enum {string}
+         */
+        ImportStatus: "queued" | "running" | "succeeded" | "failed";
         /** IndexStatusOut */
         IndexStatusOut: {
             /** Corpora */
@@ -4387,12 +4456,12 @@ export interface operations {
         };
         responses: {
             /** @description Successful Response */
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportOut"];
+                    "application/json": components["schemas"]["ImportJobOut"];
                 };
             };
             /** @description Validation Error */
@@ -4425,6 +4494,37 @@ export interface operations {
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                     "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "achievements-get_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobOut"];
                 };
             };
             /** @description Validation Error */

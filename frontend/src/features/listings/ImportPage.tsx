@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 
-import type { ImportResult } from '@/api/types';
+import { ApiError } from '@/api/problem';
+import type { ImportJob } from '@/api/types';
 import { DownloadButton } from '@/components/files/DownloadButton';
 import { Alert, Button, Card, Checkbox, Flex, icons, PageHeader, Progress, Space, Steps, Table, type TableColumns, Typography, Upload, useShowError } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
-import { IMPORT_TEMPLATE_PATH, useImportAchievements } from '@/hooks/queries/listings';
+import { IMPORT_TEMPLATE_PATH, useImportAchievements, useImportJob } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
 
 import { type RowProblem, rowProblems } from './importProblems';
@@ -28,6 +29,14 @@ function useElapsed(running: boolean): number {
 const ACCEPT = '.xlsx,.csv';
 const MAX_MB = 20;
 
+const finished = (job: ImportJob | undefined) => job?.status === 'succeeded' || job?.status === 'failed';
+
+/** How far the rows' check has come, in percent (the insert after it is quick). */
+function percent(job: ImportJob): number {
+  if (job.rows_total === 0) return 0;
+  return Math.min(99, Math.floor((job.rows_checked / job.rows_total) * 100));
+}
+
 export function ImportPage() {
   const t = useT();
   const navigate = useNavigate();
@@ -37,21 +46,32 @@ export function ImportPage() {
   const importer = useImportAchievements();
   const [file, setFile] = useState<File | null>(null);
   const [publish, setPublish] = useState(false);
-  const [result, setResult] = useState<ImportResult | null>(null);
-  const elapsed = useElapsed(importer.isPending);
-  const rejected = importer.isError ? rowProblems(importer.error) : null;
+  const [jobId, setJobId] = useState<number | null>(null);
+  const job = useImportJob(jobId);
+  const current = job.data;
+  const working = importer.isPending || (jobId !== null && !finished(current) && !job.isError);
+  const elapsed = useElapsed(working);
+  const refused = importer.error instanceof ApiError ? importer.error.problem.detail : job.error instanceof ApiError ? job.error.problem.detail : job.isError ? t('import.failed') : null;
+  const rejected = current === undefined ? null : rowProblems(current);
+  const failedWhole = current?.status === 'failed' && rejected === null ? (current.detail ?? t('import.failed')) : null;
+  const result = current?.status === 'succeeded' ? current : null;
 
-  const step = result !== null ? 3 : importer.isPending ? 2 : file !== null ? 1 : 0;
+  const step = result !== null ? 3 : working ? 2 : file !== null ? 1 : 0;
+
+  const reset = () => {
+    setJobId(null);
+    importer.reset();
+  };
 
   const submit = () => {
     if (file === null) return;
-    setResult(null);
+    reset();
     importer.mutate(
       { file, publish },
       {
-        onSuccess: setResult,
+        onSuccess: (started) => setJobId(started.id),
         onError: (error) => {
-          if (rowProblems(error) === null) showError(error);
+          if (!(error instanceof ApiError)) showError(error);
         },
       },
     );
@@ -99,15 +119,14 @@ export function ImportPage() {
               fileList={file === null ? [] : [{ uid: 'file', name: file.name, status: 'done', size: file.size }]}
               beforeUpload={(chosen) => {
                 setFile(chosen);
-                setResult(null);
-                importer.reset();
+                reset();
                 return false;
               }}
               onRemove={() => {
                 setFile(null);
-                importer.reset();
+                reset();
               }}
-              disabled={importer.isPending}
+              disabled={working}
               data-testid="import-file"
             >
               <p className="ant-upload-drag-icon">
@@ -122,18 +141,28 @@ export function ImportPage() {
                 {t('import.publish')}
               </Checkbox>
               {verified ? null : <Typography.Text type="secondary">{t('listing.publish.needsVerification')}</Typography.Text>}
-              <Button kind="primary" icon={<icons.UploadOutlined />} disabled={file === null} loading={importer.isPending} onClick={submit} data-testid="import-submit">
+              <Button kind="primary" icon={<icons.UploadOutlined />} disabled={file === null} loading={working} onClick={submit} data-testid="import-submit">
                 {t('import.submit')}
               </Button>
             </Flex>
           </section>
 
-          {importer.isPending ? (
-            <div role="status" aria-live="polite">
-              <Progress percent={99} status="active" showInfo={false} />
-              <Typography.Text type="secondary">{t('import.running', { seconds: elapsed })}</Typography.Text>
+          {working ? (
+            <div role="status" aria-live="polite" data-testid="import-progress">
+              <Progress percent={current === undefined ? 0 : percent(current)} status="active" />
+              <Typography.Text type="secondary">
+                {current === undefined
+                  ? t('import.uploading', { seconds: elapsed })
+                  : current.status === 'queued'
+                    ? t('import.queued', { seconds: elapsed })
+                    : t('import.checking', { checked: current.rows_checked, total: current.rows_total, seconds: elapsed })}
+              </Typography.Text>
             </div>
           ) : null}
+
+          {refused === null && failedWhole === null ? null : (
+            <Alert type="error" showIcon role="alert" data-testid="import-refused" message={t('import.refused')} description={refused ?? failedWhole} />
+          )}
 
           {rejected === null ? null : (
             <section aria-labelledby="import-errors" data-testid="import-errors">
@@ -157,7 +186,7 @@ export function ImportPage() {
               showIcon
               role="status"
               data-testid="import-result"
-              message={result.published ? t('import.done.published', { count: result.imported }) : t('import.done.drafts', { count: result.imported })}
+              message={result.publish ? t('import.done.published', { count: result.imported }) : t('import.done.drafts', { count: result.imported })}
               action={
                 <Button size="small" onClick={() => void navigate('/institute/achievements')}>
                   {t('import.done.view')}

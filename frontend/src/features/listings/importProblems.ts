@@ -1,4 +1,4 @@
-import { ApiError, type FieldError } from '@/api/problem';
+import type { ImportJob } from '@/api/types';
 
 export interface RowProblem {
   key: number;
@@ -7,15 +7,10 @@ export interface RowProblem {
   message: string;
 }
 
-/** An import's 422: each problem with its sheet row and column (the header is row 1). */
-export function rowProblems(error: unknown): { problems: RowProblem[]; count: number } | null {
-  if (!(error instanceof ApiError) || error.status !== 422 || !error.problem.errors?.length) return null;
-  const problems = error.problem.errors.map((item: FieldError, index) => ({
-    key: index,
-    row: typeof item.row === 'number' ? item.row : null,
-    column: typeof item.column === 'string' ? item.column : item.field,
-    message: item.message,
-  }));
-  const count = typeof error.problem.error_count === 'number' ? error.problem.error_count : problems.length;
-  return { problems, count };
+/** A failed import's problems, each with its sheet row and column (the header is row 1), and
+ * how many there were in all (at most the first 1,000 are listed). */
+export function rowProblems(job: ImportJob): { problems: RowProblem[]; count: number } | null {
+  if (job.status !== 'failed' || job.errors.length === 0) return null;
+  const problems = job.errors.map((item, index) => ({ key: index, row: item.row, column: item.column || item.field, message: item.message }));
+  return { problems, count: Math.max(job.error_count, problems.length) };
 }

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 
-import { ApiError } from '@/api/problem';
-
 import { rowProblems } from './importProblems';
 import { demandActions, achievementActions } from './listingActions';
 import { filtersFromParams, paramsFromFilters, queryFromFilters } from './listingFilters';
@@ -35,30 +33,42 @@ describe('listing filters in the address bar', () => {
   });
 });
 
-describe('rowProblems (a bulk import refused with 422)', () => {
+describe('rowProblems (a bulk import that failed)', () => {
+  const job = {
+    id: 7,
+    status: 'failed' as const,
+    filename: 'a.csv',
+    file_sha256: 'ab',
+    file_size: 10,
+    publish: false,
+    rows_total: 3,
+    rows_checked: 3,
+    imported: 0,
+    ids: [],
+    errors: [
+      { field: '第2行 技术领域', row: 2, column: '技术领域', message: '没有这个领域' },
+      { field: '第1行', row: 1, column: '', message: '文件为空' },
+    ],
+    error_count: 120,
+    detail: '有2行存在错误',
+    created_at: '2026-12-06T12:00:00Z',
+    started_at: null,
+    finished_at: null,
+  };
+
   it('lists each problem with its row and column', () => {
-    const error = new ApiError({
-      type: '/problems/import-rejected',
-      title: '导入失败',
-      status: 422,
-      error_count: 120,
-      errors: [
-        { field: '第2行 技术领域', row: 2, column: '技术领域', message: '没有这个领域' },
-        { field: '第3行 TRL', row: 3, column: 'TRL', message: '须为1-9' },
-      ],
-    });
-    expect(rowProblems(error)).toEqual({
+    expect(rowProblems(job)).toEqual({
       count: 120,
       problems: [
         { key: 0, row: 2, column: '技术领域', message: '没有这个领域' },
-        { key: 1, row: 3, column: 'TRL', message: '须为1-9' },
+        { key: 1, row: 1, column: '第1行', message: '文件为空' },
       ],
     });
   });
 
-  it('is null for other errors', () => {
-    expect(rowProblems(new ApiError({ type: 'about:blank', title: 'x', status: 413, detail: '文件过大' }))).toBeNull();
-    expect(rowProblems(new TypeError('Failed to fetch'))).toBeNull();
+  it('is null for a job without row problems', () => {
+    expect(rowProblems({ ...job, errors: [], error_count: 0 })).toBeNull();
+    expect(rowProblems({ ...job, status: 'running' })).toBeNull();
   });
 });
 

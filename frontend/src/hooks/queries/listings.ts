@@ -10,7 +10,7 @@ import type {
   DemandInput,
   DemandQuery,
   DemandUpdate,
-  ImportResult,
+  ImportJob,
 } from '@/api/types';
 
 export const fieldKeys = {
@@ -148,16 +148,41 @@ export function useAchievementAction() {
 export const IMPORT_PATH = '/api/v1/achievements/import';
 export const IMPORT_TEMPLATE_PATH = '/api/v1/achievements/import/template';
 
-/** Bulk import: every row or none; a 422 lists each problem with its row and column. */
+export const importKeys = {
+  all: ['achievement-imports'] as const,
+  detail: (id: number) => [...importKeys.all, id] as const,
+};
+
+/** Start a bulk import: the server checks the file against its limits at once (413/422) and
+ * answers with the job (202); its rows are imported in the background. */
 export function useImportAchievements() {
-  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ file, publish }: { file: File; publish: boolean }) => {
       const form = new FormData();
       form.append('file', file);
       form.append('publish', String(publish));
-      return postForm<ImportResult>(IMPORT_PATH, form);
+      return postForm<ImportJob>(IMPORT_PATH, form);
     },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: achievementKeys.all }),
+  });
+}
+
+const IMPORT_POLL_MS = 1000;
+
+/** A bulk import's progress and result, asked again every second until it has finished; the
+ * achievements lists are refreshed once it has. */
+export function useImportJob(id: number | null) {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: importKeys.detail(id ?? 0),
+    queryFn: async () => {
+      const job = unwrap(await api.GET('/api/v1/achievements/imports/{import_id}', { params: { path: { import_id: id ?? 0 } } }));
+      if (job.status === 'succeeded') void queryClient.invalidateQueries({ queryKey: achievementKeys.all });
+      return job;
+    },
+    enabled: id !== null,
+    refetchInterval: (query) => {
+      const status = query.state.data?.status;
+      return status === 'succeeded' || status === 'failed' ? false : IMPORT_POLL_MS;
+    },
   });
 }
