@@ -19,8 +19,10 @@ COPY alembic.ini ./
 RUN pip install --no-cache-dir torch==2.13.0 \
  && pip install --no-cache-dir -c constraints.txt .
 COPY --from=frontend /src/frontend/dist frontend/dist
-RUN useradd --system --uid 10001 techbroker && mkdir -p /var/lib/techbroker \
- && chown techbroker /var/lib/techbroker
+# The volumes' mount points, owned by the app's user (a new named volume copies that).
+RUN useradd --system --uid 10001 techbroker \
+ && mkdir -p /var/lib/techbroker /var/lib/techbroker-index \
+ && chown techbroker /var/lib/techbroker /var/lib/techbroker-index
 USER techbroker
 EXPOSE 8000
 CMD ["techbroker", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "4"]

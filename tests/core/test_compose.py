@@ -52,3 +52,12 @@ def test_the_api_workers_share_an_empty_metrics_directory() -> None:
     directory = api["environment"]["PROMETHEUS_MULTIPROC_DIR"]
     assert directory in api["tmpfs"]
     assert api["environment"].keys() >= COMPOSE["x-app"]["environment"].keys()
+
+
+def test_the_api_and_the_worker_share_the_index_directory() -> None:
+    """The worker publishes index versions that every API process loads: one volume."""
+    for name in ("api", "worker"):
+        service = COMPOSE["services"][name]
+        directory = service["environment"]["INDEX_DIR"]
+        assert f"techbroker-index:{directory}" in service["volumes"], name
+    assert "techbroker-index" in COMPOSE["volumes"]
