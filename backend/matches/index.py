@@ -251,7 +251,13 @@ class IndexService:
                 if slot.dirty or slot.lock_file is not None:  # a writer here began meanwhile
                     return Refresh(kind, "deferred", served_version)
                 current = slot.matcher
-                if current is not None and current.version == fresh.version:
+                try:
+                    on_disk = read_version(slot.directory)
+                except MatchingError:
+                    on_disk = fresh.version
+                # What this process serves may have moved on while we loaded (its own writer
+                # saved a newer version): keep it when it is what the disk names now.
+                if current is not None and current.version in (fresh.version, on_disk):
                     return Refresh(kind, "unchanged", current.version, build=abandoned)
                 self._serve(slot, fresh)
             log.info("%s index version %d loaded in the background and served: %d documents, "

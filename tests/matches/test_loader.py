@@ -40,11 +40,13 @@ class SlowLoad:
     def __call__(self, directory: Path, config: MatcherConfig, *,
                  encoders: Mapping[str, Encoder]) -> Matcher:
         self.calls += 1
-        if self.armed:
+        matcher = Matcher.load(directory, config, encoders=encoders)
+        if self.armed:  # the next load only: read, then slow to finish
+            self.armed = False
             self.entered.set()
             if not self.release.wait(WAIT):
                 raise AssertionError("the test never released the load")
-        return Matcher.load(directory, config, encoders=encoders)
+        return matcher
 
 
 @pytest.fixture
@@ -252,3 +254,27 @@ def test_an_unreadable_manifest_is_logged_once_and_the_old_version_kept(
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
     served = service.loaded("achievement")
     assert served is not None and served.version == v1
+
+
+def test_a_slow_load_never_replaces_a_newer_index_this_process_wrote_meanwhile(
+        db: Session, index_service: IndexService, api: tuple[IndexService, SlowLoad]) -> None:
+    service, load = api
+    institute = b.make_institute_user(db)
+    lb.make_achievement(db, institute)
+    index_service.rebuild(db, "achievement")
+    service.refresh("achievement")
+    v2 = index_service.sync(db, "achievement", [lb.make_achievement(db, institute).id])
+    load.armed = True
+    loading = threading.Thread(target=service.refresh, args=("achievement",))
+    loading.start()
+    try:
+        assert load.entered.wait(WAIT)  # the background load of v2 is under way
+        # Meanwhile this process's own writer (tasks run here without a broker) moves on.
+        service.save_delay = 0
+        v3 = service.sync(db, "achievement", [lb.make_achievement(db, institute).id])
+        assert v2 is not None and v3 == v2 + 1
+    finally:
+        load.release.set()
+        loading.join(WAIT)
+    served = service.loaded("achievement")
+    assert served is not None and served.version == v3 and len(served) == 3
