@@ -12,7 +12,7 @@ published as one version, as the command does; the database read itself is left 
 Each run is its own process, so each peak RSS is its own:
 
     cold     an empty embedding cache: every text goes to the model (the change of encoder)
-    killed   the same, killed once half the batches reached the model (nothing is published)
+    killed   the same, killed after half its cache writes (nothing is published)
     resumed  run again after `killed`: only what the killed run had not encoded goes to the model
     warm     everything cached: a rerun with no new text (the index build alone)
 """
@@ -110,8 +110,8 @@ def one_run(args: argparse.Namespace) -> dict[str, Any]:
     cache = EmbeddingCache(work / "cache")
     n_batches = -(-args.listings // args.batch)
     calls_per_batch = -(-args.batch // 1024)  # encode_batched's chunk: one cache write each
-    # killed after half the batches (rounded down) reached the model
-    stop_after = n_batches // 2 * calls_per_batch if args.run == "killed" else None
+    # killed after half its cache writes (rounded down)
+    stop_after = n_batches * calls_per_batch // 2 if args.run == "killed" else None
     counters = {ch: Counting(get_encoder(ch), stop_after) for ch in config.encoders}
     encoders: dict[str, Encoder] = {ch: CachedEncoder(c, cache) for ch, c in counters.items()}
     started = time.perf_counter()
