@@ -26,8 +26,10 @@ RUN pip install --no-cache-dir torch==2.13.0 \
  && pip install --no-cache-dir -c /wheels/constraints.txt /wheels/techbroker-*.whl \
  && rm -rf /wheels
 COPY --from=frontend /src/frontend/dist /opt/techbroker/ui
-RUN useradd --system --uid 10001 techbroker && mkdir -p /var/lib/techbroker \
- && chown techbroker /var/lib/techbroker
+# The volumes' mount points, owned by the app's user (a new named volume copies that).
+RUN useradd --system --uid 10001 techbroker \
+ && mkdir -p /var/lib/techbroker /var/lib/techbroker-index \
+ && chown techbroker /var/lib/techbroker /var/lib/techbroker-index
 USER techbroker
 # An empty working directory: every path the application uses is a setting (VAR_DIR,
 # FRONTEND_DIST) or ships inside the package (the migrations, the demo market).

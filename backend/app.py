@@ -34,6 +34,7 @@ from backend.listings import search
 from backend.listings.router import router as listings_router
 from backend.market.router import router as market_router
 from backend.matches.index import get_index_service
+from backend.matches.loader import start_upkeep
 from backend.matches.router import router as matches_router
 from backend.rewards.reports_router import exports_router, stats_router
 from backend.rewards.router import (
@@ -57,7 +58,8 @@ def _warm_up_encoders() -> None:
     request needs them, so the first user to open a match list does not wait for it."""
     try:
         for encoder in get_index_service().encoders.values():
-            encoder.encode(["预热 warm-up"])
+            # past the embedding cache, which would answer a warm-up text seen before
+            getattr(encoder, "inner", encoder).encode(["预热 warm-up"])
     except Exception:  # the first request will load them, or say what is wrong
         log.exception("could not warm up the matcher's encoders")
 
@@ -89,10 +91,17 @@ async def warm_up(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    if get_settings().environment != "test":
+    settings = get_settings()
+    if settings.environment != "test":
         await warm_up(app)
         threading.Thread(target=_warm_up_encoders, name="warm-up", daemon=True).start()
-    yield
+    # The matcher's indexes are loaded (and, without a broker, built) in the background.
+    upkeep = start_upkeep(get_index_service(), settings)
+    try:
+        yield
+    finally:
+        if upkeep is not None:
+            await anyio.to_thread.run_sync(upkeep.stop)
 
 
 def operation_id(route: APIRoute) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -114,25 +115,59 @@ def worker(concurrency: int = 2, beat: bool = False) -> None:
     celery_app.worker_main(argv)
 
 
+class _ProgressLine:
+    """A build's progress on stderr: one line rewritten in place on a terminal, a line every
+    tenth of the way otherwise (logs)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.started: dict[str, float] = {}
+        self.shown: dict[str, int] = {}
+
+    def __call__(self, kind: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        started = self.started.setdefault(kind, now)
+        tenth = 10 * done // max(total, 1)
+        if not self.tty and (done == 0 or self.shown.get(kind) == tenth) and done < total:
+            return  # a line per tenth in a log
+        self.shown[kind] = tenth
+        rate = done / max(now - started, 1e-6)
+        line = (f"{kind}: {done:,}/{total:,} listings encoded and indexed "
+                f"({100 * done // max(total, 1)} %, {rate:,.0f}/s)")
+        end = "\n" if done >= total or not self.tty else ""
+        sys.stderr.write(("\r" if self.tty else "") + line + end)
+        sys.stderr.flush()
+
+
 @app.command()
-def reindex(kind: Annotated[str | None, typer.Option(
-        help="demand or achievement (default: both)")] = None) -> None:
-    """Rebuild the matching indexes from the database; API processes pick the new version up."""
+def reindex(
+    kind: Annotated[str | None, typer.Option(help="demand or achievement (default: both)")] = None,
+    profile: Annotated[str | None, typer.Option(
+        help="the matcher profile to build with (default: MATCHING_ENCODER): default, use, "
+             "minilm, hash or bm25")] = None,
+) -> None:
+    """Rebuild the matching indexes from the database and publish them; API processes load
+    the new version in the background and keep answering from the old one until then.
+    Resumable: listings encoded before an interruption come from the embedding cache."""
     from backend.audit.service import Actor
     from backend.db import session_scope
     from backend.matches import service
     from backend.matches.documents import KINDS, check_kind
+    from matching import config_for
 
     try:
         kinds = [check_kind(kind)] if kind else list(KINDS)
+        if profile is not None:
+            config_for(profile)
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
     with session_scope() as session:
-        results = service.reindex_now(session, Actor(None, "cli"), kinds)
+        results = service.reindex_now(session, Actor(None, "cli"), kinds, profile=profile,
+                                      progress=_ProgressLine())
     for r in results:
         typer.echo(f"{r.kind}: {r.documents} documents, index version {r.version}, "
-                   f"{r.seconds:.1f} s")
+                   f"{r.seconds:.1f} s (profile {r.profile})")
 
 
 @app.command()

@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     # Chinese, BM25 + MiniLM for English); "use"/"minilm" pair BM25 with one encoder; "hash"
     # (tests, machines without the models) and "bm25" need no model.
     matching_encoder: Literal["default", "use", "minilm", "hash", "bm25"] = "default"
+    # Where the matcher's index versions are published (default: VAR_DIR/index). Every API host
+    # reads it, so with several hosts it is a shared volume (backend/matches/index.py).
+    index_dir: Path | None = None
+    # How often an API process looks at the index manifests for a new version to load in the
+    # background (a small file read per corpus). 0 turns the background loading off: the
+    # process then serves only indexes it builds itself (the tests' in-process client).
+    index_poll_seconds: float = Field(default=2.0, ge=0, le=3600)
     sql_echo: bool = False
     audit_retention_days: int = Field(default=3 * 365, ge=183)
     frontend_dist: Path = Path("frontend") / "dist"
@@ -111,6 +118,8 @@ class Settings(BaseSettings):
         self.var_dir, self.frontend_dist = self.var_dir.absolute(), self.frontend_dist.absolute()
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'techbroker.db'}"
+        if self.index_dir is None:
+            self.index_dir = self.var_dir / "index"
         if not self.max_concurrent_requests:
             self.max_concurrent_requests = 4 if self.is_sqlite else 8
         if self.endpoints_in_event_loop is None:
@@ -151,10 +160,6 @@ class Settings(BaseSettings):
     @property
     def celery_eager(self) -> bool:
         return not self.celery_broker_url
-
-    @property
-    def index_dir(self) -> Path:
-        return self.var_dir / "index"
 
     @property
     def files_dir(self) -> Path:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import queue
+import threading
+from collections.abc import Iterable
 from typing import Any
 
 from celery import Celery, Task
@@ -89,15 +92,96 @@ def _count_task(task: Any = None, state: str | None = None, **_: Any) -> None:
     TASKS.labels(getattr(task, "name", "unknown"), state or "unknown").inc()
 
 
-def send_task(name: str, *args: Any, **kwargs: Any) -> None:
-    """Run a registered task: in process when eager, through the broker otherwise."""
+class BackgroundTasks:
+    """Eager tasks that must not run inside the request that sent them.
+
+    Without a broker (the embedded default) a task runs in the process that sends it, and
+    usually in the same call, after the request's commit. The matcher's index tasks can take
+    seconds (a full build, a save) and wait for a writer lock another process holds (the
+    `techbroker reindex` command): in an API process, the tasks named here instead run one at
+    a time, in the order sent, on one thread of the process, as a worker would run them.
+    Started and stopped with the app's lifespan (`backend.matches.loader`); elsewhere (the
+    CLI, the tests' in-process client) eager tasks still run in the call."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = frozenset(names)
+        self._queue: queue.Queue[tuple[str, tuple[Any, ...], dict[str, Any]] | None] = (
+            queue.Queue())
+        self._thread = threading.Thread(target=self._run, name="background-tasks", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._queue.put((name, args, kwargs))
+
+    def join(self) -> None:
+        """Wait until every task sent so far has run."""
+        self._queue.join()
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """Run what was sent, then end the thread (waiting at most `timeout` seconds)."""
+        self._queue.put(None)
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.warning("background tasks still running after %.0f s at shutdown", timeout)
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            try:
+                if job is None:
+                    return
+                _apply(*job)
+            except Exception:  # a task's own failure is logged by _apply; this is a bug here
+                log.exception("background task %s could not run", job[0] if job else None)
+            finally:
+                self._queue.task_done()
+
+
+_background: BackgroundTasks | None = None
+
+
+def run_in_background(names: Iterable[str]) -> BackgroundTasks:
+    """From now on, run the eager tasks `names` on a background thread of this process."""
+    global _background
+    background = BackgroundTasks(names)
+    background.start()
+    _background = background
+    return background
+
+
+def stop_background(timeout: float = 60.0) -> None:
+    """Run the eager tasks in the call again, once the background thread has run its own."""
+    global _background
+    background, _background = _background, None
+    if background is not None:
+        background.stop(timeout)
+
+
+def _task(name: str) -> Any:
     task = celery_app.tasks.get(name)
     if task is None:
         celery_app.loader.import_default_modules()
         task = celery_app.tasks[name]
+    return task
+
+
+def _apply(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    result = _task(name).apply(args=args, kwargs=kwargs)
+    if result.failed():
+        log.error("eager task %s failed: %r", name, result.result)
+
+
+def send_task(name: str, *args: Any, **kwargs: Any) -> None:
+    """Run a registered task: in process when eager (on the background thread, for the tasks
+    `run_in_background` named), through the broker otherwise."""
+    task = _task(name)
     if celery_app.conf.task_always_eager:
-        result = task.apply(args=args, kwargs=kwargs)
-        if result.failed():
-            log.error("eager task %s failed: %r", name, result.result)
+        background = _background
+        if background is not None and name in background.names:
+            background.submit(name, args, kwargs)
+        else:
+            _apply(name, args, kwargs)
         return
     task.apply_async(args=args, kwargs=kwargs)

@@ -64,8 +64,10 @@ class Matcher:
         *,
         encoders: Mapping[str, Encoder] | None = None,
         cache_dir: Path | None = None,
+        profile: str | None = None,
     ) -> None:
         self.name = name
+        self.profile = profile  # the name of `config` (`config_for`), kept in the manifest
         self.config = config or MatcherConfig()
         self.config.validate()
         self._cache_dir = cache_dir
@@ -423,6 +425,7 @@ class Matcher:
                 "name": self.name,
                 "version": version,
                 "count": len(self),
+                **({"profile": self.profile} if self.profile is not None else {}),
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 **identity,
             }
@@ -451,8 +454,13 @@ class Matcher:
             manifest = read_manifest(directory)
         except FileNotFoundError as exc:
             raise IndexNotFound(f"no index in {directory}") from exc
+        profile = manifest.get("profile")
         matcher = cls(
-            str(manifest.get("name", directory.name)), config, encoders=encoders, cache_dir=cache_dir
+            str(manifest.get("name", directory.name)),
+            config,
+            encoders=encoders,
+            cache_dir=cache_dir,
+            profile=None if profile is None else str(profile),
         )
         expected = matcher._identity()
         saved = {key: manifest.get(key) for key in expected}

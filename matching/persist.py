@@ -5,7 +5,10 @@
     var/index/<name>/v000006/...          kept a little while for readers still loading it
 
 A writer fills a fresh version directory, then writes the manifest to a temporary file
-and `os.replace`s it, so a reader sees either the old or the new version, never a mix.
+and `os.replace`s it, so a reader sees either the old or the new version, never a mix: the
+manifest is written last, and a version directory it does not name yet (still being
+written, or left by a writer that died) is never read. Readers need no lock, so several
+hosts can follow one directory on a shared volume.
 A reader checks the manifest's format, model names and dimensions (IndexMismatch) and
 every file's checksum (IndexCorrupt) before it uses anything: a bad index is rebuilt,
 never served. `read_version` reads only the manifest, for a cheap "is there a newer
@@ -107,6 +110,16 @@ def new_version_dir(directory: Path, version: int) -> Path:
     return path
 
 
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:  # some network file systems refuse to sync a directory: the rename stands
+        pass
+    finally:
+        os.close(fd)
+
+
 def publish(directory: Path, version_dir: Path, manifest: dict[str, Any], files: list[str]) -> None:
     """Checksum the files, write the manifest atomically, and prune old versions."""
     for name in files:
@@ -125,6 +138,7 @@ def publish(directory: Path, version_dir: Path, manifest: dict[str, Any], files:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, directory / MANIFEST)
+        _fsync_directory(directory)  # the rename itself survives a crash of the host
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -72,6 +72,9 @@ def main() -> int:
     os.environ["VAR_DIR"] = str(tmp)
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
     os.environ.pop("CELERY_BROKER_URL", None)
+    # The index jobs inside the request, as measured since 2026-12-02 (an API process without
+    # a broker now runs them on its background thread: backend/worker.py, BackgroundTasks).
+    os.environ["INDEX_POLL_SECONDS"] = "0"
 
     from fastapi.testclient import TestClient
 

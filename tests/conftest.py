@@ -17,6 +17,9 @@ os.environ["ENVIRONMENT"] = "test"
 os.environ["VAR_DIR"] = str(_VAR)
 os.environ["MATCHING_ENCODER"] = "hash"
 os.environ["MARKET_FIGURES_CACHE_SECONDS"] = "0"  # tests change the market between requests
+# No background index loader in this process: a test serves the indexes it builds, and eager
+# index tasks run in the call (servers started as subprocesses set their own poll).
+os.environ["INDEX_POLL_SECONDS"] = "0"
 for _name in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY"):
     os.environ.pop(_name, None)
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from backend.listings.models import (
@@ -140,6 +140,13 @@ def iter_documents(session: Session, kind: Kind, chunk: int = CHUNK) -> Iterator
         found = documents(session, kind, ids)
         yield [found[i] for i in ids if i in found]
         last = ids[-1]
+
+
+def count(session: Session, kind: Kind) -> int:
+    """How many listings of `kind` are indexed (what a full build will read)."""
+    model = Demand if kind == "demand" else Achievement
+    return int(session.execute(select(func.count()).select_from(model)
+                               .where(indexed_clause(kind))).scalar_one())
 
 
 def indexed_ids(session: Session, kind: Kind) -> set[int]:

@@ -135,7 +135,7 @@ def _rows(session: Session, ids: Iterable[int] | None) -> npt.NDArray[np.int64]:
 
 def table(session: Session, service: IndexService) -> FitTable:
     """The process's table for this database, brought up to date with the demands index as
-    this process last served it (call after `service.matcher(session, "demand")`)."""
+    this process last served it (call after the request read the demands index it searches)."""
     key = str(session.get_bind().engine.url)
     epoch, generation = service.state("demand")  # before reading: later changes re-read later
     with _lock:

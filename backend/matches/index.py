@@ -1,17 +1,30 @@
 """The two matcher indexes (demands, achievements) of this process: load, reload, update, rebuild.
 
-    var/index/demands/        the demands corpus (what achievements are matched against)
-    var/index/achievements/   the achievements corpus (what demands are matched against)
-    var/index/.<corpus>.writer.lock   held by the process that changes a corpus on disk
-    var/index/.<corpus>.unsaved       present while that process holds unsaved changes
+    INDEX_DIR/demands/        the demands corpus (what achievements are matched against)
+    INDEX_DIR/achievements/   the achievements corpus (what demands are matched against)
+    INDEX_DIR/.<corpus>.writer.lock   held by the process that changes a corpus on disk
+    INDEX_DIR/.<corpus>.unsaved       present while that process holds unsaved changes
 
-Readers (API processes) load an index at first use and, on every request, compare the
-version they hold with the one in the manifest (`matching.read_version`: one small file
-read); a different version is loaded and swapped in without a restart. An index that is
-missing, corrupt or built with another model or tokeniser is rebuilt from the database
-under the writer lock, never served.
+INDEX_DIR (default VAR_DIR/index) may be a volume shared by several hosts: each version is
+published by writing its files first and the manifest last, by rename (`matching.persist`).
 
-Writers (Celery workers, or the API process itself when tasks run eagerly) take the corpus's
+Requests never load, build or wait for an index. They read the reference this process
+serves (`loaded`) once and use that index to the end, even if a newer one is swapped in
+meanwhile; with none yet they find nothing. A background loader (`backend.matches.loader`,
+one thread per API process) calls `refresh`, which compares the version served with the one
+in the manifest (one small file read), loads a different one off the request path and swaps
+the reference. A version that cannot be loaded (corrupt, built with a model or tokeniser
+this code does not know) is logged and never served; the one served before stays. The
+loader then asks a writer to repair it (`matching.ensure_index`), as it does when there is
+no index at all.
+
+A version is loaded with the profile it was built with (the manifest names it), whatever
+MATCHING_ENCODER says: that setting is the profile new builds use. Changing the encoder is a
+rebuild (`techbroker reindex`): the embedding cache, written a batch at a time, makes it
+resumable, and every process follows the version it publishes.
+
+Writers (Celery workers, the CLI, or the API process's background thread when tasks run
+eagerly: `backend.worker.BackgroundTasks`) take the corpus's
 writer lock (a file lock, so processes take turns), reload if another process saved a newer
 version meanwhile, read the listings from the database, and apply the change in memory,
 where this process's readers see it at once. Saving writes the whole index, so it is
@@ -40,11 +53,11 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -67,12 +80,13 @@ from matching import (
     get_encoder,
     read_version,
 )
+from matching.persist import read_manifest
 
 log = logging.getLogger(__name__)
 
 # A change committed this long before a rebuild started reading might not be in what it read.
 CATCH_UP_MARGIN = timedelta(seconds=5)
-UNCACHED_PROFILES = frozenset({"hash", "bm25"})
+UNCACHED_CHANNELS = frozenset({"hash"})  # instant to compute: not worth a cache look-up
 SAVE_DELAY = 1.0  # seconds changes may wait to be saved together (other processes see them then)
 RESULT_CACHE_SIZE = 512  # searches whose results this process keeps
 MAX_TRACKED_CHANGES = 50_000  # listings re-indexed in one epoch before it is closed
@@ -94,6 +108,10 @@ class _Slot:
     generation: int = 0  # moves on with every change to `matcher` or its contents
     epoch: int = 0  # moves on when another `matcher` is served (loaded, rebuilt)
     changed: dict[int, int] = field(default_factory=dict)  # listing → generation, this epoch
+    refresh_lock: threading.Lock = field(default_factory=threading.Lock)  # one refresh at a time
+    # what `refresh` could not serve, logged once: a version (not loaded again) or the error
+    # of a manifest it could not read
+    bad: int | str | None = None
 
 
 class ResultCache:
@@ -139,30 +157,137 @@ class RebuildResult:
     documents: int
     version: int
     seconds: float
+    profile: str = "default"
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What one `refresh` of a corpus found."""
+
+    kind: Kind
+    # unchanged: the version served is the one on disk; loaded: a new version was swapped in;
+    # missing: no index on disk; unusable: the manifest or the version it names cannot be
+    # served; deferred: this process holds changes of its own not yet saved (it is the writer)
+    outcome: Literal["unchanged", "loaded", "missing", "unusable", "deferred"]
+    version: int | None  # the version served afterwards
+    build: bool = False  # a writer should build or repair the index on disk
+    bad: int | None = None  # the version on disk that could not be served, if known
+
+
+class LoadIndex(Protocol):
+    def __call__(self, directory: Path, config: MatcherConfig, *,
+                 encoders: Mapping[str, Encoder]) -> Matcher: ...
+
+
+Progress = Callable[[int, int], None]  # (listings encoded so far, listings to encode)
 
 
 class IndexService:
     def __init__(self, root: Path, profile: str = "default", *, cache_dir: Path | None = None,
                  encoders: Mapping[str, Encoder] | None = None,
-                 save_delay: float = SAVE_DELAY) -> None:
+                 save_delay: float = SAVE_DELAY, batch_size: int = documents.CHUNK,
+                 load: LoadIndex = Matcher.load) -> None:
         self.root = root
-        self.profile = profile
+        self.profile = profile  # what a build uses; a version on disk is read as it was built
         self.save_delay = save_delay
+        self.batch_size = batch_size  # listings read and encoded at a time by a build
         self.config: MatcherConfig = config_for(profile)
-        # One encoder per channel for both corpora and every reload: models load once.
+        self.cache_dir = cache_dir
+        # One encoder per channel for both corpora, every profile and every reload: models
+        # load once. Replaced, never changed in place (other threads iterate it).
         self.encoders: dict[str, Encoder] = dict(encoders or {})
-        for channel in self.config.encoders:
-            if channel not in self.encoders:
-                self.encoders[channel] = get_encoder(channel, cache_dir=cache_dir)
+        self._encoders_lock = threading.Lock()
+        self._load_index = load
+        self._encoders_for(self.config)
         self._slots = {kind: _Slot(kind, root / CORPUS[kind],
                                    root / f".{CORPUS[kind]}.writer.lock",
                                    root / f".{CORPUS[kind]}.unsaved") for kind in KINDS}
         self.results = ResultCache()
 
-    # ---- reading ---------------------------------------------------------------------------
+    def _encoders_for(self, config: MatcherConfig) -> dict[str, Encoder]:
+        with self._encoders_lock:
+            missing = [ch for ch in config.encoders if ch not in self.encoders]
+            if missing:
+                self.encoders = {**self.encoders, **{ch: get_encoder(
+                    ch, cache_dir=None if ch in UNCACHED_CHANNELS else self.cache_dir)
+                    for ch in missing}}
+            return {ch: self.encoders[ch] for ch in config.encoders}
+
+    # ---- serving (API processes) -------------------------------------------------------------
+    def refresh(self, kind: Kind) -> Refresh:
+        """Serve the version of `kind` the manifest names, if it is not the one served: load
+        it here (seconds at a million listings) and swap the reference. For the background
+        loader, never a request. A version that cannot be loaded is logged once and not
+        retried; whatever was served before stays."""
+        slot = self._slots[kind]
+        with slot.refresh_lock:
+            served = slot.matcher
+            served_version = None if served is None else served.version
+            try:
+                version = int(read_manifest(slot.directory)["version"])
+            except FileNotFoundError:
+                return Refresh(kind, "missing", served_version, build=True)
+            except MatchingError as exc:
+                self._unusable(slot, f"manifest: {exc}", served_version, exc)
+                return Refresh(kind, "unusable", served_version, build=True)
+            abandoned = self._abandoned(slot)
+            if served_version == version:
+                return Refresh(kind, "unchanged", version, build=abandoned)
+            if slot.dirty or slot.lock_file is not None:
+                return Refresh(kind, "deferred", served_version)
+            if slot.bad == version:
+                return Refresh(kind, "unusable", served_version, build=True, bad=version)
+            started = time.perf_counter()
+            try:
+                fresh = self._load(slot)
+                self._warm(fresh)
+            except IndexNotFound:
+                return Refresh(kind, "missing", served_version, build=True)
+            except Exception as exc:  # corrupt, another model, a model that will not load
+                self._unusable(slot, version, served_version, exc)
+                return Refresh(kind, "unusable", served_version, build=True, bad=version)
+            # The same lock order as writers: theirs first, then the load lock.
+            with slot.write_lock, slot.load_lock:
+                if slot.dirty or slot.lock_file is not None:  # a writer here began meanwhile
+                    return Refresh(kind, "deferred", served_version)
+                current = slot.matcher
+                try:
+                    on_disk = read_version(slot.directory)
+                except MatchingError:
+                    on_disk = fresh.version
+                # What this process serves may have moved on while we loaded (its own writer
+                # saved a newer version): keep it when it is what the disk names now.
+                if current is not None and current.version in (fresh.version, on_disk):
+                    return Refresh(kind, "unchanged", current.version, build=abandoned)
+                self._serve(slot, fresh)
+            log.info("%s index version %d loaded in the background and served: %d documents, "
+                     "profile %s, %.1f s", CORPUS[kind], fresh.version, len(fresh),
+                     fresh.profile, time.perf_counter() - started)
+            return Refresh(kind, "loaded", fresh.version, build=abandoned)
+
+    @staticmethod
+    def _unusable(slot: _Slot, bad: int | str, served: int | None, exc: BaseException) -> None:
+        if slot.bad == bad:
+            return
+        slot.bad = bad
+        log.warning("%s index version %s on disk cannot be served (%s); still serving %s",
+                    CORPUS[slot.kind], bad if isinstance(bad, int) else "?", exc,
+                    "nothing" if served is None else f"version {served}")
+
+    @staticmethod
+    def _warm(matcher: Matcher) -> None:
+        """Load the models a query to `matcher` needs, before a request does (past the cache:
+        a cached warm-up text would not load them)."""
+        for channel in matcher.config.encoders:
+            encoder = matcher.encoder(channel)
+            getattr(encoder, "inner", encoder).encode(["预热 warm-up"])
+
+    # ---- reading (writers, the CLI, tests) ------------------------------------------------------
     def matcher(self, session: Session, kind: Kind) -> Matcher:
-        """The current index of `kind`: loaded at first use, reloaded when a newer version was
-        saved, rebuilt from the database when missing or unusable (never served then)."""
+        """The current index of `kind` for a writer: loaded at first use, reloaded when a
+        newer version was saved, rebuilt from the database when missing or unusable (never
+        served then). May take seconds and wait for the writer lock: never on a request's
+        path, where `loaded` is what there is."""
         slot = self._slots[kind]
         current = slot.matcher
         if current is not None and not self._stale(slot, current):
@@ -237,7 +362,8 @@ class IndexService:
         return matcher
 
     def loaded(self, kind: Kind) -> Matcher | None:
-        """The index of `kind` if this process has loaded it (never loads or rebuilds)."""
+        """The index of `kind` this process serves now, if any: what a request uses. Never
+        loads, builds or waits (one attribute read; a swap replaces the reference)."""
         return self._slots[kind].matcher
 
     def sizes(self) -> dict[str, int]:
@@ -265,7 +391,20 @@ class IndexService:
             return True
 
     def _load(self, slot: _Slot) -> Matcher:
-        return Matcher.load(slot.directory, self.config, encoders=self.encoders)
+        """The version the manifest names, read with the profile it was built with."""
+        try:
+            manifest = read_manifest(slot.directory)
+        except FileNotFoundError as exc:
+            raise IndexNotFound(f"no index in {slot.directory}") from exc
+        profile = str(manifest.get("profile") or self.profile)  # older manifests name none
+        try:
+            config = config_for(profile)
+        except ValueError as exc:
+            raise IndexMismatch(f"{slot.directory}: built with the profile {profile!r}, "
+                                f"which this code does not know") from exc
+        matcher = self._load_index(slot.directory, config, encoders=self._encoders_for(config))
+        matcher.profile = profile
+        return matcher
 
     @staticmethod
     def _abandoned(slot: _Slot) -> bool:
@@ -279,6 +418,8 @@ class IndexService:
                 fcntl.flock(fh, fcntl.LOCK_UN)
         except BlockingIOError:
             return False  # a live writer: it will save
+        except OSError:  # a host that may only read the index directory: a writer will tell
+            return False
         return True
 
     # ---- writing ---------------------------------------------------------------------------
@@ -372,12 +513,40 @@ class IndexService:
             slot.changed.update(dict.fromkeys(ids, slot.generation))
             return self._changed(slot, matcher)
 
-    def rebuild(self, session: Session, kind: Kind) -> RebuildResult:
-        """Rebuild `kind` from the database and publish it as a new version."""
+    def ensure(self, session: Session, kind: Kind, unusable: int | None = None) -> int:
+        """Make sure the index of `kind` on disk can be served (`matching.ensure_index`, which
+        API processes send when they have none): build it when missing, unusable (as
+        `unusable`, the version a reader could not load, still is here) or lacking the
+        unsaved changes of a writer that died. Idempotent. Returns the version on disk."""
+        slot = self._slots[kind]
+        with self._writer(slot):
+            broken = not slot.dirty and slot.marker.exists()  # a writer died before saving
+            if not broken and unusable is not None:
+                try:
+                    on_disk = read_version(slot.directory)
+                except MatchingError:
+                    on_disk = unusable
+                if on_disk == unusable:
+                    try:
+                        self._load(slot)  # what the reader failed to do
+                    except (IndexNotFound, IndexCorrupt, IndexMismatch) as exc:
+                        log.warning("%s index version %s cannot be served (%s): rebuilding it",
+                                    CORPUS[kind], unusable, exc)
+                        broken = True
+            if broken:
+                with slot.load_lock:
+                    return self._publish(slot, self._build(session, kind))
+            return self.matcher(session, kind).version
+
+    def rebuild(self, session: Session, kind: Kind, *, profile: str | None = None,
+                progress: Progress | None = None) -> RebuildResult:
+        """Rebuild `kind` from the database with `profile` (default: this service's) and
+        publish it as a new version, which every process then serves. Resumable: what was
+        encoded before an interruption comes from the embedding cache."""
         slot = self._slots[kind]
         started_clock = time.perf_counter()
         started = utcnow()
-        matcher = self._build(session, kind)
+        matcher = self._build(session, kind, profile, progress)
         with self._writer(slot):
             # Catch up with what changed while we read: deletions and recent changes.
             live = documents.indexed_ids(session, kind)
@@ -391,15 +560,31 @@ class IndexService:
             with slot.load_lock:
                 version = self._publish(slot, matcher)
         seconds = time.perf_counter() - started_clock
-        log.info("%s index rebuilt: %d documents, version %d, %.1f s", CORPUS[kind],
-                 len(matcher), version, seconds)
-        return RebuildResult(kind, len(matcher), version, seconds)
+        log.info("%s index rebuilt: %d documents, version %d, profile %s, %.1f s",
+                 CORPUS[kind], len(matcher), version, matcher.profile, seconds)
+        return RebuildResult(kind, len(matcher), version, seconds,
+                             matcher.profile or self.profile)
 
-    def _build(self, session: Session, kind: Kind) -> Matcher:
-        matcher = Matcher(CORPUS[kind], self.config, encoders=self.encoders)
+    def _build(self, session: Session, kind: Kind, profile: str | None = None,
+               progress: Progress | None = None) -> Matcher:
+        """A new index of `kind` from the database, `batch_size` listings at a time: each
+        batch's new texts reach the embedding cache before the next is read, so an
+        interrupted build loses at most one batch of encoding."""
+        profile = profile or self.profile
+        config = config_for(profile)
+        matcher = Matcher(CORPUS[kind], config, encoders=self._encoders_for(config),
+                          profile=profile)
+        total = 0
+        if progress is not None:
+            total = documents.count(session, kind)
+            progress(0, total)
+        done = 0
         batch: list[Document]
-        for batch in documents.iter_documents(session, kind):
+        for batch in documents.iter_documents(session, kind, self.batch_size):
             matcher.add(batch)
+            done += len(batch)
+            if progress is not None:
+                progress(done, max(total, done))
         return matcher
 
 
@@ -411,9 +596,9 @@ _service_lock = threading.Lock()
 
 def service_from_settings() -> IndexService:
     settings = get_settings()
-    profile = settings.matching_encoder
-    cache = None if profile in UNCACHED_PROFILES else settings.var_dir / "cache" / "embeddings"
-    return IndexService(settings.index_dir, profile, cache_dir=cache)
+    return IndexService(settings.index_dir or settings.var_dir / "index",
+                        settings.matching_encoder,
+                        cache_dir=settings.var_dir / "cache" / "embeddings")
 
 
 def get_index_service() -> IndexService:

@@ -26,6 +26,9 @@ What the request costs, and how it stays flat as the corpus grows:
   one query per kind; same-organisation pairs are dropped before ranking, not after.
 - Rankings are kept per query and index state (`IndexService.search`), so the feed a broker
   reloads, or a listing's matches asked for again, skip the search until the index changes.
+- The index is never loaded here: a request searches the one this process serves when it
+  starts (`_searcher`), and with none yet (a fresh installation, a process just started)
+  finds nothing, with `index_version` 0, rather than wait for a load or a build.
 - Shaping loads the k listings shown with one query per kind (plus the listings' own
   batched look-ups); the field names the reasons need come with the source listing.
 """
@@ -210,12 +213,29 @@ def _ranked(search: Search, queries: list[Query], k: int, lookup: Lookup,
     return job.hits
 
 
-def _searcher(session: Session, kind: Kind) -> tuple[Search, int]:
-    """Search the current index of `kind` (through the process's result cache), and its
-    version."""
+@dataclass(frozen=True)
+class _Served:
+    """The index one request searches, read once."""
+
+    search: Search
+    version: int  # 0: none yet
+    profile: str
+
+
+def _nothing(_: Query) -> list[Result]:
+    return []
+
+
+def _searcher(kind: Kind) -> _Served:
+    """Search the index of `kind` this process serves now (through its result cache). Read
+    once: the whole request uses it even if a newer one is swapped in meanwhile. Never loads
+    or builds one: the background loader does (`backend.matches.loader`)."""
     service = get_index_service()
-    matcher = service.matcher(session, kind)
-    return functools.partial(service.search, kind, matcher), matcher.version
+    matcher = service.loaded(kind)
+    if matcher is None:
+        return _Served(_nothing, 0, service.profile)
+    return _Served(functools.partial(service.search, kind, matcher), matcher.version,
+                   matcher.profile or service.profile)
 
 
 def _achievement_lookup(session: Session, user: User | None) -> Lookup:
@@ -358,7 +378,7 @@ def _reasons(hit: Hit, names: Names) -> list[schemas.ReasonOut]:
 
 
 def _matches_out(session: Session, user: User | None, source: Kind | None,
-                 source_id: int | None, target: Kind, hits: list[Hit], version: int,
+                 source_id: int | None, target: Kind, hits: list[Hit], served: _Served,
                  names: Names) -> schemas.MatchesOut:
     ids = [h.id for h in hits]
     items = []
@@ -373,7 +393,7 @@ def _matches_out(session: Session, user: User | None, source: Kind | None,
                                   reasons=_reasons(h, names), demand=shown_d[h.id])
                  for h in hits if h.id in shown_d]
     return schemas.MatchesOut(source_kind=source, source_id=source_id, items=items,
-                              index_version=version, profile=get_index_service().profile)
+                              index_version=served.version, profile=served.profile)
 
 
 # ---- use cases ---------------------------------------------------------------------------------
@@ -401,9 +421,9 @@ def matches_for_demand(session: Session, user: User, demand_id: int, f: MatchFil
     """Achievements for a demand the caller may see (404 otherwise)."""
     demand = demands.get_demand(session, user, demand_id)
     query = _demand_query(demand, _fitted(_filters(session, f), f, demand), top_k)
-    search, version = _searcher(session, "achievement")
-    hits = _ranked(search, [query], top_k, _achievement_lookup(session, user))
-    return _matches_out(session, user, "demand", demand.id, "achievement", hits, version,
+    served = _searcher("achievement")
+    hits = _ranked(served.search, [query], top_k, _achievement_lookup(session, user))
+    return _matches_out(session, user, "demand", demand.id, "achievement", hits, served,
                         _names(demand.field))
 
 
@@ -411,15 +431,15 @@ def matches_for_achievement(session: Session, user: User, achievement_id: int,
                             f: MatchFilters, top_k: int) -> schemas.MatchesOut:
     """Demands for an achievement the caller may see (404 otherwise)."""
     achievement = achievements.get_achievement(session, user, achievement_id)
-    search, version = _searcher(session, "demand")
+    served = _searcher("demand")
     base = _filters(session, f)
     if f.fit:
         base = dataclasses.replace(base, visible=_fit_check(session, achievement))
     scopes, share = _demand_scopes(session, user, base)
     queries = [_achievement_query(achievement, scope, top_k) for scope in scopes]
-    hits = _ranked(search, queries, top_k, _demand_lookup(session, user),
+    hits = _ranked(served.search, queries, top_k, _demand_lookup(session, user),
                    _fit_judge(achievement, f.fit), share)
-    return _matches_out(session, user, "achievement", achievement.id, "demand", hits, version,
+    return _matches_out(session, user, "achievement", achievement.id, "demand", hits, served,
                         _names(achievement.field))
 
 
@@ -436,9 +456,9 @@ def preview(session: Session, user: User, body: schemas.PreviewIn) -> schemas.Ma
     text = "\n".join(p for p in (body.title, body.text, " ".join(body.keywords)) if p)
     query = Query(text, field=field.code if field else None, region=body.region or None,
                   filters=filters, top_k=body.top_k)
-    search, version = _searcher(session, "achievement")
-    hits = _ranked(search, [query], body.top_k, _achievement_lookup(session, user))
-    return _matches_out(session, user, None, None, "achievement", hits, version,
+    served = _searcher("achievement")
+    hits = _ranked(served.search, [query], body.top_k, _achievement_lookup(session, user))
+    return _matches_out(session, user, None, None, "achievement", hits, served,
                         _names(field) if field else {})
 
 
@@ -520,10 +540,10 @@ def feed(session: Session, user: User, days: int, top_k: int) -> schemas.FeedOut
     d_jobs = [_Job([_demand_query(d, _fitted(Filters(), MatchFilters(), d), FEED_PER_SOURCE)],
                    FEED_PER_SOURCE, _other_org(d.organisation_id)) for d in new_demands]
     if d_jobs:
-        _rank(_searcher(session, "achievement")[0], d_jobs, _achievement_lookup(session, user))
+        _rank(_searcher("achievement").search, d_jobs, _achievement_lookup(session, user))
     a_jobs: list[_Job] = []
     if new_achievements:
-        search = _searcher(session, "demand")[0]
+        search = _searcher("demand").search
         scopes, share = _demand_scopes(session, user, Filters())
         a_jobs = [_Job([_achievement_query(a, dataclasses.replace(
                             s, visible=_fit_check(session, a, other_org=True)), FEED_PER_SOURCE)
@@ -565,6 +585,7 @@ def feed(session: Session, user: User, days: int, top_k: int) -> schemas.FeedOut
 # ---- reindexing ----------------------------------------------------------------------------------
 
 REINDEX_TASK = "matching.reindex"
+ENSURE_TASK = "matching.ensure_index"  # API processes that find no usable index ask for one
 
 
 def request_reindex(session: Session, actor: audit.Actor, kinds: Sequence[Kind]) -> None:
@@ -575,12 +596,20 @@ def request_reindex(session: Session, actor: audit.Actor, kinds: Sequence[Kind])
     jobs.enqueue(session, REINDEX_TASK, list(kinds))
 
 
-def reindex_now(session: Session, actor: audit.Actor, kinds: Sequence[Kind]
+def reindex_now(session: Session, actor: audit.Actor, kinds: Sequence[Kind], *,
+                profile: str | None = None,
+                progress: Callable[[Kind, int, int], None] | None = None
                 ) -> list[RebuildResult]:
-    """Rebuild the indexes from the database here and now (the CLI, the task)."""
-    results = [get_index_service().rebuild(session, kind) for kind in kinds]
+    """Rebuild the indexes from the database here and now (the CLI, the task), with `profile`
+    (default: MATCHING_ENCODER); `progress(kind, encoded, total)` after each batch."""
+    service = get_index_service()
+    results = [service.rebuild(session, kind, profile=profile,
+                               progress=None if progress is None
+                               else functools.partial(progress, kind))
+               for kind in kinds]
     audit.record(session, actor, "matching.rebuild", "matching_index",
                  ",".join(CORPUS[k] for k in kinds),
-                 after={CORPUS[r.kind]: {"documents": r.documents, "version": r.version}
+                 after={CORPUS[r.kind]: {"documents": r.documents, "version": r.version,
+                                         "profile": r.profile}
                         for r in results})
     return results

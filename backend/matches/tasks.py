@@ -5,6 +5,9 @@ publish, withdraw, hide or status change. Each task reads the listing's current 
 the corpus's writer lock and makes the index agree (indexed → added or replaced; anything
 else → removed), so a retried, duplicated or reordered task is harmless. Changes close
 together are saved together (see `backend.matches.index`).
+
+API processes never build an index: one that finds none it can serve asks for
+`matching.ensure_index`, which loads the index here or builds it.
 """
 
 from __future__ import annotations
@@ -42,3 +45,14 @@ def reindex(kinds: list[str] | None = None) -> dict[str, int]:
     with session_scope() as session:
         results = service.reindex_now(session, SYSTEM, checked)
     return {r.kind: r.documents for r in results}
+
+
+@celery_app.task(name=service.ENSURE_TASK, time_limit=3600, soft_time_limit=3500)  # type: ignore[untyped-decorator]  # celery ships no types
+def ensure_index(kind: str, unusable: int | None = None) -> int:
+    """Have an index of `kind` on disk that API processes can serve: build it when missing,
+    unusable (`unusable`: the version an API process could not load) or lacking the unsaved
+    changes of a writer that died. API processes send this; many at once cost one build (the
+    others find it done). Returns the version."""
+    checked = check_kind(kind)
+    with session_scope() as session:
+        return get_index_service().ensure(session, checked, unusable)

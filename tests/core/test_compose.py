@@ -88,3 +88,12 @@ def test_the_image_installs_the_wheel_the_installed_package_test_runs() -> None:
     assert [line for line in final if line.startswith("COPY ") and "--from=" not in line] == [
         "COPY constraints.txt /wheels/constraints.txt"]
     assert COMPOSE["services"]["migrate"]["command"] == ["techbroker", "migrate"]
+
+
+def test_the_api_and_the_worker_share_the_index_directory() -> None:
+    """The worker publishes index versions that every API process loads: one volume."""
+    for name in ("api", "worker"):
+        service = COMPOSE["services"][name]
+        directory = service["environment"]["INDEX_DIR"]
+        assert f"techbroker-index:{directory}" in service["volumes"], name
+    assert "techbroker-index" in COMPOSE["volumes"]

@@ -80,7 +80,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")}
     env.update(VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{var / 'e2e.db'}",
-               MATCHING_ENCODER="hash", ENVIRONMENT="test", FRONTEND_DIST=str(DIST))
+               MATCHING_ENCODER="hash", ENVIRONMENT="test", FRONTEND_DIST=str(DIST),
+               INDEX_POLL_SECONDS="0.5")  # the background index loader, as in production
     subprocess.run([sys.executable, "-m", "backend.cli", "migrate"], env=env, check=True,
                    cwd=ROOT, capture_output=True)
     subprocess.run([sys.executable, "-m", "tests.e2e.seed"], env=env, check=True, cwd=ROOT)

@@ -221,6 +221,7 @@ def processes(integration_db: Database, tmp_path: Path) -> Iterator[Processes]:
         "ENVIRONMENT": "test", "VAR_DIR": str(var), "DATABASE_URL": integration_db.url,
         "CELERY_BROKER_URL": REDIS_URL, "CELERY_RESULT_BACKEND": REDIS_URL,
         "SECRET_KEY": SECRET, "MATCHING_ENCODER": "hash", "LOG_LEVEL": "INFO",
+        "INDEX_POLL_SECONDS": "0.5",  # the API's background loader, as in production (faster)
         "PYTHONUNBUFFERED": "1",
     })
     procs = Processes(tmp_path, env)

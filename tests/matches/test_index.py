@@ -110,16 +110,41 @@ def test_a_corrupt_index_file_is_rebuilt_on_the_next_load(
     assert read_version(root) == again.version
 
 
-def test_an_index_built_with_another_encoder_is_rebuilt(
+def test_an_index_built_with_another_profile_is_served_as_built_until_a_reindex(
         db: Session, index_service: IndexService) -> None:
-    achievement = lb.make_achievement(db, b.make_institute_user(db))
-    lexical_only = IndexService(index_service.root, "bm25")
-    lexical_only.sync(db, "achievement", [achievement.id])
+    institute = b.make_institute_user(db)
+    first, second = lb.make_achievement(db, institute), lb.make_achievement(db, institute)
+    lexical_only = IndexService(index_service.root, "bm25", save_delay=0)  # another profile
+    lexical_only.sync(db, "achievement", [first.id])
     before = read_version(index_service.root / "achievements")
     assert before is not None
-    matcher = index_service.matcher(db, "achievement")  # configured for the hash encoder
-    assert matcher.version > before and set(matcher.ids()) == {str(achievement.id)}
-    assert "hash" in matcher.search(Query("焊缝识别"))[0].parts
+    # This process is configured for the hash encoder: it reads the index as it was built...
+    matcher = index_service.matcher(db, "achievement")
+    assert matcher.version == before and matcher.profile == "bm25"
+    assert set(matcher.search(Query("焊缝识别"))[0].parts) == {"bm25"}
+    # ...and keeps it so when it writes (a change of encoder is a reindex, never a side effect)
+    index_service.sync(db, "achievement", [second.id])
+    assert index_service.matcher(db, "achievement").profile == "bm25"
+    result = index_service.rebuild(db, "achievement")  # `techbroker reindex`
+    assert (result.profile, result.documents) == ("hash", 2)
+    assert lexical_only.refresh("achievement").outcome == "loaded"  # every process follows
+    followed = lexical_only.loaded("achievement")
+    assert followed is not None and followed.profile == "hash"
+    assert "hash" in followed.search(Query("焊缝识别"))[0].parts
+
+
+def test_an_index_of_a_profile_this_code_does_not_know_is_rebuilt(
+        db: Session, index_service: IndexService) -> None:
+    achievement = lb.make_achievement(db, b.make_institute_user(db))
+    index_service.sync(db, "achievement", [achievement.id])
+    root = index_service.root / "achievements"
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    (root / "manifest.json").write_text(json.dumps({**manifest, "profile": "gone"}),
+                                        encoding="utf-8")
+    fresh = IndexService(index_service.root, "hash")
+    matcher = fresh.matcher(db, "achievement")
+    assert matcher.version == manifest["version"] + 1 and matcher.profile == "hash"
+    assert set(matcher.ids()) == {str(achievement.id)}
 
 
 def test_a_rebuild_reflects_the_database(db: Session, index_service: IndexService) -> None:

@@ -69,6 +69,7 @@ def test_a_kept_ranking_is_dropped_when_the_index_changes(
     demand = lb.make_demand(db, firm.user)
     institute = b.make_institute_user(db)
     first = lb.make_achievement(db, institute, title="焊缝识别一")
+    index_service.rebuild(db, "achievement")
     url = f"/api/v1/demands/{demand.id}/matches"
     assert _ids(client.get(url, headers=firm.headers).json()) == [first.id]
     kept = len(index_service.results._items)
@@ -198,7 +199,8 @@ def test_after_another_processs_index_the_fit_table_is_read_again_within_its_del
     other = IndexService(tmp_path / "index", "hash", save_delay=0)  # a worker elsewhere
     other.sync(db, "demand", [demand.id])
     monkeypatch.setattr(fit, "REBUILD_AFTER", 3600.0)
-    # this process loads the newer index; the table, read moments ago, is kept a while
+    assert index_service.refresh("demand").outcome == "loaded"  # the background loader
+    # this process serves the newer index; the table, read moments ago, is kept a while
     assert demand.id not in _ids(client.get(url, headers=headers).json())
     monkeypatch.setattr(fit, "REBUILD_AFTER", 0.0)  # ... until the delay is over
     assert demand.id in _ids(client.get(url, headers=headers).json())
