@@ -4,7 +4,7 @@ reindex --profile P` does, with time and peak RSS.
     .venv/bin/python -m scripts.bench_reindex --listings 100000 --profile use [--json out.json]
 
 The listings are synthetic: titles and texts combined from the demo phrases
-(`scripts/demo_listing_phrases.py`) with a serial number, so every text is new to the cache.
+(`backend/demo/listing_phrases.py`) with a serial number, so every text is new to the cache.
 They are read in batches of 2,000 (as `IndexService.rebuild` reads the database), encoded
 through the on-disk embedding cache (written every 1,024 texts), indexed, compacted and
 published as one version, as the command does; the database read itself is left out.
@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO))
 from matching import CachedEncoder, Document, Encoder, Matcher, config_for  # noqa: E402
 from matching.cache import EmbeddingCache  # noqa: E402
 from matching.encoders import FloatMatrix, get_encoder  # noqa: E402
-from scripts.demo_listing_phrases import phrases  # noqa: E402
+from backend.demo.listing_phrases import phrases  # noqa: E402
 
 BATCH = 2000  # listings read and added at a time (backend.matches.documents.CHUNK)
 REGIONS = ["福州市", "厦门市", "泉州市", "漳州市", "莆田市", "三明市", "南平市", "龙岩市", "宁德市"]
