@@ -25,7 +25,11 @@ from backend.core.health import router as health_router
 from backend.core.logging import configure_logging
 from backend.core.metrics import MetricsMiddleware
 from backend.core.metrics import router as metrics_router
-from backend.core.middleware import ConcurrencyLimitMiddleware, RequestContextMiddleware
+from backend.core.middleware import (
+    ConcurrencyLimitMiddleware,
+    ErrorBoundaryMiddleware,
+    RequestContextMiddleware,
+)
 from backend.deals.router import deals_router, notifications_router
 from backend.integrity.router import router as integrity_router
 from backend.listings import search
@@ -121,6 +125,7 @@ def create_app() -> FastAPI:
     document_problems(app)
     app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(ErrorBoundaryMiddleware)  # inside the request id and security headers
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
