@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field
 
 from backend.core import clock
+from backend.core.dates import PastDate
 from backend.core.schemas import Name, Page, PlainText, Schema
 from backend.deals.access import Relation
 from backend.deals.models import (
@@ -83,19 +84,19 @@ class ContractIn(Schema):
     name: Name
     type: ContractType
     amount: Amount
-    signed_on: date
+    signed_on: PastDate
     buyer_org_id: int
     seller_org_id: int
 
 
 class RegistrationIn(Schema):
     registration_no: RegistrationNo
-    registered_on: date
+    registered_on: PastDate
     technology_amount: Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 
 
 class PaymentIn(Schema):
-    paid_on: date
+    paid_on: PastDate
     amount: Amount
     bank_reference: Annotated[Reference, AfterValidator(_nonempty)]
     invoice_reference: Annotated[PlainText, Field(min_length=1, max_length=200),
@@ -176,7 +177,7 @@ class ContractOut(Schema):
     type: ContractType
     amount: Decimal
     technology_amount: Decimal | None
-    signed_on: date
+    signed_on: PastDate
     buyer_org_id: int
     seller_org_id: int
     registration_no: str | None

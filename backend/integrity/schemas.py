@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from backend.core.dates import PastDate
 from backend.core.schemas import PlainText, Schema
 from backend.integrity.context import Severity, SubjectKind
 from backend.integrity.models import FlagStatus, ScanTrigger
@@ -70,7 +71,7 @@ class ListingIn(Schema):
     subject_kind: SubjectKind
     subject_key: Annotated[str, Field(min_length=1, max_length=32)]
     reason: Reason
-    listed_on: date | None = None
+    listed_on: PastDate | None = None
     years: Annotated[int, Field(ge=1, le=10)] = 5
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from backend.core.dates import SearchDate
 from backend.core.schemas import Name, PlainText, Schema
 from backend.deals.models import ContractType
 from backend.integrity.context import ClaimSide
@@ -78,7 +79,7 @@ class PreviewIn(Schema):
 
     policy_id: int | None = Field(default=None, description="default: the policy in force "
                                                             "for signed_on and region")
-    signed_on: date | None = None
+    signed_on: SearchDate | None = None
     region: Region | None = None
     contract_amount: PositiveAmount
     technology_amount: Amount | None = None
