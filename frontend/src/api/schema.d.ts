@@ -237,7 +237,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Entries */
+        /**
+         * List Entries
+         * @description Entries by action, object and actor, recorded on the days `since`..`until`
+         *     (Beijing time, inclusive).
+         */
         get: operations["audit-list_entries"];
         put?: never;
         post?: never;
@@ -4734,10 +4738,12 @@ export interface operations {
                 object_type?: string | null;
                 object_id?: string | null;
                 actor_id?: number | null;
-                since?: string | null;
-                until?: string | null;
                 page?: number;
                 page_size?: number;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -5081,10 +5087,12 @@ export interface operations {
                 broker_id?: number | null;
                 region?: string | null;
                 field_code?: string | null;
-                since?: string | null;
-                until?: string | null;
                 page?: number;
                 page_size?: number;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -5323,10 +5331,12 @@ export interface operations {
                 status?: components["schemas"]["ClawBackStatus"] | null;
                 broker_id?: number | null;
                 region?: string | null;
-                since?: string | null;
-                until?: string | null;
                 page?: number;
                 page_size?: number;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -6642,10 +6652,12 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "csv" | "xlsx";
-                since?: string | null;
-                until?: string | null;
                 broker_id?: number | null;
                 region?: string | null;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path: {
@@ -7515,10 +7527,12 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["BatchStatus"] | null;
-                since?: string | null;
-                until?: string | null;
                 page?: number;
                 page_size?: number;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -7905,10 +7919,12 @@ export interface operations {
     "stats-flag_rate_stats": {
         parameters: {
             query?: {
-                since?: string | null;
-                until?: string | null;
                 broker_id?: number | null;
                 region?: string | null;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -7940,10 +7956,12 @@ export interface operations {
         parameters: {
             query?: {
                 group_by?: "month" | "field" | "broker" | "region";
-                since?: string | null;
-                until?: string | null;
                 broker_id?: number | null;
                 region?: string | null;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
