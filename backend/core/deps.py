@@ -76,7 +76,6 @@ def require(permission: Permission) -> Callable[[User], Awaitable[User]]:
     return dependency
 
 
-
 async def _period(
         since: Annotated[SearchDate | None, Query(
             description="first day, Beijing time (inclusive), 2000-01-01 or later")] = None,
