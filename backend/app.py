@@ -27,7 +27,7 @@ from backend.core.health import router as health_router
 from backend.core.logging import configure_logging
 from backend.core.metrics import MetricsMiddleware
 from backend.core.metrics import router as metrics_router
-from backend.core.middleware import RequestContextMiddleware
+from backend.core.middleware import ErrorBoundaryMiddleware, RequestContextMiddleware
 from backend.deals.router import deals_router, notifications_router
 from backend.integrity.router import router as integrity_router
 from backend.listings import search
@@ -137,6 +137,7 @@ def create_app() -> FastAPI:
         min_rate=settings.request_body_min_kb_per_second * 1024))
     app.add_middleware(AdmissionMiddleware, admission=app.state.admission)
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(ErrorBoundaryMiddleware)  # inside the request id and security headers
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,

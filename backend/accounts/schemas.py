@@ -12,7 +12,7 @@ from pydantic import AfterValidator, EmailStr, Field, field_validator, model_val
 from backend.accounts import credit_code, identity
 from backend.accounts.models import BrokerLevel, OfficerPosition, OrgKind, VerificationStatus
 from backend.core.permissions import Role
-from backend.core.schemas import Name, Schema, ShortName
+from backend.core.schemas import FreeText, Name, Schema, ShortName
 
 
 def _credit_code(value: str) -> str:
@@ -40,8 +40,18 @@ def _normalised(kind: identity.IdentifierKind) -> AfterValidator:
     return AfterValidator(check)
 
 
-CreditCode = Annotated[str, AfterValidator(_credit_code)]
-ResidentId = Annotated[str, AfterValidator(_resident_id)]
+CreditCode = Annotated[str, FreeText(max_length=64), AfterValidator(_credit_code)]
+ResidentId = Annotated[str, FreeText(max_length=64), AfterValidator(_resident_id)]
+# Identifiers are cleaned like any text before they are normalised: an invisible character
+# would otherwise make a second "same" phone or address that the related-party rules miss.
+Address = Annotated[str, FreeText(max_length=255), _normalised(identity.IdentifierKind.ADDRESS)]
+Phone = Annotated[str, FreeText(max_length=32), _normalised(identity.IdentifierKind.PHONE)]
+EmailDomain = Annotated[str, FreeText(max_length=253),
+                        _normalised(identity.IdentifierKind.EMAIL_DOMAIN)]
+BankAccount = Annotated[str, FreeText(max_length=40),
+                        _normalised(identity.IdentifierKind.BANK_ACCOUNT)]
+BankName = Annotated[str, FreeText(max_length=100)]
+Note = Annotated[str, FreeText(max_length=500, multiline=True)]
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
 Percent = Annotated[Decimal, Field(gt=0, le=100, max_digits=7, decimal_places=4)]
 
@@ -82,14 +92,11 @@ class OrganisationIn(Schema):
     legal_representative: PersonIn
     shareholders: list[ShareholderIn] = Field(default_factory=list, max_length=200)
     officers: list[OfficerIn] = Field(default_factory=list, max_length=200)
-    registered_address: Annotated[str, Field(max_length=255),
-                                  _normalised(identity.IdentifierKind.ADDRESS)]
-    phone: Annotated[str, Field(max_length=32), _normalised(identity.IdentifierKind.PHONE)]
-    email_domain: Annotated[str, Field(max_length=253),
-                            _normalised(identity.IdentifierKind.EMAIL_DOMAIN)]
-    bank_name: Annotated[str, Field(max_length=100)] | None = None
-    bank_account: Annotated[str, Field(max_length=40),
-                            _normalised(identity.IdentifierKind.BANK_ACCOUNT)] | None = None
+    registered_address: Address
+    phone: Phone
+    email_domain: EmailDomain
+    bank_name: BankName | None = None
+    bank_account: BankAccount | None = None
     region: ShortName
 
     @field_validator("shareholders")
@@ -103,15 +110,11 @@ class OrganisationUpdate(Schema):
     legal_representative: PersonIn | None = None
     shareholders: list[ShareholderIn] | None = Field(default=None, max_length=200)
     officers: list[OfficerIn] | None = Field(default=None, max_length=200)
-    registered_address: Annotated[str, Field(max_length=255),
-                                  _normalised(identity.IdentifierKind.ADDRESS)] | None = None
-    phone: Annotated[str, Field(max_length=32),
-                     _normalised(identity.IdentifierKind.PHONE)] | None = None
-    email_domain: Annotated[str, Field(max_length=253),
-                            _normalised(identity.IdentifierKind.EMAIL_DOMAIN)] | None = None
-    bank_name: Annotated[str, Field(max_length=100)] | None = None
-    bank_account: Annotated[str, Field(max_length=40),
-                            _normalised(identity.IdentifierKind.BANK_ACCOUNT)] | None = None
+    registered_address: Address | None = None
+    phone: Phone | None = None
+    email_domain: EmailDomain | None = None
+    bank_name: BankName | None = None
+    bank_account: BankAccount | None = None
     region: ShortName | None = None
 
     @field_validator("shareholders")
@@ -139,8 +142,7 @@ class BrokerIn(Schema):
     level: BrokerLevel
     certificate_no: Annotated[str, Field(min_length=4, max_length=64,
                                          pattern=r"^[A-Za-z0-9-]+$")]
-    fields: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
-        default_factory=list, max_length=20)
+    fields: list[ShortName] = Field(default_factory=list, max_length=20)
     agency_credit_code: CreditCode | None = None
 
 
@@ -237,7 +239,7 @@ class OrganisationOut(OrganisationBrief):
 
 class VerificationDecision(Schema):
     status: Literal[VerificationStatus.VERIFIED, VerificationStatus.REJECTED]
-    note: Annotated[str, Field(max_length=500)] | None = None
+    note: Note | None = None
 
     @model_validator(mode="after")
     def _reason_for_rejection(self) -> VerificationDecision:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -276,19 +277,45 @@ def organisation_view(org: Organisation, viewer: User) -> schemas.OrganisationOu
 
 
 def organisation_snapshot(session: Session, org: Organisation) -> dict[str, object]:
+    """Who the organisation is, as the audit log keeps it: the values people compare (names,
+    the address as typed, the identifiers' normalised values, the bank account masked as
+    members see it) with the row ids the related-party rules join on. Lists are sorted, so
+    the same people in another order are the same."""
     session.flush()
-    holders = session.execute(select(Shareholding).where(
-        Shareholding.organisation_id == org.id).order_by(Shareholding.id)).scalars().all()
-    officers = session.execute(select(Officer).where(
-        Officer.organisation_id == org.id).order_by(Officer.id)).scalars().all()
+    identifier_ids = [i for i in (org.address_id, org.phone_id, org.email_domain_id,
+                                  org.bank_account_id) if i is not None]
+    values = {row.id: row.value for row in session.execute(
+        select(Identifier.id, Identifier.value).where(Identifier.id.in_(identifier_ids)))}
+    holders = session.execute(
+        select(Shareholding.holder_name, Shareholding.person_id, Shareholding.holder_credit_code,
+               Shareholding.percent).where(Shareholding.organisation_id == org.id)).all()
+    officers = session.execute(
+        select(Person.name, Officer.person_id, Officer.position).join(
+            Person, Person.id == Officer.person_id).where(Officer.organisation_id == org.id)).all()
+    rep_name = session.execute(select(Person.name).where(Person.id == org.legal_rep_id)
+                               ).scalar_one_or_none()
+    bank = values.get(org.bank_account_id) if org.bank_account_id is not None else None
     return {
         "name": org.name, "kind": org.kind, "credit_code": org.credit_code,
-        "legal_rep_id": org.legal_rep_id, "address_id": org.address_id,
-        "phone_id": org.phone_id, "email_domain_id": org.email_domain_id,
-        "bank_account_id": org.bank_account_id, "region": org.region,
+        "legal_representative": {"person_id": org.legal_rep_id, "name": rep_name},
+        "registered_address": {"text": org.address_text, "identifier_id": org.address_id},
+        "phone": {"value": values.get(org.phone_id), "identifier_id": org.phone_id},
+        "email_domain": {"value": values.get(org.email_domain_id),
+                         "identifier_id": org.email_domain_id},
+        "bank_name": org.bank_name,
+        "bank_account": None if bank is None else {
+            "value": identity.mask_bank_account(bank), "identifier_id": org.bank_account_id},
+        "region": org.region,
+        "shareholders": sorted(
+            ({"name": name, "person_id": person_id, "credit_code": code,
+              "percent": str(Decimal(percent).quantize(Decimal("0.0001")))}
+             for name, person_id, code, percent in holders),
+            key=lambda h: (str(h["name"]), h["person_id"] or 0, h["credit_code"] or "")),
+        "officers": sorted(
+            ({"name": name, "person_id": person_id, "position": position}
+             for name, person_id, position in officers),
+            key=lambda o: (o["person_id"], str(o["position"]))),
         "verification_status": org.verification_status,
-        "shareholders": [[h.person_id, h.holder_credit_code, h.percent] for h in holders],
-        "officers": [[o.person_id, o.position] for o in officers],
     }
 
 
@@ -314,23 +341,35 @@ def list_organisations(session: Session, status: VerificationStatus | None,
 
 # --- changes -----------------------------------------------------------------------------
 
-IDENTITY_FIELDS = {"name", "legal_representative", "shareholders", "officers",
-                   "registered_address", "bank_account"}
+# Who the organisation is: what verification checked and what the related-party rules compare
+# (people, address, phone, e-mail domain, bank account). A change to any of them sends a
+# verified organisation back for review.
+IDENTITY = frozenset({"name", "legal_representative", "shareholders", "officers",
+                      "registered_address", "phone", "email_domain", "bank_name",
+                      "bank_account"})
+PENDING_NOTE = "资料变更，待重新审核。Details changed; awaiting re-verification."
 
 
 def update_organisation(session: Session, actor: audit.Actor, org: Organisation,
                         data: schemas.OrganisationUpdate) -> Organisation:
-    """Edit an organisation; a change to who it is sends it back for verification."""
+    """Edit an organisation; a change to who it is sends it back for verification. The audit
+    entry holds each changed value before and after; an edit that changes nothing records
+    nothing."""
     before = organisation_snapshot(session, org)
     _apply_organisation_details(session, org, data, "")
     _replace_people(session, org, data.shareholders, data.officers, "")
-    changed = data.model_fields_set & IDENTITY_FIELDS
-    if changed and org.verification_status == VerificationStatus.VERIFIED:
+    after = organisation_snapshot(session, org)
+    changed = {key for key in after if after[key] != before[key]}
+    if changed & IDENTITY and org.verification_status == VerificationStatus.VERIFIED:
         org.verification_status = VerificationStatus.PENDING
-        org.verification_note = "资料变更，待重新审核。Details changed; awaiting re-verification."
+        org.verification_note = PENDING_NOTE
+        after["verification_status"] = org.verification_status
+        changed.add("verification_status")
     session.flush()
-    audit.record(session, actor, "organisation.update", "organisation", org.id,
-                 before=before, after=organisation_snapshot(session, org))
+    if changed:
+        audit.record(session, actor, "organisation.update", "organisation", org.id,
+                     before={k: before[k] for k in sorted(changed)},
+                     after={k: after[k] for k in sorted(changed)})
     session.expire(org)
     return get_organisation(session, org.id)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.accounts.sessions import Authenticated, authenticate
 from backend.audit.service import Actor
+from backend.core.dates import Period, SearchDate
 from backend.core.errors import NotAuthenticated
 from backend.core.middleware import client_address
 from backend.core.permissions import Permission, check_permission
@@ -75,3 +76,15 @@ def require(permission: Permission) -> Callable[[User], Awaitable[User]]:
 
     return dependency
 
+
+async def _period(
+        since: Annotated[SearchDate | None, Query(
+            description="first day, Beijing time (inclusive), 2000-01-01 or later")] = None,
+        until: Annotated[SearchDate | None, Query(
+            description="last day, Beijing time (inclusive), at most a year from today")] = None,
+) -> Period:
+    return Period(since, until)
+
+
+# Every `since`/`until` query: checked dates (a clear 422, never an overflow), one meaning.
+PeriodDep = Annotated[Period, Depends(_period)]

@@ -211,10 +211,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Reached only by an error in a middleware outside middleware.ErrorBoundaryMiddleware
+        # (Starlette re-raises it after this response, and the server then drops the
+        # connection); the boundary answers every error of the application itself.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(500, "服务器内部错误 Internal error",
-                       "出现了意外错误，已记录。An unexpected error occurred and has been logged.",
-                       "internal-error", request)
+        return internal_error(request)
+
+
+def internal_error(request: Request) -> JSONResponse:
+    """The 500 for a bug: a problem+json that says it was logged, and nothing about it."""
+    return problem(500, "服务器内部错误 Internal error",
+                   "出现了意外错误，已记录。An unexpected error occurred and has been logged.",
+                   "internal-error", request)
 
 
 # --- the OpenAPI document ----------------------------------------------------------------------

@@ -8,10 +8,14 @@ import uuid
 from contextvars import ContextVar
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.core.errors import internal_error
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 log = logging.getLogger("techbroker.access")
+log_error = logging.getLogger("techbroker.errors")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -85,6 +89,40 @@ class RequestContextMiddleware(HttpMiddleware):
                      client, extra={"request_id": rid, "status": status, "client": client,
                                     "duration_ms": round(elapsed_ms, 1)})
             request_id_var.reset(token)
+
+
+class ErrorBoundaryMiddleware(HttpMiddleware):
+    """Whatever the application raises ends here as a 500 problem+json, and goes no further.
+
+    Starlette's own last resort (ServerErrorMiddleware) sends the app's 500 response and then
+    re-raises the exception "so the server can log it"; uvicorn, seeing an exception after
+    the response started, closes the connection. A client's next request on that keep-alive
+    connection was then reset instead of answered. Here the error is logged and answered and
+    the connection stays usable. Only a response already half-sent is beyond repair: that
+    error is raised on, and the server must drop the connection (the client would otherwise
+    read a truncated body as whole). An error after a complete response (a background task)
+    is logged only.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = complete = False
+
+        async def note_progress(message: Message) -> None:
+            nonlocal started, complete
+            if message["type"] == "http.response.start":
+                started = True
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                complete = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, note_progress)
+        except Exception:
+            log_error.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            if started and not complete:
+                raise
+            if not started:
+                await internal_error(Request(scope))(scope, receive, send)
 
 
 class RequestIdFilter(logging.Filter):

@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
 
-import nh3
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+from backend.core import text
 
 T = TypeVar("T")
 
 
-def clean_text(value: str) -> str:
-    """Strip HTML tags and surrounding whitespace from user text; plain text only."""
-    return nh3.clean(value, tags=set(), attributes={}).strip()
+@dataclass(frozen=True)
+class FreeText:
+    """The text rule (core/text.py) for one request field, with its length limits.
+
+    `Annotated[str, FreeText(max_length=200)]`. The limits count the text as it will be
+    stored, after cleaning, so what passes fits its column; `min_length=1` refuses text that
+    was only white space or invisible characters."""
+
+    max_length: int
+    min_length: int = 0
+    multiline: bool = False
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler
+                                     ) -> core_schema.CoreSchema:
+        clean = text.clean_lines if self.multiline else text.clean_line
+
+        def cleaned(value: Any) -> Any:
+            return clean(value) if isinstance(value, str) else value
+
+        return core_schema.no_info_before_validator_function(cleaned, core_schema.str_schema(
+            min_length=self.min_length or None, max_length=self.max_length))
 
 
-def _clean_nonempty(value: str) -> str:
-    cleaned = clean_text(value)
-    if not cleaned:
-        raise ValueError("不能为空 must not be empty")
-    return cleaned
-
-
-PlainText = Annotated[str, AfterValidator(clean_text)]
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_nonempty)]
-ShortName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_clean_nonempty)]
+Name = Annotated[str, FreeText(min_length=1, max_length=200)]
+ShortName = Annotated[str, FreeText(min_length=1, max_length=64)]
 
 
 class Schema(BaseModel):

@@ -1,8 +1,9 @@
-"""Tables for people outside the system (the finance office, the bureau): CSV and XLSX.
+"""The platform's one writer of CSV and XLSX files: every export and download goes through it.
 
 CSV is UTF-8 with a byte-order mark so Excel opens Chinese text correctly. Text that a
-spreadsheet would run as a formula (starting with = + - @, tab or carriage return) is
-prefixed with an apostrophe. Amounts stay exact: CSV writes the decimal string, XLSX a
+spreadsheet would run as a formula (starting with = + - @, tab or carriage return — a title
+such as `=HYPERLINK(...)` or `@SUM(...)`) is prefixed with an apostrophe, in both formats
+(`text_cell`); numbers stay numbers. Amounts stay exact: CSV writes the decimal string, XLSX a
 number formatted to the fen. Timestamps are shown in Beijing time.
 """
 
@@ -37,7 +38,8 @@ class Table:
     rows: list[Sequence[Any]] = field(default_factory=list)
 
 
-def _text(value: str) -> str:
+def text_cell(value: str) -> str:
+    """Text as a spreadsheet cell: never a formula."""
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
@@ -56,7 +58,7 @@ def csv_value(value: Any) -> str:
         return _local(value).isoformat(sep=" ", timespec="seconds")
     if isinstance(value, date | Decimal | int):
         return str(value)
-    return _text(str(value))
+    return text_cell(str(value))
 
 
 def to_csv(table: Table) -> bytes:
@@ -88,7 +90,7 @@ def to_xlsx(table: Table) -> bytes:
             elif isinstance(value, Enum):
                 cells.append(str(value.value))
             else:
-                cells.append(_text(str(value)))
+                cells.append(text_cell(str(value)))
         sheet.append(cells)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
-from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput
 from backend.deals.access import DealAccess, require_broker
 from backend.deals.events import add_event
@@ -50,9 +49,6 @@ def record_contract(session: Session, actor: audit.Actor, access: DealAccess, *,
     if buyer_org_id == seller_org_id or {buyer_org_id, seller_org_id} != parties:
         raise InvalidInput("buyer_org_id", "买方和卖方须分别为本项目的两方机构。Buyer and seller must "
                                            "be the deal's two parties.")
-    if signed_on > clock.today():
-        raise InvalidInput("signed_on", "签订日期不能晚于今天。The signing date cannot be in the "
-                                        "future.")
     contract = deal.contract
     before = snapshot(contract) if contract is not None else None
     if contract is not None:
@@ -104,9 +100,6 @@ def register_contract(session: Session, actor: audit.Actor, access: DealAccess, 
     if registered_on < contract.signed_on:
         raise InvalidInput("registered_on", "登记日期不能早于签订日期。Registration cannot precede "
                                             "signing.")
-    if registered_on > clock.today():
-        raise InvalidInput("registered_on", "登记日期不能晚于今天。The registration date cannot be "
-                                            "in the future.")
     if technology_amount > contract.amount:
         raise InvalidInput("technology_amount", "技术交易额不能超过合同金额。The technology amount "
                                                 "cannot exceed the contract amount.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import unicodedata
 from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import BinaryIO
@@ -13,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.core.errors import Conflict, NotFound, PayloadTooLarge
-from backend.core.schemas import clean_text
+from backend.core.text import clean_line
 from backend.deals.access import DealAccess, insider, require_broker, require_open
 from backend.deals.events import add_event
 from backend.deals.models import ContractFile
@@ -38,8 +36,9 @@ def read_limited(stream: BinaryIO) -> bytes:
 
 
 def safe_filename(raw: str | None, content_type: str) -> str:
-    """A display name: no markup, no directories (either style), no reserved characters."""
-    text = html.unescape(clean_text(unicodedata.normalize("NFC", raw or "")))
+    """A display name: the text rule, then no directories (either style) and no characters
+    that a file system reserves."""
+    text = clean_line(raw or "")
     name = PureWindowsPath(PurePosixPath(text).name).name
     name = "".join(ch for ch in name if ch.isprintable() and ch not in _RESERVED)
     name = name.strip(". ")[:255]

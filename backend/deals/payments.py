@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
-from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput
 from backend.deals.access import DealAccess, require_broker
 from backend.deals.events import add_event
@@ -39,9 +38,6 @@ def record_payment(session: Session, actor: audit.Actor, access: DealAccess, *, 
     if paid_on < contract.signed_on:
         raise InvalidInput("paid_on", "到账日期不能早于合同签订日期。A payment cannot precede the "
                                       "contract's signing.")
-    if paid_on > clock.today():
-        raise InvalidInput("paid_on", "到账日期不能晚于今天。The payment date cannot be in the "
-                                      "future.")
     counted = invoice_names_contract(invoice_reference, contract.name, contract.registration_no)
     so_far = received(session, contract.id)
     if counted and so_far + amount > contract.amount:

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field
 
 from backend.core import clock
-from backend.core.schemas import Name, Page, PlainText, Schema
+from backend.core.dates import PastDate
+from backend.core.schemas import FreeText, Name, Page, Schema
 from backend.deals.access import Relation
 from backend.deals.models import (
     Acceptance,
@@ -22,8 +23,8 @@ from backend.deals.registration import InvalidRegistrationNo, normalise_registra
 
 Amount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
 Share = Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)]
-Reason = Annotated[PlainText, Field(max_length=500)]
-Reference = Annotated[PlainText, Field(min_length=1, max_length=64)]
+Reason = Annotated[str, FreeText(max_length=500, multiline=True)]
+Reference = Annotated[str, FreeText(min_length=1, max_length=64)]
 
 
 def _registration_no(value: str) -> str:
@@ -33,13 +34,7 @@ def _registration_no(value: str) -> str:
         raise ValueError(str(exc)) from exc
 
 
-def _nonempty(value: str) -> str:
-    if not value:
-        raise ValueError("不能为空 must not be empty")
-    return value
-
-
-RegistrationNo = Annotated[str, Field(max_length=40), AfterValidator(_registration_no)]
+RegistrationNo = Annotated[str, FreeText(max_length=40), AfterValidator(_registration_no)]
 
 
 def _shares_sum_to_100(value: dict[int, Decimal]) -> dict[int, Decimal]:
@@ -83,27 +78,26 @@ class ContractIn(Schema):
     name: Name
     type: ContractType
     amount: Amount
-    signed_on: date
+    signed_on: PastDate
     buyer_org_id: int
     seller_org_id: int
 
 
 class RegistrationIn(Schema):
     registration_no: RegistrationNo
-    registered_on: date
+    registered_on: PastDate
     technology_amount: Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 
 
 class PaymentIn(Schema):
-    paid_on: date
+    paid_on: PastDate
     amount: Amount
-    bank_reference: Annotated[Reference, AfterValidator(_nonempty)]
-    invoice_reference: Annotated[PlainText, Field(min_length=1, max_length=200),
-                                 AfterValidator(_nonempty)]
+    bank_reference: Reference
+    invoice_reference: Annotated[str, FreeText(min_length=1, max_length=200)]
 
 
 class NoteIn(Schema):
-    text: Annotated[PlainText, Field(min_length=1, max_length=5000), AfterValidator(_nonempty)]
+    text: Annotated[str, FreeText(min_length=1, max_length=5000, multiline=True)]
     visible_to_parties: bool = False
 
 
@@ -176,7 +170,7 @@ class ContractOut(Schema):
     type: ContractType
     amount: Decimal
     technology_amount: Decimal | None
-    signed_on: date
+    signed_on: PastDate
     buyer_org_id: int
     seller_org_id: int
     registration_no: str | None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -10,6 +9,7 @@ from sqlalchemy import func, select
 
 from backend.accounts.models import User
 from backend.core import clock
+from backend.core.dates import SearchDate
 from backend.core.deps import ActorDep, SessionDep, require
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
@@ -95,7 +95,7 @@ def list_scans(session: SessionDep, _: IntegrityReviewer, page: PageNo = 1,
 # --- the dishonesty list ------------------------------------------------------------------
 
 @router.get("/dishonesty")
-def list_dishonesty(session: SessionDep, _: ListKeeper, active_on: date | None = None,
+def list_dishonesty(session: SessionDep, _: ListKeeper, active_on: SearchDate | None = None,
                     subject_kind: SubjectKind | None = None, subject_key: str | None = None,
                     q: Annotated[str | None, Query(max_length=100)] = None, page: PageNo = 1,
                     page_size: PageSize = 50) -> Page[schemas.ListingOut]:

@@ -7,11 +7,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from backend.core.schemas import PlainText, Schema
+from backend.core.dates import PastDate
+from backend.core.schemas import FreeText, Schema
 from backend.integrity.context import Severity, SubjectKind
 from backend.integrity.models import FlagStatus, ScanTrigger
 
-Reason = Annotated[PlainText, Field(min_length=2, max_length=1000)]
+Reason = Annotated[str, FreeText(min_length=2, max_length=1000, multiline=True)]
 
 # Who, besides the broker, an administrator may find to have colluded, named by their place
 # in the claim (the same subjects the dishonesty_list rule checks).
@@ -68,9 +69,9 @@ class ListingIn(Schema):
     """A listing an administrator adds by hand (e.g. from another authority's decision)."""
 
     subject_kind: SubjectKind
-    subject_key: Annotated[str, Field(min_length=1, max_length=32)]
+    subject_key: Annotated[str, FreeText(min_length=1, max_length=32)]
     reason: Reason
-    listed_on: date | None = None
+    listed_on: PastDate | None = None
     years: Annotated[int, Field(ge=1, le=10)] = 5
 
 

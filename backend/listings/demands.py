@@ -16,6 +16,10 @@ from backend.audit import service as audit
 from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from backend.core.permissions import Role
+
+# The deals table only (no deals service): a demand's owner may not pull it from under an open
+# deal. The deals domain calls listings, never the other way round.
+from backend.deals.models import OPEN_STAGES, Deal
 from backend.listings import lookup, search, taxonomy, visibility
 from backend.listings.models import Demand, DemandBroker, DemandStatus, modes_to_mask
 from backend.listings.schemas import DemandIn, DemandUpdate
@@ -199,8 +203,21 @@ def _move(session: Session, actor: audit.Actor, demand: Demand, target: DemandSt
     return demand
 
 
+def _no_open_deal(session: Session, demand: Demand, action_zh: str, action_en: str) -> None:
+    """While a deal on the demand is open, its owner may not take it back to "published"
+    (the deal is why it is in negotiation) nor withdraw it from under the deal."""
+    open_ids = list(session.execute(select(Deal.id).where(
+        Deal.demand_id == demand.id, Deal.stage.in_(OPEN_STAGES)).order_by(Deal.id)).scalars())
+    if open_ids:
+        named = "、".join(f"#{i}" for i in open_ids)
+        raise Conflict(f"该需求有进行中的撮合项目{named}，请先结束该项目再{action_zh}。This demand has "
+                       f"an open deal ({', '.join(f'#{i}' for i in open_ids)}); close it before "
+                       f"you {action_en} the demand.", open_deal_ids=open_ids)
+
+
 def publish_demand(session: Session, actor: audit.Actor, demand: Demand) -> Demand:
     check_transition("demand", demand.status, DemandStatus.PUBLISHED, DEMAND_TRANSITIONS)
+    _no_open_deal(session, demand, "重新发布", "publish")
     require_verified_organisation(session, demand.organisation_id)
     if demand.deadline is not None and demand.deadline < clock.today():
         raise Conflict("截止日期已过，请先修改截止日期再发布。The deadline has passed; move it "
@@ -209,6 +226,8 @@ def publish_demand(session: Session, actor: audit.Actor, demand: Demand) -> Dema
 
 
 def withdraw_demand(session: Session, actor: audit.Actor, demand: Demand) -> Demand:
+    check_transition("demand", demand.status, DemandStatus.WITHDRAWN, DEMAND_TRANSITIONS)
+    _no_open_deal(session, demand, "撤回", "withdraw")
     return _move(session, actor, demand, DemandStatus.WITHDRAWN, "withdraw")
 
 

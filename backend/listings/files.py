@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
-from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from backend.core.tabular import Table, text_cell, to_csv
 from backend.listings import schemas
 from backend.listings.importer import COLUMNS
 from backend.listings.models import Field
@@ -26,45 +26,32 @@ STATUS_ZH = {"draft": "草稿", "published": "已发布", "in_negotiation": "洽
              "transferred": "已转化"}
 
 
-def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:f}"
-
-
-def _csv(header: list[str], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
-
-
 def demands_csv(demands: Sequence[schemas.DemandOut]) -> bytes:
     header = ["编号", "标题", "需求描述", "领域代码", "领域", "关键词", "预算下限（元）",
               "预算上限（元）", "合作方式", "最低技术成熟度", "截止日期", "地区", "可见范围", "状态",
               "需求方", "联系人", "联系电话", "电子邮箱", "发布时间"]
-    rows = [[str(d.id), d.title, d.description, d.field.code, d.field.name_zh,
-             "、".join(d.keywords), _money(d.budget_min), _money(d.budget_max),
-             "、".join(MODE_ZH[m] for m in d.modes), "" if d.min_trl is None else str(d.min_trl),
-             d.deadline.isoformat() if d.deadline else "", d.region,
-             VISIBILITY_ZH[d.visibility.value], STATUS_ZH[d.status.value], d.party.name,
-             d.party.contact_person or "", d.party.phone or "", d.party.email or "",
-             d.published_at.isoformat() if d.published_at else ""] for d in demands]
-    return _csv(header, rows)
+    rows: list[Sequence[Any]] = [
+        (d.id, d.title, d.description, d.field.code, d.field.name_zh, "、".join(d.keywords),
+         d.budget_min, d.budget_max, "、".join(MODE_ZH[m] for m in d.modes), d.min_trl,
+         d.deadline, d.region, VISIBILITY_ZH[d.visibility.value], STATUS_ZH[d.status.value],
+         d.party.name, d.party.contact_person, d.party.phone, d.party.email, d.published_at)
+        for d in demands]
+    return to_csv(Table("demands", header, rows))
 
 
 def achievements_csv(achievements: Sequence[schemas.AchievementOut]) -> bytes:
     header = ["编号", "标题", "摘要", "领域代码", "领域", "关键词", "技术成熟度", "阶段", "知识产权",
               "价格（元）", "面议", "合作方式", "团队负责人", "地区", "状态", "成果单位", "联系人",
               "联系电话", "发布时间"]
-    rows = [[str(a.id), a.title, a.abstract, a.field.code, a.field.name_zh,
-             "、".join(a.keywords), str(a.trl), STAGE_ZH[a.stage.value],
-             "; ".join(f"{IP_ZH[i.kind.value]}:{i.number or ''}:{i.title}" for i in a.ip_items),
-             _money(a.price), "是" if a.negotiable else "否",
-             "、".join(MODE_ZH[m] for m in a.modes), a.team_lead, a.region,
-             STATUS_ZH[a.status.value], a.party.name, a.party.contact_person or "",
-             a.party.phone or "", a.published_at.isoformat() if a.published_at else ""]
-            for a in achievements]
-    return _csv(header, rows)
+    rows: list[Sequence[Any]] = [
+        (a.id, a.title, a.abstract, a.field.code, a.field.name_zh, "、".join(a.keywords), a.trl,
+         STAGE_ZH[a.stage.value],
+         "; ".join(f"{IP_ZH[i.kind.value]}:{i.number or ''}:{i.title}" for i in a.ip_items),
+         a.price, "是" if a.negotiable else "否", "、".join(MODE_ZH[m] for m in a.modes),
+         a.team_lead, a.region, STATUS_ZH[a.status.value], a.party.name,
+         a.party.contact_person, a.party.phone, a.published_at)
+        for a in achievements]
+    return to_csv(Table("achievements", header, rows))
 
 
 # --- the import template ---------------------------------------------------------------------
@@ -92,7 +79,7 @@ NOTES = [
 
 
 def template_csv() -> bytes:
-    return _csv([h for h, _ in COLUMNS], [])
+    return to_csv(Table("achievements-template", [h for h, _ in COLUMNS]))
 
 
 def template_xlsx(fields: Sequence[Field]) -> bytes:
@@ -123,8 +110,9 @@ def template_xlsx(fields: Sequence[Field]) -> bytes:
     codes = book.create_sheet("领域代码")
     codes.append(["领域代码", "领域", "Field"])
     for field in fields:
-        if field.active:
-            codes.append([field.code, field.name_zh, field.name_en])
+        if field.active:  # names an administrator typed: cells, never formulas (core/tabular)
+            codes.append([text_cell(field.code), text_cell(field.name_zh),
+                          text_cell(field.name_en)])
     codes.column_dimensions["A"].width = 28
     codes.column_dimensions["B"].width = 20
     codes.column_dimensions["C"].width = 40

@@ -10,7 +10,7 @@ from typing import Annotated, Literal, cast
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from backend.core import clock
-from backend.core.schemas import Name, Schema, ShortName, clean_text
+from backend.core.schemas import FreeText, Name, Schema, ShortName
 from backend.core.types import to_fen
 from backend.listings import ip_numbers
 from backend.listings.models import (
@@ -32,17 +32,10 @@ _KEYWORD_SEPARATORS = re.compile(r"[,，、;；]+")
 ModeName = Literal["development", "transfer", "licensing", "consulting", "service", "joint_rd"]
 
 
-def _clean_nonempty(value: str) -> str:
-    cleaned = clean_text(value)
-    if not cleaned:
-        raise ValueError("不能为空 must not be empty")
-    return cleaned
-
-
 def _keywords(values: list[str]) -> list[str]:
     words: list[str] = []
     for value in values:
-        for part in _KEYWORD_SEPARATORS.split(clean_text(value)):
+        for part in _KEYWORD_SEPARATORS.split(value):
             word = part.strip()
             if len(word) > MAX_KEYWORD_LENGTH:
                 raise ValueError(f"每个关键词不超过{MAX_KEYWORD_LENGTH}个字。"
@@ -64,14 +57,13 @@ def modes_out(mask: int) -> list[ModeName]:
     return [cast(ModeName, name) for name in mask_to_modes(mask)]
 
 
-LongText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT),
-                     AfterValidator(_clean_nonempty)]
-Keywords = Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=MAX_KEYWORDS * 2),
-                     AfterValidator(_keywords)]
+LongText = Annotated[str, FreeText(min_length=1, max_length=MAX_TEXT, multiline=True)]
+Keywords = Annotated[list[Annotated[str, FreeText(max_length=200)]],
+                     Field(max_length=MAX_KEYWORDS * 2), AfterValidator(_keywords)]
 Modes = Annotated[list[ModeName], Field(max_length=6), AfterValidator(_modes)]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2), AfterValidator(to_fen)]
 Trl = Annotated[int, Field(ge=1, le=9)]
-Reason = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_clean_nonempty)]
+Reason = Annotated[str, FreeText(min_length=1, max_length=500, multiline=True)]
 
 
 # --- demands -------------------------------------------------------------------------------
@@ -159,7 +151,8 @@ class DemandOut(Schema):
 
 class IpItemIn(Schema):
     kind: IpKind
-    number: str | None = Field(default=None, max_length=32, validate_default=True)
+    number: Annotated[str, FreeText(max_length=32)] | None = Field(default=None,
+                                                                  validate_default=True)
     title: Name
 
     @field_validator("number")
@@ -304,9 +297,8 @@ class BrokerAssignmentIn(Schema):
 
 FieldCode = Annotated[str, Field(min_length=2, max_length=32,
                                  pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")]
-FieldNameZh = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_clean_nonempty)]
-FieldNameEn = Annotated[str, Field(min_length=1, max_length=100),
-                        AfterValidator(_clean_nonempty)]
+FieldNameZh = Annotated[str, FreeText(min_length=1, max_length=64)]
+FieldNameEn = Annotated[str, FreeText(min_length=1, max_length=100)]
 
 
 class FieldIn(Schema):

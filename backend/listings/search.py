@@ -9,7 +9,6 @@ words), so the same phrase is cut the same way in a query and in a listing.
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from collections.abc import Iterable
@@ -35,14 +34,9 @@ def _tokenizer() -> jieba.Tokenizer:
     return jieba.dt
 
 
-def _plain(text: str) -> str:
-    # Stored text is HTML-escaped by the schemas (a & b → a &amp; b); search the words.
-    return html.unescape(text).lower()
-
-
 def tokens(text: str) -> list[str]:
     """Search-mode jieba tokens of `text`, lower-cased, without spaces and punctuation."""
-    plain = _plain(text)
+    plain = text.lower()
     words = [w.strip() for w in _tokenizer().cut_for_search(plain, HMM=False)]
     words += _LATIN.findall(plain)
     return [w for w in dict.fromkeys(words) if w and _WORD.search(w)]

@@ -12,7 +12,6 @@ achievements, the titles of their patents and other IP.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Literal
@@ -63,7 +62,7 @@ def is_indexed(listing: Demand | Achievement) -> bool:
 
 
 def _text(*parts: str) -> str:
-    return "\n".join(html.unescape(p).strip() for p in parts if p and p.strip())
+    return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
 def demand_text(d: Demand) -> str:

@@ -3,8 +3,6 @@ exported (CSV) for evaluating the matcher."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from backend.accounts.models import User
 from backend.core.errors import NotFound
+from backend.core.tabular import Table, to_csv
 from backend.core.types import utcnow
 from backend.listings import visibility
 from backend.listings.models import Achievement, Demand
@@ -99,12 +98,6 @@ def my_feedback(session: Session, user: User, source_kind: schemas.ListingKind, 
     return [_out(r) for r in rows]
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting like a formula is shown as text by spreadsheets, not evaluated.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_csv(session: Session) -> tuple[bytes, int]:
     """Every verdict, oldest first, as CSV (UTF-8 with BOM, for Excel)."""
     d, a = aliased(Demand), aliased(Achievement)
@@ -114,12 +107,9 @@ def export_csv(session: Session) -> tuple[bytes, int]:
         .join(d, d.id == MatchFeedback.demand_id)
         .join(a, a.id == MatchFeedback.achievement_id)
         .order_by(MatchFeedback.id)).all()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for f, username, role, demand_title, achievement_title in rows:
-        writer.writerow([_cell(v) for v in (
-            f.id, f.user_id, username, role.value, f.source_kind, f.demand_id, demand_title,
-            f.achievement_id, achievement_title, "1" if f.useful else "0", f.comment,
-            f.created_at.isoformat(), f.updated_at.isoformat())])
-    return buffer.getvalue().encode("utf-8-sig"), len(rows)
+    table = Table("match_feedback", EXPORT_COLUMNS, [
+        (f.id, f.user_id, username, role.value, f.source_kind, f.demand_id, demand_title,
+         f.achievement_id, achievement_title, "1" if f.useful else "0", f.comment,
+         f.created_at.isoformat(), f.updated_at.isoformat())
+        for f, username, role, demand_title, achievement_title in rows])
+    return to_csv(table), len(rows)

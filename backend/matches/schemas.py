@@ -6,24 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-from backend.core.schemas import Schema, clean_text
+from backend.core.schemas import FreeText, Schema
 from backend.listings.schemas import AchievementOut, DemandOut, ModeName
 
 MAX_TOP_K = 50
 ListingKind = Literal["demand", "achievement"]
-
-
-def _clean(value: str) -> str:
-    return clean_text(value)
-
-
-def _clean_nonempty(value: str) -> str:
-    cleaned = clean_text(value)
-    if not cleaned:
-        raise ValueError("不能为空 must not be empty")
-    return cleaned
 
 
 class ReasonOut(Schema):
@@ -73,7 +62,7 @@ class FeedOut(Schema):
 
 class FiltersIn(Schema):
     field_id: int | None = Field(default=None, ge=1, description="a field or top-level field")
-    region: Annotated[str | None, Field(max_length=64)] = None
+    region: Annotated[str, FreeText(max_length=64)] | None = None
     mode: ModeName | None = None
     min_trl: int | None = Field(default=None, ge=1, le=9)
     max_price: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
@@ -82,12 +71,12 @@ class FiltersIn(Schema):
 class PreviewIn(Schema):
     """A draft demand: what would match it?"""
 
-    title: Annotated[str, Field(max_length=200), AfterValidator(_clean)] = ""
-    text: Annotated[str, Field(min_length=1, max_length=5000), AfterValidator(_clean_nonempty)]
-    keywords: list[Annotated[str, Field(max_length=30), AfterValidator(_clean)]] = Field(
-        default_factory=list, max_length=16)
+    title: Annotated[str, FreeText(max_length=200)] = ""
+    text: Annotated[str, FreeText(min_length=1, max_length=5000, multiline=True)]
+    keywords: list[Annotated[str, FreeText(max_length=30)]] = Field(default_factory=list,
+                                                                    max_length=16)
     field_id: int | None = Field(default=None, ge=1, description="the demand's field (a boost)")
-    region: Annotated[str | None, Field(max_length=64)] = Field(
+    region: Annotated[str, FreeText(max_length=64)] | None = Field(
         default=None, description="the demand's region (a boost)")
     filters: FiltersIn = Field(default_factory=FiltersIn)
     top_k: int = Field(default=10, ge=1, le=MAX_TOP_K)
@@ -98,7 +87,7 @@ class FeedbackIn(Schema):
     source_id: int = Field(ge=1)
     target_id: int = Field(ge=1, description="the matched listing (of the other kind)")
     useful: bool
-    comment: Annotated[str, Field(max_length=1000), AfterValidator(_clean)] | None = None
+    comment: Annotated[str, FreeText(max_length=1000, multiline=True)] | None = None
 
 
 class FeedbackOut(Schema):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -11,7 +10,7 @@ from fastapi.responses import Response
 from backend.accounts.models import User
 from backend.audit.exports import audit_table
 from backend.core import clock
-from backend.core.deps import SessionDep, require
+from backend.core.deps import PeriodDep, SessionDep, require
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.tabular import MEDIA_TYPES, Format, Table, render
@@ -19,7 +18,6 @@ from backend.integrity.exports import flags_table
 from backend.integrity.schemas import FlagRatesOut
 from backend.integrity.stats import flag_rates
 from backend.rewards import exports, schemas, stats
-from backend.rewards.router import period
 
 exports_router = APIRouter(prefix="/api/v1/exports", tags=["exports"], route_class=UnitOfWorkRoute)
 stats_router = APIRouter(prefix="/api/v1/stats", tags=["stats"], route_class=UnitOfWorkRoute)
@@ -42,14 +40,13 @@ def _file(table: Table, fmt: Format) -> Response:
 
 @exports_router.get("/{dataset}", response_class=Response, responses=_FILES)
 @blocking
-def export_dataset(dataset: Dataset, session: SessionDep, user: Exporter,
-                   fmt: FormatQuery = "xlsx", since: date | None = None,
-                   until: date | None = None, broker_id: int | None = None,
+def export_dataset(dataset: Dataset, session: SessionDep, user: Exporter, when: PeriodDep,
+                   fmt: FormatQuery = "xlsx", broker_id: int | None = None,
                    region: str | None = None) -> Response:
     """Claims (by submission), payouts (by batch creation), claw-backs (by decision), flags
     (by when raised) or the audit log (by time; `broker_id` selects the actor, `region` does
     not apply), for the dates `since`..`until` inclusive, Beijing time."""
-    start, end = period(since, until)
+    start, end = when.start, when.end
     f = exports.Filters(start, end, broker_id, region)
     if dataset == "claims":
         table = exports.claims_table(session, user, f)
@@ -75,22 +72,19 @@ def export_batch(batch_id: int, session: SessionDep, _: Exporter, fmt: FormatQue
 
 @stats_router.get("/rewards")
 @blocking
-def reward_stats(session: SessionDep, _: StatsReader, group_by: schemas.GroupBy = "month",
-                 since: date | None = None, until: date | None = None,
-                 broker_id: int | None = None, region: str | None = None
-                 ) -> schemas.RewardStatsOut:
+def reward_stats(session: SessionDep, _: StatsReader, when: PeriodDep,
+                 group_by: schemas.GroupBy = "month", broker_id: int | None = None,
+                 region: str | None = None) -> schemas.RewardStatsOut:
     """Claims and the amounts claimed, approved, paid and clawed back, by month, field,
     broker or region."""
-    start, end = period(since, until)
-    return stats.reward_stats(session, group_by, since=start, until=end, broker_id=broker_id,
-                              region=region)
+    return stats.reward_stats(session, group_by, since=when.start, until=when.end,
+                              broker_id=broker_id, region=region)
 
 
 @stats_router.get("/flags")
 @blocking
-def flag_rate_stats(session: SessionDep, _: StatsReader, since: date | None = None,
-                    until: date | None = None, broker_id: int | None = None,
-                    region: str | None = None) -> FlagRatesOut:
+def flag_rate_stats(session: SessionDep, _: StatsReader, when: PeriodDep,
+                    broker_id: int | None = None, region: str | None = None) -> FlagRatesOut:
     """Per rule: how many of the period's claims it flagged, and the decisions."""
-    start, end = period(since, until)
-    return flag_rates(session, since=start, until=end, broker_id=broker_id, region=region)
+    return flag_rates(session, since=when.start, until=when.end, broker_id=broker_id,
+                      region=region)

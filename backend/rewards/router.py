@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Annotated
 
@@ -10,8 +9,8 @@ from fastapi import APIRouter, Depends, Header, Query, Response, status
 
 from backend.accounts.models import User
 from backend.core import clock
-from backend.core.clock import CHINA_TZ
-from backend.core.deps import ActorDep, CurrentUser, SessionDep, require
+from backend.core.dates import SearchDate
+from backend.core.deps import ActorDep, CurrentUser, PeriodDep, SessionDep, require
 from backend.core.errors import InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Permission, has_permission
 from backend.core.routing import UnitOfWorkRoute
@@ -54,13 +53,6 @@ async def claim_reader(user: CurrentUser) -> User:
 ClaimReader = Annotated[User, Depends(claim_reader)]
 
 
-def period(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
-    """Inclusive dates in Beijing time as [start, end) instants."""
-    return (None if since is None else datetime.combine(since, time(), CHINA_TZ),
-            None if until is None else datetime.combine(until + timedelta(days=1), time(),
-                                                        CHINA_TZ))
-
-
 # --- policies -----------------------------------------------------------------------------
 
 @policies_router.get("")
@@ -77,7 +69,7 @@ def create_policy(body: schemas.PolicyCreate, session: SessionDep, _: PolicyEdit
 
 
 @policies_router.get("/in-force")
-def policy_in_force(session: SessionDep, _: CurrentUser, signed_on: date,
+def policy_in_force(session: SessionDep, _: CurrentUser, signed_on: SearchDate,
                     region: str | None = None) -> schemas.PolicyOut:
     """The policy a contract signed on this date in this region falls under."""
     policy = policies.select_policy(session, signed_on, region)
@@ -151,15 +143,13 @@ def submit_claim(body: schemas.ClaimSubmit, session: SessionDep, user: ClaimSubm
 
 
 @claims_router.get("")
-def list_claims(session: SessionDep, user: ClaimReader,
+def list_claims(session: SessionDep, user: ClaimReader, when: PeriodDep,
                 status_: Annotated[list[ClaimStatus] | None, Query(alias="status")] = None,
                 broker_id: int | None = None, region: str | None = None,
-                field_code: str | None = None, since: date | None = None,
-                until: date | None = None, page: PageNo = 1, page_size: PageSize = 20
+                field_code: str | None = None, page: PageNo = 1, page_size: PageSize = 20
                 ) -> Page[schemas.ClaimSummary]:
-    start, end = period(since, until)
     query = claims.claim_query(user, status=status_, broker_id=broker_id, region=region,
-                               field_code=field_code, since=start, until=end)
+                               field_code=field_code, since=when.start, until=when.end)
     rows, total = claims.list_claims(session, query, page, page_size)
     return Page(items=views.claim_summaries(session, user, rows), total=total, page=page,
                 page_size=page_size)
@@ -206,13 +196,11 @@ def create_batch(body: schemas.BatchCreate, session: SessionDep, _: ClaimReviewe
 
 
 @payouts_router.get("")
-def list_batches(session: SessionDep, _: ClaimReviewer,
+def list_batches(session: SessionDep, _: ClaimReviewer, when: PeriodDep,
                  status_: Annotated[BatchStatus | None, Query(alias="status")] = None,
-                 since: date | None = None, until: date | None = None, page: PageNo = 1,
-                 page_size: PageSize = 20) -> Page[schemas.BatchOut]:
-    start, end = period(since, until)
-    rows, total = payouts.list_batches(session, status=status_, since=start, until=end,
-                                       page=page, page_size=page_size)
+                 page: PageNo = 1, page_size: PageSize = 20) -> Page[schemas.BatchOut]:
+    rows, total = payouts.list_batches(session, status=status_, since=when.start,
+                                       until=when.end, page=page, page_size=page_size)
     return Page(items=[views.batch_view(session, b) for b in rows], total=total, page=page,
                 page_size=page_size)
 
@@ -239,13 +227,11 @@ def cancel_batch(batch_id: int, session: SessionDep, _: ClaimReviewer, actor: Ac
 # --- claw-backs ---------------------------------------------------------------------------
 
 @clawbacks_router.get("")
-def list_clawbacks(session: SessionDep, _: ClaimReviewer,
+def list_clawbacks(session: SessionDep, _: ClaimReviewer, when: PeriodDep,
                    status_: Annotated[ClawBackStatus | None, Query(alias="status")] = None,
                    broker_id: int | None = None, region: str | None = None,
-                   since: date | None = None, until: date | None = None, page: PageNo = 1,
-                   page_size: PageSize = 20) -> Page[schemas.ClawBackOut]:
-    start, end = period(since, until)
-    query = clawbacks.clawback_query(since=start, until=end, broker_id=broker_id,
+                   page: PageNo = 1, page_size: PageSize = 20) -> Page[schemas.ClawBackOut]:
+    query = clawbacks.clawback_query(since=when.start, until=when.end, broker_id=broker_id,
                                      region=region, status=status_)
     rows, total = clawbacks.list_clawbacks(session, query, page, page_size)
     return Page(items=[schemas.ClawBackOut.model_validate(r) for r in rows], total=total,

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from backend.core.schemas import Name, PlainText, Schema
+from backend.core.dates import SearchDate
+from backend.core.schemas import FreeText, Name, Schema
 from backend.deals.models import ContractType
 from backend.integrity.context import ClaimSide
 from backend.integrity.schemas import FlagOut
@@ -18,9 +19,10 @@ from backend.rewards.models import BatchStatus, ClaimStatus, ClawBackStatus
 Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 PositiveAmount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
 Rate = Annotated[Decimal, Field(ge=0, le=1, max_digits=8, decimal_places=6)]
-Reason = Annotated[PlainText, Field(min_length=2, max_length=1000)]
-Reference = Annotated[PlainText, Field(min_length=1, max_length=64)]
-Region = Annotated[PlainText, Field(max_length=64)]
+Reason = Annotated[str, FreeText(min_length=2, max_length=1000, multiline=True)]
+Reference = Annotated[str, FreeText(min_length=1, max_length=64)]
+Region = Annotated[str, FreeText(max_length=64)]
+Note = Annotated[str, FreeText(max_length=500, multiline=True)]
 
 
 # --- policies -----------------------------------------------------------------------------
@@ -41,7 +43,7 @@ class PolicyTerms(Schema):
     effective_from: date
     effective_until: date | None = None
     claim_window_days: Annotated[int, Field(ge=1, le=3650)] = 365
-    note: Annotated[PlainText, Field(max_length=500)] | None = None
+    note: Note | None = None
 
 
 class PolicyCreate(PolicyTerms):
@@ -78,7 +80,7 @@ class PreviewIn(Schema):
 
     policy_id: int | None = Field(default=None, description="default: the policy in force "
                                                             "for signed_on and region")
-    signed_on: date | None = None
+    signed_on: SearchDate | None = None
     region: Region | None = None
     contract_amount: PositiveAmount
     technology_amount: Amount | None = None
@@ -197,7 +199,7 @@ class ClaimSubmitted(Schema):
 class BatchCreate(Schema):
     claim_ids: Annotated[list[int], Field(min_length=1, max_length=1000)] | None = Field(
         default=None, description="default: every approved claim not yet in a batch")
-    note: Annotated[PlainText, Field(max_length=500)] | None = None
+    note: Note | None = None
 
 
 class BatchPay(Schema):

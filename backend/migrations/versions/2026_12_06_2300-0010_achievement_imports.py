@@ -1,7 +1,7 @@
 """achievement imports: bulk imports as jobs, with their file, progress and result
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-06 23:00:00
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0010'
-down_revision: str | Sequence[str] | None = '0007'
+down_revision: str | Sequence[str] | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

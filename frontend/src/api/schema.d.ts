@@ -259,7 +259,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Entries */
+        /**
+         * List Entries
+         * @description Entries by action, object and actor, recorded on the days `since`..`until`
+         *     (Beijing time, inclusive).
+         */
         get: operations["audit-list_entries"];
         put?: never;
         post?: never;
@@ -4834,10 +4838,12 @@ export interface operations {
                 object_type?: string | null;
                 object_id?: string | null;
                 actor_id?: number | null;
-                since?: string | null;
-                until?: string | null;
                 page?: number;
                 page_size?: number;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -5181,10 +5187,12 @@ export interface operations {
                 broker_id?: number | null;
                 region?: string | null;
                 field_code?: string | null;
-                since?: string | null;
-                until?: string | null;
                 page?: number;
                 page_size?: number;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -5423,10 +5431,12 @@ export interface operations {
                 status?: components["schemas"]["ClawBackStatus"] | null;
                 broker_id?: number | null;
                 region?: string | null;
-                since?: string | null;
-                until?: string | null;
                 page?: number;
                 page_size?: number;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -6742,10 +6752,12 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "csv" | "xlsx";
-                since?: string | null;
-                until?: string | null;
                 broker_id?: number | null;
                 region?: string | null;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path: {
@@ -7615,10 +7627,12 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["BatchStatus"] | null;
-                since?: string | null;
-                until?: string | null;
                 page?: number;
                 page_size?: number;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -8005,10 +8019,12 @@ export interface operations {
     "stats-flag_rate_stats": {
         parameters: {
             query?: {
-                since?: string | null;
-                until?: string | null;
                 broker_id?: number | null;
                 region?: string | null;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -8040,10 +8056,12 @@ export interface operations {
         parameters: {
             query?: {
                 group_by?: "month" | "field" | "broker" | "region";
-                since?: string | null;
-                until?: string | null;
                 broker_id?: number | null;
                 region?: string | null;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
             };
             header?: never;
             path?: never;
