@@ -37,10 +37,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from backend.demo.listing_phrases import phrases  # noqa: E402
 from matching import CachedEncoder, Document, Encoder, Matcher, config_for  # noqa: E402
 from matching.cache import EmbeddingCache  # noqa: E402
 from matching.encoders import FloatMatrix, get_encoder  # noqa: E402
-from backend.demo.listing_phrases import phrases  # noqa: E402
 
 BATCH = 2000  # listings read and added at a time (backend.matches.documents.CHUNK)
 REGIONS = ["福州市", "厦门市", "泉州市", "漳州市", "莆田市", "三明市", "南平市", "龙岩市", "宁德市"]
