@@ -71,6 +71,7 @@ FEED_SOURCES = 20  # recent listings of each kind the feed starts from
 FEED_PER_SOURCE = 5
 SMALL_SCOPE = 2000  # at most this many extra demands are passed to the index as ids
 WIDEN_SHARE = 0.5  # widen to extra visibility levels when at least this share stays visible
+HIGHEST_TRL = 9
 
 Names = Mapping[str, tuple[str, str]]  # field code → (Chinese, English) name
 L = TypeVar("L", Demand, Achievement)
@@ -241,7 +242,21 @@ def _demand_lookup(session: Session, user: User | None) -> Lookup:
     return lookup
 
 
-def _fit_judge(source: Achievement, fit: bool, other_org: bool = False) -> Judge:
+@dataclass(frozen=True)
+class Offer:
+    """What an achievement (stored or draft) offers a demand: its TRL (None: not stated, no
+    TRL requirement is checked), its price (None: negotiable) and its organisation."""
+
+    organisation_id: int | None
+    trl: int | None
+    price: Decimal | None
+
+    @classmethod
+    def of(cls, achievement: Achievement) -> Offer:
+        return cls(achievement.organisation_id, achievement.trl, achievement.price)
+
+
+def _fit_judge(source: Offer, fit: bool, other_org: bool = False) -> Judge:
     """A demand for `source`: with `fit`, only if the achievement reaches the demand's
     minimum TRL and its price (when both are known) is within the budget; the TRL and price
     fit become reasons. `other_org`: only demands of another organisation (the feed)."""
@@ -249,12 +264,12 @@ def _fit_judge(source: Achievement, fit: bool, other_org: bool = False) -> Judge
     def judge(d: Seen) -> tuple[Reason, ...] | None:
         if other_org and d.organisation_id == source.organisation_id:
             return None
-        trl_ok = d.min_trl is None or source.trl >= d.min_trl
+        trl_ok = d.min_trl is None or source.trl is None or source.trl >= d.min_trl
         price_ok = d.budget is None or source.price is None or source.price <= d.budget
         if fit and not (trl_ok and price_ok):
             return None
         extra: list[Reason] = []
-        if d.min_trl is not None and trl_ok:
+        if d.min_trl is not None and source.trl is not None and trl_ok:
             extra.append(Reason(ReasonCode.TRL_FIT, {"trl": source.trl, "min_trl": d.min_trl}))
         if d.budget is not None and source.price is not None and price_ok:
             extra.append(Reason(ReasonCode.PRICE_FIT, {"price": str(source.price),
@@ -264,11 +279,12 @@ def _fit_judge(source: Achievement, fit: bool, other_org: bool = False) -> Judge
     return judge
 
 
-def _fit_check(session: Session, source: Achievement, other_org: bool = False
-               ) -> fit.FitCheck:
+def _fit_check(session: Session, source: Offer, other_org: bool = False) -> fit.FitCheck:
     """The in-index pre-check of `_fit_judge(source, fit=True, other_org)` (see `fit`); call
-    after the demands index was fetched for this request."""
-    return fit.check(fit.table(session, get_index_service()), source.trl, source.price,
+    after the demands index was fetched for this request. An offer without a TRL passes any
+    minimum (as the highest level would)."""
+    return fit.check(fit.table(session, get_index_service()),
+                     HIGHEST_TRL if source.trl is None else source.trl, source.price,
                      source.organisation_id if other_org else None)
 
 
@@ -414,32 +430,55 @@ def matches_for_achievement(session: Session, user: User, achievement_id: int,
     search, version = _searcher(session, "demand")
     base = _filters(session, f)
     if f.fit:
-        base = dataclasses.replace(base, visible=_fit_check(session, achievement))
+        base = dataclasses.replace(base, visible=_fit_check(session, Offer.of(achievement)))
     scopes, share = _demand_scopes(session, user, base)
     queries = [_achievement_query(achievement, scope, top_k) for scope in scopes]
     hits = _ranked(search, queries, top_k, _demand_lookup(session, user),
-                   _fit_judge(achievement, f.fit), share)
+                   _fit_judge(Offer.of(achievement), f.fit), share)
     return _matches_out(session, user, "achievement", achievement.id, "demand", hits, version,
                         _names(achievement.field))
 
 
-def preview(session: Session, user: User, body: schemas.PreviewIn) -> schemas.MatchesOut:
-    """Achievements that would match a draft demand (nothing is stored)."""
-    field = None
-    if body.field_id is not None:
-        field = session.get(Field, body.field_id)
-        if field is None:
-            raise InvalidInput("field_id", "未找到该领域。No such field.")
+def draft_text(body: schemas.PreviewIn) -> str:
+    """A draft's text as the index would hold it (title, body, keywords)."""
+    return "\n".join(p for p in (body.title, body.text, " ".join(body.keywords)) if p)
+
+
+def preview(session: Session, user: User, body: schemas.PreviewIn, field: Field | None
+            ) -> schemas.MatchesOut:
+    """What would match a draft (nothing is stored): achievements for a draft demand, demands
+    for a draft achievement, as the caller may see them (`matches_for_demand` and
+    `matches_for_achievement` without a stored source)."""
     fl = body.filters
-    filters = _filters(session, MatchFilters(fl.field_id, fl.region, fl.mode, fl.min_trl,
-                                             fl.max_price))
-    text = "\n".join(p for p in (body.title, body.text, " ".join(body.keywords)) if p)
-    query = Query(text, field=field.code if field else None, region=body.region or None,
-                  filters=filters, top_k=body.top_k)
-    search, version = _searcher(session, "achievement")
-    hits = _ranked(search, [query], body.top_k, _achievement_lookup(session, user))
-    return _matches_out(session, user, None, None, "achievement", hits, version,
-                        _names(field) if field else {})
+    text, code = draft_text(body), field.code if field else None
+    names = _names(field) if field else {}
+    if body.kind == "demand":
+        if body.trl is not None or body.price is not None:
+            raise InvalidInput("trl" if body.trl is not None else "price",
+                               "TRL 与报价只用于成果草稿；需求请用 filters。TRL and price "
+                               "describe a draft achievement; a draft demand uses filters.")
+        filters = _filters(session, MatchFilters(fl.field_id, fl.region, fl.mode, fl.min_trl,
+                                                 fl.max_price))
+        query = Query(text, field=code, region=body.region or None, filters=filters,
+                      top_k=body.top_k)
+        search, version = _searcher(session, "achievement")
+        hits = _ranked(search, [query], body.top_k, _achievement_lookup(session, user))
+        return _matches_out(session, user, None, None, "achievement", hits, version, names)
+    if fl.min_trl is not None or fl.max_price is not None:
+        raise InvalidInput("filters", "成果草稿不按 TRL 与报价筛选需求，请填写 trl 与 price。A "
+                           "draft achievement is fitted by its own trl and price, not by "
+                           "these filters.")
+    search, version = _searcher(session, "demand")
+    offer = Offer(user.organisation_id, body.trl, body.price)
+    base = _filters(session, MatchFilters(fl.field_id, fl.region, fl.mode))
+    if body.fit:
+        base = dataclasses.replace(base, visible=_fit_check(session, offer))
+    scopes, share = _demand_scopes(session, user, base)
+    queries = [Query(text, field=code, region=body.region or None, filters=scope,
+                     top_k=body.top_k) for scope in scopes]
+    hits = _ranked(search, queries, body.top_k, _demand_lookup(session, user),
+                   _fit_judge(offer, body.fit), share)
+    return _matches_out(session, user, None, None, "demand", hits, version, names)
 
 
 # ---- the broker feed ---------------------------------------------------------------------------
@@ -525,11 +564,13 @@ def feed(session: Session, user: User, days: int, top_k: int) -> schemas.FeedOut
     if new_achievements:
         search = _searcher(session, "demand")[0]
         scopes, share = _demand_scopes(session, user, Filters())
-        a_jobs = [_Job([_achievement_query(a, dataclasses.replace(
-                            s, visible=_fit_check(session, a, other_org=True)), FEED_PER_SOURCE)
-                        for s in scopes],
-                       FEED_PER_SOURCE, _fit_judge(a, fit=True, other_org=True), share)
-                  for a in new_achievements]
+        for a in new_achievements:
+            offer = Offer.of(a)
+            check = _fit_check(session, offer, other_org=True)
+            a_jobs.append(_Job([_achievement_query(a, dataclasses.replace(s, visible=check),
+                                                   FEED_PER_SOURCE) for s in scopes],
+                               FEED_PER_SOURCE, _fit_judge(offer, fit=True, other_org=True),
+                               share))
         _rank(search, a_jobs, _demand_lookup(session, user))
 
     pairs: dict[tuple[int, int], _Pair] = {}
