@@ -55,7 +55,7 @@ from backend.deals.opening import pair_key
 from backend.listings import achievements, demands, views, visibility
 from backend.listings import schemas as listing_schemas
 from backend.listings.models import Achievement, Demand, DemandBroker, Field, Visibility
-from backend.matches import fit, reasons, schemas
+from backend.matches import fit, learning, reasons, schemas
 from backend.matches.documents import (
     CORPUS,
     Kind,
@@ -65,6 +65,7 @@ from backend.matches.documents import (
 )
 from backend.matches.index import RebuildResult, get_index_service
 from matching import Filters, Query, Reason, ReasonCode, Result
+from matching.rerank import QueryContext, Terms
 
 MAX_FETCH = 1000  # the most candidates one request ranks before giving up on filling the page
 FEED_SOURCES = 20  # recent listings of each kind the feed starts from
@@ -102,6 +103,12 @@ class Seen:
     organisation_id: int
     min_trl: int | None = None  # demands: the lowest TRL they accept
     budget: Decimal | None = None  # demands: the top of their budget
+    field: str | None = None  # the field's code
+    trl: int | None = None  # achievements
+    price: Decimal | None = None  # achievements (None: negotiable)
+
+    def terms(self) -> Terms:
+        return Terms(self.min_trl, self.budget, self.trl, self.price)
 
 
 Search = Callable[[Query], list[Result]]
@@ -205,10 +212,27 @@ def _rank(search: Search, jobs: Sequence[_Job], lookup: Lookup) -> None:
 
 
 def _ranked(search: Search, queries: list[Query], k: int, lookup: Lookup,
-            judge: Judge = _keep_all, share: float = 1.0) -> list[Hit]:
-    job = _Job(queries, k, judge, share)
-    _rank(search, [job], lookup)
-    return job.hits
+            judge: Judge = _keep_all, share: float = 1.0,
+            learned: learning.Reranking | None = None) -> list[Hit]:
+    """The top `k` hits; with a learned re-ranker, the best `k` of the top `learning.DEPTH`
+    in its order (see `backend.matches.learning`)."""
+    if learned is None:
+        job = _Job(queries, k, judge, share)
+        _rank(search, [job], lookup)
+        return job.hits
+    seen: dict[int, Seen] = {}
+
+    def remember(ids: list[int]) -> dict[int, Seen]:
+        found = lookup(ids)
+        seen.update(found)
+        return found
+
+    job = _Job(queries, max(k, learning.DEPTH), judge, share)
+    _rank(search, [job], remember)
+    hits = job.hits
+    order = learned.order([learning.Ranked(h.id, h.score, h.parts, seen[h.id].field,
+                                           seen[h.id].terms()) for h in hits])
+    return [hits[i] for i in order][:k]
 
 
 def _searcher(session: Session, kind: Kind) -> tuple[Search, int]:
@@ -223,9 +247,12 @@ def _achievement_lookup(session: Session, user: User | None) -> Lookup:
     def lookup(ids: list[int]) -> dict[int, Seen]:
         if not ids:
             return {}
-        rows = session.execute(select(Achievement.id, Achievement.organisation_id).where(
+        rows = session.execute(select(
+            Achievement.id, Achievement.organisation_id, Field.code, Achievement.trl,
+            Achievement.price).join(Field, Field.id == Achievement.field_id).where(
             Achievement.id.in_(ids), visibility.achievement_visibility_clause(user)))
-        return {i: Seen(org) for i, org in rows}
+        return {i: Seen(org, field=code, trl=trl, price=price)
+                for i, org, code, trl, price in rows}
 
     return lookup
 
@@ -235,9 +262,10 @@ def _demand_lookup(session: Session, user: User | None) -> Lookup:
         if not ids:
             return {}
         rows = session.execute(select(
-            Demand.id, Demand.organisation_id, Demand.min_trl, Demand.budget_max).where(
+            Demand.id, Demand.organisation_id, Demand.min_trl, Demand.budget_max, Field.code
+        ).join(Field, Field.id == Demand.field_id).where(
             Demand.id.in_(ids), visibility.demand_visibility_clause(user)))
-        return {i: Seen(org, min_trl, budget) for i, org, min_trl, budget in rows}
+        return {i: Seen(org, min_trl, budget, code) for i, org, min_trl, budget, code in rows}
 
     return lookup
 
@@ -418,7 +446,10 @@ def matches_for_demand(session: Session, user: User, demand_id: int, f: MatchFil
     demand = demands.get_demand(session, user, demand_id)
     query = _demand_query(demand, _fitted(_filters(session, f), f, demand), top_k)
     search, version = _searcher(session, "achievement")
-    hits = _ranked(search, [query], top_k, _achievement_lookup(session, user))
+    learned = learning.reranking(session, "demand", QueryContext(demand.field.code),
+                                 Terms(min_trl=demand.min_trl, budget=demand.budget_max))
+    hits = _ranked(search, [query], top_k, _achievement_lookup(session, user),
+                   learned=learned)
     return _matches_out(session, user, "demand", demand.id, "achievement", hits, version,
                         _names(demand.field))
 
@@ -433,8 +464,10 @@ def matches_for_achievement(session: Session, user: User, achievement_id: int,
         base = dataclasses.replace(base, visible=_fit_check(session, Offer.of(achievement)))
     scopes, share = _demand_scopes(session, user, base)
     queries = [_achievement_query(achievement, scope, top_k) for scope in scopes]
+    learned = learning.reranking(session, "achievement", QueryContext(achievement.field.code),
+                                 Terms(trl=achievement.trl, price=achievement.price))
     hits = _ranked(search, queries, top_k, _demand_lookup(session, user),
-                   _fit_judge(Offer.of(achievement), f.fit), share)
+                   _fit_judge(Offer.of(achievement), f.fit), share, learned)
     return _matches_out(session, user, "achievement", achievement.id, "demand", hits, version,
                         _names(achievement.field))
 
@@ -444,14 +477,16 @@ def draft_text(body: schemas.PreviewIn) -> str:
     return "\n".join(p for p in (body.title, body.text, " ".join(body.keywords)) if p)
 
 
-def preview(session: Session, user: User, body: schemas.PreviewIn, field: Field | None
-            ) -> schemas.MatchesOut:
+def preview(session: Session, user: User, body: schemas.PreviewIn, field: Field | None,
+            predicted: Mapping[str, float] | None = None) -> schemas.MatchesOut:
     """What would match a draft (nothing is stored): achievements for a draft demand, demands
     for a draft achievement, as the caller may see them (`matches_for_demand` and
-    `matches_for_achievement` without a stored source)."""
+    `matches_for_achievement` without a stored source). `predicted`: the draft's likely
+    fields (code → probability), which the learned re-ranker uses when no field is given."""
     fl = body.filters
     text, code = draft_text(body), field.code if field else None
     names = _names(field) if field else {}
+    context = QueryContext(code, dict(predicted or {}) if code is None else {})
     if body.kind == "demand":
         if body.trl is not None or body.price is not None:
             raise InvalidInput("trl" if body.trl is not None else "price",
@@ -462,7 +497,10 @@ def preview(session: Session, user: User, body: schemas.PreviewIn, field: Field 
         query = Query(text, field=code, region=body.region or None, filters=filters,
                       top_k=body.top_k)
         search, version = _searcher(session, "achievement")
-        hits = _ranked(search, [query], body.top_k, _achievement_lookup(session, user))
+        learned = learning.reranking(session, "demand", context, Terms(
+            min_trl=fl.min_trl, budget=fl.max_price))
+        hits = _ranked(search, [query], body.top_k, _achievement_lookup(session, user),
+                       learned=learned)
         return _matches_out(session, user, None, None, "achievement", hits, version, names)
     if fl.min_trl is not None or fl.max_price is not None:
         raise InvalidInput("filters", "成果草稿不按 TRL 与报价筛选需求，请填写 trl 与 price。A "
@@ -476,8 +514,10 @@ def preview(session: Session, user: User, body: schemas.PreviewIn, field: Field 
     scopes, share = _demand_scopes(session, user, base)
     queries = [Query(text, field=code, region=body.region or None, filters=scope,
                      top_k=body.top_k) for scope in scopes]
+    learned = learning.reranking(session, "achievement", context,
+                                 Terms(trl=body.trl, price=body.price))
     hits = _ranked(search, queries, body.top_k, _demand_lookup(session, user),
-                   _fit_judge(offer, body.fit), share)
+                   _fit_judge(offer, body.fit), share, learned)
     return _matches_out(session, user, None, None, "demand", hits, version, names)
 
 

@@ -9,9 +9,11 @@ together are saved together (see `backend.matches.index`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from backend.audit.service import SYSTEM
 from backend.db import session_scope
-from backend.matches import service
+from backend.matches import learning, service
 from backend.matches.documents import KINDS, check_kind
 from backend.matches.index import get_index_service
 from backend.worker import celery_app
@@ -42,3 +44,10 @@ def reindex(kinds: list[str] | None = None) -> dict[str, int]:
     with session_scope() as session:
         results = service.reindex_now(session, SYSTEM, checked)
     return {r.kind: r.documents for r in results}
+
+
+@celery_app.task(name=learning.TRAIN_TASK, time_limit=3600, soft_time_limit=3500)  # type: ignore[untyped-decorator]  # celery ships no types
+def train_reranker() -> dict[str, Any]:
+    """Retrain the learned re-ranker from the labels so far (daily, by beat)."""
+    with session_scope() as session:
+        return learning.train_now(session)
