@@ -24,8 +24,10 @@ so w = 0 is exactly the unlearned order. The weight w is chosen when training:
 - at most `min(1, labels / full_labels)`: it grows with the evidence;
 - among the grid values up to that cap, the one with the best mean nDCG@10 over the labelled
   lists in grouped cross-validation (folds by query, so a list's own labels never train the
-  model that ranks it), and only if it beats the unlearned order there by at least
-  `min_gain`; otherwise 0.
+  model that ranks it; the whole list is re-ranked, and a candidate nobody judged counts as
+  not relevant, so lifting unknowns over known good ones is penalised), and only if it
+  beats the unlearned order there by at least `min_gain` on average and in all folds but
+  `losing_folds`; otherwise 0.
 
 So a few labels cannot make the ranking worse than unlearned (the model is not used), and
 more labels are trusted only as far as held-out queries show they help.
@@ -67,13 +69,14 @@ class Thresholds:
     """When the learned score may be used at all, and how fast it is trusted (README,
     "Learning from brokers", has the figures these were set from)."""
 
-    min_labels: int = 40
-    min_positives: int = 8
-    min_negatives: int = 8
-    min_lists: int = 5  # distinct queries holding a positive label
+    min_labels: int = 150
+    min_positives: int = 10
+    min_negatives: int = 10
+    min_lists: int = 10  # distinct queries holding a positive label
     full_labels: int = 400  # labels at which the weight may reach 1
     min_gain: float = 0.01  # cross-validated nDCG@10 the blend must add over unlearned
     folds: int = 5
+    losing_folds: int = 1  # folds in which the blend may fail to beat unlearned
     c: float = 0.3  # inverse L2 strength of the logistic regression
 
 
@@ -281,11 +284,13 @@ class LabelledList:
 
 
 def ndcg(order: Sequence[int], labels: npt.NDArray[np.int64], k: int = K) -> float | None:
-    """nDCG@k of the judged items in `order` (None: no positive to find)."""
-    judged = [i for i in order if labels[i] >= 0]
-    gains = [float(labels[i] > 0) for i in judged[:k]]
-    ideal = sorted((float(labels[i] > 0) for i in judged), reverse=True)[:k]
-    idcg = sum(g / math.log2(r + 2) for r, g in enumerate(ideal))
+    """nDCG@k of `order` counting only judged-relevant items as gains (None: none to find).
+    Unjudged items count as not relevant: an order that lifts candidates nobody judged above
+    ones judged relevant is scored as worse, never as better (cross-validation cannot know
+    what they are, so it assumes the worst)."""
+    gains = [float(labels[i] > 0) for i in order[:k]]
+    positives = int((labels > 0).sum())
+    idcg = sum(1.0 / math.log2(r + 2) for r in range(min(positives, k)))
     if idcg <= 0:
         return None
     return sum(g / math.log2(r + 2) for r, g in enumerate(gains)) / idcg
@@ -327,9 +332,15 @@ def _stack(lists: Sequence[LabelledList]) -> tuple[FloatMatrix, npt.NDArray[np.i
     return np.vstack(xs), np.concatenate(ys).astype(np.int64)
 
 
+@dataclass(frozen=True)
+class _Validation:
+    mean: dict[float, float]  # mean nDCG@10 over the held-out lists, per blend weight
+    folds: list[dict[float, float]]  # the same, per fold
+
+
 def _cross_validated(lists: Sequence[LabelledList], t: Thresholds, weights: Sequence[float]
-                     ) -> dict[float, float]:
-    """Mean nDCG@10 over the held-out lists with a positive, per blend weight."""
+                     ) -> _Validation:
+    """nDCG@10 of the held-out lists with a positive, per blend weight, over and per fold."""
     scored = [i for i, ll in enumerate(lists) if (ll.labels > 0).any()]
     folds = min(t.folds, len(scored))
     fold_of = {}
@@ -340,6 +351,7 @@ def _cross_validated(lists: Sequence[LabelledList], t: Thresholds, weights: Sequ
         fold_of[group] = n % folds
     sums = dict.fromkeys(weights, 0.0)
     count = 0
+    per_fold = []
     for f in range(folds):
         train = [ll for ll in lists if fold_of[ll.group] != f]
         test = [ll for ll in lists if fold_of[ll.group] == f and (ll.labels > 0).any()]
@@ -347,13 +359,15 @@ def _cross_validated(lists: Sequence[LabelledList], t: Thresholds, weights: Sequ
         if not test or len(set(y.tolist())) < 2:
             continue
         fitted = _fit(x, y, t.c)
+        fold = dict.fromkeys(weights, 0.0)
         for ll in test:
             logits = fitted.logits(ll.x)
             for w in weights:
-                value = ndcg(_order(blend(ll.base, logits, w)), ll.labels)
-                sums[w] += value or 0.0
-            count += 1
-    return {w: s / count for w, s in sums.items()} if count else {}
+                fold[w] += ndcg(_order(blend(ll.base, logits, w)), ll.labels) or 0.0
+        sums = {w: sums[w] + fold[w] for w in weights}
+        count += len(test)
+        per_fold.append({w: v / len(test) for w, v in fold.items()})
+    return _Validation({w: v / count for w, v in sums.items()} if count else {}, per_fold)
 
 
 def train(lists: Sequence[LabelledList], names: Sequence[str], t: Thresholds = Thresholds(),
@@ -378,10 +392,13 @@ def train(lists: Sequence[LabelledList], names: Sequence[str], t: Thresholds = T
     if enough:
         cap = min(1.0, labels / t.full_labels)
         weights = sorted({w * cap for w in WEIGHTS})
-        cv = _cross_validated(lists, t, weights)
+        validation = _cross_validated(lists, t, weights)
+        cv = validation.mean
         if cv:
             best = max(weights, key=lambda w: (cv[w], -w))
-            if cv[best] >= cv[0.0] + t.min_gain:
+            better = sum(1 for fold in validation.folds if fold[best] > fold[0.0])
+            if (cv[best] >= cv[0.0] + t.min_gain
+                    and better >= len(validation.folds) - t.losing_folds):
                 weight = best
     return Model(tuple(names), tuple(fitted.mean.tolist()), tuple(fitted.scale.tolist()),
                  tuple(fitted.coef.tolist()), fitted.intercept, round(weight, 4), labels,

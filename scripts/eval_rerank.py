@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import random
 import statistics
 import sys
@@ -195,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-queries", type=int, default=0, help="use at most this many "
                         "judged queries per task (0: all)")
     parser.add_argument("--cache-dir", type=Path, default=REPO / "var" / "cache" / "embeddings")
+    parser.add_argument("--ranked-cache", type=Path, help="keep each task's ranking here "
+                        "(this script's own pickles) to rerun the simulation quickly")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
 
@@ -215,7 +218,15 @@ def main(argv: list[str] | None = None) -> int:
             name = f"{split.task}/{split.split}" + (
                 (" +field" if with_field else " -field") if len(variants) > 1 else "")
             started = time.perf_counter()
-            ranked = rank_all(split, args.profile, with_field, args.depth, args.cache_dir)
+            kept = (args.ranked_cache / f"{split.task}-{split.split}-{args.profile}-"
+                    f"{int(with_field)}-{args.depth}.pickle") if args.ranked_cache else None
+            if kept is not None and kept.is_file():  # written by this script, below
+                ranked = pickle.loads(kept.read_bytes())  # noqa: S301
+            else:
+                ranked = rank_all(split, args.profile, with_field, args.depth, args.cache_dir)
+                if kept is not None:
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    kept.write_bytes(pickle.dumps(ranked))
             if args.max_queries:
                 ranked = ranked[: args.max_queries]
             ranked_s = time.perf_counter() - started

@@ -87,16 +87,16 @@ def preview(session: Session, user: User, body: schemas.PreviewIn) -> schemas.Pr
         raise TooManyRequests(f"预览过于频繁，请 {seconds} 秒后再试。Too many previews; try "
                               f"again in {seconds} s.", headers={"Retry-After": str(seconds)})
     field = _field(session, body.field_id)
-    matches = service.preview(session, user, body, field)
     target: Kind = "achievement" if body.kind == "demand" else "demand"
     matcher = get_index_service().matcher(session, target)
     text = service.draft_text(body)
+    predicted = hints.predict_fields(matcher, text, FIELDS)
+    matches = service.preview(session, user, body, field, dict(predicted))
     vague = hints.vagueness(matcher, text) >= VAGUE_AT
     suggested = [] if vague else _keywords(hints.suggest_terms(matcher, text, KEYWORDS),
                                            body, text)
     hint = HINTS[body.kind] if vague else (None, None)
     shown = {name: getattr(matches, name) for name in schemas.MatchesOut.model_fields}
     return schemas.PreviewOut(
-        **shown, predicted_fields=_predicted(
-            session, hints.predict_fields(matcher, text, FIELDS)),
+        **shown, predicted_fields=_predicted(session, predicted),
         suggested_keywords=suggested, vague=vague, hint_zh=hint[0], hint_en=hint[1])

@@ -27,8 +27,9 @@ def _clean_nonempty(value: str) -> str:
 
 
 class ReasonOut(Schema):
-    code: str = Field(description="shared_terms, semantic, same_field, same_region, trl_fit, "
-                                  "price_fit")
+    code: str = Field(description="phrases (demand phrases ↔ achievement terms), shared_terms "
+                                  "(content words only), semantic, same_field, predicted_field, "
+                                  "same_region, trl_fit, price_fit")
     params: dict[str, str | int | float | list[str]]
     text_zh: str
     text_en: str

@@ -55,7 +55,8 @@ from backend.deals.opening import pair_key
 from backend.listings import achievements, demands, views, visibility
 from backend.listings import schemas as listing_schemas
 from backend.listings.models import Achievement, Demand, DemandBroker, Field, Visibility
-from backend.matches import fit, learning, reasons, schemas
+from backend.matches import explain, fit, learning, schemas
+from backend.matches import reasons as reasons_text
 from backend.matches.documents import (
     CORPUS,
     Kind,
@@ -397,25 +398,65 @@ def _achievement_views(session: Session, user: User | None, ids: Sequence[int]
     return {v.id: v for v in views.achievement_views(session, user, ids)}
 
 
-def _reasons(hit: Hit, names: Names) -> list[schemas.ReasonOut]:
-    return [reasons.render(r, names) for r in hit.reasons]
+def _reasons(reasons: Sequence[Reason], names: Names) -> list[schemas.ReasonOut]:
+    return [reasons_text.render(r, names) for r in reasons]
+
+
+@dataclass(frozen=True)
+class Explaining:
+    """How to explain one list's matches: the matched corpus's explainer, the source's own
+    words and, for a draft without a field, its predicted fields."""
+
+    explainer: explain.Explainer
+    own: explain.Side
+    predicted: Mapping[str, float] | None = None
+
+
+def _explaining(session: Session, target: Kind, own: explain.Side,
+                predicted: Mapping[str, float] | None = None) -> Explaining:
+    return Explaining(explain.Explainer(get_index_service().matcher(session, target)), own,
+                      predicted)
+
+
+def _field_names(view: listing_schemas.DemandOut | listing_schemas.AchievementOut) -> Names:
+    return {view.field.code: (view.field.name_zh, view.field.name_en)}
+
+
+def _explained(how: Explaining, hit: Hit, demand: explain.Side, achievement: explain.Side,
+               field: str, phrases: bool) -> tuple[Reason, ...]:
+    out = how.explainer.rewrite(hit.reasons, demand, achievement, phrases)
+    guessed = explain.predicted_field(dict(how.predicted or {}), field)
+    return (*out, guessed) if guessed is not None else out
 
 
 def _matches_out(session: Session, user: User | None, source: Kind | None,
                  source_id: int | None, target: Kind, hits: list[Hit], version: int,
-                 names: Names) -> schemas.MatchesOut:
+                 names: Names, how: Explaining) -> schemas.MatchesOut:
+    """The shown matches with their reasons: the first `explain.EXPLAIN_ITEMS` explained by
+    phrase pairs, whose phrases and terms are encoded in one batch."""
     ids = [h.id for h in hits]
-    items = []
+    views: dict[int, listing_schemas.DemandOut] | dict[int, listing_schemas.AchievementOut]
     if target == "achievement":
-        shown_a = _achievement_views(session, user, ids)
-        items = [schemas.MatchOut(kind=target, id=h.id, score=h.score, parts=dict(h.parts),
-                                  reasons=_reasons(h, names), achievement=shown_a[h.id])
-                 for h in hits if h.id in shown_a]
+        views = _achievement_views(session, user, ids)
     else:
-        shown_d = _demand_views(session, user, ids)
-        items = [schemas.MatchOut(kind=target, id=h.id, score=h.score, parts=dict(h.parts),
-                                  reasons=_reasons(h, names), demand=shown_d[h.id])
-                 for h in hits if h.id in shown_d]
+        views = _demand_views(session, user, ids)
+    shown = [(h, views[h.id]) for h in hits if h.id in views]
+    sides = []
+    for _, v in shown:
+        if isinstance(v, listing_schemas.AchievementOut):
+            sides.append((how.own, explain.side(v.title, v.abstract, v.keywords)))
+        else:
+            sides.append((explain.side(v.title, v.description, v.keywords), how.own))
+    how.explainer.prime(sides[: explain.EXPLAIN_ITEMS])
+    items: list[schemas.MatchOut] = []
+    for n, ((h, v), (demand, achievement)) in enumerate(zip(shown, sides, strict=True)):
+        reasons = _explained(how, h, demand, achievement, v.field.code,
+                             n < explain.EXPLAIN_ITEMS)
+        items.append(schemas.MatchOut(
+            kind=target, id=h.id, score=h.score, parts=dict(h.parts),
+            reasons=_reasons(reasons, {**names, **_field_names(v)}),
+            achievement=v if isinstance(v, listing_schemas.AchievementOut) else None,
+            demand=v if isinstance(v, listing_schemas.DemandOut) else None))
     return schemas.MatchesOut(source_kind=source, source_id=source_id, items=items,
                               index_version=version, profile=get_index_service().profile)
 
@@ -450,8 +491,9 @@ def matches_for_demand(session: Session, user: User, demand_id: int, f: MatchFil
                                  Terms(min_trl=demand.min_trl, budget=demand.budget_max))
     hits = _ranked(search, [query], top_k, _achievement_lookup(session, user),
                    learned=learned)
+    own = explain.side(demand.title, demand.description, demand.keywords)
     return _matches_out(session, user, "demand", demand.id, "achievement", hits, version,
-                        _names(demand.field))
+                        _names(demand.field), _explaining(session, "achievement", own))
 
 
 def matches_for_achievement(session: Session, user: User, achievement_id: int,
@@ -468,8 +510,9 @@ def matches_for_achievement(session: Session, user: User, achievement_id: int,
                                  Terms(trl=achievement.trl, price=achievement.price))
     hits = _ranked(search, queries, top_k, _demand_lookup(session, user),
                    _fit_judge(Offer.of(achievement), f.fit), share, learned)
+    own = explain.side(achievement.title, achievement.abstract, achievement.keywords)
     return _matches_out(session, user, "achievement", achievement.id, "demand", hits, version,
-                        _names(achievement.field))
+                        _names(achievement.field), _explaining(session, "demand", own))
 
 
 def draft_text(body: schemas.PreviewIn) -> str:
@@ -487,6 +530,7 @@ def preview(session: Session, user: User, body: schemas.PreviewIn, field: Field 
     text, code = draft_text(body), field.code if field else None
     names = _names(field) if field else {}
     context = QueryContext(code, dict(predicted or {}) if code is None else {})
+    own = explain.side(body.title, body.text, body.keywords)
     if body.kind == "demand":
         if body.trl is not None or body.price is not None:
             raise InvalidInput("trl" if body.trl is not None else "price",
@@ -501,7 +545,8 @@ def preview(session: Session, user: User, body: schemas.PreviewIn, field: Field 
             min_trl=fl.min_trl, budget=fl.max_price))
         hits = _ranked(search, [query], body.top_k, _achievement_lookup(session, user),
                        learned=learned)
-        return _matches_out(session, user, None, None, "achievement", hits, version, names)
+        return _matches_out(session, user, None, None, "achievement", hits, version, names,
+                            _explaining(session, "achievement", own, context.predicted))
     if fl.min_trl is not None or fl.max_price is not None:
         raise InvalidInput("filters", "成果草稿不按 TRL 与报价筛选需求，请填写 trl 与 price。A "
                            "draft achievement is fitted by its own trl and price, not by "
@@ -518,7 +563,8 @@ def preview(session: Session, user: User, body: schemas.PreviewIn, field: Field 
                                  Terms(trl=body.trl, price=body.price))
     hits = _ranked(search, queries, body.top_k, _demand_lookup(session, user),
                    _fit_judge(offer, body.fit), share, learned)
-    return _matches_out(session, user, None, None, "demand", hits, version, names)
+    return _matches_out(session, user, None, None, "demand", hits, version, names,
+                        _explaining(session, "demand", own, context.predicted))
 
 
 # ---- the broker feed ---------------------------------------------------------------------------
@@ -636,10 +682,27 @@ def feed(session: Session, user: User, days: int, top_k: int) -> schemas.FeedOut
     shown_d = _demand_views(session, user, sorted({p.demand_id for p in best}))
     shown_a = _achievement_views(session, user, sorted({p.achievement_id for p in best}))
     names = _names(*(d.field for d in new_demands), *(a.field for a in new_achievements))
-    items = [schemas.PairOut(score=p.hit.score, parts=dict(p.hit.parts),
-                             reasons=_reasons(p.hit, names), new_side=p.new_side,
-                             demand=shown_d[p.demand_id], achievement=shown_a[p.achievement_id])
-             for p in best if p.demand_id in shown_d and p.achievement_id in shown_a]
+    service = get_index_service()
+    ranked_by: dict[Kind, Kind] = {"demand": "achievement", "achievement": "demand"}
+    explainers = {side: explain.Explainer(m) for side, target in ranked_by.items()
+                  if (m := service.loaded(target)) is not None}
+    shown = [(p, shown_d[p.demand_id], shown_a[p.achievement_id]) for p in best
+             if p.demand_id in shown_d and p.achievement_id in shown_a]
+    sides = [(explain.side(dv.title, dv.description, dv.keywords),
+              explain.side(av.title, av.abstract, av.keywords)) for _, dv, av in shown]
+    for side, explainer in explainers.items():
+        explainer.prime([s for (p, _, _), s in zip(shown, sides, strict=True)
+                         if p.new_side == side][: explain.EXPLAIN_ITEMS])
+    items: list[schemas.PairOut] = []
+    for n, ((p, dv, av), (demand_words, achievement_words)) in enumerate(
+            zip(shown, sides, strict=True)):
+        reasons: Sequence[Reason] = p.hit.reasons
+        if p.new_side in explainers:  # the corpus that ranked the pair explains it
+            reasons = explainers[p.new_side].rewrite(reasons, demand_words, achievement_words,
+                                                     n < explain.EXPLAIN_ITEMS)
+        items.append(schemas.PairOut(score=p.hit.score, parts=dict(p.hit.parts),
+                                     reasons=_reasons(reasons, names), new_side=p.new_side,
+                                     demand=dv, achievement=av))
     return schemas.FeedOut(items=items, since=since, field_codes=scope[1] if scope else [])
 
 

@@ -166,6 +166,8 @@ def test_the_blend_keeps_ties_and_weight_zero_in_the_unlearned_order() -> None:
     assert blend(np.array([1.0, 1.0]), np.array([2.0, 2.0]), 0.5).tolist() == [0.0, 0.0]
     assert ndcg([0, 1], np.array([-1, -1])) is None
     assert ndcg([1, 0], np.array([1, 0])) == pytest.approx(1 / math.log2(3))
+    # an unjudged candidate lifted to the top counts as not relevant
+    assert ndcg([2, 0, 1], np.array([1, 0, -1])) == pytest.approx(1 / math.log2(3))
 
 
 @pytest.mark.parametrize("change", [
