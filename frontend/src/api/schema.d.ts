@@ -3939,7 +3939,7 @@ export interface components {
         ReasonOut: {
             /**
              * Code
-             * @description shared_terms, semantic, same_field, same_region, trl_fit, price_fit
+             * @description phrases (demand phrases ↔ achievement terms), shared_terms (content words only), semantic, same_field, predicted_field, same_region, trl_fit, price_fit
              */
             code: string;
             /** Params */
