@@ -28,6 +28,11 @@ What the request costs, and how it stays flat as the corpus grows:
   reloads, or a listing's matches asked for again, skip the search until the index changes.
 - Shaping loads the k listings shown with one query per kind (plus the listings' own
   batched look-ups); the field names the reasons need come with the source listing.
+- With a usable learned re-ranker (`backend.matches.learning`) a list ranks the top 30
+  visible candidates (the same look-ups, deeper) plus one grouped query for their marks,
+  and shows the best k in the learned order; without one nothing changes.
+- Reasons pair the demand's phrases with the achievement's terms for the first ten shown
+  (`backend.matches.explain`), encoded in one batch and cached per process.
 """
 
 from __future__ import annotations
