@@ -170,6 +170,23 @@ def reindex(
                    f"{r.seconds:.1f} s (profile {r.profile})")
 
 
+@app.command("train-reranker")
+def train_reranker() -> None:
+    """Train the matches' learned re-ranker from feedback and deals now (the worker does it
+    daily); API processes pick the new model up."""
+    from backend.db import session_scope
+    from backend.matches import learning
+
+    with session_scope() as session:
+        summary = learning.train_now(session)
+    typer.echo(f"{summary['pairs']} labelled pairs, profile {summary['profile']}")
+    for source in ("demand", "achievement"):
+        s = summary[source]
+        typer.echo(f"{source} → matches: {s['labels']} labels ({s['positives']} relevant) in "
+                   f"{s['lists']} lists, {s['skipped']} skipped, weight {s['weight']}")
+    typer.echo(f"written to {summary['path']}")
+
+
 @app.command()
 def openapi(output: Path | None = None) -> None:
     """Print (or write) the OpenAPI schema the frontend's client is generated from."""

@@ -77,6 +77,7 @@ def _make_celery() -> Celery:
             "listings.expire_overdue": {"task": "listings.expire_overdue", "schedule": 3600.0},
             "integrity.scan_open_claims": {"task": "integrity.scan_open_claims",
                                            "schedule": 86400.0},
+            "matching.train_reranker": {"task": "matching.train_reranker", "schedule": 86400.0},
         },
     )
     return app

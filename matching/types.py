@@ -102,6 +102,9 @@ class ReasonCode(StrEnum):
     SAME_REGION = "same_region"  # params: region
     TRL_FIT = "trl_fit"  # params: trl, min_trl
     PRICE_FIT = "price_fit"  # params: price, budget (decimal strings, yuan)
+    # params: phrases (the demand's), terms (the achievement's), pairwise (matching.phrases)
+    PHRASES = "phrases"
+    PREDICTED_FIELD = "predicted_field"  # params: field, probability (no field was given)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,12 @@ from backend.core.errors import NotFound
 from backend.deals.access import load_deal, relation_of
 from backend.deals.ledger import ZERO
 from backend.deals.models import (
+    Acceptance,
     BrokerRole,
     BrokerStatus,
+    Contract,
     ContractType,
+    Deal,
     Payment,
     Stage,
 )
@@ -96,3 +99,31 @@ def deal_is_visible(session: Session, user: User, deal_id: int) -> bool:
     """Whether this user may see the deal (its brokers, invitee, parties, administrators)."""
     deal = load_deal(session, deal_id, user=user)
     return deal is not None and relation_of(user, deal) is not None
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    """How far the introduction of one demand–achievement pair got (the matcher learns from
+    it): a party accepted or declined it, and whether it reached a signed contract."""
+
+    deal_id: int
+    demand_id: int
+    achievement_id: int
+    accepted: bool
+    declined: bool
+    signed: bool
+
+
+SIGNED_STAGES = frozenset({Stage.SIGNED, Stage.REGISTERED, Stage.PAID, Stage.CLOSED})
+
+
+def pair_outcomes(session: Session) -> list[PairOutcome]:
+    """Every deal's pair and outcome, oldest first. Signed: the deal reached the signed stage
+    (or later), or recorded a contract before it was lost or cancelled."""
+    contracted = select(Contract.deal_id).where(Contract.deal_id == Deal.id).exists()
+    rows = session.execute(select(
+        Deal.id, Deal.demand_id, Deal.achievement_id, Deal.stage, Deal.demand_acceptance,
+        Deal.achievement_acceptance, contracted).order_by(Deal.id))
+    return [PairOutcome(i, d, a, Acceptance.ACCEPTED in (da, aa), Acceptance.DECLINED in (da, aa),
+                        stage in SIGNED_STAGES or bool(has_contract))
+            for i, d, a, stage, da, aa, has_contract in rows]

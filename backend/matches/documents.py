@@ -112,16 +112,22 @@ def _achievement_documents(session: Session, where: ColumnElement[bool]) -> list
     return [achievement_document(a, code, titles.get(a.id, ())) for a, code in rows]
 
 
-def documents(session: Session, kind: Kind, ids: Sequence[int]) -> dict[int, Document]:
-    """The documents of those of `ids` that are indexed (absent ids: remove from the index)."""
+def documents(session: Session, kind: Kind, ids: Sequence[int], *, indexed: bool = True
+              ) -> dict[int, Document]:
+    """The documents of those of `ids` that are indexed (absent ids: remove from the index);
+    with `indexed` false, of every one that exists (the re-ranker learns from listings that
+    have since left the index)."""
     out: dict[int, Document] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start:start + CHUNK])
         if kind == "demand":
-            docs = _demand_documents(session, and_(Demand.id.in_(chunk), indexed_clause(kind)))
+            where = Demand.id.in_(chunk)
+            docs = _demand_documents(session, and_(where, indexed_clause(kind)) if indexed
+                                     else where)
         else:
-            docs = _achievement_documents(session, and_(Achievement.id.in_(chunk),
-                                                        indexed_clause(kind)))
+            where = Achievement.id.in_(chunk)
+            docs = _achievement_documents(session, and_(where, indexed_clause(kind)) if indexed
+                                          else where)
         out.update((int(doc.id), doc) for doc in docs)
     return out
 

@@ -3,9 +3,10 @@ exported (CSV) for evaluating the matcher."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -113,3 +114,24 @@ def export_csv(session: Session) -> tuple[bytes, int]:
          f.created_at.isoformat(), f.updated_at.isoformat())
         for f, username, role, demand_title, achievement_title in rows])
     return to_csv(table), len(rows)
+
+
+def verdict_counts(session: Session) -> dict[tuple[int, int], tuple[int, int]]:
+    """(useful, not relevant) verdicts per (demand id, achievement id), every user's."""
+    useful = func.sum(case((MatchFeedback.useful.is_(True), 1), else_=0))
+    rows = session.execute(select(MatchFeedback.demand_id, MatchFeedback.achievement_id, useful,
+                                  func.count()).group_by(MatchFeedback.demand_id,
+                                                         MatchFeedback.achievement_id))
+    return {(d, a): (int(u or 0), int(n) - int(u or 0)) for d, a, u, n in rows}
+
+
+def listing_counts(session: Session, kind: schemas.ListingKind, ids: Sequence[int]
+                   ) -> dict[int, tuple[int, int]]:
+    """(useful, not relevant) verdicts on pairs involving each of these listings of `kind`."""
+    if not ids:
+        return {}
+    column = MatchFeedback.demand_id if kind == "demand" else MatchFeedback.achievement_id
+    useful = func.sum(case((MatchFeedback.useful.is_(True), 1), else_=0))
+    rows = session.execute(select(column, useful, func.count()).where(
+        column.in_(list(ids))).group_by(column))
+    return {int(i): (int(u or 0), int(n) - int(u or 0)) for i, u, n in rows}

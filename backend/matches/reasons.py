@@ -41,14 +41,30 @@ def _params(params: Mapping[str, Any]) -> dict[str, str | int | float | list[str
     return out
 
 
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, tuple | list):
+        return [str(v) for v in value]
+    return [] if value is None else [str(value)]
+
+
 def render(reason: Reason, field_names: Mapping[str, tuple[str, str]]) -> schemas.ReasonOut:
     """`field_names` maps a field code to its (Chinese, English) names."""
     p = reason.params
     code = reason.code
     if code == ReasonCode.SHARED_TERMS:
-        raw = p.get("terms", ())
-        terms = [str(t) for t in raw] if isinstance(raw, tuple | list) else [str(raw)]
+        terms = _strings(p.get("terms", ()))
         zh, en = f"共同关键词：{'、'.join(terms)}", f"Shared terms: {', '.join(terms)}"
+    elif code == ReasonCode.PHRASES:
+        phrases, terms = _strings(p.get("phrases")), _strings(p.get("terms"))
+        pairs = list(zip(phrases, terms, strict=False))
+        zh = "需求所说的对应成果的技术：" + "；".join(f"“{a}” ↔ “{b}”" for a, b in pairs)
+        en = "What the demand describes ↔ the achievement's technology: " + "; ".join(
+            f"“{a}” ↔ “{b}”" for a, b in pairs)
+    elif code == ReasonCode.PREDICTED_FIELD:
+        field_code = str(p.get("field", ""))
+        name_zh, name_en = field_names.get(field_code, (field_code, field_code))
+        zh = f"可能同属领域：{name_zh}（按描述推测）"
+        en = f"Likely the same field: {name_en} (guessed from the text)"
     elif code == ReasonCode.SEMANTIC:
         sim = _number(p.get("similarity"))
         label = ENCODER_LABELS.get(str(p.get("encoder", "")), str(p.get("encoder", "")))

@@ -13,7 +13,7 @@ from backend.core.metrics import register_index_size
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.listings.schemas import ModeName
-from backend.matches import feedback, schemas, service
+from backend.matches import drafting, feedback, schemas, service
 from backend.matches.documents import KINDS
 from backend.matches.index import get_index_service, index_sizes
 
@@ -76,9 +76,11 @@ def feed(session: SessionDep, user: FeedReader, top_k: TopK = 20,
 
 @router.post("/api/v1/matches/preview")
 @blocking
-def preview(body: schemas.PreviewIn, session: SessionDep, user: Reader) -> schemas.MatchesOut:
-    """What would match this? Achievements for a draft demand's text (nothing is saved)."""
-    return service.preview(session, user, body)
+def preview(body: schemas.PreviewIn, session: SessionDep, user: Reader) -> schemas.PreviewOut:
+    """What would match this draft? Achievements for a draft demand, demands for a draft
+    achievement (`kind`), as the caller may see them; with the draft's likely fields,
+    technical terms it could add and a hint when it is too vague (nothing is saved)."""
+    return drafting.preview(session, user, body)
 
 
 @router.put("/api/v1/matches/feedback")

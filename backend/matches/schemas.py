@@ -9,15 +9,16 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from backend.core.schemas import FreeText, Schema
-from backend.listings.schemas import AchievementOut, DemandOut, ModeName
+from backend.listings.schemas import AchievementOut, Amount, DemandOut, ModeName, Trl
 
 MAX_TOP_K = 50
 ListingKind = Literal["demand", "achievement"]
 
 
 class ReasonOut(Schema):
-    code: str = Field(description="shared_terms, semantic, same_field, same_region, trl_fit, "
-                                  "price_fit")
+    code: str = Field(description="phrases (demand phrases ↔ achievement terms), shared_terms "
+                                  "(content words only), semantic, same_field, predicted_field, "
+                                  "same_region, trl_fit, price_fit")
     params: dict[str, str | int | float | list[str]]
     text_zh: str
     text_en: str
@@ -69,17 +70,47 @@ class FiltersIn(Schema):
 
 
 class PreviewIn(Schema):
-    """A draft demand: what would match it?"""
+    """A draft listing: what would match it? A draft demand (`kind` "demand") gets the
+    achievements that could meet it, a draft achievement the demands it could meet."""
 
+    kind: ListingKind = Field(default="demand", description="what the draft is")
     title: Annotated[str, FreeText(max_length=200)] = ""
     text: Annotated[str, FreeText(min_length=1, max_length=5000, multiline=True)]
     keywords: list[Annotated[str, FreeText(max_length=30)]] = Field(default_factory=list,
                                                                     max_length=16)
-    field_id: int | None = Field(default=None, ge=1, description="the demand's field (a boost)")
+    field_id: int | None = Field(default=None, ge=1, description="the draft's field (a boost)")
     region: Annotated[str, FreeText(max_length=64)] | None = Field(
-        default=None, description="the demand's region (a boost)")
+        default=None, description="the draft's region (a boost)")
+    trl: Trl | None = Field(default=None, description="a draft achievement's TRL: with "
+                                                     "`fit`, only demands it reaches")
+    price: Amount | None = Field(default=None, description="a draft achievement's price: with "
+                                                          "`fit`, only demands whose budget "
+                                                          "covers it (none: negotiable)")
+    fit: bool = Field(default=True, description="a draft achievement: require the TRL and "
+                                                "price given to fit the demands")
     filters: FiltersIn = Field(default_factory=FiltersIn)
     top_k: int = Field(default=10, ge=1, le=MAX_TOP_K)
+
+
+class PredictedFieldOut(Schema):
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    probability: float = Field(ge=0, le=1)
+
+
+class PreviewOut(MatchesOut):
+    """The matches of a draft, and help to write it better."""
+
+    predicted_fields: list[PredictedFieldOut] = Field(
+        description="the draft's likely fields (up to 3), best first")
+    suggested_keywords: list[str] = Field(
+        description="technical terms of the listings near the draft that it does not use yet "
+                    "(up to 8; none when the draft is too vague)")
+    vague: bool = Field(description="the text is too vague to match well")
+    hint_zh: str | None = Field(description="what to add when vague, else null")
+    hint_en: str | None
 
 
 class FeedbackIn(Schema):

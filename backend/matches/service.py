@@ -31,6 +31,11 @@ What the request costs, and how it stays flat as the corpus grows:
   finds nothing, with `index_version` 0, rather than wait for a load or a build.
 - Shaping loads the k listings shown with one query per kind (plus the listings' own
   batched look-ups); the field names the reasons need come with the source listing.
+- With a usable learned re-ranker (`backend.matches.learning`) a list ranks the top 30
+  visible candidates (the same look-ups, deeper) plus one grouped query for their marks,
+  and shows the best k in the learned order; without one nothing changes.
+- Reasons pair the demand's phrases with the achievement's terms for the first ten shown
+  (`backend.matches.explain`), encoded in one batch and cached per process.
 """
 
 from __future__ import annotations
@@ -58,7 +63,8 @@ from backend.deals.opening import pair_key
 from backend.listings import achievements, demands, views, visibility
 from backend.listings import schemas as listing_schemas
 from backend.listings.models import Achievement, Demand, DemandBroker, Field, Visibility
-from backend.matches import fit, reasons, schemas
+from backend.matches import explain, fit, learning, schemas
+from backend.matches import reasons as reasons_text
 from backend.matches.documents import (
     CORPUS,
     Kind,
@@ -68,12 +74,14 @@ from backend.matches.documents import (
 )
 from backend.matches.index import RebuildResult, get_index_service
 from matching import Filters, Query, Reason, ReasonCode, Result
+from matching.rerank import QueryContext, Terms
 
 MAX_FETCH = 1000  # the most candidates one request ranks before giving up on filling the page
 FEED_SOURCES = 20  # recent listings of each kind the feed starts from
 FEED_PER_SOURCE = 5
 SMALL_SCOPE = 2000  # at most this many extra demands are passed to the index as ids
 WIDEN_SHARE = 0.5  # widen to extra visibility levels when at least this share stays visible
+HIGHEST_TRL = 9
 
 Names = Mapping[str, tuple[str, str]]  # field code → (Chinese, English) name
 L = TypeVar("L", Demand, Achievement)
@@ -104,6 +112,12 @@ class Seen:
     organisation_id: int
     min_trl: int | None = None  # demands: the lowest TRL they accept
     budget: Decimal | None = None  # demands: the top of their budget
+    field: str | None = None  # the field's code
+    trl: int | None = None  # achievements
+    price: Decimal | None = None  # achievements (None: negotiable)
+
+    def terms(self) -> Terms:
+        return Terms(self.min_trl, self.budget, self.trl, self.price)
 
 
 Search = Callable[[Query], list[Result]]
@@ -207,10 +221,27 @@ def _rank(search: Search, jobs: Sequence[_Job], lookup: Lookup) -> None:
 
 
 def _ranked(search: Search, queries: list[Query], k: int, lookup: Lookup,
-            judge: Judge = _keep_all, share: float = 1.0) -> list[Hit]:
-    job = _Job(queries, k, judge, share)
-    _rank(search, [job], lookup)
-    return job.hits
+            judge: Judge = _keep_all, share: float = 1.0,
+            learned: learning.Reranking | None = None) -> list[Hit]:
+    """The top `k` hits; with a learned re-ranker, the best `k` of the top `learning.DEPTH`
+    in its order (see `backend.matches.learning`)."""
+    if learned is None:
+        job = _Job(queries, k, judge, share)
+        _rank(search, [job], lookup)
+        return job.hits
+    seen: dict[int, Seen] = {}
+
+    def remember(ids: list[int]) -> dict[int, Seen]:
+        found = lookup(ids)
+        seen.update(found)
+        return found
+
+    job = _Job(queries, max(k, learning.DEPTH), judge, share)
+    _rank(search, [job], remember)
+    hits = job.hits
+    order = learned.order([learning.Ranked(h.id, h.score, h.parts, seen[h.id].field,
+                                           seen[h.id].terms()) for h in hits])
+    return [hits[i] for i in order][:k]
 
 
 @dataclass(frozen=True)
@@ -242,9 +273,12 @@ def _achievement_lookup(session: Session, user: User | None) -> Lookup:
     def lookup(ids: list[int]) -> dict[int, Seen]:
         if not ids:
             return {}
-        rows = session.execute(select(Achievement.id, Achievement.organisation_id).where(
+        rows = session.execute(select(
+            Achievement.id, Achievement.organisation_id, Field.code, Achievement.trl,
+            Achievement.price).join(Field, Field.id == Achievement.field_id).where(
             Achievement.id.in_(ids), visibility.achievement_visibility_clause(user)))
-        return {i: Seen(org) for i, org in rows}
+        return {i: Seen(org, field=code, trl=trl, price=price)
+                for i, org, code, trl, price in rows}
 
     return lookup
 
@@ -254,14 +288,29 @@ def _demand_lookup(session: Session, user: User | None) -> Lookup:
         if not ids:
             return {}
         rows = session.execute(select(
-            Demand.id, Demand.organisation_id, Demand.min_trl, Demand.budget_max).where(
+            Demand.id, Demand.organisation_id, Demand.min_trl, Demand.budget_max, Field.code
+        ).join(Field, Field.id == Demand.field_id).where(
             Demand.id.in_(ids), visibility.demand_visibility_clause(user)))
-        return {i: Seen(org, min_trl, budget) for i, org, min_trl, budget in rows}
+        return {i: Seen(org, min_trl, budget, code) for i, org, min_trl, budget, code in rows}
 
     return lookup
 
 
-def _fit_judge(source: Achievement, fit: bool, other_org: bool = False) -> Judge:
+@dataclass(frozen=True)
+class Offer:
+    """What an achievement (stored or draft) offers a demand: its TRL (None: not stated, no
+    TRL requirement is checked), its price (None: negotiable) and its organisation."""
+
+    organisation_id: int | None
+    trl: int | None
+    price: Decimal | None
+
+    @classmethod
+    def of(cls, achievement: Achievement) -> Offer:
+        return cls(achievement.organisation_id, achievement.trl, achievement.price)
+
+
+def _fit_judge(source: Offer, fit: bool, other_org: bool = False) -> Judge:
     """A demand for `source`: with `fit`, only if the achievement reaches the demand's
     minimum TRL and its price (when both are known) is within the budget; the TRL and price
     fit become reasons. `other_org`: only demands of another organisation (the feed)."""
@@ -269,12 +318,12 @@ def _fit_judge(source: Achievement, fit: bool, other_org: bool = False) -> Judge
     def judge(d: Seen) -> tuple[Reason, ...] | None:
         if other_org and d.organisation_id == source.organisation_id:
             return None
-        trl_ok = d.min_trl is None or source.trl >= d.min_trl
+        trl_ok = d.min_trl is None or source.trl is None or source.trl >= d.min_trl
         price_ok = d.budget is None or source.price is None or source.price <= d.budget
         if fit and not (trl_ok and price_ok):
             return None
         extra: list[Reason] = []
-        if d.min_trl is not None and trl_ok:
+        if d.min_trl is not None and source.trl is not None and trl_ok:
             extra.append(Reason(ReasonCode.TRL_FIT, {"trl": source.trl, "min_trl": d.min_trl}))
         if d.budget is not None and source.price is not None and price_ok:
             extra.append(Reason(ReasonCode.PRICE_FIT, {"price": str(source.price),
@@ -284,11 +333,12 @@ def _fit_judge(source: Achievement, fit: bool, other_org: bool = False) -> Judge
     return judge
 
 
-def _fit_check(session: Session, source: Achievement, other_org: bool = False
-               ) -> fit.FitCheck:
+def _fit_check(session: Session, source: Offer, other_org: bool = False) -> fit.FitCheck:
     """The in-index pre-check of `_fit_judge(source, fit=True, other_org)` (see `fit`); call
-    after the demands index was fetched for this request."""
-    return fit.check(fit.table(session, get_index_service()), source.trl, source.price,
+    after the demands index was fetched for this request. An offer without a TRL passes any
+    minimum (as the highest level would)."""
+    return fit.check(fit.table(session, get_index_service()),
+                     HIGHEST_TRL if source.trl is None else source.trl, source.price,
                      source.organisation_id if other_org else None)
 
 
@@ -373,25 +423,65 @@ def _achievement_views(session: Session, user: User | None, ids: Sequence[int]
     return {v.id: v for v in views.achievement_views(session, user, ids)}
 
 
-def _reasons(hit: Hit, names: Names) -> list[schemas.ReasonOut]:
-    return [reasons.render(r, names) for r in hit.reasons]
+def _reasons(reasons: Sequence[Reason], names: Names) -> list[schemas.ReasonOut]:
+    return [reasons_text.render(r, names) for r in reasons]
+
+
+@dataclass(frozen=True)
+class Explaining:
+    """How to explain one list's matches: the matched corpus's explainer, the source's own
+    words and, for a draft without a field, its predicted fields."""
+
+    explainer: explain.Explainer
+    own: explain.Side
+    predicted: Mapping[str, float] | None = None
+
+
+def _explaining(session: Session, target: Kind, own: explain.Side,
+                predicted: Mapping[str, float] | None = None) -> Explaining:
+    return Explaining(explain.Explainer(get_index_service().matcher(session, target)), own,
+                      predicted)
+
+
+def _field_names(view: listing_schemas.DemandOut | listing_schemas.AchievementOut) -> Names:
+    return {view.field.code: (view.field.name_zh, view.field.name_en)}
+
+
+def _explained(how: Explaining, hit: Hit, demand: explain.Side, achievement: explain.Side,
+               field: str, phrases: bool) -> tuple[Reason, ...]:
+    out = how.explainer.rewrite(hit.reasons, demand, achievement, phrases)
+    guessed = explain.predicted_field(dict(how.predicted or {}), field)
+    return (*out, guessed) if guessed is not None else out
 
 
 def _matches_out(session: Session, user: User | None, source: Kind | None,
                  source_id: int | None, target: Kind, hits: list[Hit], served: _Served,
-                 names: Names) -> schemas.MatchesOut:
+                 names: Names, how: Explaining) -> schemas.MatchesOut:
+    """The shown matches with their reasons: the first `explain.EXPLAIN_ITEMS` explained by
+    phrase pairs, whose phrases and terms are encoded in one batch."""
     ids = [h.id for h in hits]
-    items = []
+    views: dict[int, listing_schemas.DemandOut] | dict[int, listing_schemas.AchievementOut]
     if target == "achievement":
-        shown_a = _achievement_views(session, user, ids)
-        items = [schemas.MatchOut(kind=target, id=h.id, score=h.score, parts=dict(h.parts),
-                                  reasons=_reasons(h, names), achievement=shown_a[h.id])
-                 for h in hits if h.id in shown_a]
+        views = _achievement_views(session, user, ids)
     else:
-        shown_d = _demand_views(session, user, ids)
-        items = [schemas.MatchOut(kind=target, id=h.id, score=h.score, parts=dict(h.parts),
-                                  reasons=_reasons(h, names), demand=shown_d[h.id])
-                 for h in hits if h.id in shown_d]
+        views = _demand_views(session, user, ids)
+    shown = [(h, views[h.id]) for h in hits if h.id in views]
+    sides = []
+    for _, v in shown:
+        if isinstance(v, listing_schemas.AchievementOut):
+            sides.append((how.own, explain.side(v.title, v.abstract, v.keywords)))
+        else:
+            sides.append((explain.side(v.title, v.description, v.keywords), how.own))
+    how.explainer.prime(sides[: explain.EXPLAIN_ITEMS])
+    items: list[schemas.MatchOut] = []
+    for n, ((h, v), (demand, achievement)) in enumerate(zip(shown, sides, strict=True)):
+        reasons = _explained(how, h, demand, achievement, v.field.code,
+                             n < explain.EXPLAIN_ITEMS)
+        items.append(schemas.MatchOut(
+            kind=target, id=h.id, score=h.score, parts=dict(h.parts),
+            reasons=_reasons(reasons, {**names, **_field_names(v)}),
+            achievement=v if isinstance(v, listing_schemas.AchievementOut) else None,
+            demand=v if isinstance(v, listing_schemas.DemandOut) else None))
     return schemas.MatchesOut(source_kind=source, source_id=source_id, items=items,
                               index_version=served.version, profile=served.profile)
 
@@ -422,9 +512,13 @@ def matches_for_demand(session: Session, user: User, demand_id: int, f: MatchFil
     demand = demands.get_demand(session, user, demand_id)
     query = _demand_query(demand, _fitted(_filters(session, f), f, demand), top_k)
     served = _searcher("achievement")
-    hits = _ranked(served.search, [query], top_k, _achievement_lookup(session, user))
+    learned = learning.reranking(session, "demand", QueryContext(demand.field.code),
+                                 Terms(min_trl=demand.min_trl, budget=demand.budget_max))
+    hits = _ranked(served.search, [query], top_k, _achievement_lookup(session, user),
+                   learned=learned)
+    own = explain.side(demand.title, demand.description, demand.keywords)
     return _matches_out(session, user, "demand", demand.id, "achievement", hits, served,
-                        _names(demand.field))
+                        _names(demand.field), _explaining(session, "achievement", own))
 
 
 def matches_for_achievement(session: Session, user: User, achievement_id: int,
@@ -434,32 +528,68 @@ def matches_for_achievement(session: Session, user: User, achievement_id: int,
     served = _searcher("demand")
     base = _filters(session, f)
     if f.fit:
-        base = dataclasses.replace(base, visible=_fit_check(session, achievement))
+        base = dataclasses.replace(base, visible=_fit_check(session, Offer.of(achievement)))
     scopes, share = _demand_scopes(session, user, base)
     queries = [_achievement_query(achievement, scope, top_k) for scope in scopes]
+    learned = learning.reranking(session, "achievement", QueryContext(achievement.field.code),
+                                 Terms(trl=achievement.trl, price=achievement.price))
     hits = _ranked(served.search, queries, top_k, _demand_lookup(session, user),
-                   _fit_judge(achievement, f.fit), share)
+                   _fit_judge(Offer.of(achievement), f.fit), share, learned)
+    own = explain.side(achievement.title, achievement.abstract, achievement.keywords)
     return _matches_out(session, user, "achievement", achievement.id, "demand", hits, served,
-                        _names(achievement.field))
+                        _names(achievement.field), _explaining(session, "demand", own))
 
 
-def preview(session: Session, user: User, body: schemas.PreviewIn) -> schemas.MatchesOut:
-    """Achievements that would match a draft demand (nothing is stored)."""
-    field = None
-    if body.field_id is not None:
-        field = session.get(Field, body.field_id)
-        if field is None:
-            raise InvalidInput("field_id", "未找到该领域。No such field.")
+def draft_text(body: schemas.PreviewIn) -> str:
+    """A draft's text as the index would hold it (title, body, keywords)."""
+    return "\n".join(p for p in (body.title, body.text, " ".join(body.keywords)) if p)
+
+
+def preview(session: Session, user: User, body: schemas.PreviewIn, field: Field | None,
+            predicted: Mapping[str, float] | None = None) -> schemas.MatchesOut:
+    """What would match a draft (nothing is stored): achievements for a draft demand, demands
+    for a draft achievement, as the caller may see them (`matches_for_demand` and
+    `matches_for_achievement` without a stored source). `predicted`: the draft's likely
+    fields (code → probability), which the learned re-ranker uses when no field is given."""
     fl = body.filters
-    filters = _filters(session, MatchFilters(fl.field_id, fl.region, fl.mode, fl.min_trl,
-                                             fl.max_price))
-    text = "\n".join(p for p in (body.title, body.text, " ".join(body.keywords)) if p)
-    query = Query(text, field=field.code if field else None, region=body.region or None,
-                  filters=filters, top_k=body.top_k)
-    served = _searcher("achievement")
-    hits = _ranked(served.search, [query], body.top_k, _achievement_lookup(session, user))
-    return _matches_out(session, user, None, None, "achievement", hits, served,
-                        _names(field) if field else {})
+    text, code = draft_text(body), field.code if field else None
+    names = _names(field) if field else {}
+    context = QueryContext(code, dict(predicted or {}) if code is None else {})
+    own = explain.side(body.title, body.text, body.keywords)
+    if body.kind == "demand":
+        if body.trl is not None or body.price is not None:
+            raise InvalidInput("trl" if body.trl is not None else "price",
+                               "TRL 与报价只用于成果草稿；需求请用 filters。TRL and price "
+                               "describe a draft achievement; a draft demand uses filters.")
+        filters = _filters(session, MatchFilters(fl.field_id, fl.region, fl.mode, fl.min_trl,
+                                                 fl.max_price))
+        query = Query(text, field=code, region=body.region or None, filters=filters,
+                      top_k=body.top_k)
+        served = _searcher("achievement")
+        learned = learning.reranking(session, "demand", context, Terms(
+            min_trl=fl.min_trl, budget=fl.max_price))
+        hits = _ranked(served.search, [query], body.top_k, _achievement_lookup(session, user),
+                       learned=learned)
+        return _matches_out(session, user, None, None, "achievement", hits, served, names,
+                            _explaining(session, "achievement", own, context.predicted))
+    if fl.min_trl is not None or fl.max_price is not None:
+        raise InvalidInput("filters", "成果草稿不按 TRL 与报价筛选需求，请填写 trl 与 price。A "
+                           "draft achievement is fitted by its own trl and price, not by "
+                           "these filters.")
+    served = _searcher("demand")
+    offer = Offer(user.organisation_id, body.trl, body.price)
+    base = _filters(session, MatchFilters(fl.field_id, fl.region, fl.mode))
+    if body.fit:
+        base = dataclasses.replace(base, visible=_fit_check(session, offer))
+    scopes, share = _demand_scopes(session, user, base)
+    queries = [Query(text, field=code, region=body.region or None, filters=scope,
+                     top_k=body.top_k) for scope in scopes]
+    learned = learning.reranking(session, "achievement", context,
+                                 Terms(trl=body.trl, price=body.price))
+    hits = _ranked(served.search, queries, body.top_k, _demand_lookup(session, user),
+                   _fit_judge(offer, body.fit), share, learned)
+    return _matches_out(session, user, None, None, "demand", hits, served, names,
+                        _explaining(session, "demand", own, context.predicted))
 
 
 # ---- the broker feed ---------------------------------------------------------------------------
@@ -545,11 +675,13 @@ def feed(session: Session, user: User, days: int, top_k: int) -> schemas.FeedOut
     if new_achievements:
         search = _searcher("demand").search
         scopes, share = _demand_scopes(session, user, Filters())
-        a_jobs = [_Job([_achievement_query(a, dataclasses.replace(
-                            s, visible=_fit_check(session, a, other_org=True)), FEED_PER_SOURCE)
-                        for s in scopes],
-                       FEED_PER_SOURCE, _fit_judge(a, fit=True, other_org=True), share)
-                  for a in new_achievements]
+        for a in new_achievements:
+            offer = Offer.of(a)
+            check = _fit_check(session, offer, other_org=True)
+            a_jobs.append(_Job([_achievement_query(a, dataclasses.replace(s, visible=check),
+                                                   FEED_PER_SOURCE) for s in scopes],
+                               FEED_PER_SOURCE, _fit_judge(offer, fit=True, other_org=True),
+                               share))
         _rank(search, a_jobs, _demand_lookup(session, user))
 
     pairs: dict[tuple[int, int], _Pair] = {}
@@ -575,10 +707,27 @@ def feed(session: Session, user: User, days: int, top_k: int) -> schemas.FeedOut
     shown_d = _demand_views(session, user, sorted({p.demand_id for p in best}))
     shown_a = _achievement_views(session, user, sorted({p.achievement_id for p in best}))
     names = _names(*(d.field for d in new_demands), *(a.field for a in new_achievements))
-    items = [schemas.PairOut(score=p.hit.score, parts=dict(p.hit.parts),
-                             reasons=_reasons(p.hit, names), new_side=p.new_side,
-                             demand=shown_d[p.demand_id], achievement=shown_a[p.achievement_id])
-             for p in best if p.demand_id in shown_d and p.achievement_id in shown_a]
+    service = get_index_service()
+    ranked_by: dict[Kind, Kind] = {"demand": "achievement", "achievement": "demand"}
+    explainers = {side: explain.Explainer(m) for side, target in ranked_by.items()
+                  if (m := service.loaded(target)) is not None}
+    shown = [(p, shown_d[p.demand_id], shown_a[p.achievement_id]) for p in best
+             if p.demand_id in shown_d and p.achievement_id in shown_a]
+    sides = [(explain.side(dv.title, dv.description, dv.keywords),
+              explain.side(av.title, av.abstract, av.keywords)) for _, dv, av in shown]
+    for side, explainer in explainers.items():
+        explainer.prime([s for (p, _, _), s in zip(shown, sides, strict=True)
+                         if p.new_side == side][: explain.EXPLAIN_ITEMS])
+    items: list[schemas.PairOut] = []
+    for n, ((p, dv, av), (demand_words, achievement_words)) in enumerate(
+            zip(shown, sides, strict=True)):
+        reasons: Sequence[Reason] = p.hit.reasons
+        if p.new_side in explainers:  # the corpus that ranked the pair explains it
+            reasons = explainers[p.new_side].rewrite(reasons, demand_words, achievement_words,
+                                                     n < explain.EXPLAIN_ITEMS)
+        items.append(schemas.PairOut(score=p.hit.score, parts=dict(p.hit.parts),
+                                     reasons=_reasons(reasons, names), new_side=p.new_side,
+                                     demand=dv, achievement=av))
     return schemas.FeedOut(items=items, since=since, field_codes=scope[1] if scope else [])
 
 

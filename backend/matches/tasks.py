@@ -12,9 +12,11 @@ API processes never build an index: one that finds none it can serve asks for
 
 from __future__ import annotations
 
+from typing import Any
+
 from backend.audit.service import SYSTEM
 from backend.db import session_scope
-from backend.matches import service
+from backend.matches import learning, service
 from backend.matches.documents import KINDS, check_kind
 from backend.matches.index import get_index_service
 from backend.worker import celery_app
@@ -56,3 +58,10 @@ def ensure_index(kind: str, unusable: int | None = None) -> int:
     checked = check_kind(kind)
     with session_scope() as session:
         return get_index_service().ensure(session, checked, unusable)
+
+
+@celery_app.task(name=learning.TRAIN_TASK, time_limit=3600, soft_time_limit=3500)  # type: ignore[untyped-decorator]  # celery ships no types
+def train_reranker() -> dict[str, Any]:
+    """Retrain the learned re-ranker from the labels so far (daily, by beat)."""
+    with session_scope() as session:
+        return learning.train_now(session)

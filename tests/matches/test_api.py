@@ -66,10 +66,15 @@ def test_a_new_achievement_appears_in_a_demands_matches_and_a_withdrawn_one_disa
     assert top["demand"] is None
     assert top["score"] > 0 and {"bm25", "hash"} <= set(top["parts"])
     reasons = {r["code"]: r for r in top["reasons"]}
-    assert {"shared_terms", "same_field", "trl_fit", "price_fit"} <= set(reasons)
-    assert "正极" in reasons["shared_terms"]["params"]["terms"]
-    assert reasons["shared_terms"]["text_zh"].startswith("共同关键词：")
-    assert reasons["shared_terms"]["text_en"].startswith("Shared terms: ")
+    assert {"phrases", "same_field", "trl_fit", "price_fit"} <= set(reasons)
+    assert "shared_terms" not in reasons  # the phrase pairs replace the shared words
+    phrases = reasons["phrases"]["params"]
+    assert phrases == {"phrases": ["三元正极材料", "正极材料包覆改性"],
+                       "terms": ["正极材料", "高镍三元正极材料表面包覆"]}
+    assert reasons["phrases"]["text_zh"] == ("需求所说的对应成果的技术：“三元正极材料” ↔ “正极材料”；"
+                                             "“正极材料包覆改性” ↔ “高镍三元正极材料表面包覆”")
+    assert reasons["phrases"]["text_en"].startswith(
+        "What the demand describes ↔ the achievement's technology: “三元正极材料” ↔ “正极材料”; ")
     assert reasons["same_field"]["text_zh"] == "同属领域：储能与电池"
     assert reasons["same_field"]["text_en"] == "Same field: Energy storage and batteries"
     assert reasons["trl_fit"]["params"] == {"trl": 6, "min_trl": 4}

@@ -1498,7 +1498,9 @@ export interface paths {
         put?: never;
         /**
          * Preview
-         * @description What would match this? Achievements for a draft demand's text (nothing is saved).
+         * @description What would match this draft? Achievements for a draft demand, demands for a draft
+         *     achievement (`kind`), as the caller may see them; with the draft's likely fields,
+         *     technical terms it could add and a hint when it is too vague (nothing is saved).
          */
         post: operations["matches-preview"];
         delete?: never;
@@ -3924,6 +3926,63 @@ export interface components {
              */
             region?: string | null;
         };
+        /** PredictedFieldOut */
+        PredictedFieldOut: {
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Probability */
+            probability: number;
+        };
+        /**
+         * PreviewOut
+         * @description The matches of a draft, and help to write it better.
+         */
+        PreviewOut: {
+            /** Hint En */
+            hint_en: string | null;
+            /**
+             * Hint Zh
+             * @description what to add when vague, else null
+             */
+            hint_zh: string | null;
+            /** Index Version */
+            index_version: number;
+            /** Items */
+            items: components["schemas"]["MatchOut"][];
+            /**
+             * Predicted Fields
+             * @description the draft's likely fields (up to 3), best first
+             */
+            predicted_fields: components["schemas"]["PredictedFieldOut"][];
+            /**
+             * Profile
+             * @description the matcher configuration (default, use, minilm, hash, bm25)
+             */
+            profile: string;
+            /** Source Id */
+            source_id: number | null;
+            /**
+             * Source Kind
+             * @description null for a preview
+             */
+            source_kind: ("demand" | "achievement") | null;
+            /**
+             * Suggested Keywords
+             * @description technical terms of the listings near the draft that it does not use yet (up to 8; none when the draft is too vague)
+             */
+            suggested_keywords: string[];
+            /**
+             * Vague
+             * @description the text is too vague to match well
+             */
+            vague: boolean;
+        };
         /**
          * Problem
          * @description RFC 9457 problem details; input errors list `errors` by field (and row).
@@ -3953,7 +4012,7 @@ export interface components {
         ReasonOut: {
             /**
              * Code
-             * @description shared_terms, semantic, same_field, same_region, trl_fit, price_fit
+             * @description phrases (demand phrases ↔ achievement terms), shared_terms (content words only), semantic, same_field, predicted_field, same_region, trl_fit, price_fit
              */
             code: string;
             /** Params */
@@ -4248,20 +4307,39 @@ export interface components {
         backend__listings__models__Stage: "lab" | "pilot" | "industrialised";
         /**
          * PreviewIn
-         * @description A draft demand: what would match it?
+         * @description A draft listing: what would match it? A draft demand (`kind` "demand") gets the
+         *     achievements that could meet it, a draft achievement the demands it could meet.
          */
         backend__matches__schemas__PreviewIn: {
             /**
              * Field Id
-             * @description the demand's field (a boost)
+             * @description the draft's field (a boost)
              */
             field_id?: number | null;
             filters?: components["schemas"]["FiltersIn"];
+            /**
+             * Fit
+             * @description a draft achievement: require the TRL and price given to fit the demands
+             * @default true
+             */
+            fit?: boolean;
             /** Keywords */
             keywords?: string[];
             /**
+             * Kind
+             * @description what the draft is
+             * @default demand
+             * @enum {string}
+             */
+            kind?: "demand" | "achievement";
+            /**
+             * Price
+             * @description a draft achievement's price: with `fit`, only demands whose budget covers it (none: negotiable)
+             */
+            price?: number | string | null;
+            /**
              * Region
-             * @description the demand's region (a boost)
+             * @description the draft's region (a boost)
              */
             region?: string | null;
             /** Text */
@@ -4276,6 +4354,11 @@ export interface components {
              * @default 10
              */
             top_k?: number;
+            /**
+             * Trl
+             * @description a draft achievement's TRL: with `fit`, only demands it reaches
+             */
+            trl?: number | null;
         };
         /**
          * PreviewIn
@@ -7358,7 +7441,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MatchesOut"];
+                    "application/json": components["schemas"]["PreviewOut"];
                 };
             };
             /** @description Validation Error */
