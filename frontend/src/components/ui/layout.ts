@@ -10,6 +10,7 @@ export {
   Drawer,
   Dropdown,
   Flex,
+  Grid,
   Layout,
   List,
   Menu,

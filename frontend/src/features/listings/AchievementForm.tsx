@@ -1,8 +1,10 @@
-import { useRef } from 'react';
+import { type ReactNode, useRef } from 'react';
 
 import { IP_KINDS, MODES, TECH_STAGES } from '@/api/types';
 import { Alert, Button, Checkbox, Col, Form, type FormInstance, icons, Input, InputNumber, MoneyInput, Radio, Row, Select, Space, Switch } from '@/components/ui';
 import { required } from '@/features/accounts/formRules';
+import { DraftHelpPanel } from '@/features/matches/DraftHelpPanel';
+import { DraftLayout } from '@/features/matches/DraftLayout';
 import { useT } from '@/i18n';
 
 import { type AchievementFormValues } from './achievementValues';
@@ -17,7 +19,12 @@ export interface AchievementFormProps {
   verified: boolean;
 }
 
-export function AchievementForm({ form, initialValues, onSubmit, submitting, canPublish, verified }: AchievementFormProps) {
+/** The form with its drafting help (what it would match, its likely field, keywords to add). */
+export function AchievementForm(props: AchievementFormProps) {
+  return <DraftLayout help={<DraftHelpPanel kind="achievement" form={props.form} />} form={(inlineHelp) => <AchievementFormBody {...props} inlineHelp={inlineHelp} />} />;
+}
+
+function AchievementFormBody({ form, initialValues, onSubmit, submitting, canPublish, verified, inlineHelp }: AchievementFormProps & { inlineHelp: ReactNode }) {
   const t = useT();
   const publish = useRef(false);
 
@@ -37,6 +44,7 @@ export function AchievementForm({ form, initialValues, onSubmit, submitting, can
       <Form.Item name="abstract" label={t('achievement.abstract')} extra={t('achievement.abstract.hint')} rules={[required(t, t('achievement.abstract'))]}>
         <Input.TextArea rows={6} maxLength={5000} showCount />
       </Form.Item>
+      {inlineHelp === null ? null : <div style={{ marginBottom: 24 }}>{inlineHelp}</div>}
       <Row gutter={16}>
         <Col xs={24} md={12}>
           <Form.Item name="field_id" label={t('common.field')} extra={t('listing.field.hint')} rules={[{ required: true, message: t('form.required', { field: t('common.field') }) }]}>

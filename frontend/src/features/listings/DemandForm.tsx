@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { type ReactNode, useRef } from 'react';
 
 import { MODES, VISIBILITIES } from '@/api/types';
 import {
@@ -20,6 +20,8 @@ import {
   Typography,
 } from '@/components/ui';
 import { required } from '@/features/accounts/formRules';
+import { DraftHelpPanel } from '@/features/matches/DraftHelpPanel';
+import { DraftLayout } from '@/features/matches/DraftLayout';
 import { useT } from '@/i18n';
 import { cmp, parseDec } from '@/lib/decimal';
 
@@ -40,7 +42,12 @@ export interface DemandFormProps {
 
 const KEYWORD_SEPARATORS = [',', '，', '、', ';', '；'];
 
-export function DemandForm({ form, initialValues, onSubmit, submitting, canPublish, verified }: DemandFormProps) {
+/** The form with its drafting help (what it would match, its likely field, keywords to add). */
+export function DemandForm(props: DemandFormProps) {
+  return <DraftLayout help={<DraftHelpPanel kind="demand" form={props.form} />} form={(inlineHelp) => <DemandFormBody {...props} inlineHelp={inlineHelp} />} />;
+}
+
+function DemandFormBody({ form, initialValues, onSubmit, submitting, canPublish, verified, inlineHelp }: DemandFormProps & { inlineHelp: ReactNode }) {
   const t = useT();
   const visibility = Form.useWatch('visibility', form);
   const anonymous = Form.useWatch('anonymous', form);
@@ -63,6 +70,7 @@ export function DemandForm({ form, initialValues, onSubmit, submitting, canPubli
       <Form.Item name="description" label={t('demand.description')} extra={t('demand.description.hint')} rules={[required(t, t('demand.description'))]}>
         <Input.TextArea rows={6} maxLength={5000} showCount />
       </Form.Item>
+      {inlineHelp === null ? null : <div style={{ marginBottom: 24 }}>{inlineHelp}</div>}
       <Row gutter={16}>
         <Col xs={24} md={12}>
           <Form.Item name="field_id" label={t('common.field')} extra={t('listing.field.hint')} rules={[{ required: true, message: t('form.required', { field: t('common.field') }) }]}>

@@ -1,8 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
-import type { AchievementMatchQuery, DemandMatchQuery, ListingKind, MatchFeedbackInput } from '@/api/types';
+import type { AchievementMatchQuery, DemandMatchQuery, ListingKind, MatchFeedbackInput, MatchPreviewInput } from '@/api/types';
 
 export const matchKeys = {
   all: ['matches'] as const,
@@ -10,6 +10,7 @@ export const matchKeys = {
   achievement: (id: number, query: AchievementMatchQuery) => [...matchKeys.all, 'achievement', id, query] as const,
   feed: (days: number) => [...matchKeys.all, 'feed', days] as const,
   feedback: (kind: ListingKind, id: number) => [...matchKeys.all, 'feedback', kind, id] as const,
+  preview: (draft: MatchPreviewInput) => [...matchKeys.all, 'preview', draft] as const,
 };
 
 /** Achievements that could meet one of the caller's (or a visible) demand, best first, with reasons. */
@@ -29,6 +30,22 @@ export function useAchievementMatches(id: number | null, query: AchievementMatch
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/achievements/{achievement_id}/matches', { params: { path: { achievement_id: id ?? 0 }, query } })),
     enabled: id !== null,
+  });
+}
+
+/**
+ * What would match a draft as it is being written (nothing is stored): its best matches, its
+ * likely fields, keywords to add and whether it is too vague. `null` asks nothing. The last
+ * answer stays on screen while the next one loads, so the panel does not flicker as one types.
+ */
+export function useDraftPreview(draft: MatchPreviewInput | null) {
+  return useQuery({
+    queryKey: matchKeys.preview(draft ?? { text: '' }),
+    queryFn: async () => unwrap(await api.POST('/api/v1/matches/preview', { body: draft ?? { text: '' } })),
+    enabled: draft !== null,
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+    retry: false,
   });
 }
 

@@ -33,6 +33,21 @@ export const matchesZh = {
   'match.feed.window': '时间范围',
   'match.feed.days': '{days} 天',
   'match.feed.empty': '这段时间没有新的配对。可以扩大时间范围，或在“需求与成果”中浏览。',
+
+  'draft.title.demand': '写作助手：可能解决这个问题的成果',
+  'draft.title.achievement': '写作助手：这项成果可能满足的需求',
+  'draft.start.demand': '用自己的话写下遇到的问题（什么现象、什么材料或设备、多大数量），这里会随时显示可能解决它的科技成果、它可能属于的领域和可以补充的技术关键词。',
+  'draft.start.achievement': '写下成果简介，这里会随时显示它可能满足的技术需求、它可能属于的领域和可以补充的关键词。',
+  'draft.unavailable': '暂时无法获取建议，您可以继续填写，稍后再看。',
+  'draft.vague': '描述还比较笼统，请写明现象、材料、数量、设备等，越具体越容易匹配。',
+  'draft.fields': '可能属于的领域',
+  'draft.useField': '把领域设为“{field}”',
+  'draft.useFieldShort': '选用',
+  'draft.keywords': '建议补充的技术关键词（点击添加）',
+  'draft.addKeyword': '添加关键词“{word}”',
+  'draft.matches.demand': '可能解决这个问题的成果',
+  'draft.matches.achievement': '可能满足的技术需求',
+  'draft.noMatches': '暂时没有找到。补充现象、材料、数量等细节会有帮助。',
 } satisfies Record<string, string>;
 
 export const matchesEn: Record<keyof typeof matchesZh, string> = {
@@ -69,4 +84,19 @@ export const matchesEn: Record<keyof typeof matchesZh, string> = {
   'match.feed.window': 'Period',
   'match.feed.days': '{days} days',
   'match.feed.empty': 'No new pairs in this period. Widen the period, or browse “Demands & achievements”.',
+
+  'draft.title.demand': 'Drafting help: achievements that could solve this',
+  'draft.title.achievement': 'Drafting help: demands this could meet',
+  'draft.start.demand': 'Describe the problem in your own words (what happens, which material or machine, how many). Achievements that could solve it, its likely field and technical keywords to add appear here as you type.',
+  'draft.start.achievement': 'Write the abstract; demands it could meet, its likely field and keywords to add appear here as you type.',
+  'draft.unavailable': 'Suggestions are unavailable for the moment; keep writing and look again later.',
+  'draft.vague': 'The description is still vague: say what happens, the material, quantities and machines; the more specific, the better the matches.',
+  'draft.fields': 'Likely fields',
+  'draft.useField': 'Set the field to “{field}”',
+  'draft.useFieldShort': 'Use',
+  'draft.keywords': 'Technical keywords to add (click to add)',
+  'draft.addKeyword': 'Add the keyword “{word}”',
+  'draft.matches.demand': 'Achievements that could solve this',
+  'draft.matches.achievement': 'Demands it could meet',
+  'draft.noMatches': 'Nothing found yet. Details of what happens, materials and quantities help.',
 };
