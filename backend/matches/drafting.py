@@ -88,13 +88,15 @@ def preview(session: Session, user: User, body: schemas.PreviewIn) -> schemas.Pr
                               f"again in {seconds} s.", headers={"Retry-After": str(seconds)})
     field = _field(session, body.field_id)
     target: Kind = "achievement" if body.kind == "demand" else "demand"
-    matcher = get_index_service().matcher(session, target)
+    # The index this process serves now, never one loaded for the request: with none yet
+    # there is nothing to match and no vocabulary to help with.
+    matcher = get_index_service().loaded(target)
     text = service.draft_text(body)
-    predicted = hints.predict_fields(matcher, text, FIELDS)
+    predicted = [] if matcher is None else hints.predict_fields(matcher, text, FIELDS)
     matches = service.preview(session, user, body, field, dict(predicted))
-    vague = hints.vagueness(matcher, text) >= VAGUE_AT
-    suggested = [] if vague else _keywords(hints.suggest_terms(matcher, text, KEYWORDS),
-                                           body, text)
+    vague = matcher is not None and hints.vagueness(matcher, text) >= VAGUE_AT
+    suggested = [] if vague or matcher is None else _keywords(
+        hints.suggest_terms(matcher, text, KEYWORDS), body, text)
     hint = HINTS[body.kind] if vague else (None, None)
     shown = {name: getattr(matches, name) for name in schemas.MatchesOut.model_fields}
     return schemas.PreviewOut(

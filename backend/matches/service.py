@@ -73,7 +73,7 @@ from backend.matches.documents import (
     indexed_clause,
 )
 from backend.matches.index import RebuildResult, get_index_service
-from matching import Filters, Query, Reason, ReasonCode, Result
+from matching import Filters, Matcher, Query, Reason, ReasonCode, Result
 from matching.rerank import QueryContext, Terms
 
 MAX_FETCH = 1000  # the most candidates one request ranks before giving up on filling the page
@@ -251,6 +251,7 @@ class _Served:
     search: Search
     version: int  # 0: none yet
     profile: str
+    matcher: Matcher | None = None  # None: none yet
 
 
 def _nothing(_: Query) -> list[Result]:
@@ -266,7 +267,7 @@ def _searcher(kind: Kind) -> _Served:
     if matcher is None:
         return _Served(_nothing, 0, service.profile)
     return _Served(functools.partial(service.search, kind, matcher), matcher.version,
-                   matcher.profile or service.profile)
+                   matcher.profile or service.profile, matcher)
 
 
 def _achievement_lookup(session: Session, user: User | None) -> Lookup:
@@ -432,15 +433,16 @@ class Explaining:
     """How to explain one list's matches: the matched corpus's explainer, the source's own
     words and, for a draft without a field, its predicted fields."""
 
-    explainer: explain.Explainer
+    explainer: explain.Explainer | None  # None: no index served yet, so nothing to explain
     own: explain.Side
     predicted: Mapping[str, float] | None = None
 
 
-def _explaining(session: Session, target: Kind, own: explain.Side,
+def _explaining(served: _Served, own: explain.Side,
                 predicted: Mapping[str, float] | None = None) -> Explaining:
-    return Explaining(explain.Explainer(get_index_service().matcher(session, target)), own,
-                      predicted)
+    """Explained by the index the request searched (never one loaded for the request)."""
+    explainer = None if served.matcher is None else explain.Explainer(served.matcher)
+    return Explaining(explainer, own, predicted)
 
 
 def _field_names(view: listing_schemas.DemandOut | listing_schemas.AchievementOut) -> Names:
@@ -449,6 +451,8 @@ def _field_names(view: listing_schemas.DemandOut | listing_schemas.AchievementOu
 
 def _explained(how: Explaining, hit: Hit, demand: explain.Side, achievement: explain.Side,
                field: str, phrases: bool) -> tuple[Reason, ...]:
+    if how.explainer is None:  # a hit always comes from a served index
+        raise RuntimeError("a match without the index that found it")
     out = how.explainer.rewrite(hit.reasons, demand, achievement, phrases)
     guessed = explain.predicted_field(dict(how.predicted or {}), field)
     return (*out, guessed) if guessed is not None else out
@@ -472,7 +476,8 @@ def _matches_out(session: Session, user: User | None, source: Kind | None,
             sides.append((how.own, explain.side(v.title, v.abstract, v.keywords)))
         else:
             sides.append((explain.side(v.title, v.description, v.keywords), how.own))
-    how.explainer.prime(sides[: explain.EXPLAIN_ITEMS])
+    if how.explainer is not None:
+        how.explainer.prime(sides[: explain.EXPLAIN_ITEMS])
     items: list[schemas.MatchOut] = []
     for n, ((h, v), (demand, achievement)) in enumerate(zip(shown, sides, strict=True)):
         reasons = _explained(how, h, demand, achievement, v.field.code,
@@ -518,7 +523,7 @@ def matches_for_demand(session: Session, user: User, demand_id: int, f: MatchFil
                    learned=learned)
     own = explain.side(demand.title, demand.description, demand.keywords)
     return _matches_out(session, user, "demand", demand.id, "achievement", hits, served,
-                        _names(demand.field), _explaining(session, "achievement", own))
+                        _names(demand.field), _explaining(served, own))
 
 
 def matches_for_achievement(session: Session, user: User, achievement_id: int,
@@ -537,7 +542,7 @@ def matches_for_achievement(session: Session, user: User, achievement_id: int,
                    _fit_judge(Offer.of(achievement), f.fit), share, learned)
     own = explain.side(achievement.title, achievement.abstract, achievement.keywords)
     return _matches_out(session, user, "achievement", achievement.id, "demand", hits, served,
-                        _names(achievement.field), _explaining(session, "demand", own))
+                        _names(achievement.field), _explaining(served, own))
 
 
 def draft_text(body: schemas.PreviewIn) -> str:
@@ -571,7 +576,7 @@ def preview(session: Session, user: User, body: schemas.PreviewIn, field: Field 
         hits = _ranked(served.search, [query], body.top_k, _achievement_lookup(session, user),
                        learned=learned)
         return _matches_out(session, user, None, None, "achievement", hits, served, names,
-                            _explaining(session, "achievement", own, context.predicted))
+                            _explaining(served, own, context.predicted))
     if fl.min_trl is not None or fl.max_price is not None:
         raise InvalidInput("filters", "成果草稿不按 TRL 与报价筛选需求，请填写 trl 与 price。A "
                            "draft achievement is fitted by its own trl and price, not by "
@@ -589,7 +594,7 @@ def preview(session: Session, user: User, body: schemas.PreviewIn, field: Field 
     hits = _ranked(served.search, queries, body.top_k, _demand_lookup(session, user),
                    _fit_judge(offer, body.fit), share, learned)
     return _matches_out(session, user, None, None, "demand", hits, served, names,
-                        _explaining(session, "demand", own, context.predicted))
+                        _explaining(served, own, context.predicted))
 
 
 # ---- the broker feed ---------------------------------------------------------------------------

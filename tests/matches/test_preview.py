@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from backend.core.throttle import TokenBucket
 from backend.listings.models import Visibility
 from backend.matches import drafting
+from backend.matches.index import IndexService
 from tests.builders import accounts as b
 from tests.builders import listings as lb
 
@@ -26,6 +27,12 @@ def fresh_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(drafting, "throttle", TokenBucket(drafting.BURST, drafting.PER_SECOND))
 
 
+def _served(db: Session, index_service: IndexService) -> None:
+    """Both indexes built, as the worker builds them (requests never build one)."""
+    index_service.rebuild(db, "achievement")
+    index_service.rebuild(db, "demand")
+
+
 def _battery(db: Session, **overrides: Any) -> Any:
     return lb.make_achievement(db, b.make_institute_user(db),
                                title="高镍三元正极材料表面包覆改性技术",
@@ -35,9 +42,10 @@ def _battery(db: Session, **overrides: Any) -> Any:
 
 
 def test_a_draft_demand_gets_achievements_its_field_and_terms_to_add(
-        client: TestClient, db: Session) -> None:
+        client: TestClient, db: Session, index_service: IndexService) -> None:
     battery = _battery(db)
     lb.make_achievement(db, b.make_institute_user(db))  # welding, equipment.robotics
+    _served(db, index_service)
     firm = b.login_as(db, b.make_firm_user(db))
     r = client.post(URL, json={"title": "正极材料寿命", "text": BATTERY_TEXT},
                     headers=firm.headers)
@@ -62,8 +70,10 @@ def test_a_draft_demand_gets_achievements_its_field_and_terms_to_add(
     assert all(t not in BATTERY_TEXT and t not in "正极材料寿命" for t in terms)
 
 
-def test_a_vague_draft_gets_a_hint_and_no_keywords(client: TestClient, db: Session) -> None:
+def test_a_vague_draft_gets_a_hint_and_no_keywords(client: TestClient, db: Session,
+                                                     index_service: IndexService) -> None:
     _battery(db)
+    _served(db, index_service)
     firm = b.login_as(db, b.make_firm_user(db))
     out = client.post(URL, json={"text": "我们有问题，希望找到好的技术。"},
                       headers=firm.headers).json()
@@ -77,7 +87,7 @@ def test_a_vague_draft_gets_a_hint_and_no_keywords(client: TestClient, db: Sessi
 
 
 def test_a_draft_achievement_gets_the_demands_it_could_meet_as_the_caller_may_see_them(
-        client: TestClient, db: Session) -> None:
+        client: TestClient, db: Session, index_service: IndexService) -> None:
     owner = b.make_firm_user(db)
     text = dict(title="三元正极材料循环寿命提升", field="new_energy.storage",
                 description="高镍正极材料容量衰减快，寻求表面包覆改性方案。",
@@ -87,6 +97,7 @@ def test_a_draft_achievement_gets_the_demands_it_could_meet_as_the_caller_may_se
     for_brokers = lb.make_demand(db, owner, **text, visibility=Visibility.BROKERS)
     private = lb.make_demand(db, owner, **text, visibility=Visibility.PRIVATE)
     demanding = lb.make_demand(db, owner, **text, min_trl=8)
+    _served(db, index_service)
     institute = b.login_as(db, b.make_institute_user(db))
     body = {"kind": "achievement", "title": "高镍三元正极材料表面包覆改性技术",
             "text": "原子层沉积包覆氧化铝，提升正极材料循环寿命，容量保持率提高15%。",
