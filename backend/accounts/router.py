@@ -202,19 +202,19 @@ def decline_join_request(org_id: int, request_id: int, session: SessionDep, user
 
 @org_router.get("/{org_id}/invitations")
 def list_invitations(org_id: int, session: SessionDep, user: CurrentUser
-                     ) -> list[schemas.InvitationOut]:
+                     ) -> list[schemas.MemberInvitationOut]:
     org = membership.organisation_for_members(session, user, org_id)
-    return [schemas.InvitationOut.model_validate(i)
+    return [schemas.MemberInvitationOut.model_validate(i)
             for i in membership.list_invitations(session, org)]
 
 
 @org_router.post("/{org_id}/invitations", status_code=status.HTTP_201_CREATED)
 def create_invitation(org_id: int, session: SessionDep, user: CurrentUser,
-                      actor: ActorDep) -> schemas.InvitationCreated:
+                      actor: ActorDep) -> schemas.MemberInvitationCreated:
     """A one-time code (valid 7 days) that admits whoever registers with it; shown only now."""
     org = membership.organisation_for_members(session, user, org_id)
     invitation, code = membership.create_invitation(session, actor, org)
-    return schemas.InvitationCreated(id=invitation.id, created_at=invitation.created_at,
+    return schemas.MemberInvitationCreated(id=invitation.id, created_at=invitation.created_at,
                                      expires_at=invitation.expires_at, used_at=None,
                                      revoked_at=None, code=code)
 

@@ -309,7 +309,7 @@ class JoinDecision(Schema):
     note: Annotated[str, Field(max_length=500)] | None = None
 
 
-class InvitationOut(Schema):
+class MemberInvitationOut(Schema):
     id: int
     created_at: datetime
     expires_at: datetime
@@ -317,7 +317,7 @@ class InvitationOut(Schema):
     revoked_at: datetime | None
 
 
-class InvitationCreated(InvitationOut):
+class MemberInvitationCreated(MemberInvitationOut):
     code: str = Field(description="shown only now: hand it to the person you invite")
 
 
