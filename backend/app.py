@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Message
 
-from backend.accounts.router import auth_router, broker_router, org_router
+from backend.accounts.router import auth_router, broker_router, join_router, org_router
 from backend.audit.router import router as audit_router
 from backend.config import get_settings
 from backend.core.errors import NotFound, document_problems, install_error_handlers
@@ -41,8 +41,8 @@ from backend.rewards.router import (
     policies_router,
 )
 
-ROUTERS = [health_router, metrics_router, auth_router, org_router, broker_router, audit_router,
-           deals_router, notifications_router, listings_router, market_router,
+ROUTERS = [health_router, metrics_router, auth_router, org_router, join_router, broker_router,
+           audit_router, deals_router, notifications_router, listings_router, market_router,
            matches_router, policies_router, claims_router, payouts_router, clawbacks_router,
            integrity_router, exports_router, stats_router]
 

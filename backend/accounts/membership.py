@@ -161,18 +161,26 @@ class JoinRequestRow:
     request: JoinRequest
     user: User
     profile: BrokerProfile | None
+    organisation_name: str
 
 
-def list_requests(session: Session, org: Organisation, status: JoinStatus | None
+LIST_LIMIT = 200  # requests per list, newest first: a queue, not an archive
+
+
+def list_requests(session: Session, org: Organisation | None, status: JoinStatus | None
                   ) -> list[JoinRequestRow]:
-    query = (select(JoinRequest, User, BrokerProfile)
+    """The join requests to `org` (None: to every organisation, for administrators)."""
+    query = (select(JoinRequest, User, BrokerProfile, Organisation.name)
              .join(User, User.id == JoinRequest.user_id)
-             .outerjoin(BrokerProfile, BrokerProfile.user_id == User.id)
-             .where(JoinRequest.organisation_id == org.id))
+             .join(Organisation, Organisation.id == JoinRequest.organisation_id)
+             .outerjoin(BrokerProfile, BrokerProfile.user_id == User.id))
+    if org is not None:
+        query = query.where(JoinRequest.organisation_id == org.id)
     if status is not None:
         query = query.where(JoinRequest.status == status)
-    rows = session.execute(query.order_by(JoinRequest.created_at.desc(), JoinRequest.id.desc()))
-    return [JoinRequestRow(r, u, p) for r, u, p in rows]
+    rows = session.execute(query.order_by(JoinRequest.created_at.desc(), JoinRequest.id.desc())
+                           .limit(LIST_LIMIT))
+    return [JoinRequestRow(r, u, p, name) for r, u, p, name in rows]
 
 
 def decide(session: Session, actor: audit.Actor, org: Organisation, request_id: int,
@@ -200,7 +208,7 @@ def decide(session: Session, actor: audit.Actor, org: Organisation, request_id: 
                  after={"join_request_id": request.id, "user_id": user.id,
                         "status": request.status, "note": note})
     profile = session.get(BrokerProfile, user.id)
-    return JoinRequestRow(request, user, profile)
+    return JoinRequestRow(request, user, profile, org.name)
 
 
 # --- invitations ------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=UnitOf
 org_router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"],
                        route_class=UnitOfWorkRoute)
 broker_router = APIRouter(prefix="/api/v1/brokers", tags=["brokers"], route_class=UnitOfWorkRoute)
+join_router = APIRouter(prefix="/api/v1/join-requests", tags=["organisations"],
+                        route_class=UnitOfWorkRoute)
 
 OrgVerifier = Annotated[User, Depends(require(Permission.ORG_VERIFY))]
 OrgEditor = Annotated[User, Depends(require(Permission.ORG_EDIT_OWN))]
@@ -159,7 +161,8 @@ def verify_organisation(org_id: int, body: schemas.VerificationDecision, session
 def _join_request_out(row: membership.JoinRequestRow) -> schemas.JoinRequestOut:
     r, u, p = row.request, row.user, row.profile
     return schemas.JoinRequestOut(
-        id=r.id, user_id=u.id, username=u.username, display_name=u.display_name,
+        id=r.id, organisation_id=r.organisation_id, organisation_name=row.organisation_name,
+        user_id=u.id, username=u.username, display_name=u.display_name,
         email=u.email, role=u.role, broker_level=p.level if p else None,
         broker_certificate_no=p.certificate_no if p else None, status=r.status,
         created_at=r.created_at, decided_at=r.decided_at, note=r.note)
@@ -172,6 +175,15 @@ def list_join_requests(org_id: int, session: SessionDep, user: CurrentUser,
     """Requests to join the organisation: for its members and administrators."""
     org = membership.organisation_for_members(session, user, org_id)
     return [_join_request_out(r) for r in membership.list_requests(session, org, status_)]
+
+
+@join_router.get("")
+def list_all_join_requests(session: SessionDep, _: OrgVerifier,
+                           status_: Annotated[JoinStatus | None, Query(alias="status")] = None
+                           ) -> list[schemas.JoinRequestOut]:
+    """Requests to join any organisation (newest 200): administrators, who may answer them
+    too, e.g. for an organisation none of whose members is active."""
+    return [_join_request_out(r) for r in membership.list_requests(session, None, status_)]
 
 
 def _decide(session: SessionDep, user: User, actor: ActorDep, org_id: int, request_id: int,

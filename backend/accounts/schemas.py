@@ -292,6 +292,8 @@ class OrganisationOut(OrganisationBrief):
 
 class JoinRequestOut(Schema):
     id: int
+    organisation_id: int
+    organisation_name: str
     user_id: int
     username: str
     display_name: str

@@ -482,6 +482,7 @@ RULES: list[Case] = [
          json=lambda w, s: {"region": "厦门市"}),
     Case("POST", "/api/v1/organisations/{org_id}/verification", ADMIN_ONLY, target="firm_org",
          params=_ids("firm_org", "org_id"), json=lambda w, s: {"status": "verified"}),
+    Case("GET", "/api/v1/join-requests", ADMIN_ONLY),
     Case("GET", "/api/v1/organisations/{org_id}/join-requests", ORG_MEMBERS,
          target="firm_org", params=_ids("firm_org", "org_id")),
     *(Case("POST", f"/api/v1/organisations/{{org_id}}/join-requests/{{request_id}}/{verb}",

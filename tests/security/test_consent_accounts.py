@@ -99,6 +99,10 @@ def test_a_declined_request_leaves_the_user_outside(client: TestClient, db: Sess
                      json=_broker_body("joiner2", _person("林立"),
                                        agency_credit_code=agency.credit_code)).json()
     admin = b.login_as(db, b.make_admin(db))
+    queue = client.get("/api/v1/join-requests", params={"status": "pending"},
+                       headers=admin.headers).json()
+    assert [(x["id"], x["organisation_id"], x["organisation_name"], x["username"])
+            for x in queue] == [(me["join_request"]["id"], agency.id, agency.name, "joiner2")]
     r = client.post(f"/api/v1/organisations/{agency.id}/join-requests/"
                     f"{me['join_request']['id']}/decline", json={"note": "不认识此人"},
                     headers=admin.headers)

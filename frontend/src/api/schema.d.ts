@@ -1384,6 +1384,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/join-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List All Join Requests
+         * @description Requests to join any organisation (newest 200): administrators, who may answer them
+         *     too, e.g. for an organisation none of whose members is active.
+         */
+        get: operations["organisations-list_all_join_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/market/figures": {
         parameters: {
             query?: never;
@@ -3325,6 +3346,10 @@ export interface components {
             id: number;
             /** Note */
             note: string | null;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Organisation Name */
+            organisation_name: string;
             role: components["schemas"]["Role"];
             status: components["schemas"]["JoinStatus"];
             /** User Id */
@@ -7359,6 +7384,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ScanQueued"];
+                };
+            };
+        };
+    };
+    "organisations-list_all_join_requests": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["JoinStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -24,7 +24,9 @@ import { formatDateTime } from '@/lib/dates';
 
 import { useSession } from './useSession';
 
-function JoinRequestItem({ orgId, request }: { orgId: number; request: JoinRequest }) {
+/** A request to join, with the answer buttons (`showOrganisation`: in the administrators' queue). */
+export function JoinRequestItem({ request, showOrganisation = false }: { request: JoinRequest; showOrganisation?: boolean }) {
+  const orgId = request.organisation_id;
   const t = useT();
   const message = useMessage();
   const showError = useShowError();
@@ -40,6 +42,7 @@ function JoinRequestItem({ orgId, request }: { orgId: number; request: JoinReque
           <Typography.Text strong>{request.display_name}</Typography.Text>
           <Typography.Text type="secondary">{request.username}</Typography.Text>
           <Tag tone="neutral">{who}</Tag>
+          {showOrganisation ? <Typography.Text>→ {request.organisation_name}</Typography.Text> : null}
         </Space>
         <Typography.Text type="secondary">
           {t('members.request.at', { at: formatDateTime(request.created_at) })}
@@ -100,7 +103,7 @@ function JoinRequests({ orgId }: { orgId: number }) {
           loading={requests.isPending}
           dataSource={requests.data ?? []}
           locale={{ emptyText: <EmptyState description={t('members.requests.empty')} /> }}
-          renderItem={(request) => <JoinRequestItem orgId={orgId} request={request} />}
+          renderItem={(request) => <JoinRequestItem request={request} />}
         />
       )}
     </Card>

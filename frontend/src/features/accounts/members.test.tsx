@@ -21,6 +21,8 @@ const member = makeBrokerUser({
 
 const request: JoinRequest = {
   id: 9,
+  organisation_id: 30,
+  organisation_name: '海峡技术转移中心有限公司',
   user_id: 44,
   username: 'joiner1',
   display_name: '陈经纪',

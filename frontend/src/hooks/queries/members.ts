@@ -7,6 +7,7 @@ import type { JoinStatus } from '@/api/types';
 export const memberKeys = {
   all: ['members'] as const,
   joinRequests: (orgId: number, status: JoinStatus | undefined) => [...memberKeys.all, orgId, 'join-requests', status ?? 'all'] as const,
+  everyJoinRequest: (status: JoinStatus | undefined) => [...memberKeys.all, 'every', 'join-requests', status ?? 'all'] as const,
   invitations: (orgId: number) => [...memberKeys.all, orgId, 'invitations'] as const,
 };
 
@@ -16,6 +17,14 @@ export function useJoinRequests(orgId: number, status?: JoinStatus) {
     queryKey: memberKeys.joinRequests(orgId, status),
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/organisations/{org_id}/join-requests', { params: { path: { org_id: orgId }, query: { status } } })),
+  });
+}
+
+/** Requests to join any organisation (administrators). */
+export function useEveryJoinRequest(status?: JoinStatus) {
+  return useQuery({
+    queryKey: memberKeys.everyJoinRequest(status),
+    queryFn: async () => unwrap(await api.GET('/api/v1/join-requests', { params: { query: { status } } })),
   });
 }
 
