@@ -56,24 +56,22 @@ def _declared_names() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('deals', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('requested', sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
-    with op.batch_alter_table('demand_brokers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('by_deal', sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+    # Columns are added in place (ALTER TABLE … ADD COLUMN, NOT NULL with a constant default),
+    # never by a batch rebuild: on SQLite, dropping the old `deals` or `organisations` table
+    # with foreign keys on would delete (ON DELETE CASCADE) or refuse its dependants' rows.
+    op.add_column('deals', sa.Column('requested', sa.Boolean(), nullable=False,
+                                     server_default=sa.false()))
+    op.add_column('demand_brokers', sa.Column('by_deal', sa.Boolean(), nullable=False,
+                                              server_default=sa.false()))
     _assignments_by_deal()
-
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('legal_rep_name', sa.String(length=64), nullable=True))
-    with op.batch_alter_table('officers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('name', sa.String(length=64), nullable=True))
+    op.add_column('organisations', sa.Column('legal_rep_name', sa.String(length=64),
+                                             nullable=False, server_default=''))
+    op.add_column('officers', sa.Column('name', sa.String(length=64), nullable=False,
+                                        server_default=''))
     _declared_names()
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.alter_column('legal_rep_name', existing_type=sa.String(length=64),
-                              nullable=False)
-    with op.batch_alter_table('officers', schema=None) as batch_op:
-        batch_op.alter_column('name', existing_type=sa.String(length=64), nullable=False)
+    if op.get_bind().dialect.name != 'sqlite':  # the application always gives the names
+        op.alter_column('organisations', 'legal_rep_name', server_default=None)
+        op.alter_column('officers', 'name', server_default=None)
 
     op.create_table('join_requests',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -117,11 +115,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('organisation_invitations')
     op.drop_table('join_requests')
-    with op.batch_alter_table('officers', schema=None) as batch_op:
-        batch_op.drop_column('name')
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.drop_column('legal_rep_name')
-    with op.batch_alter_table('demand_brokers', schema=None) as batch_op:
-        batch_op.drop_column('by_deal')
-    with op.batch_alter_table('deals', schema=None) as batch_op:
-        batch_op.drop_column('requested')
+    # In place as well (SQLite 3.35+ drops a column without rebuilding the table).
+    op.drop_column('officers', 'name')
+    op.drop_column('organisations', 'legal_rep_name')
+    op.drop_column('demand_brokers', 'by_deal')
+    op.drop_column('deals', 'requested')
