@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Message
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from backend.accounts.router import auth_router, broker_router, org_router
+from backend.accounts.router import auth_router, broker_router, join_router, org_router
 from backend.audit.router import router as audit_router
 from backend.config import get_settings
 from backend.core.admission import FORM_ROOM, Admission, AdmissionMiddleware, Limits
@@ -44,8 +44,8 @@ from backend.rewards.router import (
     policies_router,
 )
 
-ROUTERS = [health_router, metrics_router, auth_router, org_router, broker_router, audit_router,
-           deals_router, notifications_router, listings_router, market_router,
+ROUTERS = [health_router, metrics_router, auth_router, org_router, join_router, broker_router,
+           audit_router, deals_router, notifications_router, listings_router, market_router,
            matches_router, policies_router, claims_router, payouts_router, clawbacks_router,
            integrity_router, exports_router, stats_router]
 

@@ -86,14 +86,17 @@ class Market:
         rep = legal_rep or self.person()
         self.rows["organisations"].append({
             "id": oid, "kind": kind, "name": f"基准机构{oid}", "credit_code": f"91BENCH{oid:011d}",
-            "legal_rep_id": rep, "address_id": self.identifier("address"),
+            "legal_rep_id": rep, "legal_rep_name": f"人员{rep}",
+            "address_id": self.identifier("address"),
             "address_text": f"基准路{oid}号", "phone_id": self.identifier("phone"),
             "email_domain_id": self.identifier("email_domain"),
             "bank_account_id": bank_account or self.identifier("bank_account"),
             "bank_name": "基准银行", "region": "福州市", "verification_status": "verified",
             "created_at": datetime.now(UTC)})
+        officer = self.person()
         self.rows["officers"].append({"id": self.next("officers"), "organisation_id": oid,
-                                      "person_id": self.person(), "position": "director"})
+                                      "person_id": officer, "name": f"人员{officer}",
+                                      "position": "director"})
         for holder, percent in holders or [(self.person(), Decimal(60))]:
             is_person = isinstance(holder, int)
             self.rows["shareholdings"].append({

@@ -78,6 +78,9 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     legal_rep_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    # The name as the organisation declared it: shown to its members instead of the name on
+    # file for the ID number, which may differ and is no one's business but the bureau's.
+    legal_rep_name: Mapped[str] = mapped_column(String(64))
     address_id: Mapped[int] = mapped_column(ForeignKey("identifiers.id"), index=True)
     address_text: Mapped[str] = mapped_column(String(255))
     phone_id: Mapped[int] = mapped_column(ForeignKey("identifiers.id"), index=True)
@@ -139,6 +142,7 @@ class Officer(Base):
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))  # as declared (see Organisation.legal_rep_name)
     position: Mapped[OfficerPosition] = mapped_column(str_enum(OfficerPosition, 16))
 
     organisation: Mapped[Organisation] = relationship(back_populates="officers", lazy="raise")
@@ -186,6 +190,50 @@ class BrokerProfile(Base):
     user: Mapped[User] = relationship(back_populates="broker", lazy="raise",
                                       foreign_keys=[user_id])
     agency: Mapped[Organisation | None] = relationship(lazy="raise")
+
+
+class JoinStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class JoinRequest(Base):
+    """A user who registered into an existing organisation and waits for its approval.
+
+    Until a member of the organisation or an administrator approves, the user is no member:
+    `User.organisation_id` (and a broker's `agency_id`) stay empty, so nothing of the
+    organisation is visible to them and they cannot act for it.
+    """
+
+    __tablename__ = "join_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[JoinStatus] = mapped_column(str_enum(JoinStatus, 16),
+                                               default=JoinStatus.PENDING, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    note: Mapped[str | None] = mapped_column(String(500), default=None)
+
+
+class Invitation(Base):
+    """A one-time code a member (or an administrator) hands to a colleague: registering with
+    it admits them to the organisation at once. Only the code's hash is kept."""
+
+    __tablename__ = "organisation_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class AuthSession(Base):

@@ -10,7 +10,13 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, EmailStr, Field, field_validator, model_validator
 
 from backend.accounts import credit_code, identity
-from backend.accounts.models import BrokerLevel, OfficerPosition, OrgKind, VerificationStatus
+from backend.accounts.models import (
+    BrokerLevel,
+    JoinStatus,
+    OfficerPosition,
+    OrgKind,
+    VerificationStatus,
+)
 from backend.core.permissions import Role
 from backend.core.schemas import FreeText, Name, Schema, ShortName
 
@@ -54,6 +60,8 @@ BankName = Annotated[str, FreeText(max_length=100)]
 Note = Annotated[str, FreeText(max_length=500, multiline=True)]
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
 Percent = Annotated[Decimal, Field(gt=0, le=100, max_digits=7, decimal_places=4)]
+InvitationCode = Annotated[str, Field(min_length=8, max_length=64,
+                                      description="a one-time code from an organisation's member")]
 
 
 def _holdings_at_most_100(value: list[ShareholderIn]) -> list[ShareholderIn]:
@@ -143,7 +151,17 @@ class BrokerIn(Schema):
     certificate_no: Annotated[str, Field(min_length=4, max_length=64,
                                          pattern=r"^[A-Za-z0-9-]+$")]
     fields: list[ShortName] = Field(default_factory=list, max_length=20)
-    agency_credit_code: CreditCode | None = None
+    agency_credit_code: CreditCode | None = Field(
+        default=None, description="join this agency once it approves")
+    invitation_code: InvitationCode | None = Field(
+        default=None, description="join the agency that invited you, at once")
+
+    @model_validator(mode="after")
+    def _one_way_in(self) -> BrokerIn:
+        if self.agency_credit_code and self.invitation_code:
+            raise ValueError("机构信用代码和邀请码请只填其一。Give the agency's credit code or an "
+                             "invitation code, not both.")
+        return self
 
 
 class OrganisationRegistration(Schema):
@@ -165,6 +183,23 @@ class BrokerRegistration(Schema):
     user: UserIn
     person: PersonIn
     broker: BrokerIn
+
+
+class MemberRegistration(Schema):
+    """A user joining an existing firm or institute: by its credit code (pending until a
+    member or an administrator approves) or with an invitation code (a member at once)."""
+
+    user: UserIn
+    person: PersonIn | None = None
+    credit_code: CreditCode | None = None
+    invitation_code: InvitationCode | None = None
+
+    @model_validator(mode="after")
+    def _one_way_in(self) -> MemberRegistration:
+        if (self.credit_code is None) == (self.invitation_code is None):
+            raise ValueError("请填写机构的统一社会信用代码或邀请码（二选一）。Give the organisation's "
+                             "credit code or an invitation code (one of them).")
+        return self
 
 
 class TokenOut(Schema):
@@ -194,6 +229,15 @@ class BrokerBrief(Schema):
     verification_status: VerificationStatus
 
 
+class JoinRequestBrief(Schema):
+    """The user's own latest request to join an organisation."""
+
+    id: int
+    organisation_name: str
+    status: JoinStatus
+    created_at: datetime
+
+
 class Me(Schema):
     id: int
     username: str
@@ -202,6 +246,7 @@ class Me(Schema):
     role: Role
     organisation: OrganisationBrief | None
     broker: BrokerBrief | None
+    join_request: JoinRequestBrief | None = None
 
 
 class ShareholderOut(Schema):
@@ -216,6 +261,14 @@ class OfficerOut(Schema):
     name: str
     position: OfficerPosition
     id_number: str | None = None
+
+
+class NameMismatch(Schema):
+    """A name the organisation declared for an ID number that is on file under another name."""
+
+    role: Literal["legal_representative", "shareholder", "officer"]
+    declared: str
+    on_file: str
 
 
 class OrganisationOut(OrganisationBrief):
@@ -235,6 +288,41 @@ class OrganisationOut(OrganisationBrief):
     verification_note: str | None
     verified_at: datetime | None
     created_at: datetime
+    name_mismatches: list[NameMismatch] | None = Field(
+        default=None, description="administrators only")
+
+
+class JoinRequestOut(Schema):
+    id: int
+    organisation_id: int
+    organisation_name: str
+    user_id: int
+    username: str
+    display_name: str
+    email: str | None
+    role: Role
+    broker_level: BrokerLevel | None
+    broker_certificate_no: str | None
+    status: JoinStatus
+    created_at: datetime
+    decided_at: datetime | None
+    note: str | None
+
+
+class JoinDecision(Schema):
+    note: Annotated[str, Field(max_length=500)] | None = None
+
+
+class MemberInvitationOut(Schema):
+    id: int
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class MemberInvitationCreated(MemberInvitationOut):
+    code: str = Field(description="shown only now: hand it to the person you invite")
 
 
 class VerificationDecision(Schema):

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from backend.accounts import identity, schemas
+from backend.accounts import identity, membership, schemas
 from backend.accounts.models import (
     BrokerProfile,
     Identifier,
@@ -34,16 +34,20 @@ ROLE_FOR_KIND = {OrgKind.FIRM: Role.FIRM, OrgKind.INSTITUTE: Role.INSTITUTE,
 
 # --- people and identifiers: one row each -------------------------------------------------
 
-def person_for(session: Session, data: schemas.PersonIn, field: str) -> Person:
+def person_for(session: Session, data: schemas.PersonIn) -> Person:
+    """The one row for this resident ID number (made on first sight).
+
+    A name that differs from the one on file is accepted, never refused: a refusal would tell
+    anyone who types an ID number whether it is on file, and under which name. The name as
+    declared is kept where it was given (a user's audit entry, `Organisation.legal_rep_name`,
+    `Officer.name`, `Shareholding.holder_name`) and shown instead of the name on file;
+    administrators see where the two differ when they verify (`name_mismatches`)."""
     person = session.execute(
         select(Person).where(Person.id_number == data.id_number)).scalar_one_or_none()
     if person is None:
         person = Person(id_number=data.id_number, name=data.name)
         session.add(person)
         session.flush()
-    elif person.name != data.name:
-        raise InvalidInput(field, "该身份证号已登记为另一姓名，请核对。"
-                                  "This ID number is registered under another name; please check.")
     return person
 
 
@@ -81,13 +85,13 @@ def _new_user(session: Session, data: schemas.UserIn, role: Role,
 
 
 def _apply_organisation_details(session: Session, org: Organisation,
-                                data: schemas.OrganisationIn | schemas.OrganisationUpdate,
-                                prefix: str) -> None:
+                                data: schemas.OrganisationIn | schemas.OrganisationUpdate
+                                ) -> None:
     if data.name is not None:
         org.name = data.name
     if data.legal_representative is not None:
-        org.legal_rep_id = person_for(session, data.legal_representative,
-                                      f"{prefix}.legal_representative.id_number").id
+        org.legal_rep_id = person_for(session, data.legal_representative).id
+        org.legal_rep_name = data.legal_representative.name
     if data.registered_address is not None:
         org.address_id = identifier_for(session, identity.IdentifierKind.ADDRESS,
                                         data.registered_address).id
@@ -113,8 +117,7 @@ def _replace_people(session: Session, org: Organisation,
         session.query(Shareholding).filter(Shareholding.organisation_id == org.id).delete()
         for i, holder in enumerate(shareholders):
             person = (person_for(session, schemas.PersonIn(name=holder.name,
-                                                           id_number=holder.id_number),
-                                 f"{prefix}.shareholders.{i}.id_number")
+                                                           id_number=holder.id_number))
                       if holder.id_number else None)
             if holder.credit_code == org.credit_code:
                 raise InvalidInput(f"{prefix}.shareholders.{i}.credit_code",
@@ -126,12 +129,12 @@ def _replace_people(session: Session, org: Organisation,
     if officers is not None:
         session.query(Officer).filter(Officer.organisation_id == org.id).delete()
         seen: set[tuple[int, str]] = set()
-        for i, officer in enumerate(officers):
-            person = person_for(session, officer, f"{prefix}.officers.{i}.id_number")
+        for officer in officers:
+            person = person_for(session, officer)
             if (person.id, officer.position) in seen:
                 continue
             seen.add((person.id, officer.position))
-            session.add(Officer(organisation_id=org.id, person_id=person.id,
+            session.add(Officer(organisation_id=org.id, person_id=person.id, name=officer.name,
                                 position=officer.position))
     session.flush()
 
@@ -143,30 +146,22 @@ def create_organisation(session: Session, data: schemas.OrganisationIn,
         raise Conflict("该统一社会信用代码已注册。This credit code is already registered.",
                        errors=[{"field": f"{prefix}.credit_code", "message": "已注册 registered"}])
     org = Organisation(kind=kind or data.kind, credit_code=data.credit_code)
-    _apply_organisation_details(session, org, data, prefix)
+    _apply_organisation_details(session, org, data)
     session.add(org)
     session.flush()
     _replace_people(session, org, data.shareholders, data.officers, prefix)
     return org
 
 
-def _agency_by_code(session: Session, code: str | None) -> Organisation | None:
-    if code is None:
-        return None
-    agency = session.execute(select(Organisation).where(
-        Organisation.credit_code == code, Organisation.kind == OrgKind.AGENCY)).scalar_one_or_none()
-    if agency is None:
-        raise InvalidInput("broker.agency_credit_code",
-                           "未找到该技术转移机构，请先由机构注册。No agency with this credit code.")
-    return agency
+def _certificate_free(session: Session, certificate_no: str) -> None:
+    if session.execute(select(BrokerProfile.user_id).where(
+            BrokerProfile.certificate_no == certificate_no)).first():
+        raise Conflict("该经纪人证书编号已登记。This certificate number is already registered.",
+                       errors=[{"field": "broker.certificate_no", "message": "已登记 registered"}])
 
 
 def _new_broker(session: Session, user: User, data: schemas.BrokerIn,
                 agency: Organisation | None) -> BrokerProfile:
-    if session.execute(select(BrokerProfile.user_id).where(
-            BrokerProfile.certificate_no == data.certificate_no)).first():
-        raise Conflict("该经纪人证书编号已登记。This certificate number is already registered.",
-                       errors=[{"field": "broker.certificate_no", "message": "已登记 registered"}])
     profile = BrokerProfile(user_id=user.id, level=data.level, certificate_no=data.certificate_no,
                             fields=list(dict.fromkeys(data.fields)),
                             agency_id=agency.id if agency else None)
@@ -175,10 +170,26 @@ def _new_broker(session: Session, user: User, data: schemas.BrokerIn,
     return profile
 
 
+def _registered(session: Session, actor: audit.Actor, user: User,
+                declared: schemas.PersonIn | None) -> None:
+    audit.record(session, actor, "user.register", "user", user.id,
+                 after={"username": user.username, "role": user.role,
+                        "organisation_id": user.organisation_id, "person_id": user.person_id,
+                        "declared_name": declared.name if declared else None})
+
+
 def register_organisation(session: Session, data: schemas.OrganisationRegistration,
                           ip: str | None) -> User:
+    """A new organisation with its first user, who is its member at once.
+
+    Everything that can be checked without the people's ID numbers is checked first (the
+    username, the broker's certificate, the credit code), and the ID numbers themselves are
+    never refused (see `person_for`): no answer depends on whether an ID number is on file."""
+    _username_free(session, data.user.username)
+    if data.broker is not None:
+        _certificate_free(session, data.broker.certificate_no)
     org = create_organisation(session, data.organisation)
-    person = person_for(session, data.person, "person.id_number") if data.person else None
+    person = person_for(session, data.person) if data.person else None
     user = _new_user(session, data.user, ROLE_FOR_KIND[org.kind], org, person)
     actor = audit.Actor(user.id, user.username, ip)
     audit.record(session, actor, "organisation.register", "organisation", org.id,
@@ -187,23 +198,43 @@ def register_organisation(session: Session, data: schemas.OrganisationRegistrati
         profile = _new_broker(session, user, data.broker, org)
         audit.record(session, actor, "broker.register", "broker", user.id,
                      after=broker_snapshot(profile))
-    audit.record(session, actor, "user.register", "user", user.id,
-                 after={"username": user.username, "role": user.role,
-                        "organisation_id": user.organisation_id})
+    _registered(session, actor, user, data.person)
     return user
 
 
-def register_broker(session: Session, data: schemas.BrokerRegistration, ip: str | None) -> User:
-    agency = _agency_by_code(session, data.broker.agency_credit_code)
-    person = person_for(session, data.person, "person.id_number")
-    user = _new_user(session, data.user, Role.BROKER, agency, person)
-    profile = _new_broker(session, user, data.broker, agency)
+def register_broker(session: Session, data: schemas.BrokerRegistration,
+                    ip: str | None) -> User:
+    """A broker, independent, or joining an agency: with an invitation from it at once, by
+    its credit code as a pending member until the agency (or an administrator) approves."""
+    _username_free(session, data.user.username)
+    _certificate_free(session, data.broker.certificate_no)
+    target = membership.target(session, data.broker.invitation_code,
+                               data.broker.agency_credit_code, broker=True)
+    person = person_for(session, data.person)
+    user = _new_user(session, data.user, Role.BROKER, None, person)
+    profile = _new_broker(session, user, data.broker, None)
     actor = audit.Actor(user.id, user.username, ip)
-    audit.record(session, actor, "user.register", "user", user.id,
-                 after={"username": user.username, "role": user.role,
-                        "organisation_id": user.organisation_id})
+    _registered(session, actor, user, data.person)
     audit.record(session, actor, "broker.register", "broker", user.id,
                  after=broker_snapshot(profile))
+    if target is not None:
+        membership.join(session, actor, user, target)
+    return user
+
+
+def register_member(session: Session, data: schemas.MemberRegistration, ip: str | None) -> User:
+    """A user of an existing firm or institute: with an invitation a member at once, by the
+    organisation's credit code a pending member until a member or administrator approves."""
+    _username_free(session, data.user.username)
+    target = membership.target(session, data.invitation_code, data.credit_code, broker=False)
+    if target is None:  # the schema asks for one of the two
+        raise InvalidInput("credit_code", "请填写机构的统一社会信用代码或邀请码。Give the "
+                                          "organisation's credit code or an invitation code.")
+    person = person_for(session, data.person) if data.person else None
+    user = _new_user(session, data.user, ROLE_FOR_KIND[target.organisation.kind], None, person)
+    actor = audit.Actor(user.id, user.username, ip)
+    _registered(session, actor, user, data.person)
+    membership.join(session, actor, user, target)
     return user
 
 
@@ -246,18 +277,37 @@ def may_see_private(viewer: User, org: Organisation) -> bool:
     return viewer.role == Role.ADMIN or viewer.organisation_id == org.id
 
 
+def _mismatches(org: Organisation) -> list[schemas.NameMismatch]:
+    """Where a name the organisation declared differs from the name on file for that ID."""
+    found = []
+    if org.legal_rep_name != org.legal_rep.name:
+        found.append(schemas.NameMismatch(role="legal_representative", declared=org.legal_rep_name,
+                                          on_file=org.legal_rep.name))
+    for s in org.shareholdings:
+        if s.person is not None and s.holder_name != s.person.name:
+            found.append(schemas.NameMismatch(role="shareholder", declared=s.holder_name,
+                                              on_file=s.person.name))
+    for o in org.officers:
+        if o.name != o.person.name:
+            found.append(schemas.NameMismatch(role="officer", declared=o.name,
+                                              on_file=o.person.name))
+    return found
+
+
 def organisation_view(org: Organisation, viewer: User) -> schemas.OrganisationOut:
     """Full details for the organisation's own members and administrators.
 
-    Only administrators see full resident ID numbers and bank accounts; members see
-    them masked — the bureau needs them to check related parties, nobody else does.
+    Names are shown as the organisation declared them. Only administrators see full resident
+    ID numbers and bank accounts, and where a declared name differs from the one on file;
+    members see ID numbers masked — the bureau needs them to check related parties, nobody
+    else does.
     """
     full = viewer.role == Role.ADMIN
     mask_id = (lambda v: v) if full else identity.mask_resident_id
     return schemas.OrganisationOut(
         id=org.id, name=org.name, kind=org.kind, region=org.region,
         verification_status=org.verification_status, credit_code=org.credit_code,
-        legal_representative=org.legal_rep.name,
+        legal_representative=org.legal_rep_name,
         legal_representative_id=mask_id(org.legal_rep.id_number),
         registered_address=org.address_text, phone=org.phone.value,
         email_domain=org.email_domain.value, bank_name=org.bank_name,
@@ -269,11 +319,11 @@ def organisation_view(org: Organisation, viewer: User) -> schemas.OrganisationOu
             kind="person" if s.person_id else "organisation",
             id_number=mask_id(s.person.id_number) if s.person else None,
             credit_code=s.holder_credit_code) for s in org.shareholdings],
-        officers=[schemas.OfficerOut(name=o.person.name, position=o.position,
+        officers=[schemas.OfficerOut(name=o.name, position=o.position,
                                      id_number=mask_id(o.person.id_number))
                   for o in org.officers],
         verification_note=org.verification_note, verified_at=org.verified_at,
-        created_at=org.created_at)
+        created_at=org.created_at, name_mismatches=_mismatches(org) if full else None)
 
 
 def organisation_snapshot(session: Session, org: Organisation) -> dict[str, object]:
@@ -356,7 +406,7 @@ def update_organisation(session: Session, actor: audit.Actor, org: Organisation,
     entry holds each changed value before and after; an edit that changes nothing records
     nothing."""
     before = organisation_snapshot(session, org)
-    _apply_organisation_details(session, org, data, "")
+    _apply_organisation_details(session, org, data)
     _replace_people(session, org, data.shareholders, data.officers, "")
     after = organisation_snapshot(session, org)
     changed = {key for key in after if after[key] != before[key]}

@@ -2,7 +2,9 @@
 
 A deal is visible to its brokers (active, or invited and still deciding), to the users of
 its two parties' organisations, and to administrators. Everyone else gets 404, never 403,
-so the existence of a deal does not leak.
+so the existence of a deal does not leak. A deal opened as a request on an anonymous or
+private demand is not yet the achievement side's: they see it only once the demand's firm
+has accepted it (`achievement_side_admitted`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from backend.accounts.models import User
@@ -19,6 +21,7 @@ from backend.core.errors import Conflict, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.deals.models import (
     OPEN_STAGES,
+    Acceptance,
     BrokerRole,
     BrokerStatus,
     Deal,
@@ -52,6 +55,17 @@ class DealAccess:
     user: User
 
 
+def achievement_side_admitted(deal: Deal) -> bool:
+    """Whether the achievement's organisation is in the deal yet: always, unless the deal is
+    a request the demand's firm has not accepted (yet, or ever)."""
+    return not deal.requested or deal.demand_acceptance == Acceptance.ACCEPTED
+
+
+def demand_side_consented(deal: Deal) -> bool:
+    """Whether the demand's firm has accepted the deal (and so admitted its brokers)."""
+    return deal.demand_acceptance == Acceptance.ACCEPTED
+
+
 def visible_deals(user: User) -> Select[Deal]:
     """Deals this user may see: reused by list, detail, files, timeline and the lookups."""
     query = select(Deal)
@@ -64,7 +78,9 @@ def visible_deals(user: User) -> Select[Deal]:
         return query.where(Deal.id.in_(mine))
     if user.role in (Role.FIRM, Role.INSTITUTE) and user.organisation_id is not None:
         org = user.organisation_id
-        return query.where(or_(Deal.demand_org_id == org, Deal.achievement_org_id == org))
+        admitted = or_(Deal.requested.is_(False), Deal.demand_acceptance == Acceptance.ACCEPTED)
+        return query.where(or_(Deal.demand_org_id == org,
+                               and_(Deal.achievement_org_id == org, admitted)))
     return query.where(false())
 
 
@@ -99,7 +115,7 @@ def relation_of(user: User, deal: Deal) -> Relation | None:
     if user.role in (Role.FIRM, Role.INSTITUTE) and user.organisation_id is not None:
         if user.organisation_id == deal.demand_org_id:
             return Relation.DEMAND_PARTY
-        if user.organisation_id == deal.achievement_org_id:
+        if user.organisation_id == deal.achievement_org_id and achievement_side_admitted(deal):
             return Relation.ACHIEVEMENT_PARTY
     return None
 

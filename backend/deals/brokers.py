@@ -24,11 +24,12 @@ from backend.deals.access import (
     DealAccess,
     Relation,
     active_brokers,
+    demand_side_consented,
     require_lead,
     require_open,
 )
 from backend.deals.events import add_event, events_of
-from backend.deals.models import BrokerRole, BrokerStatus, Deal, DealBroker
+from backend.deals.models import BrokerRole, BrokerStatus, Deal, DealBroker, Stage
 from backend.deals.notifications import deal_title, notify
 from backend.listings import lookup as listings
 
@@ -87,6 +88,10 @@ def invite(session: Session, actor: audit.Actor, access: DealAccess, broker_id: 
     deal = access.deal
     require_lead(access)
     require_open(deal)
+    if deal.stage == Stage.REQUESTED:
+        raise Conflict("需求方同意撮合请求后才能邀请其他经纪人。Other brokers can be invited once "
+                       "the demand's firm has accepted the request.",
+                       current_stage=deal.stage.value)
     if _pending_invitation(deal) is not None:
         raise Conflict("已有一份待答复的邀请。Another invitation is still awaiting an answer.")
     if pending_share_proposal(session, deal) is not None:
@@ -160,7 +165,8 @@ def answer_invitation(session: Session, actor: audit.Actor, access: DealAccess,
     row.status, row.joined_at = BrokerStatus.ACTIVE, utcnow()
     _apply(deal, invitation.shares)
     session.flush()
-    listings.assign_broker(session, deal.demand_id, row.broker_id, row.invited_by_id)
+    if demand_side_consented(deal):  # else when the firm accepts (pipeline.admit_brokers)
+        listings.assign_broker_by_deal(session, actor, deal.demand_id, row.broker_id, deal.id)
     add_event(session, deal, access.user.id, "broker_joined",
               text="一位经纪人加入本项目。A broker joined the deal.",
               data={"broker_id": row.broker_id})

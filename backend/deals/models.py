@@ -26,6 +26,7 @@ from backend.db import Base
 
 
 class Stage(StrEnum):
+    REQUESTED = "requested"  # on an anonymous or private demand: awaiting the firm's consent
     INTRODUCED = "introduced"
     NEGOTIATING = "negotiating"
     SIGNED = "signed"
@@ -36,8 +37,8 @@ class Stage(StrEnum):
     CANCELLED = "cancelled"
 
 
-OPEN_STAGES = frozenset({Stage.INTRODUCED, Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED,
-                         Stage.PAID})
+OPEN_STAGES = frozenset({Stage.REQUESTED, Stage.INTRODUCED, Stage.NEGOTIATING, Stage.SIGNED,
+                         Stage.REGISTERED, Stage.PAID})
 
 
 class Acceptance(StrEnum):
@@ -82,6 +83,10 @@ class Deal(Base):
     # "demand_id:achievement_id" while the deal is open, NULL once it ends: a unique column
     # that allows many NULLs enforces "one open deal per pair" on SQLite and PostgreSQL alike.
     open_pair_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # Opened on an anonymous or private demand: a request to the demand's firm, which the
+    # achievement's side does not see (nor anyone learns whose demand it is) until the firm
+    # accepts it.
+    requested: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

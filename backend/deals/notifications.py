@@ -15,11 +15,12 @@ from backend.accounts.models import User
 from backend.core.errors import NotFound
 from backend.core.permissions import Role
 from backend.core.types import utcnow
-from backend.deals.access import active_brokers
+from backend.deals.access import achievement_side_admitted, active_brokers
 from backend.deals.models import Deal, Notification
 
 STAGE_ZH = {
-    "introduced": "已引荐", "negotiating": "洽谈中", "signed": "已签约", "registered": "已登记",
+    "requested": "待需求方同意", "introduced": "已引荐", "negotiating": "洽谈中", "signed": "已签约",
+    "registered": "已登记",
     "paid": "已到账", "closed": "已结项", "lost": "未成交", "cancelled": "已取消",
 }
 
@@ -37,7 +38,7 @@ def audience(session: Session, deal: Deal, *, demand_party: bool = True,
     ids: list[int] = []
     if demand_party:
         ids += party_user_ids(session, deal.demand_org_id)
-    if achievement_party:
+    if achievement_party and achievement_side_admitted(deal):
         ids += party_user_ids(session, deal.achievement_org_id)
     if brokers:
         ids += [b.broker_id for b in active_brokers(deal)]

@@ -1,4 +1,13 @@
-"""Opening a deal on a demand–achievement pair, and the parties' answer to the introduction."""
+"""Opening a deal on a demand–achievement pair, and the parties' answer to the introduction.
+
+Consent before disclosure: a deal on an anonymous or private demand opens as a *request* to
+the demand's firm (stage `requested`). Until the firm accepts, the broker sees only what they
+saw before (the demand as listed, its poster still anonymous), the achievement's side is not
+involved at all, and nobody is assigned to the demand; the firm sees who asks and for which
+achievement. Accepting makes it an ordinary introduction (the firm's side already accepted);
+declining, or the broker withdrawing, cancels it. On any deal, the firm's acceptance admits
+the deal's brokers to the demand (`pipeline.admit_brokers`) until the deal ends.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +33,7 @@ from backend.deals.models import (
     Stage,
 )
 from backend.deals.notifications import audience, deal_title, notify
-from backend.deals.pipeline import both_accepted, transition
+from backend.deals.pipeline import admit_brokers, both_accepted, transition
 from backend.listings import lookup as listings
 from backend.listings.models import AchievementStatus, DemandStatus, Visibility
 
@@ -87,12 +96,14 @@ def open_deal(session: Session, actor: audit.Actor, broker: User, demand_id: int
     key = pair_key(demand.id, achievement.id)
     if not _pair_is_free(session, key):
         raise Conflict(_PAIR_TAKEN)
+    requested = demand.anonymous or demand.visibility == Visibility.PRIVATE
+    stage = Stage.REQUESTED if requested else Stage.INTRODUCED
     now = utcnow()
     deal = Deal(demand_id=demand.id, achievement_id=achievement.id,
                 demand_org_id=demand.organisation_id,
-                achievement_org_id=achievement.organisation_id, stage=Stage.INTRODUCED,
+                achievement_org_id=achievement.organisation_id, stage=stage,
                 demand_acceptance=Acceptance.PENDING, achievement_acceptance=Acceptance.PENDING,
-                open_pair_key=key, opened_by_id=broker.id, opened_at=now,
+                requested=requested, open_pair_key=key, opened_by_id=broker.id, opened_at=now,
                 brokers=[DealBroker(broker_id=broker.id, role=BrokerRole.LEAD,
                                     status=BrokerStatus.ACTIVE, share=Decimal("100.00"),
                                     joined_at=now)])
@@ -103,19 +114,71 @@ def open_deal(session: Session, actor: audit.Actor, broker: User, demand_id: int
         if "open_pair_key" in str(exc.orig):
             raise Conflict(_PAIR_TAKEN) from None
         raise
+    audit.record(session, actor, "deal.request" if requested else "deal.open", "deal", deal.id,
+                 after={"demand_id": demand.id, "achievement_id": achievement.id,
+                        "demand_org_id": deal.demand_org_id,
+                        "achievement_org_id": deal.achievement_org_id,
+                        "lead_broker_id": broker.id, "stage": deal.stage})
+    if requested:
+        add_event(session, deal, broker.id, "requested", to_stage=Stage.REQUESTED,
+                  text="经纪人请求为该需求撮合此成果，等待需求方同意。A broker asks to introduce "
+                       "this achievement for the demand; awaiting the demand's firm.")
+        notify(session, audience(session, deal, brokers=False), "deal.requested",
+               deal_title(deal, "经纪人请求撮合您的需求，请确认是否同意 A broker asks to broker "
+                                "your demand"),
+               f"需求：{demand.title}；成果：{achievement.title}", deal_id=deal.id)
+        return deal
     add_event(session, deal, broker.id, "opened", to_stage=Stage.INTRODUCED,
               text="经纪人发起撮合，等待双方接受引荐。A broker introduced the parties; awaiting "
                    "both parties' acceptance.")
-    audit.record(session, actor, "deal.open", "deal", deal.id, after={
-        "demand_id": demand.id, "achievement_id": achievement.id,
-        "demand_org_id": deal.demand_org_id, "achievement_org_id": deal.achievement_org_id,
-        "lead_broker_id": broker.id, "stage": deal.stage})
     listings.mark_demand_in_negotiation(session, demand.id, actor=actor)
-    listings.assign_broker(session, demand.id, broker.id, broker.id)
-    notify(session, audience(session, deal, brokers=False), "deal.introduced",
-           deal_title(deal, "新的撮合引荐，请确认是否接受 A new introduction awaits your answer"),
-           f"需求：{demand.title}；成果：{achievement.title}", deal_id=deal.id)
+    _announce_introduction(session, deal, demand.title, achievement.title, demand_party=True)
     return deal
+
+
+def _announce_introduction(session: Session, deal: Deal, demand_title: str,
+                           achievement_title: str, *, demand_party: bool) -> None:
+    notify(session, audience(session, deal, demand_party=demand_party, brokers=False),
+           "deal.introduced",
+           deal_title(deal, "新的撮合引荐，请确认是否接受 A new introduction awaits your answer"),
+           f"需求：{demand_title}；成果：{achievement_title}", deal_id=deal.id)
+
+
+def _answer_request(session: Session, actor: audit.Actor, access: DealAccess, accept: bool,
+                    reason: str | None) -> None:
+    """The demand's firm accepts a broker's request (it becomes an introduction the firm has
+    already accepted, and the achievement's side is asked) or declines it (it is cancelled)."""
+    deal = access.deal
+    if access.relation != Relation.DEMAND_PARTY:
+        raise PermissionDenied("只有需求方可以答复撮合请求。Only the demand's firm answers a "
+                               "request.")
+    answer = Acceptance.ACCEPTED if accept else Acceptance.DECLINED
+    deal.demand_acceptance = answer
+    session.flush()
+    verb_zh, verb = ("同意", "accepted") if accept else ("拒绝", "declined")
+    add_event(session, deal, access.user.id, f"request_{verb}",
+              text=f"需求方已{verb_zh}撮合请求。The demand's firm {verb} the request."
+              + (f" {reason}" if reason else ""), data={"side": Relation.DEMAND_PARTY.value})
+    audit.record(session, actor, f"deal.request_{'accept' if accept else 'decline'}", "deal",
+                 deal.id, before={"side": Relation.DEMAND_PARTY.value,
+                                  "acceptance": Acceptance.PENDING},
+                 after={"side": Relation.DEMAND_PARTY.value, "acceptance": answer,
+                        "reason": reason})
+    if not accept:
+        transition(session, actor, deal, Stage.CANCELLED,
+                   "需求方拒绝撮合请求。The demand's firm declined the request." + (
+                       f" {reason}" if reason else ""))
+        return
+    transition(session, actor, deal, Stage.INTRODUCED,
+               "需求方同意撮合请求。The demand's firm accepted the request.", announce=False)
+    admit_brokers(session, actor, deal)
+    demand = listings.demand_brief(session, deal.demand_id)
+    achievement = listings.achievement_brief(session, deal.achievement_id)
+    _announce_introduction(session, deal, demand.title, achievement.title, demand_party=False)
+    notify(session, [b.broker_id for b in deal.brokers if b.status == BrokerStatus.ACTIVE],
+           "deal.request_accepted",
+           deal_title(deal, "需求方已同意您的撮合请求 The firm accepted your request"),
+           deal_id=deal.id)
 
 
 def respond(session: Session, actor: audit.Actor, access: DealAccess, accept: bool,
@@ -125,6 +188,9 @@ def respond(session: Session, actor: audit.Actor, access: DealAccess, accept: bo
     if relation not in PARTIES:
         raise PermissionDenied("只有项目双方可以答复引荐。Only the two parties may answer the "
                                "introduction.")
+    if deal.stage == Stage.REQUESTED:
+        _answer_request(session, actor, access, accept, reason)
+        return
     if deal.stage != Stage.INTRODUCED:
         raise Conflict(f"项目已不在引荐阶段（{deal.stage.value}）。The deal is no longer at the "
                        f"introduction stage ({deal.stage.value}).", current_stage=deal.stage.value)
@@ -152,6 +218,8 @@ def respond(session: Session, actor: audit.Actor, access: DealAccess, accept: bo
                    "一方拒绝引荐。A party declined the introduction." + (
                        f" {reason}" if reason else ""))
         return
+    if demand_side:
+        admit_brokers(session, actor, deal)
     others = audience(session, deal, demand_party=not demand_side, achievement_party=demand_side)
     if both_accepted(deal):
         title = "双方均已接受引荐，可以开始洽谈 Both parties accepted; negotiation may begin"

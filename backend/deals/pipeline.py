@@ -1,8 +1,12 @@
-"""The stage machine: introduced → negotiating → signed → registered → paid → closed, with
-lost and cancelled from any open stage. The allowed moves are data (`TRANSITIONS`); every
-move goes through `transition`, which checks the move and its guard, records who, when and
-why on the timeline and in the audit log, drives the listings' lifecycle and notifies the
-parties and brokers.
+"""The stage machine: (requested →) introduced → negotiating → signed → registered → paid →
+closed, with lost and cancelled from any open stage (only cancelled from requested). The
+allowed moves are data (`TRANSITIONS`); every move goes through `transition`, which checks
+the move and its guard, records who, when and why on the timeline and in the audit log,
+drives the listings' lifecycle, ends the demand assignments the deal made when it ends, and
+notifies the parties and brokers.
+
+`requested` is where a deal on an anonymous or private demand starts: a request to the
+demand's firm, which alone moves it on (by accepting, `opening.respond`) or ends it.
 """
 
 from __future__ import annotations
@@ -13,14 +17,16 @@ from sqlalchemy.orm import Session
 from backend.audit import service as audit
 from backend.core.errors import Conflict, InvalidInput, PermissionDenied
 from backend.core.types import utcnow
-from backend.deals.access import BROKERS, DealAccess, Relation
+from backend.deals.access import BROKERS, DealAccess, Relation, active_brokers
 from backend.deals.events import add_event
 from backend.deals.ledger import received
 from backend.deals.models import (
     OPEN_STAGES,
     Acceptance,
+    BrokerStatus,
     ContractType,
     Deal,
+    DealBroker,
     DealEvent,
     Stage,
 )
@@ -31,6 +37,7 @@ ENDED = frozenset({Stage.CLOSED, Stage.LOST, Stage.CANCELLED})
 _OUT = frozenset({Stage.LOST, Stage.CANCELLED})
 
 TRANSITIONS: dict[Stage, frozenset[Stage]] = {
+    Stage.REQUESTED: frozenset({Stage.INTRODUCED, Stage.CANCELLED}),
     Stage.INTRODUCED: frozenset({Stage.NEGOTIATING}) | _OUT,
     Stage.NEGOTIATING: frozenset({Stage.SIGNED}) | _OUT,
     Stage.SIGNED: frozenset({Stage.REGISTERED}) | _OUT,
@@ -64,6 +71,9 @@ def _check_guard(session: Session, deal: Deal, to_stage: Stage, reason: str | No
             raise InvalidInput("reason", "结束项目须说明原因。Say why the deal is being ended.")
         return
     contract = deal.contract
+    if to_stage == Stage.INTRODUCED and deal.demand_acceptance != Acceptance.ACCEPTED:
+        raise Conflict("需求方同意撮合请求后才能引荐。The demand's firm must accept the request "
+                       "before the introduction.", current_stage=deal.stage.value)
     if to_stage == Stage.NEGOTIATING and not both_accepted(deal):
         raise Conflict("双方都接受引荐后才能进入洽谈。Both parties must accept the introduction "
                        "before negotiating.", current_stage=deal.stage.value)
@@ -88,8 +98,9 @@ def both_accepted(deal: Deal) -> bool:
 
 
 def transition(session: Session, actor: audit.Actor, deal: Deal, to_stage: Stage,
-               reason: str | None) -> DealEvent:
-    """Move the deal to `to_stage` if the machine allows it and its guard holds."""
+               reason: str | None, *, announce: bool = True) -> DealEvent:
+    """Move the deal to `to_stage` if the machine allows it and its guard holds (`announce`:
+    tell the parties and brokers; off when the caller sends notices of its own)."""
     current = deal.stage
     if to_stage not in TRANSITIONS[current]:
         raise _not_allowed(current, to_stage)
@@ -103,21 +114,52 @@ def transition(session: Session, actor: audit.Actor, deal: Deal, to_stage: Stage
                       from_stage=current, to_stage=to_stage)
     audit.record(session, actor, "deal.transition", "deal", deal.id,
                  before={"stage": current}, after={"stage": to_stage, "reason": reason})
-    _drive_listings(session, actor, deal, to_stage)
-    notify(session, audience(session, deal), "deal.stage",
-           deal_title(deal, f"进入「{STAGE_ZH[to_stage]}」阶段 moved to {to_stage.value}"),
-           reason or "", deal_id=deal.id, exclude=actor.user_id)
+    _drive_listings(session, actor, deal, current, to_stage)
+    if to_stage in ENDED:
+        end_assignments(session, actor, deal)
+    if announce:
+        notify(session, audience(session, deal), "deal.stage",
+               deal_title(deal, f"进入「{STAGE_ZH[to_stage]}」阶段 moved to {to_stage.value}"),
+               reason or "", deal_id=deal.id, exclude=actor.user_id)
     return event
 
 
-def _drive_listings(session: Session, actor: audit.Actor, deal: Deal, to_stage: Stage) -> None:
-    if to_stage in _OUT:
-        # The demand may be in other open deals (with other achievements): keep it in
-        # negotiation until the last of them ends.
-        others = session.execute(select(Deal.id).where(
-            Deal.demand_id == deal.demand_id, Deal.id != deal.id,
-            Deal.stage.in_(OPEN_STAGES))).first()
-        if others is None:
+def _other_open_deal(session: Session, deal: Deal, *, broker_id: int | None = None
+                     ) -> int | None:
+    """Another open deal on the same demand that is past its request (with this broker on it,
+    the firm having accepted it, when `broker_id` is given)."""
+    query = select(Deal.id).where(Deal.demand_id == deal.demand_id, Deal.id != deal.id,
+                                  Deal.stage.in_(OPEN_STAGES - {Stage.REQUESTED}))
+    if broker_id is not None:
+        query = query.join(DealBroker, DealBroker.deal_id == Deal.id).where(
+            DealBroker.broker_id == broker_id, DealBroker.status == BrokerStatus.ACTIVE,
+            Deal.demand_acceptance == Acceptance.ACCEPTED)
+    return session.execute(query.limit(1)).scalar_one_or_none()
+
+
+def admit_brokers(session: Session, actor: audit.Actor, deal: Deal) -> None:
+    """The demand's firm accepted the deal: its active brokers may see the demand (and who
+    posted it) until the deal ends."""
+    for row in active_brokers(deal):
+        listings.assign_broker_by_deal(session, actor, deal.demand_id, row.broker_id, deal.id)
+
+
+def end_assignments(session: Session, actor: audit.Actor, deal: Deal) -> None:
+    """The deal ended: the demand assignments it made end too, but for a broker whom another
+    open deal on the demand that the firm accepted still holds."""
+    for row in active_brokers(deal):
+        if _other_open_deal(session, deal, broker_id=row.broker_id) is None:
+            listings.end_deal_assignment(session, actor, deal.demand_id, row.broker_id, deal.id)
+
+
+def _drive_listings(session: Session, actor: audit.Actor, deal: Deal, current: Stage,
+                    to_stage: Stage) -> None:
+    if to_stage == Stage.INTRODUCED:  # a request the firm accepted
+        listings.mark_demand_in_negotiation(session, deal.demand_id, actor=actor)
+    elif to_stage in _OUT:
+        # A request never put the demand in negotiation. Otherwise the demand may be in other
+        # open deals (with other achievements): keep it in negotiation until the last ends.
+        if current != Stage.REQUESTED and _other_open_deal(session, deal) is None:
             listings.release_demand(session, deal.demand_id, actor=actor)
     elif to_stage == Stage.CLOSED:
         listings.mark_demand_fulfilled(session, deal.demand_id, actor=actor)

@@ -1,9 +1,10 @@
 """A deal shaped for the person looking at it.
 
-Brokers and administrators see everything. Each party sees its own side in full and the
-other side's public listing data; the demand's organisation stays hidden from the
-achievement's side until both parties have accepted when the demand is anonymous or not
-public (after both accept they must know whom they negotiate with). Parties do not see the
+Brokers and administrators see everything, but for who posted an anonymous demand: the
+brokers learn it only once the demand's firm has accepted the deal. Each party sees its own
+side in full and the other side's public listing data; the demand's organisation stays
+hidden from the achievement's side until both parties have accepted when the demand is
+anonymous or not public (after both accept they must know whom they negotiate with). Parties do not see the
 brokers' split or the brokers' internal notes and events. An invited broker sees the outline
 and the proposed split, not the contents, until they join.
 """
@@ -24,6 +25,7 @@ from backend.deals.access import (
     PARTIES,
     DealAccess,
     Relation,
+    demand_side_consented,
     relation_of,
 )
 from backend.deals.ledger import received
@@ -61,8 +63,13 @@ def names_of_users(session: Session, ids: Iterable[int | None]) -> dict[int, str
 
 
 def demand_org_visible(relation: Relation, demand: listings.DemandBrief, deal: Deal) -> bool:
-    if relation in _SEES_EVERYTHING or relation == Relation.DEMAND_PARTY:
+    """Who posted the demand: its own side and administrators always know; the deal's brokers
+    once the firm accepted the deal (before, only if the demand is not anonymous); the
+    achievement's side once both accepted (before, only if the demand is public and named)."""
+    if relation in (Relation.ADMIN, Relation.DEMAND_PARTY):
         return True
+    if relation in BROKERS:
+        return demand_side_consented(deal) or not demand.anonymous
     public = not demand.anonymous and demand.visibility == Visibility.PUBLIC
     if relation == Relation.ACHIEVEMENT_PARTY:
         return public or both_accepted(deal)
@@ -70,8 +77,9 @@ def demand_org_visible(relation: Relation, demand: listings.DemandBrief, deal: D
 
 
 def viewer_next_stages(relation: Relation, stage: Stage) -> list[Stage]:
-    if relation in BROKERS:
-        return allowed_next(stage)
+    if relation in BROKERS:  # a request moves on only by the firm's acceptance
+        return [s for s in allowed_next(stage)
+                if not (stage == Stage.REQUESTED and s == Stage.INTRODUCED)]
     if relation == Relation.ADMIN and stage in OPEN_STAGES:
         return [Stage.CANCELLED]
     return []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.accounts import credit_code, identity, schemas, service
+from backend.accounts import credit_code, identity, membership, schemas, service
 from backend.accounts.models import (
     BrokerLevel,
     Organisation,
@@ -134,6 +134,9 @@ def seed_accounts(session: Session, fake: _Faker) -> list[DemoLogin]:
             broker=schemas.BrokerIn(level=level, certificate_no=f"FJJJR-2026-{len(logins):04d}",
                                     fields=fields, agency_credit_code=agency.credit_code))
         user = service.register_broker(session, broker_reg, None)
+        request = membership.pending_request_of(session, user.id)
+        if request is not None:  # the demo brokers are the agency's members
+            membership.decide(session, SYSTEM, agency, request.id, True, "演示数据 demo")
         row = service.get_broker(session, user.id)
         service.verify_broker(session, SYSTEM, row, schemas.VerificationDecision(
             status=VerificationStatus.VERIFIED, note="演示数据 demo"))

@@ -20,7 +20,7 @@ from backend.core.permissions import Role
 # The deals table only (no deals service): a demand's owner may not pull it from under an open
 # deal. The deals domain calls listings, never the other way round.
 from backend.deals.models import OPEN_STAGES, Deal
-from backend.listings import lookup, search, taxonomy, visibility
+from backend.listings import search, taxonomy, visibility
 from backend.listings.models import Demand, DemandBroker, DemandStatus, modes_to_mask
 from backend.listings.schemas import DemandIn, DemandUpdate
 from backend.listings.service import (
@@ -245,8 +245,17 @@ def unhide_demand(session: Session, actor: audit.Actor, demand: Demand) -> Deman
     return demand
 
 
+def demand_for_assignment(session: Session, user: User, demand_id: int) -> Demand:
+    """A demand whose brokers `user` may assign: the owning firm's, or any for administrators
+    (404 when they cannot see it, 403 when they can but it is not theirs)."""
+    if visibility.is_admin(user):
+        return demand_for_moderation(session, user, demand_id)
+    return demand_for_owner(session, user, demand_id)
+
+
 def assign_broker(session: Session, actor: audit.Actor, demand: Demand, broker_id: int) -> None:
-    """Let a verified broker see the demand whatever its visibility, and who posted it."""
+    """Let a verified broker see the demand whatever its visibility, and who posted it, until
+    the firm or an administrator unassigns them (an assignment a deal made becomes theirs)."""
     status = session.execute(select(BrokerProfile.verification_status).where(
         BrokerProfile.user_id == broker_id)).scalar_one_or_none()
     if status is None:
@@ -254,9 +263,17 @@ def assign_broker(session: Session, actor: audit.Actor, demand: Demand, broker_i
     if status != VerificationStatus.VERIFIED:
         raise Conflict("该经纪人尚未通过认证，不能指派。Only verified brokers can be assigned.",
                        errors=[{"field": "broker_id", "message": "未认证 not verified"}])
-    if lookup.is_assigned_broker(session, demand.id, broker_id):
+    row = session.execute(select(DemandBroker).where(
+        DemandBroker.demand_id == demand.id, DemandBroker.broker_id == broker_id)
+    ).scalar_one_or_none()
+    if row is not None and not row.by_deal:
         return
-    lookup.assign_broker(session, demand.id, broker_id, actor.user_id)
+    if row is None:
+        session.add(DemandBroker(demand_id=demand.id, broker_id=broker_id,
+                                 assigned_by_id=actor.user_id, by_deal=False))
+    else:
+        row.by_deal, row.assigned_by_id = False, actor.user_id
+    session.flush()
     audit.record(session, actor, "demand.assign_broker", "demand", demand.id,
                  after={"broker_id": broker_id})
 

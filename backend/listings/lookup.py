@@ -116,13 +116,33 @@ def is_assigned_broker(session: Session, demand_id: int, broker_id: int) -> bool
         is not None
 
 
-def assign_broker(session: Session, demand_id: int, broker_id: int,
-                  assigned_by_id: int | None) -> None:
-    """Let a broker see a demand even when it is private or anonymous (e.g. on a deal)."""
-    if not is_assigned_broker(session, demand_id, broker_id):
-        session.add(DemandBroker(demand_id=demand_id, broker_id=broker_id,
-                                 assigned_by_id=assigned_by_id))
-        session.flush()
+def assign_broker_by_deal(session: Session, actor: Actor, demand_id: int, broker_id: int,
+                          deal_id: int) -> None:
+    """A broker on a deal the demand's firm accepted sees the demand, even when it is private
+    or anonymous, until the deal ends (`end_deal_assignment`). An assignment the firm or an
+    administrator made stays as it is."""
+    if is_assigned_broker(session, demand_id, broker_id):
+        return
+    session.add(DemandBroker(demand_id=demand_id, broker_id=broker_id,
+                             assigned_by_id=actor.user_id, by_deal=True))
+    session.flush()
+    audit.record(session, actor, "demand.assign_broker", "demand", demand_id,
+                 after={"broker_id": broker_id, "deal_id": deal_id})
+
+
+def end_deal_assignment(session: Session, actor: Actor, demand_id: int, broker_id: int,
+                        deal_id: int) -> None:
+    """The deal that assigned the broker ended (and no other open deal of theirs on the demand
+    holds it): the assignment ends with it, unless the firm or an administrator made it."""
+    row = session.execute(select(DemandBroker).where(
+        DemandBroker.demand_id == demand_id, DemandBroker.broker_id == broker_id)
+    ).scalar_one_or_none()
+    if row is None or not row.by_deal:
+        return
+    session.delete(row)
+    session.flush()
+    audit.record(session, actor, "demand.unassign_broker", "demand", demand_id,
+                 before={"broker_id": broker_id, "deal_id": deal_id})
 
 
 def _demand_status_change(session: Session, demand_id: int, allowed: tuple[DemandStatus, ...],

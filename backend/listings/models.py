@@ -156,7 +156,10 @@ class Demand(ListingMixin, Base):
 
 
 class DemandBroker(Base):
-    """A broker assigned to a demand: may see it even when private or anonymous."""
+    """A broker assigned to a demand: may see it even when private or anonymous.
+
+    Assigned by the owning firm or an administrator (until they unassign), or by a deal on
+    the demand that the firm accepted (`by_deal`: until the deal ends)."""
 
     __tablename__ = "demand_brokers"
     __table_args__ = (UniqueConstraint("demand_id", "broker_id"),)
@@ -167,6 +170,7 @@ class DemandBroker(Base):
     broker_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    by_deal: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Achievement(ListingMixin, Base):

@@ -163,18 +163,20 @@ def unhide_demand(demand_id: int, session: SessionDep, user: Moderator,
 
 @demands_router.post("/{demand_id}/brokers")
 def assign_demand_broker(demand_id: int, body: schemas.BrokerAssignmentIn, session: SessionDep,
-                         user: Moderator, actor: ActorDep) -> schemas.DemandOut:
-    """Let a verified broker see this demand (even private) and who posted it (even anonymous)."""
-    demands.assign_broker(session, actor, demands.demand_for_moderation(session, user, demand_id),
+                         user: DemandWriter, actor: ActorDep) -> schemas.DemandOut:
+    """The owning firm or an administrator lets a verified broker see this demand (even
+    private) and who posted it (even anonymous), until they unassign the broker."""
+    demands.assign_broker(session, actor, demands.demand_for_assignment(session, user, demand_id),
                           body.broker_id)
     return _demand_out(session, user, demand_id)
 
 
 @demands_router.delete("/{demand_id}/brokers/{broker_id}")
 def unassign_demand_broker(demand_id: int, broker_id: int, session: SessionDep,
-                           user: Moderator, actor: ActorDep) -> schemas.DemandOut:
+                           user: DemandWriter, actor: ActorDep) -> schemas.DemandOut:
+    """The owning firm or an administrator ends a broker's assignment (however it was made)."""
     demands.unassign_broker(session, actor,
-                            demands.demand_for_moderation(session, user, demand_id), broker_id)
+                            demands.demand_for_assignment(session, user, demand_id), broker_id)
     return _demand_out(session, user, demand_id)
 
 

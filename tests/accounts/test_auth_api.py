@@ -123,9 +123,11 @@ def test_broker_registers_into_an_agency(client: TestClient, db: Session) -> Non
     assert r.status_code == 201, r.text
     me = r.json()
     assert me["role"] == "broker"
+    # A member of the agency only once it approves (tests/security/test_consent_accounts.py).
     assert me["broker"] == {"level": "senior", "certificate_no": "FJ-2026-0001",
-                            "fields": ["新材料", "电子信息"], "agency_id": agency.id,
+                            "fields": ["新材料", "电子信息"], "agency_id": None,
                             "verification_status": "pending"}
+    assert me["join_request"]["organisation_name"] == agency.name
 
 
 def test_wrong_password_is_401_and_unknown_user_too(client: TestClient, db: Session) -> None:

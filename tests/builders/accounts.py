@@ -93,7 +93,7 @@ def make_admin(db: Session) -> User:
 def make_broker(db: Session, verified: bool = True, fields: list[str] | None = None,
                 agency: Organisation | None = None,
                 level: BrokerLevel = BrokerLevel.INTERMEDIATE) -> User:
-    who = service.person_for(db, person(), "person")
+    who = service.person_for(db, person())
     user = make_user(db, Role.BROKER, agency, person_id=who.id)
     db.add(BrokerProfile(user_id=user.id, level=level, certificate_no=f"JJR-{next(_seq):06d}",
                          fields=fields or ["电子信息"], agency_id=agency.id if agency else None,

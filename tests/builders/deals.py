@@ -20,7 +20,7 @@ from backend.audit.service import Actor
 from backend.core import clock
 from backend.deals import contracts, opening, payments, pipeline
 from backend.deals.access import DealAccess, deal_for, load_deal
-from backend.deals.models import Contract, ContractType, Deal, Payment, Stage
+from backend.deals.models import Acceptance, Contract, ContractType, Deal, Payment, Stage
 from backend.listings.models import (
     Achievement,
     AchievementStatus,
@@ -126,8 +126,16 @@ def open_world(db: Session, *, anonymous: bool = False,
 
 
 def accept_both(db: Session, w: World) -> None:
-    for party in (w.firm, w.institute):
-        opening.respond(db, actor(party), access(db, party, w.id), True, None)
+    """The firm (first: it may be a request on an anonymous or private demand) and the
+    institute accept, those of them who have not yet."""
+    for party, side in ((w.firm, "demand_acceptance"), (w.institute, "achievement_acceptance")):
+        if getattr(reload(db, w.id), side) == Acceptance.PENDING:
+            opening.respond(db, actor(party), access(db, party, w.id), True, None)
+
+
+def accept_request(db: Session, w: World) -> None:
+    """The firm accepts a deal opened as a request (on an anonymous or private demand)."""
+    opening.respond(db, actor(w.firm), access(db, w.firm, w.id), True, None)
 
 
 def move(db: Session, w: World, to: Stage, reason: str | None = None) -> None:
@@ -171,8 +179,19 @@ def deal_at(db: Session, stage: Stage, *, ready: bool = False,
             anonymous: bool = False, visibility: Visibility = Visibility.PUBLIC) -> World:
     """A deal brought to `stage` by the rules. With `ready`, the guard of the next forward
     stage also holds (both accepted / contract recorded / registration on file / fully paid)
-    — the latter two written directly, since the services move the deal on by themselves."""
+    — the latter two written directly, since the services move the deal on by themselves.
+    A `requested` deal is a request on an anonymous demand; `ready`, the firm's acceptance is
+    written directly (accepting through the service introduces it at once)."""
+    if stage == Stage.REQUESTED:
+        w = open_world(db, anonymous=True, visibility=visibility)
+        if ready:
+            w.deal.demand_acceptance = Acceptance.ACCEPTED
+            db.flush()
+        w.deal = reload(db, w.id)
+        return w
     w = open_world(db, anonymous=anonymous, visibility=visibility)
+    if w.deal.stage == Stage.REQUESTED:
+        accept_request(db, w)
     if stage in (Stage.LOST, Stage.CANCELLED):
         move(db, w, stage, "测试：项目终止")
         return w

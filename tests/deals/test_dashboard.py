@@ -40,8 +40,8 @@ def test_a_broker_sees_their_own_open_deals_and_this_years_closings(
     assert r.status_code == 200
     body = r.json()
     assert body["scope"] == "own"
-    assert _by_stage(body) == {"introduced": 1, "negotiating": 2, "signed": 0, "registered": 0,
-                               "paid": 1}
+    assert _by_stage(body) == {"requested": 0, "introduced": 1, "negotiating": 2, "signed": 0,
+                               "registered": 0, "paid": 1}
     assert body["open_total"] == 4
     assert body["closed_this_year"] == {"year": clock.today().year, "count": 1,
                                         "amount": "1000000.00"}
@@ -57,8 +57,8 @@ def test_admins_see_all_deals(client: TestClient, db: Session) -> None:
     r = client.get("/api/v1/deals/dashboard", headers=b.login_as(db, b.make_admin(db)).headers)
     body = r.json()
     assert body["scope"] == "all"
-    assert _by_stage(body) == {"introduced": 1, "negotiating": 0, "signed": 1, "registered": 1,
-                               "paid": 0}
+    assert _by_stage(body) == {"requested": 0, "introduced": 1, "negotiating": 0, "signed": 1,
+                               "registered": 1, "paid": 0}
     assert body["closed_this_year"]["count"] == 2
     assert body["closed_this_year"]["amount"] == "500000.50"
     assert body["my_share_amount"] is None

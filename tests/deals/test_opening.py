@@ -7,14 +7,26 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts.models import User
 from backend.audit.models import AuditEntry
 from backend.core.errors import Conflict
 from backend.deals import opening, pipeline
 from backend.deals.models import BrokerRole, BrokerStatus, DealBroker, Stage
 from backend.listings import lookup
-from backend.listings.models import AchievementStatus, DemandStatus, Visibility
+from backend.listings.models import (
+    AchievementStatus,
+    Demand,
+    DemandBroker,
+    DemandStatus,
+    Visibility,
+)
 from tests.builders import accounts as b
 from tests.builders import deals as d
+
+
+def _firm_user(db: Session, demand_id: int) -> User:
+    return db.execute(select(User).join(Demand, Demand.created_by_id == User.id)
+                      .where(Demand.id == demand_id)).scalar_one()
 
 
 def _pair(db: Session, **demand: object) -> tuple[int, int]:
@@ -39,6 +51,11 @@ def test_a_verified_broker_opens_a_deal_and_leads_it_with_100_percent(
         (broker.user.id, "lead", "active", "100.00")]
     demand = lookup.demand_brief(db, demand_id)
     assert demand.status == DemandStatus.IN_NEGOTIATION
+    # Assigned to the demand only once the firm accepts (and until the deal ends).
+    assert not lookup.is_assigned_broker(db, demand_id, broker.user.id)
+    firm = b.login_as(db, _firm_user(db, demand_id))
+    assert client.post(f"/api/v1/deals/{body['id']}/accept", headers=firm.headers).status_code \
+        == 200
     assert lookup.is_assigned_broker(db, demand_id, broker.user.id)
     entry = db.execute(select(AuditEntry).where(AuditEntry.action == "deal.open")).scalar_one()
     assert entry.after is not None and entry.after["lead_broker_id"] == broker.user.id
@@ -87,11 +104,12 @@ def test_the_demand_must_be_visible_to_the_broker_and_open(
 def test_a_private_demand_is_open_to_its_assigned_broker(client: TestClient, db: Session) -> None:
     demand_id, achievement_id = _pair(db, visibility=Visibility.PRIVATE)
     broker = b.login_as(db, b.make_broker(db))
-    lookup.assign_broker(db, demand_id, broker.user.id, None)
+    db.add(DemandBroker(demand_id=demand_id, broker_id=broker.user.id))
+    db.flush()
     r = client.post("/api/v1/deals", json={"demand_id": demand_id,
                                            "achievement_id": achievement_id},
                     headers=broker.headers)
-    assert r.status_code == 201
+    assert r.status_code == 201 and r.json()["stage"] == "requested"
 
 
 @pytest.mark.parametrize(("achievement", "status"), [

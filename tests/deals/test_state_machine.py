@@ -30,8 +30,11 @@ def test_the_machine_is_the_documented_one() -> None:
         assert TRANSITIONS[here] == {there, Stage.LOST, Stage.CANCELLED}
     for ended in (Stage.CLOSED, Stage.LOST, Stage.CANCELLED):
         assert TRANSITIONS[ended] == frozenset()
+    # A request on an anonymous or private demand is introduced (once the firm accepts it)
+    # or cancelled; it is never lost, having never been under way.
+    assert TRANSITIONS[Stage.REQUESTED] == {Stage.INTRODUCED, Stage.CANCELLED}
     assert {s for s in Stage if TRANSITIONS[s]} == OPEN_STAGES
-    assert len(ALLOWED) == 15 and len(FORBIDDEN) == 49
+    assert len(ALLOWED) == 17 and len(FORBIDDEN) == 64
 
 
 @pytest.mark.parametrize(("current", "target"), ALLOWED, ids=[f"{s}->{t}" for s, t in ALLOWED])
@@ -197,3 +200,9 @@ def test_request_transition_rejects_invitees(db: Session) -> None:
     with pytest.raises(PermissionDenied):
         pipeline.request_transition(db, d.actor(helper), d.access(db, helper, w.id),
                                     Stage.LOST, "x")
+
+
+def test_a_request_is_introduced_only_once_the_firm_accepts(db: Session) -> None:
+    w = d.deal_at(db, Stage.REQUESTED)
+    with pytest.raises(Conflict, match="must accept the request"):
+        transition(db, d.actor(w.lead), d.reload(db, w.id), Stage.INTRODUCED, None)

@@ -145,7 +145,6 @@ def test_the_list_is_scoped_and_filtered_by_stage(client: TestClient, db: Sessio
 
 @pytest.mark.parametrize(("anonymous", "visibility", "shown_before"), [
     (False, Visibility.PUBLIC, True),
-    (True, Visibility.PUBLIC, False),
     (False, Visibility.BROKERS, False),
 ])
 def test_the_achievement_side_learns_who_the_demand_is_when_both_accept(
@@ -171,12 +170,31 @@ def test_the_achievement_side_learns_who_the_demand_is_when_both_accept(
     assert seen() == {"id": w.deal.demand_org_id, "name": org_name}
 
 
-def test_brokers_and_the_demand_side_always_see_an_anonymous_demands_organisation(
+def test_an_anonymous_demands_firm_is_named_to_the_achievement_side_when_both_accept(
         client: TestClient, db: Session) -> None:
     w = d.open_world(db, anonymous=True)
-    for user in (w.lead, w.firm, b.make_admin(db)):
-        r = client.get(f"/api/v1/deals/{w.id}", headers=b.login_as(db, user).headers)
-        assert r.json()["demand"]["organisation"]["id"] == w.deal.demand_org_id
+    institute, firm = b.login_as(db, w.institute), b.login_as(db, w.firm)
+    url = f"/api/v1/deals/{w.id}"
+    assert client.get(url, headers=institute.headers).status_code == 404  # a request
+    client.post(f"{url}/accept", headers=firm.headers)
+    assert client.get(url, headers=institute.headers).json()["demand"]["organisation"] is None
+    client.post(f"{url}/accept", headers=institute.headers)
+    seen = client.get(url, headers=institute.headers).json()["demand"]["organisation"]
+    assert seen["id"] == w.deal.demand_org_id
+
+
+def test_brokers_learn_an_anonymous_demands_firm_once_it_accepts(client: TestClient,
+                                                                 db: Session) -> None:
+    w = d.open_world(db, anonymous=True)
+    url = f"/api/v1/deals/{w.id}"
+    for user, before in ((w.lead, None), (w.firm, w.deal.demand_org_id),
+                         (b.make_admin(db), w.deal.demand_org_id)):
+        org = client.get(url, headers=b.login_as(db, user).headers).json()["demand"][
+            "organisation"]
+        assert (org["id"] if org else None) == before
+    d.accept_request(db, w)
+    lead = client.get(url, headers=b.login_as(db, w.lead).headers).json()
+    assert lead["demand"]["organisation"]["id"] == w.deal.demand_org_id
 
 
 def test_the_other_sides_people_stay_unnamed_on_the_timeline(client: TestClient,
@@ -186,12 +204,12 @@ def test_the_other_sides_people_stay_unnamed_on_the_timeline(client: TestClient,
     client.post(f"/api/v1/deals/{w.id}/accept", headers=firm.headers)
     events = client.get(f"/api/v1/deals/{w.id}/timeline",
                         headers=b.login_as(db, w.institute).headers).json()
-    accepted = next(e for e in events if e["kind"] == "accepted")
+    accepted = next(e for e in events if e["kind"] == "request_accepted")
     assert (accepted["actor_id"], accepted["actor_name"]) == (None, None)
-    opened = next(e for e in events if e["kind"] == "opened")
+    opened = next(e for e in events if e["kind"] == "requested")
     assert opened["actor_id"] == w.lead.id
     mine = client.get(f"/api/v1/deals/{w.id}/timeline", headers=firm.headers).json()
-    assert next(e for e in mine if e["kind"] == "accepted")["actor_id"] == w.firm.id
+    assert next(e for e in mine if e["kind"] == "request_accepted")["actor_id"] == w.firm.id
 
 
 def test_notes_are_written_by_brokers_only(client: TestClient, db: Session) -> None:

@@ -21,6 +21,11 @@ def test_demo_logins_work_and_seeding_twice_adds_nothing(client: TestClient, db:
         r = client.post("/api/v1/auth/token",
                         data={"username": login.username, "password": login.password})
         assert r.status_code == 200, login.username
+        if login.role == "broker":  # the agency's members, not applicants
+            me = client.get("/api/v1/auth/me", headers={
+                "Authorization": f"Bearer {r.json()['access_token']}"}).json()
+            assert me["organisation"] is not None and me["join_request"] is None
+            assert me["broker"]["agency_id"] == me["organisation"]["id"]
     assert audit.verify(db).ok
 
 

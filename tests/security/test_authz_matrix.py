@@ -37,12 +37,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts import membership
 from backend.accounts.models import Organisation, User
 from backend.audit import checkpoint
 from backend.audit.service import Actor
 from backend.config import get_settings
 from backend.core import jobs
 from backend.core.clock import today
+from backend.core.permissions import Role
 from backend.deals import brokers, files, opening
 from backend.deals.models import Notification, Stage
 from backend.deals.storage import file_store
@@ -148,11 +150,27 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
     o["achievement_hidden"] = Obj(lb.make_achievement(db, s.institute, hidden=True).id, orgs=i)
     o["firm_org"] = Obj(firm_org, orgs=f)
     o["inst_org"] = Obj(inst_org, orgs=i)
+    firm = db.get(Organisation, firm_org)
+    assert firm is not None
+    applicant = b.make_user(db, Role.FIRM)
+    request = membership.join(db, d.actor(applicant), applicant, membership.Target(firm, None))
+    assert request is not None
+    o["join_request"] = Obj(request.id, orgs=f)
+    invitation, _ = membership.create_invitation(db, d.actor(s.firm), firm)
+    o["invitation"] = Obj(invitation.id, orgs=f)
+    # A deal on an anonymous demand: a request to the firm, unseen by the institute.
+    anonymous = d.make_demand(db, s.firm, anonymous=True)
+    offered = d.make_achievement(db, s.institute)
+    lead = d.with_profile(db, s.broker)
+    requested = opening.open_deal(db, d.actor(lead), lead, anonymous.id, offered.id)
+    o["deal_request"] = _deal_obj(d.World(s.firm, s.institute, lead, anonymous, offered,
+                                          requested))
     o["broker_profile"] = Obj(s.broker.id, users=frozenset({s.broker.id}))
     upload = imports.submit(db, Actor(s.institute.id, s.institute.username), s.institute,
                             _import_csv(None, s)[1], "成果.csv", False)  # type: ignore[arg-type]
     jobs.take(db)  # left queued: the world's session sends nothing
     o["import"] = Obj(upload.id, users=frozenset({s.institute.id}))  # its uploader only
+    s.extra["firm_credit_code"] = firm.credit_code
 
     intro = _deal_world(db, s, Stage.INTRODUCED)
     o["deal"] = _deal_obj(intro)
@@ -340,6 +358,8 @@ MATCHES_DRAFT_DEMAND = rule(404, anon=401, firm_own=OK, admin=OK)
 # Reward claims: the claiming broker's and the administrators'; another broker's are not in view,
 # firms and institutes may never read claims.
 CLAIM_READ = rule(403, anon=401, broker=404, broker_own=OK, admin=OK)
+# An organisation's join requests and invitations: its active members and administrators.
+ORG_MEMBERS = rule(404, anon=401, admin=OK, firm_own=OK)
 
 
 def _ids(key: str, name: str) -> Callable[[World, PartySet], dict[str, Any]]:
@@ -446,6 +466,11 @@ RULES: list[Case] = [
     # accounts
     Case("POST", "/api/v1/auth/register/organisation", PUBLIC, json=_org_registration),
     Case("POST", "/api/v1/auth/register/broker", PUBLIC, json=_broker_registration),
+    Case("POST", "/api/v1/auth/register/member", PUBLIC, target="firm_org",
+         json=lambda w, s: {"user": {"username": "matrix_member", "password": "Passw0rd1",
+                                     "display_name": "新同事"},
+                            "credit_code": s.extra["firm_credit_code"]},
+         why="anyone may ask to join; the firm's members or an administrator approve"),
     Case("POST", "/api/v1/auth/token", PUBLIC,
          form=lambda w, s: {"username": w.own.firm.username, "password": b.PASSWORD}),
     Case("POST", "/api/v1/auth/refresh", PUBLIC,
@@ -464,6 +489,20 @@ RULES: list[Case] = [
          json=lambda w, s: {"region": "厦门市"}),
     Case("POST", "/api/v1/organisations/{org_id}/verification", ADMIN_ONLY, target="firm_org",
          params=_ids("firm_org", "org_id"), json=lambda w, s: {"status": "verified"}),
+    Case("GET", "/api/v1/join-requests", ADMIN_ONLY),
+    Case("GET", "/api/v1/organisations/{org_id}/join-requests", ORG_MEMBERS,
+         target="firm_org", params=_ids("firm_org", "org_id")),
+    *(Case("POST", f"/api/v1/organisations/{{org_id}}/join-requests/{{request_id}}/{verb}",
+           ORG_MEMBERS, target="join_request",
+           params=lambda w, s: {"org_id": s["firm_org"].id, "request_id": s["join_request"].id})
+      for verb in ("approve", "decline")),
+    Case("GET", "/api/v1/organisations/{org_id}/invitations", ORG_MEMBERS,
+         target="firm_org", params=_ids("firm_org", "org_id")),
+    Case("POST", "/api/v1/organisations/{org_id}/invitations", ORG_MEMBERS,
+         target="firm_org", params=_ids("firm_org", "org_id")),
+    Case("DELETE", "/api/v1/organisations/{org_id}/invitations/{invitation_id}", ORG_MEMBERS,
+         target="invitation",
+         params=lambda w, s: {"org_id": s["firm_org"].id, "invitation_id": s["invitation"].id}),
     Case("GET", "/api/v1/brokers", ADMIN_ONLY),
     Case("GET", "/api/v1/brokers/{user_id}", rule(404, anon=401, admin=OK, broker_own=OK),
          target="broker_profile", params=_ids("broker_profile", "user_id")),
@@ -506,10 +545,11 @@ RULES: list[Case] = [
          params=_demand("demand"), json=lambda w, s: HIDE),
     Case("POST", "/api/v1/demands/{demand_id}/unhide", ADMIN_ONLY, target="demand_hidden",
          params=_demand("demand_hidden")),
-    Case("POST", "/api/v1/demands/{demand_id}/brokers", ADMIN_ONLY, target="demand",
-         params=_demand("demand"), json=lambda w, s: {"broker_id": s.spare.id}),
-    Case("DELETE", "/api/v1/demands/{demand_id}/brokers/{broker_id}", ADMIN_ONLY,
-         target="demand_assigned",
+    Case("POST", "/api/v1/demands/{demand_id}/brokers", {**DEMAND_OWNER_VISIBLE, "admin": OK},
+         target="demand", params=_demand("demand"), json=lambda w, s: {"broker_id": s.spare.id},
+         why="the owning firm or an administrator assigns brokers"),
+    Case("DELETE", "/api/v1/demands/{demand_id}/brokers/{broker_id}",
+         {**DEMAND_OWNER_VISIBLE, "admin": OK}, target="demand_assigned",
          params=lambda w, s: {"demand_id": s["demand_assigned"].id, "broker_id": s.spare.id}),
     Case("GET", "/api/v1/demands/{demand_id}/matches", MATCHES_LISTED, target="demand",
          params=_demand("demand")),
@@ -582,8 +622,17 @@ RULES: list[Case] = [
     Case("GET", "/api/v1/deals/{deal_id}", {**DEAL_READ, "invitee": OK},
          target="deal_invitation", params=_deal("deal_invitation"),
          why="an invited broker sees the deal's outline"),
+    Case("GET", "/api/v1/deals/{deal_id}", {**DEAL_READ, "inst_own": 404},
+         target="deal_request", params=_deal("deal_request"),
+         why="a request on an anonymous demand is the firm's to answer; the institute is not "
+             "in it yet"),
     Case("GET", "/api/v1/deals/{deal_id}/timeline", DEAL_READ, target="deal",
          params=_deal("deal")),
+    Case("POST", "/api/v1/deals/{deal_id}/accept", {**PARTY_ANSWER, "inst_own": 404},
+         target="deal_request", params=_deal("deal_request")),
+    Case("POST", "/api/v1/deals/{deal_id}/decline", {**PARTY_ANSWER, "inst_own": 404},
+         target="deal_request", params=_deal("deal_request"),
+         json=lambda w, s: {"reason": "暂不合作"}),
     Case("POST", "/api/v1/deals/{deal_id}/accept", PARTY_ANSWER, target="deal",
          params=_deal("deal")),
     Case("POST", "/api/v1/deals/{deal_id}/decline", PARTY_ANSWER, target="deal",
@@ -860,6 +909,9 @@ def _lists_show_only_what_each_caller_may_see(client: TestClient, w: World) -> N
     assert _ids_in(client, "/api/v1/deals", w.tokens["firm"]) >= deals(own)
     assert not _ids_in(client, "/api/v1/deals", w.tokens["firm"]) & deals(other)
     assert not _ids_in(client, "/api/v1/deals", w.tokens["other_firm"]) & deals(own)
+    # A request on an anonymous demand: the firm's and its broker's, not the institute's yet.
+    assert own["deal_request"].id in _ids_in(client, "/api/v1/deals", w.tokens["firm"])
+    assert own["deal_request"].id not in _ids_in(client, "/api/v1/deals", w.tokens["institute"])
     broker_sees = _ids_in(client, "/api/v1/deals", w.tokens["broker"])
     assert broker_sees >= deals(own)
     assert broker_sees & deals(other) == deals(other, "deal_invitation", "deal_share_proposal")

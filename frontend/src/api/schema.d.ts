@@ -367,8 +367,33 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register Broker */
+        /**
+         * Register Broker
+         * @description A broker, optionally joining an agency: with its invitation code at once, with its
+         *     credit code once a member of the agency (or an administrator) approves.
+         */
         post: operations["auth-register_broker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register/member": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register Member
+         * @description A user joining an existing firm or institute: with an invitation code at once, with
+         *     its credit code once a member (or an administrator) approves.
+         */
+        post: operations["auth-register_member"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1035,7 +1060,8 @@ export interface paths {
         put?: never;
         /**
          * Assign Demand Broker
-         * @description Let a verified broker see this demand (even private) and who posted it (even anonymous).
+         * @description The owning firm or an administrator lets a verified broker see this demand (even
+         *     private) and who posted it (even anonymous), until they unassign the broker.
          */
         post: operations["demands-assign_demand_broker"];
         delete?: never;
@@ -1054,7 +1080,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Unassign Demand Broker */
+        /**
+         * Unassign Demand Broker
+         * @description The owning firm or an administrator ends a broker's assignment (however it was made).
+         */
         delete: operations["demands-unassign_demand_broker"];
         options?: never;
         head?: never;
@@ -1381,6 +1410,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/join-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List All Join Requests
+         * @description Requests to join any organisation (newest 200): administrators, who may answer them
+         *     too, e.g. for an organisation none of whose members is active.
+         */
+        get: operations["organisations-list_all_join_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/market/figures": {
         parameters: {
             query?: never;
@@ -1613,6 +1663,101 @@ export interface paths {
         head?: never;
         /** Update Organisation */
         patch: operations["organisations-update_organisation"];
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Invitations */
+        get: operations["organisations-list_invitations"];
+        put?: never;
+        /**
+         * Create Invitation
+         * @description A one-time code (valid 7 days) that admits whoever registers with it; shown only now.
+         */
+        post: operations["organisations-create_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke Invitation */
+        delete: operations["organisations-revoke_invitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/join-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Join Requests
+         * @description Requests to join the organisation: for its members and administrators.
+         */
+        get: operations["organisations-list_join_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/join-requests/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Join Request
+         * @description The user becomes a member: an active member of the organisation or an administrator.
+         */
+        post: operations["organisations-approve_join_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/join-requests/{request_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline Join Request */
+        post: operations["organisations-decline_join_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/organisations/{org_id}/verification": {
@@ -2226,12 +2371,20 @@ export interface components {
         };
         /** BrokerIn */
         BrokerIn: {
-            /** Agency Credit Code */
+            /**
+             * Agency Credit Code
+             * @description join this agency once it approves
+             */
             agency_credit_code?: string | null;
             /** Certificate No */
             certificate_no: string;
             /** Fields */
             fields?: string[];
+            /**
+             * Invitation Code
+             * @description join the agency that invited you, at once
+             */
+            invitation_code?: string | null;
             level: components["schemas"]["BrokerLevel"];
         };
         /**
@@ -3227,6 +3380,63 @@ export interface components {
          * @enum {string}
          */
         IpKind: "invention_patent" | "utility_model" | "software_copyright" | "know_how";
+        /** JoinDecision */
+        JoinDecision: {
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * JoinRequestBrief
+         * @description The user's own latest request to join an organisation.
+         */
+        JoinRequestBrief: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Organisation Name */
+            organisation_name: string;
+            status: components["schemas"]["JoinStatus"];
+        };
+        /** JoinRequestOut */
+        JoinRequestOut: {
+            /** Broker Certificate No */
+            broker_certificate_no: string | null;
+            broker_level: components["schemas"]["BrokerLevel"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email: string | null;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Organisation Name */
+            organisation_name: string;
+            role: components["schemas"]["Role"];
+            status: components["schemas"]["JoinStatus"];
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
+        };
+        /**
+         * JoinStatus
+         * @enum {string}
+         */
+        JoinStatus: "pending" | "approved" | "declined";
         /**
          * ListingIn
          * @description A listing an administrator adds by hand (e.g. from another authority's decision).
@@ -3381,10 +3591,67 @@ export interface components {
             email: string | null;
             /** Id */
             id: number;
+            join_request?: components["schemas"]["JoinRequestBrief"] | null;
             organisation: components["schemas"]["OrganisationBrief"] | null;
             role: components["schemas"]["Role"];
             /** Username */
             username: string;
+        };
+        /** MemberInvitationCreated */
+        MemberInvitationCreated: {
+            /**
+             * Code
+             * @description shown only now: hand it to the person you invite
+             */
+            code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: number;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Used At */
+            used_at: string | null;
+        };
+        /** MemberInvitationOut */
+        MemberInvitationOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: number;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Used At */
+            used_at: string | null;
+        };
+        /**
+         * MemberRegistration
+         * @description A user joining an existing firm or institute: by its credit code (pending until a
+         *     member or an administrator approves) or with an invitation code (a member at once).
+         */
+        MemberRegistration: {
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Invitation Code */
+            invitation_code?: string | null;
+            person?: components["schemas"]["PersonIn"] | null;
+            user: components["schemas"]["UserIn"];
         };
         /** MonthFigures */
         MonthFigures: {
@@ -3409,6 +3676,21 @@ export interface components {
              * @example 2026-11
              */
             month: string;
+        };
+        /**
+         * NameMismatch
+         * @description A name the organisation declared for an ID number that is on file under another name.
+         */
+        NameMismatch: {
+            /** Declared */
+            declared: string;
+            /** On File */
+            on_file: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "legal_representative" | "shareholder" | "officer";
         };
         /** NoteIn */
         NoteIn: {
@@ -3547,6 +3829,11 @@ export interface components {
             legal_representative_id: string;
             /** Name */
             name: string;
+            /**
+             * Name Mismatches
+             * @description administrators only
+             */
+            name_mismatches?: components["schemas"]["NameMismatch"][] | null;
             /** Officers */
             officers: components["schemas"]["OfficerOut"][];
             /** Phone */
@@ -4299,7 +4586,7 @@ export interface components {
          * Stage
          * @enum {string}
          */
-        backend__deals__models__Stage: "introduced" | "negotiating" | "signed" | "registered" | "paid" | "closed" | "lost" | "cancelled";
+        backend__deals__models__Stage: "requested" | "introduced" | "negotiating" | "signed" | "registered" | "paid" | "closed" | "lost" | "cancelled";
         /**
          * Stage
          * @enum {string}
@@ -5075,6 +5362,39 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["BrokerRegistration"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "auth-register_member": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberRegistration"];
             };
         };
         responses: {
@@ -7263,6 +7583,37 @@ export interface operations {
             };
         };
     };
+    "organisations-list_all_join_requests": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["JoinStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "market-get_figures": {
         parameters: {
             query?: never;
@@ -7658,6 +8009,203 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganisationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "organisations-list_invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberInvitationOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "organisations-create_invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberInvitationCreated"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "organisations-revoke_invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+                invitation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "organisations-list_join_requests": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["JoinStatus"] | null;
+            };
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "organisations-approve_join_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["JoinDecision"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "organisations-decline_join_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["JoinDecision"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestOut"];
                 };
             };
             /** @description Validation Error */

@@ -19,6 +19,11 @@ export type Broker = Schemas['BrokerOut'];
 export type OrganisationRegistration = Schemas['OrganisationRegistration'];
 export type BrokerRegistration = Schemas['BrokerRegistration'];
 export type OfficerPosition = Schemas['OfficerPosition'];
+export type MemberRegistration = Schemas['MemberRegistration'];
+export type JoinRequest = Schemas['JoinRequestOut'];
+export type JoinStatus = Schemas['JoinStatus'];
+export type Invitation = Schemas['MemberInvitationOut'];
+export type InvitationCreated = Schemas['MemberInvitationCreated'];
 
 export const ROLES = ['firm', 'institute', 'broker', 'admin'] as const satisfies readonly Role[];
 export const BROKER_LEVELS = ['junior', 'intermediate', 'senior'] as const satisfies readonly BrokerLevel[];
@@ -70,6 +75,7 @@ export type Notification = Schemas['NotificationOut'];
 
 export const CONTRACT_TYPES = ['development', 'transfer', 'licensing', 'consulting', 'service'] as const satisfies readonly ContractType[];
 export const DEAL_STAGES = [
+  'requested',
   'introduced',
   'negotiating',
   'signed',

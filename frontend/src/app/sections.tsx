@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 
 import type { Role } from '@/api/types';
 import { icons } from '@/components/ui';
+import { MembersPage } from '@/features/accounts/MembersPage';
 import { AuditLogPage } from '@/features/admin/AuditLogPage';
 import { ExportsPage } from '@/features/admin/ExportsPage';
 import { VerificationPage } from '@/features/admin/VerificationPage';
@@ -58,6 +59,8 @@ const partyDeals = (): SectionPage[] => [
   hidden('deals/:dealId', <DealDetailPage />),
 ];
 
+const members: SectionPage = { path: 'members', labelKey: 'nav.members', icon: <icons.UsergroupAddOutlined />, element: <MembersPage /> };
+
 /**
  * Each role's part of the app: the side menu and the routes are both built
  * from this table, so a page added here is routed, guarded by role and listed
@@ -76,6 +79,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       hidden('demands/:demandId/edit', <EditDemandPage />),
       { path: 'matches', labelKey: 'nav.firm.matches', icon: <icons.NodeIndexOutlined />, element: <FirmMatchesPage /> },
       ...partyDeals(),
+      members,
     ],
   },
   institute: {
@@ -91,6 +95,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       { path: 'import', labelKey: 'nav.institute.import', icon: <icons.UploadOutlined />, element: <ImportPage /> },
       { path: 'matches', labelKey: 'nav.institute.matches', icon: <icons.NodeIndexOutlined />, element: <InstituteMatchesPage /> },
       ...partyDeals(),
+      members,
     ],
   },
   broker: {
@@ -106,6 +111,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       hidden('claims/new', <SubmitClaimPage />),
       hidden('claims/:claimId', <BrokerClaimPage />),
       { path: 'rewards', labelKey: 'nav.broker.rewards', icon: <icons.MoneyCollectOutlined />, element: <MyRewardsPage /> },
+      members,
     ],
   },
   admin: {

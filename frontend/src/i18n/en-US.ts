@@ -110,6 +110,7 @@ export const enUS: Messages = {
   'register.subtitle': 'Organisations and technology brokers join here; the bureau verifies each registration',
   'register.as.organisation': 'Organisation',
   'register.as.broker': 'Technology broker',
+  'register.as.member': 'Join an organisation',
   'register.orgKind': 'Organisation type',
   'register.orgName': 'Organisation name',
   'register.creditCode': 'Unified social credit code',

@@ -110,6 +110,7 @@ const shell = {
   'register.subtitle': '机构或技术经纪人入驻平台，提交后由科技主管部门审核',
   'register.as.organisation': '机构注册',
   'register.as.broker': '技术经纪人注册',
+  'register.as.member': '加入已注册机构',
   'register.orgKind': '机构类型',
   'register.orgName': '机构名称',
   'register.creditCode': '统一社会信用代码',

@@ -33,6 +33,7 @@ export {
   SolutionOutlined,
   StopOutlined,
   TeamOutlined,
+  UsergroupAddOutlined,
   UploadOutlined,
   UserOutlined,
   WarningOutlined,

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
-import { BROKER_LEVELS, type BrokerRegistration, type OfficerPosition, type OrganisationRegistration } from '@/api/types';
+import { BROKER_LEVELS, type BrokerRegistration, type CurrentUser, type MemberRegistration, type OfficerPosition, type OrganisationRegistration } from '@/api/types';
 import {
   Alert,
   Button,
@@ -11,6 +11,7 @@ import {
   Flex,
   Form,
   type FormInstance,
+  type FormRule,
   icons,
   Input,
   InputNumber,
@@ -32,7 +33,7 @@ import { normalizeResidentId } from '@/lib/residentId';
 import { creditCodeRule, passwordRules, required, residentIdRule } from './formRules';
 import { ROLE_HOME } from './roleHome';
 
-type Applicant = 'organisation' | 'broker';
+type Applicant = 'organisation' | 'broker' | 'member';
 const ORGANISATION_KINDS = ['firm', 'institute', 'agency'] as const;
 const OFFICER_POSITIONS: OfficerPosition[] = ['director', 'supervisor', 'senior_manager'];
 
@@ -41,6 +42,7 @@ const residentId = (value: unknown) => (typeof value === 'string' ? normalizeRes
 
 export type OrganisationFormValues = OrganisationRegistration & { password_confirm: string };
 export type BrokerFormValues = BrokerRegistration & { password_confirm: string };
+export type MemberFormValues = MemberRegistration & { password_confirm: string };
 
 /** Every name the server may put an error on, for both forms; list rows by prefix. */
 const FIELDS = [
@@ -67,6 +69,9 @@ const FIELDS = [
   'broker.certificate_no',
   'broker.fields',
   'broker.agency_credit_code',
+  'broker.invitation_code',
+  'credit_code',
+  'invitation_code',
 ];
 
 function AccountItems({ t }: { t: Translate }) {
@@ -165,11 +170,24 @@ function BrokerItems({ t, agency }: { t: Translate; agency: boolean }) {
         </Form.Item>
       </Col>
       {agency ? null : (
-        <Col xs={24} md={12}>
-          <Form.Item name={['broker', 'agency_credit_code']} label={t('register.agencyCreditCode')} extra={t('register.agencyCreditCode.hint')} normalize={upper} rules={[creditCodeRule(t)]}>
-            <Input maxLength={18} style={{ fontFamily: 'monospace' }} />
-          </Form.Item>
-        </Col>
+        <>
+          <Col xs={24} md={12}>
+            <Form.Item name={['broker', 'agency_credit_code']} label={t('register.agencyCreditCode')} extra={t('register.agencyCreditCode.hint')} normalize={upper} rules={[creditCodeRule(t)]}>
+              <Input maxLength={18} style={{ fontFamily: 'monospace' }} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item
+              name={['broker', 'invitation_code']}
+              label={t('register.invitationCode')}
+              extra={t('register.invitationCode.hint')}
+              dependencies={[['broker', 'agency_credit_code']]}
+              rules={[oneWayIn(t, ['broker', 'agency_credit_code'])]}
+            >
+              <Input maxLength={64} autoComplete="off" data-testid="broker-invitation-code" />
+            </Form.Item>
+          </Col>
+        </>
       )}
     </Row>
   );
@@ -331,6 +349,44 @@ function BrokerForm({ form, onSubmit, submitting }: { form: FormInstance<BrokerF
   );
 }
 
+/** A registration joins an organisation by its credit code or an invitation code, not both. */
+function oneWayIn(t: Translate, other: (string | number)[], needed = false): FormRule {
+  return ({ getFieldValue }) => ({
+    validator: (_rule, value: unknown) => {
+      const theOther = getFieldValue(other) as unknown;
+      if (value && theOther) return Promise.reject(new Error(t('register.join.oneOf')));
+      if (needed && !value && !theOther) return Promise.reject(new Error(t('register.join.oneOf')));
+      return Promise.resolve();
+    },
+  });
+}
+
+/** A colleague joins a registered firm or institute: by its credit code (pending approval) or an invitation code. */
+function MemberForm({ form, onSubmit, submitting }: { form: FormInstance<MemberFormValues>; onSubmit: (values: MemberFormValues) => void; submitting: boolean }) {
+  const t = useT();
+  return (
+    <Form<MemberFormValues> form={form} layout="vertical" data-testid="register-member-form" onFinish={onSubmit} scrollToFirstError>
+      <Alert type="info" showIcon message={t('register.join.explain')} style={{ marginBottom: 16 }} />
+      <Row gutter={12}>
+        <Col xs={24} md={12}>
+          <Form.Item name="credit_code" label={t('register.join.creditCode')} normalize={upper} rules={[creditCodeRule(t)]}>
+            <Input maxLength={18} style={{ fontFamily: 'monospace' }} data-testid="member-credit-code" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
+          <Form.Item name="invitation_code" label={t('register.invitationCode')} dependencies={['credit_code']} rules={[oneWayIn(t, ['credit_code'], true)]}>
+            <Input maxLength={64} autoComplete="off" data-testid="member-invitation-code" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <AccountItems t={t} />
+      <Button kind="primary" htmlType="submit" block loading={submitting} data-testid="register-submit">
+        {t('register.submit')}
+      </Button>
+    </Form>
+  );
+}
+
 /** The confirmation field is the form's, not the API's. */
 function withoutConfirmation<T extends { password_confirm: string }>(values: T): Omit<T, 'password_confirm'> {
   const copy: Partial<T> = { ...values };
@@ -354,9 +410,11 @@ export function RegisterPage() {
   const [applicant, setApplicant] = useState<Applicant>('organisation');
   const [orgForm] = Form.useForm<OrganisationFormValues>();
   const [brokerForm] = Form.useForm<BrokerFormValues>();
+  const [memberForm] = Form.useForm<MemberFormValues>();
 
-  const finish = (username: string, password: string) => {
-    void message.success(t('register.done'));
+  const finish = (registered: CurrentUser, password: string) => {
+    const username = registered.username;
+    void message.success(t(registered.join_request?.status === 'pending' ? 'register.joinPending' : 'register.done'));
     login.mutate(
       { username, password },
       {
@@ -372,11 +430,15 @@ export function RegisterPage() {
       delete body.person;
       delete body.broker;
     }
-    register.mutate({ kind: 'organisation', body }, { onSuccess: () => finish(body.user.username, values.user.password), onError: (error) => showError(error, { form: orgForm, fields: FIELDS }) });
+    register.mutate({ kind: 'organisation', body }, { onSuccess: (me) => finish(me, values.user.password), onError: (error) => showError(error, { form: orgForm, fields: FIELDS }) });
   };
   const submitBroker = (values: BrokerFormValues) => {
     const body = clean(withoutConfirmation(values));
-    register.mutate({ kind: 'broker', body }, { onSuccess: () => finish(body.user.username, values.user.password), onError: (error) => showError(error, { form: brokerForm, fields: FIELDS }) });
+    register.mutate({ kind: 'broker', body }, { onSuccess: (me) => finish(me, values.user.password), onError: (error) => showError(error, { form: brokerForm, fields: FIELDS }) });
+  };
+  const submitMember = (values: MemberFormValues) => {
+    const body = clean(withoutConfirmation(values));
+    register.mutate({ kind: 'member', body }, { onSuccess: (me) => finish(me, values.user.password), onError: (error) => showError(error, { form: memberForm, fields: FIELDS }) });
   };
 
   return (
@@ -390,13 +452,16 @@ export function RegisterPage() {
           options={[
             { value: 'organisation', label: t('register.as.organisation') },
             { value: 'broker', label: t('register.as.broker') },
+            { value: 'member', label: t('register.as.member') },
           ]}
           style={{ marginBottom: 24 }}
         />
         {applicant === 'organisation' ? (
           <OrganisationForm form={orgForm} onSubmit={submitOrganisation} submitting={register.isPending || login.isPending} />
-        ) : (
+        ) : applicant === 'broker' ? (
           <BrokerForm form={brokerForm} onSubmit={submitBroker} submitting={register.isPending || login.isPending} />
+        ) : (
+          <MemberForm form={memberForm} onSubmit={submitMember} submitting={register.isPending || login.isPending} />
         )}
         <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
           {t('register.haveAccount')} <Link to="/login">{t('register.toLogin')}</Link>

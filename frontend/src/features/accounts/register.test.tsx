@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { tokenStore } from '@/api/tokens';
 import { routes } from '@/app/routes';
-import { makeBrokerUser, renderRoutes } from '@/test/render';
+import { makeBrokerUser, makeUser, renderRoutes } from '@/test/render';
 import { json, problem, serve } from '@/test/server';
 
 afterEach(() => {
@@ -62,5 +62,45 @@ describe('registering as a broker', () => {
       expect(router.state.location.pathname).toBe('/broker');
     });
     expect(tokenStore.get()?.accessToken).toBe('a');
+  });
+});
+
+describe('joining a registered organisation', () => {
+  it('asks for the credit code or an invitation code, posts it and says the request awaits approval', { timeout: 60_000 }, async () => {
+    const user = userEvent.setup({ delay: null });
+    const pending = makeUser({
+      username: 'colleague1',
+      organisation: null,
+      join_request: { id: 5, organisation_name: '福州示例科技有限公司', status: 'pending', created_at: '2026-12-06T02:00:00Z' },
+    });
+    const api = serve({
+      'POST /api/v1/auth/register/member': () => json(pending, 201),
+      'POST /api/v1/auth/token': () => json({ access_token: 'a', refresh_token: 'r', token_type: 'bearer', expires_in: 900 }),
+      'GET /api/v1/auth/me': () => json(pending),
+    });
+    const { router } = renderRoutes(routes, { path: '/register' });
+
+    await user.click(await screen.findByText('加入已注册机构'));
+    const form = await screen.findByTestId('register-member-form');
+    const fill = (label: string, value: string) => fireEvent.change(within(form).getByLabelText(label), { target: { value } });
+    fill('姓名', '王同事');
+    fill('用户名', 'colleague1');
+    fill('密码', 'secret123');
+    fill('确认密码', 'secret123');
+    await user.click(within(form).getByTestId('register-submit'));
+    expect(await within(form).findByText('机构信用代码和邀请码请填写其中一项')).toBeInTheDocument();
+    expect(api.calls('POST', '/api/v1/auth/register/member')).toHaveLength(0);
+
+    fill('邀请码（选填）', 'c0de-for-a-colleague');
+    await user.click(within(form).getByTestId('register-submit'));
+    expect(await screen.findByText('注册成功，已向该机构提交加入申请，批准后即成为其成员')).toBeInTheDocument();
+    expect(await api.calls('POST', '/api/v1/auth/register/member')[0]!.json()).toEqual({
+      invitation_code: 'c0de-for-a-colleague',
+      user: { display_name: '王同事', username: 'colleague1', password: 'secret123' },
+    });
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/firm');
+    });
+    expect(await screen.findByTestId('join-pending')).toHaveTextContent('福州示例科技有限公司');
   });
 });

@@ -1,12 +1,14 @@
 import { useState } from 'react';
 
-import type { Broker, Organisation, VerificationStatus } from '@/api/types';
+import type { Broker, JoinRequest, Organisation, VerificationStatus } from '@/api/types';
 import {
+  Alert,
   Button,
   Card,
   Descriptions,
   Drawer,
   EmptyState,
+  List,
   LoadError,
   PageHeader,
   QueryState,
@@ -20,7 +22,9 @@ import {
   useMessage,
   useShowError,
 } from '@/components/ui';
+import { JoinRequestItem } from '@/features/accounts/MembersPage';
 import { useBrokers, useOrganisation, useOrganisations, useVerify } from '@/hooks/queries/accounts';
+import { useEveryJoinRequest } from '@/hooks/queries/members';
 import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
 
@@ -84,6 +88,18 @@ function OrganisationDrawer({ id, onClose }: { id: number | null; onClose: () =>
         <QueryState isPending={org.isPending} error={org.error} retry={() => void org.refetch()}>
           {org.data === undefined ? null : (
             <>
+              {org.data.name_mismatches?.length ? (
+                <Alert
+                  type="warning"
+                  showIcon
+                  style={{ marginBottom: 16 }}
+                  data-testid="name-mismatches"
+                  message={t('verification.nameMismatch')}
+                  description={org.data.name_mismatches
+                    .map((m) => t('verification.nameMismatch.row', { role: t(`verification.nameMismatch.${m.role}`), declared: m.declared, onFile: m.on_file }))
+                    .join('；')}
+                />
+              ) : null}
               <Descriptions
                 bordered
                 size="small"
@@ -183,6 +199,20 @@ function Brokers({ status }: { status: VerificationStatus }) {
     />
   );
 }
+/** Requests to join any organisation, for organisations none of whose members answers. */
+function JoinRequests() {
+  const t = useT();
+  const requests = useEveryJoinRequest('pending');
+  if (requests.isError) return <LoadError error={requests.error} retry={() => void requests.refetch()} />;
+  return (
+    <List<JoinRequest>
+      loading={requests.isPending}
+      dataSource={requests.data ?? []}
+      locale={{ emptyText: <EmptyState description={t('verification.joinRequests.empty')} /> }}
+      renderItem={(request) => <JoinRequestItem request={request} showOrganisation />}
+    />
+  );
+}
 
 /** Organisations and brokers waiting to be verified (and those already decided). */
 export function VerificationPage() {
@@ -207,6 +237,7 @@ export function VerificationPage() {
           items={[
             { key: 'organisations', label: t('verification.tab.organisations'), children: <Organisations status={status} /> },
             { key: 'brokers', label: t('verification.tab.brokers'), children: <Brokers status={status} /> },
+            { key: 'join-requests', label: t('verification.tab.joinRequests'), children: <JoinRequests /> },
           ]}
         />
       </Card>

@@ -45,6 +45,29 @@ describe('the verification queue', () => {
     });
     expect(await api.calls('POST', '/api/v1/organisations/10/verification')[1]!.json()).toEqual({ status: 'rejected', note: '信用代码与营业执照不符' });
   });
+
+  it('answers a request to join from the administrators’ queue', async () => {
+    const user = userEvent.setup({ delay: null });
+    const request = {
+      id: 9, organisation_id: 30, organisation_name: '海峡技术转移中心有限公司', user_id: 44, username: 'joiner1', display_name: '陈经纪',
+      email: null, role: 'broker', broker_level: 'junior', broker_certificate_no: 'FJ-2026-0009', status: 'pending',
+      created_at: '2026-12-06T02:00:00Z', decided_at: null, note: null,
+    };
+    const api = serve({
+      'GET /api/v1/organisations': () => json(page([])),
+      'GET /api/v1/brokers': () => json(page([])),
+      'GET /api/v1/join-requests': () => json([request]),
+      'POST /api/v1/organisations/{id}/join-requests/{rid}/approve': () => json({ ...request, status: 'approved' }),
+    });
+    renderRoutes(routes, { path: '/admin/verifications', queryClient: admin() });
+
+    await user.click(await screen.findByRole('tab', { name: '加入机构申请' }));
+    expect(await screen.findByTestId('join-request-9')).toHaveTextContent('海峡技术转移中心有限公司');
+    await user.click(screen.getByTestId('approve-join-9'));
+    await waitFor(() => {
+      expect(api.calls('POST', '/api/v1/organisations/30/join-requests/9/approve')).toHaveLength(1);
+    });
+  });
 });
 
 describe('the audit log', () => {

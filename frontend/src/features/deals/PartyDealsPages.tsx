@@ -83,7 +83,7 @@ function IntroductionItem({ summary }: { summary: DealSummary }) {
 /** Introductions by brokers waiting for this organisation's answer. */
 export function IntroductionsPage() {
   const t = useT();
-  const deals = useDeals({ stage: ['introduced'], page_size: 100 });
+  const deals = useDeals({ stage: ['requested', 'introduced'], page_size: 100 });
   return (
     <>
       <PageHeader title={t('nav.party.introductions')} subtitle={t('deal.intro.subtitle')} />

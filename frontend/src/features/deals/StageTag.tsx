@@ -3,6 +3,7 @@ import { Tag, type Tone } from '@/components/ui';
 import { useT } from '@/i18n';
 
 const TONE: Record<DealStage, Tone> = {
+  requested: 'warning',
   introduced: 'neutral',
   negotiating: 'info',
   signed: 'info',

@@ -92,6 +92,25 @@ describe('a deal’s page', () => {
     expect(screen.queryByTestId('contract-form')).not.toBeInTheDocument();
   });
 
+  it('lets the firm accept a broker’s request on its anonymous demand', async () => {
+    const user = userEvent.setup({ delay: null });
+    let deal: Deal = makeDeal({ relation: 'demand_party', stage: 'requested', allowed_next: [] });
+    const api = serve({
+      'GET /api/v1/deals/{id}': () => json(deal),
+      'GET /api/v1/deals/{id}/timeline': () => json([]),
+      'POST /api/v1/deals/{id}/accept': () => {
+        deal = { ...deal, stage: 'introduced', demand: { ...deal.demand, acceptance: 'accepted' } };
+        return json(deal);
+      },
+    });
+    renderRoutes(routes, { path: '/firm/deals/501', queryClient: as(makeUser()) });
+
+    expect(await screen.findByTestId('request-explain-501')).toHaveTextContent('同意前，经纪人看不到贵单位名称和联系方式');
+    await user.click(screen.getByRole('button', { name: '同意撮合请求' }));
+    expect(await screen.findByText('贵单位已接受此引荐。')).toBeInTheDocument();
+    expect(api.calls('POST', '/api/v1/deals/501/accept')).toHaveLength(1);
+  });
+
   it('lets the lead broker record the contract, its parties chosen from the deal', async () => {
     const user = userEvent.setup({ delay: null });
     const api = serve({

@@ -1,8 +1,12 @@
 import type { DealStage } from '@/api/types';
 import type { Translate } from '@/i18n';
 
-/** The pipeline's moves, as backend/deals/pipeline.py TRANSITIONS has them (the server decides). */
+/**
+ * The pipeline's moves, as backend/deals/pipeline.py TRANSITIONS has them (the server decides).
+ * A request moves on to "introduced" only by the firm's acceptance, never by a broker's move.
+ */
 export const TRANSITIONS: Readonly<Record<DealStage, readonly DealStage[]>> = {
+  requested: ['cancelled'],
   introduced: ['negotiating', 'lost', 'cancelled'],
   negotiating: ['signed', 'lost', 'cancelled'],
   signed: ['registered', 'lost', 'cancelled'],
@@ -13,7 +17,7 @@ export const TRANSITIONS: Readonly<Record<DealStage, readonly DealStage[]>> = {
   cancelled: [],
 };
 
-export const OPEN_STAGES = ['introduced', 'negotiating', 'signed', 'registered', 'paid'] as const satisfies readonly DealStage[];
+export const OPEN_STAGES = ['requested', 'introduced', 'negotiating', 'signed', 'registered', 'paid'] as const satisfies readonly DealStage[];
 export const ENDED_STAGES = ['closed', 'lost', 'cancelled'] as const satisfies readonly DealStage[];
 export type EndingStage = 'lost' | 'cancelled';
 /** Moves that end a deal need a reason on record. */

@@ -76,6 +76,18 @@ export function WorkspacePage() {
       <Flex vertical gap={16}>
         {status === 'pending' ? <Alert type="warning" showIcon message={t('workspace.pending')} description={t('workspace.pending.next')} /> : null}
         {status === 'rejected' ? <Alert type="error" showIcon message={t('workspace.rejected')} description={t('workspace.rejected.next')} /> : null}
+        {user.organisation === null && user.join_request?.status === 'pending' ? (
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="join-pending"
+            message={t('workspace.joinPending', { name: user.join_request.organisation_name })}
+            description={t('workspace.joinPending.next')}
+          />
+        ) : null}
+        {user.organisation === null && user.join_request?.status === 'declined' ? (
+          <Alert type="error" showIcon message={t('workspace.joinDeclined', { name: user.join_request.organisation_name })} />
+        ) : null}
         <Card>
           <Space direction="vertical">
             {user.organisation === null ? null : (

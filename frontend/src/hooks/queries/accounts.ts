@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type Credentials, fetchMe, login, logout } from '@/api/auth';
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
-import type { BrokerRegistration, OrganisationRegistration, VerificationDecision, VerificationStatus } from '@/api/types';
+import type { BrokerRegistration, MemberRegistration, OrganisationRegistration, VerificationDecision, VerificationStatus } from '@/api/types';
 
 export const accountKeys = {
   all: ['accounts'] as const,
@@ -45,13 +45,24 @@ export function useLogout() {
 
 // --- registration ---------------------------------------------------------------------------
 
-/** Register an organisation (with its first user) or a broker; the bureau verifies them later. */
+type Registration =
+  | { kind: 'organisation'; body: OrganisationRegistration }
+  | { kind: 'broker'; body: BrokerRegistration }
+  | { kind: 'member'; body: MemberRegistration };
+
+/** Register an organisation (with its first user), a broker, or a colleague joining an organisation. */
 export function useRegister() {
   return useMutation({
-    mutationFn: async (request: { kind: 'organisation'; body: OrganisationRegistration } | { kind: 'broker'; body: BrokerRegistration }) =>
-      request.kind === 'organisation'
-        ? unwrap(await api.POST('/api/v1/auth/register/organisation', { body: request.body }))
-        : unwrap(await api.POST('/api/v1/auth/register/broker', { body: request.body })),
+    mutationFn: async (request: Registration) => {
+      switch (request.kind) {
+        case 'organisation':
+          return unwrap(await api.POST('/api/v1/auth/register/organisation', { body: request.body }));
+        case 'broker':
+          return unwrap(await api.POST('/api/v1/auth/register/broker', { body: request.body }));
+        case 'member':
+          return unwrap(await api.POST('/api/v1/auth/register/member', { body: request.body }));
+      }
+    },
   });
 }
 

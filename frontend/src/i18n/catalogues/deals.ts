@@ -3,6 +3,7 @@ export const dealsZh = {
   'nav.party.introductions': '撮合对接',
   'nav.party.deals': '撮合项目',
 
+  'stage.requested': '待需求方同意',
   'stage.introduced': '已引荐',
   'stage.negotiating': '洽谈中',
   'stage.signed': '已签约',
@@ -69,6 +70,12 @@ export const dealsZh = {
   'deal.intro.answered.accepted': '贵单位已接受此引荐。',
   'deal.intro.answered.declined': '贵单位已婉拒此引荐。',
   'deal.intro.empty': '没有待答复的引荐。经纪人引荐新的对接时会通知您。',
+  'deal.request.explain': '经纪人请求为贵单位的需求（匿名或非公开）撮合此成果。同意前，经纪人看不到贵单位名称和联系方式，成果方也不知道此项目；同意后经纪人可以看到贵单位信息直至项目结束，成果方将收到引荐。',
+  'deal.request.accept': '同意撮合请求',
+  'deal.request.decline': '拒绝',
+  'deal.request.decline.title': '拒绝撮合请求',
+  'deal.request.accepted': '已同意撮合请求，已向成果方引荐',
+  'deal.request.declined': '已拒绝撮合请求',
 
   'contract.name': '合同名称',
   'contract.type': '合同类型',
@@ -165,6 +172,7 @@ export const dealsEn: Record<keyof typeof dealsZh, string> = {
   'nav.party.introductions': 'Introductions',
   'nav.party.deals': 'Deals',
 
+  'stage.requested': 'Awaiting the firm',
   'stage.introduced': 'Introduced',
   'stage.negotiating': 'Negotiating',
   'stage.signed': 'Signed',
@@ -231,6 +239,12 @@ export const dealsEn: Record<keyof typeof dealsZh, string> = {
   'deal.intro.answered.accepted': 'Your organisation accepted this introduction.',
   'deal.intro.answered.declined': 'Your organisation declined this introduction.',
   'deal.intro.empty': 'No introductions waiting. You will be notified when a broker makes one.',
+  'deal.request.explain': 'A broker asks to broker this achievement for your demand (anonymous or not public). Until you accept, the broker does not see your name or contacts and the achievement’s side does not know of it; once you accept, the broker sees your details until the deal ends and the achievement’s side is introduced.',
+  'deal.request.accept': 'Accept the request',
+  'deal.request.decline': 'Decline',
+  'deal.request.decline.title': 'Decline the request',
+  'deal.request.accepted': 'Request accepted; the achievement’s side has been introduced',
+  'deal.request.declined': 'Request declined',
 
   'contract.name': 'Contract name',
   'contract.type': 'Contract type',
