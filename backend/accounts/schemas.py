@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, EmailStr, Field, field_validator, model_validator
+from pydantic import AfterValidator, EmailStr, Field, StringConstraints, field_validator, model_validator
 
 from backend.accounts import credit_code, identity
 from backend.accounts.models import (
@@ -60,8 +60,11 @@ BankName = Annotated[str, FreeText(max_length=100)]
 Note = Annotated[str, FreeText(max_length=500, multiline=True)]
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
 Percent = Annotated[Decimal, Field(gt=0, le=100, max_digits=7, decimal_places=4)]
-InvitationCode = Annotated[str, Field(min_length=8, max_length=64,
-                                      description="a one-time code from an organisation's member")]
+# Codes are `secrets.token_urlsafe` output: a pattern, so there is no free text to clean (spaces
+# around a pasted code are dropped first).
+InvitationCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8,
+                                                  max_length=64, pattern=r"^[A-Za-z0-9_-]+$"),
+                           Field(description="a one-time code from an organisation's member")]
 
 
 def _holdings_at_most_100(value: list[ShareholderIn]) -> list[ShareholderIn]:
@@ -310,7 +313,7 @@ class JoinRequestOut(Schema):
 
 
 class JoinDecision(Schema):
-    note: Annotated[str, Field(max_length=500)] | None = None
+    note: Annotated[str, FreeText(max_length=500, multiline=True)] | None = None
 
 
 class MemberInvitationOut(Schema):
