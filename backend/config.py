@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -54,6 +55,10 @@ class Settings(BaseSettings):
     market_figures_cache_seconds: int = Field(default=60, ge=0, le=300)
     # Listing cards an API process keeps (listings/cards.py; 0: none). A card is a few KB.
     listing_card_cache_size: int = Field(default=10_000, ge=0, le=1_000_000)
+    # A contract amount above this (yuan) counts only once an administrator has confirmed it,
+    # besides the parties (evidence before money: one broker's word is a declaration).
+    contract_amount_ceiling: Decimal = Field(default=Decimal("1000000000"), gt=0,
+                                             max_digits=16, decimal_places=2)
     log_level: str = "INFO"
     log_json: bool = False
     # The matcher profile (matching.config_for): "default" is the shipped hybrid (BM25 + USE for
