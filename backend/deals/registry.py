@@ -49,7 +49,7 @@ COLUMNS: list[tuple[str, tuple[str, ...]]] = [
     ("buyer_credit_code", ("买方统一社会信用代码", "买方信用代码", "buyer_credit_code")),
     ("seller_credit_code", ("卖方统一社会信用代码", "卖方信用代码", "seller_credit_code")),
     ("contract_type", ("合同类型", "contract_type", "type")),
-    ("amount", ("成交金额", "合同金额", "成交额", "amount")),
+    ("amount", ("成交金额", "合同金额", "成交额", "成交金额(元)", "合同金额(元)", "amount")),
     ("registered_on", ("登记日期", "registered_on")),
     ("status", ("状态", "登记状态", "status")),
 ]
