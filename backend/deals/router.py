@@ -225,7 +225,7 @@ def _answer(session: SessionDep, user: User, actor: ActorDep, deal_id: int,
 
 
 @deals_router.post("/{deal_id}/contract/confirm")
-def confirm_contract(deal_id: int, body: schemas.ConfirmIn, session: SessionDep,
+def confirm_contract(deal_id: int, body: schemas.EvidenceConfirmIn, session: SessionDep,
                      user: EvidenceAnswerer, actor: ActorDep) -> schemas.DealOut:
     """A party (or, above the amount ceiling, an administrator) confirms the contract's
     current version."""
@@ -234,14 +234,14 @@ def confirm_contract(deal_id: int, body: schemas.ConfirmIn, session: SessionDep,
 
 
 @deals_router.post("/{deal_id}/contract/dispute")
-def dispute_contract(deal_id: int, body: schemas.DisputeIn, session: SessionDep,
+def dispute_contract(deal_id: int, body: schemas.EvidenceDisputeIn, session: SessionDep,
                      user: EvidenceAnswerer, actor: ActorDep) -> schemas.DealOut:
     return _answer(session, user, actor, deal_id, EvidenceKind.CONTRACT, None, body.version,
                    False, body.reason)
 
 
 @deals_router.post("/{deal_id}/payments/{payment_id}/confirm")
-def confirm_payment(deal_id: int, payment_id: int, body: schemas.ConfirmIn,
+def confirm_payment(deal_id: int, payment_id: int, body: schemas.EvidenceConfirmIn,
                     session: SessionDep, user: EvidenceAnswerer, actor: ActorDep
                     ) -> schemas.DealOut:
     return _answer(session, user, actor, deal_id, EvidenceKind.PAYMENT, payment_id,
@@ -249,7 +249,7 @@ def confirm_payment(deal_id: int, payment_id: int, body: schemas.ConfirmIn,
 
 
 @deals_router.post("/{deal_id}/payments/{payment_id}/dispute")
-def dispute_payment(deal_id: int, payment_id: int, body: schemas.DisputeIn,
+def dispute_payment(deal_id: int, payment_id: int, body: schemas.EvidenceDisputeIn,
                     session: SessionDep, user: EvidenceAnswerer, actor: ActorDep
                     ) -> schemas.DealOut:
     return _answer(session, user, actor, deal_id, EvidenceKind.PAYMENT, payment_id,

@@ -124,11 +124,11 @@ class PaymentIn(Schema):
     evidence_file_id: Annotated[int, Field(gt=0)]
 
 
-class ConfirmIn(Schema):
+class EvidenceConfirmIn(Schema):
     version: Annotated[int, Field(ge=1, description="the version shown to the party")]
 
 
-class DisputeIn(Schema):
+class EvidenceDisputeIn(Schema):
     version: Annotated[int, Field(ge=1)]
     reason: Annotated[PlainText, Field(min_length=2, max_length=1000)]
 
