@@ -6,7 +6,7 @@ import { tokenStore } from '@/api/tokens';
 import type { Contract } from '@/api/types';
 import { createQueryClient } from '@/app/queryClient';
 import { routes } from '@/app/routes';
-import { confirmedEvidence, makeDeal } from '@/test/fixtures';
+import { confirmedEvidence, makeClaim, makeDeal } from '@/test/fixtures';
 import { makeAdminUser, makeUser, renderRoutes, signIn } from '@/test/render';
 import { json, page, serve } from '@/test/server';
 
@@ -164,5 +164,36 @@ describe('the registry page', () => {
     expect(within(result).getByText('共 2 行：1 份合同核对一致，1 份不符或已撤销。')).toBeInTheDocument();
     expect(within(result).getByText('与登记数据不符：成交金额')).toBeInTheDocument();
     expect(api.calls('POST', '/api/v1/registry/imports')).toHaveLength(1);
+  });
+});
+
+describe('claw-backs raised by a re-computation', () => {
+  it('an administrator reviews one: due, with a note', async () => {
+    const user = userEvent.setup({ delay: null });
+    const back = {
+      id: 91,
+      kind: 'recompute' as const,
+      amount: '4500.00',
+      to_recover: '4500.00',
+      status: 'pending_review' as const,
+      reason: '撤销：已支付4500.00元，现应得0.00元。',
+      decided_at: '2026-12-01T02:00:00Z',
+    };
+    const api = serve({
+      'GET /api/v1/claims/{id}': () => json(makeClaim({ status: 'paid', flags: [], claw_back: back, claw_backs: [back] })),
+      'POST /api/v1/clawbacks/{id}/review': () => json({}),
+    });
+    renderRoutes(routes, { path: '/admin/claims/41', queryClient: as(makeAdminUser()) });
+
+    const list = await screen.findByTestId('claw-backs');
+    expect(within(list).getByText('重新核算，追回多付部分')).toBeInTheDocument();
+    await user.click(within(list).getByTestId('clawback-due-91'));
+    const dialog = await screen.findByTestId('clawback-review');
+    await user.type(within(dialog).getByLabelText('原因'), '项目已取消，应退回');
+    await user.click(screen.getByTestId('clawback-review-ok'));
+    await waitFor(() => {
+      expect(api.calls('POST', '/api/v1/clawbacks/91/review')).toHaveLength(1);
+    });
+    expect(await api.calls('POST', '/api/v1/clawbacks/91/review')[0]!.json()).toEqual({ decision: 'due', note: '项目已取消，应退回' });
   });
 });

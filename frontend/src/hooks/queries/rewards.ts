@@ -185,3 +185,13 @@ export function useVerifyPayeeAccount() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: payeeKeys.all }),
   });
 }
+
+/** An administrator reviews a claw-back a re-computation raised: due, or waived. */
+export function useReviewClawback() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, decision, note }: { id: number; decision: 'due' | 'waived'; note: string }) =>
+      unwrap(await api.POST('/api/v1/clawbacks/{clawback_id}/review', { params: { path: { clawback_id: id } }, body: { decision, note } })),
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: claimKeys.all }), queryClient.invalidateQueries({ queryKey: ['clawbacks'] })]),
+  });
+}

@@ -87,6 +87,19 @@ export const evidenceZh = {
   'policy.registryGrace.hint': '登记后多少天内可先申报；0 表示须先核验一致',
   'policy.agencyShare': '经纪机构分成',
   'policy.agencyShare.hint': '奖补中付给所在机构的比例，其余付给经纪人本人',
+
+  'clawback.status.pending_review': '待审核',
+  'clawback.status.due': '应追回',
+  'clawback.status.recovered': '已追回',
+  'clawback.status.cancelled': '未支付，撤销',
+  'clawback.status.waived': '免于追回',
+  'clawback.kind.fraud': '认定虚假申报，追回全部奖补',
+  'clawback.kind.recompute': '重新核算，追回多付部分',
+  'clawback.due': '确认应追回',
+  'clawback.due.explain': '经纪人须退回该金额；退回后登记退回凭证。',
+  'clawback.waive': '免于追回',
+  'clawback.waive.explain': '说明为何无需追回（如核实后原金额无误）。决定记入审计日志。',
+  'clawback.reviewed': '已记录审核结论',
 } as const;
 
 export const evidenceEn: Record<keyof typeof evidenceZh, string> = {
@@ -176,4 +189,17 @@ export const evidenceEn: Record<keyof typeof evidenceZh, string> = {
   'policy.registryGrace.hint': 'Days after registration a claim may wait for the registry; 0: a match first',
   'policy.agencyShare': 'Agency share',
   'policy.agencyShare.hint': 'Part of each reward paid to the broker\u2019s agency; the rest to the broker',
+
+  'clawback.status.pending_review': 'Awaiting review',
+  'clawback.status.due': 'Due',
+  'clawback.status.recovered': 'Recovered',
+  'clawback.status.cancelled': 'Not paid: withdrawn',
+  'clawback.status.waived': 'Waived',
+  'clawback.kind.fraud': 'Fraud confirmed: the whole reward',
+  'clawback.kind.recompute': 'Re-computed: the excess paid',
+  'clawback.due': 'Confirm it is due',
+  'clawback.due.explain': 'The broker must return this amount; record the repayment once it arrives.',
+  'clawback.waive': 'Waive',
+  'clawback.waive.explain': 'Say why nothing is to be recovered (e.g. the original amount was verified). The decision goes in the audit log.',
+  'clawback.reviewed': 'Review recorded',
 };
