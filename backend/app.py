@@ -28,7 +28,7 @@ from backend.core.logging import configure_logging
 from backend.core.metrics import MetricsMiddleware
 from backend.core.metrics import router as metrics_router
 from backend.core.middleware import ErrorBoundaryMiddleware, RequestContextMiddleware
-from backend.deals.router import deals_router, notifications_router
+from backend.deals.router import deals_router, notifications_router, registry_router
 from backend.integrity.router import router as integrity_router
 from backend.listings import search
 from backend.listings.router import router as listings_router
@@ -40,6 +40,7 @@ from backend.rewards.reports_router import exports_router, stats_router
 from backend.rewards.router import (
     claims_router,
     clawbacks_router,
+    payees_router,
     payouts_router,
     policies_router,
 )
@@ -47,7 +48,7 @@ from backend.rewards.router import (
 ROUTERS = [health_router, metrics_router, auth_router, org_router, join_router, broker_router,
            audit_router, deals_router, notifications_router, listings_router, market_router,
            matches_router, policies_router, claims_router, payouts_router, clawbacks_router,
-           integrity_router, exports_router, stats_router]
+           integrity_router, exports_router, stats_router, registry_router, payees_router]
 
 
 log = logging.getLogger(__name__)

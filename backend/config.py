@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -79,7 +80,7 @@ class Settings(BaseSettings):
     # Who may read /metrics: client networks (CIDR or single addresses). Unset: anyone, except
     # in production, where only the machine itself (loopback) may; a list applies everywhere.
     metrics_allowed_networks: list[str] | None = None
-    # Bulk import (listings/sheets.py): limits checked before a file is parsed.
+    # Bulk import (core/sheets.py): limits checked before a file is parsed.
     import_max_unpacked_mb: int = Field(default=50, ge=1, le=2000)
     import_max_zip_entries: int = Field(default=200, ge=10, le=100_000)
     import_max_rows: int = Field(default=20_000, ge=1, le=1_000_000)
@@ -87,6 +88,10 @@ class Settings(BaseSettings):
     import_max_cells: int = Field(default=500_000, ge=1_000, le=50_000_000)
     # At most 100,000: the csv module's own limit on a field (131,072) must stay above it.
     import_max_cell_chars: int = Field(default=10_000, ge=5_000, le=100_000)
+    # A contract amount above this (yuan) counts only once an administrator has confirmed it,
+    # besides the parties (evidence before money: one broker's word is a declaration).
+    contract_amount_ceiling: Decimal = Field(default=Decimal("1000000000"), gt=0,
+                                             max_digits=16, decimal_places=2)
     log_level: str = "INFO"
     log_json: bool = False
     # The matcher profile (matching.config_for): "default" is the shipped hybrid (BM25 + USE for

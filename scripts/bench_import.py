@@ -81,8 +81,8 @@ def main() -> int:
     from backend.app import create_app
     from backend.cli import migrate_to_head
     from backend.config import get_settings
+    from backend.core import sheets
     from backend.demo.data import DEMO_PASSWORD, seed
-    from backend.listings import sheets
     from backend.listings.importer import COLUMNS
 
     migrate_to_head(get_settings().database_url)

@@ -7,8 +7,10 @@ Builds a fresh database (a temporary SQLite file by default; pass a PostgreSQL U
 empty database to use it), migrates it, writes a clean market — organisations with their
 own people and identifiers, brokers submitting from their own address and device, one
 buyer–seller pair per contract, amounts spread within a narrow band per contract type and
-field, every contract registered and paid with invoices naming it — plus `--per-kind`
-planted cases of each kind of fraud. Then it runs the real full scan
+field, every contract registered, matched to the registry's record, paid with invoices
+naming it and confirmed by both parties — plus `--per-kind` planted cases of each kind of
+fraud (including a contract version awaiting or disputed by the parties, a registry record
+that disagrees or was cancelled, and shares re-split after the first claim). Then it runs the real full scan
 (`backend.integrity.service.scan_open_claims`: bulk reads, indexes, every rule, storing the
 flags) and reports its time and, per rule, precision and recall on the planted claims and
 the flags raised on the clean control claims (which should be none).
@@ -37,7 +39,8 @@ from sqlalchemy.orm import Session
 TYPES = ("development", "transfer", "licensing", "consulting", "service")
 KINDS = ("related_party", "same_submitter", "dishonesty_list", "duplicate_claim",
          "contract_splitting", "round_trip", "unbacked_amount", "payment_evidence", "timeline",
-         "amount_outlier")
+         "amount_outlier", "unconfirmed_evidence", "registry_mismatch",
+         "share_change_after_claim")
 FEN = Decimal("0.01")
 
 
@@ -59,6 +62,7 @@ class Market:
     achievement_of_field: dict[str, int] = field(default_factory=dict)
     brokers: list[int] = field(default_factory=list)
     contract_rows: dict[int, dict[str, Any]] = field(default_factory=dict)
+    submitted: dict[int, datetime] = field(default_factory=dict)
     admin_id: int = 0
 
     def next(self, table: str) -> int:
@@ -131,9 +135,10 @@ class Market:
                  amount: Decimal | None = None, signed_on: date | None = None,
                  type_: str | None = None, field_code: str | None = None,
                  registered_before_signed: bool = False, paid_share: Decimal = Decimal(1),
-                 uncounted: Decimal | None = None) -> tuple[int, int, date]:
-        """A registered, paid contract on its own closed deal; returns (contract, deal,
-        signed_on)."""
+                 uncounted: Decimal | None = None, evidence: str = "confirmed",
+                 registry: str = "verified") -> tuple[int, int, date]:
+        """A registered, paid contract on its own closed deal, confirmed by its parties and
+        matched to the registry unless told otherwise; returns (contract, deal, signed_on)."""
         rng = self.rng
         type_ = type_ or rng.choice(TYPES)
         field_code = field_code or rng.choice(self.fields)[1]
@@ -152,12 +157,21 @@ class Market:
             "opened_by_id": broker or self.admin_id, "opened_at": opened,
             "ended_at": opened + timedelta(days=200), "version": 1})
         reg_no = f"2026BENCH{cid:08d}"
+        confirmed = evidence != "disputed"  # a disputed first version: nothing confirmed
         self.contract_rows[cid] = {
             "id": cid, "deal_id": deal_id, "name": f"基准技术合同{cid}", "type": type_,
             "amount": amount, "technology_amount": amount, "signed_on": signed,
             "buyer_org_id": buyer, "seller_org_id": seller, "registration_no": reg_no,
             "registered_on": registered, "created_by_id": broker or self.admin_id,
-            "created_at": opened}
+            "created_at": opened, "evidence_status": evidence,
+            "evidence_version": 2 if evidence == "declared" else 1,
+            "confirmed_version": 1 if confirmed else None,
+            "confirmed_amount": amount if confirmed else None,
+            "confirmed_technology_amount": amount if confirmed else None,
+            "confirmed_terms": {"registration_no": reg_no} if confirmed else None,
+            "registry_status": registry,
+            "registry_issues": {"verified": [], "mismatch": ["amount"],
+                                "cancelled": ["cancelled"]}[registry]}
         self.rows["contracts"].append(self.contract_rows[cid])
         paid = (amount * paid_share).quantize(FEN)
         self.payment(cid, paid, signed + timedelta(days=rng.randint(10, 60)),
@@ -173,7 +187,8 @@ class Market:
             "id": self.next("payments"), "contract_id": contract_id, "paid_on": paid_on,
             "amount": amount, "bank_reference": f"BK{contract_id:09d}",
             "invoice_reference": invoice, "counted": counted,
-            "recorded_by_id": self.admin_id, "recorded_at": datetime.now(UTC)})
+            "recorded_by_id": self.admin_id, "recorded_at": datetime.now(UTC),
+            "evidence_version": 1, "evidence_status": "confirmed", "confirmed_amount": amount})
 
     def claim(self, contract: tuple[int, int, date], broker: int, *, share: Decimal = Decimal(100),
               ip: str | None = None, device: str | None = None) -> int:
@@ -193,7 +208,14 @@ class Market:
             "registration_no": row["registration_no"], "signed_on": signed,
             "submitted_at": submitted, "submitted_ip": ip or self.ip(broker),
             "device_id": device or f"device-{broker}", "version": 1})
+        self.submitted[claim_id] = submitted
         return claim_id
+
+    def reshare(self, deal_id: int, at: datetime) -> None:
+        """The deal's shares changed at `at` (the timeline's record of it)."""
+        self.rows["deal_events"].append({
+            "id": self.next("deal_events"), "deal_id": deal_id, "at": at, "kind": "shares_changed",
+            "text": "经纪人份额已调整。", "data": {}, "visible_to_parties": False})
 
     @staticmethod
     def ip(broker: int) -> str:
@@ -324,13 +346,31 @@ def plant(market: Market, k: int) -> None:
         exp["amount_outlier"].add(market.claim(market.contract(
             *fresh_pair(), broker=broker, amount=amount, type_=type_, field_code=field_code),
             broker))
+    # unconfirmed_evidence: a new version awaiting the parties, or the first one disputed.
+    for i in range(k):
+        broker = clean_broker()
+        exp["unconfirmed_evidence"].add(market.claim(market.contract(
+            *fresh_pair(), broker=broker, evidence="declared" if i % 2 else "disputed"), broker))
+    # registry_mismatch: the office's record has another amount, or cancelled it.
+    for i in range(k):
+        broker = clean_broker()
+        exp["registry_mismatch"].add(market.claim(market.contract(
+            *fresh_pair(), broker=broker, registry="mismatch" if i % 2 else "cancelled"),
+            broker))
+    # share_change_after_claim: the shares re-split two days after the claim.
+    for _ in range(k):
+        broker = clean_broker()
+        contract = market.contract(*fresh_pair(), broker=broker)
+        claim_id = market.claim(contract, broker)
+        market.reshare(contract[1], market.submitted[claim_id] + timedelta(days=2))
+        exp["share_change_after_claim"].add(claim_id)
 
 
 # --- the database ---------------------------------------------------------------------------
 
 INSERT_ORDER = ("persons", "identifiers", "organisations", "officers", "shareholdings", "users",
-                "broker_profiles", "deals", "contracts", "payments", "reward_claims",
-                "dishonesty_listings")
+                "broker_profiles", "deals", "deal_events", "contracts", "payments",
+                "reward_claims", "dishonesty_listings")
 
 
 def prepare(session: Session, seed: int) -> Market:
@@ -436,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"full scan of {len(report.flags):,} claims: {total:.1f} s wall, {cpu:.1f} s CPU "
           f"(gather {report.seconds['gather']:.1f} s, rules {report.seconds['rules']:.1f} s, "
           f"store {report.seconds['store']:.1f} s); {stored:,} flags stored")
-    print(f"{'rule':<20}{'planted':>9}{'flagged':>9}{'precision':>11}{'recall':>8}")
+    print(f"{'rule':<26}{'planted':>9}{'flagged':>9}{'precision':>11}{'recall':>8}")
     results = {}
     for rule in RULES:
         expected, got = market.expected.get(rule, set()), flagged.get(rule, set())
@@ -445,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
         recall = hit / len(expected) if expected else 1.0
         results[rule] = {"planted": len(expected), "flagged": len(got),
                          "precision": round(precision, 4), "recall": round(recall, 4)}
-        print(f"{rule:<20}{len(expected):>9}{len(got):>9}{precision:>11.3f}{recall:>8.3f}")
+        print(f"{rule:<26}{len(expected):>9}{len(got):>9}{precision:>11.3f}{recall:>8.3f}")
     print(f"clean control: {n_claims - len(planted):,} claims, {len(clean_flagged)} flagged")
     summary = {"contracts": n_contracts, "claims": n_claims, "scan_seconds": round(total, 2),
                "scan_cpu_seconds": round(cpu, 2),

@@ -36,6 +36,9 @@ class Permission(StrEnum):
     DEAL_OPEN = "deal:open"
     DEAL_RESPOND = "deal:respond"
     DEAL_READ = "deal:read"
+    EVIDENCE_CONFIRM = "evidence:confirm"
+    REGISTRY_IMPORT = "registry:import"
+    PAYEE_VERIFY = "payee:verify"
     CLAIM_SUBMIT = "claim:submit"
     CLAIM_REVIEW = "claim:review"
     POLICY_EDIT = "policy:edit"
@@ -51,9 +54,9 @@ _EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FE
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FIRM: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.DEMAND_WRITE,
-                                      Permission.DEAL_RESPOND}),
+                                      Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM}),
     Role.INSTITUTE: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.ACHIEVEMENT_WRITE,
-                                           Permission.DEAL_RESPOND}),
+                                           Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM}),
     Role.BROKER: frozenset(_EVERYONE | {Permission.MATCH_FEED, Permission.DEAL_OPEN,
                                         Permission.CLAIM_SUBMIT}),
     Role.ADMIN: frozenset(Permission),

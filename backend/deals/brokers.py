@@ -57,6 +57,22 @@ def _apply(deal: Deal, shares: dict[int, Decimal]) -> None:
             row.share = shares[row.broker_id]
 
 
+def require_shares_open(deal: Deal) -> None:
+    """Shares change only before the first reward claim on the deal; then they are frozen, so
+    the claims can never add up to more than the deal."""
+    if deal.shares_frozen_at is not None:
+        raise Conflict("本项目已有奖补申报，经纪人份额已冻结，不能再调整或邀请新经纪人。A reward has "
+                       "been claimed on this deal: the brokers' shares are frozen and can no "
+                       "longer change, nor can brokers join.", reason="shares_frozen")
+
+
+def freeze_shares(session: Session, deal: Deal) -> None:
+    """Called when the first claim on the deal is submitted (by the rewards domain)."""
+    if deal.shares_frozen_at is None:
+        deal.shares_frozen_at = utcnow()
+        session.flush()
+
+
 def _pending_invitation(deal: Deal) -> DealBroker | None:
     return next((b for b in deal.brokers if b.status == BrokerStatus.INVITED), None)
 
@@ -92,6 +108,7 @@ def invite(session: Session, actor: audit.Actor, access: DealAccess, broker_id: 
         raise Conflict("需求方同意撮合请求后才能邀请其他经纪人。Other brokers can be invited once "
                        "the demand's firm has accepted the request.",
                        current_stage=deal.stage.value)
+    require_shares_open(deal)
     if _pending_invitation(deal) is not None:
         raise Conflict("已有一份待答复的邀请。Another invitation is still awaiting an answer.")
     if pending_share_proposal(session, deal) is not None:
@@ -159,6 +176,7 @@ def answer_invitation(session: Session, actor: audit.Actor, access: DealAccess,
         notify(session, lead_ids, "deal.invitation_declined",
                deal_title(deal, "受邀经纪人谢绝加入 The invited broker declined"), deal_id=deal.id)
         return
+    require_shares_open(deal)
     if invitation is None or set(invitation.shares) != set(before) | {row.broker_id}:
         raise Conflict("该邀请已失效，请牵头经纪人重新邀请。This invitation is out of date; ask the "
                        "lead broker to invite you again.")
@@ -244,6 +262,7 @@ def propose_shares(session: Session, actor: audit.Actor, access: DealAccess,
     deal = access.deal
     require_lead(access)
     require_open(deal)
+    require_shares_open(deal)
     if _pending_invitation(deal) is not None:
         raise Conflict("有待答复的邀请，请待其答复后再调整份额。An invitation is awaiting an answer; "
                        "re-split after it is answered.")
@@ -288,6 +307,7 @@ def answer_share_proposal(session: Session, actor: audit.Actor, access: DealAcce
                "deal.shares_rejected",
                deal_title(deal, "份额调整被拒绝 The share re-split was rejected"), deal_id=deal.id)
         return
+    require_shares_open(deal)
     add_event(session, deal, access.user.id, "shares_accepted", visible_to_parties=False,
               data={"proposal_id": proposal.event_id},
               text="一位经纪人同意了份额调整。A broker accepted the re-split.")

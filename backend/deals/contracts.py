@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.core.errors import Conflict, InvalidInput
+from backend.deals import evidence, registry
 from backend.deals.access import DealAccess, require_broker
 from backend.deals.events import add_event
 from backend.deals.ledger import received
@@ -19,6 +20,8 @@ from backend.deals.models import Contract, ContractType, Payment, Stage
 from backend.deals.pipeline import advance_if_fully_paid, transition
 
 EDITABLE_STAGES = frozenset({Stage.NEGOTIATING, Stage.SIGNED})
+# A registration may be corrected (the office amended or re-issued it) once registered.
+AMENDABLE_STAGES = frozenset({Stage.REGISTERED, Stage.PAID})
 _DUPLICATE_NO = "该技术合同登记号已被其他合同使用。This registration number belongs to another contract."
 
 
@@ -51,6 +54,10 @@ def record_contract(session: Session, actor: audit.Actor, access: DealAccess, *,
                                            "be the deal's two parties.")
     contract = deal.contract
     before = snapshot(contract) if contract is not None else None
+    if contract is not None and before is not None and before == {
+            **before, "name": name, "type": type_, "amount": amount, "signed_on": signed_on,
+            "buyer_org_id": buyer_org_id, "seller_org_id": seller_org_id}:
+        return contract  # nothing changed: the parties' answers to this version stand
     if contract is not None:
         if contract.registration_no is not None:
             raise Conflict("合同已登记，不能再修改。The contract is registered and can no longer "
@@ -74,6 +81,7 @@ def record_contract(session: Session, actor: audit.Actor, access: DealAccess, *,
         session.add(contract)
         deal.contract = contract
     session.flush()
+    evidence.declare_contract(session, deal, contract, access.user.id, new=before is None)
     kind = "contract_updated" if before else "contract_recorded"
     add_event(session, deal, access.user.id, kind,
               text=("合同信息已更新。The contract was updated." if before else
@@ -81,7 +89,8 @@ def record_contract(session: Session, actor: audit.Actor, access: DealAccess, *,
               data={"contract_id": contract.id, "type": type_, "amount": amount,
                     "signed_on": signed_on})
     audit.record(session, actor, "contract.update" if before else "contract.record", "contract",
-                 contract.id, before=before, after=snapshot(contract))
+                 contract.id, before=before, after={**snapshot(contract),
+                                                    "evidence_version": contract.evidence_version})
     return contract
 
 
@@ -97,6 +106,26 @@ def register_contract(session: Session, actor: audit.Actor, access: DealAccess, 
         raise Conflict(f"只有已签约的项目可以登记合同，当前为{deal.stage.value}。Only a signed deal's "
                        f"contract can be registered; the deal is {deal.stage.value}.",
                        current_stage=deal.stage.value)
+    before = _set_registration(session, contract, registration_no, registered_on,
+                               technology_amount)
+    evidence.declare_contract(session, deal, contract, access.user.id, new=False)
+    registry.rematch(session, contract)
+    add_event(session, deal, access.user.id, "contract_registered",
+              text=f"合同已登记，登记号{registration_no}。The contract was registered as "
+                   f"{registration_no}.",
+              data={"registration_no": registration_no, "registered_on": registered_on,
+                    "technology_amount": technology_amount})
+    audit.record(session, actor, "contract.register", "contract", contract.id, before=before,
+                 after={**snapshot(contract), "evidence_version": contract.evidence_version,
+                        "registry_status": contract.registry_status})
+    transition(session, actor, deal, Stage.REGISTERED,
+               f"技术合同已登记（{registration_no}）。The contract was registered ({registration_no}).")
+    advance_if_fully_paid(session, actor, deal)
+    return contract
+
+
+def _set_registration(session: Session, contract: Contract, registration_no: str,
+                      registered_on: date, technology_amount: Decimal) -> dict[str, Any]:
     if registered_on < contract.signed_on:
         raise InvalidInput("registered_on", "登记日期不能早于签订日期。Registration cannot precede "
                                             "signing.")
@@ -117,15 +146,36 @@ def register_contract(session: Session, actor: audit.Actor, access: DealAccess, 
         if "registration_no" in str(exc.orig):
             raise Conflict(_DUPLICATE_NO) from None
         raise
-    add_event(session, deal, access.user.id, "contract_registered",
-              text=f"合同已登记，登记号{registration_no}。The contract was registered as "
-                   f"{registration_no}.",
+    return before
+
+
+def amend_registration(session: Session, actor: audit.Actor, access: DealAccess, *,
+                       registration_no: str, registered_on: date,
+                       technology_amount: Decimal) -> Contract:
+    """Correct the registration of a registered contract (the office amended it). The change
+    is a new version the parties confirm again; claims are re-computed by the caller."""
+    deal = access.deal
+    require_broker(access)
+    contract = deal.contract
+    if deal.stage not in AMENDABLE_STAGES or contract is None or \
+            contract.registration_no is None:
+        raise Conflict(f"只有已登记的合同可以更正登记信息，当前为{deal.stage.value}。Only a "
+                       f"registered contract's registration can be corrected; the deal is "
+                       f"{deal.stage.value}.", current_stage=deal.stage.value)
+    if (registration_no, registered_on, technology_amount) == (
+            contract.registration_no, contract.registered_on, contract.technology_amount):
+        raise InvalidInput("registration_no", "登记信息没有变化。The registration is unchanged.")
+    before = _set_registration(session, contract, registration_no, registered_on,
+                               technology_amount)
+    evidence.declare_contract(session, deal, contract, access.user.id, new=False)
+    registry.rematch(session, contract)
+    add_event(session, deal, access.user.id, "registration_amended",
+              text=f"登记信息已更正，登记号{registration_no}，待双方重新确认。The registration was "
+                   f"corrected ({registration_no}); the parties confirm it again.",
               data={"registration_no": registration_no, "registered_on": registered_on,
                     "technology_amount": technology_amount})
-    audit.record(session, actor, "contract.register", "contract", contract.id, before=before,
-                 after=snapshot(contract))
-    transition(session, actor, deal, Stage.REGISTERED,
-               f"技术合同已登记（{registration_no}）。The contract was registered ({registration_no}).")
-    advance_if_fully_paid(session, actor, deal)
+    audit.record(session, actor, "contract.amend_registration", "contract", contract.id,
+                 before=before, after={**snapshot(contract),
+                                       "evidence_version": contract.evidence_version,
+                                       "registry_status": contract.registry_status})
     return contract
-

@@ -19,7 +19,8 @@ def dashboard(session: Session, user: User, year: int | None = None) -> schemas.
     """A broker's own deals (those they are active on); an administrator's view of all deals.
 
     "Closed this year" counts deals that reached `closed` in the calendar year, Beijing time,
-    with the sum of their contract amounts; a broker also gets their share-weighted part.
+    with the sum of their contract amounts as the parties confirmed them (a contract nobody
+    confirmed adds nothing); a broker also gets their share-weighted part.
     """
     own = user.role != Role.ADMIN
     year = year or clock.today().year
@@ -28,13 +29,15 @@ def dashboard(session: Session, user: User, year: int | None = None) -> schemas.
         DealBroker.broker_id == user.id, DealBroker.status == BrokerStatus.ACTIVE)
 
     by_stage = select(Deal.stage, func.count(Deal.id)).where(Deal.stage.in_(OPEN_STAGES))
-    closed = (select(Deal.id, Contract.amount).join(Contract, Contract.deal_id == Deal.id)
+    closed = (select(Deal.id, Contract.confirmed_amount)
+              .join(Contract, Contract.deal_id == Deal.id)
               .where(Deal.stage == Stage.CLOSED, Deal.ended_at >= start, Deal.ended_at < end))
     if own:
         by_stage = by_stage.where(Deal.id.in_(mine.with_only_columns(DealBroker.deal_id)))
         closed = closed.where(Deal.id.in_(mine.with_only_columns(DealBroker.deal_id)))
     counts = {stage: n for stage, n in session.execute(by_stage.group_by(Deal.stage))}
-    rows = [(deal_id, amount) for deal_id, amount in session.execute(closed)]
+    rows = [(deal_id, amount if amount is not None else Decimal("0.00"))
+            for deal_id, amount in session.execute(closed)]
     amount = sum((a for _, a in rows), Decimal("0.00"))
     my_share = None
     if own:

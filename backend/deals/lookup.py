@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.core.errors import NotFound
+from backend.deals import brokers as broker_rules
 from backend.deals.access import load_deal, relation_of
 from backend.deals.ledger import ZERO
 from backend.deals.models import (
@@ -21,7 +22,9 @@ from backend.deals.models import (
     Contract,
     ContractType,
     Deal,
+    EvidenceStatus,
     Payment,
+    RegistryStatus,
     Stage,
 )
 
@@ -42,6 +45,23 @@ class PaymentLine:
     bank_reference: str
     invoice_reference: str
     counted: bool
+    confirmed_amount: Decimal | None = None   # None until both parties confirmed it
+
+
+@dataclass(frozen=True)
+class ConfirmedTerms:
+    """The contract as its parties last confirmed it: all that money may rest on."""
+
+    version: int
+    type: ContractType
+    amount: Decimal
+    technology_amount: Decimal | None
+    signed_on: date
+    registration_no: str | None
+    registered_on: date | None
+    buyer_org_id: int
+    seller_org_id: int
+    received_amount: Decimal                  # counted payments both parties confirmed
 
 
 @dataclass(frozen=True)
@@ -67,11 +87,41 @@ class ContractSummary:
     demand_org_id: int
     achievement_org_id: int
     brokers: tuple[BrokerShare, ...]          # the active brokers; shares sum to 100
+    evidence_status: EvidenceStatus = EvidenceStatus.DECLARED
+    evidence_version: int = 1
+    confirmed: ConfirmedTerms | None = None   # the last confirmed version, if any
+    registry_status: RegistryStatus = RegistryStatus.UNCHECKED
+    shares_frozen: bool = False
+
+    @property
+    def evidence_current(self) -> bool:
+        """The current version is confirmed: no change awaits the parties, none disputed."""
+        return (self.evidence_status == EvidenceStatus.CONFIRMED and self.confirmed is not None
+                and self.confirmed.version == self.evidence_version)
 
 
-def contract_for_claim(session: Session, deal_id: int) -> ContractSummary:
-    """Everything a reward claim on this deal needs; NotFound without a deal or a contract."""
-    deal = load_deal(session, deal_id)
+def _confirmed(contract: Contract, lines: tuple[PaymentLine, ...]) -> ConfirmedTerms | None:
+    terms = contract.confirmed_terms
+    if contract.confirmed_version is None or contract.confirmed_amount is None or not terms:
+        return None
+    return ConfirmedTerms(
+        version=contract.confirmed_version, type=ContractType(terms["type"]),
+        amount=contract.confirmed_amount,
+        technology_amount=contract.confirmed_technology_amount,
+        signed_on=date.fromisoformat(terms["signed_on"]),
+        registration_no=terms.get("registration_no"),
+        registered_on=(date.fromisoformat(terms["registered_on"])
+                       if terms.get("registered_on") else None),
+        buyer_org_id=int(terms["buyer_org_id"]), seller_org_id=int(terms["seller_org_id"]),
+        received_amount=sum((p.confirmed_amount for p in lines
+                             if p.counted and p.confirmed_amount is not None), ZERO))
+
+
+def contract_for_claim(session: Session, deal_id: int, *, lock: bool = False
+                       ) -> ContractSummary:
+    """Everything a reward claim on this deal needs; NotFound without a deal or a contract.
+    `lock` holds the deal's row, so claims on one deal are decided one after another."""
+    deal = load_deal(session, deal_id, lock=lock)
     if deal is None:
         raise NotFound("未找到该撮合项目。No such deal.")
     c = deal.contract
@@ -80,7 +130,7 @@ def contract_for_claim(session: Session, deal_id: int) -> ContractSummary:
     rows = session.execute(select(Payment).where(Payment.contract_id == c.id)
                            .order_by(Payment.paid_on, Payment.id)).scalars().all()
     lines = tuple(PaymentLine(p.id, p.paid_on, p.amount, p.bank_reference, p.invoice_reference,
-                              p.counted) for p in rows)
+                              p.counted, p.confirmed_amount) for p in rows)
     return ContractSummary(
         contract_id=c.id, deal_id=deal.id, name=c.name, type=c.type, amount=c.amount,
         technology_amount=c.technology_amount, signed_on=c.signed_on,
@@ -92,7 +142,30 @@ def contract_for_claim(session: Session, deal_id: int) -> ContractSummary:
         achievement_id=deal.achievement_id, demand_org_id=deal.demand_org_id,
         achievement_org_id=deal.achievement_org_id,
         brokers=tuple(BrokerShare(b.broker_id, b.role, b.share, b.joined_at)
-                      for b in deal.brokers if b.status == BrokerStatus.ACTIVE))
+                      for b in deal.brokers if b.status == BrokerStatus.ACTIVE),
+        evidence_status=c.evidence_status, evidence_version=c.evidence_version,
+        confirmed=_confirmed(c, lines), registry_status=c.registry_status,
+        shares_frozen=deal.shares_frozen_at is not None)
+
+
+def freeze_shares(session: Session, deal_id: int) -> None:
+    """The first claim on the deal freezes its brokers' shares."""
+    deal = session.get(Deal, deal_id)
+    if deal is None:
+        raise NotFound("未找到该撮合项目。No such deal.")
+    broker_rules.freeze_shares(session, deal)
+
+
+def set_clawback_hold(session: Session, deal_id: int, held: bool) -> None:
+    """While a claw-back on the deal is open, its demand–achievement pair cannot be reopened."""
+    deal = session.get(Deal, deal_id)
+    if deal is not None and deal.clawback_hold != held:
+        deal.clawback_hold = held
+        session.flush()
+
+
+def deal_is_ended(stage: Stage) -> bool:
+    return stage in (Stage.CANCELLED, Stage.LOST)
 
 
 def deal_is_visible(session: Session, user: User, deal_id: int) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -58,6 +59,34 @@ class BrokerStatus(StrEnum):
     DECLINED = "declined"
 
 
+class EvidenceStatus(StrEnum):
+    """Where a declared item (the contract's terms, a payment) stands with the parties."""
+
+    DECLARED = "declared"     # recorded by a broker, awaiting the parties' confirmation
+    CONFIRMED = "confirmed"   # every party it binds (and, above the ceiling, an administrator)
+    DISPUTED = "disputed"     # a party disputed this version, with a reason
+
+
+class EvidenceSide(StrEnum):
+    BUYER = "buyer"
+    SELLER = "seller"
+    ADMIN = "admin"           # only for a contract amount above CONTRACT_AMOUNT_CEILING
+
+
+class EvidenceKind(StrEnum):
+    CONTRACT = "contract"
+    PAYMENT = "payment"
+
+
+class RegistryStatus(StrEnum):
+    """The contract against the registration office's export (技术合同登记机构)."""
+
+    UNCHECKED = "unchecked"   # its number is in no export uploaded so far
+    VERIFIED = "verified"     # number, parties, type, amount and date all match
+    MISMATCH = "mismatch"     # the number is there, something else differs
+    CANCELLED = "cancelled"   # the office cancelled the registration
+
+
 class ContractType(StrEnum):
     DEVELOPMENT = "development"   # 技术开发
     TRANSFER = "transfer"         # 技术转让
@@ -90,6 +119,10 @@ class Deal(Base):
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # Set at the first reward claim on the deal: from then on the brokers' shares are frozen.
+    shares_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # True while a claw-back on a claim of this deal is open: the pair cannot be reopened.
+    clawback_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     # Optimistic locking: two concurrent changes to one deal cannot both succeed.
@@ -171,6 +204,22 @@ class Contract(Base):
     registered_on: Mapped[date | None] = mapped_column(Date, default=None)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The terms above are a broker's declaration. Each change starts a new version that the
+    # parties confirm or dispute (`evidence_answers`); only the confirmed terms, kept below as
+    # of the last fully confirmed version, count for rewards, figures and the integrity rules.
+    evidence_version: Mapped[int] = mapped_column(Integer, default=1)
+    evidence_status: Mapped[EvidenceStatus] = mapped_column(
+        str_enum(EvidenceStatus, 16), default=EvidenceStatus.DECLARED, index=True)
+    confirmed_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    confirmed_amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    confirmed_technology_amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    confirmed_terms: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    registry_status: Mapped[RegistryStatus] = mapped_column(
+        str_enum(RegistryStatus, 16), default=RegistryStatus.UNCHECKED, index=True)
+    # What differs from the registry's record: ["amount", "parties", ...]; empty when verified.
+    registry_issues: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
+    registry_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     deal: Mapped[Deal] = relationship(back_populates="contract", lazy="raise")
     payments: Mapped[list[Payment]] = relationship(back_populates="contract", lazy="raise",
@@ -198,7 +247,11 @@ class ContractFile(Base):
 
 class Payment(Base):
     """Money received under a contract (到账). `counted` is False when the bank reference or
-    invoice does not name the contract: such a payment is kept and flagged, not counted."""
+    invoice does not name the contract: such a payment is kept and flagged, not counted.
+
+    A payment is declared by a broker with its evidence (the receipt or invoice file, the
+    invoice number, the paying and receiving accounts) and confirmed by both parties; until
+    then `confirmed_amount` is None and it counts towards nothing but the deal's stage."""
 
     __tablename__ = "payments"
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
@@ -212,8 +265,71 @@ class Payment(Base):
     counted: Mapped[bool] = mapped_column(Boolean, default=True)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # None only on payments recorded before evidence was required.
+    invoice_no: Mapped[str | None] = mapped_column(String(64), default=None)
+    payer_account: Mapped[str | None] = mapped_column(String(40), default=None)
+    payee_account: Mapped[str | None] = mapped_column(String(40), default=None)
+    evidence_file_id: Mapped[int | None] = mapped_column(ForeignKey("contract_files.id"),
+                                                         default=None)
+    evidence_version: Mapped[int] = mapped_column(Integer, default=1)
+    evidence_status: Mapped[EvidenceStatus] = mapped_column(
+        str_enum(EvidenceStatus, 16), default=EvidenceStatus.DECLARED, index=True)
+    confirmed_amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     contract: Mapped[Contract] = relationship(back_populates="payments", lazy="raise")
+
+
+class EvidenceAnswer(Base):
+    """One party's answer to one version of a declared item: who, when, confirm or dispute
+    (with the reason). The latest answer of each side for the item's current version decides
+    its status; answers to older versions stay as history."""
+
+    __tablename__ = "evidence_answers"
+    __table_args__ = (Index("ix_evidence_answers_item", "item_kind", "item_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    item_kind: Mapped[EvidenceKind] = mapped_column(str_enum(EvidenceKind, 16))
+    item_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    side: Mapped[EvidenceSide] = mapped_column(str_enum(EvidenceSide, 8))
+    confirmed: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(1000), default=None)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RegistryImport(Base):
+    """One upload of the registration office's export by an administrator."""
+
+    __tablename__ = "registry_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    matched: Mapped[int] = mapped_column(Integer, default=0)
+    mismatched: Mapped[int] = mapped_column(Integer, default=0)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class RegistryRecord(Base):
+    """A registration as the office records it; the latest upload naming a number wins."""
+
+    __tablename__ = "registry_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_no: Mapped[str] = mapped_column(String(32), unique=True)
+    buyer_credit_code: Mapped[str] = mapped_column(String(18))
+    seller_credit_code: Mapped[str] = mapped_column(String(18))
+    contract_type: Mapped[ContractType] = mapped_column(str_enum(ContractType, 16))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    registered_on: Mapped[date] = mapped_column(Date)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    import_id: Mapped[int] = mapped_column(ForeignKey("registry_imports.id"), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Notification(Base):

@@ -96,6 +96,14 @@ def open_deal(session: Session, actor: audit.Actor, broker: User, demand_id: int
     key = pair_key(demand.id, achievement.id)
     if not _pair_is_free(session, key):
         raise Conflict(_PAIR_TAKEN)
+    held = session.execute(select(Deal.id).where(
+        Deal.demand_id == demand.id, Deal.achievement_id == achievement.id,
+        Deal.clawback_hold.is_(True))).first()
+    if held is not None:
+        raise Conflict("该需求与成果之间的前一撮合项目尚有待追回的奖补，追回了结前不能重新撮合。A reward "
+                       "on an earlier deal between this demand and achievement is being clawed "
+                       "back; the pair cannot be reopened until that is settled.",
+                       reason="clawback_open", deal_id=held[0])
     requested = demand.anonymous or demand.visibility == Visibility.PRIVATE
     stage = Stage.REQUESTED if requested else Stage.INTRODUCED
     now = utcnow()

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
+from backend.accounts.identity import InvalidIdentifier, bank_account
 from backend.core import clock
 from backend.core.dates import PastDate
 from backend.core.schemas import FreeText, Name, Page, Schema
@@ -17,6 +18,10 @@ from backend.deals.models import (
     BrokerRole,
     BrokerStatus,
     ContractType,
+    EvidenceKind,
+    EvidenceSide,
+    EvidenceStatus,
+    RegistryStatus,
     Stage,
 )
 from backend.deals.registration import InvalidRegistrationNo, normalise_registration_no
@@ -35,6 +40,16 @@ def _registration_no(value: str) -> str:
 
 
 RegistrationNo = Annotated[str, FreeText(max_length=40), AfterValidator(_registration_no)]
+
+
+def _bank_account(value: str) -> str:
+    try:
+        return bank_account(value)
+    except InvalidIdentifier as exc:
+        raise ValueError(str(exc)) from exc
+
+
+BankAccount = Annotated[str, FreeText(min_length=8, max_length=40), AfterValidator(_bank_account)]
 
 
 def _shares_sum_to_100(value: dict[int, Decimal]) -> dict[int, Decimal]:
@@ -90,10 +105,26 @@ class RegistrationIn(Schema):
 
 
 class PaymentIn(Schema):
+    """A payment and its evidence: the receipt or invoice file (uploaded to the contract
+    first), the invoice number, and the paying and receiving bank accounts."""
+
     paid_on: PastDate
     amount: Amount
     bank_reference: Reference
     invoice_reference: Annotated[str, FreeText(min_length=1, max_length=200)]
+    invoice_no: Reference
+    payer_account: BankAccount
+    payee_account: BankAccount
+    evidence_file_id: Annotated[int, Field(gt=0)]
+
+
+class EvidenceConfirmIn(Schema):
+    version: Annotated[int, Field(ge=1, description="the version shown to the party")]
+
+
+class EvidenceDisputeIn(Schema):
+    version: Annotated[int, Field(ge=1)]
+    reason: Annotated[str, FreeText(min_length=2, max_length=1000, multiline=True)]
 
 
 class NoteIn(Schema):
@@ -145,6 +176,25 @@ class DealBrokerOut(Schema):
     joined_at: datetime | None
 
 
+class AnswerOut(Schema):
+    side: EvidenceSide
+    confirmed: bool
+    reason: str | None
+    at: datetime
+
+
+class EvidenceOut(Schema):
+    """Where a declared item stands with the parties."""
+
+    version: int
+    status: EvidenceStatus
+    required: list[EvidenceSide]
+    answers: list[AnswerOut] = Field(description="the latest answer of each side to this "
+                                                 "version")
+    my_side: EvidenceSide | None = Field(description="the side this viewer answers for")
+    awaiting_me: bool
+
+
 class PaymentOut(Schema):
     id: int
     paid_on: date
@@ -153,6 +203,12 @@ class PaymentOut(Schema):
     invoice_reference: str
     counted: bool
     recorded_at: datetime
+    invoice_no: str | None
+    payer_account: str | None
+    payee_account: str | None
+    evidence_file_id: int | None
+    confirmed_amount: Decimal | None
+    evidence: EvidenceOut
 
 
 class ContractFileOut(Schema):
@@ -180,6 +236,13 @@ class ContractOut(Schema):
     remaining_amount: Decimal
     payments: list[PaymentOut]
     files: list[ContractFileOut]
+    evidence: EvidenceOut
+    confirmed_amount: Decimal | None = Field(description="the amount as last confirmed")
+    confirmed_received_amount: Decimal
+    confirmed_version: int | None
+    amount_ceiling: Decimal = Field(description="above it an administrator must confirm")
+    registry_status: RegistryStatus
+    registry_issues: list[str]
 
 
 class InvitationOut(Schema):
@@ -255,6 +318,63 @@ class DashboardOut(Schema):
     open_total: int
     closed_this_year: ClosedThisYear
     my_share_amount: Decimal | None  # a broker's share-weighted amount of those closed deals
+
+
+class AwaitingItem(Schema):
+    deal_id: int
+    kind: EvidenceKind
+    item_id: int
+    version: int
+    side: EvidenceSide
+    amount: Decimal
+    declared_at: datetime | None
+
+
+class AwaitingOut(Schema):
+    count: int
+    items: list[AwaitingItem]
+
+
+class RegistryImportOut(Schema):
+    id: int
+    filename: str
+    sha256: str
+    rows: int
+    matched: int
+    mismatched: int
+    uploaded_by_id: int
+    uploaded_at: datetime
+
+
+class RegistryRecordOut(Schema):
+    registration_no: str
+    buyer_credit_code: str
+    seller_credit_code: str
+    contract_type: ContractType
+    amount: Decimal
+    registered_on: date
+    cancelled: bool
+
+
+class RegistryContractOut(Schema):
+    contract_id: int
+    deal_id: int
+    name: str
+    registration_no: str | None
+    type: ContractType
+    amount: Decimal
+    registered_on: date | None
+    buyer_credit_code: str
+    seller_credit_code: str
+    registry_status: RegistryStatus
+    registry_issues: list[str]
+    record: RegistryRecordOut | None
+
+
+class RegistryImportResult(Schema):
+    registry_import: RegistryImportOut
+    matched: int
+    mismatched: list[RegistryContractOut]
 
 
 class NotificationOut(Schema):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, User
 from backend.deals import brokers as broker_rules
-from backend.deals import schemas
+from backend.deals import evidence, schemas
 from backend.deals.access import (
     BROKERS,
     INSIDERS,
@@ -28,13 +28,17 @@ from backend.deals.access import (
     demand_side_consented,
     relation_of,
 )
-from backend.deals.ledger import received
+from backend.deals.ledger import confirmed_received, received
 from backend.deals.models import (
     OPEN_STAGES,
     BrokerStatus,
+    Contract,
     ContractFile,
     Deal,
     DealEvent,
+    EvidenceAnswer,
+    EvidenceKind,
+    EvidenceSide,
     Payment,
     Stage,
 )
@@ -85,7 +89,36 @@ def viewer_next_stages(relation: Relation, stage: Stage) -> list[Stage]:
     return []
 
 
-def _contract(session: Session, deal: Deal) -> schemas.ContractOut | None:
+def my_side(access: DealAccess, contract: Contract) -> EvidenceSide | None:
+    """The side this viewer answers for on the contract's evidence, if any."""
+    if access.relation == Relation.ADMIN:
+        return EvidenceSide.ADMIN if evidence.needs_admin(contract) else None
+    if access.relation in PARTIES:
+        org = access.user.organisation_id
+        if org == contract.buyer_org_id:
+            return EvidenceSide.BUYER
+        if org == contract.seller_org_id:
+            return EvidenceSide.SELLER
+    return None
+
+
+def _evidence(kind: EvidenceKind, item: Contract | Payment, contract: Contract, deal: Deal,
+              answers: dict[tuple[int, int], list[EvidenceAnswer]], side: EvidenceSide | None
+              ) -> schemas.EvidenceOut:
+    latest: dict[EvidenceSide, EvidenceAnswer] = {}
+    for row in answers.get((item.id, item.evidence_version), []):
+        latest[row.side] = row
+    required = list(evidence.required_sides(kind, contract))
+    going = deal.stage not in (Stage.CANCELLED, Stage.LOST)
+    return schemas.EvidenceOut(
+        version=item.evidence_version, status=item.evidence_status, required=required,
+        answers=[schemas.AnswerOut(side=a.side, confirmed=a.confirmed, reason=a.reason, at=a.at)
+                 for a in latest.values()],
+        my_side=side, awaiting_me=going and side in required and side not in latest)
+
+
+def _contract(session: Session, access: DealAccess) -> schemas.ContractOut | None:
+    deal = access.deal
     c = deal.contract
     if c is None:
         return None
@@ -94,14 +127,26 @@ def _contract(session: Session, deal: Deal) -> schemas.ContractOut | None:
     files = session.execute(select(ContractFile).where(ContractFile.contract_id == c.id)
                             .order_by(ContractFile.id)).scalars().all()
     counted = received(session, c.id)
+    side = my_side(access, c)
+    contract_answers = evidence.answers_for(session, EvidenceKind.CONTRACT, [c.id])
+    payment_answers = evidence.answers_for(session, EvidenceKind.PAYMENT,
+                                           [p.id for p in payments])
     return schemas.ContractOut(
         id=c.id, name=c.name, type=c.type, amount=c.amount, technology_amount=c.technology_amount,
         signed_on=c.signed_on, buyer_org_id=c.buyer_org_id, seller_org_id=c.seller_org_id,
         registration_no=c.registration_no, registered_on=c.registered_on,
         received_amount=counted, uncounted_amount=received(session, c.id, counted=False),
         remaining_amount=c.amount - counted,
-        payments=[schemas.PaymentOut.model_validate(p) for p in payments],
-        files=[schemas.ContractFileOut.model_validate(f) for f in files])
+        payments=[schemas.PaymentOut.model_validate({
+            **{k: getattr(p, k) for k in schemas.PaymentOut.model_fields if k != "evidence"},
+            "evidence": _evidence(EvidenceKind.PAYMENT, p, c, deal, payment_answers, side)})
+            for p in payments],
+        files=[schemas.ContractFileOut.model_validate(f) for f in files],
+        evidence=_evidence(EvidenceKind.CONTRACT, c, c, deal, contract_answers, side),
+        confirmed_amount=c.confirmed_amount, confirmed_received_amount=confirmed_received(
+            session, c.id), confirmed_version=c.confirmed_version,
+        amount_ceiling=evidence.ceiling(), registry_status=c.registry_status,
+        registry_issues=list(c.registry_issues or []))
 
 
 def deal_view(session: Session, access: DealAccess) -> schemas.DealOut:
@@ -150,7 +195,7 @@ def deal_view(session: Session, access: DealAccess) -> schemas.DealOut:
             broker_id=b.broker_id, display_name=people.get(b.broker_id, ""), role=b.role,
             status=b.status, share=None if relation in PARTIES else b.share,
             joined_at=b.joined_at) for b in shown_brokers],
-        contract=_contract(session, deal) if relation in INSIDERS else None,
+        contract=_contract(session, access) if relation in INSIDERS else None,
         invitation=invitation, share_proposal=proposal)
 
 

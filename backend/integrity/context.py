@@ -98,11 +98,13 @@ class BrokerInfo:
 @dataclass(frozen=True, slots=True)
 class PaymentInfo:
     id: int
-    amount: Decimal
+    amount: Decimal       # as confirmed by both parties, or as declared while it is not
     paid_on: date
     counted: bool = True  # False when the bank or invoice reference does not name the contract
     bank_reference: str | None = None
     invoice_reference: str | None = None
+    confirmed: bool = True  # both parties confirmed it (only then does it count as received)
+    disputed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +122,27 @@ class ContractInfo:
     registered_on: date | None = None
     registration_no: str | None = None
     payments: tuple[PaymentInfo, ...] = ()
+    # The parties' confirmation: `amount` above is the confirmed amount when there is one.
+    evidence_status: str = "confirmed"     # declared | confirmed | disputed (current version)
+    evidence_version: int = 1
+    confirmed_version: int | None = 1
+    declared_amount: Decimal | None = None  # the broker's figure, when it is not the confirmed
+    # Against the registration office's export: unchecked | verified | mismatch | cancelled.
+    registry_status: str = "verified"
+    registry_issues: tuple[str, ...] = ()
+    # The deal's brokers' shares now, and when they last changed.
+    shares: tuple[tuple[int, Decimal], ...] = ()
+    shares_changed_at: datetime | None = None
+
+    @property
+    def evidence_current(self) -> bool:
+        return (self.evidence_status == "confirmed"
+                and self.confirmed_version == self.evidence_version)
 
     @property
     def paid_amount(self) -> Decimal:
-        """Received and counted (到账)."""
-        return sum((p.amount for p in self.payments if p.counted), Decimal(0))
+        """Received, counted (到账) and confirmed by both parties."""
+        return sum((p.amount for p in self.payments if p.counted and p.confirmed), Decimal(0))
 
     @property
     def uncounted_amount(self) -> Decimal:

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import (
@@ -33,7 +33,15 @@ from backend.accounts.models import (
     User,
 )
 from backend.core.permissions import Role
-from backend.deals.models import Contract, Deal, Payment
+from backend.deals.models import (
+    BrokerStatus,
+    Contract,
+    Deal,
+    DealBroker,
+    DealEvent,
+    EvidenceStatus,
+    Payment,
+)
 from backend.integrity.context import (
     BrokerInfo,
     ClaimInfo,
@@ -78,7 +86,10 @@ def _contract_query() -> Any:
     return (select(Contract.id, Contract.deal_id, Contract.buyer_org_id, Contract.seller_org_id,
                    Contract.type, Field.code, Contract.amount, Contract.technology_amount,
                    Contract.signed_on, Contract.registered_on, Contract.registration_no,
-                   Deal.opened_at)
+                   Deal.opened_at, Contract.confirmed_amount,
+                   Contract.confirmed_technology_amount, Contract.evidence_status,
+                   Contract.evidence_version, Contract.confirmed_version,
+                   Contract.registry_status, Contract.registry_issues)
             .join(Deal, Deal.id == Contract.deal_id)
             .join(Demand, Demand.id == Deal.demand_id)
             .join(Field, Field.id == Demand.field_id))
@@ -87,7 +98,8 @@ def _contract_query() -> Any:
 def _payments(session: Session, contract_ids: Iterable[int] | None
               ) -> dict[int, list[PaymentInfo]]:
     query = select(Payment.contract_id, Payment.id, Payment.amount, Payment.paid_on,
-                   Payment.counted, Payment.bank_reference, Payment.invoice_reference)
+                   Payment.counted, Payment.bank_reference, Payment.invoice_reference,
+                   Payment.confirmed_amount, Payment.evidence_status)
     rows: list[Any] = []
     if contract_ids is None:
         rows = list(session.connection().execute(query))
@@ -95,33 +107,82 @@ def _payments(session: Session, contract_ids: Iterable[int] | None
         for chunk in _chunks(contract_ids):
             rows += session.connection().execute(query.where(Payment.contract_id.in_(chunk))).all()
     by_contract: defaultdict[int, list[PaymentInfo]] = defaultdict(list)
-    for contract_id, pid, amount, paid_on, counted, bank, invoice in rows:
-        by_contract[contract_id].append(PaymentInfo(pid, amount, paid_on, counted, bank, invoice))
+    for contract_id, pid, amount, paid_on, counted, bank, invoice, confirmed, status in rows:
+        by_contract[contract_id].append(PaymentInfo(
+            pid, confirmed if confirmed is not None else amount, paid_on, counted, bank, invoice,
+            confirmed=confirmed is not None, disputed=status == EvidenceStatus.DISPUTED))
     return by_contract
+
+
+def _shares(session: Session, deal_ids: Iterable[int] | None
+            ) -> tuple[dict[int, list[tuple[int, Decimal]]], dict[int, datetime]]:
+    """The active brokers' shares per deal, and when each deal's shares last changed."""
+    shares_q = select(DealBroker.deal_id, DealBroker.broker_id, DealBroker.share).where(
+        DealBroker.status == BrokerStatus.ACTIVE)
+    changed_q = (select(DealEvent.deal_id, func.max(DealEvent.at))
+                 .where(DealEvent.kind == "shares_changed").group_by(DealEvent.deal_id))
+    share_rows: list[Any] = []
+    changed_rows: list[Any] = []
+    if deal_ids is None:
+        share_rows = list(session.connection().execute(shares_q))
+        changed_rows = list(session.connection().execute(changed_q))
+    else:
+        for chunk in _chunks(deal_ids):
+            share_rows += session.connection().execute(
+                shares_q.where(DealBroker.deal_id.in_(chunk))).all()
+            changed_rows += session.connection().execute(
+                changed_q.where(DealEvent.deal_id.in_(chunk))).all()
+    shares: defaultdict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for deal_id, broker_id, share in share_rows:
+        shares[deal_id].append((broker_id, Decimal(share)))
+    changed: dict[int, datetime] = {}
+    for deal_id, at in changed_rows:
+        if at is not None:
+            changed[deal_id] = _as_utc(at)
+    return shares, changed
+
+
+def _as_utc(value: Any) -> datetime:
+    """SQLite returns an aggregate's timestamp as text or a naive datetime: UTC."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def contracts(session: Session, where: ColumnElement[bool] | None = None
               ) -> list[ContractInfo]:
+    """Contracts as the rules see them: the amounts their parties confirmed (the broker's
+    declaration only while nothing was ever confirmed), the payments with their confirmation,
+    the contract's standing against the registry and its deal's shares."""
     query = _contract_query()
     if where is not None:
         query = query.where(where)
     rows = session.connection().execute(query).all()
     payments = _payments(session, None if where is None else [r[0] for r in rows])
+    shares, changed = _shares(session, None if where is None else [r[1] for r in rows])
     return [ContractInfo(
         id=cid, deal_id=deal_id, buyer_org_id=buyer, seller_org_id=seller, type=str(type_),
-        field=field, amount=amount, signed_on=signed_on, deal_opened_at=opened_at,
-        technology_amount=tech, registered_on=registered_on, registration_no=reg_no,
-        payments=tuple(sorted(payments.get(cid, ()), key=lambda p: (p.paid_on, p.id))))
+        field=field, amount=confirmed if confirmed is not None else amount,
+        signed_on=signed_on, deal_opened_at=opened_at,
+        technology_amount=confirmed_tech if confirmed is not None else tech,
+        registered_on=registered_on, registration_no=reg_no,
+        payments=tuple(sorted(payments.get(cid, ()), key=lambda p: (p.paid_on, p.id))),
+        evidence_status=str(status), evidence_version=version, confirmed_version=confirmed_v,
+        declared_amount=amount if confirmed is None or confirmed != amount else None,
+        registry_status=str(registry_status), registry_issues=tuple(issues or ()),
+        shares=tuple(sorted(shares.get(deal_id, ()))), shares_changed_at=changed.get(deal_id))
         for (cid, deal_id, buyer, seller, type_, field, amount, tech, signed_on, registered_on,
-             reg_no, opened_at) in rows]
+             reg_no, opened_at, confirmed, confirmed_tech, status, version, confirmed_v,
+             registry_status, issues) in rows]
 
 
 def comparable_stats(session: Session, type_: str, field: str) -> ComparableStats | None:
+    """Confirmed amounts of contracts of this type and field (declarations compare nothing)."""
     amounts = session.connection().execute(
-        select(Contract.amount).join(Deal, Deal.id == Contract.deal_id)
+        select(Contract.confirmed_amount).join(Deal, Deal.id == Contract.deal_id)
         .join(Demand, Demand.id == Deal.demand_id).join(Field, Field.id == Demand.field_id)
-        .where(Contract.type == type_, Field.code == field)).scalars().all()
-    return ComparableStats.from_amounts(amounts)
+        .where(Contract.type == type_, Field.code == field,
+               Contract.confirmed_amount.is_not(None))).scalars().all()
+    return ComparableStats.from_amounts(a for a in amounts if a is not None)
 
 
 # --- organisations and brokers ----------------------------------------------------------------

@@ -7,13 +7,18 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.integrity.context import Severity
 from backend.integrity.models import FlagStatus, IntegrityFlag
 
 
-def open_flag_count(session: Session, claim_id: int) -> int:
-    return session.execute(select(func.count()).select_from(IntegrityFlag).where(
+def open_flag_count(session: Session, claim_id: int, *, blocking_only: bool = False) -> int:
+    """Open flags on the claim; `blocking_only`: those that hold up its approval — every
+    severity but info, which is shown to the reviewer and decides nothing."""
+    query = select(func.count()).select_from(IntegrityFlag).where(
         IntegrityFlag.claim_id == claim_id, IntegrityFlag.status == FlagStatus.OPEN)
-    ).scalar_one()
+    if blocking_only:
+        query = query.where(IntegrityFlag.severity != Severity.INFO)
+    return session.execute(query).scalar_one()
 
 
 def open_flag_counts(session: Session, claim_ids: Iterable[int]) -> dict[int, int]:

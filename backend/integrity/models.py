@@ -62,6 +62,12 @@ class IntegrityFlag(Base):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     review_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
+    # A critical flag is dismissed by two administrators: the first asks, a second agrees.
+    dismissal_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"),
+                                                                  default=None)
+    dismissal_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(),
+                                                                    default=None)
+    dismissal_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
 
 
 class IntegrityScan(Base):

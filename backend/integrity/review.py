@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import BrokerProfile
 from backend.audit import service as audit
 from backend.core import clock
-from backend.core.errors import Conflict, NotFound
+from backend.core.errors import Conflict, NotFound, PermissionDenied
 from backend.core.types import utcnow
 from backend.deals.lookup import contract_for_claim
 from backend.integrity import dishonesty
+from backend.integrity.context import Severity
 from backend.integrity.models import DishonestyListing, FlagStatus, IntegrityFlag
 from backend.integrity.schemas import CollusionRole
 from backend.rewards.clawbacks import claw_back
@@ -35,10 +36,14 @@ def _lock_flag(session: Session, flag_id: int) -> IntegrityFlag:
 
 def _snapshot(flag: IntegrityFlag) -> dict[str, object]:
     return {"claim_id": flag.claim_id, "rule": flag.rule, "severity": flag.severity,
-            "status": flag.status, "review_reason": flag.review_reason}
+            "status": flag.status, "review_reason": flag.review_reason,
+            "dismissal_requested_by_id": flag.dismissal_requested_by_id,
+            "dismissal_reason": flag.dismissal_reason}
 
 
 def dismiss(session: Session, actor: audit.Actor, flag_id: int, reason: str) -> IntegrityFlag:
+    """Dismiss a flag with a reason. A critical flag takes two administrators, as approvals
+    do: the first asks (the flag stays open), a different one agrees."""
     flag = _lock_flag(session, flag_id)
     if flag.status != FlagStatus.OPEN:
         raise Conflict(f"该风险提示已处理（{flag.status.value}）。This flag has already been "
@@ -49,6 +54,19 @@ def dismiss(session: Session, actor: audit.Actor, flag_id: int, reason: str) -> 
                        "cannot be dismissed. Revoke the listing if it is wrong.",
                        reason="blocking_flag")
     before = _snapshot(flag)
+    if flag.severity == Severity.CRITICAL:
+        if flag.dismissal_requested_by_id is None:
+            flag.dismissal_requested_by_id = actor.user_id
+            flag.dismissal_requested_at = utcnow()
+            flag.dismissal_reason = reason
+            session.flush()
+            audit.record(session, actor, "flag.dismiss_request", "integrity_flag", flag.id,
+                         before=before, after=_snapshot(flag))
+            return flag
+        if flag.dismissal_requested_by_id == actor.user_id:
+            raise PermissionDenied("严重风险提示须由另一名管理员同意排除（双人复核）。Another "
+                                   "administrator must agree to dismiss a critical flag (four "
+                                   "eyes).", reason="four_eyes")
     flag.status = FlagStatus.DISMISSED
     flag.reviewed_by_id = actor.user_id
     flag.reviewed_at = utcnow()

@@ -591,6 +591,113 @@ def amount_outlier(ctx: ClaimContext) -> list[Flag]:
     )]
 
 
+# ---------------------------------------------------------------------------------------------
+# unconfirmed_evidence (证据未经确认)
+
+def unconfirmed_evidence(ctx: ClaimContext) -> list[Flag]:
+    """The contract's current terms, or payments counted towards it, are not confirmed by both
+    parties (a change awaits them, or a party disputed it): the claim rests on one side's
+    word."""
+    contract = ctx.contract
+    flags = []
+    if not contract.evidence_current:
+        disputed = contract.evidence_status == "disputed"
+        flags.append(Flag(
+            rule="unconfirmed_evidence", severity=Severity.CRITICAL, blocking=False,
+            message_zh=("一方对合同信息提出异议。" if disputed else
+                        f"合同信息第{contract.evidence_version}版尚未经双方确认。"),
+            message_en=("A party disputes the contract's terms." if disputed else
+                        f"Version {contract.evidence_version} of the contract's terms awaits "
+                        "the parties' confirmation."),
+            evidence={"check": "contract", "contract_id": contract.id,
+                      "evidence_status": contract.evidence_status,
+                      "evidence_version": contract.evidence_version,
+                      "confirmed_version": contract.confirmed_version,
+                      "declared_amount": (None if contract.declared_amount is None
+                                          else _money(contract.declared_amount)),
+                      "confirmed_amount": (_money(contract.amount)
+                                           if contract.confirmed_version is not None
+                                           else None)}))
+    pending = sorted((p for p in contract.payments if p.counted and not p.confirmed),
+                     key=lambda p: (p.paid_on, p.id))
+    if pending:
+        disputed = any(p.disputed for p in pending)
+        flags.append(Flag(
+            rule="unconfirmed_evidence",
+            severity=Severity.CRITICAL if disputed else Severity.WARNING, blocking=False,
+            message_zh=f"有{len(pending)}笔到账未经双方确认" + ("（一方提出异议）。" if disputed
+                                                          else "。"),
+            message_en=f"{len(pending)} payment(s) are not confirmed by both parties"
+                       + (" (one is disputed)." if disputed else "."),
+            evidence={"check": "payments", "contract_id": contract.id,
+                      "payments": [{"payment_id": p.id, "amount": _money(p.amount),
+                                    "disputed": p.disputed} for p in pending]}))
+    return flags
+
+
+# ---------------------------------------------------------------------------------------------
+# registry_mismatch (登记数据不符)
+
+_ISSUE_ZH = {"parties": "当事方", "type": "合同类型", "amount": "成交金额", "date": "登记日期",
+             "cancelled": "登记已撤销"}
+
+
+def registry_mismatch(ctx: ClaimContext) -> list[Flag]:
+    """The registration office's record disagrees with the contract (other parties, type,
+    amount or date), or cancelled the registration; a number no export has named yet is
+    shown for information (exports lag; the claim's approval waits for the match)."""
+    contract = ctx.contract
+    status = contract.registry_status
+    if status == "verified":
+        return []
+    if status == "unchecked":
+        return [Flag(
+            rule="registry_mismatch", severity=Severity.INFO, blocking=False,
+            message_zh=f"登记号{contract.registration_no}尚未出现在登记机构导出的数据中。",
+            message_en=f"The registration number {contract.registration_no} is in no export "
+                       "of the registration office yet.",
+            evidence={"check": "missing", "contract_id": contract.id,
+                      "registration_no": contract.registration_no})]
+    issues = list(contract.registry_issues)
+    return [Flag(
+        rule="registry_mismatch", severity=Severity.CRITICAL, blocking=False,
+        message_zh="登记机构的数据与合同不符：" + "、".join(_ISSUE_ZH.get(i, i) for i in issues)
+                   + "。",
+        message_en="The registration office's record differs from the contract: "
+                   + ", ".join(issues) + ".",
+        evidence={"check": status, "contract_id": contract.id,
+                  "registration_no": contract.registration_no, "issues": list(issues)})]
+
+
+# ---------------------------------------------------------------------------------------------
+# share_change_after_claim (申报后调整份额)
+
+def share_change_after_claim(ctx: ClaimContext) -> list[Flag]:
+    """The brokers' shares changed after the first claim on the contract, or the share this
+    claim was computed on is not the broker's share now: shares freeze at the first claim, so
+    either means the split was moved to claim more than the deal."""
+    contract, claim = ctx.contract, ctx.claim
+    on_contract = [c for c in (claim, *ctx.other_claims) if c.contract_id == contract.id]
+    first = min(c.submitted_at for c in on_contract)
+    checks: dict[str, JSON] = {}
+    if contract.shares_changed_at is not None and contract.shares_changed_at > first:
+        checks["changed_at"] = contract.shares_changed_at.isoformat()
+        checks["first_claim_at"] = first.isoformat()
+    current = dict(contract.shares)
+    now = current.get(claim.broker_user_id)
+    if now is not None and now != claim.share_percent:
+        checks["claimed_share"] = _pct(claim.share_percent)
+        checks["current_share"] = _pct(now)
+    if not checks:
+        return []
+    return [Flag(
+        rule="share_change_after_claim", severity=Severity.CRITICAL, blocking=False,
+        message_zh="经纪人份额在首次申报后被调整，或与申报时的份额不一致。",
+        message_en="The brokers' shares changed after the first claim, or differ from the "
+                   "share this claim was computed on.",
+        evidence={"deal_id": contract.deal_id, "claim_id": claim.id, **checks})]
+
+
 RULES: Mapping[str, Rule] = MappingProxyType({
     "related_party": related_party,
     "same_submitter": same_submitter,
@@ -602,6 +709,9 @@ RULES: Mapping[str, Rule] = MappingProxyType({
     "payment_evidence": payment_evidence,
     "timeline": timeline,
     "amount_outlier": amount_outlier,
+    "unconfirmed_evidence": unconfirmed_evidence,
+    "registry_mismatch": registry_mismatch,
+    "share_change_after_claim": share_change_after_claim,
 })
 
 

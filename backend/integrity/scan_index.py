@@ -120,7 +120,8 @@ class ScanIndex:
         kinds: defaultdict[tuple[str, str], list[ContractInfo]] = defaultdict(list)
         for c in contract_map.values():
             pairs[(c.buyer_org_id, c.seller_org_id)].append(c)
-            kinds[(c.type, c.field)].append(c)
+            if c.confirmed_version is not None:  # only confirmed amounts are comparables
+                kinds[(c.type, c.field)].append(c)
         comparables = {}
         for kind, members in kinds.items():
             stats = ComparableStats.from_amounts(c.amount for c in members)

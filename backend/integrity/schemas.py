@@ -36,6 +36,11 @@ class FlagOut(Schema):
     reviewed_by_id: int | None
     reviewed_at: datetime | None
     review_reason: str | None
+    dismissal_requested_by_id: int | None = Field(
+        default=None, description="a critical flag: the administrator who asked to dismiss it; "
+                                  "another must agree")
+    dismissal_requested_at: datetime | None = None
+    dismissal_reason: str | None = None
 
 
 class DismissIn(Schema):

@@ -1,6 +1,6 @@
 """Bulk import of achievements from CSV or XLSX: every row checked first, then all rows
 inserted in one transaction — or none, with every error named by row and column. The file is
-read by `sheets.py` within the import limits; the job around it is `imports.py`.
+read by `core/sheets.py` within the import limits; the job around it is `imports.py`.
 
 Row numbers are those the user sees in the sheet (the header is row 1). Each row goes
 through the same schema (`AchievementIn`) and rules as a single achievement posted through

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import User
 from backend.audit import service as audit
 from backend.config import get_settings
-from backend.core import jobs
+from backend.core import jobs, sheets
 from backend.core.errors import DomainError, NotFound
 from backend.core.types import utcnow
 from backend.db import session_scope
 from backend.listings import achievements as achievement_service
-from backend.listings import importer, sheets
+from backend.listings import importer
 from backend.listings.models import AchievementImport, ImportStatus
 from backend.listings.service import enqueue_index, require_verified_organisation
 from backend.listings.visibility import is_admin

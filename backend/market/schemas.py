@@ -20,6 +20,9 @@ class MarketFigures(Schema):
     demands: int = Field(description="demands a visitor who is not logged in can see")
     achievements: int = Field(description="achievements a visitor who is not logged in can see")
     deals: int = Field(description="deals opened (撮合项目), whatever their stage")
-    contract_amount: Decimal = Field(description="sum of registered contracts' amounts, yuan")
-    rewards_paid: Decimal = Field(description="rewards (奖补) paid to brokers, yuan")
+    contract_amount: Decimal = Field(description="sum of registered contracts' amounts as their "
+                                                 "parties confirmed them, on deals not cancelled "
+                                                 "or lost, yuan")
+    rewards_paid: Decimal = Field(description="rewards (奖补) paid to brokers, less what was "
+                                              "clawed back, yuan")
     monthly: list[MonthFigures] = Field(description="the last twelve months, oldest first")

@@ -3,8 +3,11 @@
 Counts of listings use the listings domain's visibility clause for a visitor who is not
 logged in, so the landing page's figure is the number the public listings page shows.
 Deal figures are aggregates only (no deal is identifiable from them), so they count all
-deals, not just those a visitor could open. Rewards paid come from the rewards domain (paid
-and not clawed back). Months are calendar months in Beijing time.
+deals, not just those a visitor could open. The contract total counts only registered
+contracts whose amount both parties confirmed (and, above the ceiling, an administrator), on
+deals that were not cancelled or lost and whose registration was not cancelled: one broker's
+declaration moves no public figure. Rewards paid come from the rewards domain (paid, less
+what was clawed back). Months are calendar months in Beijing time.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from backend.core.clock import CHINA_TZ
-from backend.deals.models import Contract, Deal
+from backend.deals.models import Contract, Deal, RegistryStatus, Stage
 from backend.listings.models import Achievement, Demand
 from backend.listings.visibility import achievement_visibility_clause, demand_visibility_clause
 from backend.market import schemas
@@ -63,6 +67,24 @@ def _monthly_counts(session: Session, months: list[Month], column: Any,
     return [int(n) for n in row]
 
 
+def confirmed_contract_total(session: Session) -> Decimal:
+    """Registered contracts' confirmed amounts, on deals still standing."""
+    where = and_(Contract.confirmed_amount.is_not(None), Contract.registration_no.is_not(None),
+                 Contract.registry_status != RegistryStatus.CANCELLED,
+                 Deal.stage.not_in([Stage.CANCELLED, Stage.LOST]))
+    query = select(func.sum(Contract.confirmed_amount)).join(Deal, Deal.id == Contract.deal_id)
+    try:
+        with session.begin_nested():
+            total = session.execute(query.where(where)).scalar_one()
+    except OperationalError:
+        # SQLite keeps money as integer fen and its SUM refuses to overflow 64 bits: add up
+        # in Python instead, exactly (the figure must never fail the landing page).
+        amounts = session.execute(select(Contract.confirmed_amount).join(
+            Deal, Deal.id == Contract.deal_id).where(where)).scalars()
+        return sum((a for a in amounts if a is not None), ZERO)
+    return Decimal(total) if total is not None else ZERO
+
+
 def market_figures(session: Session, today: date) -> schemas.MarketFigures:
     public_demands = demand_visibility_clause(None)
     public_achievements = achievement_visibility_clause(None)
@@ -70,8 +92,6 @@ def market_figures(session: Session, today: date) -> schemas.MarketFigures:
     achievements = session.execute(
         select(func.count(Achievement.id)).where(public_achievements)).scalar_one()
     deals = session.execute(select(func.count(Deal.id))).scalar_one()
-    amount = session.execute(select(func.sum(Contract.amount)).where(
-        Contract.registration_no.is_not(None))).scalar_one()
 
     months = last_months(today)
     demand_months = _monthly_counts(session, months, Demand.published_at, public_demands)
@@ -80,7 +100,7 @@ def market_figures(session: Session, today: date) -> schemas.MarketFigures:
     deal_months = _monthly_counts(session, months, Deal.opened_at, None)
     return schemas.MarketFigures(
         demands=demands, achievements=achievements, deals=deals,
-        contract_amount=Decimal(amount) if amount is not None else ZERO,
+        contract_amount=confirmed_contract_total(session),
         rewards_paid=total_rewards_paid(session),
         monthly=[schemas.MonthFigures(month=m.label, demands=d, achievements=a, deals=n)
                  for m, d, a, n in zip(months, demand_months, achievement_months, deal_months,

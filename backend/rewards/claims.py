@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,8 +19,15 @@ from backend.audit import service as audit
 from backend.core import clock
 from backend.core.errors import Conflict, NotFound
 from backend.core.permissions import Role
-from backend.deals.lookup import ContractSummary, contract_for_claim, deal_is_visible
-from backend.deals.models import Stage
+from backend.deals.lookup import (
+    ConfirmedTerms,
+    ContractSummary,
+    contract_for_claim,
+    deal_is_ended,
+    deal_is_visible,
+    freeze_shares,
+)
+from backend.deals.models import RegistryStatus
 from backend.integrity import service as integrity
 from backend.integrity.context import ClaimSide
 from backend.listings.lookup import demand_brief
@@ -31,7 +38,6 @@ from backend.rewards.policies import calculator, select_policy
 NOT_FOUND = "未找到该奖补申报。No such reward claim."
 RECEIVED_BASES = frozenset({calc.RewardBase.RECEIVED_AMOUNT,
                             calc.RewardBase.MIN_TECHNOLOGY_RECEIVED})
-PAID_STAGES = frozenset({Stage.PAID, Stage.CLOSED})
 
 
 def refused(reason: str, zh: str, en: str, **extra: Any) -> Conflict:
@@ -82,11 +88,15 @@ def year_of(claim: RewardClaim) -> int:
 
 
 def broker_year_total(session: Session, broker_id: int, year: int, statuses: frozenset[str],
-                      exclude: int | None = None) -> Decimal:
-    """What a broker's claims in these statuses, submitted in `year` (Beijing), add up to."""
+                      exclude: int | None = None, person_id: int | None = None) -> Decimal:
+    """What a broker's claims in these statuses, submitted in `year` (Beijing), add up to —
+    under every broker account the same person holds (one per agency), when known."""
     start, end = clock.year_bounds(year)
+    whose = RewardClaim.broker_id == broker_id
+    if person_id is not None:
+        whose = or_(whose, RewardClaim.broker_person_id == person_id)
     query = select(RewardClaim.amount).where(
-        RewardClaim.broker_id == broker_id, RewardClaim.status.in_(statuses),
+        whose, RewardClaim.status.in_(statuses),
         RewardClaim.submitted_at >= start, RewardClaim.submitted_at < end)
     if exclude is not None:
         query = query.where(RewardClaim.id != exclude)
@@ -136,28 +146,84 @@ def _existing(session: Session, broker_id: int, contract_id: int) -> RewardClaim
     ).scalar_one_or_none()
 
 
-def _window(policy: RewardPolicy, contract: ContractSummary) -> tuple[date, date]:
+def _window(policy: RewardPolicy, contract: ContractSummary, terms: ConfirmedTerms
+            ) -> tuple[date, date]:
     """The claim window: from registration (under a received-amount policy, from the last
-    counted payment if later) for the policy's number of days, both ends inclusive."""
-    opens = contract.registered_on or contract.signed_on
+    confirmed counted payment if later) for the policy's number of days, both ends inclusive."""
+    opens = terms.registered_on or terms.signed_on
     if policy.base in RECEIVED_BASES:
-        counted = [p.paid_on for p in contract.payments if p.counted]
+        counted = [p.paid_on for p in contract.payments
+                   if p.counted and p.confirmed_amount is not None]
         if counted:
             opens = max(opens, max(counted))
     return opens, opens + timedelta(days=policy.claim_window_days)
+
+
+def registry_ok(policy: RewardPolicy, contract: ContractSummary, today: date) -> bool:
+    """The registry's record matches the contract — or, under a policy with a grace period,
+    no export has named its number yet and the grace period since registration has not run
+    out. A mismatch or a cancelled registration never passes."""
+    if contract.registry_status == RegistryStatus.VERIFIED:
+        return True
+    registered = contract.confirmed.registered_on if contract.confirmed else None
+    return (contract.registry_status == RegistryStatus.UNCHECKED and registered is not None
+            and policy.registry_grace_days > 0
+            and today <= registered + timedelta(days=policy.registry_grace_days))
+
+
+def refuse_unless_evidenced(contract: ContractSummary) -> ConfirmedTerms:
+    """The contract's current terms must be confirmed by its parties: a claim rests on
+    nothing one broker alone declared."""
+    if deal_is_ended(contract.deal_stage):
+        ended = "取消" if contract.deal_stage.value == "cancelled" else "终止"
+        raise refused("deal_ended", f"该撮合项目已{ended}。",
+                      f"The deal has ended ({contract.deal_stage.value}).")
+    if contract.registration_no is None:
+        raise refused("contract_unregistered", "合同尚未登记（无技术合同登记号），不能申报。",
+                      "The contract is not registered yet (no registration number).")
+    terms = contract.confirmed
+    if not contract.evidence_current or terms is None or terms.registration_no is None:
+        raise refused("evidence_unconfirmed", "合同信息（金额、类型、日期、登记号）尚未经买卖双方在平台确认"
+                                              "（超过上限的金额还需管理员确认），不能申报。",
+                      "The contract's terms (amount, type, dates, registration number) have not "
+                      "been confirmed by the buyer and the seller on the platform (and, above "
+                      "the ceiling, by an administrator); no claim can rest on them yet.",
+                      evidence_status=contract.evidence_status.value,
+                      evidence_version=contract.evidence_version)
+    return terms
+
+
+def regions_of(session: Session, terms: ConfirmedTerms) -> tuple[str, str]:
+    return (get_organisation(session, terms.buyer_org_id).region,
+            get_organisation(session, terms.seller_org_id).region)
+
+
+def claimed_share(session: Session, contract_id: int, exclude: int | None = None) -> Decimal:
+    """The shares of the live claims on a contract, added up."""
+    query = select(func.sum(RewardClaim.share_percent)).where(
+        RewardClaim.contract_id == contract_id, RewardClaim.status.in_(LIVE_STATUSES))
+    if exclude is not None:
+        query = query.where(RewardClaim.id != exclude)
+    total = session.execute(query).scalar_one()
+    return Decimal(total) if total is not None else Decimal(0)
 
 
 def submit_claim(session: Session, actor: audit.Actor, user: User, deal_id: int, *,
                  side: ClaimSide | None = None, device_id: str | None = None
                  ) -> tuple[RewardClaim, bool]:
     """The broker's claim on the deal's contract, and whether it was created now (a repeated
-    submission returns the existing claim, whatever its status)."""
+    submission returns the existing claim, whatever its status).
+
+    Everything it rests on is confirmed evidence: the contract's terms and the payments as the
+    parties confirmed them, matched to the registration office's record. The deal's row is
+    locked, so two brokers' claims on one deal are decided one after the other, and claims
+    that would add up to more than 100% of the deal are refused outright."""
     if not is_verified_broker(user):
         raise refused("broker_unverified", "经纪人资格尚未通过审核，不能申报奖补。",
                       "Your broker profile has not been verified; you cannot claim a reward yet.")
     if not deal_is_visible(session, user, deal_id):
         raise NotFound("未找到该撮合项目。No such deal.")
-    contract = contract_for_claim(session, deal_id)
+    contract = contract_for_claim(session, deal_id, lock=True)
     shares = {b.broker_id: b.share for b in contract.brokers}
     if user.id not in shares:
         raise refused("not_a_broker", "您不是该项目的在册经纪人。",
@@ -165,51 +231,63 @@ def submit_claim(session: Session, actor: audit.Actor, user: User, deal_id: int,
     existing = _existing(session, user.id, contract.contract_id)
     if existing is not None:
         return existing, False
-    if contract.registration_no is None:
-        raise refused("contract_unregistered", "合同尚未登记（无技术合同登记号），不能申报。",
-                      "The contract is not registered yet (no registration number).")
-    region = get_organisation(session, contract.seller_org_id).region
-    policy = select_policy(session, contract.signed_on, region)
+    terms = refuse_unless_evidenced(contract)
+    buyer_region, seller_region = regions_of(session, terms)
+    policy = select_policy(session, terms.signed_on, seller_region, buyer_region)
     if policy is None:
-        raise refused("no_policy", f"合同签订日（{contract.signed_on}）没有适用于{region}的奖补政策。",
-                      f"No reward policy covers {region} on the signing date "
-                      f"({contract.signed_on}).")
-    if policy.base in RECEIVED_BASES and contract.deal_stage not in PAID_STAGES:
-        raise refused("not_paid", f"按到账金额计奖的政策要求合同款全部到账，目前已到账"
-                                  f"{contract.received_amount}元（合同金额{contract.amount}元）。",
-                      f"This policy pays on money received: the contract must be fully paid; "
-                      f"{contract.received_amount} of {contract.amount} yuan has been received.",
-                      received_amount=str(contract.received_amount))
-    opens, closes = _window(policy, contract)
+        raise refused("no_policy", f"合同签订日（{terms.signed_on}）没有适用于买方{buyer_region}、"
+                                   f"卖方{seller_region}的奖补政策。",
+                      f"No reward policy covers a buyer in {buyer_region} and a seller in "
+                      f"{seller_region} on the signing date ({terms.signed_on}).")
     today = clock.today()
+    if not registry_ok(policy, contract, today):
+        raise refused("registry_unverified", "该合同尚未与技术合同登记机构的登记数据核对一致，不能申报。",
+                      "The contract has not been matched to the registration office's record; "
+                      "no claim can be made on it yet.",
+                      registry_status=contract.registry_status.value)
+    if policy.base in RECEIVED_BASES and terms.received_amount < terms.amount:
+        raise refused("not_paid", f"按到账金额计奖的政策要求合同款全部到账并经双方确认，目前已确认到账"
+                                  f"{terms.received_amount}元（合同金额{terms.amount}元）。",
+                      f"This policy pays on money received: the contract must be fully paid and "
+                      f"the payments confirmed; {terms.received_amount} of {terms.amount} yuan "
+                      f"has been confirmed.", received_amount=str(terms.received_amount))
+    opens, closes = _window(policy, contract, terms)
     if today > closes:
         raise refused("window_closed", f"申报期已过：应在{opens}至{closes}之间申报。",
                       f"The claim window has closed: claims were due between {opens} and "
                       f"{closes}.", window_opened=opens.isoformat(),
                       window_closed=closes.isoformat())
-    already = broker_year_total(session, user.id, today.year, LIVE_STATUSES)
+    claimed = claimed_share(session, contract.contract_id)
+    if claimed + shares[user.id] > calc.HUNDRED:
+        raise refused("shares_exceeded", f"该合同已申报{claimed}%，再申报{shares[user.id]}%将超过100%。",
+                      f"{claimed}% of this contract has been claimed already; another "
+                      f"{shares[user.id]}% would exceed 100%.", claimed_share=str(claimed))
+    person_id = user.person_id
+    already = broker_year_total(session, user.id, today.year, LIVE_STATUSES,
+                                person_id=person_id)
     try:
         reward = calc.compute_claim(calculator(policy), user.id, shares,
-                                    contract_amount=contract.amount,
-                                    technology_amount=contract.technology_amount,
-                                    received_amount=contract.received_amount,
+                                    contract_amount=terms.amount,
+                                    technology_amount=terms.technology_amount,
+                                    received_amount=terms.received_amount,
                                     already_paid_this_year=already)
     except calc.RewardCalculationError as exc:
         raise refused("not_computable", f"无法按政策计算奖补：{exc}。",
                       f"The reward cannot be computed under the policy: {exc}.") from None
     claim = RewardClaim(
-        broker_id=user.id, deal_id=deal_id, contract_id=contract.contract_id,
-        policy_id=policy.id, side=side, share_percent=shares[user.id],
-        contract_amount=contract.amount, technology_amount=contract.technology_amount,
-        received_amount=contract.received_amount, base_amount=reward.deal.base,
-        deal_reward=reward.deal.amount, amount=reward.amount,
-        breakdown=breakdown(policy, reward, contract_amount=contract.amount,
-                            technology_amount=contract.technology_amount,
-                            received_amount=contract.received_amount,
+        broker_id=user.id, broker_person_id=person_id, deal_id=deal_id,
+        contract_id=contract.contract_id, policy_id=policy.id, side=side,
+        share_percent=shares[user.id], contract_amount=terms.amount,
+        technology_amount=terms.technology_amount, received_amount=terms.received_amount,
+        base_amount=reward.deal.base, deal_reward=reward.deal.amount, amount=reward.amount,
+        breakdown=breakdown(policy, reward, contract_amount=terms.amount,
+                            technology_amount=terms.technology_amount,
+                            received_amount=terms.received_amount,
                             already_this_year=already),
-        region=region, field_code=demand_brief(session, contract.demand_id).field_code,
-        contract_type=str(contract.type), contract_name=contract.name,
-        registration_no=contract.registration_no, signed_on=contract.signed_on,
+        region=policy.region or seller_region,
+        field_code=demand_brief(session, contract.demand_id).field_code,
+        contract_type=str(terms.type), contract_name=contract.name,
+        registration_no=terms.registration_no, signed_on=terms.signed_on,
         submitted_ip=actor.ip, device_id=device_id)
     try:
         with session.begin_nested():
@@ -221,6 +299,7 @@ def submit_claim(session: Session, actor: audit.Actor, user: User, deal_id: int,
         if winner is None:
             raise
         return winner, False
+    freeze_shares(session, deal_id)
     audit.record(session, actor, "claim.submit", "reward_claim", claim.id, after=snapshot(claim))
     flags = integrity.check_claim(session, actor, claim.id)
     blocking = [f for f in flags if f.blocking]

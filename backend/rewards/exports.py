@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import BrokerProfile, Identifier, Organisation, User
 from backend.core.tabular import Table
+from backend.core.types import to_fen
 from backend.rewards.claims import claim_query
 from backend.rewards.clawbacks import clawback_query
-from backend.rewards.models import ClawBack, PayoutBatch, RewardClaim
+from backend.rewards.models import (
+    BrokerPayeeAccount,
+    ClawBack,
+    PayoutBatch,
+    RewardClaim,
+    RewardPolicy,
+)
 from backend.rewards.payouts import get_batch
 from backend.rewards.views import user_names
 
@@ -50,10 +58,13 @@ def claims_table(session: Session, admin: User, f: Filters) -> Table:
         for c in claims])
 
 
+# The bank's bulk-transfer columns first (批量转账: payee name, account, bank, amount,
+# purpose), then what the finance office checks each line against.
 PAYOUT_COLUMNS = (
-    "批次 Batch", "批次状态 Batch status", "申报编号 Claim", "经纪人 Broker",
-    "经纪人证书号 Certificate no.", "所属机构 Agency", "开户行 Bank", "收款账号 Account",
-    "地区 Region", "登记号 Registration no.", "奖补金额 Amount", "批准人 Approved by",
+    "序号 No.", "收款人户名 Payee name", "收款人账号 Payee account", "收款银行 Payee bank",
+    "金额 Amount", "用途 Purpose", "收款人类型 Payee kind", "批次 Batch",
+    "批次状态 Batch status", "申报编号 Claim", "经纪人 Broker", "经纪人证书号 Certificate no.",
+    "所属机构 Agency", "地区 Region", "登记号 Registration no.", "批准人 Approved by",
     "批准时间 Approved", "支付时间 Paid", "银行流水号 Bank reference")
 
 
@@ -62,10 +73,19 @@ def batch_table(session: Session, batch_id: int) -> Table:
     return payouts_table(session, Filters(), batch_id=batch_id)
 
 
+def agency_part(amount: Decimal, percent: Decimal) -> Decimal:
+    """The agency's part of a reward under the policy's declared share, rounded half up once;
+    the broker gets the rest, so the two always add up to the reward."""
+    return to_fen(amount * percent / 100) if percent > 0 else Decimal("0.00")
+
+
 def payouts_table(session: Session, f: Filters, batch_id: int | None = None) -> Table:
-    """One line per claim in a batch (open or paid), for the finance office to pay from."""
-    query = (select(PayoutBatch, RewardClaim)
-             .join(RewardClaim, RewardClaim.payout_batch_id == PayoutBatch.id))
+    """One line per payee per claim in a batch (open or paid), for the finance office to pay
+    from: the broker, to their own verified account, and, where the policy declares an agency
+    share and the broker has an agency, the agency for its part."""
+    query = (select(PayoutBatch, RewardClaim, RewardPolicy.agency_share_percent)
+             .join(RewardClaim, RewardClaim.payout_batch_id == PayoutBatch.id)
+             .join(RewardPolicy, RewardPolicy.id == RewardClaim.policy_id))
     if batch_id is not None:
         query = query.where(PayoutBatch.id == batch_id)
     if f.since is not None:
@@ -77,8 +97,9 @@ def payouts_table(session: Session, f: Filters, batch_id: int | None = None) -> 
     if f.region:
         query = query.where(RewardClaim.region == f.region)
     rows = session.execute(query.order_by(PayoutBatch.id, RewardClaim.id)).all()
-    broker_ids = sorted({c.broker_id for _, c in rows})
-    payees: dict[int, tuple[str, str, str | None, str | None]] = {}
+    broker_ids = sorted({c.broker_id for _, c, _ in rows})
+    profiles: dict[int, tuple[str, str, str | None, str | None]] = {}
+    accounts: dict[int, BrokerPayeeAccount] = {}
     if broker_ids:
         for user_id, cert, agency_name, bank, number in session.execute(
                 select(BrokerProfile.user_id, BrokerProfile.certificate_no, Organisation.name,
@@ -86,15 +107,28 @@ def payouts_table(session: Session, f: Filters, batch_id: int | None = None) -> 
                 .outerjoin(Organisation, Organisation.id == BrokerProfile.agency_id)
                 .outerjoin(Identifier, Identifier.id == Organisation.bank_account_id)
                 .where(BrokerProfile.user_id.in_(broker_ids))):
-            payees[user_id] = (cert, agency_name or "", bank, number)
-    names = user_names(session, [x for _, c in rows for x in (c.broker_id, c.approved_by_id)])
+            profiles[user_id] = (cert, agency_name or "", bank, number)
+        accounts = {a.broker_id: a for a in session.execute(select(BrokerPayeeAccount).where(
+            BrokerPayeeAccount.broker_id.in_(broker_ids))).scalars()}
+    names = user_names(session, [x for _, c, _ in rows for x in (c.broker_id, c.approved_by_id)])
     table = Table("payouts", PAYOUT_COLUMNS)
-    for batch, c in rows:
-        cert, agency, bank_name, account = payees.get(c.broker_id, ("", "", None, None))
-        table.rows.append((batch.id, batch.status, c.id, names.get(c.broker_id, ""), cert,
-                           agency, bank_name, account, c.region, c.registration_no, c.amount,
-                           names.get(c.approved_by_id or 0), c.approved_at, c.paid_at,
-                           batch.bank_reference))
+    for batch, c, percent in rows:
+        cert, agency, agency_bank, agency_account = profiles.get(c.broker_id,
+                                                                 ("", "", None, None))
+        part = agency_part(c.amount, Decimal(percent)) if agency else Decimal("0.00")
+        account = accounts.get(c.broker_id)
+        purpose = f"技术经纪人奖补 申报{c.id} {c.registration_no or ''}".strip()
+        tail = (batch.id, batch.status, c.id, names.get(c.broker_id, ""), cert, agency,
+                c.region, c.registration_no, names.get(c.approved_by_id or 0), c.approved_at,
+                c.paid_at, batch.bank_reference)
+        table.rows.append((len(table.rows) + 1,
+                           account.holder_name if account else names.get(c.broker_id, ""),
+                           account.account if account else None,
+                           account.bank_name if account else None, c.amount - part, purpose,
+                           "经纪人 broker", *tail))
+        if part > 0:
+            table.rows.append((len(table.rows) + 1, agency, agency_account, agency_bank, part,
+                               purpose, "经纪机构 agency", *tail))
     return table
 
 
@@ -112,5 +146,5 @@ def clawbacks_table(session: Session, f: Filters) -> Table:
     return Table("clawbacks", CLAWBACK_COLUMNS, [
         (r.id, r.claim_id, r.broker_id, names.get(r.broker_id, ""), r.region, r.amount,
          r.to_recover, r.was_paid, r.previous_status, r.status, r.reason, r.flag_id,
-         names.get(r.decided_by_id, ""), r.decided_at, r.recovered_at, r.recovery_reference)
+         names.get(r.decided_by_id or 0, ""), r.decided_at, r.recovered_at, r.recovery_reference)
         for r in rows])

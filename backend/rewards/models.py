@@ -49,9 +49,35 @@ class BatchStatus(StrEnum):
 
 
 class ClawBackStatus(StrEnum):
+    PENDING_REVIEW = "pending_review"  # raised by a re-computation: an administrator reviews it
     DUE = "due"              # the reward was paid: the money must come back
     RECOVERED = "recovered"  # it came back
     CANCELLED = "cancelled"  # the claim was stopped before payment: nothing to recover
+    WAIVED = "waived"        # an administrator found nothing to recover (with a reason)
+
+
+# A claw-back still open: the deal's pair cannot be reopened while one exists.
+OPEN_CLAWBACK_STATUSES = frozenset({ClawBackStatus.PENDING_REVIEW, ClawBackStatus.DUE})
+
+
+class ClawBackKind(StrEnum):
+    FRAUD = "fraud"          # fraud confirmed: the whole reward
+    RECOMPUTE = "recompute"  # the deal was cancelled or its confirmed evidence fell: the excess
+
+
+class RegionBasis(StrEnum):
+    """Which party's region a policy looks at (政策适用地区的依据)."""
+
+    BUYER = "buyer"    # technology absorbed into the region (技术吸纳)
+    SELLER = "seller"  # technology output from the region (技术输出)
+    EITHER = "either"  # either party in the region
+    BOTH = "both"      # both parties in the region (paid once)
+
+
+class PayeeStatus(StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
 
 
 class RewardPolicy(Base):
@@ -72,6 +98,12 @@ class RewardPolicy(Base):
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     region: Mapped[str | None] = mapped_column(String(64), index=True)  # None: region-wide
+    region_basis: Mapped[RegionBasis] = mapped_column(str_enum(RegionBasis, 8),
+                                                      default=RegionBasis.BUYER)
+    # Days after registration a claim may go without the registry's record (exports lag).
+    registry_grace_days: Mapped[int] = mapped_column(Integer, default=0)
+    # The part of each reward paid to the broker's agency, percent (0: all to the broker).
+    agency_share_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     base: Mapped[RewardBase] = mapped_column(str_enum(RewardBase, 32))
     # [{"upper": "1000000.00" | null, "rate": "0.015"}, ...]: decimal strings, never floats
     brackets: Mapped[Any] = mapped_column(JSON)
@@ -126,6 +158,10 @@ class RewardClaim(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     broker_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The person behind the broker account: the per-broker-year cap counts their claims
+    # under every account (one per agency) they hold.
+    broker_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), default=None,
+                                                         index=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
     policy_id: Mapped[int] = mapped_column(ForeignKey("reward_policies.id"), index=True)
@@ -171,14 +207,18 @@ class RewardClaim(Base):
 
 
 class ClawBack(Base):
-    """A reward taken back after fraud was confirmed (追回奖补): one per claim."""
+    """A reward taken back (追回奖补): the whole reward after fraud was confirmed (one per
+    claim), or the excess of what was paid over what the claim is now worth after the deal
+    was cancelled or its confirmed evidence fell (each fall its own row)."""
 
     __tablename__ = "claw_backs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("reward_claims.id"), unique=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("reward_claims.id"), index=True)
+    kind: Mapped[ClawBackKind] = mapped_column(str_enum(ClawBackKind, 16),
+                                               default=ClawBackKind.FRAUD)
     broker_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    amount: Mapped[Decimal] = mapped_column(Money())          # the claim's whole reward
+    amount: Mapped[Decimal] = mapped_column(Money())          # the reward taken back
     to_recover: Mapped[Decimal] = mapped_column(Money())      # what was paid out: comes back
     was_paid: Mapped[bool] = mapped_column(Boolean)
     previous_status: Mapped[ClaimStatus] = mapped_column(str_enum(ClaimStatus, 16))
@@ -186,8 +226,30 @@ class ClawBack(Base):
     reason: Mapped[str] = mapped_column(Text)
     flag_id: Mapped[int | None] = mapped_column(Integer, default=None)
     region: Mapped[str] = mapped_column(String(64), index=True)
-    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     recovered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     recovered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     recovery_reference: Mapped[str | None] = mapped_column(String(64), default=None)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    review_note: Mapped[str | None] = mapped_column(String(1000), default=None)
+
+
+class BrokerPayeeAccount(Base):
+    """The broker's own bank account the reward is paid to, verified by an administrator like
+    an organisation's; shown in full only to administrators."""
+
+    __tablename__ = "broker_payee_accounts"
+
+    broker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    holder_name: Mapped[str] = mapped_column(String(64))
+    bank_name: Mapped[str] = mapped_column(String(100))
+    account: Mapped[str] = mapped_column(String(40), index=True)  # normalised digits
+    status: Mapped[PayeeStatus] = mapped_column(str_enum(PayeeStatus, 16),
+                                                default=PayeeStatus.PENDING, index=True)
+    note: Mapped[str | None] = mapped_column(String(500), default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

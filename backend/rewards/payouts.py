@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from backend.audit import service as audit
 from backend.core.errors import Conflict, NotFound, PermissionDenied
 from backend.core.types import utcnow
+from backend.rewards import payees
 from backend.rewards.claims import lock_claims
 from backend.rewards.models import BatchStatus, ClaimStatus, PayoutBatch, RewardClaim
 from backend.rewards.review import check_four_eyes, mark_paid
@@ -63,6 +64,7 @@ def create_batch(session: Session, actor: audit.Actor, claim_ids: Sequence[int] 
                        f"or are already in a batch: {unfit}.", claim_ids=unfit)
     if not claims:
         raise Conflict("没有待支付的已批准申报。There are no approved claims to pay.")
+    payees.require_verified(session, [c.broker_id for c in claims.values()])
     batch = PayoutBatch(total=sum((c.amount for c in claims.values()), Decimal(0)),
                         claim_count=len(claims), note=note, created_by_id=actor.user_id)
     session.add(batch)
@@ -86,6 +88,7 @@ def pay_batch(session: Session, actor: audit.Actor, batch_id: int, bank_referenc
         raise PermissionDenied(f"您批准了本批次中的申报{mine}，须由另一名管理员支付（双人复核）。You "
                                f"approved claims {mine} in this batch; another administrator "
                                "must pay it (four eyes).", reason="four_eyes", claim_ids=mine)
+    payees.require_verified(session, [c.broker_id for c in claims.values()])
     for claim in claims.values():
         if claim.status != ClaimStatus.APPROVED:  # batches only hold approved claims
             raise Conflict(f"申报{claim.id}不是已批准状态。Claim {claim.id} is "

@@ -1,11 +1,13 @@
-"""Reward policies as data: versions kept, the contract's signing date and region pick one.
+"""Reward policies as data: versions kept, the contract's signing date and regions pick one.
 
 Editing a policy saves a new version under the same key and marks the old one superseded;
 superseded versions are kept (claims computed under them point at them) but no longer
-picked. Picking, among the current versions in force on the signing date: a policy for the
-contract's region beats a region-wide one, then the latest `effective_from`, then the
-newest row — so a new policy from 1 January takes over from an open-ended older one
-without editing it.
+picked. A regional policy says whose region it looks at (`region_basis`): the buyer's
+(technology absorbed into the region, 吸纳), the seller's (output, 输出), either party's, or
+both parties' (a deal inside the region, still paid once). Picking, among the current
+versions in force on the signing date that apply to the contract's parties: a regional
+policy beats a region-wide one, then the latest `effective_from`, then the newest row — so
+a new policy from 1 January takes over from an open-ended older one without editing it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.types import utcnow
 from backend.rewards import calculation as calc
 from backend.rewards import schemas
-from backend.rewards.models import RewardPolicy
+from backend.rewards.models import RegionBasis, RewardPolicy
 
 NOT_FOUND = "未找到该奖补政策。No such reward policy."
 
@@ -59,7 +61,10 @@ def _check_terms(data: schemas.PolicyTerms) -> list[dict[str, str | None]]:
 
 def snapshot(policy: RewardPolicy) -> dict[str, Any]:
     return {"key": policy.key, "version": policy.version, "name": policy.name,
-            "region": policy.region, "base": policy.base, "brackets": policy.brackets,
+            "region": policy.region, "region_basis": policy.region_basis,
+            "registry_grace_days": policy.registry_grace_days,
+            "agency_share_percent": policy.agency_share_percent,
+            "base": policy.base, "brackets": policy.brackets,
             "cap_per_claim": policy.cap_per_claim,
             "cap_per_broker_year": policy.cap_per_broker_year,
             "effective_from": policy.effective_from, "effective_until": policy.effective_until,
@@ -69,7 +74,9 @@ def snapshot(policy: RewardPolicy) -> dict[str, Any]:
 def _row(key: str, version: int, data: schemas.PolicyTerms, brackets: list[dict[str, str | None]],
          created_by_id: int | None) -> RewardPolicy:
     return RewardPolicy(
-        key=key, version=version, name=data.name, region=data.region or None, base=data.base,
+        key=key, version=version, name=data.name, region=data.region or None,
+        region_basis=data.region_basis, registry_grace_days=data.registry_grace_days,
+        agency_share_percent=data.agency_share_percent, base=data.base,
         brackets=brackets, cap_per_claim=data.cap_per_claim,
         cap_per_broker_year=data.cap_per_broker_year, effective_from=data.effective_from,
         effective_until=data.effective_until, claim_window_days=data.claim_window_days,
@@ -138,17 +145,34 @@ def versions(session: Session, key: str) -> Sequence[RewardPolicy]:
     return rows
 
 
-def select_policy(session: Session, signed_on: date, region: str | None
-                  ) -> RewardPolicy | None:
-    """The policy version in force for a contract signed on `signed_on` in `region`."""
-    regions: list[ColumnElement[bool]] = [RewardPolicy.region.is_(None)]
-    if region:
-        regions.append(RewardPolicy.region == region)
-    candidates = session.execute(
+def applies(policy: RewardPolicy, buyer_region: str | None, seller_region: str | None) -> bool:
+    """Whether a policy covers a contract between parties in these regions."""
+    if policy.region is None:
+        return True
+    basis = RegionBasis(policy.region_basis)
+    buyer, seller = policy.region == buyer_region, policy.region == seller_region
+    if basis is RegionBasis.BUYER:
+        return buyer
+    if basis is RegionBasis.SELLER:
+        return seller
+    if basis is RegionBasis.BOTH:
+        return buyer and seller
+    return buyer or seller
+
+
+def select_policy(session: Session, signed_on: date, seller_region: str | None,
+                  buyer_region: str | None = None) -> RewardPolicy | None:
+    """The policy version in force for a contract signed on `signed_on` between a buyer and a
+    seller in these regions."""
+    regions = {r for r in (buyer_region, seller_region) if r}
+    scope: list[ColumnElement[bool]] = [RewardPolicy.region.is_(None)]
+    if regions:
+        scope.append(RewardPolicy.region.in_(sorted(regions)))
+    candidates = [p for p in session.execute(
         select(RewardPolicy).where(
             RewardPolicy.superseded_at.is_(None), RewardPolicy.effective_from <= signed_on,
             or_(RewardPolicy.effective_until.is_(None), RewardPolicy.effective_until >= signed_on),
-            or_(*regions))).scalars().all()
+            or_(*scope))).scalars().all() if applies(p, buyer_region, seller_region)]
     if not candidates:
         return None
     return max(candidates, key=lambda p: (p.region is not None, p.effective_from, p.id))

@@ -15,14 +15,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
+from backend.core import clock
 from backend.core.errors import Conflict, PermissionDenied
 from backend.core.types import utcnow
+from backend.deals.lookup import contract_for_claim
 from backend.integrity import lookup as integrity
 from backend.rewards import calculation as calc
+from backend.rewards import payees
 from backend.rewards.claims import (
     broker_year_total,
     lock_claim,
     lock_claims,
+    refuse_unless_evidenced,
+    refused,
+    registry_ok,
     snapshot,
     year_of,
 )
@@ -31,6 +37,7 @@ from backend.rewards.models import (
     RewardClaim,
     RewardPolicy,
 )
+from backend.rewards.worth import worth
 
 _ZH = {ClaimStatus.SUBMITTED: "已提交", ClaimStatus.UNDER_REVIEW: "审核中",
        ClaimStatus.APPROVED: "已批准", ClaimStatus.PAID: "已支付", ClaimStatus.REJECTED: "已驳回",
@@ -66,7 +73,7 @@ def _settle_year_cap(session: Session, claim: RewardClaim) -> None:
     if policy is None or policy.cap_per_broker_year is None:
         return
     already = broker_year_total(session, claim.broker_id, year_of(claim), SETTLED,
-                                exclude=claim.id)
+                                exclude=claim.id, person_id=claim.broker_person_id)
     share_amount = calc.to_fen(Decimal(claim.breakdown["share_amount"]))
     amount, caps = calc.apply_caps(share_amount, cap_per_claim=policy.cap_per_claim,
                                    already_paid_this_year=already,
@@ -85,7 +92,9 @@ def _broker_claim_ids(session: Session, broker_id: int) -> list[int]:
 
 
 def approve(session: Session, actor: audit.Actor, claim_id: int) -> RewardClaim:
-    """Approve a claim under review whose flags have all been decided."""
+    """Approve a claim under review whose flags (but those for information) have all been
+    decided, whose contract's terms are confirmed as they stand and matched to the registry
+    (or still in the policy's grace period)."""
     probe = session.get(RewardClaim, claim_id)
     if probe is not None:
         # Lock the broker's claims (in id order) so the year cap is settled against a
@@ -93,13 +102,22 @@ def approve(session: Session, actor: audit.Actor, claim_id: int) -> RewardClaim:
         lock_claims(session, _broker_claim_ids(session, probe.broker_id))
     claim = lock_claim(session, claim_id)
     require_status(claim, {ClaimStatus.UNDER_REVIEW}, "批准", "approved")
-    pending = integrity.open_flag_count(session, claim.id)
+    pending = integrity.open_flag_count(session, claim.id, blocking_only=True)
     if pending:
         raise Conflict(f"该申报还有{pending}条风险提示未处理：请先逐条排除或确认。The claim has "
                        f"{pending} undecided integrity flag(s): dismiss or confirm each first.",
                        reason="open_flags", open_flags=pending)
+    contract = contract_for_claim(session, claim.deal_id)
+    refuse_unless_evidenced(contract)
+    policy = session.get(RewardPolicy, claim.policy_id)
+    if policy is None or not registry_ok(policy, contract, clock.today()):
+        raise refused("registry_unverified", "该合同尚未与技术合同登记机构的登记数据核对一致，不能批准。",
+                      "The contract has not been matched to the registration office's record; "
+                      "the claim cannot be approved.",
+                      registry_status=contract.registry_status.value)
     before = snapshot(claim)
     _settle_year_cap(session, claim)
+    claim.amount = min(claim.amount, worth(session, claim, contract))
     claim.status = ClaimStatus.APPROVED
     claim.approved_by_id = actor.user_id
     claim.approved_at = utcnow()
@@ -155,6 +173,7 @@ def pay(session: Session, actor: audit.Actor, claim_id: int, reference: str) -> 
     # Four eyes first: the approver is refused whatever state a colleague's payment left.
     check_four_eyes(claim, actor.user_id)
     require_status(claim, {ClaimStatus.APPROVED}, "支付", "paid")
+    payees.require_verified(session, [claim.broker_id])
     if claim.payout_batch_id is not None:
         raise Conflict(f"该申报已列入第{claim.payout_batch_id}批支付，请按批次支付。The claim is in "
                        f"payout batch {claim.payout_batch_id}; pay the batch.",

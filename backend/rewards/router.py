@@ -19,13 +19,14 @@ from backend.rewards import (
     calculation,
     claims,
     clawbacks,
+    payees,
     payouts,
     policies,
     review,
     schemas,
     views,
 )
-from backend.rewards.models import BatchStatus, ClaimStatus, ClawBackStatus
+from backend.rewards.models import BatchStatus, ClaimStatus, ClawBackStatus, PayeeStatus
 
 policies_router = APIRouter(prefix="/api/v1/reward-policies", tags=["reward-policies"],
                             route_class=UnitOfWorkRoute)
@@ -33,10 +34,13 @@ claims_router = APIRouter(prefix="/api/v1/claims", tags=["claims"], route_class=
 payouts_router = APIRouter(prefix="/api/v1/payouts", tags=["payouts"], route_class=UnitOfWorkRoute)
 clawbacks_router = APIRouter(prefix="/api/v1/clawbacks", tags=["clawbacks"],
                              route_class=UnitOfWorkRoute)
+payees_router = APIRouter(prefix="/api/v1/payee-accounts", tags=["payee-accounts"],
+                          route_class=UnitOfWorkRoute)
 
 PolicyEditor = Annotated[User, Depends(require(Permission.POLICY_EDIT))]
 ClaimSubmitter = Annotated[User, Depends(require(Permission.CLAIM_SUBMIT))]
 ClaimReviewer = Annotated[User, Depends(require(Permission.CLAIM_REVIEW))]
+PayeeVerifier = Annotated[User, Depends(require(Permission.PAYEE_VERIFY))]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 PageSize = Annotated[int, Query(ge=1, le=200)]
 DeviceId = Annotated[str | None, Header(alias="X-Device-Id", max_length=128)]
@@ -70,9 +74,11 @@ def create_policy(body: schemas.PolicyCreate, session: SessionDep, _: PolicyEdit
 
 @policies_router.get("/in-force")
 def policy_in_force(session: SessionDep, _: CurrentUser, signed_on: SearchDate,
-                    region: str | None = None) -> schemas.PolicyOut:
-    """The policy a contract signed on this date in this region falls under."""
-    policy = policies.select_policy(session, signed_on, region)
+                    region: str | None = None, buyer_region: str | None = None
+                    ) -> schemas.PolicyOut:
+    """The policy a contract signed on this date, with the seller in `region` and the buyer in
+    `buyer_region`, falls under."""
+    policy = policies.select_policy(session, signed_on, region, buyer_region)
     if policy is None:
         raise NotFound("该日期与地区没有适用的奖补政策。No policy covers this date and region.")
     return views.policy_view(policy)
@@ -85,7 +91,8 @@ def preview_reward(body: schemas.PreviewIn, session: SessionDep, _: CurrentUser
     if body.policy_id is not None:
         policy = policies.get_policy(session, body.policy_id)
     else:
-        found = policies.select_policy(session, body.signed_on or clock.today(), body.region)
+        found = policies.select_policy(session, body.signed_on or clock.today(), body.region,
+                                       body.buyer_region)
         if found is None:
             raise NotFound("该日期与地区没有适用的奖补政策。No policy covers this date and region.")
         policy = found
@@ -250,3 +257,47 @@ def record_recovery(clawback_id: int, body: schemas.RecoveryIn, session: Session
     """Record that the clawed-back money came back."""
     return schemas.ClawBackOut.model_validate(
         clawbacks.record_recovery(session, actor, clawback_id, body.recovery_reference))
+
+
+@clawbacks_router.post("/{clawback_id}/review")
+def review_clawback(clawback_id: int, body: schemas.ClawBackReviewIn, session: SessionDep,
+                    _: ClaimReviewer, actor: ActorDep) -> schemas.ClawBackOut:
+    """Review a claw-back a re-computation raised: the money is due, or nothing to recover."""
+    return schemas.ClawBackOut.model_validate(
+        clawbacks.review(session, actor, clawback_id, body.decision, body.note))
+
+
+# --- the broker's payee account -------------------------------------------------------------
+
+@payees_router.get("/mine")
+def get_my_payee_account(session: SessionDep, user: ClaimSubmitter
+                         ) -> schemas.PayeeAccountOut | None:
+    """The broker's own account, masked; null when none is on record."""
+    payees.require_broker(user)
+    row = payees.get_account(session, user.id)
+    return None if row is None else payees.view(session, user, row)
+
+
+@payees_router.put("/mine")
+def set_my_payee_account(body: schemas.PayeeAccountIn, session: SessionDep,
+                         user: ClaimSubmitter, actor: ActorDep) -> schemas.PayeeAccountOut:
+    """Record or change the broker's own account; it awaits an administrator's check."""
+    return payees.view(session, user, payees.set_account(session, actor, user, body))
+
+
+@payees_router.get("")
+def list_payee_accounts(session: SessionDep, user: PayeeVerifier,
+                        status_: Annotated[PayeeStatus | None, Query(alias="status")] = None,
+                        page: PageNo = 1, page_size: PageSize = 20
+                        ) -> Page[schemas.PayeeAccountOut]:
+    rows, total = payees.list_accounts(session, status_, page, page_size)
+    return Page(items=[payees.view(session, user, r) for r in rows], total=total, page=page,
+                page_size=page_size)
+
+
+@payees_router.post("/{broker_id}/verification")
+def verify_payee_account(broker_id: int, body: schemas.PayeeVerificationIn,
+                         session: SessionDep, user: PayeeVerifier, actor: ActorDep
+                         ) -> schemas.PayeeAccountOut:
+    return payees.view(session, user, payees.verify(session, actor, broker_id, body.status,
+                                                    body.note))

@@ -14,7 +14,14 @@ from backend.deals.models import ContractType
 from backend.integrity.context import ClaimSide
 from backend.integrity.schemas import FlagOut
 from backend.rewards.calculation import RewardBase
-from backend.rewards.models import BatchStatus, ClaimStatus, ClawBackStatus
+from backend.rewards.models import (
+    BatchStatus,
+    ClaimStatus,
+    ClawBackKind,
+    ClawBackStatus,
+    PayeeStatus,
+    RegionBasis,
+)
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 PositiveAmount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
@@ -33,9 +40,21 @@ class BracketIn(Schema):
     rate: Rate
 
 
+Percent = Annotated[Decimal, Field(ge=0, lt=100, max_digits=5, decimal_places=2)]
+
+
 class PolicyTerms(Schema):
     name: Name
     region: Region | None = Field(default=None, description="null: every region")
+    region_basis: RegionBasis = Field(
+        default=RegionBasis.BUYER,
+        description="whose region the policy looks at: the buyer's (technology absorbed, 吸纳), "
+                    "the seller's (output, 输出), either, or both (paid once)")
+    registry_grace_days: Annotated[int, Field(ge=0, le=365)] = Field(
+        default=0, description="days after registration a claim may go without the registry's "
+                               "record; 0: a registry match is always required")
+    agency_share_percent: Percent = Field(
+        default=Decimal("0"), description="part of each reward paid to the broker's agency")
     base: RewardBase = RewardBase.MIN_TECHNOLOGY_RECEIVED
     brackets: Annotated[list[BracketIn], Field(min_length=1, max_length=20)]
     cap_per_claim: Amount | None = None
@@ -61,6 +80,9 @@ class PolicyOut(Schema):
     version: int
     name: str
     region: str | None
+    region_basis: RegionBasis
+    registry_grace_days: int
+    agency_share_percent: Decimal
     base: RewardBase
     brackets: list[BracketOut]
     cap_per_claim: Decimal | None
@@ -81,7 +103,8 @@ class PreviewIn(Schema):
     policy_id: int | None = Field(default=None, description="default: the policy in force "
                                                             "for signed_on and region")
     signed_on: SearchDate | None = None
-    region: Region | None = None
+    region: Region | None = Field(default=None, description="the seller's region")
+    buyer_region: Region | None = None
     contract_amount: PositiveAmount
     technology_amount: Amount | None = None
     received_amount: Amount | None = None
@@ -138,6 +161,7 @@ class PayIn(Schema):
 
 class ClawBackBrief(Schema):
     id: int
+    kind: ClawBackKind
     amount: Decimal
     to_recover: Decimal
     status: ClawBackStatus
@@ -185,7 +209,8 @@ class ClaimOut(ClaimSummary):
     paid_by_id: int | None
     payment_reference: str | None
     clawed_back_at: datetime | None
-    claw_back: ClawBackBrief | None
+    claw_back: ClawBackBrief | None = Field(description="the latest claw-back, if any")
+    claw_backs: list[ClawBackBrief]
     flags: list[FlagOut] | None = Field(default=None, description="administrators only")
 
 
@@ -225,6 +250,7 @@ class BatchOut(Schema):
 class ClawBackOut(Schema):
     id: int
     claim_id: int
+    kind: ClawBackKind
     broker_id: int
     amount: Decimal
     to_recover: Decimal
@@ -234,15 +260,49 @@ class ClawBackOut(Schema):
     reason: str
     flag_id: int | None
     region: str
-    decided_by_id: int
+    decided_by_id: int | None
     decided_at: datetime
     recovered_by_id: int | None
     recovered_at: datetime | None
     recovery_reference: str | None
+    reviewed_by_id: int | None
+    reviewed_at: datetime | None
+    review_note: str | None
 
 
 class RecoveryIn(Schema):
     recovery_reference: Reference
+
+
+class ClawBackReviewIn(Schema):
+    decision: Literal["due", "waived"] = Field(description="due: the money must come back; "
+                                                           "waived: nothing to recover")
+    note: Reason
+
+
+# --- the broker's payee account -------------------------------------------------------------
+
+class PayeeAccountIn(Schema):
+    holder_name: Annotated[str, FreeText(min_length=2, max_length=64)]
+    bank_name: Annotated[str, FreeText(min_length=2, max_length=100)]
+    account: Annotated[str, Field(min_length=8, max_length=40)]
+
+
+class PayeeAccountOut(Schema):
+    broker_id: int
+    broker_name: str
+    holder_name: str
+    bank_name: str
+    account: str = Field(description="masked except for administrators")
+    status: PayeeStatus
+    note: str | None
+    updated_at: datetime
+    verified_at: datetime | None
+
+
+class PayeeVerificationIn(Schema):
+    status: Literal["verified", "rejected"]
+    note: Annotated[str, FreeText(max_length=500, multiline=True)] | None = None
 
 
 # --- statistics ---------------------------------------------------------------------------

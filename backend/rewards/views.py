@@ -67,7 +67,8 @@ def claim_view(session: Session, viewer: User, claim: RewardClaim) -> schemas.Cl
         "rejected_by_id": claim.rejected_by_id, "rejected_at": claim.rejected_at,
         "rejection_reason": claim.rejection_reason, "paid_by_id": claim.paid_by_id,
         "payment_reference": claim.payment_reference, "clawed_back_at": claim.clawed_back_at,
-        "claw_back": None if clawed is None else schemas.ClawBackBrief.model_validate(clawed),
+        "claw_back": None if not clawed else schemas.ClawBackBrief.model_validate(clawed[-1]),
+        "claw_backs": [schemas.ClawBackBrief.model_validate(c) for c in clawed],
         "flags": None if flags is None else [FlagOut.model_validate(f) for f in flags],
     })
 

@@ -6,6 +6,7 @@ elsewhere); deals go through the deals services, so a built deal is one the rule
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,9 +19,20 @@ from backend.accounts.models import User
 from backend.accounts.service import load_user
 from backend.audit.service import Actor
 from backend.core import clock
-from backend.deals import contracts, opening, payments, pipeline
+from backend.deals import contracts, evidence, files, opening, payments, pipeline, registry
 from backend.deals.access import DealAccess, deal_for, load_deal
-from backend.deals.models import Acceptance, Contract, ContractType, Deal, Payment, Stage
+from backend.deals.models import (
+    Acceptance,
+    Contract,
+    ContractFile,
+    ContractType,
+    Deal,
+    EvidenceKind,
+    EvidenceStatus,
+    Payment,
+    Stage,
+)
+from backend.deals.storage import file_store
 from backend.listings.models import (
     Achievement,
     AchievementStatus,
@@ -36,6 +48,9 @@ from tests.builders import accounts as b
 
 _seq = itertools.count(1)
 AMOUNT = Decimal("300000.00")
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PAYER_ACCOUNT = "6222020200112233445"
+PAYEE_ACCOUNT = "6222020200998877665"
 
 
 def days_ago(n: int) -> date:
@@ -144,34 +159,108 @@ def move(db: Session, w: World, to: Stage, reason: str | None = None) -> None:
 
 def record_contract(db: Session, w: World, *, amount: Decimal = AMOUNT,
                     type_: ContractType = ContractType.DEVELOPMENT,
-                    signed_on: date | None = None, name: str = "工业视觉检测技术开发合同") -> None:
+                    signed_on: date | None = None, name: str = "工业视觉检测技术开发合同",
+                    confirm: bool = True) -> None:
+    """Record the contract; with `confirm`, both parties confirm it (evidence before money)."""
     contracts.record_contract(
         db, actor(w.lead), access(db, w.lead, w.id), name=name, type_=type_, amount=amount,
         signed_on=signed_on or days_ago(30), buyer_org_id=w.deal.demand_org_id,
         seller_org_id=w.deal.achievement_org_id)
+    if confirm:
+        confirm_all(db, w)
 
 
 def new_registration_no() -> str:
     return f"{clock.today().year}350100{next(_seq):06d}"
 
 
-def register(db: Session, w: World, registration_no: str | None = None) -> str:
+def parties(w: World) -> tuple[User, User]:
+    return w.firm, w.institute
+
+
+def answer(db: Session, w: World, party: User, kind: EvidenceKind, item_id: int | None,
+           *, confirm: bool = True, reason: str | None = None) -> EvidenceStatus:
+    """One party answers the item's current version."""
+    deal = reload(db, w.id)
+    assert deal.contract is not None
+    version = (deal.contract.evidence_version if kind == EvidenceKind.CONTRACT else
+               db.get(Payment, item_id).evidence_version)  # type: ignore[union-attr]
+    return evidence.answer(db, actor(party), access(db, party, w.id, lock=True), kind, item_id,
+                           version, confirm, reason)
+
+
+def confirm_all(db: Session, w: World) -> None:
+    """Both parties confirm whatever awaits them on this deal: the contract's current version
+    and every payment not yet confirmed."""
+    deal = reload(db, w.id)
+    contract = deal.contract
+    assert contract is not None
+    for party in parties(w):
+        mine = {(a.kind, a.item_id) for a in evidence.awaiting(db, with_profile(db, party))
+                if a.deal_id == w.id}
+        for kind, item_id in sorted(mine):
+            answer(db, w, party, kind, None if kind == EvidenceKind.CONTRACT else item_id)
+
+
+def registry_csv(rows: list[tuple[str, str, str, str, Decimal, date, str]]) -> bytes:
+    header = "登记号,买方统一社会信用代码,卖方统一社会信用代码,合同类型,成交金额,登记日期,状态"
+    lines = [header] + [",".join([no, buyer, seller, type_, str(amount), day.isoformat(), state])
+                        for no, buyer, seller, type_, amount, day, state in rows]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def record_in_registry(db: Session, w: World, *, amount: Decimal | None = None,
+                       registered_on: date | None = None, cancelled: bool = False,
+                       uploader: User | None = None) -> registry.ImportOutcome:
+    """The registration office's export names the contract as declared (or as told)."""
+    contract = reload(db, w.id).contract
+    assert contract is not None and contract.registration_no and contract.registered_on
+    codes = registry.credit_codes(db, [contract.buyer_org_id, contract.seller_org_id])
+    content = registry_csv([(contract.registration_no, codes[contract.buyer_org_id],
+                             codes[contract.seller_org_id], contract.type.value,
+                             amount or contract.amount, registered_on or contract.registered_on,
+                             "撤销" if cancelled else "有效")])
+    who = uploader or w.lead
+    return registry.import_export(db, actor(who), who.id, "registry.csv", content)
+
+
+def register(db: Session, w: World, registration_no: str | None = None, *,
+             confirm: bool = True, in_registry: bool = True) -> str:
+    """Register the contract; by default the office's export names it and both parties
+    confirm the registration."""
     number = registration_no or new_registration_no()
     contract = reload(db, w.id).contract
     assert contract is not None
     contracts.register_contract(db, actor(w.lead), access(db, w.lead, w.id),
                                 registration_no=number, registered_on=days_ago(10),
                                 technology_amount=contract.amount)
+    if in_registry:
+        record_in_registry(db, w)
+    if confirm:
+        confirm_all(db, w)
     return number
 
 
-def pay(db: Session, w: World, amount: Decimal, *, invoice: str | None = None) -> Payment:
+def evidence_file(db: Session, w: World) -> ContractFile:
+    return files.upload(db, actor(w.lead), access(db, w.lead, w.id), file_store(),
+                        "银行回单.pdf", io.BytesIO(PDF))
+
+
+def pay(db: Session, w: World, amount: Decimal, *, invoice: str | None = None,
+        confirm: bool = True) -> Payment:
+    """A payment with its evidence; by default both parties confirm it."""
     contract = reload(db, w.id).contract
     assert contract is not None
-    return payments.record_payment(
+    receipt = evidence_file(db, w)
+    made = payments.record_payment(
         db, actor(w.lead), access(db, w.lead, w.id), paid_on=days_ago(5), amount=amount,
         bank_reference=f"BANK{next(_seq):08d}",
-        invoice_reference=invoice or f"发票：{contract.registration_no or contract.name}")
+        invoice_reference=invoice or f"发票：{contract.registration_no or contract.name}",
+        invoice_no=f"INV{next(_seq):08d}", payer_account=PAYER_ACCOUNT,
+        payee_account=PAYEE_ACCOUNT, evidence_file_id=receipt.id)
+    if confirm:
+        confirm_all(db, w)
+    return made
 
 
 def deal_at(db: Session, stage: Stage, *, ready: bool = False,
@@ -224,6 +313,8 @@ def deal_at(db: Session, stage: Stage, *, ready: bool = False,
                            bank_reference="BANK-READY", invoice_reference="ready",
                            counted=True, recorded_by_id=w.lead.id))
         db.flush()
+        if deal.contract is not None:
+            confirm_all(db, w)
     w.deal = reload(db, w.id)
     assert w.deal.stage == stage, (w.deal.stage, stage)
     return w

@@ -19,9 +19,9 @@ from backend.deals.models import ContractType, Deal, Stage
 from backend.integrity import dishonesty
 from backend.integrity import service as integrity
 from backend.integrity.models import FlagStatus, IntegrityFlag
-from backend.rewards import claims, policies, review, schemas
+from backend.rewards import claims, payees, policies, review, schemas
 from backend.rewards.calculation import RewardBase
-from backend.rewards.models import RewardClaim, RewardPolicy
+from backend.rewards.models import BrokerPayeeAccount, PayeeStatus, RewardClaim, RewardPolicy
 from tests.builders import accounts as b
 from tests.builders import deals as d
 
@@ -42,9 +42,16 @@ def backdate_deal(db: Session, deal_id: int, days: int = 60) -> None:
 
 
 def paid_world(db: Session, *, amount: Decimal = AMOUNT, stage: Stage = Stage.PAID,
-               type_: ContractType = ContractType.DEVELOPMENT) -> d.World:
-    """A deal whose contract is registered and fully paid, opened before it was signed."""
-    w = d.deal_at(db, stage, amount=amount, type_=type_)
+               type_: ContractType = ContractType.DEVELOPMENT,
+               uncounted: Decimal | None = None) -> d.World:
+    """A deal whose contract is registered and fully paid, opened before it was signed; with
+    `uncounted`, a payment of that much whose invoice names another contract came first."""
+    if uncounted is None:
+        w = d.deal_at(db, stage, amount=amount, type_=type_)
+    else:
+        w = d.deal_at(db, Stage.REGISTERED, amount=amount, type_=type_)
+        d.pay(db, w, uncounted, invoice="发票：另一份合同")
+        d.pay(db, w, amount)
     backdate_deal(db, w.id)
     w.deal = d.reload(db, w.id)
     return w
@@ -76,9 +83,23 @@ def broker_ip(user: User) -> str:
     return f"10.{user.id // 65536 % 256}.{user.id // 256 % 256}.{user.id % 256}"
 
 
+def verified_payee(db: Session, broker_id: int) -> None:
+    """The broker's own account on record, verified (written directly: a builder's shortcut
+    for tests about something else; `payee_account` goes through the services)."""
+    if db.get(BrokerPayeeAccount, broker_id) is None:
+        db.add(BrokerPayeeAccount(broker_id=broker_id, holder_name=f"经纪人{broker_id}",
+                                  bank_name="中国工商银行福州分行",
+                                  account=f"62220202{broker_id:011d}",
+                                  status=PayeeStatus.VERIFIED))
+        db.flush()
+
+
 def submit(db: Session, w: d.World, broker: User | None = None, *, ip: str | None = None,
-           device_id: str | None = None) -> tuple[RewardClaim, bool]:
+           device_id: str | None = None, payee: bool = True) -> tuple[RewardClaim, bool]:
+    """The broker's claim on the deal; with `payee`, the broker has a verified account."""
     who = d.with_profile(db, broker or w.lead)
+    if payee:
+        verified_payee(db, who.id)
     return claims.submit_claim(db, Actor(who.id, who.username, ip or broker_ip(who)), who,
                                w.id, device_id=device_id)
 
@@ -101,8 +122,21 @@ def approved(db: Session, claim_id: int, admin: User) -> RewardClaim:
     return review.approve(db, actor(admin), claim_id)
 
 
+def payee_account(db: Session, broker_id: int, admin: User) -> None:
+    """The broker's own bank account, on record and verified (rewards are paid to it)."""
+    existing = payees.get_account(db, broker_id)
+    if existing is not None and existing.status == "verified":
+        return
+    broker = db_user(db, broker_id)
+    payees.set_account(db, actor(broker), broker, schemas.PayeeAccountIn(
+        holder_name=broker.display_name, bank_name="中国工商银行福州分行",
+        account=f"62220202{broker_id:011d}"))
+    payees.verify(db, actor(admin), broker_id, "verified", None)
+
+
 def paid(db: Session, claim_id: int, approver: User, payer: User) -> RewardClaim:
-    approved(db, claim_id, approver)
+    made = approved(db, claim_id, approver)
+    payee_account(db, made.broker_id, approver)
     return review.pay(db, actor(payer), claim_id, "BANK-PAY-1")
 
 

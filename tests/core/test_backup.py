@@ -26,7 +26,7 @@ def _rows(db: Path) -> dict[str, int]:
 def test_backup_then_restore_into_an_empty_instance(tmp_path: Path) -> None:
     source, target = tmp_path / "a", tmp_path / "b"
     assert _cli(source, "seed-demo").returncode == 0
-    (source / "files").mkdir()
+    (source / "files").mkdir(exist_ok=True)  # the demo payments attach receipts there
     (source / "files" / "contract.pdf").write_bytes(b"%PDF-1.4 demo")
     archive = tmp_path / "backup.tar.gz"
     result = _cli(source, "backup", "--output", str(archive))

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from backend.core import clock
-from backend.deals.models import Stage
+from backend.deals.models import EvidenceKind, Stage
 from tests.builders import accounts as b
 from tests.builders import deals as d
 from tests.statements import captured
@@ -101,3 +101,14 @@ def test_the_deal_list_costs_the_same_queries_for_two_deals_or_six(
     for _ in range(4):
         d.open_world(db)
     assert _queries_listing_deals(client, db, headers) == with_two
+
+
+def test_a_closed_deal_counts_only_its_confirmed_amount(client: TestClient, db: Session) -> None:
+    w = d.deal_at(db, Stage.CLOSED)
+    headers = b.login_as(db, w.lead).headers
+    closed = client.get("/api/v1/deals/dashboard", headers=headers).json()["closed_this_year"]
+    assert (closed["count"], closed["amount"]) == (1, "300000.00")
+    # The buyer disputes the confirmed terms: the confirmation is withdrawn, nothing counts.
+    d.answer(db, w, w.firm, EvidenceKind.CONTRACT, None, confirm=False, reason="金额有误")
+    closed = client.get("/api/v1/deals/dashboard", headers=headers).json()["closed_this_year"]
+    assert (closed["count"], closed["amount"]) == (1, "0.00")

@@ -39,7 +39,10 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, str]] = [
                                         "registered_on": "2026-01-03",
                                         "technology_amount": "1.00"}, BROKER),
     ("POST", "/payments", {"paid_on": "2026-01-04", "amount": "1.00", "bank_reference": "B",
-                           "invoice_reference": "I"}, BROKER),
+                           "invoice_reference": "I", "invoice_no": "N",
+                           "payer_account": "6222020200112233445",
+                           "payee_account": "6222020200998877665", "evidence_file_id": 1},
+     BROKER),
     ("POST", "/notes", {"text": "x"}, BROKER),
 ]
 IDS = [f"{m} {p or '/'}" for m, p, _, _ in ENDPOINTS]

@@ -73,8 +73,9 @@ def test_a_user_lists_their_own_unread_first_and_marks_them_read(client: TestCli
     r = client.get("/api/v1/notifications", headers=firm.headers)
     assert r.status_code == 200
     body = r.json()
-    # introduced, institute accepted, negotiating, signed
-    assert (body["total"], body["unread"]) == (4, 4)
+    # introduced, institute accepted, negotiating, the contract awaits confirmation, the
+    # institute confirmed it, signed
+    assert (body["total"], body["unread"]) == (6, 6)
     oldest = body["items"][-1]
     assert oldest["kind"] == "deal.introduced"
     r = client.post(f"/api/v1/notifications/{oldest['id']}/read", headers=firm.headers)
@@ -82,16 +83,16 @@ def test_a_user_lists_their_own_unread_first_and_marks_them_read(client: TestCli
     r = client.post(f"/api/v1/notifications/{oldest['id']}/read", headers=firm.headers)
     assert r.status_code == 200  # idempotent
     body = client.get("/api/v1/notifications", headers=firm.headers).json()
-    assert body["unread"] == 3
-    assert [n["read_at"] is None for n in body["items"]] == [True, True, True, False]
-    page = client.get("/api/v1/notifications", params={"page": 2, "page_size": 3},
+    assert body["unread"] == 5
+    assert [n["read_at"] is None for n in body["items"]] == [True] * 5 + [False]
+    page = client.get("/api/v1/notifications", params={"page": 2, "page_size": 5},
                       headers=firm.headers).json()
     assert [n["id"] for n in page["items"]] == [oldest["id"]]
     unread = client.get("/api/v1/notifications", params={"unread_only": True},
                         headers=firm.headers).json()
-    assert unread["total"] == 3
+    assert unread["total"] == 5
     r = client.post("/api/v1/notifications/read-all", headers=firm.headers)
-    assert r.json() == {"marked": 3}
+    assert r.json() == {"marked": 5}
     assert client.get("/api/v1/notifications", headers=firm.headers).json()["unread"] == 0
 
 

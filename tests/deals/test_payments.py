@@ -14,16 +14,21 @@ from sqlalchemy.orm import Session
 from backend.audit.models import AuditEntry
 from backend.core import clock
 from backend.core.errors import Conflict
-from backend.deals.models import Payment, Stage
+from backend.deals.models import ContractFile, Payment, Stage
 from tests.builders import accounts as b
 from tests.builders import deals as d
 
 
-def _payment(w: d.World, amount: str, **changes: Any) -> dict[str, Any]:
+def _payment(db: Session, w: d.World, amount: str, **changes: Any) -> dict[str, Any]:
     contract = d.reload_contract(w)
+    receipt = db.execute(select(ContractFile).where(ContractFile.contract_id == contract.id)
+                         ).scalars().first() or d.evidence_file(db, w)
     body: dict[str, Any] = {"paid_on": d.days_ago(2).isoformat(), "amount": amount,
                             "bank_reference": "ICBC-20261101-0001",
-                            "invoice_reference": f"增值税发票，合同登记号{contract.registration_no}"}
+                            "invoice_reference": f"增值税发票，合同登记号{contract.registration_no}",
+                            "invoice_no": "35002611220012345678",
+                            "payer_account": d.PAYER_ACCOUNT, "payee_account": d.PAYEE_ACCOUNT,
+                            "evidence_file_id": receipt.id}
     body.update(changes)
     return body
 
@@ -33,12 +38,12 @@ def test_partial_payments_then_the_last_one_makes_the_deal_paid(client: TestClie
     w = d.deal_at(db, Stage.REGISTERED)
     lead = b.login_as(db, w.lead)
     url = f"/api/v1/deals/{w.id}/payments"
-    r = client.post(url, json=_payment(w, "100000.00"), headers=lead.headers)
+    r = client.post(url, json=_payment(db, w, "100000.00"), headers=lead.headers)
     assert r.status_code == 201
     contract = r.json()["contract"]
     assert (r.json()["stage"], contract["received_amount"], contract["remaining_amount"]) == (
         "registered", "100000.00", "200000.00")
-    r = client.post(url, json=_payment(w, "200000.00"), headers=lead.headers)
+    r = client.post(url, json=_payment(db, w, "200000.00"), headers=lead.headers)
     assert r.status_code == 201
     assert r.json()["stage"] == "paid"
     assert r.json()["contract"]["remaining_amount"] == "0.00"
@@ -53,8 +58,8 @@ def test_payments_over_the_contract_amount_are_rejected_naming_what_remains(
     w = d.deal_at(db, Stage.REGISTERED)
     lead = b.login_as(db, w.lead)
     url = f"/api/v1/deals/{w.id}/payments"
-    assert client.post(url, json=_payment(w, "250000.00"), headers=lead.headers).status_code == 201
-    r = client.post(url, json=_payment(w, "50000.01"), headers=lead.headers)
+    assert client.post(url, json=_payment(db, w, "250000.00"), headers=lead.headers).status_code == 201
+    r = client.post(url, json=_payment(db, w, "50000.01"), headers=lead.headers)
     assert r.status_code == 409
     assert r.json()["remaining"] == "50000.00"
     assert "50000.00" in r.json()["detail"]
@@ -79,7 +84,7 @@ def test_a_payment_whose_invoice_does_not_name_the_contract_is_kept_not_counted(
     w = d.deal_at(db, Stage.REGISTERED)
     lead = b.login_as(db, w.lead)
     url = f"/api/v1/deals/{w.id}/payments"
-    r = client.post(url, json=_payment(w, "300000.00", invoice_reference="货款 No.778"),
+    r = client.post(url, json=_payment(db, w, "300000.00", invoice_reference="货款 No.778"),
                     headers=lead.headers)
     assert r.status_code == 201
     contract = r.json()["contract"]
@@ -89,7 +94,7 @@ def test_a_payment_whose_invoice_does_not_name_the_contract_is_kept_not_counted(
     timeline = client.get(f"/api/v1/deals/{w.id}/timeline", headers=lead.headers).json()
     assert timeline[-1]["kind"] == "payment_uncounted"
     # It does not use up the contract amount either.
-    r = client.post(url, json=_payment(w, "300000.00"), headers=lead.headers)
+    r = client.post(url, json=_payment(db, w, "300000.00"), headers=lead.headers)
     assert r.status_code == 201 and r.json()["stage"] == "paid"
 
 
@@ -109,7 +114,7 @@ def test_the_contract_name_in_the_invoice_counts_before_registration(db: Session
 def test_payment_values_are_checked(client: TestClient, db: Session, change: dict[str, str],
                                     field: str) -> None:
     w = d.deal_at(db, Stage.REGISTERED)
-    body = _payment(w, "1000.00")
+    body = _payment(db, w, "1000.00")
     body.update(change)
     r = client.post(f"/api/v1/deals/{w.id}/payments", json=body,
                     headers=b.login_as(db, w.lead).headers)
@@ -123,7 +128,9 @@ def test_payments_only_between_signing_and_the_end(client: TestClient, db: Sessi
                                                    stage: Stage) -> None:
     w = d.deal_at(db, stage, ready=stage == Stage.NEGOTIATING)
     body = {"paid_on": d.days_ago(2).isoformat(), "amount": "10.00", "bank_reference": "X1",
-            "invoice_reference": "工业视觉检测技术开发合同"}
+            "invoice_reference": "工业视觉检测技术开发合同", "invoice_no": "INV-1",
+            "payer_account": d.PAYER_ACCOUNT, "payee_account": d.PAYEE_ACCOUNT,
+            "evidence_file_id": 1}
     r = client.post(f"/api/v1/deals/{w.id}/payments", json=body,
                     headers=b.login_as(db, w.lead).headers)
     assert r.status_code == 409
@@ -133,7 +140,7 @@ def test_payments_only_between_signing_and_the_end(client: TestClient, db: Sessi
 def test_only_brokers_record_payments(client: TestClient, db: Session, who: str) -> None:
     w = d.deal_at(db, Stage.REGISTERED)
     user = {"firm": w.firm, "institute": w.institute, "admin": b.make_admin(db)}[who]
-    r = client.post(f"/api/v1/deals/{w.id}/payments", json=_payment(w, "10.00"),
+    r = client.post(f"/api/v1/deals/{w.id}/payments", json=_payment(db, w, "10.00"),
                     headers=b.login_as(db, user).headers)
     assert r.status_code == 403
 

@@ -79,3 +79,53 @@ class Api:
 
     def close(self) -> None:
         self.client.close()
+
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PAYER_ACCOUNT = "6222020200112233445"
+PAYEE_ACCOUNT = "6222020200998877665"
+
+
+def record_paid_evidence(broker: Api, deal_id: int, amount: str, paid_on: str,
+                         invoice_reference: str, tag: str) -> None:
+    """The broker attaches a bank receipt and records the payment with its evidence."""
+    receipt = broker.call("POST", f"/api/v1/deals/{deal_id}/files",
+                          files={"file": (f"银行回单{tag}.pdf", PDF, "application/pdf")}).json()
+    broker.call("POST", f"/api/v1/deals/{deal_id}/payments", json={
+        "paid_on": paid_on, "amount": amount, "bank_reference": f"FJBANK-{tag}",
+        "invoice_reference": invoice_reference, "invoice_no": f"INV-{tag}",
+        "payer_account": PAYER_ACCOUNT, "payee_account": PAYEE_ACCOUNT,
+        "evidence_file_id": receipt["id"]})
+
+
+def confirm_everything(party: Api, deal_id: int) -> None:
+    """A party confirms what awaits it on the deal: the contract's version, each payment."""
+    contract = party.get(f"/api/v1/deals/{deal_id}")["contract"]
+    if contract["evidence"]["awaiting_me"]:
+        party.post(f"/api/v1/deals/{deal_id}/contract/confirm",
+                   {"version": contract["evidence"]["version"]})
+    for payment in contract["payments"]:
+        if payment["evidence"]["awaiting_me"]:
+            party.post(f"/api/v1/deals/{deal_id}/payments/{payment['id']}/confirm",
+                       {"version": payment["evidence"]["version"]})
+
+
+def registry_csv(admin: Api, deal_ids: list[int]) -> bytes:
+    """The registration office's export naming these deals' contracts as registered."""
+    lines = ["登记号,买方统一社会信用代码,卖方统一社会信用代码,合同类型,成交金额,登记日期,状态"]
+    for deal_id in deal_ids:
+        contract = admin.get(f"/api/v1/deals/{deal_id}")["contract"]
+        buyer = admin.get(f"/api/v1/organisations/{contract['buyer_org_id']}")["credit_code"]
+        seller = admin.get(f"/api/v1/organisations/{contract['seller_org_id']}")["credit_code"]
+        lines.append(f"{contract['registration_no']},{buyer},{seller},{contract['type']},"
+                     f"{contract['amount']},{contract['registered_on']},有效")
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def payee_verified(broker: Api, admin: Api, holder: str) -> None:
+    """The broker's own bank account, recorded and verified (rewards are paid to it)."""
+    me = broker.get("/api/v1/auth/me")
+    broker.call("PUT", "/api/v1/payee-accounts/mine", json={
+        "holder_name": holder, "bank_name": "中国工商银行福州分行",
+        "account": f"62220202{me['id']:011d}"})
+    admin.post(f"/api/v1/payee-accounts/{me['id']}/verification", {"status": "verified"})

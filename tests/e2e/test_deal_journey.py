@@ -1,11 +1,14 @@
 """Journey 1: from a firm's demand to a paid reward, every key step in the browser.
 
 A firm posts a demand and an institute a fitting achievement; a broker finds the pair in
-the match feed and claims it; both parties accept; the broker records the contract, its
-registration and the full payment, and claims the reward; one administrator approves and a
-different one pays (four eyes). The amounts shown follow the default policy: 1.5% of the
-first 1,000,000 yuan and 1% above, on min(technology amount, received) — 30,000.00 on a
-2,500,000 contract paid in full.
+the match feed and claims it; both parties accept; the broker records the contract and its
+registration, which both parties confirm from the badge on their workspace; the broker
+attaches the bank receipt and records the full payment, which both parties confirm; an
+administrator uploads the registration office's export, which matches the contract, and
+verifies the broker's own payee account; the broker claims the reward; one administrator
+approves and a different one pays (four eyes). The amounts shown follow the default policy:
+1.5% of the first 1,000,000 yuan and 1% above, on min(technology amount, received) —
+30,000.00 on a 2,500,000 contract paid in full.
 """
 
 from __future__ import annotations
@@ -16,8 +19,20 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from backend.core import clock
-from tests.e2e.conftest import screenshot
-from tests.e2e.helpers import ADMIN_PASSWORD, check_first_mode, login, pick_field, pick_today, yuan
+from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.helpers import (
+    ADMIN_PASSWORD,
+    PAYEE_ACCOUNT,
+    PAYER_ACCOUNT,
+    PDF,
+    Api,
+    check_first_mode,
+    login,
+    pick_field,
+    pick_today,
+    registry_csv,
+    yuan,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -79,7 +94,21 @@ def accept_introduction(page: Page, username: str, section: str, deal_id: int) -
     expect(page.get_by_test_id(f"accept-introduction-{deal_id}")).to_have_count(0)
 
 
-def test_deal_from_demand_to_paid_reward(new_page) -> None:  # type: ignore[no-untyped-def]
+def confirm_from_workspace(page: Page, section: str, kind: str) -> None:
+    """A party follows the badge on its workspace to the deal and confirms what awaits it."""
+    page.goto(f"/{section}")
+    badge = page.get_by_test_id("awaiting-badge")
+    expect(badge).not_to_have_attribute("data-count", "0")
+    page.locator(f'[data-testid^="awaiting-{kind}-"]').first.click()
+    expect(page).to_have_url(re.compile(rf"/{section}/deals/\d+$"))
+    if kind == "payment":
+        page.get_by_role("tab", name="到账").click()
+    button = page.locator(f'[data-testid^="confirm-{kind}"]').first
+    button.click()
+    expect(page.locator(f'[data-testid^="confirm-{kind}"]')).to_have_count(0)
+
+
+def test_deal_from_demand_to_paid_reward(new_page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
     today = clock.today()
 
     visitor = new_page()
@@ -139,16 +168,68 @@ def test_deal_from_demand_to_paid_reward(new_page) -> None:  # type: ignore[no-u
     registration.locator("#technology_amount").fill(CONTRACT_AMOUNT)
     broker.get_by_test_id("registration-submit").click()
     expect(broker.get_by_test_id("registration-form")).to_have_count(0)
+    # What one broker declared is awaiting the parties: it counts nowhere yet.
+    expect(broker.get_by_test_id("contract-evidence-status")).to_have_attribute(
+        "data-status", "declared")
 
+    # Both parties confirm the registered contract, following the badge on their workspace.
+    confirm_from_workspace(firm, "firm", "contract")
+    screenshot(firm, "zh-CN-06a-party-confirms-contract")
+    confirm_from_workspace(institute, "institute", "contract")
+
+    # The broker attaches the bank receipt and records the payment with its evidence.
+    broker.reload()
+    expect(broker.get_by_test_id("contract-evidence-status")).to_have_attribute(
+        "data-status", "confirmed")
+    broker.get_by_role("tab", name="附件").click()
+    broker.locator("input[type=file]").set_input_files(
+        {"name": "银行回单.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    expect(broker.get_by_role("cell", name="银行回单.pdf")).to_be_visible()
     broker.get_by_role("tab", name="到账").click()
     payment = broker.get_by_test_id("payment-form")
     payment.locator("#amount").fill(CONTRACT_AMOUNT)
     payment.locator("#bank_reference").fill("FJBANK-2026-000123")
     payment.locator("#invoice_reference").fill(f"增值税发票 合同登记号{registration_no}")
+    payment.locator("#invoice_no").fill("35002611220012345678")
+    payment.locator("#payer_account").fill(PAYER_ACCOUNT)
+    payment.locator("#payee_account").fill(PAYEE_ACCOUNT)
     broker.get_by_test_id("payment-submit").click()
     expect(broker.get_by_test_id("payment-form")).to_have_count(0)
-    broker.get_by_role("tab", name="合同").click()
+
+    # Both parties confirm the payment on the deal page.
+    confirm_from_workspace(firm, "firm", "payment")
+    confirm_from_workspace(institute, "institute", "payment")
+
+    # An administrator uploads the registration office's export: the contract matches.
+    admin = new_page()
+    login(admin, "admin", ADMIN_PASSWORD, home="/admin")
+    admin_api = Api(live_server.url, "admin", ADMIN_PASSWORD)
+    try:
+        export = registry_csv(admin_api, [deal_id])
+    finally:
+        admin_api.close()
+    admin.goto("/admin/registry")
+    admin.get_by_test_id("registry-upload-card").locator("input[type=file]").set_input_files(
+        {"name": "技术合同登记数据.csv", "mimeType": "text/csv", "buffer": export})
+    expect(admin.get_by_test_id("registry-result")).to_contain_text("1 份合同核对一致")
+    screenshot(admin, "zh-CN-06b-admin-registry")
+
+    # The broker records their own payee account; the administrator verifies it.
+    broker.goto("/broker")
+    payee = broker.get_by_test_id("payee-form")
+    payee.locator("#holder_name").fill("王经纪")
+    payee.locator("#bank_name").fill("中国工商银行福州分行")
+    payee.locator("#account").fill("6222020200123456789")
+    broker.get_by_test_id("payee-submit").click()
+    expect(broker.get_by_test_id("payee-status")).to_have_attribute("data-status", "pending")
+    admin.reload()
+    admin.locator('[data-testid^="payee-verify-"]').first.click()
+    expect(admin.locator('[data-testid^="payee-verify-"]')).to_have_count(0)
+
+    broker.goto(f"/broker/deals/{deal_id}")
     expect(broker.get_by_test_id("received-amount")).to_contain_text("2,500,000.00")
+    expect(broker.get_by_test_id("confirmed-received")).to_contain_text("2,500,000.00")
+    expect(broker.get_by_test_id("registry-status")).to_have_attribute("data-status", "verified")
     expect(broker.get_by_test_id("start-claim")).to_be_visible()
     screenshot(broker, "zh-CN-06-deal-detail")
 
@@ -163,8 +244,6 @@ def test_deal_from_demand_to_paid_reward(new_page) -> None:  # type: ignore[no-u
     screenshot(broker, "zh-CN-07-claim-breakdown")
 
     # One administrator reviews and approves; the approver may not pay.
-    admin = new_page()
-    login(admin, "admin", ADMIN_PASSWORD, home="/admin")
     admin.goto(f"/admin/claims/{claim_id}")
     expect(admin.get_by_test_id("claim-amount")).to_contain_text(EXPECTED_REWARD)
     admin.get_by_test_id("claim-start-review").click()

@@ -19,7 +19,15 @@ from playwright.sync_api import expect
 
 from backend.core import clock
 from tests.e2e.conftest import LiveServer, screenshot
-from tests.e2e.helpers import ADMIN_PASSWORD, DEMO_PASSWORD, Api, login
+from tests.e2e.helpers import (
+    ADMIN_PASSWORD,
+    DEMO_PASSWORD,
+    Api,
+    confirm_everything,
+    login,
+    record_paid_evidence,
+    registry_csv,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -39,7 +47,8 @@ def apis(live_server: LiveServer) -> Iterator[dict[str, Api]]:
 
 
 def paid_deal(apis: dict[str, Api], firm: str, inst: str, tag: str) -> int:
-    """A deal between `firm` and `inst`, run by the broker up to registered and fully paid."""
+    """A deal between `firm` and `inst`, run by the broker up to registered and fully paid,
+    confirmed by both parties and matched to the registration office's export."""
     fields = apis["broker"].get("/api/v1/fields")
     field_id = next(f["id"] for f in fields if f["code"] == "materials")
     today = clock.today().isoformat()
@@ -66,10 +75,14 @@ def paid_deal(apis: dict[str, Api], firm: str, inst: str, tag: str) -> int:
     registration_no = f"{clock.today().year}3501FR{deal['id']:06d}"
     broker.post(f"/api/v1/deals/{deal['id']}/contract/registration", {
         "registration_no": registration_no, "registered_on": today, "technology_amount": AMOUNT})
-    broker.call("POST", f"/api/v1/deals/{deal['id']}/payments", json={
-        "paid_on": today, "amount": AMOUNT, "bank_reference": f"FJBANK-{tag}",
-        "invoice_reference": f"发票 {registration_no}"})
-    assert broker.get(f"/api/v1/deals/{deal['id']}")["stage"] == "paid"
+    record_paid_evidence(broker, deal["id"], AMOUNT, today, f"发票 {registration_no}", tag)
+    for party in (firm, inst):
+        confirm_everything(apis[party], deal["id"])
+    apis["admin"].call("POST", "/api/v1/registry/imports", files={
+        "file": ("登记数据.csv", registry_csv(apis["admin"], [deal["id"]]), "text/csv")})
+    deal = broker.get(f"/api/v1/deals/{deal['id']}")
+    assert (deal["stage"], deal["contract"]["evidence"]["status"],
+            deal["contract"]["registry_status"]) == ("paid", "confirmed", "verified")
     return int(deal["id"])
 
 

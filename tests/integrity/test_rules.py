@@ -118,7 +118,9 @@ def test_a_clean_claim_raises_nothing() -> None:
 def test_rules_in_order() -> None:
     assert list(RULES) == ["related_party", "same_submitter", "dishonesty_list",
                            "duplicate_claim", "contract_splitting", "round_trip",
-                           "unbacked_amount", "payment_evidence", "timeline", "amount_outlier"]
+                           "unbacked_amount", "payment_evidence", "timeline", "amount_outlier",
+                           "unconfirmed_evidence", "registry_mismatch",
+                           "share_change_after_claim"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -796,3 +798,73 @@ def test_run_rules_concatenates_in_rule_order() -> None:
 def test_context_pieces_must_belong_together(changes: dict[str, Any]) -> None:
     with pytest.raises(ContextMismatch):
         context(**changes)
+
+
+# ---------------------------------------------------------------------------------------------
+# unconfirmed_evidence, registry_mismatch, share_change_after_claim
+
+def test_a_contract_version_awaiting_the_parties_is_critical() -> None:
+    ctx = context(contract=contract(evidence_status="declared", evidence_version=2,
+                                    confirmed_version=1, declared_amount=D(8_000_000)))
+    flag = only("unconfirmed_evidence", ctx)
+    assert (flag.severity, flag.evidence["evidence_version"], flag.evidence["confirmed_version"],
+            flag.evidence["declared_amount"], flag.evidence["confirmed_amount"]) == (
+        Severity.CRITICAL, 2, 1, "8000000.00", "800000.00")
+
+
+def test_a_disputed_contract_never_confirmed_names_no_confirmed_amount() -> None:
+    flag = only("unconfirmed_evidence", context(contract=contract(
+        evidence_status="disputed", confirmed_version=None)))
+    assert (flag.severity, flag.evidence["confirmed_amount"]) == (Severity.CRITICAL, None)
+    assert flag.message_en == "A party disputes the contract's terms."
+
+
+@pytest.mark.parametrize(("disputed", "severity"), [(False, Severity.WARNING),
+                                                    (True, Severity.CRITICAL)])
+def test_unconfirmed_payments_are_flagged_and_not_received(disputed: bool,
+                                                           severity: Severity) -> None:
+    pending = PaymentInfo(id=2, amount=D(100_000), paid_on=date(2026, 4, 2), confirmed=False,
+                          disputed=disputed)
+    c = contract(payments=(payment(1, 700_000, date(2026, 4, 1)), pending))
+    assert c.paid_amount == D(700_000)
+    flag = only("unconfirmed_evidence", context(contract=c))
+    assert (flag.severity, flag.evidence["payments"]) == (severity, [
+        {"payment_id": 2, "amount": "100000.00", "disputed": disputed}])
+
+
+@pytest.mark.parametrize(("status", "issues", "severity", "check"), [
+    ("mismatch", ("amount", "date"), Severity.CRITICAL, "mismatch"),
+    ("cancelled", ("cancelled",), Severity.CRITICAL, "cancelled"),
+    ("unchecked", (), Severity.INFO, "missing"),
+])
+def test_the_registry_disagreeing_is_flagged(status: str, issues: tuple[str, ...],
+                                             severity: Severity, check: str) -> None:
+    flag = only("registry_mismatch", context(contract=contract(registry_status=status,
+                                                               registry_issues=issues)))
+    assert (flag.severity, flag.evidence["check"]) == (severity, check)
+    if status == "mismatch":
+        assert flag.evidence["issues"] == ["amount", "date"]
+        assert flag.message_zh == "登记机构的数据与合同不符：成交金额、登记日期。"
+
+
+def test_shares_changed_after_the_first_claim() -> None:
+    first = other_claim(999, submitted_at=datetime(2026, 4, 20, tzinfo=UTC), share_percent=D(40))
+    c = contract(shares=((BROKER, D(60)), (101, D(40))),
+                 shares_changed_at=datetime(2026, 4, 25, tzinfo=UTC))
+    flag = only("share_change_after_claim", context(
+        contract=c, claim=claim(share_percent=D(60)), other_claims=(first,)))
+    assert (flag.evidence["first_claim_at"], flag.evidence["changed_at"]) == (
+        "2026-04-20T00:00:00+00:00", "2026-04-25T00:00:00+00:00")
+    assert "claimed_share" not in flag.evidence
+
+
+def test_a_claims_share_that_is_not_the_brokers_share_now() -> None:
+    c = contract(shares=((BROKER, D("0.01")), (101, D("99.99"))),
+                 shares_changed_at=datetime(2026, 4, 1, tzinfo=UTC))  # before the claim
+    flag = only("share_change_after_claim", context(contract=c))
+    assert (flag.evidence["claimed_share"], flag.evidence["current_share"]) == ("100", "0.01")
+
+
+def test_shares_set_before_the_claim_and_unchanged_are_fine() -> None:
+    c = contract(shares=((BROKER, D(100)),), shares_changed_at=datetime(2026, 4, 1, tzinfo=UTC))
+    assert flags("share_change_after_claim", context(contract=c)) == []

@@ -87,7 +87,16 @@ class World:
                 id=cid, deal_id=10_000 + cid, buyer_org_id=buyer, seller_org_id=seller,
                 type=rng.choice(TYPES[:2]), field=rng.choice(FIELDS[:2]), amount=amount,
                 signed_on=signed, deal_opened_at=opened, technology_amount=amount,
-                registered_on=registered, registration_no=f"R{cid}", payments=pays)
+                registered_on=registered, registration_no=f"R{cid}", payments=pays,
+                # a few awaiting the parties, disagreeing with the registry, re-split late
+                evidence_status="declared" if rng.random() < 0.03 else "confirmed",
+                evidence_version=2,
+                confirmed_version=2 if rng.random() < 0.97 else 1,
+                registry_status=rng.choice(["mismatch", "unchecked"]) if rng.random() < 0.05
+                else "verified", registry_issues=("amount",),
+                shares_changed_at=(datetime.combine(signed + timedelta(days=200),
+                                                    datetime.min.time(), tzinfo=UTC)
+                                   if rng.random() < 0.03 else None))
             self.contracts.append(contract)
             brokers = rng.sample(self.brokers, rng.choice([1, 1, 1, 2]))
             shares = [D(100)] if len(brokers) == 1 else rng.choice(

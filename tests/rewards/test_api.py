@@ -122,7 +122,7 @@ def test_a_refusal_is_a_409_with_its_reason(client: TestClient, db: Session) -> 
 
 def test_administrators_review_with_four_eyes(client: TestClient, db: Session) -> None:
     admins = r.admins(db)
-    claim = r.claim(db)
+    claim = r.claim(db, payee=False)
     a = b.login_as(db, admins.a).headers
     bb = b.login_as(db, admins.b).headers
     url = f"/api/v1/claims/{claim.id}"
@@ -133,6 +133,9 @@ def test_administrators_review_with_four_eyes(client: TestClient, db: Session) -
     assert client.post(f"{url}/approve", headers=a).json()["status"] == "approved"
     refused = client.post(f"{url}/pay", json={"payment_reference": "BK-1"}, headers=a)
     assert refused.status_code == 403 and refused.json()["reason"] == "four_eyes"
+    unpayable = client.post(f"{url}/pay", json={"payment_reference": "BK-1"}, headers=bb)
+    assert unpayable.status_code == 409 and unpayable.json()["reason"] == "payee_unverified"
+    r.payee_account(db, claim.broker_id, admins.a)
     paid = client.post(f"{url}/pay", json={"payment_reference": "BK-1"}, headers=bb)
     assert paid.status_code == 200 and paid.json()["status"] == "paid"
     db.expire_all()
@@ -163,11 +166,16 @@ def test_policies_are_versioned(client: TestClient, db: Session) -> None:
     assert client.put(f"/api/v1/reward-policies/{first['id']}", headers=admin, json={
         "name": "x", "effective_from": "2027-01-01",
         "brackets": [{"upper": None, "rate": "0.01"}]}).status_code == 409
+    # A new policy looks at the buyer's region (technology absorbed) unless it says otherwise.
+    assert second["region_basis"] == "buyer"
     in_force = client.get("/api/v1/reward-policies/in-force", headers=admin,
-                          params={"signed_on": "2027-03-01", "region": "福州市"}).json()
+                          params={"signed_on": "2027-03-01", "buyer_region": "福州市"}).json()
     assert in_force["id"] == second["id"]
+    elsewhere = client.get("/api/v1/reward-policies/in-force", headers=admin, params={
+        "signed_on": "2027-03-01", "region": "福州市", "buyer_region": "上海市"}).json()
+    assert elsewhere["key"] == "default"
     before = client.get("/api/v1/reward-policies/in-force", headers=admin,
-                        params={"signed_on": "2026-12-31", "region": "福州市"}).json()
+                        params={"signed_on": "2026-12-31", "buyer_region": "福州市"}).json()
     assert before["key"] == "default"
     bad = client.post("/api/v1/reward-policies", headers=admin, json={
         "key": "bad", "name": "x", "effective_from": "2027-01-01",

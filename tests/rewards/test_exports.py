@@ -114,8 +114,8 @@ def test_payouts_clawbacks_flags_and_audit_exports(client: TestClient, db: Sessi
     headers = b.login_as(db, b.make_admin(db)).headers
     batch_id = claims["approved"].payout_batch_id
     payout_rows = xlsx(client, f"/api/v1/exports/payouts/{batch_id}", headers)
-    assert [(row[0], row[1], row[2], money(row[10])) for row in payout_rows[1:]] == [
-        (batch_id, "open", claims["approved"].id, D("30000.00"))]
+    assert [(row[7], row[8], row[9], money(row[4]), row[6]) for row in payout_rows[1:]] == [
+        (batch_id, "open", claims["approved"].id, D("30000.00"), "经纪人 broker")]
     assert client.get("/api/v1/exports/payouts/999999", headers=headers).status_code == 404
     assert len(xlsx(client, "/api/v1/exports/payouts", headers)) == 2
 

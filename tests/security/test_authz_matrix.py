@@ -45,14 +45,14 @@ from backend.config import get_settings
 from backend.core import jobs
 from backend.core.clock import today
 from backend.core.permissions import Role
-from backend.deals import brokers, files, opening
+from backend.deals import brokers, files, opening, pipeline
 from backend.deals.models import Notification, Stage
 from backend.deals.storage import file_store
 from backend.integrity import dishonesty
 from backend.listings import files as listing_files
 from backend.listings import imports
 from backend.listings.models import AchievementStatus, DemandStatus
-from backend.rewards import clawbacks, payouts, review
+from backend.rewards import clawbacks, payouts, recompute, review
 from backend.rewards.models import RewardClaim
 from tests.builders import accounts as b
 from tests.builders import deals as d
@@ -182,9 +182,15 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
     s.extra["file_id"] = row.id
     registered = _deal_world(db, s, Stage.REGISTERED)
     o["deal_registered"] = _deal_obj(registered)
-    s.extra["registration_no"] = d.reload_contract(d.World(
+    contract = d.reload_contract(d.World(
         s.firm, s.institute, registered.lead, registered.demand, registered.achievement,
-        d.reload(db, registered.id))).registration_no
+        d.reload(db, registered.id)))
+    s.extra["registration_no"] = contract.registration_no
+    s.extra["receipt_id"] = d.evidence_file(db, registered).id
+    s.extra["payment_id"] = d.pay(db, registered, Decimal("1000.00")).id
+    s.extra["contract_version"] = d.reload_contract(d.World(
+        s.firm, s.institute, registered.lead, registered.demand, registered.achievement,
+        d.reload(db, registered.id))).evidence_version
 
     invited = _deal_world(db, s, Stage.NEGOTIATING)
     brokers.invite(db, d.actor(invited.lead), d.access(db, invited.lead, invited.id, lock=True),
@@ -244,6 +250,14 @@ def _rewards(db: Session, s: PartySet, approver: User, payer: User) -> None:
     r.paid(db, paid.id, approver, payer)
     clawed = clawbacks.claw_back(db, r.actor(approver), paid.id, "合同无效，追回奖补")
     o["clawback"] = Obj(clawed.id, users=frozenset({lead.id}))
+
+    # A paid claim whose deal is then cancelled: a claw-back awaiting review.
+    w_cancel = r.world_for(db, lead)
+    cancelled = r.claim(db, w_cancel)
+    r.paid(db, cancelled.id, approver, payer)
+    pipeline.transition(db, r.actor(lead), d.reload(db, w_cancel.id), Stage.CANCELLED, "买方放弃")
+    [pending] = recompute.recompute_deal(db, r.actor(lead), w_cancel.id)
+    o["clawback_pending"] = Obj(pending.id, users=frozenset({lead.id}))
 
     w = r.world_for(db, lead)
     buyer = db.get(Organisation, w.deal.demand_org_id)
@@ -360,6 +374,11 @@ MATCHES_DRAFT_DEMAND = rule(404, anon=401, firm_own=OK, admin=OK)
 CLAIM_READ = rule(403, anon=401, broker=404, broker_own=OK, admin=OK)
 # An organisation's join requests and invitations: its active members and administrators.
 ORG_MEMBERS = rule(404, anon=401, admin=OK, firm_own=OK)
+# The deal's evidence is confirmed or disputed by its parties' members; everyone else who sees
+# the deal is refused (brokers by role; an administrator has nothing to confirm below the
+# amount ceiling: 409), strangers get 404.
+EVIDENCE_ANSWER = rule(404, anon=401, firm_own=OK, inst_own=OK, broker=403, broker_own=403,
+                       invitee=403, admin=409)
 
 
 def _ids(key: str, name: str) -> Callable[[World, PartySet], dict[str, Any]]:
@@ -393,7 +412,15 @@ def _contract(w: World, s: PartySet) -> dict[str, Any]:
 def _payment(w: World, s: PartySet) -> dict[str, Any]:
     return {"paid_on": (today() - timedelta(days=1)).isoformat(), "amount": "1000.00",
             "bank_reference": "BANK-MATRIX-1",
-            "invoice_reference": f"发票：{s.extra['registration_no']}"}
+            "invoice_reference": f"发票：{s.extra['registration_no']}", "invoice_no": "INV-M-1",
+            "payer_account": d.PAYER_ACCOUNT, "payee_account": d.PAYEE_ACCOUNT,
+            "evidence_file_id": s.extra["receipt_id"]}
+
+
+def _registry_csv(w: World, s: PartySet) -> tuple[str, bytes, str]:
+    return ("登记数据.csv", d.registry_csv([(
+        d.new_registration_no(), b.new_credit_code(), b.new_credit_code(), "技术开发",
+        Decimal("1000.00"), today() - timedelta(days=2), "有效")]), "text/csv")
 
 
 def _org_registration(w: World, s: PartySet) -> dict[str, Any]:
@@ -678,6 +705,26 @@ RULES: list[Case] = [
          params=lambda w, s: {"deal_id": s["deal_signed"].id, "file_id": s.extra["file_id"]}),
     Case("POST", "/api/v1/deals/{deal_id}/payments", DEAL_BROKER_WORK,
          target="deal_registered", params=_deal("deal_registered"), json=_payment),
+    Case("PUT", "/api/v1/deals/{deal_id}/contract/registration", DEAL_BROKER_WORK,
+         target="deal_registered", params=_deal("deal_registered"), json=_registration),
+    Case("POST", "/api/v1/deals/{deal_id}/contract/confirm", EVIDENCE_ANSWER,
+         target="deal_registered", params=_deal("deal_registered"),
+         json=lambda w, s: {"version": s.extra["contract_version"]}),
+    Case("POST", "/api/v1/deals/{deal_id}/contract/dispute", EVIDENCE_ANSWER,
+         target="deal_registered", params=_deal("deal_registered"),
+         json=lambda w, s: {"version": s.extra["contract_version"], "reason": "金额有误"}),
+    Case("POST", "/api/v1/deals/{deal_id}/payments/{payment_id}/confirm", EVIDENCE_ANSWER,
+         target="deal_registered",
+         params=lambda w, s: {"deal_id": s["deal_registered"].id,
+                              "payment_id": s.extra["payment_id"]},
+         json=lambda w, s: {"version": 1}),
+    Case("POST", "/api/v1/deals/{deal_id}/payments/{payment_id}/dispute", EVIDENCE_ANSWER,
+         target="deal_registered",
+         params=lambda w, s: {"deal_id": s["deal_registered"].id,
+                              "payment_id": s.extra["payment_id"]},
+         json=lambda w, s: {"version": 1, "reason": "未收到该笔款项"}),
+    Case("GET", "/api/v1/deals/confirmations", LOGGED_IN,
+         why="each caller's own: what awaits their organisation (administrators: the ceiling)"),
     Case("POST", "/api/v1/deals/{deal_id}/notes", DEAL_BROKER_WORK, target="deal",
          params=_deal("deal"), json=lambda w, s: {"text": "已与双方电话沟通。"}),
 
@@ -738,6 +785,25 @@ RULES: list[Case] = [
     Case("POST", "/api/v1/clawbacks/{clawback_id}/recovered", ADMIN_ONLY, target="clawback",
          params=_ids("clawback", "clawback_id"),
          json=lambda w, s: {"recovery_reference": "BANK-MATRIX-BACK"}),
+    Case("POST", "/api/v1/clawbacks/{clawback_id}/review", ADMIN_ONLY,
+         target="clawback_pending", params=_ids("clawback_pending", "clawback_id"),
+         json=lambda w, s: {"decision": "due", "note": "项目已取消，应退回"}),
+
+    # the broker's own payee account: the broker keeps it, administrators verify it
+    Case("GET", "/api/v1/payee-accounts/mine", rule(403, anon=401, broker=OK)),
+    Case("PUT", "/api/v1/payee-accounts/mine", rule(403, anon=401, broker=OK),
+         json=lambda w, s: {"holder_name": "经纪人本人", "bank_name": "中国银行福州分行",
+                            "account": "6216600100001234567"}),
+    Case("GET", "/api/v1/payee-accounts", ADMIN_ONLY),
+    Case("POST", "/api/v1/payee-accounts/{broker_id}/verification", ADMIN_ONLY,
+         target="broker_profile", params=_ids("broker_profile", "broker_id"),
+         json=lambda w, s: {"status": "verified"}),
+
+    # the registration office's export: administrators
+    Case("POST", "/api/v1/registry/imports", ADMIN_ONLY, upload=_registry_csv),
+    Case("GET", "/api/v1/registry/imports", ADMIN_ONLY),
+    Case("GET", "/api/v1/registry/contracts", ADMIN_ONLY),
+    Case("GET", "/api/v1/registry/template", ADMIN_ONLY),
 
     # integrity: administrators only (the broker never sees the flags on their claim)
     Case("GET", "/api/v1/integrity/flags", ADMIN_ONLY),

@@ -645,6 +645,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clawbacks/{clawback_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review Clawback
+         * @description Review a claw-back a re-computation raised: the money is due, or nothing to recover.
+         */
+        post: operations["clawbacks-review_clawback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deals": {
         parameters: {
             query?: never;
@@ -657,6 +677,28 @@ export interface paths {
         put?: never;
         /** Open Deal */
         post: operations["deals-open_deal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/confirmations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Awaiting Confirmation
+         * @description What awaits this user's confirmation: for a firm or institute, the contract versions
+         *     and payments their organisation has not answered yet; for an administrator, contract
+         *     amounts above the ceiling.
+         */
+        get: operations["deals-awaiting_confirmation"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -765,7 +807,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/deals/{deal_id}/contract/registration": {
+    "/api/v1/deals/{deal_id}/contract/confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -774,6 +816,48 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Confirm Contract
+         * @description A party (or, above the amount ceiling, an administrator) confirms the contract's
+         *     current version.
+         */
+        post: operations["deals-confirm_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/contract/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispute Contract */
+        post: operations["deals-dispute_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/contract/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Amend Registration
+         * @description Correct a registered contract's registration; the parties confirm it again.
+         */
+        put: operations["deals-amend_registration"];
         /** Register Contract */
         post: operations["deals-register_contract"];
         delete?: never;
@@ -899,6 +983,40 @@ export interface paths {
         put?: never;
         /** Record Payment */
         post: operations["deals-record_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/payments/{payment_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm Payment */
+        post: operations["deals-confirm_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/payments/{payment_id}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispute Payment */
+        post: operations["deals-dispute_payment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1777,6 +1895,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payee-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Payee Accounts */
+        get: operations["payee-accounts-list_payee_accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payee-accounts/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get My Payee Account
+         * @description The broker's own account, masked; null when none is on record.
+         */
+        get: operations["payee-accounts-get_my_payee_account"];
+        /**
+         * Set My Payee Account
+         * @description Record or change the broker's own account; it awaits an administrator's check.
+         */
+        put: operations["payee-accounts-set_my_payee_account"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payee-accounts/{broker_id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify Payee Account */
+        post: operations["payee-accounts-verify_payee_account"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payouts": {
         parameters: {
             query?: never;
@@ -1849,6 +2025,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registry/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Registry Contracts
+         * @description Registered contracts by their standing against the registry (default: mismatched or
+         *     cancelled).
+         */
+        get: operations["registry-list_registry_contracts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Registry Imports */
+        get: operations["registry-list_registry_imports"];
+        put?: never;
+        /**
+         * Import Registry
+         * @description Upload the registration office's export (CSV or XLSX): every contract bearing one of
+         *     its numbers is matched, mismatches are named, and claims on contracts whose registration
+         *     changed or was cancelled are re-computed.
+         */
+        post: operations["registry-import_registry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registry Template */
+        get: operations["registry-registry_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reward-policies": {
         parameters: {
             query?: never;
@@ -1876,7 +2113,8 @@ export interface paths {
         };
         /**
          * Policy In Force
-         * @description The policy a contract signed on this date in this region falls under.
+         * @description The policy a contract signed on this date, with the seller in `region` and the buyer in
+         *     `buyer_region`, falls under.
          */
         get: operations["reward-policies-policy_in_force"];
         put?: never;
@@ -2172,6 +2410,19 @@ export interface components {
             /** Trl */
             trl?: number | null;
         };
+        /** AnswerOut */
+        AnswerOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Confirmed */
+            confirmed: boolean;
+            /** Reason */
+            reason: string | null;
+            side: components["schemas"]["EvidenceSide"];
+        };
         /** AuditEntryOut */
         AuditEntryOut: {
             /** Action */
@@ -2199,6 +2450,28 @@ export interface components {
             object_type: string;
             /** Seq */
             seq: number;
+        };
+        /** AwaitingItem */
+        AwaitingItem: {
+            /** Amount */
+            amount: string;
+            /** Deal Id */
+            deal_id: number;
+            /** Declared At */
+            declared_at: string | null;
+            /** Item Id */
+            item_id: number;
+            kind: components["schemas"]["EvidenceKind"];
+            side: components["schemas"]["EvidenceSide"];
+            /** Version */
+            version: number;
+        };
+        /** AwaitingOut */
+        AwaitingOut: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["AwaitingItem"][];
         };
         /** BatchCreate */
         BatchCreate: {
@@ -2288,6 +2561,11 @@ export interface components {
         };
         /** Body_deals-upload_contract_file */
         "Body_deals-upload_contract_file": {
+            /** File */
+            file: string;
+        };
+        /** Body_registry-import_registry */
+        "Body_registry-import_registry": {
             /** File */
             file: string;
         };
@@ -2478,7 +2756,10 @@ export interface components {
             broker_id: number;
             /** Broker Name */
             broker_name: string;
+            /** @description the latest claw-back, if any */
             claw_back: components["schemas"]["ClawBackBrief"] | null;
+            /** Claw Backs */
+            claw_backs: components["schemas"]["ClawBackBrief"][];
             /** Clawed Back At */
             clawed_back_at: string | null;
             /** Contract Amount */
@@ -2627,12 +2908,18 @@ export interface components {
             decided_at: string;
             /** Id */
             id: number;
+            kind: components["schemas"]["ClawBackKind"];
             /** Reason */
             reason: string;
             status: components["schemas"]["ClawBackStatus"];
             /** To Recover */
             to_recover: string;
         };
+        /**
+         * ClawBackKind
+         * @enum {string}
+         */
+        ClawBackKind: "fraud" | "recompute";
         /** ClawBackOut */
         ClawBackOut: {
             /** Amount */
@@ -2647,11 +2934,12 @@ export interface components {
              */
             decided_at: string;
             /** Decided By Id */
-            decided_by_id: number;
+            decided_by_id: number | null;
             /** Flag Id */
             flag_id: number | null;
             /** Id */
             id: number;
+            kind: components["schemas"]["ClawBackKind"];
             previous_status: components["schemas"]["ClaimStatus"];
             /** Reason */
             reason: string;
@@ -2663,17 +2951,34 @@ export interface components {
             recovery_reference: string | null;
             /** Region */
             region: string;
+            /** Review Note */
+            review_note: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Reviewed By Id */
+            reviewed_by_id: number | null;
             status: components["schemas"]["ClawBackStatus"];
             /** To Recover */
             to_recover: string;
             /** Was Paid */
             was_paid: boolean;
         };
+        /** ClawBackReviewIn */
+        ClawBackReviewIn: {
+            /**
+             * Decision
+             * @description due: the money must come back; waived: nothing to recover
+             * @enum {string}
+             */
+            decision: "due" | "waived";
+            /** Note */
+            note: string;
+        };
         /**
          * ClawBackStatus
          * @enum {string}
          */
-        ClawBackStatus: "due" | "recovered" | "cancelled";
+        ClawBackStatus: "pending_review" | "due" | "recovered" | "cancelled" | "waived";
         /** ClosedThisYear */
         ClosedThisYear: {
             /** Amount */
@@ -2739,8 +3044,23 @@ export interface components {
         ContractOut: {
             /** Amount */
             amount: string;
+            /**
+             * Amount Ceiling
+             * @description above it an administrator must confirm
+             */
+            amount_ceiling: string;
             /** Buyer Org Id */
             buyer_org_id: number;
+            /**
+             * Confirmed Amount
+             * @description the amount as last confirmed
+             */
+            confirmed_amount: string | null;
+            /** Confirmed Received Amount */
+            confirmed_received_amount: string;
+            /** Confirmed Version */
+            confirmed_version: number | null;
+            evidence: components["schemas"]["EvidenceOut"];
             /** Files */
             files: components["schemas"]["ContractFileOut"][];
             /** Id */
@@ -2755,6 +3075,9 @@ export interface components {
             registered_on: string | null;
             /** Registration No */
             registration_no: string | null;
+            /** Registry Issues */
+            registry_issues: string[];
+            registry_status: components["schemas"]["RegistryStatus"];
             /** Remaining Amount */
             remaining_amount: string;
             /** Seller Org Id */
@@ -3067,6 +3390,57 @@ export interface components {
             /** Visible To Parties */
             visible_to_parties: boolean;
         };
+        /** EvidenceConfirmIn */
+        EvidenceConfirmIn: {
+            /**
+             * Version
+             * @description the version shown to the party
+             */
+            version: number;
+        };
+        /** EvidenceDisputeIn */
+        EvidenceDisputeIn: {
+            /** Reason */
+            reason: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * EvidenceKind
+         * @enum {string}
+         */
+        EvidenceKind: "contract" | "payment";
+        /**
+         * EvidenceOut
+         * @description Where a declared item stands with the parties.
+         */
+        EvidenceOut: {
+            /**
+             * Answers
+             * @description the latest answer of each side to this version
+             */
+            answers: components["schemas"]["AnswerOut"][];
+            /** Awaiting Me */
+            awaiting_me: boolean;
+            /** @description the side this viewer answers for */
+            my_side: components["schemas"]["EvidenceSide"] | null;
+            /** Required */
+            required: components["schemas"]["EvidenceSide"][];
+            status: components["schemas"]["EvidenceStatus"];
+            /** Version */
+            version: number;
+        };
+        /**
+         * EvidenceSide
+         * @enum {string}
+         */
+        EvidenceSide: "buyer" | "seller" | "admin";
+        /**
+         * EvidenceStatus
+         * @description Where a declared item (the contract's terms, a payment) stands with the parties.
+         * @enum {string}
+         */
+        EvidenceStatus: "declared" | "confirmed" | "disputed";
         /** FeedOut */
         FeedOut: {
             /**
@@ -3223,6 +3597,15 @@ export interface components {
             claim_id: number;
             /** Cleared At */
             cleared_at: string | null;
+            /** Dismissal Reason */
+            dismissal_reason?: string | null;
+            /** Dismissal Requested At */
+            dismissal_requested_at?: string | null;
+            /**
+             * Dismissal Requested By Id
+             * @description a critical flag: the administrator who asked to dismiss it; another must agree
+             */
+            dismissal_requested_by_id?: number | null;
             /** Evidence */
             evidence: unknown;
             /** Id */
@@ -3512,7 +3895,7 @@ export interface components {
             achievements: number;
             /**
              * Contract Amount
-             * @description sum of registered contracts' amounts, yuan
+             * @description sum of registered contracts' amounts as their parties confirmed them, on deals not cancelled or lost, yuan
              */
             contract_amount: string;
             /**
@@ -3532,7 +3915,7 @@ export interface components {
             monthly: components["schemas"]["MonthFigures"][];
             /**
              * Rewards Paid
-             * @description rewards (奖补) paid to brokers, yuan
+             * @description rewards (奖补) paid to brokers, less what was clawed back, yuan
              */
             rewards_paid: string;
         };
@@ -4007,6 +4390,39 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[PayeeAccountOut] */
+        Page_PayeeAccountOut_: {
+            /** Items */
+            items: components["schemas"]["PayeeAccountOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[RegistryContractOut] */
+        Page_RegistryContractOut_: {
+            /** Items */
+            items: components["schemas"]["RegistryContractOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[RegistryImportOut] */
+        Page_RegistryImportOut_: {
+            /** Items */
+            items: components["schemas"]["RegistryImportOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[ScanOut] */
         Page_ScanOut_: {
             /** Items */
@@ -4061,12 +4477,70 @@ export interface components {
             /** Payment Reference */
             payment_reference: string;
         };
-        /** PaymentIn */
+        /** PayeeAccountIn */
+        PayeeAccountIn: {
+            /** Account */
+            account: string;
+            /** Bank Name */
+            bank_name: string;
+            /** Holder Name */
+            holder_name: string;
+        };
+        /** PayeeAccountOut */
+        PayeeAccountOut: {
+            /**
+             * Account
+             * @description masked except for administrators
+             */
+            account: string;
+            /** Bank Name */
+            bank_name: string;
+            /** Broker Id */
+            broker_id: number;
+            /** Broker Name */
+            broker_name: string;
+            /** Holder Name */
+            holder_name: string;
+            /** Note */
+            note: string | null;
+            status: components["schemas"]["PayeeStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Verified At */
+            verified_at: string | null;
+        };
+        /**
+         * PayeeStatus
+         * @enum {string}
+         */
+        PayeeStatus: "pending" | "verified" | "rejected";
+        /** PayeeVerificationIn */
+        PayeeVerificationIn: {
+            /** Note */
+            note?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "verified" | "rejected";
+        };
+        /**
+         * PaymentIn
+         * @description A payment and its evidence: the receipt or invoice file (uploaded to the contract
+         *     first), the invoice number, and the paying and receiving bank accounts.
+         */
         PaymentIn: {
             /** Amount */
             amount: number | string;
             /** Bank Reference */
             bank_reference: string;
+            /** Evidence File Id */
+            evidence_file_id: number;
+            /** Invoice No */
+            invoice_no: string;
             /** Invoice Reference */
             invoice_reference: string;
             /**
@@ -4074,6 +4548,10 @@ export interface components {
              * Format: date
              */
             paid_on: string;
+            /** Payee Account */
+            payee_account: string;
+            /** Payer Account */
+            payer_account: string;
         };
         /** PaymentOut */
         PaymentOut: {
@@ -4081,10 +4559,17 @@ export interface components {
             amount: string;
             /** Bank Reference */
             bank_reference: string;
+            /** Confirmed Amount */
+            confirmed_amount: string | null;
             /** Counted */
             counted: boolean;
+            evidence: components["schemas"]["EvidenceOut"];
+            /** Evidence File Id */
+            evidence_file_id: number | null;
             /** Id */
             id: number;
+            /** Invoice No */
+            invoice_no: string | null;
             /** Invoice Reference */
             invoice_reference: string;
             /**
@@ -4092,6 +4577,10 @@ export interface components {
              * Format: date
              */
             paid_on: string;
+            /** Payee Account */
+            payee_account: string | null;
+            /** Payer Account */
+            payer_account: string | null;
             /**
              * Recorded At
              * Format: date-time
@@ -4107,6 +4596,12 @@ export interface components {
         };
         /** PolicyCreate */
         PolicyCreate: {
+            /**
+             * Agency Share Percent
+             * @description part of each reward paid to the broker's agency
+             * @default 0
+             */
+            agency_share_percent?: number | string;
             /** @default min_technology_received */
             base?: components["schemas"]["RewardBase"];
             /** Brackets */
@@ -4138,9 +4633,22 @@ export interface components {
              * @description null: every region
              */
             region?: string | null;
+            /**
+             * @description whose region the policy looks at: the buyer's (technology absorbed, 吸纳), the seller's (output, 输出), either, or both (paid once)
+             * @default buyer
+             */
+            region_basis?: components["schemas"]["RegionBasis"];
+            /**
+             * Registry Grace Days
+             * @description days after registration a claim may go without the registry's record; 0: a registry match is always required
+             * @default 0
+             */
+            registry_grace_days?: number;
         };
         /** PolicyOut */
         PolicyOut: {
+            /** Agency Share Percent */
+            agency_share_percent: string;
             base: components["schemas"]["RewardBase"];
             /** Brackets */
             brackets: components["schemas"]["BracketOut"][];
@@ -4174,6 +4682,9 @@ export interface components {
             note: string | null;
             /** Region */
             region: string | null;
+            region_basis: components["schemas"]["RegionBasis"];
+            /** Registry Grace Days */
+            registry_grace_days: number;
             /** Superseded At */
             superseded_at: string | null;
             /** Superseded By Id */
@@ -4183,6 +4694,12 @@ export interface components {
         };
         /** PolicyTerms */
         PolicyTerms: {
+            /**
+             * Agency Share Percent
+             * @description part of each reward paid to the broker's agency
+             * @default 0
+             */
+            agency_share_percent?: number | string;
             /** @default min_technology_received */
             base?: components["schemas"]["RewardBase"];
             /** Brackets */
@@ -4212,6 +4729,17 @@ export interface components {
              * @description null: every region
              */
             region?: string | null;
+            /**
+             * @description whose region the policy looks at: the buyer's (technology absorbed, 吸纳), the seller's (output, 输出), either, or both (paid once)
+             * @default buyer
+             */
+            region_basis?: components["schemas"]["RegionBasis"];
+            /**
+             * Registry Grace Days
+             * @description days after registration a claim may go without the registry's record; 0: a registry match is always required
+             * @default 0
+             */
+            registry_grace_days?: number;
         };
         /** PredictedFieldOut */
         PredictedFieldOut: {
@@ -4321,6 +4849,12 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /**
+         * RegionBasis
+         * @description Which party's region a policy looks at (政策适用地区的依据).
+         * @enum {string}
+         */
+        RegionBasis: "buyer" | "seller" | "either" | "both";
         /** RegistrationIn */
         RegistrationIn: {
             /**
@@ -4333,6 +4867,85 @@ export interface components {
             /** Technology Amount */
             technology_amount: number | string;
         };
+        /** RegistryContractOut */
+        RegistryContractOut: {
+            /** Amount */
+            amount: string;
+            /** Buyer Credit Code */
+            buyer_credit_code: string;
+            /** Contract Id */
+            contract_id: number;
+            /** Deal Id */
+            deal_id: number;
+            /** Name */
+            name: string;
+            record: components["schemas"]["RegistryRecordOut"] | null;
+            /** Registered On */
+            registered_on: string | null;
+            /** Registration No */
+            registration_no: string | null;
+            /** Registry Issues */
+            registry_issues: string[];
+            registry_status: components["schemas"]["RegistryStatus"];
+            /** Seller Credit Code */
+            seller_credit_code: string;
+            type: components["schemas"]["ContractType"];
+        };
+        /** RegistryImportOut */
+        RegistryImportOut: {
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /** Matched */
+            matched: number;
+            /** Mismatched */
+            mismatched: number;
+            /** Rows */
+            rows: number;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Uploaded By Id */
+            uploaded_by_id: number;
+        };
+        /** RegistryImportResult */
+        RegistryImportResult: {
+            /** Matched */
+            matched: number;
+            /** Mismatched */
+            mismatched: components["schemas"]["RegistryContractOut"][];
+            registry_import: components["schemas"]["RegistryImportOut"];
+        };
+        /** RegistryRecordOut */
+        RegistryRecordOut: {
+            /** Amount */
+            amount: string;
+            /** Buyer Credit Code */
+            buyer_credit_code: string;
+            /** Cancelled */
+            cancelled: boolean;
+            contract_type: components["schemas"]["ContractType"];
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /** Registration No */
+            registration_no: string;
+            /** Seller Credit Code */
+            seller_credit_code: string;
+        };
+        /**
+         * RegistryStatus
+         * @description The contract against the registration office's export (技术合同登记机构).
+         * @enum {string}
+         */
+        RegistryStatus: "unchecked" | "verified" | "mismatch" | "cancelled";
         /** ReindexOut */
         ReindexOut: {
             /** Kinds */
@@ -4652,6 +5265,8 @@ export interface components {
          * @description Compute a reward without claiming: for brokers planning a deal and admins checking.
          */
         backend__rewards__schemas__PreviewIn: {
+            /** Buyer Region */
+            buyer_region?: string | null;
             /** Contract Amount */
             contract_amount: number | string;
             /**
@@ -4661,7 +5276,10 @@ export interface components {
             policy_id?: number | null;
             /** Received Amount */
             received_amount?: number | string | null;
-            /** Region */
+            /**
+             * Region
+             * @description the seller's region
+             */
             region?: string | null;
             /**
              * Share
@@ -5933,6 +6551,41 @@ export interface operations {
             };
         };
     };
+    "clawbacks-review_clawback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clawback_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClawBackReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClawBackOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "deals-list_deals": {
         parameters: {
             query?: {
@@ -5996,6 +6649,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-awaiting_confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwaitingOut"];
                 };
             };
         };
@@ -6161,6 +6834,111 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ContractIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-confirm_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvidenceConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-dispute_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvidenceDisputeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-amend_registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationIn"];
             };
         };
         responses: {
@@ -6466,6 +7244,78 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-confirm_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+                payment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvidenceConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-dispute_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+                payment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvidenceDisputeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8254,6 +9104,127 @@ export interface operations {
             };
         };
     };
+    "payee-accounts-list_payee_accounts": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["PayeeStatus"] | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PayeeAccountOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payee-accounts-get_my_payee_account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayeeAccountOut"] | null;
+                };
+            };
+        };
+    };
+    "payee-accounts-set_my_payee_account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayeeAccountIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayeeAccountOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payee-accounts-verify_payee_account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayeeVerificationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayeeAccountOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "payouts-list_batches": {
         parameters: {
             query?: {
@@ -8421,6 +9392,124 @@ export interface operations {
             };
         };
     };
+    "registry-list_registry_contracts": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["RegistryStatus"][] | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RegistryContractOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "registry-list_registry_imports": {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RegistryImportOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "registry-import_registry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_registry-import_registry"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryImportResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "registry-registry_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An example export, with its columns. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+        };
+    };
     "reward-policies-list_policies": {
         parameters: {
             query?: {
@@ -8490,6 +9579,7 @@ export interface operations {
             query: {
                 signed_on: string;
                 region?: string | null;
+                buyer_region?: string | null;
             };
             header?: never;
             path?: never;

@@ -71,6 +71,16 @@ export type PaymentInput = Schemas['PaymentIn'];
 export type ContractFile = Schemas['ContractFileOut'];
 export type Acceptance = Schemas['Acceptance'];
 export type DealDashboard = Schemas['DashboardOut'];
+export type Evidence = Schemas['EvidenceOut'];
+export type EvidenceSide = Schemas['EvidenceSide'];
+export type EvidenceStatus = Schemas['EvidenceStatus'];
+export type EvidenceKind = Schemas['EvidenceKind'];
+export type Awaiting = Schemas['AwaitingOut'];
+export type AwaitingItem = Schemas['AwaitingItem'];
+export type RegistryStatus = Schemas['RegistryStatus'];
+export type RegistryImport = Schemas['RegistryImportOut'];
+export type RegistryImportResult = Schemas['RegistryImportResult'];
+export type RegistryContract = Schemas['RegistryContractOut'];
 export type Notification = Schemas['NotificationOut'];
 
 export const CONTRACT_TYPES = ['development', 'transfer', 'licensing', 'consulting', 'service'] as const satisfies readonly ContractType[];
@@ -106,6 +116,10 @@ export type Policy = Schemas['PolicyOut'];
 export type PolicyTerms = Schemas['PolicyTerms'];
 export type PolicyCreate = Schemas['PolicyCreate'];
 export type RewardBaseKind = Schemas['RewardBase'];
+export type RegionBasis = Schemas['RegionBasis'];
+export type PayeeAccount = Schemas['PayeeAccountOut'];
+export type PayeeAccountInput = Schemas['PayeeAccountIn'];
+export type PayeeStatus = Schemas['PayeeStatus'];
 export type RewardPreviewInput = Schemas['backend__rewards__schemas__PreviewIn'];
 export type Breakdown = Schemas['BreakdownOut'];
 export type ClaimSummary = Schemas['ClaimSummary'];
@@ -128,6 +142,7 @@ export type StatsGroupBy = RewardStats['group_by'];
 export type FlagRates = Schemas['FlagRatesOut'];
 export type ExportDataset = operations['exports-export_dataset']['parameters']['path']['dataset'];
 
+export const REGION_BASES = ['buyer', 'seller', 'either', 'both'] as const satisfies readonly RegionBasis[];
 export const CLAIM_STATUSES = ['submitted', 'under_review', 'approved', 'paid', 'rejected', 'clawed_back'] as const satisfies readonly ClaimStatus[];
 export const COLLUSION_ROLES = [
   'buyer',

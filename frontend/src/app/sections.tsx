@@ -5,6 +5,7 @@ import { icons } from '@/components/ui';
 import { MembersPage } from '@/features/accounts/MembersPage';
 import { AuditLogPage } from '@/features/admin/AuditLogPage';
 import { ExportsPage } from '@/features/admin/ExportsPage';
+import { RegistryPage } from '@/features/admin/RegistryPage';
 import { VerificationPage } from '@/features/admin/VerificationPage';
 import { DealBoardPage } from '@/features/deals/DealBoardPage';
 import { DealDetailPage } from '@/features/deals/DealDetailPage';
@@ -122,6 +123,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       workspace,
       { path: 'verifications', labelKey: 'nav.admin.verifications', icon: <icons.SafetyCertificateOutlined />, element: <VerificationPage /> },
       { path: 'claims', labelKey: 'nav.admin.claims', icon: <icons.AuditOutlined />, element: <ClaimsReviewListPage /> },
+      { path: 'registry', labelKey: 'nav.admin.registry', icon: <icons.FileDoneOutlined />, element: <RegistryPage /> },
       hidden('claims/:claimId', <ClaimReviewPage />),
       hidden('deals/:dealId', <DealDetailPage />),
       { path: 'policies', labelKey: 'nav.admin.policies', icon: <icons.FileSearchOutlined />, element: <PolicyEditorPage /> },

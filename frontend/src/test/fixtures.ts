@@ -1,5 +1,5 @@
 // Typed example answers of the API, for component tests. Each takes overrides.
-import type { Achievement, Claim, Deal, DealSummary, Demand, FieldNode, Flag, Match } from '@/api/types';
+import type { Achievement, Claim, Contract, Deal, DealSummary, Demand, FieldNode, Flag, Match } from '@/api/types';
 
 export const FIELD_TREE: FieldNode[] = [
   {
@@ -145,6 +145,32 @@ export function makeDeal(overrides: Partial<Deal> = {}): Deal {
   };
 }
 
+/** The evidence part of a contract: confirmed by both parties, matched to the registry. */
+export function confirmedEvidence(amount = '1000000.00'): Pick<
+  Contract,
+  'evidence' | 'confirmed_amount' | 'confirmed_received_amount' | 'confirmed_version' | 'amount_ceiling' | 'registry_status' | 'registry_issues'
+> {
+  return {
+    evidence: {
+      version: 2,
+      status: 'confirmed',
+      required: ['buyer', 'seller'],
+      answers: [
+        { side: 'buyer', confirmed: true, reason: null, at: '2026-10-11T02:00:00Z' },
+        { side: 'seller', confirmed: true, reason: null, at: '2026-10-11T03:00:00Z' },
+      ],
+      my_side: null,
+      awaiting_me: false,
+    },
+    confirmed_amount: amount,
+    confirmed_received_amount: '0.00',
+    confirmed_version: 2,
+    amount_ceiling: '1000000000.00',
+    registry_status: 'verified',
+    registry_issues: [],
+  };
+}
+
 export function makeFlag(overrides: Partial<Flag> = {}): Flag {
   return {
     id: 31,
@@ -162,6 +188,9 @@ export function makeFlag(overrides: Partial<Flag> = {}): Flag {
     reviewed_by_id: null,
     reviewed_at: null,
     review_reason: null,
+    dismissal_requested_by_id: null,
+    dismissal_requested_at: null,
+    dismissal_reason: null,
     ...overrides,
   };
 }
@@ -224,6 +253,7 @@ export function makeClaim(overrides: Partial<Claim> = {}): Claim {
     payment_reference: null,
     clawed_back_at: null,
     claw_back: null,
+    claw_backs: [],
     flags: [makeFlag()],
     ...overrides,
   };

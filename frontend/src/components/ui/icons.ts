@@ -16,6 +16,7 @@ export {
   ExclamationCircleOutlined,
   ExportOutlined,
   EyeOutlined,
+  FileDoneOutlined,
   FileSearchOutlined,
   FileTextOutlined,
   GlobalOutlined,

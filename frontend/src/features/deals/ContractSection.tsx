@@ -9,6 +9,7 @@ import { formatDate } from '@/lib/dates';
 import { cmp, isPositiveAmount, parseDec } from '@/lib/decimal';
 
 import { CONTRACT_EDITABLE, runsDeal } from './access';
+import { ContractEvidence, RegistryTag } from './EvidencePanel';
 
 const CONTRACT_FIELDS = ['name', 'type', 'amount', 'signed_on', 'buyer_org_id', 'seller_org_id'] as const;
 const REGISTRATION_FIELDS = ['registration_no', 'registered_on', 'technology_amount'] as const;
@@ -205,6 +206,14 @@ export function ContractSection({ deal }: { deal: Deal }) {
             { key: 'registered', label: t('contract.registeredOn'), children: formatDate(contract.registered_on) },
             { key: 'received', label: t('payment.received'), children: <Money value={contract.received_amount} testId="received-amount" /> },
             { key: 'remaining', label: t('payment.remaining'), children: <Money value={contract.remaining_amount} /> },
+            {
+              key: 'confirmed',
+              label: t('evidence.confirmedAmount'),
+              children: contract.confirmed_amount === null ? t('evidence.noneConfirmed') : <Money value={contract.confirmed_amount} testId="confirmed-amount" />,
+            },
+            { key: 'confirmedReceived', label: t('evidence.confirmedReceived'), children: <Money value={contract.confirmed_received_amount} testId="confirmed-received" /> },
+            { key: 'registry', label: t('registry.label'), span: 2, children: <RegistryTag status={contract.registry_status} issues={contract.registry_issues} /> },
+            { key: 'evidence', label: t('evidence.label'), span: 2, children: <ContractEvidence deal={deal} /> },
           ]}
         />
       )}

@@ -6,7 +6,7 @@ import { tokenStore } from '@/api/tokens';
 import type { Deal } from '@/api/types';
 import { createQueryClient } from '@/app/queryClient';
 import { routes } from '@/app/routes';
-import { makeDeal, makeDealSummary } from '@/test/fixtures';
+import { confirmedEvidence, makeDeal, makeDealSummary } from '@/test/fixtures';
 import { makeBrokerUser, makeUser, renderRoutes, signIn } from '@/test/render';
 import { json, page, problem, serve } from '@/test/server';
 
@@ -156,7 +156,8 @@ describe('a deal’s page', () => {
       uncounted_amount: '0.00',
       remaining_amount: '1000000.00',
       payments: [],
-      files: [],
+      files: [{ id: 71, filename: '银行回单.pdf', content_type: 'application/pdf', size: 2048, sha256: 'a'.repeat(64), uploaded_at: '2026-10-12T02:00:00Z' }],
+      ...confirmedEvidence(),
     };
     const api = serve({
       'GET /api/v1/deals/{id}': () => json(makeDeal({ stage: 'registered', allowed_next: ['paid', 'lost', 'cancelled'], contract })),
@@ -170,6 +171,9 @@ describe('a deal’s page', () => {
     expect(within(form).getByLabelText('到账金额')).toHaveValue('1000000.00');
     await user.type(within(form).getByLabelText('银行流水号'), 'BANK-001');
     await user.type(within(form).getByLabelText('发票信息'), '发票：2026350100000123');
+    await user.type(within(form).getByLabelText('发票号码'), '35002611220012345678');
+    await user.type(within(form).getByLabelText('付款账号'), '6222020200112233445');
+    await user.type(within(form).getByLabelText('收款账号'), '6222020200998877665');
     await user.click(within(form).getByTestId('payment-submit'));
     await waitFor(() => {
       expect(api.calls('POST', '/api/v1/deals/501/payments')).toHaveLength(1);
@@ -178,6 +182,10 @@ describe('a deal’s page', () => {
       amount: '1000000.00',
       bank_reference: 'BANK-001',
       invoice_reference: '发票：2026350100000123',
+      invoice_no: '35002611220012345678',
+      payer_account: '6222020200112233445',
+      payee_account: '6222020200998877665',
+      evidence_file_id: 71, // the receipt uploaded last, offered by default
     });
   });
 });

@@ -33,6 +33,7 @@ import { useT } from '@/i18n';
 import { formatDate, formatDateTime } from '@/lib/dates';
 
 import { BreakdownTable } from './BreakdownTable';
+import { ClawBackList } from './ClawBackList';
 import { FlagCard } from './FlagCard';
 import { ClaimStatusTag } from './labels';
 
@@ -216,9 +217,7 @@ export function ClaimReviewPage() {
                   ]}
                 />
                 {claim.data.rejection_reason === null ? null : <Alert type="error" showIcon message={t('claim.rejectedBecause', { reason: claim.data.rejection_reason })} style={{ marginTop: 12 }} />}
-                {claim.data.claw_back === null ? null : (
-                  <Alert type="error" showIcon message={t('claim.clawedBack', { amount: claim.data.claw_back.to_recover, reason: claim.data.claw_back.reason })} style={{ marginTop: 12 }} />
-                )}
+                <ClawBackList claim={claim.data} />
                 <div style={{ marginTop: 16 }}>
                   <ReviewActions claim={claim.data} />
                 </div>

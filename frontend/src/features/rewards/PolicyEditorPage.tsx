@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-import type { Policy } from '@/api/types';
+import { type Policy, REGION_BASES } from '@/api/types';
 import {
   Button,
   Card,
@@ -34,7 +34,7 @@ import { REWARD_BASES } from '@/lib/reward';
 import { bracketsFromForm, NEW_POLICY, type PolicyFormValues, policyToValues, termsFromForm } from './policyForm';
 import { RewardCalculator } from './RewardCalculator';
 
-const POLICY_FIELDS = ['key', 'name', 'region', 'base', 'brackets', 'cap_per_claim', 'cap_per_broker_year', 'effective_from', 'effective_until', 'claim_window_days', 'note'];
+const POLICY_FIELDS = ['key', 'name', 'region', 'region_basis', 'registry_grace_days', 'agency_share_percent', 'base', 'brackets', 'cap_per_claim', 'cap_per_broker_year', 'effective_from', 'effective_until', 'claim_window_days', 'note'];
 
 function PolicyForm({ policy, onSaved }: { policy: Policy | null; onSaved: (saved: Policy) => void }) {
   const t = useT();
@@ -81,6 +81,21 @@ function PolicyForm({ policy, onSaved }: { policy: Policy | null; onSaved: (save
               <Col xs={24} md={10}>
                 <Form.Item name="region" label={t('common.region')} extra={t('policy.region.hint')}>
                   <Input maxLength={64} />
+                </Form.Item>
+              </Col>
+              <Col xs={24} md={14}>
+                <Form.Item name="region_basis" label={t('policy.regionBasis')} extra={t(`policy.regionBasis.${values.region_basis}.explain`)}>
+                  <Select options={REGION_BASES.map((basis) => ({ value: basis, label: t(`policy.regionBasis.${basis}`) }))} />
+                </Form.Item>
+              </Col>
+              <Col xs={12} md={5}>
+                <Form.Item name="registry_grace_days" label={t('policy.registryGrace')} extra={t('policy.registryGrace.hint')}>
+                  <InputNumber min={0} max={365} precision={0} suffix={t('policy.days')} style={{ width: '100%' }} />
+                </Form.Item>
+              </Col>
+              <Col xs={12} md={5}>
+                <Form.Item name="agency_share_percent" label={t('policy.agencyShare')} extra={t('policy.agencyShare.hint')}>
+                  <InputNumber<string> stringMode min="0" max="99.99" step="1" suffix="%" style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
             </Row>

@@ -1,4 +1,4 @@
-import type { Policy, PolicyTerms, RewardBaseKind } from '@/api/types';
+import type { Policy, PolicyTerms, RegionBasis, RewardBaseKind } from '@/api/types';
 import type { Translate } from '@/i18n';
 import { percentToRate, ratePercent } from '@/lib/decimal';
 import type { BracketInput, InvalidBrackets } from '@/lib/reward';
@@ -8,6 +8,9 @@ export interface PolicyFormValues {
   key?: string;
   name: string;
   region?: string | null;
+  region_basis: RegionBasis;
+  registry_grace_days: number;
+  agency_share_percent?: string | null;
   base: RewardBaseKind;
   brackets: { upper: string | null; percent: string | null }[];
   cap_per_claim?: string | null;
@@ -23,6 +26,9 @@ export function policyToValues(policy: Policy): PolicyFormValues {
     key: policy.key,
     name: policy.name,
     region: policy.region,
+    region_basis: policy.region_basis,
+    registry_grace_days: policy.registry_grace_days,
+    agency_share_percent: policy.agency_share_percent,
     base: policy.base,
     brackets: policy.brackets.map((bracket) => ({ upper: bracket.upper, percent: ratePercent(bracket.rate).replace('%', '') })),
     cap_per_claim: policy.cap_per_claim,
@@ -36,6 +42,10 @@ export function policyToValues(policy: Policy): PolicyFormValues {
 
 export const NEW_POLICY: PolicyFormValues = {
   name: '',
+  // The Wenzhou policy rewards technology absorbed into the city: the buyer's region.
+  region_basis: 'buyer',
+  registry_grace_days: 0,
+  agency_share_percent: '0',
   base: 'min_technology_received',
   brackets: [
     { upper: '1000000', percent: '1.5' },
@@ -59,6 +69,9 @@ export function termsFromForm(values: PolicyFormValues): PolicyTerms {
   return {
     name: values.name.trim(),
     region: blank(values.region),
+    region_basis: values.region_basis,
+    registry_grace_days: values.registry_grace_days,
+    agency_share_percent: blank(values.agency_share_percent) ?? '0',
     base: values.base,
     brackets: bracketsFromForm(values.brackets),
     cap_per_claim: blank(values.cap_per_claim),

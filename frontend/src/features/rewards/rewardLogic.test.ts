@@ -64,8 +64,19 @@ describe('the policy form', () => {
       { upper: '5000000', rate: '0.01' },
       { upper: null, rate: '0.005' },
     ]);
-    const terms = termsFromForm({ name: ' 默认政策 ', region: ' ', base: 'contract_amount', brackets: rows, cap_per_claim: '', effective_from: '2026-01-01', claim_window_days: 365 });
-    expect(terms).toMatchObject({ name: '默认政策', region: null, cap_per_claim: null, cap_per_broker_year: null, effective_until: null });
+    const terms = termsFromForm({
+      name: ' 默认政策 ',
+      region: ' ',
+      region_basis: 'seller',
+      registry_grace_days: 0,
+      agency_share_percent: ' ',
+      base: 'contract_amount',
+      brackets: rows,
+      cap_per_claim: '',
+      effective_from: '2026-01-01',
+      claim_window_days: 365,
+    });
+    expect(terms).toMatchObject({ name: '默认政策', region: null, region_basis: 'seller', agency_share_percent: '0', cap_per_claim: null, cap_per_broker_year: null, effective_until: null });
   });
 
   it('reads a stored policy back as percentages', () => {
@@ -75,6 +86,9 @@ describe('the policy form', () => {
       version: 2,
       name: '默认',
       region: null,
+      region_basis: 'either',
+      registry_grace_days: 30,
+      agency_share_percent: '10.00',
       base: 'min_technology_received',
       brackets: [
         { upper: '1000000.00', rate: '0.015000' },
@@ -95,6 +109,8 @@ describe('the policy form', () => {
       { upper: '1000000.00', percent: '1.5' },
       { upper: null, percent: '1' },
     ]);
+    // The basis, the grace period and the agency share go back as they were, never reset.
+    expect([values.region_basis, values.registry_grace_days, values.agency_share_percent]).toEqual(['either', 30, '10.00']);
   });
 
   it('explains a bad bracket', () => {

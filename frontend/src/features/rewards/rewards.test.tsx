@@ -6,7 +6,7 @@ import { tokenStore } from '@/api/tokens';
 import type { Claim } from '@/api/types';
 import { createQueryClient } from '@/app/queryClient';
 import { routes } from '@/app/routes';
-import { makeClaim, makeDeal, makeDealSummary, makeFlag } from '@/test/fixtures';
+import { confirmedEvidence, makeClaim, makeDeal, makeDealSummary, makeFlag } from '@/test/fixtures';
 import { makeAdminUser, makeBrokerUser, renderRoutes, signIn } from '@/test/render';
 import { json, page, problem, serve } from '@/test/server';
 
@@ -107,6 +107,7 @@ describe('a broker’s claim', () => {
       remaining_amount: '0.00',
       payments: [],
       files: [],
+      ...confirmedEvidence(),
     };
     const breakdown = { ...makeClaim().breakdown, base: '3000000.00', deal_reward: '35000.00', share_amount: '35000.00', amount: '35000.00' };
     const api = serve({

@@ -6,6 +6,9 @@ import { useSession } from '@/features/accounts/useSession';
 import { useDealDashboard } from '@/hooks/queries/deals';
 import { type MessageKey, useT } from '@/i18n';
 
+import { AwaitingConfirmation } from './AwaitingConfirmation';
+import { PayeeAccountCard } from './PayeeAccountCard';
+
 interface Shortcut {
   to: string;
   labelKey: MessageKey;
@@ -112,7 +115,9 @@ export function WorkspacePage() {
             </Space>
           </Space>
         </Card>
+        {user.role === 'broker' ? null : <AwaitingConfirmation role={user.role} />}
         {user.role === 'broker' ? <BrokerDashboard /> : null}
+        {user.role === 'broker' ? <PayeeAccountCard /> : null}
       </Flex>
     </>
   );

@@ -3,7 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { api } from '@/api/client';
 import { postForm } from '@/api/files';
 import { ensureOk, unwrap } from '@/api/problem';
-import type { ContractFile, ContractInput, DealStage, PaymentInput, RegistrationInput } from '@/api/types';
+import type { ContractFile, ContractInput, DealStage, EvidenceKind, PaymentInput, RegistrationInput, RegistryImportResult } from '@/api/types';
 
 export interface DealFilters {
   stage?: DealStage[];
@@ -18,6 +18,14 @@ export const dealKeys = {
   detail: (id: number) => [...dealKeys.all, 'detail', id] as const,
   timeline: (id: number) => [...dealKeys.all, 'timeline', id] as const,
   dashboard: () => [...dealKeys.all, 'dashboard'] as const,
+  /** What awaits the user's confirmation: under `all`, so every deal change refreshes it. */
+  awaiting: () => [...dealKeys.all, 'confirmations'] as const,
+};
+
+export const registryKeys = {
+  all: ['registry'] as const,
+  contracts: (status: string[], page: number) => [...registryKeys.all, 'contracts', status, page] as const,
+  imports: () => [...registryKeys.all, 'imports'] as const,
 };
 
 export function useDeals(filters: DealFilters = {}) {
@@ -172,5 +180,72 @@ export function useBrokerAnswer(id: number) {
       }
     },
     onSuccess: invalidate,
+  });
+}
+
+/** The contract versions and payments awaiting this user's (organisation's) confirmation. */
+export function useAwaitingConfirmation(enabled = true) {
+  return useQuery({
+    queryKey: dealKeys.awaiting(),
+    queryFn: async () => unwrap(await api.GET('/api/v1/deals/confirmations')),
+    enabled,
+  });
+}
+
+export interface EvidenceAnswer {
+  kind: EvidenceKind;
+  /** The payment's id; null for the contract. */
+  itemId: number | null;
+  version: number;
+  confirm: boolean;
+  reason?: string;
+}
+
+/** A party confirms, or disputes with a reason, the version of an item it was shown. */
+export function useAnswerEvidence(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async ({ kind, itemId, version, confirm, reason }: EvidenceAnswer) => {
+      if (kind === 'contract') {
+        return confirm
+          ? unwrap(await api.POST('/api/v1/deals/{deal_id}/contract/confirm', { ...path(id), body: { version } }))
+          : unwrap(await api.POST('/api/v1/deals/{deal_id}/contract/dispute', { ...path(id), body: { version, reason: reason ?? '' } }));
+      }
+      const paymentPath = { params: { path: { deal_id: id, payment_id: itemId ?? 0 } } };
+      return confirm
+        ? unwrap(await api.POST('/api/v1/deals/{deal_id}/payments/{payment_id}/confirm', { ...paymentPath, body: { version } }))
+        : unwrap(await api.POST('/api/v1/deals/{deal_id}/payments/{payment_id}/dispute', { ...paymentPath, body: { version, reason: reason ?? '' } }));
+    },
+    onSuccess: invalidate,
+  });
+}
+
+// --- the registration office's export (administrators) ------------------------------------
+
+export function useRegistryContracts(status: string[], page: number) {
+  return useQuery({
+    queryKey: registryKeys.contracts(status, page),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/registry/contracts', { params: { query: { status: status as ('unchecked' | 'verified' | 'mismatch' | 'cancelled')[], page, page_size: 20 } } })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useRegistryImports() {
+  return useQuery({
+    queryKey: registryKeys.imports(),
+    queryFn: async () => unwrap(await api.GET('/api/v1/registry/imports', { params: { query: { page: 1, page_size: 10 } } })),
+  });
+}
+
+export function useImportRegistry() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (file: File) => {
+      const form = new FormData();
+      form.append('file', file);
+      return postForm<RegistryImportResult>('/api/v1/registry/imports', form);
+    },
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: registryKeys.all }), queryClient.invalidateQueries({ queryKey: dealKeys.all })]),
   });
 }

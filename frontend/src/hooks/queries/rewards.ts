@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
-import type { ClaimQuery, ClaimSide, PolicyCreate, PolicyTerms, RewardPreviewInput, RewardStatsQuery } from '@/api/types';
+import type { ClaimQuery, ClaimSide, PayeeAccountInput, PayeeStatus, PolicyCreate, PolicyTerms, RewardPreviewInput, RewardStatsQuery } from '@/api/types';
 
 import { dealKeys } from './deals';
 
@@ -143,5 +143,55 @@ export function useFlagStats(since?: string, until?: string) {
   return useQuery({
     queryKey: statsKeys.flags(since, until),
     queryFn: async () => unwrap(await api.GET('/api/v1/stats/flags', { params: { query: { since, until } } })),
+  });
+}
+
+// --- the broker's own payee account -----------------------------------------------------------
+
+export const payeeKeys = {
+  all: ['payee-accounts'] as const,
+  mine: () => [...payeeKeys.all, 'mine'] as const,
+  list: (status: PayeeStatus | null) => [...payeeKeys.all, 'list', status] as const,
+};
+
+export function useMyPayeeAccount(enabled = true) {
+  return useQuery({
+    queryKey: payeeKeys.mine(),
+    queryFn: async () => unwrap(await api.GET('/api/v1/payee-accounts/mine')),
+    enabled,
+  });
+}
+
+export function useSetMyPayeeAccount() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: PayeeAccountInput) => unwrap(await api.PUT('/api/v1/payee-accounts/mine', { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: payeeKeys.all }),
+  });
+}
+
+export function usePayeeAccounts(status: PayeeStatus | null) {
+  return useQuery({
+    queryKey: payeeKeys.list(status),
+    queryFn: async () => unwrap(await api.GET('/api/v1/payee-accounts', { params: { query: { status, page: 1, page_size: 50 } } })),
+  });
+}
+
+export function useVerifyPayeeAccount() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ brokerId, status, note }: { brokerId: number; status: 'verified' | 'rejected'; note?: string }) =>
+      unwrap(await api.POST('/api/v1/payee-accounts/{broker_id}/verification', { params: { path: { broker_id: brokerId } }, body: { status, note: note ?? null } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: payeeKeys.all }),
+  });
+}
+
+/** An administrator reviews a claw-back a re-computation raised: due, or waived. */
+export function useReviewClawback() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, decision, note }: { id: number; decision: 'due' | 'waived'; note: string }) =>
+      unwrap(await api.POST('/api/v1/clawbacks/{clawback_id}/review', { params: { path: { clawback_id: id } }, body: { decision, note } })),
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: claimKeys.all }), queryClient.invalidateQueries({ queryKey: ['clawbacks'] })]),
   });
 }

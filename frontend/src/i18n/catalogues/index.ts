@@ -3,6 +3,7 @@
 import { accountsEn, accountsZh } from './accounts';
 import { adminEn, adminZh } from './admin';
 import { dealsEn, dealsZh } from './deals';
+import { evidenceEn, evidenceZh } from './evidence';
 import { listingsEn, listingsZh } from './listings';
 import { matchesEn, matchesZh } from './matches';
 import { rewardsEn, rewardsZh } from './rewards';
@@ -16,10 +17,11 @@ export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
   matches: matchesZh,
   deals: dealsZh,
   rewards: rewardsZh,
+  evidence: evidenceZh,
   admin: adminZh,
 };
 
-export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...adminZh };
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh };
 export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...sharedEn,
   ...accountsEn,
@@ -27,5 +29,6 @@ export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...matchesEn,
   ...dealsEn,
   ...rewardsEn,
+  ...evidenceEn,
   ...adminEn,
 };
