@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import Organisation
 from backend.audit import service as audit
 from backend.config import get_settings
-from backend.core import clock, sheets
+from backend.core import clock, sheets, tabular
 from backend.core.errors import DomainError, InvalidInput
 from backend.core.types import utcnow
 from backend.deals.models import (
@@ -341,6 +341,7 @@ def records_for(session: Session, numbers: Iterable[str]) -> dict[str, RegistryR
 
 
 def template_csv() -> bytes:
-    header = ",".join(names[0] for _, names in COLUMNS)
-    example = "2026350100000123,91350100MA2XXXXX0A,12350000488000000X,技术开发,300000.00,2026-06-01,有效"
-    return ("\ufeff" + header + "\r\n" + example + "\r\n").encode("utf-8")
+    """The registry export's columns with one example row (written by the one CSV writer)."""
+    return tabular.to_csv(tabular.Table("registry", [names[0] for _, names in COLUMNS], [
+        ("2026350100000123", "91350100MA2XXXXX0A", "12350000488000000X", "技术开发", "300000.00",
+         "2026-06-01", "有效")]))

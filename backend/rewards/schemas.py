@@ -285,7 +285,7 @@ class ClawBackReviewIn(Schema):
 class PayeeAccountIn(Schema):
     holder_name: Annotated[str, FreeText(min_length=2, max_length=64)]
     bank_name: Annotated[str, FreeText(min_length=2, max_length=100)]
-    account: Annotated[str, Field(min_length=8, max_length=40)]
+    account: Annotated[str, FreeText(min_length=8, max_length=40)]
 
 
 class PayeeAccountOut(Schema):
