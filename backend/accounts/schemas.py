@@ -235,6 +235,19 @@ class OrganisationOut(OrganisationBrief):
     created_at: datetime
 
 
+class PersonIdentity(Schema):
+    role: Literal["legal_representative", "shareholder", "officer"]
+    name: str
+    id_number: str
+
+
+class IdentityOut(Schema):
+    """An organisation's resident ID numbers in full (administrators, audited)."""
+
+    organisation_id: int
+    people: list[PersonIdentity]
+
+
 class VerificationDecision(Schema):
     status: Literal[VerificationStatus.VERIFIED, VerificationStatus.REJECTED]
     note: Annotated[str, Field(max_length=500)] | None = None

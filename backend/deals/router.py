@@ -24,6 +24,7 @@ from backend.deals import (
     notifications,
     opening,
     payments,
+    pending,
     pipeline,
     schemas,
     views,
@@ -72,6 +73,12 @@ def list_deals(session: SessionDep, user: DealReader,
 @deals_router.get("/dashboard")
 def get_dashboard(session: SessionDep, user: DealOpener) -> schemas.DashboardOut:
     return dashboard.dashboard(session, user)
+
+
+@deals_router.get("/pending")
+def get_pending(session: SessionDep, user: CurrentUser) -> schemas.PendingOut:
+    """Counts of what waits on the signed-in user (introductions, invitations, re-splits)."""
+    return pending.pending(session, user)
 
 
 @deals_router.get("/{deal_id}")

@@ -263,6 +263,14 @@ class DashboardOut(Schema):
     my_share_amount: Decimal | None  # a broker's share-weighted amount of those closed deals
 
 
+class PendingOut(Schema):
+    """What waits on the user: the workspace's badges."""
+
+    introductions: int = Field(description="introductions their organisation has not answered")
+    invitations: int = Field(description="a broker's invitations to join a deal")
+    share_proposals: int = Field(description="share re-splits awaiting the broker's acceptance")
+
+
 class NotificationOut(Schema):
     id: int
     kind: str
