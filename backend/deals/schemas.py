@@ -9,8 +9,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field
 
 from backend.core import clock
-from backend.core.schemas import Name, Page, PlainText, Schema
+from backend.core.schemas import Name, Page, PlainText, Schema, documented_codes
 from backend.deals.access import Relation
+from backend.deals.events import EVENT_KINDS
 from backend.deals.models import (
     Acceptance,
     BrokerRole,
@@ -18,6 +19,7 @@ from backend.deals.models import (
     ContractType,
     Stage,
 )
+from backend.deals.notifications import NOTIFICATION_KINDS
 from backend.deals.registration import InvalidRegistrationNo, normalise_registration_no
 
 Amount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
@@ -234,7 +236,7 @@ class DealSummary(Schema):
 class EventOut(Schema):
     id: int
     at: datetime
-    kind: str
+    kind: str = documented_codes(EVENT_KINDS, "what happened")
     from_stage: Stage | None
     to_stage: Stage | None
     text: str | None
@@ -273,7 +275,7 @@ class PendingOut(Schema):
 
 class NotificationOut(Schema):
     id: int
-    kind: str
+    kind: str = documented_codes(NOTIFICATION_KINDS, "what the notification is about")
     title: str
     body: str
     deal_id: int | None

@@ -7,9 +7,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from backend.core.schemas import PlainText, Schema
+from backend.core.schemas import PlainText, Schema, documented_codes
 from backend.integrity.context import Severity, SubjectKind
 from backend.integrity.models import FlagStatus, ScanTrigger
+from backend.integrity.rules import RULES
+
+RULE_DOC = "the integrity rule, e.g. related_party"
 
 Reason = Annotated[PlainText, Field(min_length=2, max_length=1000)]
 
@@ -22,7 +25,7 @@ CollusionRole = Literal["buyer", "seller", "buyer_legal_representative",
 class FlagOut(Schema):
     id: int
     claim_id: int
-    rule: str
+    rule: str = documented_codes(RULES, RULE_DOC)
     severity: Severity
     blocking: bool
     message_zh: str
@@ -104,7 +107,7 @@ class ConfirmOut(Schema):
 
 
 class RuleRate(Schema):
-    rule: str
+    rule: str = documented_codes(RULES, RULE_DOC)
     claims: int            # claims in the period
     flagged_claims: int    # claims with at least one flag of this rule
     rate: str              # flagged_claims / claims, as a decimal string (4 places)

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field
 
 from backend.core.schemas import Schema, clean_text
 from backend.listings.schemas import AchievementOut, DemandOut, ModeName
+from matching import ReasonCode
 
 MAX_TOP_K = 50
 ListingKind = Literal["demand", "achievement"]
@@ -27,8 +28,7 @@ def _clean_nonempty(value: str) -> str:
 
 
 class ReasonOut(Schema):
-    code: str = Field(description="shared_terms, semantic, same_field, same_region, trl_fit, "
-                                  "price_fit")
+    code: ReasonCode
     params: dict[str, str | int | float | list[str]]
     text_zh: str
     text_en: str

@@ -2,6 +2,7 @@
 // catalogue typed Record<keyof zh, string> fails tsc when a key is missing.
 import { accountsEn, accountsZh } from './accounts';
 import { adminEn, adminZh } from './admin';
+import { codesEn, codesZh } from './codes';
 import { dealsEn, dealsZh } from './deals';
 import { listingsEn, listingsZh } from './listings';
 import { matchesEn, matchesZh } from './matches';
@@ -17,9 +18,10 @@ export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
   deals: dealsZh,
   rewards: rewardsZh,
   admin: adminZh,
+  codes: codesZh,
 };
 
-export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...adminZh };
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...adminZh, ...codesZh };
 export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...sharedEn,
   ...accountsEn,
@@ -28,4 +30,5 @@ export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...dealsEn,
   ...rewardsEn,
   ...adminEn,
+  ...codesEn,
 };
