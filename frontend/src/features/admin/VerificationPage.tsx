@@ -21,6 +21,7 @@ import {
   useShowError,
 } from '@/components/ui';
 import { useBrokers, useOrganisation, useOrganisations, useVerify } from '@/hooks/queries/accounts';
+import { useFieldCodeName } from '@/features/listings/fields';
 import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
 
@@ -162,12 +163,13 @@ function Organisations({ status }: { status: VerificationStatus }) {
 
 function Brokers({ status }: { status: VerificationStatus }) {
   const t = useT();
+  const fieldName = useFieldCodeName();
   const brokers = useBrokers({ status });
   const columns: TableColumns<Broker> = [
     { key: 'name', title: t('register.displayName'), render: (_, b) => `${b.display_name} (${b.username})` },
     { key: 'level', title: t('register.brokerLevel'), render: (_, b) => t(`brokerLevel.${b.level}`) },
     { key: 'certificate', title: t('register.certificateNo'), render: (_, b) => <code>{b.certificate_no}</code> },
-    { key: 'fields', title: t('register.brokerFields'), render: (_, b) => b.fields.join('、') || '—' },
+    { key: 'fields', title: t('register.brokerFields'), render: (_, b) => b.fields.map(fieldName).join(t('list.separator')) || '—' },
     { key: 'agency', title: t('register.agencyName'), render: (_, b) => b.agency_name ?? '—' },
     { key: 'status', title: t('common.status'), render: (_, b) => <StatusTag status={b.verification_status} /> },
     { key: 'actions', title: t('common.actions'), render: (_, b) => <Decide target={{ kind: 'broker', id: b.user_id, name: b.display_name }} status={b.verification_status} /> },

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 
 import type { MatchPair } from '@/api/types';
 import { Card, Col, EmptyState, List, LoadError, Money, PageHeader, Row, Segmented, Space, Tag, Typography } from '@/components/ui';
-import { useFieldName } from '@/features/listings/fields';
+import { useFieldCodeName, useFieldName } from '@/features/listings/fields';
 import { useMatchFeed } from '@/hooks/queries/matches';
 import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
@@ -55,6 +55,7 @@ function Pair({ pair }: { pair: MatchPair }) {
 /** A broker's best new demand–achievement pairs in their fields, to claim. */
 export function MatchFeedPage() {
   const t = useT();
+  const fieldCodeName = useFieldCodeName();
   const [days, setDays] = useState<number>(14);
   const feed = useMatchFeed(days);
 
@@ -67,7 +68,7 @@ export function MatchFeedPage() {
             ? t('match.feed.subtitle')
             : feed.data.field_codes.length === 0
               ? t('match.feed.allFields', { since: formatDateTime(feed.data.since) })
-              : t('match.feed.fields', { fields: feed.data.field_codes.join('、'), since: formatDateTime(feed.data.since) })
+              : t('match.feed.fields', { fields: feed.data.field_codes.map(fieldCodeName).join(t('list.separator')), since: formatDateTime(feed.data.since) })
         }
         extra={
           <Segmented<number>

@@ -10,7 +10,8 @@ import { useT } from '@/i18n';
 
 import { ClaimButton } from './ClaimButton';
 import { FeedbackButtons } from './FeedbackButtons';
-import { MatchReasons, MatchScore } from './MatchReasons';
+import { MatchReasons, MatchScore, WeakMatchesNote } from './MatchReasons';
+import { matchStrength } from './matchStrength';
 
 function MatchedListing({ match }: { match: Match }) {
   const t = useT();
@@ -73,10 +74,14 @@ export function MatchList({ sourceKind, sourceId, fit = true }: MatchListProps) 
   const verdicts = new Map((feedback.data ?? []).map((item) => [item.target_id, item]));
 
   if (matches.isError) return <LoadError error={matches.error} retry={() => void matches.refetch()} />;
+  const items = matches.data?.items ?? [];
+  const best = items[0];
   return (
+    <>
+    {best !== undefined && matchStrength(best.score) === 'weak' ? <WeakMatchesNote perspective={sourceKind} /> : null}
     <List<Match>
       loading={matches.isPending}
-      dataSource={matches.data?.items ?? []}
+      dataSource={items}
       locale={{
         emptyText: <EmptyState description={sourceKind === 'demand' ? t('match.empty.demand') : t('match.empty.achievement')} />,
       }}
@@ -103,10 +108,11 @@ export function MatchList({ sourceKind, sourceId, fit = true }: MatchListProps) 
               <MatchScore score={match.score} parts={match.parts} />
             </Space>
             <MatchedListing match={match} />
-            <MatchReasons reasons={match.reasons} />
+            <MatchReasons reasons={match.reasons} perspective={sourceKind} />
           </Space>
         </List.Item>
       )}
     />
+    </>
   );
 }
