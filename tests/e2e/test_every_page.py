@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import ROOT, SCREENSHOTS, TIMEOUT_MS, LiveServer, serve
 from tests.e2e.helpers import ADMIN_PASSWORD, DEMO_PASSWORD, Api, login
@@ -41,7 +41,8 @@ ACCOUNTS = {"firm": ("firm2", DEMO_PASSWORD), "institute": ("inst1", DEMO_PASSWO
             "broker": ("broker1", DEMO_PASSWORD), "admin": ("admin", ADMIN_PASSWORD)}
 
 RAW_CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+(?:\.[a-z_]+)+\b")
-NOT_CODE = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+\.(?:csv|xlsx|png|pdf)\b")
+NOT_CODE = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+\.(?:csv|xlsx|png|pdf)\b"
+                      r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|edu|gov)\b")  # domain names
 
 # Counts the API calls in flight, so a page is read once it has settled.
 TRACK_FETCH = """
@@ -206,6 +207,56 @@ def test_every_page_fits_speaks_and_works(browser: Browser, demo_market: LiveSer
                                           role: str | None) -> None:
     problems = _walk(browser, demo_market, role)
     assert problems == [], "\n".join(problems)
+
+
+def _new_page(browser: Browser, server: LiveServer, width: int, height: int) -> Page:
+    context = browser.new_context(base_url=server.url, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai", reduced_motion="reduce",
+                                  viewport={"width": width, "height": height})
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+def test_registration_errors_show_below_the_sticky_header(browser: Browser,
+                                                         demo_market: LiveServer) -> None:
+    """On a phone, a refused registration scrolls its first problem into view, not under
+    the header."""
+    page = _new_page(browser, demo_market, 390, 844)
+    try:
+        page.goto("/register")
+        page.get_by_test_id("register-submit").click()
+        first = page.locator(".ant-form-item-has-error").first
+        expect(first).to_be_visible()
+        header = page.locator(".ant-layout-header").bounding_box()
+        box = first.bounding_box()
+        assert header is not None and box is not None
+        assert header["y"] + header["height"] <= box["y"] < 844, (header, box)
+    finally:
+        page.context.close()
+
+
+def test_the_bell_counts_unread_notifications_and_marks_them_read(
+        browser: Browser, demo_market: LiveServer) -> None:
+    """The demo firm has six unread notifications: the bell says so, lists them in words
+    (no codes), leads to the deal, and marks them read."""
+    page = _new_page(browser, demo_market, 390, 844)
+    try:
+        login(page, *ACCOUNTS["firm"], home="/firm")
+        bell = page.get_by_test_id("notification-bell")
+        expect(bell).to_have_accessible_name("通知（6 条未读）")
+        bell.click()
+        items = page.locator("[data-testid^='notification-']:not([data-testid^='notification-bell'])")
+        expect(items).to_have_count(6)
+        expect(items.first).to_contain_text(re.compile(r"撮合项目 #\d+"))
+        assert not RAW_CODE.search(page.locator(".ant-drawer-body").inner_text())
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "firm-phone-notifications.png"))
+        page.get_by_test_id("notifications-read-all").click()
+        expect(bell).to_have_accessible_name("通知")
+        items.first.click()
+        expect(page).to_have_url(re.compile(r"/firm/deals/\d+$"))
+    finally:
+        page.context.close()
 
 
 def test_route_list_names_existing_screens() -> None:

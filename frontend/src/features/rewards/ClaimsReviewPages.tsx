@@ -69,7 +69,7 @@ export function ClaimsReviewListPage() {
           allowClear
           aria-label={t('listing.filterByStatus')}
           placeholder={t('common.all')}
-          style={{ minWidth: 360, marginBottom: 16 }}
+          style={{ width: '100%', maxWidth: 480, marginBottom: 16 }}
           value={statuses}
           onChange={(value) => {
             setStatuses(value);
