@@ -9,6 +9,7 @@ at 1440×900 and at 390×844. A page fails on:
 - a raw code in the visible text (`related_party`, `claim.pay`, …): words joined by an
   underscore or a dot, outside URLs, e-mail addresses and what users typed (marked
   `data-user-text`);
+- text over text: a text area's character count over its field's help or error text;
 - a console error or an uncaught exception;
 - a request that failed (an answer ≥ 400 or no answer).
 
@@ -73,6 +74,25 @@ VISIBLE_TEXT = """
   }
   for (const input of document.querySelectorAll('[placeholder]')) {
     if (input.checkVisibility() && !input.closest('[data-user-text]')) out.push(input.placeholder);
+  }
+  return out;
+}
+"""
+
+
+# A text area's character count drawn over its field's help or error text.
+OVERLAPS = """
+() => {
+  const out = [];
+  for (const count of document.querySelectorAll('.ant-input-data-count')) {
+    const item = count.closest('.ant-form-item');
+    const a = count.getBoundingClientRect();
+    for (const help of item ? item.querySelectorAll('.ant-form-item-extra, .ant-form-item-explain') : []) {
+      const b = help.getBoundingClientRect();
+      if (a.width && b.width && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+        out.push(count.textContent);
+      }
+    }
   }
   return out;
 }
@@ -171,6 +191,9 @@ def _check(walk: Walk, size: str, width: int) -> None:
                     for m in RAW_CODE.finditer(NOT_CODE.sub(" ", text))})
     if codes:
         walk.problem(f"{size}: raw codes on screen: {', '.join(codes)}")
+    overlaps = page.evaluate(OVERLAPS)
+    if overlaps:
+        walk.problem(f"{size}: a character count over help text: {overlaps}")
     slug = re.sub(r"[^a-z0-9]+", "-", walk.current.lower()).strip("-") or "home"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{walk.role}-{size}-{slug}.png"), full_page=True)

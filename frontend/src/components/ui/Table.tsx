@@ -58,7 +58,7 @@ function RowCards<Row extends object>({ columns, dataSource, rowKey, loading, pa
       pagination={pagination === false ? false : { pageSize: PAGE_SIZE, size: 'small', showSizeChanger: false, ...paging, align: 'center' }}
       renderItem={(row, index) => (
         <List.Item style={{ paddingInline: 0, borderBlockEnd: 'none' }} data-testid="table-card">
-          <Card size="small" style={{ width: '100%', overflowWrap: 'anywhere' }}>
+          <Card size="small" style={{ width: '100%', overflowWrap: 'break-word', wordBreak: 'break-word' }}>
             <Descriptions
               size="small"
               column={1}

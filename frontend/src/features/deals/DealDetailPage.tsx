@@ -56,7 +56,7 @@ function Parties({ deal }: { deal: Deal }) {
               { key: 'title', label: t('achievement.title'), children: <Link to={`/listings/achievements/${achievement.listing_id}`}>{achievement.title}</Link> },
               { key: 'org', label: t('common.organisation'), children: achievement.organisation?.name ?? t('common.notAvailable') },
               { key: 'trl', label: t('trl.label'), children: t('trl.value', { level: achievement.trl }) },
-              { key: 'price', label: t('achievement.price'), children: achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} /> },
+              { key: 'price', label: t('achievement.price'), children: achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} rounded /> },
             ]}
           />
         </Card>

@@ -63,7 +63,7 @@ export function AchievementItem({ achievement, to }: { achievement: Achievement;
             </Space>
             <span>
               {t('achievement.price')}:{' '}
-              {achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} />}
+              {achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} rounded />}
               {achievement.price !== null && achievement.negotiable ? ` (${t('achievement.negotiable')})` : null}
             </span>
           </Space>

@@ -82,7 +82,7 @@ export function AchievementDetails({ achievement }: { achievement: Achievement }
         {
           key: 'price',
           label: t('achievement.price'),
-          children: achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} />,
+          children: achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} rounded />,
         },
         { key: 'modes', label: t('listing.modes'), children: <ModeTags modes={achievement.modes} /> },
         { key: 'lead', label: t('achievement.teamLead'), children: achievement.team_lead },

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 
 import type { MatchPair } from '@/api/types';
-import { Card, Col, EmptyState, List, LoadError, Money, PageHeader, Row, Segmented, Space, Tag, Typography } from '@/components/ui';
+import { BudgetRange, Card, Col, EmptyState, List, LoadError, Money, PageHeader, Row, Segmented, Space, Tag, Typography } from '@/components/ui';
 import { useFieldCodeName, useFieldName } from '@/features/listings/fields';
 import { useMatchFeed } from '@/hooks/queries/matches';
 import { useT } from '@/i18n';
@@ -31,7 +31,7 @@ function Pair({ pair }: { pair: MatchPair }) {
           <span>{demand.party.organisation_id === null && demand.party.anonymous ? t('common.anonymousFirm') : demand.party.name}</span>
           <Tag tone="info">{fieldName(demand.field)}</Tag>
           <span>{demand.region}</span>
-          {demand.budget_max === null ? null : <Money value={demand.budget_max} />}
+          <BudgetRange min={demand.budget_min} max={demand.budget_max} />
         </Space>
       </Col>
       <Col xs={24} md={12}>
@@ -45,7 +45,7 @@ function Pair({ pair }: { pair: MatchPair }) {
         <Space size={[8, 4]} wrap>
           <span>{achievement.party.name}</span>
           <Tag>{t('trl.value', { level: achievement.trl })}</Tag>
-          <span>{achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} />}</span>
+          <span>{achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} rounded />}</span>
         </Space>
       </Col>
     </Row>

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 
 import type { ListingKind, Match } from '@/api/types';
-import { EmptyState, List, LoadError, Money, Space, Tag, Typography } from '@/components/ui';
+import { BudgetRange, EmptyState, List, LoadError, Money, Space, Tag, Typography } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
 import { useFieldName } from '@/features/listings/fields';
 import { ModeTags } from '@/features/listings/labels';
@@ -27,7 +27,7 @@ function MatchedListing({ match }: { match: Match }) {
           <span>{a.region}</span>
           <Tag>{t('trl.value', { level: a.trl })}</Tag>
           <ModeTags modes={a.modes} />
-          <span>{a.price === null ? t('achievement.price.negotiable') : <Money value={a.price} />}</span>
+          <span>{a.price === null ? t('achievement.price.negotiable') : <Money value={a.price} rounded />}</span>
         </Space>
       </Space>
     );
@@ -43,11 +43,9 @@ function MatchedListing({ match }: { match: Match }) {
           <span>{d.region}</span>
           {d.min_trl === null ? null : <Tag>{t('listing.minTrl', { level: d.min_trl })}</Tag>}
           <ModeTags modes={d.modes} />
-          {d.budget_max === null ? null : (
-            <span>
-              {t('demand.budgetMax')}: <Money value={d.budget_max} />
-            </span>
-          )}
+          <span>
+            {t('demand.budget')}: <BudgetRange min={d.budget_min} max={d.budget_max} />
+          </span>
         </Space>
       </Space>
     );

@@ -29,6 +29,10 @@ describe('notifications in the reader’s language', () => {
     expect(notificationBody(introduced, 'zh-CN')).toBe('需求：焊接机器人；成果：焊缝跟踪');
     expect(notificationBody(introduced, 'en-US')).toBeNull();
     expect(notificationBody(note({ kind: 'deal.note', body: '已约好周五面谈' }), 'en-US')).toBe('已约好周五面谈');
+    const paid = note({ kind: 'deal.stage', body: '合同款已全额到账。The contract amount has been received in full.' });
+    expect(notificationBody(paid, 'zh-CN')).toBe('合同款已全额到账。');
+    expect(notificationBody(paid, 'en-US')).toBe('The contract amount has been received in full.');
+    expect(notificationBody(note({ kind: 'deal.stage', body: '客户另选方案' }), 'en-US')).toBe('客户另选方案');
   });
 
   it('leads to the deal in the reader’s section', () => {

@@ -26,14 +26,14 @@ export function notificationTitle(notification: Notification, t: Translate, loca
   return key === null ? inLanguage(notification.title, locale) : t(key, { deal });
 }
 
-/** The body, when it says something in the reader's language: a note's text (the user's own
- *  words), or the reader's half of a bilingual line; Chinese-only lines for Chinese readers. */
+/** The body, when it says something in the reader's language: a note or a stage change's
+ *  reason as the user wrote it, the reader's half of what the system wrote in both languages;
+ *  a Chinese-only system line for Chinese readers only. */
 export function notificationBody(notification: Notification, locale: Locale): string | null {
   const body = notification.body.trim();
   if (body === '') return null;
-  if (notification.kind === 'deal.note' || notification.kind === 'deal.stage') return body;
   const text = inLanguage(body, locale);
-  if (text !== body || locale === 'zh-CN') return text;
+  if (text !== body || locale === 'zh-CN' || notification.kind === 'deal.note' || notification.kind === 'deal.stage') return text;
   return null;
 }
 

@@ -60,7 +60,7 @@ function render(value: unknown, key: string | null, depth: number, words: Words)
   }
   if (isRecord(value)) {
     return (
-      <dl style={{ margin: 0, display: 'grid', gridTemplateColumns: 'minmax(0, max-content) minmax(0, 1fr)', columnGap: 12, rowGap: 2, overflowWrap: 'anywhere' }}>
+      <dl style={{ margin: 0, display: 'grid', gridTemplateColumns: 'minmax(0, max-content) minmax(0, 1fr)', columnGap: 12, rowGap: 2, overflowWrap: 'break-word', wordBreak: 'break-word' }}>
         {Object.entries(value).map(([itemKey, item]) => (
           <div key={itemKey} style={{ display: 'contents' }}>
             <dt>
