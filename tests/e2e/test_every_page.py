@@ -89,7 +89,8 @@ OVERLAPS = """
     const a = count.getBoundingClientRect();
     for (const help of item ? item.querySelectorAll('.ant-form-item-extra, .ant-form-item-explain') : []) {
       const b = help.getBoundingClientRect();
-      if (a.width && b.width && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+      const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+      if (a.width && b.width && !apart) {
         out.push(count.textContent);
       }
     }
