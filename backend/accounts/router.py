@@ -140,6 +140,13 @@ def get_organisation(org_id: int, session: SessionDep, user: CurrentUser
     return service.organisation_view(_visible_organisation(session, org_id, user), user)
 
 
+@org_router.post("/{org_id}/identity")
+def reveal_identity(org_id: int, session: SessionDep, _: OrgVerifier,
+                    actor: ActorDep) -> schemas.IdentityOut:
+    """Full resident ID numbers of the organisation's people; the request is audited."""
+    return service.reveal_identity(session, actor, service.get_organisation(session, org_id))
+
+
 @org_router.patch("/{org_id}")
 def update_organisation(org_id: int, body: schemas.OrganisationUpdate, session: SessionDep,
                         user: OrgEditor,

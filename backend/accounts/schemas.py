@@ -328,6 +328,19 @@ class MemberInvitationCreated(MemberInvitationOut):
     code: str = Field(description="shown only now: hand it to the person you invite")
 
 
+class PersonIdentity(Schema):
+    role: Literal["legal_representative", "shareholder", "officer"]
+    name: str
+    id_number: str
+
+
+class IdentityOut(Schema):
+    """An organisation's resident ID numbers in full (administrators, audited)."""
+
+    organisation_id: int
+    people: list[PersonIdentity]
+
+
 class VerificationDecision(Schema):
     status: Literal[VerificationStatus.VERIFIED, VerificationStatus.REJECTED]
     note: Note | None = None

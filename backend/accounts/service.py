@@ -297,13 +297,13 @@ def _mismatches(org: Organisation) -> list[schemas.NameMismatch]:
 def organisation_view(org: Organisation, viewer: User) -> schemas.OrganisationOut:
     """Full details for the organisation's own members and administrators.
 
-    Names are shown as the organisation declared them. Only administrators see full resident
-    ID numbers and bank accounts, and where a declared name differs from the one on file;
-    members see ID numbers masked — the bureau needs them to check related parties, nobody
-    else does.
+    Names are shown as the organisation declared them; administrators also see where a
+    declared name differs from the one on file. Resident ID numbers are masked for everyone:
+    an administrator who needs one in full asks for it (`reveal_identity`), and that request
+    is audited. Bank accounts are in full for administrators only.
     """
     full = viewer.role == Role.ADMIN
-    mask_id = (lambda v: v) if full else identity.mask_resident_id
+    mask_id = identity.mask_resident_id
     return schemas.OrganisationOut(
         id=org.id, name=org.name, kind=org.kind, region=org.region,
         verification_status=org.verification_status, credit_code=org.credit_code,
@@ -324,6 +324,22 @@ def organisation_view(org: Organisation, viewer: User) -> schemas.OrganisationOu
                   for o in org.officers],
         verification_note=org.verification_note, verified_at=org.verified_at,
         created_at=org.created_at, name_mismatches=_mismatches(org) if full else None)
+
+
+def reveal_identity(session: Session, actor: audit.Actor, org: Organisation
+                    ) -> schemas.IdentityOut:
+    """The organisation's resident ID numbers in full, for an administrator checking related
+    parties; the audit log records who looked, and when (not the numbers)."""
+    people = [schemas.PersonIdentity(role="legal_representative", name=org.legal_rep.name,
+                                     id_number=org.legal_rep.id_number)]
+    people += [schemas.PersonIdentity(role="shareholder", name=s.holder_name,
+                                      id_number=s.person.id_number)
+               for s in org.shareholdings if s.person is not None]
+    people += [schemas.PersonIdentity(role="officer", name=o.person.name,
+                                      id_number=o.person.id_number) for o in org.officers]
+    audit.record(session, actor, "organisation.reveal_identity", "organisation", org.id,
+                 after={"people": len(people)})
+    return schemas.IdentityOut(organisation_id=org.id, people=people)
 
 
 def organisation_snapshot(session: Session, org: Organisation) -> dict[str, object]:

@@ -3,7 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from backend.core.schemas import Schema
+from backend.audit.vocabulary import ACTIONS, OBJECT_TYPES
+from backend.core.schemas import Schema, documented_codes
 
 
 class AuditEntryOut(Schema):
@@ -11,8 +12,8 @@ class AuditEntryOut(Schema):
     at: datetime
     actor_id: int | None
     actor_label: str
-    action: str
-    object_type: str
+    action: str = documented_codes(ACTIONS, "what was done, e.g. claim.pay")
+    object_type: str = documented_codes(OBJECT_TYPES, "what it was done to")
     object_id: str
     before: Any
     after: Any

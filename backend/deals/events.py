@@ -11,6 +11,16 @@ from sqlalchemy.orm import Session
 from backend.audit.service import jsonable
 from backend.deals.models import Deal, DealEvent, Stage
 
+# Every kind of timeline event (`EventOut.kind` lists them in the OpenAPI document, so the UI
+# has words for each); tests/core/test_vocabulary.py fails on a kind written but not listed.
+EVENT_KINDS: tuple[str, ...] = (
+    "opened", "accepted", "declined", "stage_changed", "note",
+    "contract_recorded", "contract_updated", "contract_registered", "file_uploaded",
+    "payment_recorded", "payment_uncounted",
+    "broker_invited", "invitation_declined", "invitation_withdrawn", "broker_joined",
+    "shares_changed", "shares_proposed", "shares_accepted", "shares_rejected",
+)
+
 
 def add_event(session: Session, deal: Deal, actor_id: int | None, kind: str, *,
               text: str | None = None, data: dict[str, Any] | None = None,

@@ -24,6 +24,14 @@ STAGE_ZH = {
     "paid": "已到账", "closed": "已结项", "lost": "未成交", "cancelled": "已取消",
 }
 
+# Every kind of notification (`NotificationOut.kind` lists them in the OpenAPI document: the UI
+# words each in the reader's language); tests/core/test_vocabulary.py checks the list.
+NOTIFICATION_KINDS: tuple[str, ...] = (
+    "deal.introduced", "deal.accepted", "deal.stage", "deal.note",
+    "deal.invitation", "deal.invitation_declined", "deal.invitation_withdrawn",
+    "deal.broker_joined", "deal.shares_changed", "deal.shares_proposed", "deal.shares_rejected",
+)
+
 
 def party_user_ids(session: Session, org_id: int) -> list[int]:
     """The active firm or institute users who speak for an organisation on its deals."""

@@ -25,6 +25,7 @@ from backend.deals import (
     notifications,
     opening,
     payments,
+    pending,
     pipeline,
     registry,
     schemas,
@@ -92,6 +93,12 @@ def awaiting_confirmation(session: SessionDep, user: DealReader) -> schemas.Awai
         schemas.AwaitingItem(deal_id=i.deal_id, kind=i.kind, item_id=i.item_id,
                              version=i.version, side=i.side, amount=i.amount,
                              declared_at=i.declared_at) for i in items])
+
+
+@deals_router.get("/pending")
+def get_pending(session: SessionDep, user: CurrentUser) -> schemas.PendingOut:
+    """Counts of what waits on the signed-in user (introductions, invitations, re-splits)."""
+    return pending.pending(session, user)
 
 
 @deals_router.get("/{deal_id}")

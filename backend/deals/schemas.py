@@ -11,8 +11,9 @@ from pydantic import AfterValidator, Field
 from backend.accounts.identity import InvalidIdentifier, bank_account
 from backend.core import clock
 from backend.core.dates import PastDate
-from backend.core.schemas import FreeText, Name, Page, Schema
+from backend.core.schemas import FreeText, Name, Page, Schema, documented_codes
 from backend.deals.access import Relation
+from backend.deals.events import EVENT_KINDS
 from backend.deals.models import (
     Acceptance,
     BrokerRole,
@@ -24,6 +25,7 @@ from backend.deals.models import (
     RegistryStatus,
     Stage,
 )
+from backend.deals.notifications import NOTIFICATION_KINDS
 from backend.deals.registration import InvalidRegistrationNo, normalise_registration_no
 
 Amount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
@@ -291,7 +293,7 @@ class DealSummary(Schema):
 class EventOut(Schema):
     id: int
     at: datetime
-    kind: str
+    kind: str = documented_codes(EVENT_KINDS, "what happened")
     from_stage: Stage | None
     to_stage: Stage | None
     text: str | None
@@ -377,9 +379,17 @@ class RegistryImportResult(Schema):
     mismatched: list[RegistryContractOut]
 
 
+class PendingOut(Schema):
+    """What waits on the user: the workspace's badges."""
+
+    introductions: int = Field(description="introductions their organisation has not answered")
+    invitations: int = Field(description="a broker's invitations to join a deal")
+    share_proposals: int = Field(description="share re-splits awaiting the broker's acceptance")
+
+
 class NotificationOut(Schema):
     id: int
-    kind: str
+    kind: str = documented_codes(NOTIFICATION_KINDS, "what the notification is about")
     title: str
     body: str
     deal_id: int | None

@@ -8,9 +8,12 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from backend.core.dates import PastDate
-from backend.core.schemas import FreeText, Schema
+from backend.core.schemas import FreeText, Schema, documented_codes
 from backend.integrity.context import Severity, SubjectKind
 from backend.integrity.models import FlagStatus, ScanTrigger
+from backend.integrity.rules import RULES
+
+RULE_DOC = "the integrity rule, e.g. related_party"
 
 Reason = Annotated[str, FreeText(min_length=2, max_length=1000, multiline=True)]
 
@@ -23,7 +26,7 @@ CollusionRole = Literal["buyer", "seller", "buyer_legal_representative",
 class FlagOut(Schema):
     id: int
     claim_id: int
-    rule: str
+    rule: str = documented_codes(RULES, RULE_DOC)
     severity: Severity
     blocking: bool
     message_zh: str
@@ -110,7 +113,7 @@ class ConfirmOut(Schema):
 
 
 class RuleRate(Schema):
-    rule: str
+    rule: str = documented_codes(RULES, RULE_DOC)
     claims: int            # claims in the period
     flagged_claims: int    # claims with at least one flag of this rule
     rate: str              # flagged_claims / claims, as a decimal string (4 places)

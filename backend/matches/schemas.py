@@ -10,15 +10,14 @@ from pydantic import Field
 
 from backend.core.schemas import FreeText, Schema
 from backend.listings.schemas import AchievementOut, Amount, DemandOut, ModeName, Trl
+from matching import ReasonCode
 
 MAX_TOP_K = 50
 ListingKind = Literal["demand", "achievement"]
 
 
 class ReasonOut(Schema):
-    code: str = Field(description="phrases (demand phrases ↔ achievement terms), shared_terms "
-                                  "(content words only), semantic, same_field, predicted_field, "
-                                  "same_region, trl_fit, price_fit")
+    code: ReasonCode
     params: dict[str, str | int | float | list[str]]
     text_zh: str
     text_en: str

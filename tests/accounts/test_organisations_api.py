@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import Organisation, VerificationStatus
+from backend.accounts.models import Organisation, Person, VerificationStatus
 from backend.audit.models import AuditEntry
 from tests.builders import accounts as b
 
@@ -22,14 +22,43 @@ def test_members_read_their_own_organisation_with_personal_data_masked(
     assert body["bank_account"].startswith("****")
 
 
-def test_admin_sees_full_personal_data(client: TestClient, db: Session) -> None:
+def test_admin_sees_resident_ids_masked_and_in_full_only_by_an_audited_request(
+        client: TestClient, db: Session) -> None:
     user = b.make_firm_user(db)
     org = db.get(Organisation, user.organisation_id)
+    assert org is not None
+    legal_rep = db.get(Person, org.legal_rep_id)
+    assert legal_rep is not None
+    full = legal_rep.id_number
     admin = b.login_as(db, b.make_admin(db))
-    r = client.get(f"/api/v1/organisations/{user.organisation_id}", headers=admin.headers)
+    r = client.get(f"/api/v1/organisations/{org.id}", headers=admin.headers)
     assert r.status_code == 200
-    assert "*" not in r.json()["legal_representative_id"]
-    assert org is not None and r.json()["credit_code"] == org.credit_code
+    assert r.json()["legal_representative_id"] == full[:6] + "********" + full[-4:]
+    assert full not in r.text
+    assert r.json()["credit_code"] == org.credit_code
+    assert db.execute(select(AuditEntry).where(
+        AuditEntry.action == "organisation.reveal_identity")).first() is None
+
+    r = client.post(f"/api/v1/organisations/{org.id}/identity", headers=admin.headers)
+    assert r.status_code == 200
+    assert r.json() == {"organisation_id": org.id, "people": [
+        {"role": "legal_representative", "name": legal_rep.name, "id_number": full}]}
+    entry = db.execute(select(AuditEntry).where(
+        AuditEntry.action == "organisation.reveal_identity")).scalar_one()
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (
+        admin.user.id, "organisation", str(org.id))
+    assert entry.after == {"people": 1}
+    assert full not in str(entry.after)
+
+
+def test_only_administrators_may_reveal_resident_ids(client: TestClient, db: Session) -> None:
+    member = b.login_as(db, b.make_firm_user(db))
+    url = f"/api/v1/organisations/{member.user.organisation_id}/identity"
+    assert client.post(url, headers=member.headers).status_code == 403
+    assert client.post(url, headers=b.login_as(db, b.make_broker(db)).headers).status_code == 403
+    assert client.post(url).status_code == 401
+    assert client.post("/api/v1/organisations/999999/identity",
+                       headers=b.login_as(db, b.make_admin(db)).headers).status_code == 404
 
 
 def test_another_organisation_is_not_found_not_forbidden(client: TestClient, db: Session) -> None:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,11 +73,12 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"the server did not come up:\n{log.read_text()[-4000:]}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@contextmanager
+def serve(var: Path, seed: list[str]) -> Iterator[LiveServer]:
+    """Migrate a fresh SQLite database in `var`, run the seed command (arguments to python),
+    serve the API and the built UI on a free port until the block ends."""
     if not (DIST / "index.html").is_file():
         _missing("the UI is not built (make frontend)")
-    var = tmp_path_factory.mktemp("e2e-var")
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")}
     env.update(VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{var / 'e2e.db'}",
@@ -84,7 +86,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                INDEX_POLL_SECONDS="0.5")  # the background index loader, as in production
     subprocess.run([sys.executable, "-m", "backend.cli", "migrate"], env=env, check=True,
                    cwd=ROOT, capture_output=True)
-    subprocess.run([sys.executable, "-m", "tests.e2e.seed"], env=env, check=True, cwd=ROOT)
+    subprocess.run([sys.executable, *seed], env=env, check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
     port = _free_port()
     log = var / "server.log"
     with log.open("wb") as out:
@@ -98,6 +101,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo accounts without listings (tests/e2e/seed.py): each journey makes its own."""
+    with serve(tmp_path_factory.mktemp("e2e-var"), ["-m", "tests.e2e.seed"]) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -135,6 +135,7 @@ def test_deal_from_demand_to_paid_reward(new_page, live_server: LiveServer) -> N
     expect(pair).to_be_visible()
     screenshot(broker, "zh-CN-04-broker-match-feed")
     pair.get_by_test_id("claim-button").click()
+    broker.get_by_test_id("claim-confirm").click()  # claiming asks first
     expect(broker).to_have_url(re.compile(r"/broker/deals/\d+$"))
     deal_id = int(broker.url.rsplit("/", 1)[1])
 
@@ -238,6 +239,7 @@ def test_deal_from_demand_to_paid_reward(new_page, live_server: LiveServer) -> N
     expect(broker).to_have_url(re.compile(rf"/broker/claims/new\?deal={deal_id}$"))
     expect(broker.get_by_test_id("claim-amount")).to_contain_text(EXPECTED_REWARD)
     broker.get_by_test_id("claim-submit").click()
+    broker.get_by_test_id("claim-submit-confirm").click()
     expect(broker).to_have_url(re.compile(r"/broker/claims/\d+$"))
     claim_id = int(broker.url.rsplit("/", 1)[1])
     assert yuan(broker.get_by_test_id("claim-amount").inner_text()) == EXPECTED_REWARD
@@ -250,12 +252,11 @@ def test_deal_from_demand_to_paid_reward(new_page, live_server: LiveServer) -> N
     expect(admin.get_by_test_id("claim-start-review")).to_have_count(0)
     screenshot(admin, "zh-CN-08-admin-claim-review")
     admin.get_by_test_id("claim-approve").click()
-    expect(admin.get_by_test_id("claim-pay")).to_be_visible()
-    admin.get_by_test_id("claim-pay").click()
-    admin.get_by_test_id("claim-pay-form").locator("#reference").fill("GK-2026-0001")
-    admin.get_by_test_id("claim-pay-submit").click()
-    expect(admin.get_by_role("alert")).to_be_visible()
-    expect(admin.get_by_test_id("claim-pay")).to_be_visible()
+    admin.get_by_test_id("claim-approve-confirm").click()
+    # The approver may not pay: the button says why instead of failing.
+    expect(admin.get_by_test_id("claim-pay")).to_be_disabled()
+    expect(admin.locator("[data-disabled-reason]")).to_have_attribute(
+        "data-disabled-reason", re.compile("双人复核"))
 
     # A different administrator pays it (in English).
     admin2 = english(new_page("en-US"))
@@ -265,6 +266,7 @@ def test_deal_from_demand_to_paid_reward(new_page, live_server: LiveServer) -> N
     admin2.get_by_test_id("claim-pay").click()
     admin2.get_by_test_id("claim-pay-form").locator("#reference").fill("GK-2026-0001")
     admin2.get_by_test_id("claim-pay-submit").click()
+    admin2.get_by_test_id("claim-pay-confirm").click()
     expect(admin2.get_by_test_id("claim-pay")).to_have_count(0)
     expect(admin2.locator(".ant-tag", has_text=re.compile(r"^Paid$")).first).to_be_visible()
     screenshot(admin2, "en-US-09-admin-claim-paid")

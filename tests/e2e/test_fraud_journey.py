@@ -96,6 +96,7 @@ def test_related_party_claim_is_clawed_back_and_broker_barred(new_page, apis) ->
     broker.goto(f"/broker/claims/new?deal={related_deal}")
     expect(broker.get_by_test_id("claim-amount")).to_be_visible()
     broker.get_by_test_id("claim-submit").click()
+    broker.get_by_test_id("claim-submit-confirm").click()
     expect(broker).to_have_url(re.compile(r"/broker/claims/\d+$"))
     claim_id = int(broker.url.rsplit("/", 1)[1])
 
@@ -138,6 +139,7 @@ def test_related_party_claim_is_clawed_back_and_broker_barred(new_page, apis) ->
     assert refused.json().get("reason") == "dishonesty_listed", refused.text
     broker.goto(f"/broker/claims/new?deal={clean_deal}")
     broker.get_by_test_id("claim-submit").click()
+    broker.get_by_test_id("claim-submit-confirm").click()
     expect(broker.get_by_text(re.compile("失信"))).not_to_have_count(0)
     screenshot(broker, "zh-CN-13-broker-claim-refused")
     expect(broker).to_have_url(re.compile(r"/broker/claims/new"))

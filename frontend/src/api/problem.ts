@@ -1,4 +1,6 @@
 // RFC 9457 problem details, as every backend error is shaped.
+import { localiseServerText } from '@/i18n/serverText';
+
 export interface FieldError {
   /** Dotted path of the offending input, e.g. "organisation.credit_code". */
   field: string;
@@ -23,8 +25,9 @@ export class ApiError extends Error {
   readonly status: number;
   readonly problem: ProblemDetails;
 
+  /** `message` is the problem's detail in the UI's language (the server writes both). */
   constructor(problem: ProblemDetails) {
-    super(problem.detail ?? problem.title);
+    super(localiseServerText(problem.detail ?? problem.title));
     this.name = 'ApiError';
     this.status = problem.status;
     this.problem = problem;

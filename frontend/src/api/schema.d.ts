@@ -722,6 +722,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deals/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Pending
+         * @description Counts of what waits on the signed-in user (introductions, invitations, re-splits).
+         */
+        get: operations["deals-get_pending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deals/{deal_id}": {
         parameters: {
             query?: never;
@@ -1783,6 +1803,26 @@ export interface paths {
         patch: operations["organisations-update_organisation"];
         trace?: never;
     };
+    "/api/v1/organisations/{org_id}/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reveal Identity
+         * @description Full resident ID numbers of the organisation's people; the request is audited.
+         */
+        post: operations["organisations-reveal_identity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organisations/{org_id}/invitations": {
         parameters: {
             query?: never;
@@ -2425,8 +2465,12 @@ export interface components {
         };
         /** AuditEntryOut */
         AuditEntryOut: {
-            /** Action */
-            action: string;
+            /**
+             * Action
+             * @description what was done, e.g. claim.pay
+             * @enum {string}
+             */
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "audit.prune";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -2446,8 +2490,12 @@ export interface components {
             ip: string | null;
             /** Object Id */
             object_id: string;
-            /** Object Type */
-            object_type: string;
+            /**
+             * Object Type
+             * @description what it was done to
+             * @enum {string}
+             */
+            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo";
             /** Seq */
             seq: number;
         };
@@ -3382,8 +3430,12 @@ export interface components {
             from_stage: components["schemas"]["backend__deals__models__Stage"] | null;
             /** Id */
             id: number;
-            /** Kind */
-            kind: string;
+            /**
+             * Kind
+             * @description what happened
+             * @enum {string}
+             */
+            kind: "opened" | "accepted" | "declined" | "stage_changed" | "note" | "contract_recorded" | "contract_updated" | "contract_registered" | "file_uploaded" | "payment_recorded" | "payment_uncounted" | "broker_invited" | "invitation_declined" | "invitation_withdrawn" | "broker_joined" | "shares_changed" | "shares_proposed" | "shares_accepted" | "shares_rejected";
             /** Text */
             text: string | null;
             to_stage: components["schemas"]["backend__deals__models__Stage"] | null;
@@ -3630,8 +3682,12 @@ export interface components {
             reviewed_at: string | null;
             /** Reviewed By Id */
             reviewed_by_id: number | null;
-            /** Rule */
-            rule: string;
+            /**
+             * Rule
+             * @description the integrity rule, e.g. related_party
+             * @enum {string}
+             */
+            rule: "related_party" | "same_submitter" | "dishonesty_list" | "duplicate_claim" | "contract_splitting" | "round_trip" | "unbacked_amount" | "payment_evidence" | "timeline" | "amount_outlier" | "unconfirmed_evidence" | "registry_mismatch" | "share_change_after_claim";
             severity: components["schemas"]["Severity"];
             status: components["schemas"]["FlagStatus"];
         };
@@ -3651,6 +3707,16 @@ export interface components {
         HideIn: {
             /** Reason */
             reason: string;
+        };
+        /**
+         * IdentityOut
+         * @description An organisation's resident ID numbers in full (administrators, audited).
+         */
+        IdentityOut: {
+            /** Organisation Id */
+            organisation_id: number;
+            /** People */
+            people: components["schemas"]["PersonIdentity"][];
         };
         /**
          * ImportJobOut
@@ -4098,8 +4164,12 @@ export interface components {
             deal_id: number | null;
             /** Id */
             id: number;
-            /** Kind */
-            kind: string;
+            /**
+             * Kind
+             * @description what the notification is about
+             * @enum {string}
+             */
+            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected";
             /** Read At */
             read_at: string | null;
             /** Title */
@@ -4587,6 +4657,39 @@ export interface components {
              */
             recorded_at: string;
         };
+        /**
+         * PendingOut
+         * @description What waits on the user: the workspace's badges.
+         */
+        PendingOut: {
+            /**
+             * Introductions
+             * @description introductions their organisation has not answered
+             */
+            introductions: number;
+            /**
+             * Invitations
+             * @description a broker's invitations to join a deal
+             */
+            invitations: number;
+            /**
+             * Share Proposals
+             * @description share re-splits awaiting the broker's acceptance
+             */
+            share_proposals: number;
+        };
+        /** PersonIdentity */
+        PersonIdentity: {
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "legal_representative" | "shareholder" | "officer";
+        };
         /** PersonIn */
         PersonIn: {
             /** Id Number */
@@ -4823,13 +4926,14 @@ export interface components {
             /** Pem */
             pem: string;
         };
+        /**
+         * ReasonCode
+         * @enum {string}
+         */
+        ReasonCode: "shared_terms" | "semantic" | "same_field" | "same_region" | "trl_fit" | "price_fit" | "phrases" | "predicted_field";
         /** ReasonOut */
         ReasonOut: {
-            /**
-             * Code
-             * @description phrases (demand phrases ↔ achievement terms), shared_terms (content words only), semantic, same_field, predicted_field, same_region, trl_fit, price_fit
-             */
-            code: string;
+            code: components["schemas"]["ReasonCode"];
             /** Params */
             params: {
                 [key: string]: string | number | string[];
@@ -5024,8 +5128,12 @@ export interface components {
             open: number;
             /** Rate */
             rate: string;
-            /** Rule */
-            rule: string;
+            /**
+             * Rule
+             * @description the integrity rule, e.g. related_party
+             * @enum {string}
+             */
+            rule: "related_party" | "same_submitter" | "dishonesty_list" | "duplicate_claim" | "contract_splitting" | "round_trip" | "unbacked_amount" | "payment_evidence" | "timeline" | "amount_outlier" | "unconfirmed_evidence" | "registry_mismatch" | "share_change_after_claim";
         };
         /** ScanOut */
         ScanOut: {
@@ -6689,6 +6797,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DashboardOut"];
+                };
+            };
+        };
+    };
+    "deals-get_pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingOut"];
                 };
             };
         };
@@ -8859,6 +8987,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganisationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "organisations-reveal_identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityOut"];
                 };
             };
             /** @description Validation Error */

@@ -30,7 +30,12 @@ export function AppProviders({ queryClient, children }: { queryClient: QueryClie
   const { locale } = useLocale();
   const reducedMotion = usePrefersReducedMotion();
   return (
-    <ConfigProvider locale={ANTD_LOCALES[locale]} theme={reducedMotion ? stillTheme : theme}>
+    <ConfigProvider
+      locale={ANTD_LOCALES[locale]}
+      theme={reducedMotion ? stillTheme : theme}
+      // A refused form shows its first problem mid-screen, clear of the sticky header.
+      form={{ scrollToFirstError: { block: 'center', focus: true } }}
+    >
       <AntApp>
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
       </AntApp>

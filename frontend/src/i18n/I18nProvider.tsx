@@ -4,6 +4,7 @@ import dayjs from 'dayjs';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 
 import { I18nContext, type I18nContextValue } from './context';
+import { setServerTextLocale } from './serverText';
 import { readStoredLocale, storeLocale } from './storage';
 import { createTranslate } from './translate';
 import type { Locale } from './types';
@@ -12,6 +13,9 @@ const DAYJS_LOCALE: Record<Locale, string> = { 'zh-CN': 'zh-cn', 'en-US': 'en' }
 
 export function I18nProvider({ children, initialLocale }: { children: ReactNode; initialLocale?: Locale }) {
   const [locale, setLocaleState] = useState<Locale>(() => initialLocale ?? readStoredLocale());
+
+  // Before the children render: their API errors are worded in this language.
+  setServerTextLocale(locale);
 
   useEffect(() => {
     document.documentElement.lang = locale;

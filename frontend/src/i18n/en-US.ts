@@ -49,6 +49,15 @@ export const enUS: Messages = {
   'verification.verified': 'Verified',
   'verification.rejected': 'Rejected',
 
+  'nav.open': 'Open the navigation menu',
+  'notifications.title': 'Notifications',
+  'notifications.open': 'Notifications',
+  'notifications.openUnread': 'Notifications ({count} unread)',
+  'notifications.unread': 'unread',
+  'notifications.readAll': 'Mark all read',
+  'notifications.empty': 'No notifications. New introductions, invitations and deal news appear here.',
+  'notifications.more': '{count} older notifications',
+
   'user.menu': 'User menu',
   'user.logout': 'Log out',
   'user.login': 'Log in',
@@ -136,4 +145,5 @@ export const enUS: Messages = {
   'workspace.welcome': 'Welcome, {name}',
   'workspace.organisation': 'Organisation: {name}',
   'workspace.brokerLevel': 'Broker level: {level}',
+  'workspace.shortcutWaiting': '{label} ({count} waiting)',
 };

@@ -50,6 +50,15 @@ const shell = {
   'verification.verified': '已认证',
   'verification.rejected': '未通过',
 
+  'nav.open': '打开导航菜单',
+  'notifications.title': '通知',
+  'notifications.open': '通知',
+  'notifications.openUnread': '通知（{count} 条未读）',
+  'notifications.unread': '未读',
+  'notifications.readAll': '全部标为已读',
+  'notifications.empty': '暂无通知。有新的引荐、邀请或项目进展时会在这里提醒您。',
+  'notifications.more': '另有 {count} 条较早的通知',
+
   'user.menu': '用户菜单',
   'user.logout': '退出登录',
   'user.login': '登录',
@@ -136,6 +145,7 @@ const shell = {
   'workspace.welcome': '欢迎，{name}',
   'workspace.organisation': '所属机构：{name}',
   'workspace.brokerLevel': '经纪人等级：{level}',
+  'workspace.shortcutWaiting': '{label}（{count} 项待处理）',
 } satisfies Record<string, string>;
 
 export const zhCN = { ...shell, ...CATALOGUES_ZH } satisfies Record<string, string>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatYuan, yuanToWan } from './money';
+import { formatAmount, formatYuan, yuanToWan } from './money';
 
 describe('yuanToWan', () => {
   it.each([
@@ -36,5 +36,24 @@ describe('formatYuan', () => {
 
   it('leaves what is not money as it is', () => {
     expect(formatYuan('n/a')).toBe('n/a');
+  });
+});
+
+describe('formatAmount (budgets and prices as officials write them)', () => {
+  it.each([
+    ['1500000', '150 万元', '¥1,500,000'],
+    ['1234567.89', '123.46 万元', '¥1,234,567.89'],
+    ['100000.00', '10 万元', '¥100,000'],
+    ['125000', '12.5 万元', '¥125,000'],
+    ['10000', '1 万元', '¥10,000'],
+    ['3000.00', '3,000 元', '¥3,000'],
+    ['9999.50', '9,999.50 元', '¥9,999.50'],
+  ])('%s yuan', (yuan, zh, en) => {
+    expect(formatAmount(yuan, 'zh-CN')).toBe(zh);
+    expect(formatAmount(yuan, 'en-US')).toBe(en);
+  });
+
+  it('leaves what is not an amount alone', () => {
+    expect(formatAmount('面议', 'zh-CN')).toBe('面议');
   });
 });

@@ -36,3 +36,27 @@ export function yuanToWanNumber(yuan: string): number | null {
   const text = yuanToWan(yuan);
   return text === null ? null : Number(text);
 }
+
+/** "3,000.00" → "3,000"; fen that are there stay ("9,999.50"). */
+function trimFen(text: string): string {
+  return text.replace(/\.00$/, '');
+}
+
+/** "12.50" 万元 → "12.5", "150.00" → "150". */
+function trimWan(text: string): string {
+  return text.replace(/\.?0+$/, '');
+}
+
+/**
+ * An amount as officials write it, for budgets, prices and totals (not for sums to the fen):
+ * from 10,000 yuan up in 万元 ("150 万元", "12.35 万元"), below in 元 ("3,000 元"); in
+ * English "¥1,500,000". The input if it is not a decimal string.
+ */
+export function formatAmount(yuan: string, locale: 'zh-CN' | 'en-US'): string {
+  const fen = toFen(yuan);
+  if (fen === null) return yuan;
+  if (locale === 'en-US') return `¥${trimFen(formatYuan(yuan))}`;
+  const abs = fen < 0n ? -fen : fen;
+  if (abs >= 1_000_000n) return `${trimWan(yuanToWan(yuan) ?? yuan)} 万元`;
+  return `${trimFen(formatYuan(yuan))} 元`;
+}

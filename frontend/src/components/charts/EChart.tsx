@@ -5,6 +5,9 @@ import { CanvasRenderer } from 'echarts/renderers';
 // The ESM build: the CommonJS one (lib/) reaches the bundle as a namespace, not a component.
 import ReactEChartsCore from 'echarts-for-react/esm/core';
 
+import { usePrefersReducedMotion } from '@/app/reducedMotion';
+
+import { fitOption } from './fit';
 import type { ChartOption } from './types';
 
 // Register only what the app draws, to keep the chart chunk small; add chart
@@ -18,10 +21,11 @@ export interface EChartProps {
 }
 
 export default function EChart({ option, height = 320, loading = false }: EChartProps) {
+  const reducedMotion = usePrefersReducedMotion();
   return (
     <ReactEChartsCore
       echarts={echarts}
-      option={option}
+      option={fitOption(option, reducedMotion)}
       showLoading={loading}
       notMerge
       style={{ height, width: '100%' }}

@@ -1,8 +1,8 @@
 import { Button, icons } from '@/components/ui';
 import { useLocale, useT } from '@/i18n';
 
-/** Toggles zh-CN ⇄ en-US; the choice is kept in localStorage. */
-export function LanguageSwitch() {
+/** Toggles zh-CN ⇄ en-US; the choice is kept in localStorage. `compact`: the globe only. */
+export function LanguageSwitch({ compact = false }: { compact?: boolean }) {
   const t = useT();
   const { locale, setLocale } = useLocale();
   return (
@@ -12,7 +12,7 @@ export function LanguageSwitch() {
       aria-label={t('locale.switchLabel')}
       onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')}
     >
-      {t('locale.switchTo')}
+      {compact ? null : t('locale.switchTo')}
     </Button>
   );
 }

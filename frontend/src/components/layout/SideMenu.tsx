@@ -14,8 +14,9 @@ function selectedKey(pathname: string, keys: string[]): string | undefined {
     .sort((a, b) => b.length - a.length)[0];
 }
 
-/** Public pages for everyone, plus the signed-in user's own role section. */
-export function SideMenu() {
+/** Public pages for everyone, plus the signed-in user's own role section; `onNavigate`
+ *  closes the drawer it sits in on a phone. */
+export function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
   const t = useT();
   const session = useSession();
   const { pathname } = useLocation();
@@ -43,7 +44,10 @@ export function SideMenu() {
       mode="inline"
       items={items}
       selectedKeys={selected === undefined ? [] : [selected]}
-      onClick={({ key }) => void navigate(key)}
+      onClick={({ key }) => {
+        onNavigate?.();
+        void navigate(key);
+      }}
       style={{ borderInlineEnd: 'none' }}
     />
   );

@@ -5,7 +5,8 @@ import { useSession } from '@/features/accounts/useSession';
 import { useLogout } from '@/hooks/queries/accounts';
 import { useT } from '@/i18n';
 
-export function UserMenu() {
+/** Log in / register, or the signed-in user's menu; `compact` on a phone (icons only). */
+export function UserMenu({ compact = false }: { compact?: boolean }) {
   const t = useT();
   const session = useSession();
   const navigate = useNavigate();
@@ -15,10 +16,10 @@ export function UserMenu() {
   if (session.status !== 'authenticated') {
     return (
       <Space size={4}>
-        <Button kind="text" onClick={() => void navigate('/login')}>
+        <Button kind="text" size={compact ? 'small' : 'middle'} onClick={() => void navigate('/login')}>
           {t('user.login')}
         </Button>
-        <Button kind="primary" onClick={() => void navigate('/register')}>
+        <Button kind="primary" size={compact ? 'small' : 'middle'} onClick={() => void navigate('/register')}>
           {t('user.register')}
         </Button>
       </Space>
@@ -32,6 +33,7 @@ export function UserMenu() {
       disabled: true,
       label: (
         <div>
+          <div>{user.display_name}</div>
           <div>{t(`role.${user.role}`)}</div>
           {user.organisation === null ? null : <div>{user.organisation.name}</div>}
         </div>
@@ -53,7 +55,7 @@ export function UserMenu() {
       <Button kind="text" aria-label={t('user.menu')}>
         <Space>
           <Avatar size="small" icon={<icons.UserOutlined />} />
-          {user.display_name}
+          {compact ? null : user.display_name}
         </Space>
       </Button>
     </Dropdown>

@@ -1,5 +1,6 @@
 // Our UI kit: features import from '@/components/ui', never from 'antd'
 // (enforced by ESLint no-restricted-imports).
+export { ActionButton, type ActionButtonProps, type ConfirmSpec } from './ActionButton';
 export { Button, type ButtonKind, type ButtonProps } from './Button';
 export { Card, StatCard, type CardProps, type StatCardProps } from './Card';
 export { DateInput, type DateInputProps } from './DateInput';
@@ -10,12 +11,14 @@ export type { FormInstance, FormItemProps, FormProps, FormRule, UploadFile } fro
 export * as icons from './icons';
 export * from './layout';
 export { PageLoading } from './Loading';
-export { Money } from './Money';
+export { BudgetRange, Money, type MoneyProps } from './Money';
 export { MoneyInput, type MoneyInputProps } from './MoneyInput';
 export { PageHeader, type PageHeaderProps } from './PageHeader';
 export { applyProblem, type ProblemFeedbackTarget } from './problemFeedback';
 export { LoadError, QueryState, type QueryStateProps } from './QueryState';
 export { ReasonDialog, type ReasonDialogProps } from './ReasonDialog';
+export { BREAKPOINTS, type Breakpoint, useBelow } from './responsive';
+export { ServerText } from './ServerText';
 export { StatusPage, type StatusPageProps } from './StatusPage';
 export { Table, type TableColumns, type TableProps } from './Table';
 export { Tag, type TagProps, type Tone } from './Tag';

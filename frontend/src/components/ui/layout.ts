@@ -5,7 +5,6 @@ export {
   Badge,
   Col,
   Collapse,
-  Descriptions,
   Divider,
   Drawer,
   Dropdown,
@@ -29,6 +28,7 @@ export {
   Typography,
 } from 'antd';
 export type { DescriptionsProps, MenuProps, StepsProps, TabsProps } from 'antd';
+export { Descriptions } from './Descriptions';
 
 /** `Descriptions` columns for a card half the page wide or less. antd fills in the breakpoints
  *  a responsive `column` leaves out with its default of 3, so every one is named. */

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { ApiError, fieldPath, toProblem } from '@/api/problem';
 import { createTranslate } from '@/i18n';
+import { setServerTextLocale } from '@/i18n/serverText';
 
 import { applyProblem } from './problemFeedback';
 
@@ -67,7 +68,7 @@ describe('applyProblem (problem+json → form field errors / message)', () => {
       { form, fields: ['username'], notify, t },
     );
     expect(form.setFields).toHaveBeenCalledWith([{ name: ['username'], errors: ['用户名已被占用'] }]);
-    expect(notify).toHaveBeenCalledWith('参数校验失败；统一社会信用代码已注册');
+    expect(notify).toHaveBeenCalledWith('请修改标红的内容；统一社会信用代码已注册');
   });
 
   it('shows the detail of a problem without field errors', () => {
@@ -85,7 +86,43 @@ describe('applyProblem (problem+json → form field errors / message)', () => {
   it('without a form, every field error becomes part of the message', () => {
     const notify = vi.fn();
     applyProblem(validationError([{ field: 'username', message: '用户名已被占用' }]), { notify, t });
-    expect(notify).toHaveBeenCalledWith('请求参数有误；用户名已被占用');
+    expect(notify).toHaveBeenCalledWith('填写的内容有误，请按提示修改；用户名已被占用');
+  });
+
+  it('says it in the UI’s language, without the internal paths of the fields, and scrolls to the first', () => {
+    const problem = () =>
+      new ApiError({
+        type: 'about:blank',
+        title: '输入有误 Invalid input',
+        status: 422,
+        detail: '请检查这些字段 Please check: ip_items.0.number, title',
+        errors: [
+          { field: 'title', message: '内容过短。String should have at least 2 characters' },
+          { field: 'ip_items.0.number', message: '专利号格式不正确。The patent number is malformed.' },
+        ],
+      });
+    const form = { setFields: vi.fn(), scrollToField: vi.fn() };
+    const notify = vi.fn();
+    setServerTextLocale('en-US');
+    try {
+      applyProblem(problem(), { form, fields: ['title'], notify, t: createTranslate('en-US') });
+    } finally {
+      setServerTextLocale('zh-CN');
+    }
+    expect(form.setFields).toHaveBeenCalledWith([{ name: ['title'], errors: ['String should have at least 2 characters'] }]);
+    expect(form.scrollToField).toHaveBeenCalledWith(['title'], { block: 'center', focus: true });
+    expect(notify).toHaveBeenCalledWith('Change what is marked in red; The patent number is malformed.');
+
+    const zhNotify = vi.fn();
+    applyProblem(problem(), { notify: zhNotify, t });
+    expect(zhNotify).toHaveBeenCalledWith('填写的内容有误，请按提示修改；内容过短。；专利号格式不正确。');
+    expect(zhNotify.mock.calls[0]![0]).not.toContain('ip_items');
+  });
+
+  it('shows a conflict’s detail in the UI’s language only', () => {
+    const notify = vi.fn();
+    applyProblem(new ApiError({ type: 'about:blank', title: '与当前状态冲突 Conflict', status: 409, detail: '该撮合项目已被认领。This pair is already claimed.' }), { notify, t });
+    expect(notify).toHaveBeenCalledWith('该撮合项目已被认领。');
   });
 
   it('translates network and unknown failures', () => {

@@ -2,12 +2,14 @@ import type { FormInstance } from 'antd';
 
 import { ApiError, fieldPath } from '@/api/problem';
 import type { Translate } from '@/i18n';
+import { localiseServerText } from '@/i18n/serverText';
 
 type NamePath = (string | number)[];
 
 export interface ProblemFeedbackTarget {
-  /** Where field errors go; without a form every error is shown as a message. */
-  form?: Pick<FormInstance, 'setFields'>;
+  /** Where field errors go (the first is scrolled into view, clear of the sticky header);
+   *  without a form every error is shown as a message. */
+  form?: Pick<FormInstance, 'setFields'> & Partial<Pick<FormInstance, 'scrollToField'>>;
   /**
    * The form's field names (dotted paths). Errors for other fields are shown
    * as a message instead of disappearing into a field that is not rendered.
@@ -23,7 +25,9 @@ export interface ProblemFeedbackTarget {
 /**
  * Show any error from an API call: RFC 9457 field errors onto the form
  * (form.setFields), the rest as one message; network and unknown failures as
- * a translated message. Returns true when at least one field got an error.
+ * a translated message. Every text is in the UI's language (the server writes both),
+ * and no internal field path ("ip_items.0.number") reaches the reader. Returns true when
+ * at least one field got an error.
  */
 export function applyProblem(error: unknown, { form, fields, notify, t }: ProblemFeedbackTarget): boolean {
   if (!(error instanceof ApiError)) {
@@ -41,22 +45,34 @@ export function applyProblem(error: unknown, { form, fields, notify, t }: Proble
   for (const fieldError of problem.errors ?? []) {
     const name = fieldPath(fieldError.field);
     const key = name.join('.');
+    const text = localiseServerText(fieldError.message);
     if (form === undefined || name.length === 0 || !isKnown(key)) {
-      unplaced.push(fieldError.message);
+      unplaced.push(text);
       continue;
     }
     const entry = byField.get(key) ?? { name, errors: [] };
-    entry.errors.push(fieldError.message);
+    entry.errors.push(text);
     byField.set(key, entry);
   }
 
-  if (form !== undefined && byField.size > 0) form.setFields([...byField.values()]);
-
-  // When every error sits on its field the form says it all; otherwise say
-  // what the problem is, with the errors that have no field to sit on.
-  if (byField.size === 0 || unplaced.length > 0) {
-    const summary = byField.size > 0 ? problem.title : (problem.detail ?? problem.title);
-    notify([summary, ...unplaced].join('；'));
+  const placed = [...byField.values()];
+  if (form !== undefined && placed.length > 0) {
+    form.setFields(placed);
+    const [first] = placed;
+    if (first !== undefined) form.scrollToField?.(first.name, { block: 'center', focus: true });
   }
-  return byField.size > 0;
+
+  // When every error sits on its field the form says it all; otherwise say what the
+  // problem is, with the errors that have no field to sit on. A validation problem's
+  // detail lists the fields by their paths: it is not for people.
+  if (placed.length === 0 || unplaced.length > 0) {
+    const hasFieldErrors = (problem.errors ?? []).length > 0;
+    const summary = hasFieldErrors
+      ? placed.length > 0
+        ? t('error.invalid.fieldsMarked')
+        : t('error.invalid.title')
+      : localiseServerText(problem.detail ?? problem.title);
+    notify([summary, ...unplaced].join(t('error.separator')));
+  }
+  return placed.length > 0;
 }

@@ -1,11 +1,13 @@
 import { useState } from 'react';
 
+import { API_ENUMS } from '@/api/enums';
 import type { AuditEntry } from '@/api/types';
 import { DownloadButton } from '@/components/files/DownloadButton';
-import { Alert, Button, Card, Col, DateInput, Form, icons, Input, InputNumber, LoadError, PageHeader, Row, Space, Table, type TableColumns, Typography, useShowError } from '@/components/ui';
+import { Alert, Button, Card, Col, DateInput, Form, icons, Input, InputNumber, LoadError, PageHeader, Row, Select, ServerText, Space, Table, type TableColumns, Typography, useShowError } from '@/components/ui';
 import { EvidenceView } from '@/features/rewards/EvidenceView';
 import { useAuditEntries, useVerifyAuditChain } from '@/hooks/queries/audit';
-import { useT } from '@/i18n';
+import { type Translate, useT } from '@/i18n';
+import { type ApiEnum, codeLabel } from '@/i18n/codeLabels';
 import { formatDateTime } from '@/lib/dates';
 
 import { type AuditFilterValues, auditQuery } from './auditQuery';
@@ -30,11 +32,20 @@ function VerifyChain() {
           role="alert"
           data-testid="verify-result"
           message={t('audit.verify.broken', { seq: result.first_broken_seq ?? '?' })}
-          description={`${result.reason ?? ''} ${t('audit.verify.brokenHint')}`}
+          description={
+            <>
+              <ServerText text={result.reason} /> {t('audit.verify.brokenHint')}
+            </>
+          }
         />
       )}
     </Space>
   );
+}
+
+/** A filter's choices: every code of the vocabulary, in words, searchable by them. */
+function codeOptions(t: Translate, kind: ApiEnum) {
+  return API_ENUMS[kind].map((code) => ({ value: code, label: codeLabel(t, kind, code) }));
 }
 
 /** The append-only, hash-chained audit log: filter it, read an entry's before and after, verify the chain. */
@@ -49,8 +60,8 @@ export function AuditLogPage() {
     { key: 'seq', title: '#', width: 80, render: (_, e) => e.seq },
     { key: 'at', title: t('audit.at'), width: 160, render: (_, e) => formatDateTime(e.at) },
     { key: 'actor', title: t('audit.actor'), render: (_, e) => (e.actor_id === null ? e.actor_label : `${e.actor_label} (#${e.actor_id})`) },
-    { key: 'action', title: t('audit.action'), render: (_, e) => <code>{e.action}</code> },
-    { key: 'object', title: t('audit.object'), render: (_, e) => `${e.object_type} #${e.object_id}` },
+    { key: 'action', title: t('audit.action'), render: (_, e) => codeLabel(t, 'AuditEntryOut.action', e.action) },
+    { key: 'object', title: t('audit.object'), render: (_, e) => `${codeLabel(t, 'AuditEntryOut.object_type', e.object_type)} #${e.object_id}` },
     { key: 'ip', title: 'IP', render: (_, e) => e.ip ?? '—' },
     { key: 'hash', title: t('audit.hash'), render: (_, e) => <code title={e.hash}>{e.hash.slice(0, 10)}…</code> },
   ];
@@ -82,12 +93,12 @@ export function AuditLogPage() {
           <Row gutter={12}>
             <Col xs={24} md={6}>
               <Form.Item name="action" label={t('audit.action')}>
-                <Input placeholder="deal.transition" allowClear />
+                <Select allowClear showSearch optionFilterProp="label" options={codeOptions(t, 'AuditEntryOut.action')} />
               </Form.Item>
             </Col>
             <Col xs={12} md={4}>
               <Form.Item name="object_type" label={t('audit.objectType')}>
-                <Input placeholder="deal" allowClear />
+                <Select allowClear showSearch optionFilterProp="label" options={codeOptions(t, 'AuditEntryOut.object_type')} />
               </Form.Item>
             </Col>
             <Col xs={12} md={3}>

@@ -8,6 +8,7 @@ import { useDealDashboard } from '@/hooks/queries/deals';
 import { useMarketFigures } from '@/hooks/queries/market';
 import { useFlagStats, useRewardStats } from '@/hooks/queries/rewards';
 import { useT } from '@/i18n';
+import { codeLabel } from '@/i18n/codeLabels';
 import { ratePercent } from '@/lib/decimal';
 
 import { rewardChartOption } from './charts';
@@ -93,7 +94,7 @@ function FlagRatesCard() {
   const t = useT();
   const rates = useFlagStats();
   const columns: TableColumns<RuleRow> = [
-    { key: 'rule', title: t('stats.rule'), render: (_, r) => <code>{r.rule}</code> },
+    { key: 'rule', title: t('stats.rule'), render: (_, r) => codeLabel(t, 'FlagOut.rule', r.rule) },
     { key: 'flagged', title: t('stats.flaggedClaims'), align: 'right', render: (_, r) => `${r.flagged_claims} / ${r.claims}` },
     { key: 'rate', title: t('stats.rate'), align: 'right', render: (_, r) => ratePercent(r.rate) },
     { key: 'open', title: t('flagStatus.open'), align: 'right', render: (_, r) => r.open },

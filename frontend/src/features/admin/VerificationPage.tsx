@@ -2,6 +2,7 @@ import { useState } from 'react';
 
 import type { Broker, JoinRequest, Organisation, VerificationStatus } from '@/api/types';
 import {
+  ActionButton,
   Alert,
   Button,
   Card,
@@ -19,13 +20,16 @@ import {
   type TableColumns,
   Tabs,
   Tag,
+  useBelow,
   useMessage,
   useShowError,
 } from '@/components/ui';
 import { JoinRequestItem } from '@/features/accounts/MembersPage';
-import { useBrokers, useOrganisation, useOrganisations, useVerify } from '@/hooks/queries/accounts';
+import { useFieldCodeName } from '@/features/listings/fields';
+import { useBrokers, useOrganisation, useOrganisations, useRevealIdentity, useVerify } from '@/hooks/queries/accounts';
 import { useEveryJoinRequest } from '@/hooks/queries/members';
 import { useT } from '@/i18n';
+import { codeLabel } from '@/i18n/codeLabels';
 import { formatDateTime } from '@/lib/dates';
 
 type Target = { kind: 'organisation'; id: number; name: string } | { kind: 'broker'; id: number; name: string };
@@ -79,11 +83,55 @@ function Decide({ target, status }: { target: Target; status: VerificationStatus
   );
 }
 
+/** Full resident ID numbers are shown only on request, and the request is audited. */
+function RevealIdentity({ organisationId }: { organisationId: number }) {
+  const t = useT();
+  const reveal = useRevealIdentity();
+  const showError = useShowError();
+  if (reveal.data === undefined) {
+    return (
+      <ActionButton
+        kind="link"
+        size="small"
+        loading={reveal.isPending}
+        data-testid="reveal-identity"
+        confirm={{ title: t('verification.reveal.confirm'), description: t('verification.reveal.audited'), okText: t('verification.reveal'), testId: 'reveal-identity-confirm' }}
+        onClick={() => reveal.mutate(organisationId, { onError: (error) => showError(error) })}
+      >
+        {t('verification.reveal')}
+      </ActionButton>
+    );
+  }
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      data-testid="revealed-identity"
+      message={t('verification.reveal.logged')}
+      description={
+        <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+          {reveal.data.people.map((person, index) => (
+            <li key={index} data-user-text>
+              {codeLabel(t, 'PersonIdentity.role', person.role)}：{person.name} <code>{person.id_number}</code>
+            </li>
+          ))}
+        </ul>
+      }
+      action={
+        <Button kind="link" size="small" onClick={() => reveal.reset()}>
+          {t('verification.reveal.hide')}
+        </Button>
+      }
+    />
+  );
+}
+
 function OrganisationDrawer({ id, onClose }: { id: number | null; onClose: () => void }) {
   const t = useT();
   const org = useOrganisation(id);
+  const phone = useBelow('sm');
   return (
-    <Drawer open={id !== null} onClose={onClose} width={640} title={org.data?.name ?? t('common.details')}>
+    <Drawer open={id !== null} onClose={onClose} width={phone ? '100%' : 640} title={org.data?.name ?? t('common.details')}>
       {id === null ? null : (
         <QueryState isPending={org.isPending} error={org.error} retry={() => void org.refetch()}>
           {org.data === undefined ? null : (
@@ -107,7 +155,15 @@ function OrganisationDrawer({ id, onClose }: { id: number | null; onClose: () =>
                 items={[
                   { key: 'kind', label: t('register.orgKind'), children: t(`orgKind.${org.data.kind}`) },
                   { key: 'code', label: t('register.creditCode'), children: <code>{org.data.credit_code}</code> },
-                  { key: 'legal', label: t('register.legalRep'), children: `${org.data.legal_representative} (${org.data.legal_representative_id})` },
+                  {
+                    key: 'legal',
+                    label: t('register.legalRep'),
+                    children: (
+                      <>
+                        {org.data.legal_representative} <code>{org.data.legal_representative_id}</code>
+                      </>
+                    ),
+                  },
                   { key: 'address', label: t('register.address'), children: org.data.registered_address },
                   { key: 'phone', label: t('register.contactPhone'), children: org.data.phone },
                   { key: 'domain', label: t('register.emailDomain'), children: org.data.email_domain },
@@ -128,6 +184,9 @@ function OrganisationDrawer({ id, onClose }: { id: number | null; onClose: () =>
                   { key: 'created', label: t('common.createdAt'), children: formatDateTime(org.data.created_at) },
                 ]}
               />
+              <div style={{ marginTop: 12 }}>
+                <RevealIdentity key={org.data.id} organisationId={org.data.id} />
+              </div>
               <div style={{ marginTop: 16 }}>
                 <Decide target={{ kind: 'organisation', id: org.data.id, name: org.data.name }} status={org.data.verification_status} />
               </div>
@@ -178,12 +237,13 @@ function Organisations({ status }: { status: VerificationStatus }) {
 
 function Brokers({ status }: { status: VerificationStatus }) {
   const t = useT();
+  const fieldName = useFieldCodeName();
   const brokers = useBrokers({ status });
   const columns: TableColumns<Broker> = [
     { key: 'name', title: t('register.displayName'), render: (_, b) => `${b.display_name} (${b.username})` },
     { key: 'level', title: t('register.brokerLevel'), render: (_, b) => t(`brokerLevel.${b.level}`) },
     { key: 'certificate', title: t('register.certificateNo'), render: (_, b) => <code>{b.certificate_no}</code> },
-    { key: 'fields', title: t('register.brokerFields'), render: (_, b) => b.fields.join('、') || '—' },
+    { key: 'fields', title: t('register.brokerFields'), render: (_, b) => b.fields.map(fieldName).join(t('list.separator')) || '—' },
     { key: 'agency', title: t('register.agencyName'), render: (_, b) => b.agency_name ?? '—' },
     { key: 'status', title: t('common.status'), render: (_, b) => <StatusTag status={b.verification_status} /> },
     { key: 'actions', title: t('common.actions'), render: (_, b) => <Decide target={{ kind: 'broker', id: b.user_id, name: b.display_name }} status={b.verification_status} /> },

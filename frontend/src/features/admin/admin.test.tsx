@@ -70,6 +70,35 @@ describe('the verification queue', () => {
   });
 });
 
+describe('an organisation’s people', () => {
+  it('shows resident ID numbers masked, and in full only on an audited request', async () => {
+    const user = userEvent.setup({ delay: null });
+    const organisation = {
+      id: 10, name: '福州示例科技有限公司', kind: 'firm', region: '福州市', verification_status: 'pending', credit_code: '91350100MA2XXXXXXX',
+      legal_representative: '张三', legal_representative_id: '350102********1234', registered_address: '福州市鼓楼区', phone: '0591-88888888',
+      email_domain: 'example.cn', bank_name: null, bank_account: null, shareholders: [], officers: [], verification_note: null, verified_at: null,
+      created_at: '2026-11-20T02:00:00Z',
+    };
+    const api = serve({
+      'GET /api/v1/organisations': () => json(page([{ id: 10, name: '福州示例科技有限公司', kind: 'firm', region: '福州市', verification_status: 'pending' }])),
+      'GET /api/v1/brokers': () => json(page([])),
+      'GET /api/v1/organisations/{id}': () => json(organisation),
+      'POST /api/v1/organisations/{id}/identity': () => json({ organisation_id: 10, people: [{ role: 'legal_representative', name: '张三', id_number: '350102199001011234' }] }),
+    });
+    renderRoutes(routes, { path: '/admin/verifications', queryClient: admin() });
+    await user.click(await screen.findByRole('button', { name: '详情' }));
+    expect(await screen.findByText('350102********1234')).toBeInTheDocument();
+    expect(screen.queryByText('350102199001011234')).not.toBeInTheDocument();
+
+    await user.click(screen.getByTestId('reveal-identity'));
+    expect(api.calls('POST', '/api/v1/organisations/10/identity')).toHaveLength(0);
+    await user.click(await screen.findByTestId('reveal-identity-confirm'));
+    expect(await screen.findByTestId('revealed-identity')).toHaveTextContent('法定代表人：张三 350102199001011234');
+    expect(screen.getByTestId('revealed-identity')).toHaveTextContent('本次查看已记入审计日志');
+    expect(api.calls('POST', '/api/v1/organisations/10/identity')).toHaveLength(1);
+  });
+});
+
 describe('the audit log', () => {
   const entry = {
     seq: 12,
@@ -99,7 +128,10 @@ describe('the audit log', () => {
     });
     renderRoutes(routes, { path: '/admin/audit-log', queryClient: admin() });
 
-    expect(await screen.findByText('deal.transition')).toBeInTheDocument();
+    // The action and the object in words, never as codes.
+    expect(await screen.findByText('推进项目阶段')).toBeInTheDocument();
+    expect(screen.getByText('撮合项目 #501')).toBeInTheDocument();
+    expect(screen.queryByText('deal.transition')).not.toBeInTheDocument();
     await user.click(screen.getByTestId('verify-chain'));
     expect(await screen.findByTestId('verify-result')).toHaveTextContent('哈希链完整：已校验 12 条记录');
 

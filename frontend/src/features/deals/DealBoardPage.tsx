@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 
 import { ApiError } from '@/api/problem';
 import type { DealStage, DealSummary } from '@/api/types';
-import { Alert, Badge, Button, Card, Col, EmptyState, LoadError, Money, PageHeader, ReasonDialog, Row, Space, Spin, Typography, useMessage, useShowError } from '@/components/ui';
+import { Alert, Badge, Button, Card, Col, EmptyState, LoadError, Money, PageHeader, ReasonDialog, Row, Space, Spin, Typography, useBelow, useMessage, useShowError } from '@/components/ui';
 import { useDeals, useTransitionDeal } from '@/hooks/queries/deals';
 import { useT } from '@/i18n';
 
@@ -83,6 +83,8 @@ function DealCard({
 /** The broker's deals as a Kanban board: a column per stage, moved by button or by dragging. */
 export function DealBoardPage() {
   const t = useT();
+  // On a phone the columns stack (a board wider than the screen hides its cards).
+  const stacked = useBelow('md');
   const message = useMessage();
   const showError = useShowError();
   const deals = useDeals({ page_size: 100 });
@@ -153,16 +155,16 @@ export function DealBoardPage() {
         </Card>
       ) : (
         <>
-          <Row gutter={12} wrap={false} style={{ overflowX: 'auto', paddingBottom: 8 }} role="list" aria-label={t('deal.board.label')}>
+          <Row gutter={[12, 12]} wrap={stacked} style={{ overflowX: 'auto', paddingBottom: 8 }} role="list" aria-label={t('deal.board.label')}>
             {BOARD_COLUMNS.map((stage) => {
               const column = items.filter((deal) => deal.stage === stage);
               return (
-                <Col key={stage} flex="1 0 180px" role="listitem" aria-label={t(`stage.${stage}`)}>
+                <Col key={stage} flex={stacked ? '1 0 100%' : '1 0 180px'} role="listitem" aria-label={t(`stage.${stage}`)}>
                   <section
                     data-testid={`column-${stage}`}
                     onDragOver={(event) => event.preventDefault()}
                     onDrop={(event) => onDrop(event, stage)}
-                    style={{ background: 'rgba(0,0,0,0.02)', borderRadius: 8, padding: 8, minHeight: 320 }}
+                    style={{ background: 'rgba(0,0,0,0.02)', borderRadius: 8, padding: 8, minHeight: stacked ? 0 : 320 }}
                   >
                     <Space style={{ marginBottom: 8 }}>
                       <Typography.Text strong>{t(`stage.${stage}`)}</Typography.Text>

@@ -1,7 +1,7 @@
 import { Link, useNavigate, useParams } from 'react-router';
 
 import type { Deal } from '@/api/types';
-import { Button, Card, Col, Descriptions, Flex, Money, PageHeader, QueryState, Row, Space, Tabs, Tag, Typography } from '@/components/ui';
+import { BudgetRange, Button, Card, Col, Descriptions, Flex, Money, PageHeader, QueryState, Row, Space, Tabs, Tag, Typography } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
 import { useDeal } from '@/hooks/queries/deals';
 import { useT } from '@/i18n';
@@ -41,11 +41,7 @@ function Parties({ deal }: { deal: Deal }) {
               {
                 key: 'budget',
                 label: t('demand.budget'),
-                children: (
-                  <Space size={4}>
-                    <Money value={demand.budget_min} />–<Money value={demand.budget_max} />
-                  </Space>
-                ),
+                children: <BudgetRange min={demand.budget_min} max={demand.budget_max} />,
               },
             ]}
           />
@@ -60,7 +56,7 @@ function Parties({ deal }: { deal: Deal }) {
               { key: 'title', label: t('achievement.title'), children: <Link to={`/listings/achievements/${achievement.listing_id}`}>{achievement.title}</Link> },
               { key: 'org', label: t('common.organisation'), children: achievement.organisation?.name ?? t('common.notAvailable') },
               { key: 'trl', label: t('trl.label'), children: t('trl.value', { level: achievement.trl }) },
-              { key: 'price', label: t('achievement.price'), children: achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} /> },
+              { key: 'price', label: t('achievement.price'), children: achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} rounded /> },
             ]}
           />
         </Card>

@@ -1,7 +1,8 @@
 import type { Deal, DealEvent } from '@/api/types';
-import { Button, Checkbox, Form, Input, LoadError, Spin, Tag, Timeline, Typography, useShowError } from '@/components/ui';
+import { Button, Checkbox, Form, Input, LoadError, ServerText, Spin, Tag, Timeline, Typography, useShowError } from '@/components/ui';
 import { useAddNote, useDealTimeline } from '@/hooks/queries/deals';
 import { useT } from '@/i18n';
+import { codeLabel } from '@/i18n/codeLabels';
 import { formatDateTime } from '@/lib/dates';
 
 import { runsDeal } from './access';
@@ -14,14 +15,19 @@ function EventText({ event }: { event: DealEvent }) {
         {event.from_stage === null
           ? t('timeline.opened', { stage: t(`stage.${event.to_stage}`) })
           : t('timeline.moved', { from: t(`stage.${event.from_stage}`), to: t(`stage.${event.to_stage}`) })}
-        {event.text ? <Typography.Text type="secondary"> — {event.text}</Typography.Text> : null}
+        {event.text ? (
+          <Typography.Text type="secondary" data-user-text>
+            {' — '}
+            <ServerText text={event.text} />
+          </Typography.Text>
+        ) : null}
       </>
     );
   }
   return (
     <>
-      <Tag>{event.kind}</Tag>
-      {event.text ?? ''}
+      <Tag>{codeLabel(t, 'EventOut.kind', event.kind)}</Tag>
+      {event.kind === 'note' ? <span data-user-text>{event.text}</span> : <ServerText text={event.text} />}
     </>
   );
 }

@@ -1,24 +1,13 @@
 import { Link } from 'react-router';
 
 import type { Achievement, Demand } from '@/api/types';
-import { List, Money, Space, Tag, Typography } from '@/components/ui';
+import { BudgetRange, List, Money, Space, Tag, Typography } from '@/components/ui';
 import { useT } from '@/i18n';
 import { formatDate } from '@/lib/dates';
 
 import { useFieldName } from './fields';
 import { ModeTags } from './labels';
 
-function Budget({ min, max }: { min: string | null; max: string | null }) {
-  const t = useT();
-  if (min === null && max === null) return <>{t('listing.budget.open')}</>;
-  return (
-    <Space size={4}>
-      <Money value={min ?? '0'} />
-      <span>–</span>
-      {max === null ? t('listing.budget.noMax') : <Money value={max} />}
-    </Space>
-  );
-}
 
 export function DemandItem({ demand, to }: { demand: Demand; to: string }) {
   const t = useT();
@@ -41,7 +30,7 @@ export function DemandItem({ demand, to }: { demand: Demand; to: string }) {
             </Space>
             <Space size={16} wrap>
               <span>
-                {t('demand.budget')}: <Budget min={demand.budget_min} max={demand.budget_max} />
+                {t('demand.budget')}: <BudgetRange min={demand.budget_min} max={demand.budget_max} />
               </span>
               {demand.deadline === null ? null : <span>{t('demand.deadlineOn', { date: formatDate(demand.deadline) })}</span>}
             </Space>
@@ -74,7 +63,7 @@ export function AchievementItem({ achievement, to }: { achievement: Achievement;
             </Space>
             <span>
               {t('achievement.price')}:{' '}
-              {achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} />}
+              {achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} rounded />}
               {achievement.price !== null && achievement.negotiable ? ` (${t('achievement.negotiable')})` : null}
             </span>
           </Space>

@@ -1,7 +1,7 @@
 import { useNavigate, useParams } from 'react-router';
 
 import type { Achievement, Demand } from '@/api/types';
-import { Button, Card, Descriptions, Money, PageHeader, QueryState, Space, Tag, Typography } from '@/components/ui';
+import { BudgetRange, Button, Card, Descriptions, Money, PageHeader, QueryState, Space, Tag, Typography } from '@/components/ui';
 import { useAchievement, useDemand } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
 import { formatDate, formatDateTime } from '@/lib/dates';
@@ -31,14 +31,7 @@ export function DemandDetails({ demand }: { demand: Demand }) {
         {
           key: 'budget',
           label: t('demand.budget'),
-          children:
-            demand.budget_min === null && demand.budget_max === null ? (
-              t('listing.budget.open')
-            ) : (
-              <Space size={4}>
-                <Money value={demand.budget_min ?? '0'} />–{demand.budget_max === null ? t('listing.budget.noMax') : <Money value={demand.budget_max} />}
-              </Space>
-            ),
+          children: <BudgetRange min={demand.budget_min} max={demand.budget_max} />,
         },
         { key: 'modes', label: t('listing.modes'), children: <ModeTags modes={demand.modes} /> },
         { key: 'trl', label: t('demand.minTrl'), children: demand.min_trl === null ? t('common.notAvailable') : t('trl.value', { level: demand.min_trl }) },
@@ -89,7 +82,7 @@ export function AchievementDetails({ achievement }: { achievement: Achievement }
         {
           key: 'price',
           label: t('achievement.price'),
-          children: achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} />,
+          children: achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} rounded />,
         },
         { key: 'modes', label: t('listing.modes'), children: <ModeTags modes={achievement.modes} /> },
         { key: 'lead', label: t('achievement.teamLead'), children: achievement.team_lead },

@@ -34,7 +34,7 @@ export function MyAchievementsPage() {
     { key: 'status', title: t('common.status'), width: 110, render: (_, a) => <AchievementStatusTag status={a.status} /> },
     { key: 'field', title: t('common.field'), render: (_, a) => fieldName(a.field) },
     { key: 'trl', title: 'TRL', width: 70, render: (_, a) => a.trl },
-    { key: 'price', title: t('achievement.price'), align: 'right', render: (_, a) => (a.price === null ? t('achievement.price.negotiable') : <Money value={a.price} />) },
+    { key: 'price', title: t('achievement.price'), align: 'right', render: (_, a) => (a.price === null ? t('achievement.price.negotiable') : <Money value={a.price} rounded />) },
     {
       key: 'actions',
       title: t('common.actions'),

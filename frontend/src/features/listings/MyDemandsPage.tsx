@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import type { Demand, DemandStatus } from '@/api/types';
-import { Button, Card, EmptyState, icons, LoadError, Money, PageHeader, Popconfirm, Select, Space, Table, type TableColumns, useMessage, useShowError } from '@/components/ui';
+import { BudgetRange, Button, Card, EmptyState, icons, LoadError, PageHeader, Popconfirm, Select, Space, Table, type TableColumns, useMessage, useShowError } from '@/components/ui';
 import { type DemandAction, useDemandAction, useDemands } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
 import { formatDate } from '@/lib/dates';
@@ -35,7 +35,7 @@ export function MyDemandsPage() {
     { key: 'status', title: t('common.status'), width: 110, render: (_, d) => <DemandStatusTag status={d.status} /> },
     { key: 'visibility', title: t('demand.visibility'), width: 130, render: (_, d) => <VisibilityTag visibility={d.visibility} /> },
     { key: 'field', title: t('common.field'), render: (_, d) => fieldName(d.field) },
-    { key: 'budget', title: t('demand.budgetMax'), align: 'right', render: (_, d) => (d.budget_max === null ? t('listing.budget.noMax') : <Money value={d.budget_max} />) },
+    { key: 'budget', title: t('demand.budget'), align: 'right', render: (_, d) => <BudgetRange min={d.budget_min} max={d.budget_max} /> },
     { key: 'deadline', title: t('demand.deadline'), width: 120, render: (_, d) => formatDate(d.deadline) },
     {
       key: 'actions',

@@ -1,4 +1,5 @@
 import type { FieldNode, FieldRef } from '@/api/types';
+import { useFieldTree } from '@/hooks/queries/listings';
 import { useLocale } from '@/i18n';
 
 /** A field's name in the current language. */
@@ -15,4 +16,24 @@ export function findField(tree: readonly FieldNode[], id: number): FieldNode | u
     if (child !== undefined) return child;
   }
   return undefined;
+}
+
+function byCode(tree: readonly FieldNode[], into = new Map<string, FieldNode>()): Map<string, FieldNode> {
+  for (const node of tree) {
+    into.set(node.code, node);
+    byCode(node.children ?? [], into);
+  }
+  return into;
+}
+
+/** A taxonomy code ("materials.polymers") in words, in the current language; text that is
+ *  not a code (a broker's own words for a field) comes back as it is. */
+export function useFieldCodeName(): (code: string) => string {
+  const tree = useFieldTree();
+  const name = useFieldName();
+  const codes = byCode(tree.data ?? []);
+  return (code) => {
+    const node = codes.get(code);
+    return node === undefined ? code : name(node);
+  };
 }

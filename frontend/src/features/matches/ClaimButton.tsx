@@ -1,6 +1,6 @@
 import { useNavigate } from 'react-router';
 
-import { Button, useMessage, useShowError } from '@/components/ui';
+import { ActionButton, useMessage, useShowError } from '@/components/ui';
 import { useOpenDeal } from '@/hooks/queries/deals';
 import { useT } from '@/i18n';
 
@@ -12,11 +12,12 @@ export function ClaimButton({ demandId, achievementId }: { demandId: number; ach
   const message = useMessage();
   const showError = useShowError();
   return (
-    <Button
+    <ActionButton
       kind="primary"
       size="small"
       loading={open.isPending}
       data-testid="claim-button"
+      confirm={{ title: t('match.claim.confirm'), description: t('match.claim.confirmDetail'), okText: t('match.claim'), testId: 'claim-confirm' }}
       aria-label={t('match.claimPair', { demand: demandId, achievement: achievementId })}
       onClick={() =>
         open.mutate(
@@ -32,6 +33,6 @@ export function ClaimButton({ demandId, achievementId }: { demandId: number; ach
       }
     >
       {t('match.claim')}
-    </Button>
+    </ActionButton>
   );
 }

@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 
 import type { MatchPair } from '@/api/types';
-import { Card, Col, EmptyState, List, LoadError, Money, PageHeader, Row, Segmented, Space, Tag, Typography } from '@/components/ui';
-import { useFieldName } from '@/features/listings/fields';
+import { BudgetRange, Card, Col, EmptyState, List, LoadError, Money, PageHeader, Row, Segmented, Space, Tag, Typography } from '@/components/ui';
+import { useFieldCodeName, useFieldName } from '@/features/listings/fields';
 import { useMatchFeed } from '@/hooks/queries/matches';
 import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
@@ -31,7 +31,7 @@ function Pair({ pair }: { pair: MatchPair }) {
           <span>{demand.party.organisation_id === null && demand.party.anonymous ? t('common.anonymousFirm') : demand.party.name}</span>
           <Tag tone="info">{fieldName(demand.field)}</Tag>
           <span>{demand.region}</span>
-          {demand.budget_max === null ? null : <Money value={demand.budget_max} />}
+          <BudgetRange min={demand.budget_min} max={demand.budget_max} />
         </Space>
       </Col>
       <Col xs={24} md={12}>
@@ -45,7 +45,7 @@ function Pair({ pair }: { pair: MatchPair }) {
         <Space size={[8, 4]} wrap>
           <span>{achievement.party.name}</span>
           <Tag>{t('trl.value', { level: achievement.trl })}</Tag>
-          <span>{achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} />}</span>
+          <span>{achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} rounded />}</span>
         </Space>
       </Col>
     </Row>
@@ -55,6 +55,7 @@ function Pair({ pair }: { pair: MatchPair }) {
 /** A broker's best new demand–achievement pairs in their fields, to claim. */
 export function MatchFeedPage() {
   const t = useT();
+  const fieldCodeName = useFieldCodeName();
   const [days, setDays] = useState<number>(14);
   const feed = useMatchFeed(days);
 
@@ -67,7 +68,7 @@ export function MatchFeedPage() {
             ? t('match.feed.subtitle')
             : feed.data.field_codes.length === 0
               ? t('match.feed.allFields', { since: formatDateTime(feed.data.since) })
-              : t('match.feed.fields', { fields: feed.data.field_codes.join('、'), since: formatDateTime(feed.data.since) })
+              : t('match.feed.fields', { fields: feed.data.field_codes.map(fieldCodeName).join(t('list.separator')), since: formatDateTime(feed.data.since) })
         }
         extra={
           <Segmented<number>

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 
 import type { ListingKind, Match } from '@/api/types';
-import { EmptyState, List, LoadError, Money, Space, Tag, Typography } from '@/components/ui';
+import { BudgetRange, EmptyState, List, LoadError, Money, Space, Tag, Typography } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
 import { useFieldName } from '@/features/listings/fields';
 import { ModeTags } from '@/features/listings/labels';
@@ -10,7 +10,8 @@ import { useT } from '@/i18n';
 
 import { ClaimButton } from './ClaimButton';
 import { FeedbackButtons } from './FeedbackButtons';
-import { MatchReasons, MatchScore } from './MatchReasons';
+import { MatchReasons, MatchScore, WeakMatchesNote } from './MatchReasons';
+import { matchStrength } from './matchStrength';
 
 function MatchedListing({ match }: { match: Match }) {
   const t = useT();
@@ -26,7 +27,7 @@ function MatchedListing({ match }: { match: Match }) {
           <span>{a.region}</span>
           <Tag>{t('trl.value', { level: a.trl })}</Tag>
           <ModeTags modes={a.modes} />
-          <span>{a.price === null ? t('achievement.price.negotiable') : <Money value={a.price} />}</span>
+          <span>{a.price === null ? t('achievement.price.negotiable') : <Money value={a.price} rounded />}</span>
         </Space>
       </Space>
     );
@@ -42,11 +43,9 @@ function MatchedListing({ match }: { match: Match }) {
           <span>{d.region}</span>
           {d.min_trl === null ? null : <Tag>{t('listing.minTrl', { level: d.min_trl })}</Tag>}
           <ModeTags modes={d.modes} />
-          {d.budget_max === null ? null : (
-            <span>
-              {t('demand.budgetMax')}: <Money value={d.budget_max} />
-            </span>
-          )}
+          <span>
+            {t('demand.budget')}: <BudgetRange min={d.budget_min} max={d.budget_max} />
+          </span>
         </Space>
       </Space>
     );
@@ -73,10 +72,14 @@ export function MatchList({ sourceKind, sourceId, fit = true }: MatchListProps) 
   const verdicts = new Map((feedback.data ?? []).map((item) => [item.target_id, item]));
 
   if (matches.isError) return <LoadError error={matches.error} retry={() => void matches.refetch()} />;
+  const items = matches.data?.items ?? [];
+  const best = items[0];
   return (
+    <>
+    {best !== undefined && matchStrength(best.score) === 'weak' ? <WeakMatchesNote perspective={sourceKind} /> : null}
     <List<Match>
       loading={matches.isPending}
-      dataSource={matches.data?.items ?? []}
+      dataSource={items}
       locale={{
         emptyText: <EmptyState description={sourceKind === 'demand' ? t('match.empty.demand') : t('match.empty.achievement')} />,
       }}
@@ -103,10 +106,11 @@ export function MatchList({ sourceKind, sourceId, fit = true }: MatchListProps) 
               <MatchScore score={match.score} parts={match.parts} />
             </Space>
             <MatchedListing match={match} />
-            <MatchReasons reasons={match.reasons} />
+            <MatchReasons reasons={match.reasons} perspective={sourceKind} />
           </Space>
         </List.Item>
       )}
     />
+    </>
   );
 }

@@ -37,8 +37,13 @@ describe('a firm’s demand and its matches', () => {
     const item = await screen.findByTestId('match-item');
     expect(within(item).getByRole('link', { name: '焊缝智能识别关键技术' })).toHaveAttribute('href', '/listings/achievements/201');
     expect(within(item).getByTestId('reason-shared_terms')).toHaveTextContent('共同关键词：焊缝');
-    expect(within(item).getByTestId('reason-trl_fit')).toHaveTextContent('成熟度 6 满足要求 5');
-    expect(within(item).getByText('匹配度 0.81')).toBeInTheDocument();
+    expect(within(item).getByTestId('reason-trl_fit')).toHaveTextContent('技术成熟度 6 级，达到要求的 5 级');
+    // How well and why in words, the score as a bar: no similarity figure, no model name.
+    expect(within(item).getByTestId('reason-semantic')).toHaveTextContent('您描述的问题与该成果解决的问题相近');
+    expect(within(item).getByText('匹配度高')).toBeInTheDocument();
+    expect(within(item).getByLabelText('匹配度 81%')).toBeInTheDocument();
+    expect(item).not.toHaveTextContent(/0\.41|USE|0\.81/);
+    expect(screen.queryByTestId('weak-matches')).not.toBeInTheDocument();
     expect(within(item).queryByTestId('claim-button')).not.toBeInTheDocument();
 
     await user.click(within(item).getByRole('button', { name: /有用/ }));
@@ -57,8 +62,21 @@ describe('a firm’s demand and its matches', () => {
       'GET /api/v1/matches/feedback': () => json([]),
     });
     renderRoutes(routes, { path: '/firm/demands/101', queryClient: as(makeUser()), locale: 'en-US' });
-    expect(await screen.findByTestId('reason-shared_terms')).toHaveTextContent('Shared terms: weld seam');
+    expect(await screen.findByTestId('reason-shared_terms')).toHaveTextContent('Shared terms: 焊缝');
+    expect(screen.getByTestId('reason-semantic')).toHaveTextContent('The problem you describe is close to the one this achievement solves');
+    expect(screen.getByText('Strong match')).toBeInTheDocument();
     expect(screen.getByText('Achievements that could meet this demand')).toBeInTheDocument();
+  });
+
+  it('marks weak matches as weak instead of presenting them as answers', async () => {
+    serve({
+      'GET /api/v1/demands/{id}': () => json(makeDemand({ mine: true })),
+      'GET /api/v1/demands/{id}/matches': () => json({ ...matches, items: [makeMatch({ score: 0.21 })] }),
+      'GET /api/v1/matches/feedback': () => json([]),
+    });
+    renderRoutes(routes, { path: '/firm/demands/101', queryClient: as(makeUser()) });
+    expect(await screen.findByTestId('weak-matches')).toHaveTextContent('匹配度较低，建议请经纪人帮您梳理需求');
+    expect(within(screen.getByTestId('match-item')).getByText('匹配度较低')).toBeInTheDocument();
   });
 });
 
@@ -82,6 +100,9 @@ describe('the broker’s match feed', () => {
     const item = await screen.findByTestId('match-item');
     expect(within(item).getByText('共同关键词：焊缝')).toBeInTheDocument();
     await user.click(within(item).getByTestId('claim-button'));
+    // Claiming asks first: nothing is sent until the broker confirms.
+    expect(api.calls('POST', '/api/v1/deals')).toHaveLength(0);
+    await user.click(await screen.findByTestId('claim-confirm'));
     await waitFor(() => {
       expect(router.state.location.pathname).toBe('/broker/deals/888');
     });
@@ -96,6 +117,8 @@ describe('the broker’s match feed', () => {
     });
     renderRoutes(routes, { path: '/broker/matches', queryClient: as(makeBrokerUser()) });
     await user.click(await screen.findByTestId('claim-button'));
-    expect(await screen.findByText('这对需求与成果已有进行中的撮合项目。This pair is already in an open deal.')).toBeInTheDocument();
+    await user.click(await screen.findByTestId('claim-confirm'));
+    // In the reader's language only (the server writes both).
+    expect(await screen.findByText('这对需求与成果已有进行中的撮合项目。')).toBeInTheDocument();
   });
 });

@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 
 import type { ClaimSide, ClaimSummary, DealSummary } from '@/api/types';
 import {
+  ActionButton,
   Alert,
   Button,
   Card,
@@ -189,10 +190,11 @@ export function SubmitClaimPage() {
                   </div>
                   <Alert type="info" showIcon message={t('claim.declaration')} />
                   <div>
-                    <Button
+                    <ActionButton
                       kind="primary"
                       loading={submit.isPending}
                       data-testid="claim-submit"
+                      confirm={{ title: t('claim.submit.confirm'), description: t('claim.submit.confirmDetail'), okText: t('claim.submit'), testId: 'claim-submit-confirm' }}
                       onClick={() =>
                         submit.mutate(
                           { deal_id: dealId, side: side === 'whole' ? null : side },
@@ -207,7 +209,7 @@ export function SubmitClaimPage() {
                       }
                     >
                       {t('claim.submit')}
-                    </Button>
+                    </ActionButton>
                   </div>
                 </>
               )}

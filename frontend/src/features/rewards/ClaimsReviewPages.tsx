@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '@/api/problem';
 import { CLAIM_STATUSES, type Claim, type ClaimStatus, type ClaimSummary } from '@/api/types';
 import {
+  ActionButton,
   Alert,
   Badge,
   Button,
@@ -28,6 +29,7 @@ import {
   useMessage,
   useShowError,
 } from '@/components/ui';
+import { useSession } from '@/features/accounts/useSession';
 import { type ReviewAction, useClaim, useClaims, useReviewClaim } from '@/hooks/queries/rewards';
 import { useT } from '@/i18n';
 import { formatDate, formatDateTime } from '@/lib/dates';
@@ -68,7 +70,7 @@ export function ClaimsReviewListPage() {
           allowClear
           aria-label={t('listing.filterByStatus')}
           placeholder={t('common.all')}
-          style={{ minWidth: 360, marginBottom: 16 }}
+          style={{ width: '100%', maxWidth: 480, marginBottom: 16 }}
           value={statuses}
           onChange={(value) => {
             setStatuses(value);
@@ -118,6 +120,11 @@ function ReviewActions({ claim }: { claim: Claim }) {
     });
   };
   const busy = (kind: ReviewAction['kind']) => review.isPending && review.variables.kind === kind;
+  const session = useSession();
+  const openFlags = (claim.flags ?? []).filter((flag) => flag.status === 'open').length;
+  const approveBlocked =
+    claim.status === 'submitted' ? t('claim.review.approve.startFirst') : openFlags > 0 ? t('claim.review.approve.openFlags', { count: openFlags }) : null;
+  const payBlocked = session.status === 'authenticated' && claim.approved_by_id === session.user.id ? t('claim.review.pay.fourEyes') : null;
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -129,18 +136,25 @@ function ReviewActions({ claim }: { claim: Claim }) {
         ) : null}
         {claim.status === 'submitted' || claim.status === 'under_review' ? (
           <>
-            <Button kind="primary" loading={busy('approve')} onClick={() => run({ kind: 'approve' })} data-testid="claim-approve">
+            <ActionButton
+              kind="primary"
+              loading={busy('approve')}
+              disabledReason={approveBlocked}
+              confirm={{ title: t('claim.review.approve.confirm'), okText: t('claim.review.approve'), testId: 'claim-approve-confirm' }}
+              onClick={() => run({ kind: 'approve' })}
+              data-testid="claim-approve"
+            >
               {t('claim.review.approve')}
-            </Button>
+            </ActionButton>
             <Button danger onClick={() => setRejecting(true)} data-testid="claim-reject">
               {t('claim.review.reject')}
             </Button>
           </>
         ) : null}
         {claim.status === 'approved' ? (
-          <Button kind="primary" onClick={() => setPaying(true)} data-testid="claim-pay">
+          <ActionButton kind="primary" disabledReason={payBlocked} onClick={() => setPaying(true)} data-testid="claim-pay">
             {t('claim.review.pay')}
-          </Button>
+          </ActionButton>
         ) : null}
       </Space>
       {paying ? (
@@ -153,9 +167,15 @@ function ReviewActions({ claim }: { claim: Claim }) {
           <Form.Item name="reference" label={t('claim.paymentReference')} rules={[{ required: true, whitespace: true, message: t('form.required', { field: t('claim.paymentReference') }) }]}>
             <Input maxLength={64} />
           </Form.Item>
-          <Button kind="primary" htmlType="submit" loading={busy('pay')} data-testid="claim-pay-submit">
+          <ActionButton
+            kind="primary"
+            loading={busy('pay')}
+            data-testid="claim-pay-submit"
+            confirm={{ title: t('claim.review.pay.confirm'), okText: t('claim.review.payConfirm'), testId: 'claim-pay-confirm' }}
+            onClick={() => payForm.submit()}
+          >
             {t('claim.review.payConfirm')}
-          </Button>
+          </ActionButton>
           <Button kind="text" onClick={() => setPaying(false)}>
             {t('common.cancel')}
           </Button>

@@ -5,6 +5,7 @@ import { COLLUSION_ROLES, type CollusionRole, type Flag } from '@/api/types';
 import { Alert, Button, Card, Checkbox, Form, Input, Space, Tag, Typography, useMessage, useShowError } from '@/components/ui';
 import { useConfirmFlag, useDismissFlag } from '@/hooks/queries/integrity';
 import { useLocale, useT } from '@/i18n';
+import { codeLabel } from '@/i18n/codeLabels';
 import { formatDateTime } from '@/lib/dates';
 
 import { EvidenceView } from './EvidenceView';
@@ -82,7 +83,7 @@ export function FlagCard({ flag }: { flag: Flag }) {
       title={
         <Space wrap>
           <SeverityTag severity={flag.severity} />
-          <span>{t('flag.rule', { rule: flag.rule })}</span>
+          <span>{t('flag.rule', { rule: codeLabel(t, 'FlagOut.rule', flag.rule) })}</span>
           {flag.blocking ? <Tag tone="danger">{t('flag.blocking')}</Tag> : null}
         </Space>
       }

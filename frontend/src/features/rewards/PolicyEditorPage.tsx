@@ -238,7 +238,12 @@ export function PolicyEditorPage() {
             ) : (
               <Space wrap>
                 {policies.data.map((policy) => (
-                  <Button key={policy.id} kind={current?.id === policy.id && selected !== 'new' ? 'primary' : 'secondary'} onClick={() => setSelected(policy.id)}>
+                  <Button
+                    key={policy.id}
+                    kind={current?.id === policy.id && selected !== 'new' ? 'primary' : 'secondary'}
+                    onClick={() => setSelected(policy.id)}
+                    style={{ whiteSpace: 'normal', height: 'auto', maxWidth: '100%', textAlign: 'start' }}
+                  >
                     {policy.name} · v{policy.version} · {policy.region ?? t('policy.allRegions')} · {formatDate(policy.effective_from)}
                   </Button>
                 ))}

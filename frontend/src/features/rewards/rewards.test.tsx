@@ -35,10 +35,14 @@ describe('reviewing a claim', () => {
     renderRoutes(routes, { path: '/admin/claims/41', queryClient: as(makeAdminUser()) });
 
     const flags = await screen.findByTestId('claim-flags');
-    const flag = within(flags).getByTestId('flag-related_parties');
+    const flag = within(flags).getByTestId('flag-related_party');
     expect(within(flag).getByText('买卖双方的法定代表人为同一人')).toBeInTheDocument();
     expect(within(flag).getByText('严重')).toBeInTheDocument();
-    expect(within(within(flag).getByTestId('flag-evidence')).getByText('legal_representative')).toBeInTheDocument();
+    const evidence = within(within(flag).getByTestId('flag-evidence'));
+    expect(evidence.getByText('法定代表人')).toBeInTheDocument(); // the code, in words
+    expect(evidence.getByText('买方、卖方')).toBeInTheDocument();
+    expect(evidence.getByText('关联项')).toBeInTheDocument();
+    expect(within(flag).getByText('规则：关联交易')).toBeInTheDocument();
     expect(screen.getByTestId('claim-amount')).toHaveTextContent('15,000.00 元');
     expect(screen.getByText('技术开发')).toBeInTheDocument(); // the contract type, translated
 
@@ -60,15 +64,31 @@ describe('reviewing a claim', () => {
     expect(await screen.findByText('已追回')).toBeInTheDocument();
   });
 
-  it('shows why approval was refused', async () => {
+  it('disables approval while flags are open, saying why', async () => {
+    serve({ 'GET /api/v1/claims/{id}': () => json(makeClaim({ status: 'under_review' })) });
+    renderRoutes(routes, { path: '/admin/claims/41', queryClient: as(makeAdminUser()) });
+    expect(await screen.findByTestId('claim-approve')).toBeDisabled();
+    expect(screen.getByLabelText('还有 1 条风险提示未处理：请先逐条排除或确认')).toBeInTheDocument();
+  });
+
+  it('asks before approving, and shows why the server refused', async () => {
     const user = userEvent.setup({ delay: null });
-    serve({
-      'GET /api/v1/claims/{id}': () => json(makeClaim()),
-      'POST /api/v1/claims/{id}/approve': () => problem(409, '尚有阻止发放的风险提示未处理。A blocking flag is still open.'),
+    const api = serve({
+      'GET /api/v1/claims/{id}': () => json(makeClaim({ status: 'under_review', flags: [] })),
+      'POST /api/v1/claims/{id}/approve': () => problem(409, '已超过年度奖补上限。The yearly cap is reached.'),
     });
     renderRoutes(routes, { path: '/admin/claims/41', queryClient: as(makeAdminUser()) });
     await user.click(await screen.findByTestId('claim-approve'));
-    expect(await screen.findByText('尚有阻止发放的风险提示未处理。A blocking flag is still open.')).toBeInTheDocument();
+    expect(api.calls('POST', '/api/v1/claims/41/approve')).toHaveLength(0);
+    await user.click(await screen.findByTestId('claim-approve-confirm'));
+    expect(await screen.findByText('已超过年度奖补上限。')).toBeInTheDocument();
+  });
+
+  it('keeps the approver from paying, saying why (four eyes)', async () => {
+    serve({ 'GET /api/v1/claims/{id}': () => json(makeClaim({ status: 'approved', flags: [], approved_by_id: 1000 })) });
+    renderRoutes(routes, { path: '/admin/claims/41', queryClient: as(makeAdminUser()) });
+    expect(await screen.findByTestId('claim-pay')).toBeDisabled();
+    expect(screen.getByLabelText('批准该申报的管理员不能再登记发放：须由另一名管理员办理（双人复核）')).toBeInTheDocument();
   });
 
   it('pays an approved claim with the payment reference', async () => {
@@ -81,6 +101,8 @@ describe('reviewing a claim', () => {
     await user.click(await screen.findByTestId('claim-pay'));
     await user.type(screen.getByLabelText('付款凭证号'), 'PAY-2026-001');
     await user.click(screen.getByTestId('claim-pay-submit'));
+    expect(api.calls('POST', '/api/v1/claims/41/pay')).toHaveLength(0);
+    await user.click(await screen.findByTestId('claim-pay-confirm'));
     await waitFor(() => {
       expect(api.calls('POST', '/api/v1/claims/41/pay')).toHaveLength(1);
     });
@@ -129,6 +151,8 @@ describe('a broker’s claim', () => {
       share: '100.00',
     });
     await user.click(screen.getByTestId('claim-submit'));
+    expect(api.calls('POST', '/api/v1/claims')).toHaveLength(0);
+    await user.click(await screen.findByTestId('claim-submit-confirm'));
     await waitFor(() => {
       expect(router.state.location.pathname).toBe('/broker/claims/42');
     });

@@ -1,42 +1,12 @@
-import { useNavigate } from 'react-router';
-
-import type { CurrentUser } from '@/api/types';
-import { Alert, Button, Card, Col, Flex, Money, PageHeader, Row, Space, StatCard, Tag, Typography } from '@/components/ui';
+import { Alert, Card, Col, Flex, Money, PageHeader, Row, Space, StatCard, Tag, Typography } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
+import { useFieldCodeName } from '@/features/listings/fields';
 import { useDealDashboard } from '@/hooks/queries/deals';
-import { type MessageKey, useT } from '@/i18n';
+import { useT } from '@/i18n';
 
 import { AwaitingConfirmation } from './AwaitingConfirmation';
 import { PayeeAccountCard } from './PayeeAccountCard';
-
-interface Shortcut {
-  to: string;
-  labelKey: MessageKey;
-  primary?: boolean;
-}
-
-const SHORTCUTS: Record<CurrentUser['role'], Shortcut[]> = {
-  firm: [
-    { to: '/firm/demands/new', labelKey: 'demand.new', primary: true },
-    { to: '/firm/introductions', labelKey: 'nav.party.introductions' },
-    { to: '/firm/deals', labelKey: 'nav.party.deals' },
-  ],
-  institute: [
-    { to: '/institute/achievements/new', labelKey: 'achievement.new', primary: true },
-    { to: '/institute/import', labelKey: 'nav.institute.import' },
-    { to: '/institute/introductions', labelKey: 'nav.party.introductions' },
-  ],
-  broker: [
-    { to: '/broker/matches', labelKey: 'nav.broker.matches', primary: true },
-    { to: '/broker/deals', labelKey: 'nav.broker.deals' },
-    { to: '/broker/claims/new', labelKey: 'claim.start' },
-  ],
-  admin: [
-    { to: '/admin/verifications', labelKey: 'nav.admin.verifications', primary: true },
-    { to: '/admin/claims', labelKey: 'nav.admin.claims' },
-    { to: '/admin/statistics', labelKey: 'nav.admin.statistics' },
-  ],
-};
+import { Shortcuts } from './Shortcuts';
 
 /** A broker's open deals by stage and this year's closed business. */
 function BrokerDashboard() {
@@ -67,7 +37,7 @@ function BrokerDashboard() {
 /** A role's landing page: who you are, what needs doing, and where to start. */
 export function WorkspacePage() {
   const t = useT();
-  const navigate = useNavigate();
+  const fieldName = useFieldCodeName();
   const session = useSession();
   if (session.status !== 'authenticated') return null;
   const { user } = session;
@@ -94,25 +64,19 @@ export function WorkspacePage() {
         <Card>
           <Space direction="vertical">
             {user.organisation === null ? null : (
-              <Space>
+              <Space wrap>
                 <Typography.Text>{t('workspace.organisation', { name: user.organisation.name })}</Typography.Text>
                 <Tag tone={user.organisation.verification_status === 'verified' ? 'success' : 'warning'}>{t(`verification.${user.organisation.verification_status}`)}</Tag>
               </Space>
             )}
             {user.broker === null ? null : (
-              <Space>
+              <Space wrap>
                 <Typography.Text>{t('workspace.brokerLevel', { level: t(`brokerLevel.${user.broker.level}`) })}</Typography.Text>
                 <Tag tone={user.broker.verification_status === 'verified' ? 'success' : 'warning'}>{t(`verification.${user.broker.verification_status}`)}</Tag>
-                {user.broker.fields.length > 0 ? <Typography.Text type="secondary">{user.broker.fields.join('、')}</Typography.Text> : null}
+                {user.broker.fields.length > 0 ? <Typography.Text type="secondary">{user.broker.fields.map(fieldName).join(t('list.separator'))}</Typography.Text> : null}
               </Space>
             )}
-            <Space wrap>
-              {SHORTCUTS[user.role].map((shortcut) => (
-                <Button key={shortcut.to} kind={shortcut.primary ? 'primary' : 'secondary'} onClick={() => void navigate(shortcut.to)}>
-                  {t(shortcut.labelKey)}
-                </Button>
-              ))}
-            </Space>
+            <Shortcuts role={user.role} />
           </Space>
         </Card>
         {user.role === 'broker' ? null : <AwaitingConfirmation role={user.role} />}

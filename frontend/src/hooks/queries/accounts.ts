@@ -114,3 +114,11 @@ export function useVerify() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: verificationKeys.all }),
   });
 }
+
+/** An organisation's resident ID numbers in full, for an administrator; the server audits
+ *  each request (never cached: asking again is another audited look). */
+export function useRevealIdentity() {
+  return useMutation({
+    mutationFn: async (id: number) => unwrap(await api.POST('/api/v1/organisations/{org_id}/identity', { params: { path: { org_id: id } } })),
+  });
+}

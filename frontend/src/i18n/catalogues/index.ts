@@ -2,6 +2,7 @@
 // catalogue typed Record<keyof zh, string> fails tsc when a key is missing.
 import { accountsEn, accountsZh } from './accounts';
 import { adminEn, adminZh } from './admin';
+import { codesEn, codesZh } from './codes';
 import { dealsEn, dealsZh } from './deals';
 import { evidenceEn, evidenceZh } from './evidence';
 import { listingsEn, listingsZh } from './listings';
@@ -19,9 +20,10 @@ export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
   rewards: rewardsZh,
   evidence: evidenceZh,
   admin: adminZh,
+  codes: codesZh,
 };
 
-export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh };
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh };
 export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...sharedEn,
   ...accountsEn,
@@ -31,4 +33,5 @@ export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...rewardsEn,
   ...evidenceEn,
   ...adminEn,
+  ...codesEn,
 };

@@ -2,6 +2,10 @@
 export const sharedZh = {
   'money.yuan': '元',
   'money.amount': '{amount} 元',
+  'money.negotiable': '面议',
+  'money.upTo': '不超过 {max}',
+  'money.from': '{min}起',
+  'money.range': '{min} – {max}',
 
   'common.reason': '原因',
   'common.actions': '操作',
@@ -34,6 +38,9 @@ export const sharedZh = {
   'error.load.notFoundHint': '该内容不存在或您无权查看，请返回列表重新选择。',
   'error.load.forbiddenHint': '当前账号无权执行此操作；如需权限，请联系科技主管部门。',
   'error.conflict.title': '当前状态不允许此操作',
+  'error.invalid.title': '填写的内容有误，请按提示修改',
+  'error.invalid.fieldsMarked': '请修改标红的内容',
+  'error.separator': '；',
 
   'mode.development': '技术开发',
   'mode.transfer': '技术转让',
@@ -50,6 +57,10 @@ export const sharedZh = {
 export const sharedEn: Record<keyof typeof sharedZh, string> = {
   'money.yuan': 'yuan',
   'money.amount': '¥{amount}',
+  'money.negotiable': 'Negotiable',
+  'money.upTo': 'up to {max}',
+  'money.from': 'from {min}',
+  'money.range': '{min} – {max}',
 
   'common.reason': 'Reason',
   'common.actions': 'Actions',
@@ -82,6 +93,9 @@ export const sharedEn: Record<keyof typeof sharedZh, string> = {
   'error.load.notFoundHint': 'It does not exist or you may not see it; go back to the list and choose again.',
   'error.load.forbiddenHint': 'Your account may not do this; ask the science & technology bureau if you need to.',
   'error.conflict.title': 'Not possible in the current state',
+  'error.invalid.title': 'Some of what you entered is not right; change it as the notes say',
+  'error.invalid.fieldsMarked': 'Change what is marked in red',
+  'error.separator': '; ',
 
   'mode.development': 'Development',
   'mode.transfer': 'Transfer',

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+
+import type { Notification } from '@/api/types';
+import { createTranslate } from '@/i18n';
+
+import { notificationBody, notificationLink, notificationTitle } from './notificationText';
+
+function note(overrides: Partial<Notification>): Notification {
+  return { id: 1, kind: 'deal.introduced', title: '', body: '', deal_id: 5, created_at: '2026-11-20T02:00:00Z', read_at: null, ...overrides };
+}
+
+const zh = createTranslate('zh-CN');
+const en = createTranslate('en-US');
+
+describe('notifications in the reader’s language', () => {
+  it('words the headline from the kind, with the deal and the stage', () => {
+    const stage = note({ kind: 'deal.stage', title: '撮合项目 #5：进入「已签约」阶段 moved to signed' });
+    expect(notificationTitle(stage, zh, 'zh-CN')).toBe('撮合项目 #5：进入“已签约”阶段');
+    expect(notificationTitle(stage, en, 'en-US')).toBe('Deal #5 moved to “Signed”');
+    const introduced = note({ title: '撮合项目 #5：新的撮合引荐，请确认是否接受 A new introduction awaits your answer' });
+    expect(notificationTitle(introduced, en, 'en-US')).toBe('Deal #5: a new introduction awaits your answer');
+  });
+
+  it('shows a body only in the reader’s language', () => {
+    const invitation = note({ kind: 'deal.invitation', body: '拟分配给您的份额：30%。Proposed share: 30%.' });
+    expect(notificationBody(invitation, 'zh-CN')).toBe('拟分配给您的份额：30%。');
+    expect(notificationBody(invitation, 'en-US')).toBe('Proposed share: 30%.');
+    const introduced = note({ body: '需求：焊接机器人；成果：焊缝跟踪' });
+    expect(notificationBody(introduced, 'zh-CN')).toBe('需求：焊接机器人；成果：焊缝跟踪');
+    expect(notificationBody(introduced, 'en-US')).toBeNull();
+    expect(notificationBody(note({ kind: 'deal.note', body: '已约好周五面谈' }), 'en-US')).toBe('已约好周五面谈');
+    const paid = note({ kind: 'deal.stage', body: '合同款已全额到账。The contract amount has been received in full.' });
+    expect(notificationBody(paid, 'zh-CN')).toBe('合同款已全额到账。');
+    expect(notificationBody(paid, 'en-US')).toBe('The contract amount has been received in full.');
+    expect(notificationBody(note({ kind: 'deal.stage', body: '客户另选方案' }), 'en-US')).toBe('客户另选方案');
+  });
+
+  it('leads to the deal in the reader’s section', () => {
+    expect(notificationLink(note({}), 'firm')).toBe('/firm/deals/5');
+    expect(notificationLink(note({ deal_id: null }), 'broker')).toBeNull();
+  });
+});

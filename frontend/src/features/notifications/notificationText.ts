@@ -1,0 +1,43 @@
+import { DEAL_STAGES, type DealStage, type Notification, type Role } from '@/api/types';
+import { inLanguage, type Locale, type Translate } from '@/i18n';
+import { codeLabelKey } from '@/i18n/codeLabels';
+
+const STAGES = new Set<string>(DEAL_STAGES);
+
+function isStage(value: string): value is DealStage {
+  return STAGES.has(value);
+}
+
+/** The stage a "deal.stage" notification announces (its title ends "moved to <stage>"). */
+export function announcedStage(notification: Pick<Notification, 'title'>): DealStage | null {
+  const stage = /moved to ([a-z_]+)\s*$/.exec(notification.title)?.[1];
+  return stage !== undefined && isStage(stage) ? stage : null;
+}
+
+/** A notification's headline in the reader's language, from its kind (the stored title is
+ *  written once, in both languages; the words here follow the UI's). */
+export function notificationTitle(notification: Notification, t: Translate, locale: Locale): string {
+  const deal = notification.deal_id ?? '';
+  if (notification.kind === 'deal.stage') {
+    const stage = announcedStage(notification);
+    return stage === null ? t('notification.deal.stage.unknown', { deal }) : t('notification.deal.stage', { deal, stage: t(`stage.${stage}`) });
+  }
+  const key = codeLabelKey('NotificationOut.kind', notification.kind);
+  return key === null ? inLanguage(notification.title, locale) : t(key, { deal });
+}
+
+/** The body, when it says something in the reader's language: a note or a stage change's
+ *  reason as the user wrote it, the reader's half of what the system wrote in both languages;
+ *  a Chinese-only system line for Chinese readers only. */
+export function notificationBody(notification: Notification, locale: Locale): string | null {
+  const body = notification.body.trim();
+  if (body === '') return null;
+  const text = inLanguage(body, locale);
+  if (text !== body || locale === 'zh-CN' || notification.kind === 'deal.note' || notification.kind === 'deal.stage') return text;
+  return null;
+}
+
+/** Where a notification leads: the deal, in the reader's own section. */
+export function notificationLink(notification: Pick<Notification, 'deal_id'>, role: Role): string | null {
+  return notification.deal_id === null ? null : `/${role}/deals/${notification.deal_id}`;
+}
