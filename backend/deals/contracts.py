@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from backend.audit import service as audit
 from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput
-from backend.deals.access import DealAccess, require_broker
+from backend.deals.access import DealAccess, active_brokers, require_broker
 from backend.deals.events import add_event
 from backend.deals.ledger import received
 from backend.deals.models import Contract, ContractType, Payment, Stage
 from backend.deals.pipeline import advance_if_fully_paid, transition
+from backend.intake import gates
 
 EDITABLE_STAGES = frozenset({Stage.NEGOTIATING, Stage.SIGNED})
 _DUPLICATE_NO = "该技术合同登记号已被其他合同使用。This registration number belongs to another contract."
@@ -53,6 +54,7 @@ def record_contract(session: Session, actor: audit.Actor, access: DealAccess, *,
     if signed_on > clock.today():
         raise InvalidInput("signed_on", "签订日期不能晚于今天。The signing date cannot be in the "
                                         "future.")
+    gates.require_for_deal(session, [b.broker_id for b in active_brokers(deal)], amount)
     contract = deal.contract
     before = snapshot(contract) if contract is not None else None
     if contract is not None:

@@ -16,8 +16,9 @@ from backend.audit import service as audit
 from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from backend.core.permissions import Role
+from backend.intake import gates
 from backend.listings import lookup, search, taxonomy, visibility
-from backend.listings.models import Demand, DemandBroker, DemandStatus, modes_to_mask
+from backend.listings.models import Demand, DemandBroker, DemandStatus, Visibility, modes_to_mask
 from backend.listings.schemas import DemandIn, DemandUpdate
 from backend.listings.service import (
     DEMAND_EDITABLE,
@@ -235,6 +236,8 @@ def assign_broker(session: Session, actor: audit.Actor, demand: Demand, broker_i
     if status != VerificationStatus.VERIFIED:
         raise Conflict("该经纪人尚未通过认证，不能指派。Only verified brokers can be assigned.",
                        errors=[{"field": "broker_id", "message": "未认证 not verified"}])
+    if demand.visibility == Visibility.PRIVATE:
+        gates.require_grade(session, gates.Gate.PRIVATE_DEMAND, [broker_id])
     if lookup.is_assigned_broker(session, demand.id, broker_id):
         return
     lookup.assign_broker(session, demand.id, broker_id, actor.user_id)
