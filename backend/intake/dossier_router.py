@@ -39,6 +39,15 @@ def put_demand_dossier(demand_id: int, body: schemas.DossierIn, session: Session
     return views.dossier_out(session, dossiers.dossier_for(session, user, dossier.id))
 
 
+@dossiers_router.get("/api/v1/dossiers")
+def list_own_dossiers(session: SessionDep, user: Owner) -> list[schemas.DossierSummaryOut]:
+    """The dossiers on the caller's firm's demands, with pending requests, grants and views."""
+    return [schemas.DossierSummaryOut(
+        id=o.dossier.id, demand_id=o.dossier.demand_id or 0, demand_title=o.demand_title,
+        requested=o.requested, granted=o.granted, views=o.views,
+        updated_at=o.dossier.updated_at) for o in dossiers.owned(session, user)]
+
+
 @dossiers_router.get("/api/v1/dossiers/{dossier_id}")
 def read_dossier(dossier_id: int, session: SessionDep, user: Reader, actor: ActorDep
                  ) -> schemas.DossierOut:

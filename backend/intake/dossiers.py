@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, User
@@ -43,7 +43,7 @@ from backend.intake.models import (
     StoredFile,
 )
 from backend.intake.schemas import DossierIn
-from backend.listings import demands
+from backend.listings import demands, lookup
 
 NOT_FOUND = "未找到该保密资料。No such dossier."
 
@@ -398,6 +398,40 @@ def for_demand(session: Session, user: User, demand_id: int) -> DossierAccessVie
     if dossier_id is None:
         raise NotFound(NOT_FOUND)
     return dossier_for(session, user, dossier_id)
+
+
+@dataclass(frozen=True)
+class Owned:
+    dossier: Dossier
+    demand_title: str
+    requested: int
+    granted: int
+    views: int
+
+
+def owned(session: Session, user: User) -> list[Owned]:
+    """The dossiers on the caller's firm's demands, newest change first, with their counts."""
+    if user.role != Role.FIRM or user.organisation_id is None:
+        return []
+    rows = list(session.execute(select(Dossier).where(
+        Dossier.organisation_id == user.organisation_id, Dossier.demand_id.is_not(None))
+        .order_by(Dossier.updated_at.desc(), Dossier.id.desc())).scalars())
+    ids = [d.id for d in rows]
+    if not ids:
+        return []
+    counts: dict[tuple[int, AccessStatus], int] = {
+        (dossier_id, status): int(n) for dossier_id, status, n in session.execute(
+            select(DossierAccess.dossier_id, DossierAccess.status, func.count())
+            .where(DossierAccess.dossier_id.in_(ids))
+            .group_by(DossierAccess.dossier_id, DossierAccess.status)).all()}
+    seen = dict(session.execute(select(DossierView.dossier_id, func.count())
+                                .where(DossierView.dossier_id.in_(ids))
+                                .group_by(DossierView.dossier_id)).all())
+    titles = lookup.demand_briefs(session, [d.demand_id for d in rows if d.demand_id])
+    return [Owned(d, titles[d.demand_id].title if d.demand_id in titles else "",
+                  counts.get((d.id, AccessStatus.REQUESTED), 0),
+                  counts.get((d.id, AccessStatus.GRANTED), 0), int(seen.get(d.id, 0)))
+            for d in rows]
 
 
 def draft_dossier_id(session: Session, draft_id: int) -> int | None:

@@ -203,6 +203,18 @@ class DossierOut(Schema):
     updated_at: datetime
 
 
+class DossierSummaryOut(Schema):
+    """One of the firm's dossiers, for managing its access."""
+
+    id: int
+    demand_id: int
+    demand_title: str
+    requested: int
+    granted: int
+    views: int
+    updated_at: datetime
+
+
 class DossierStatusOut(Schema):
     """What the caller may do about a demand's dossier (never its content)."""
 

@@ -205,3 +205,19 @@ def test_the_matcher_never_sees_dossier_text(client: TestClient, db: Session) ->
     r = client.post("/api/v1/matches/preview", json={"text": "XQZ-SECRET 锆钛酸铅配比"},
                     headers=_h(db, b.make_broker(db)))
     assert r.status_code == 200 and "XQZ-SECRET-锆钛酸铅配比" not in r.text
+
+
+def test_the_owner_lists_its_dossiers_with_their_counts(client: TestClient, db: Session) -> None:
+    firm, institute, broker = b.make_firm_user(db), b.make_institute_user(db), b.make_broker(db)
+    demand_id, dossier = ib.demand_with_dossier(db, firm, title="焊接工艺保密资料需求")
+    ib.demand_with_dossier(db, b.make_firm_user(db))  # another firm's
+    client.post(f"/api/v1/dossiers/{dossier.id}/access-requests", json={},
+                headers=_h(db, institute))
+    _grant(client, db, firm, dossier.id, broker)
+    _accept(client, db, broker, dossier.id)
+    client.get(f"/api/v1/dossiers/{dossier.id}", headers=_h(db, broker))
+    listed = client.get("/api/v1/dossiers", headers=_h(db, firm)).json()
+    assert [(x["id"], x["demand_id"], x["demand_title"], x["requested"], x["granted"],
+             x["views"]) for x in listed] == [
+        (dossier.id, demand_id, "焊接工艺保密资料需求", 1, 1, 1)]
+    assert client.get("/api/v1/dossiers", headers=_h(db, b.make_admin(db))).json() == []
