@@ -7,6 +7,7 @@ import { ExportsPage } from '@/features/admin/ExportsPage';
 import { VerificationPage } from '@/features/admin/VerificationPage';
 import { DealBoardPage } from '@/features/deals/DealBoardPage';
 import { DealDetailPage } from '@/features/deals/DealDetailPage';
+import { intakePages } from '@/features/intake/sections';
 import { IntroductionsPage, PartyDealsPage } from '@/features/deals/PartyDealsPages';
 import { EditAchievementPage, NewAchievementPage } from '@/features/listings/AchievementEditorPage';
 import { EditDemandPage, NewDemandPage } from '@/features/listings/DemandEditorPage';
@@ -76,6 +77,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       hidden('demands/:demandId/edit', <EditDemandPage />),
       { path: 'matches', labelKey: 'nav.firm.matches', icon: <icons.NodeIndexOutlined />, element: <FirmMatchesPage /> },
       ...partyDeals(),
+      ...intakePages.firm,
     ],
   },
   institute: {
@@ -106,6 +108,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       hidden('claims/new', <SubmitClaimPage />),
       hidden('claims/:claimId', <BrokerClaimPage />),
       { path: 'rewards', labelKey: 'nav.broker.rewards', icon: <icons.MoneyCollectOutlined />, element: <MyRewardsPage /> },
+      ...intakePages.broker,
     ],
   },
   admin: {
@@ -123,6 +126,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       { path: 'audit-log', labelKey: 'nav.admin.audit', icon: <icons.FileTextOutlined />, element: <AuditLogPage /> },
       { path: 'statistics', labelKey: 'nav.admin.statistics', icon: <icons.BarChartOutlined />, element: <StatisticsPage /> },
       { path: 'exports', labelKey: 'nav.admin.exports', icon: <icons.ExportOutlined />, element: <ExportsPage /> },
+      ...intakePages.admin,
     ],
   },
 };

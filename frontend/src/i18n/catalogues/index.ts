@@ -3,6 +3,7 @@
 import { accountsEn, accountsZh } from './accounts';
 import { adminEn, adminZh } from './admin';
 import { dealsEn, dealsZh } from './deals';
+import { intakeEn, intakeZh } from './intake';
 import { listingsEn, listingsZh } from './listings';
 import { matchesEn, matchesZh } from './matches';
 import { rewardsEn, rewardsZh } from './rewards';
@@ -17,9 +18,10 @@ export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
   deals: dealsZh,
   rewards: rewardsZh,
   admin: adminZh,
+  intake: intakeZh,
 };
 
-export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...adminZh };
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...adminZh, ...intakeZh };
 export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...sharedEn,
   ...accountsEn,
@@ -28,4 +30,5 @@ export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...dealsEn,
   ...rewardsEn,
   ...adminEn,
+  ...intakeEn,
 };
