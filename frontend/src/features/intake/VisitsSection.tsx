@@ -95,6 +95,7 @@ export function VisitsSection({ request, canRecord }: { request: HelpRequest; ca
           form={form}
           layout="vertical"
           aria-label={t('intake.visit.new')}
+          data-testid="visit-form"
           initialValues={{ kind: 'visit' }}
           style={{ marginTop: 16 }}
           onFinish={(values) =>
