@@ -20,6 +20,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # in step): a key everyone can read signs tokens anyone can forge.
 EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string-of-at-least-32-characters"  # noqa: S105
 
+# A broker grade a gate asks for, or "none" (intake/gates.py).
+GradeSetting = Literal["none", "junior", "intermediate", "senior"]
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -105,6 +108,16 @@ class Settings(BaseSettings):
     # background (a small file read per corpus). 0 turns the background loading off: the
     # process then serves only indexes it builds itself (the tests' in-process client).
     index_poll_seconds: float = Field(default=2.0, ge=0, le=3600)
+    # Help requests (backend/intake): how many brokers the routing offers a request to, and after
+    # how many working days (Monday to Friday, China time) one nobody accepted is escalated.
+    help_request_offers: int = Field(default=5, ge=1, le=50)
+    help_request_escalation_working_days: int = Field(default=3, ge=1, le=60)
+    # Work a broker's grade must reach (intake/gates.py); "none" turns a gate off. Private
+    # demands (assignment, drafting); deals whose contract is above LARGE_DEAL_AMOUNT yuan.
+    grade_for_private_demands: GradeSetting = "intermediate"
+    grade_for_large_deals: GradeSetting = "intermediate"
+    large_deal_amount: Decimal = Field(default=Decimal("1000000"), ge=0, max_digits=16,
+                                       decimal_places=2)
     sql_echo: bool = False
     audit_retention_days: int = Field(default=3 * 365, ge=183)
     frontend_dist: Path = Path("frontend") / "dist"

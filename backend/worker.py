@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from celery.signals import task_postrun
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -22,6 +23,7 @@ TASK_MODULES = [
     "backend.listings.tasks",
     "backend.matches.tasks",
     "backend.integrity.tasks",
+    "backend.intake.tasks",
 ]
 
 
@@ -78,6 +80,9 @@ def _make_celery() -> Celery:
             "integrity.scan_open_claims": {"task": "integrity.scan_open_claims",
                                            "schedule": 86400.0},
             "matching.train_reranker": {"task": "matching.train_reranker", "schedule": 86400.0},
+            "intake.escalate_overdue": {"task": "intake.escalate_overdue", "schedule": 3600.0},
+            "intake.propose_promotions": {"task": "intake.propose_promotions",
+                                          "schedule": crontab(hour=2, minute=30)},
         },
     )
     return app

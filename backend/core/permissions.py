@@ -47,6 +47,13 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     STATS_READ = "stats:read"
     EXPORT = "export"
+    HELP_ASK = "help:ask"            # a firm asks for a broker's help, decides on drafts
+    HELP_WORK = "help:work"          # a broker takes help requests, visits, drafts
+    HELP_READ = "help:read"          # help requests, visits and drafts in one's view
+    HELP_MANAGE = "help:manage"      # assign brokers, see escalations
+    DOSSIER_READ = "dossier:read"    # ask for and read confidential dossiers (with consent)
+    DIRECTORY_EDIT = "directory:edit-own"
+    GRADE_MANAGE = "grade:manage"    # training records, promotion rules and proposals
 
 
 _EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FEEDBACK,
@@ -54,11 +61,16 @@ _EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FE
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FIRM: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.DEMAND_WRITE,
-                                      Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM}),
+                                      Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM,
+                                      Permission.HELP_ASK, Permission.HELP_READ,
+                                      Permission.DOSSIER_READ}),
     Role.INSTITUTE: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.ACHIEVEMENT_WRITE,
-                                           Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM}),
+                                           Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM,
+                                           Permission.DOSSIER_READ}),
     Role.BROKER: frozenset(_EVERYONE | {Permission.MATCH_FEED, Permission.DEAL_OPEN,
-                                        Permission.CLAIM_SUBMIT}),
+                                        Permission.CLAIM_SUBMIT, Permission.HELP_WORK,
+                                        Permission.HELP_READ, Permission.DOSSIER_READ,
+                                        Permission.DIRECTORY_EDIT}),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from backend.audit import service as audit
 from backend.core.errors import Conflict, InvalidInput
 from backend.deals import evidence, registry
-from backend.deals.access import DealAccess, require_broker
+from backend.deals.access import DealAccess, active_brokers, require_broker
 from backend.deals.events import add_event
 from backend.deals.ledger import received
 from backend.deals.models import Contract, ContractType, Payment, Stage
 from backend.deals.pipeline import advance_if_fully_paid, transition
+from backend.intake import gates
 
 EDITABLE_STAGES = frozenset({Stage.NEGOTIATING, Stage.SIGNED})
 # A registration may be corrected (the office amended or re-issued it) once registered.
@@ -52,6 +53,7 @@ def record_contract(session: Session, actor: audit.Actor, access: DealAccess, *,
     if buyer_org_id == seller_org_id or {buyer_org_id, seller_org_id} != parties:
         raise InvalidInput("buyer_org_id", "买方和卖方须分别为本项目的两方机构。Buyer and seller must "
                                            "be the deal's two parties.")
+    gates.require_for_deal(session, [b.broker_id for b in active_brokers(deal)], amount)
     contract = deal.contract
     before = snapshot(contract) if contract is not None else None
     if contract is not None and before is not None and before == {

@@ -23,6 +23,7 @@ from backend.accounts.models import (
 from backend.audit.service import SYSTEM
 from backend.core.types import utcnow
 from backend.db import session_scope
+from backend.demo.intake import seed_intake
 from backend.demo.listings import seed_listings
 from backend.demo.rewards import seed_rewards
 
@@ -153,6 +154,7 @@ def seed(force: bool = False) -> list[DemoLogin]:
             logins = seed_accounts(session, _Faker())
             seed_listings(session)
             seed_rewards(session)
+            seed_intake(session)
     for login in logins:
         print(f"  {login.role:<10} {login.username:<10} {login.password:<12} {login.who}")
     return logins

@@ -21,6 +21,7 @@ from backend.audit import service as audit
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.permissions import Role
 from backend.core.types import utcnow
+from backend.intake import demotion
 from backend.integrity.context import SubjectKind
 from backend.integrity.models import DishonestyListing
 
@@ -119,6 +120,8 @@ def list_subject(session: Session, actor: audit.Actor, subject: Subject, *, reas
     session.flush()
     audit.record(session, actor, "dishonesty.list", "dishonesty_listing", entry.id,
                  after=_snapshot(entry))
+    if subject.kind is SubjectKind.BROKER:  # an upheld finding costs the broker a grade
+        demotion.demote_for_finding(session, actor, int(subject.key), entry.id)
     return entry
 
 

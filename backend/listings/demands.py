@@ -20,8 +20,9 @@ from backend.core.permissions import Role
 # The deals table only (no deals service): a demand's owner may not pull it from under an open
 # deal. The deals domain calls listings, never the other way round.
 from backend.deals.models import OPEN_STAGES, Deal
+from backend.intake import gates
 from backend.listings import search, taxonomy, visibility
-from backend.listings.models import Demand, DemandBroker, DemandStatus, modes_to_mask
+from backend.listings.models import Demand, DemandBroker, DemandStatus, Visibility, modes_to_mask
 from backend.listings.schemas import DemandIn, DemandUpdate
 from backend.listings.service import (
     DEMAND_EDITABLE,
@@ -263,6 +264,8 @@ def assign_broker(session: Session, actor: audit.Actor, demand: Demand, broker_i
     if status != VerificationStatus.VERIFIED:
         raise Conflict("该经纪人尚未通过认证，不能指派。Only verified brokers can be assigned.",
                        errors=[{"field": "broker_id", "message": "未认证 not verified"}])
+    if demand.visibility == Visibility.PRIVATE:
+        gates.require_grade(session, gates.Gate.PRIVATE_DEMAND, [broker_id])
     row = session.execute(select(DemandBroker).where(
         DemandBroker.demand_id == demand.id, DemandBroker.broker_id == broker_id)
     ).scalar_one_or_none()

@@ -10,6 +10,15 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import User
 from backend.audit import service as audit
 from backend.demo.data import seed
+from backend.intake.models import (
+    DemandDraft,
+    Dossier,
+    DraftStatus,
+    HelpRequest,
+    HelpStatus,
+    TrainingRecord,
+    Visit,
+)
 
 
 def test_demo_logins_work_and_seeding_twice_adds_nothing(client: TestClient, db: Session) -> None:
@@ -26,6 +35,21 @@ def test_demo_logins_work_and_seeding_twice_adds_nothing(client: TestClient, db:
                 "Authorization": f"Bearer {r.json()['access_token']}"}).json()
             assert me["organisation"] is not None and me["join_request"] is None
             assert me["broker"]["agency_id"] == me["organisation"]["id"]
+    assert audit.verify(db).ok
+
+
+def test_the_demo_shows_help_requests_a_visit_dossiers_and_training(db: Session) -> None:
+    seed()
+    statuses = db.execute(select(HelpRequest.status, HelpRequest.confidential,
+                                 HelpRequest.escalated_at.is_not(None))
+                          .order_by(HelpRequest.id)).all()
+    assert [tuple(r) for r in statuses] == [(HelpStatus.ACCEPTED, False, False),
+                                            (HelpStatus.OPEN, True, False),
+                                            (HelpStatus.OPEN, False, True)]
+    assert db.execute(select(func.count()).select_from(Visit)).scalar_one() == 1
+    assert db.execute(select(DemandDraft.status)).scalars().all() == [DraftStatus.SUBMITTED]
+    assert db.execute(select(func.count()).select_from(Dossier)).scalar_one() == 2
+    assert db.execute(select(func.count()).select_from(TrainingRecord)).scalar_one() == 4
     assert audit.verify(db).ok
 
 

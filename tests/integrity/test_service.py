@@ -153,9 +153,10 @@ def test_confirming_fraud_claws_back_a_paid_claim_and_lists_for_five_years(db: S
     assert flag.status == FlagStatus.CONFIRMED
     actions = db.execute(select(AuditEntry.action).where(AuditEntry.actor_id == admins.a.id)
                          .order_by(AuditEntry.seq)).scalars().all()
-    assert actions[-7:] == ["claim.claw_back", "clawback.create", "dishonesty.list",
-                            "dishonesty.list", "dishonesty.list", "dishonesty.list",
-                            "flag.confirm"]
+    # listing the broker's account is an upheld finding: it costs the broker a grade
+    assert actions[-8:] == ["claim.claw_back", "clawback.create", "dishonesty.list",
+                            "broker.demote", "dishonesty.list", "dishonesty.list",
+                            "dishonesty.list", "flag.confirm"]
     assert audit.verify(db).ok
 
     # The broker may not claim again until the listing expires.

@@ -38,7 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts import membership
-from backend.accounts.models import Organisation, User
+from backend.accounts.models import BrokerLevel, Organisation, User
 from backend.audit import checkpoint
 from backend.audit.service import Actor
 from backend.config import get_settings
@@ -48,6 +48,9 @@ from backend.core.permissions import Role
 from backend.deals import brokers, files, opening, pipeline
 from backend.deals.models import Notification, Stage
 from backend.deals.storage import file_store
+from backend.intake import dossiers, visits
+from backend.intake.access import request_for
+from backend.intake.models import GradeProposal
 from backend.integrity import dishonesty
 from backend.listings import files as listing_files
 from backend.listings import imports
@@ -56,6 +59,7 @@ from backend.rewards import clawbacks, payouts, recompute, review
 from backend.rewards.models import RewardClaim
 from tests.builders import accounts as b
 from tests.builders import deals as d
+from tests.builders import intake as ib
 from tests.builders import listings as lb
 from tests.builders import rewards as r
 
@@ -207,11 +211,48 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
                            {proposed.lead.id: Decimal("60"), invitee.id: Decimal("40")})
     o["deal_share_proposal"] = _deal_obj(proposed, cobrokers=(invitee,))
 
+    _intake(db, s)
+
     db.flush()
     note = db.execute(select(Notification).where(Notification.user_id == s.firm.id)
                       .order_by(Notification.id)).scalars().first()
     assert note is not None
     o["notification"] = Obj(note.id, users=frozenset({s.firm.id}))
+
+
+def _intake(db: Session, s: PartySet) -> None:
+    """Help requests (open, offered to the set's broker; accepted by it, with a visit, a photo
+    and two drafts: one being written, one submitted to the firm)."""
+    f = frozenset({s.firm.organisation_id or 0})
+    o, mine = s.objects, frozenset({s.broker.id})
+    o["help_open"] = Obj(ib.ask(db, s.firm, broker_id=s.broker.id).id, orgs=f, users=mine)
+    taken = ib.accepted(db, s.firm, s.broker)
+    o["help_accepted"] = Obj(taken.id, orgs=f, users=mine)
+    visit = ib.visit(db, taken, s.broker)
+    s.extra["visit_id"] = visit.id
+    s.extra["visit_file_id"] = visits.attach(
+        db, d.actor(s.broker), request_for(db, d.with_profile(db, s.broker), taken.id),
+        visit.id, file_store(), "现场.pdf", io.BytesIO(PDF)).id
+    o["draft_writing"] = Obj(ib.draft(db, taken, s.broker).id, orgs=f, users=mine)
+    o["draft_submitted"] = Obj(ib.draft(db, taken, s.broker, submit=True).id, orgs=f,
+                               users=mine)
+    # A public demand with a dossier: the institute asked for access, the spare broker holds it.
+    demand_id, dossier = ib.demand_with_dossier(db, s.firm)
+    o["dossier_demand"] = Obj(demand_id, orgs=f)
+    o["dossier"] = Obj(dossier.id, orgs=f)
+    owner = d.with_profile(db, s.firm)
+    dossiers.request_access(db, d.actor(s.institute), dossiers.dossier_for(
+        db, d.with_profile(db, s.institute), dossier.id), "希望了解详细参数")
+    dossiers.grant(db, d.actor(owner), dossiers.dossier_for(db, owner, dossier.id), s.spare.id)
+    s.extra["dossier_file_id"] = dossiers.attach(
+        db, d.actor(owner), dossiers.dossier_for(db, owner, dossier.id), file_store(),
+        "图纸.pdf", io.BytesIO(PDF)).id
+    # A pending promotion for the set's broker.
+    proposal = GradeProposal(broker_id=s.broker.id, from_level=BrokerLevel.INTERMEDIATE,
+                             to_level=BrokerLevel.SENIOR, evidence={}, pending_key=s.broker.id)
+    db.add(proposal)
+    db.flush()
+    o["proposal"] = Obj(proposal.id, users=mine)
 
 
 def _claim_obj(claim: RewardClaim) -> Obj:
@@ -369,6 +410,20 @@ READ_DRAFT_DEMAND = rule(404, firm_own=OK, admin=OK)
 READ_DRAFT_ACHIEVEMENT = rule(404, inst_own=OK, admin=OK)
 MATCHES_LISTED = LOGGED_IN
 MATCHES_DRAFT_DEMAND = rule(404, anon=401, firm_own=OK, admin=OK)
+# Help requests, visits and drafts: the firm that asked and the broker it went to (offered, or
+# who accepted it) see them, administrators too; institutes have no part in them.
+HELP_READ = rule(404, anon=401, inst=403, inst_own=403, firm_own=OK, broker_own=OK, admin=OK)
+HELP_LISTS = rule(OK, anon=401, inst=403)
+# The broker's work on a request: firms and institutes refused by role, administrators by seat.
+HELP_BROKER_WORK = rule(404, anon=401, firm=403, firm_own=403, inst=403, inst_own=403,
+                        broker_own=OK, admin=403)
+# The firm's decisions (cancel, approve, return): brokers and institutes refused by role.
+HELP_FIRM_DECISION = rule(403, anon=401, firm=404, firm_own=OK)
+# Dossiers: the content only for its owner (and those admitted who accepted the terms — none of
+# the callers here); the owner manages access; administrators oversee without reading.
+DOSSIER_CONTENT = rule(403, anon=401, firm_own=OK)
+DOSSIER_OWNER = rule(403, anon=401, firm_own=OK)
+DOSSIER_OVERSIGHT = rule(403, anon=401, firm_own=OK, admin=OK)
 # Reward claims: the claiming broker's and the administrators'; another broker's are not in view,
 # firms and institutes may never read claims.
 CLAIM_READ = rule(403, anon=401, broker=404, broker_own=OK, admin=OK)
@@ -460,6 +515,31 @@ def _achievement_body(w: World, s: PartySet) -> dict[str, Any]:
             "field_id": w.field_id, "keywords": ["正极材料"], "trl": 6, "stage": "pilot",
             "ip_items": [], "price": "1500000", "negotiable": False, "modes": ["transfer"],
             "team_lead": "王教授", "region": "厦门市"}
+
+
+def _help(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
+    return _ids(key, "request_id")
+
+
+def _draft(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
+    return _ids(key, "draft_id")
+
+
+def _dossier(w: World, s: PartySet) -> dict[str, Any]:
+    return {"dossier_id": s["dossier"].id}
+
+
+def _visit(w: World, s: PartySet) -> dict[str, Any]:
+    return {"request_id": s["help_accepted"].id, "visit_id": s.extra["visit_id"]}
+
+
+def _visit_body(w: World, s: PartySet) -> dict[str, Any]:
+    return {"visited_on": today().isoformat(), "attendees": "生产总监",
+            "findings": "返修率偏高。"}
+
+
+def _dossier_body(w: World, s: PartySet) -> dict[str, Any]:
+    return {"details": "烧结温度与配方（保密）", "volumes": "年需求2万件", "budget": "500000"}
 
 
 def _const(**values: Any) -> Callable[[World, PartySet], dict[str, Any]]:
@@ -837,6 +917,133 @@ RULES: list[Case] = [
     Case("GET", "/api/v1/stats/rewards", ADMIN_ONLY, query={"group_by": "broker"}),
     Case("GET", "/api/v1/stats/flags", ADMIN_ONLY),
 
+    # help requests, visits and drafts (backend/intake)
+    Case("GET", "/api/v1/help-requests", HELP_LISTS),
+    Case("POST", "/api/v1/help-requests", rule(403, anon=401, firm=OK),
+         json=lambda w, s: {"description": "产线良率低，希望经纪人上门挖掘需求。"}),
+    Case("GET", "/api/v1/help-requests/{request_id}", HELP_READ, target="help_open",
+         params=_help("help_open")),
+    Case("POST", "/api/v1/help-requests/{request_id}/accept", HELP_BROKER_WORK,
+         target="help_open", params=_help("help_open"),
+         why="only a broker it is offered to; an administrator assigns instead"),
+    Case("POST", "/api/v1/help-requests/{request_id}/decline", HELP_BROKER_WORK,
+         target="help_open", params=_help("help_open")),
+    Case("POST", "/api/v1/help-requests/{request_id}/assign", ADMIN_ONLY, target="help_open",
+         params=_help("help_open"), json=lambda w, s: {"broker_id": s.spare.id}),
+    Case("GET", "/api/v1/help-requests/{request_id}/candidates", ADMIN_ONLY, target="help_open",
+         params=_help("help_open")),
+    Case("POST", "/api/v1/help-requests/{request_id}/cancel",
+         {**HELP_FIRM_DECISION, "admin": 403}, target="help_open", params=_help("help_open")),
+    Case("POST", "/api/v1/help-requests/{request_id}/close",
+         {**HELP_READ, "admin": 403}, target="help_accepted", params=_help("help_accepted"),
+         why="the firm or its broker ends the work; an administrator has no part in it"),
+    Case("GET", "/api/v1/help-requests/{request_id}/visits", HELP_READ, target="help_accepted",
+         params=_help("help_accepted")),
+    Case("POST", "/api/v1/help-requests/{request_id}/visits", HELP_BROKER_WORK,
+         target="help_accepted", params=_help("help_accepted"), json=_visit_body),
+    Case("PATCH", "/api/v1/help-requests/{request_id}/visits/{visit_id}", HELP_BROKER_WORK,
+         target="help_accepted", params=_visit, json=lambda w, s: {"follow_ups": "已跟进"}),
+    Case("POST", "/api/v1/help-requests/{request_id}/visits/{visit_id}/files",
+         HELP_BROKER_WORK, target="help_accepted", params=_visit, upload=_pdf),
+    Case("GET", "/api/v1/help-requests/{request_id}/visits/{visit_id}/files/{file_id}",
+         HELP_READ, target="help_accepted",
+         params=lambda w, s: {**_visit(w, s), "file_id": s.extra["visit_file_id"]}),
+    Case("GET", "/api/v1/help-requests/{request_id}/drafts", HELP_READ, target="help_accepted",
+         params=_help("help_accepted")),
+    Case("POST", "/api/v1/help-requests/{request_id}/drafts", HELP_BROKER_WORK,
+         target="help_accepted", params=_help("help_accepted"),
+         json=lambda w, s: {"demand": _demand_body(w, s)}),
+    Case("GET", "/api/v1/demand-drafts", HELP_LISTS),
+    Case("GET", "/api/v1/demand-drafts/{draft_id}", HELP_READ, target="draft_submitted",
+         params=_draft("draft_submitted")),
+    Case("PATCH", "/api/v1/demand-drafts/{draft_id}", {**HELP_READ, "broker_own": 409,
+                                                       "admin": 403},
+         target="draft_submitted", params=_draft("draft_submitted"),
+         json=lambda w, s: {"demand": {"title": "企业修改后的标题"}},
+         why="the firm edits what waits for its decision; its broker may not meanwhile"),
+    Case("PATCH", "/api/v1/demand-drafts/{draft_id}", {**HELP_READ, "firm_own": 409,
+                                                       "admin": 403},
+         target="draft_writing", params=_draft("draft_writing"),
+         json=lambda w, s: {"demand": {"title": "经纪人修改后的标题"}}),
+    Case("POST", "/api/v1/demand-drafts/{draft_id}/submit", HELP_BROKER_WORK,
+         target="draft_writing", params=_draft("draft_writing")),
+    Case("POST", "/api/v1/demand-drafts/{draft_id}/discard", HELP_BROKER_WORK,
+         target="draft_writing", params=_draft("draft_writing")),
+    Case("POST", "/api/v1/demand-drafts/{draft_id}/return", {**HELP_FIRM_DECISION, "admin": 403},
+         target="draft_submitted", params=_draft("draft_submitted"),
+         json=lambda w, s: {"note": "请补充预算"}),
+    Case("POST", "/api/v1/demand-drafts/{draft_id}/approve",
+         {**HELP_FIRM_DECISION, "admin": 403}, target="draft_submitted",
+         params=_draft("draft_submitted"),
+         why="nothing a broker drafts is published but by a member of the firm"),
+    Case("PUT", "/api/v1/demand-drafts/{draft_id}/dossier", {**HELP_READ, "firm_own": 409,
+                                                             "admin": 403},
+         target="draft_writing", params=_draft("draft_writing"), json=_dossier_body),
+
+    # confidential dossiers: whoever sees the demand knows of it; the owner, and those it admitted
+    # who accepted its terms, read it; the owner manages access; administrators oversee the
+    # grants and the view log but do not read the content
+    Case("GET", "/api/v1/demands/{demand_id}/dossier", LOGGED_IN, target="dossier_demand",
+         params=_demand("dossier_demand")),
+    Case("PUT", "/api/v1/demands/{demand_id}/dossier", DEMAND_OWNER_VISIBLE,
+         target="dossier_demand", params=_demand("dossier_demand"), json=_dossier_body),
+    Case("GET", "/api/v1/dossiers/{dossier_id}", DOSSIER_CONTENT, target="dossier",
+         params=_dossier),
+    Case("GET", "/api/v1/dossiers/{dossier_id}/files/{file_id}", DOSSIER_CONTENT,
+         target="dossier",
+         params=lambda w, s: {**_dossier(w, s), "file_id": s.extra["dossier_file_id"]}),
+    Case("GET", "/api/v1/dossiers/{dossier_id}/terms", LOGGED_IN, target="dossier",
+         params=_dossier),
+    Case("POST", "/api/v1/dossiers/{dossier_id}/terms/accept", LOGGED_IN, target="dossier",
+         params=_dossier, json=lambda w, s: {"version": 1}),
+    Case("POST", "/api/v1/dossiers/{dossier_id}/access-requests",
+         rule(OK, anon=401, firm_own=409, admin=409), target="dossier", params=_dossier,
+         json=lambda w, s: {"message": "希望查看"}, why="its owner and administrators need none"),
+    Case("GET", "/api/v1/dossiers/{dossier_id}/access", DOSSIER_OVERSIGHT, target="dossier",
+         params=_dossier),
+    Case("GET", "/api/v1/dossiers/{dossier_id}/views", DOSSIER_OVERSIGHT, target="dossier",
+         params=_dossier),
+    Case("POST", "/api/v1/dossiers/{dossier_id}/access/{user_id}/grant", DOSSIER_OWNER,
+         target="dossier", params=lambda w, s: {**_dossier(w, s), "user_id": s.institute.id}),
+    Case("POST", "/api/v1/dossiers/{dossier_id}/access/{user_id}/decline", DOSSIER_OWNER,
+         target="dossier", params=lambda w, s: {**_dossier(w, s), "user_id": s.institute.id}),
+    Case("POST", "/api/v1/dossiers/{dossier_id}/access/{user_id}/revoke", DOSSIER_OWNER,
+         target="dossier", params=lambda w, s: {**_dossier(w, s), "user_id": s.spare.id}),
+    Case("POST", "/api/v1/dossiers/{dossier_id}/files", DOSSIER_OWNER, target="dossier",
+         params=_dossier, upload=_pdf),
+    Case("GET", "/api/v1/dossiers", rule(403, anon=401, firm=OK, admin=OK),
+         why="each firm's own (an administrator has none)"),
+    Case("GET", "/api/v1/nda-terms", rule(403, anon=401, firm=OK, admin=OK)),
+    Case("POST", "/api/v1/nda-terms", rule(403, anon=401, firm=OK),
+         json=lambda w, s: {"text": "本企业保密协议（第二版）：接收方仅为评估合作使用资料，"
+                                    "不得向第三方披露。"}),
+
+    # the broker directory (public), training, promotion rules and proposals
+    Case("GET", "/api/v1/broker-directory", PUBLIC),
+    Case("GET", "/api/v1/broker-directory/me", rule(403, anon=401, broker=OK)),
+    Case("PUT", "/api/v1/broker-directory/me", rule(403, anon=401, broker=OK),
+         json=lambda w, s: {"region": "福州市", "languages": ["中文", "English"],
+                            "bio": "专注智能装备领域技术转移。"}),
+    Case("GET", "/api/v1/broker-directory/{broker_id}", PUBLIC, target="broker_profile",
+         params=_ids("broker_profile", "broker_id")),
+    Case("GET", "/api/v1/brokers/{broker_id}/training",
+         rule(404, anon=401, admin=OK, broker_own=OK), target="broker_profile",
+         params=_ids("broker_profile", "broker_id")),
+    Case("POST", "/api/v1/brokers/{broker_id}/training", ADMIN_ONLY, target="broker_profile",
+         params=_ids("broker_profile", "broker_id"),
+         json=lambda w, s: {"kind": "course", "title": "技术经纪人中级培训", "hours": "16",
+                            "completed_on": today().isoformat()}),
+    Case("GET", "/api/v1/grade-rules", LOGGED_IN),
+    Case("PUT", "/api/v1/grade-rules/{level}", ADMIN_ONLY, params=_const(level="intermediate"),
+         json=lambda w, s: {"min_training_hours": "40", "min_registered_deals": 3,
+                            "min_deal_value": "1000000", "window_months": 24}),
+    Case("GET", "/api/v1/grade-proposals", ADMIN_ONLY),
+    Case("POST", "/api/v1/grade-proposals/evaluate", ADMIN_ONLY),
+    Case("POST", "/api/v1/grade-proposals/{proposal_id}/confirm", ADMIN_ONLY, target="proposal",
+         params=_ids("proposal", "proposal_id"), json=lambda w, s: {"note": "符合条件"}),
+    Case("POST", "/api/v1/grade-proposals/{proposal_id}/reject", ADMIN_ONLY, target="proposal",
+         params=_ids("proposal", "proposal_id"), json=lambda w, s: {"note": "材料待补"}),
+
     # the audit chain's signed checkpoints: administrators
     Case("GET", "/api/v1/audit/checkpoint", ADMIN_ONLY),
     Case("POST", "/api/v1/audit/checkpoint/verify", ADMIN_ONLY,
@@ -1000,6 +1207,18 @@ def _lists_show_only_what_each_caller_may_see(client: TestClient, w: World) -> N
     for caller in ("other_firm", "institute", "broker", "admin"):
         assert own["notification"].id not in _ids_in(client, "/api/v1/notifications",
                                                      w.tokens[caller]), caller
+
+    # Help requests and broker drafts: the firm's own, the broker's offers and work.
+    own_help = {own["help_open"].id, own["help_accepted"].id}
+    assert _ids_in(client, "/api/v1/help-requests", w.tokens["firm"]) >= own_help
+    assert _ids_in(client, "/api/v1/help-requests", w.tokens["broker"]) >= own_help
+    for caller in ("other_firm", "other_broker"):
+        assert not _ids_in(client, "/api/v1/help-requests", w.tokens[caller]) & own_help
+    own_drafts = {own["draft_writing"].id, own["draft_submitted"].id}
+    assert _ids_in(client, "/api/v1/demand-drafts", w.tokens["firm"]) >= own_drafts
+    for caller in ("other_firm", "other_broker"):
+        assert not _ids_in(client, "/api/v1/demand-drafts", w.tokens[caller]) & own_drafts
+    assert _ids_in(client, "/api/v1/help-requests", w.tokens["admin"]) >= own_help
 
     # Drafts and hidden listings: only their owners and administrators, in lists and exports.
     unlisted_d = {own["demand_draft"].id, own["demand_hidden"].id}

@@ -159,6 +159,39 @@ export type AuditQuery = NonNullable<operations['audit-list_entries']['parameter
 export type MarketFigures = Schemas['MarketFigures'];
 export type MonthFigures = Schemas['MonthFigures'];
 
+// --- intake: help requests, visits, drafts, dossiers, the directory, grades ------------------
+export type HelpRequest = Schemas['HelpRequestOut'];
+export type HelpRequestInput = Schemas['HelpRequestIn'];
+export type HelpStatus = Schemas['HelpStatus'];
+export type HelpCandidate = Schemas['CandidateOut'];
+export type Visit = Schemas['VisitOut'];
+export type VisitInput = Schemas['VisitIn'];
+export type VisitKind = Schemas['VisitKind'];
+export type IntakeFile = Schemas['FileOut'];
+export type DemandDraft = Schemas['DraftOut'];
+export type DraftStatus = Schemas['DraftStatus'];
+export type DraftContent = Schemas['DraftContent-Input'];
+export type Dossier = Schemas['DossierOut'];
+export type DossierInput = Schemas['DossierIn'];
+export type DossierStatus = Schemas['DossierStatusOut'];
+export type DossierSummary = Schemas['DossierSummaryOut'];
+export type DossierAccess = Schemas['AccessOut'];
+export type DossierView = Schemas['ViewOut'];
+export type NdaTerms = Schemas['TermsOut'];
+export type DirectoryEntry = Schemas['DirectoryEntryOut'];
+export type DirectoryDetail = Schemas['DirectoryDetailOut'];
+export type DirectoryProfile = Schemas['DirectoryProfileIn'];
+export type BrokerRecord = Schemas['RecordOut'];
+export type TrainingRecord = Schemas['TrainingOut'];
+export type TrainingInput = Schemas['TrainingIn'];
+export type GradeRule = Schemas['GradeRuleOut'];
+export type GradeRuleInput = Schemas['GradeRuleIn'];
+export type GradeProposal = Schemas['ProposalOut'];
+export type DirectoryQuery = NonNullable<operations['broker-directory-list_directory']['parameters']['query']>;
+
+export const HELP_STATUSES = ['open', 'accepted', 'closed', 'cancelled'] as const satisfies readonly HelpStatus[];
+export const DRAFT_STATUSES = ['draft', 'submitted', 'returned', 'approved', 'discarded'] as const satisfies readonly DraftStatus[];
+
 /** A page of a list endpoint (the backend's Page[T]). */
 export interface Page<T> {
   items: T[];

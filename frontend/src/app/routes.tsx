@@ -4,6 +4,7 @@ import { AppLayout } from '@/components/layout/AppLayout';
 import { LoginPage } from '@/features/accounts/LoginPage';
 import { RegisterPage } from '@/features/accounts/RegisterPage';
 import { RequireRole } from '@/features/accounts/RequireRole';
+import { BrokerProfilePage, DirectoryPage } from '@/features/intake/DirectoryPages';
 import { AchievementPage, DemandPage } from '@/features/listings/ListingDetailPages';
 import { ListingsPage } from '@/features/listings/ListingsPage';
 import { LandingPage } from '@/features/market/LandingPage';
@@ -32,6 +33,8 @@ export const routes: RouteObject[] = [
           { path: 'listings', element: <ListingsPage /> },
           { path: 'listings/demands/:demandId', element: <DemandPage /> },
           { path: 'listings/achievements/:achievementId', element: <AchievementPage /> },
+          { path: 'brokers', element: <DirectoryPage /> },
+          { path: 'brokers/:brokerId', element: <BrokerProfilePage /> },
           { path: 'login', element: <LoginPage /> },
           { path: 'register', element: <RegisterPage /> },
           ...roleRoutes,

@@ -9,6 +9,7 @@ import { RegistryPage } from '@/features/admin/RegistryPage';
 import { VerificationPage } from '@/features/admin/VerificationPage';
 import { DealBoardPage } from '@/features/deals/DealBoardPage';
 import { DealDetailPage } from '@/features/deals/DealDetailPage';
+import { intakePages } from '@/features/intake/sections';
 import { IntroductionsPage, PartyDealsPage } from '@/features/deals/PartyDealsPages';
 import { EditAchievementPage, NewAchievementPage } from '@/features/listings/AchievementEditorPage';
 import { EditDemandPage, NewDemandPage } from '@/features/listings/DemandEditorPage';
@@ -81,6 +82,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       { path: 'matches', labelKey: 'nav.firm.matches', icon: <icons.NodeIndexOutlined />, element: <FirmMatchesPage /> },
       ...partyDeals(),
       members,
+      ...intakePages.firm,
     ],
   },
   institute: {
@@ -113,6 +115,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       hidden('claims/:claimId', <BrokerClaimPage />),
       { path: 'rewards', labelKey: 'nav.broker.rewards', icon: <icons.MoneyCollectOutlined />, element: <MyRewardsPage /> },
       members,
+      ...intakePages.broker,
     ],
   },
   admin: {
@@ -131,6 +134,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       { path: 'audit-log', labelKey: 'nav.admin.audit', icon: <icons.FileTextOutlined />, element: <AuditLogPage /> },
       { path: 'statistics', labelKey: 'nav.admin.statistics', icon: <icons.BarChartOutlined />, element: <StatisticsPage /> },
       { path: 'exports', labelKey: 'nav.admin.exports', icon: <icons.ExportOutlined />, element: <ExportsPage /> },
+      ...intakePages.admin,
     ],
   },
 };

@@ -2,6 +2,7 @@ import { useNavigate, useParams } from 'react-router';
 
 import type { Achievement, Demand } from '@/api/types';
 import { BudgetRange, Button, Card, Descriptions, Money, PageHeader, QueryState, Space, Tag, Typography } from '@/components/ui';
+import { DossierPanel } from '@/features/intake/DossierPanel';
 import { useAchievement, useDemand } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
 import { formatDate, formatDateTime } from '@/lib/dates';
@@ -131,6 +132,7 @@ export function DemandPage() {
           <Card>
             <DemandDetails demand={demand.data} />
           </Card>
+          <DossierPanel demandId={demand.data.id} />
         </>
       )}
     </QueryState>

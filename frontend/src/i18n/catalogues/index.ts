@@ -5,6 +5,7 @@ import { adminEn, adminZh } from './admin';
 import { codesEn, codesZh } from './codes';
 import { dealsEn, dealsZh } from './deals';
 import { evidenceEn, evidenceZh } from './evidence';
+import { intakeEn, intakeZh } from './intake';
 import { listingsEn, listingsZh } from './listings';
 import { matchesEn, matchesZh } from './matches';
 import { rewardsEn, rewardsZh } from './rewards';
@@ -21,9 +22,10 @@ export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
   evidence: evidenceZh,
   admin: adminZh,
   codes: codesZh,
+  intake: intakeZh,
 };
 
-export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh };
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh };
 export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...sharedEn,
   ...accountsEn,
@@ -34,4 +36,5 @@ export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...evidenceEn,
   ...adminEn,
   ...codesEn,
+  ...intakeEn,
 };

@@ -1,0 +1,439 @@
+"""Confidential dossiers (保密资料): consent before disclosure.
+
+Who sees a dossier's content:
+  - members of the owning firm, always;
+  - while it is on a broker's draft, the drafting broker too (they are writing it with the firm);
+  - anyone else — broker, institute, another firm — only while the owner has granted them
+    access AND they have accepted the owner's current non-disclosure terms. A revocation or a
+    new version of the terms takes effect on the next read: nothing is cached.
+Administrators oversee the grants, acceptances and views but do not read the content.
+
+Who knows a dossier exists: whoever may see its demand (they may ask for access). Every read of
+the content or a file by someone outside the owning firm is logged and shown to the owner.
+
+The matcher never indexes dossier text (`matches/documents.py` reads the demand's own fields
+only), so no ranking, reason or preview can carry it to anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, BinaryIO
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import Organisation, User
+from backend.accounts.service import load_user
+from backend.audit import service as audit
+from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from backend.core.permissions import Role
+from backend.core.types import utcnow
+from backend.deals.storage import FileStore
+from backend.intake import files, notices, terms
+from backend.intake.access import Seat, insider, request_for
+from backend.intake.models import (
+    AccessStatus,
+    DemandDraft,
+    Dossier,
+    DossierAccess,
+    DossierView,
+    DraftStatus,
+    StoredFile,
+)
+from backend.intake.schemas import DossierIn
+from backend.listings import demands, lookup
+
+NOT_FOUND = "未找到该保密资料。No such dossier."
+
+
+class Relation(StrEnum):
+    OWNER = "owner"      # a member of the owning firm
+    DRAFTER = "drafter"  # the broker drafting it, while it is on a draft
+    ADMIN = "admin"
+    OTHER = "other"      # may see the demand: needs a grant and the accepted terms
+
+
+@dataclass(frozen=True)
+class DossierAccessView:
+    dossier: Dossier
+    relation: Relation
+    user: User
+
+
+def _snapshot(d: Dossier) -> dict[str, Any]:
+    return {"demand_id": d.demand_id, "draft_id": d.draft_id, "details": d.details,
+            "volumes": d.volumes, "budget": d.budget}
+
+
+def _relation(session: Session, user: User, dossier: Dossier) -> Relation:
+    if user.role == Role.FIRM and user.organisation_id == dossier.organisation_id:
+        return Relation.OWNER
+    if user.role == Role.ADMIN:
+        return Relation.ADMIN
+    if dossier.demand_id is None and dossier.draft_id is not None:
+        draft = session.get(DemandDraft, dossier.draft_id)
+        if draft is not None and draft.broker_id == user.id:
+            return Relation.DRAFTER
+    return Relation.OTHER
+
+
+def dossier_for(session: Session, user: User, dossier_id: int, *, lock: bool = False
+                ) -> DossierAccessView:
+    """The dossier, if the user may know it exists (404 otherwise)."""
+    query = select(Dossier).where(Dossier.id == dossier_id)
+    if lock:
+        query = query.with_for_update()
+    dossier = session.execute(query.execution_options(populate_existing=True)
+                              ).scalar_one_or_none()
+    if dossier is None:
+        raise NotFound(NOT_FOUND)
+    try:
+        if dossier.demand_id is not None:
+            demands.check_visible(session, user, dossier.demand_id)
+        else:
+            draft = session.get(DemandDraft, dossier.draft_id)
+            if draft is None:  # a dossier has a demand or a draft (check constraint)
+                raise NotFound(NOT_FOUND)
+            insider(request_for(session, user, draft.help_request_id))
+    except NotFound:
+        raise NotFound(NOT_FOUND) from None
+    return DossierAccessView(dossier, _relation(session, user, dossier), user)
+
+
+def access_row(session: Session, dossier_id: int, user_id: int) -> DossierAccess | None:
+    return session.execute(select(DossierAccess).where(
+        DossierAccess.dossier_id == dossier_id, DossierAccess.user_id == user_id)
+    ).scalar_one_or_none()
+
+
+def _require_owner(view: DossierAccessView) -> None:
+    if view.relation is not Relation.OWNER:
+        raise PermissionDenied("只有该需求的企业可以管理保密资料。Only the firm that owns the "
+                               "dossier may manage it.")
+
+
+def _require_oversight(view: DossierAccessView) -> None:
+    if view.relation not in (Relation.OWNER, Relation.ADMIN):
+        raise PermissionDenied("只有资料所属企业与管理员可以查看。Only the owner and "
+                               "administrators may see this.")
+
+
+# --- may the caller read it? ------------------------------------------------------------------
+
+def may_read(session: Session, view: DossierAccessView) -> tuple[bool, str | None]:
+    """(True, None), or (False, why): `access_required` or `terms_required`."""
+    if view.relation in (Relation.OWNER, Relation.DRAFTER):
+        return True, None
+    row = access_row(session, view.dossier.id, view.user.id)
+    if row is None or row.status != AccessStatus.GRANTED:
+        return False, "access_required"
+    current = terms.latest(session, view.dossier.organisation_id)
+    if current is None or not terms.has_accepted(session, view.user.id, current.id):
+        return False, "terms_required"
+    return True, None
+
+
+def _require_read(session: Session, view: DossierAccessView) -> None:
+    allowed, why = may_read(session, view)
+    if allowed:
+        return
+    if why == "terms_required":
+        current = terms.latest(session, view.dossier.organisation_id)
+        raise PermissionDenied("请先阅读并接受资料所属企业的保密协议。Accept the owner's "
+                               "non-disclosure terms first.", reason=why,
+                               terms_version=current.version if current else None)
+    raise PermissionDenied("查看保密资料需经资料所属企业授权。The owner has not granted you "
+                           "access to this dossier.", reason=why)
+
+
+def _log_view(session: Session, view: DossierAccessView, ip: str | None,
+              file_id: int | None = None) -> None:
+    if view.relation is Relation.OWNER:
+        return
+    session.add(DossierView(dossier_id=view.dossier.id, user_id=view.user.id, file_id=file_id,
+                            ip=ip))
+    session.flush()
+
+
+def read(session: Session, actor: audit.Actor, view: DossierAccessView) -> Dossier:
+    _require_read(session, view)
+    _log_view(session, view, actor.ip)
+    return view.dossier
+
+
+def read_file(session: Session, actor: audit.Actor, view: DossierAccessView, file_id: int
+              ) -> StoredFile:
+    _require_read(session, view)
+    row = files.file_of(session, file_id, dossier_id=view.dossier.id)
+    _log_view(session, view, actor.ip, row.id)
+    return row
+
+
+def files_of(session: Session, dossier: Dossier) -> list[StoredFile]:
+    return files.files_of(session, dossier_id=dossier.id)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+def _write(session: Session, actor: audit.Actor, dossier: Dossier | None, data: DossierIn,
+           **owner: Any) -> Dossier:
+    if dossier is None:
+        dossier = Dossier(details=data.details, volumes=data.volumes, budget=data.budget,
+                          created_by_id=actor.user_id, **owner)
+        session.add(dossier)
+        session.flush()
+        terms.current(session, actor, dossier.organisation_id)
+        audit.record(session, actor, "dossier.create", "dossier", dossier.id,
+                     after=_snapshot(dossier))
+        return dossier
+    before = _snapshot(dossier)
+    dossier.details, dossier.volumes, dossier.budget = data.details, data.volumes, data.budget
+    after = _snapshot(dossier)
+    changed = sorted(k for k in after if after[k] != before[k])
+    if changed:
+        dossier.updated_at = utcnow()
+        session.flush()
+        audit.record(session, actor, "dossier.update", "dossier", dossier.id,
+                     before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return dossier
+
+
+def put_for_demand(session: Session, actor: audit.Actor, user: User, demand_id: int,
+                   data: DossierIn) -> Dossier:
+    """The owning firm writes its demand's dossier."""
+    demand = demands.demand_for_owner(session, user, demand_id)
+    existing = session.execute(select(Dossier).where(Dossier.demand_id == demand.id)
+                               ).scalar_one_or_none()
+    return _write(session, actor, existing, data, demand_id=demand.id,
+                  organisation_id=demand.organisation_id)
+
+
+def put_for_draft(session: Session, actor: audit.Actor, draft: DemandDraft, seat: Seat,
+                  user: User, data: DossierIn) -> Dossier:
+    """The drafting broker writes it while drafting; the firm while the draft waits for it."""
+    allowed: tuple[DraftStatus, ...]
+    if seat is Seat.FIRM:
+        allowed = (DraftStatus.SUBMITTED,)
+    elif seat is Seat.BROKER and draft.broker_id == user.id:
+        allowed = (DraftStatus.DRAFT, DraftStatus.RETURNED)
+    else:
+        raise PermissionDenied("只有起草人或该企业可以编写保密资料。Only the drafting broker or "
+                               "the firm may write the dossier.")
+    if draft.status not in allowed:
+        raise Conflict(f"该草稿当前状态为「{draft.status.value}」，不能修改保密资料。This draft "
+                       f"is {draft.status.value}; its dossier cannot be changed now.",
+                       current_status=draft.status.value)
+    existing = session.execute(select(Dossier).where(Dossier.draft_id == draft.id)
+                               ).scalar_one_or_none()
+    return _write(session, actor, existing, data, draft_id=draft.id,
+                  organisation_id=draft.organisation_id)
+
+
+def attach(session: Session, actor: audit.Actor, view: DossierAccessView, store: FileStore,
+           filename: str | None, stream: BinaryIO) -> StoredFile:
+    if view.relation not in (Relation.OWNER, Relation.DRAFTER):
+        raise PermissionDenied("只有资料所属企业或起草人可以上传附件。Only the owner or the "
+                               "drafting broker may attach files.")
+    return files.store_file(session, actor, store, filename, stream, dossier_id=view.dossier.id)
+
+
+def move_to_demand(session: Session, actor: audit.Actor, draft_id: int, demand_id: int,
+                   broker_id: int) -> Dossier | None:
+    """On approval the draft's dossier becomes the demand's; the approving member grants the
+    drafting broker access (they still accept the terms like anyone else)."""
+    dossier = session.execute(select(Dossier).where(Dossier.draft_id == draft_id)
+                              ).scalar_one_or_none()
+    if dossier is None:
+        return None
+    dossier.demand_id = demand_id
+    session.flush()
+    audit.record(session, actor, "dossier.attach", "dossier", dossier.id,
+                 after={"demand_id": demand_id, "draft_id": draft_id})
+    _set(session, actor, dossier, broker_id, AccessStatus.GRANTED, "grant")
+    return dossier
+
+
+# --- access -----------------------------------------------------------------------------------
+
+def _set(session: Session, actor: audit.Actor, dossier: Dossier, user_id: int,
+         status: AccessStatus, verb: str, message: str | None = None) -> DossierAccess:
+    row = access_row(session, dossier.id, user_id)
+    before = row.status if row is not None else None
+    if row is None:
+        row = DossierAccess(dossier_id=dossier.id, user_id=user_id, status=status)
+        session.add(row)
+    row.status = status
+    if status is AccessStatus.REQUESTED:
+        row.requested_at, row.message = utcnow(), message or ""
+        row.decided_by_id = row.decided_at = None
+    else:
+        row.decided_by_id, row.decided_at = actor.user_id, utcnow()
+    session.flush()
+    audit.record(session, actor, f"dossier.{verb}", "dossier", dossier.id,
+                 before={"user_id": user_id, "status": before},
+                 after={"user_id": user_id, "status": status})
+    return row
+
+
+def _title(dossier: Dossier, text: str) -> str:
+    return f"保密资料 #{dossier.id}：{text}"
+
+
+def request_access(session: Session, actor: audit.Actor, view: DossierAccessView, message: str
+                   ) -> DossierAccess:
+    if view.relation is not Relation.OTHER or view.dossier.demand_id is None:
+        raise Conflict("您无需申请此资料的访问权限。You need not ask for access to this dossier.")
+    row = access_row(session, view.dossier.id, view.user.id)
+    if row is not None and row.status in (AccessStatus.REQUESTED, AccessStatus.GRANTED):
+        return row
+    row = _set(session, actor, view.dossier, view.user.id, AccessStatus.REQUESTED, "request",
+               message)
+    notices.send(session, notices.org_members(session, view.dossier.organisation_id),
+                 "dossier.requested", _title(view.dossier, f"{view.user.display_name}申请查看"),
+                 f"{view.user.display_name} asks to see the dossier. {message}".strip())
+    return row
+
+
+def grant(session: Session, actor: audit.Actor, view: DossierAccessView, user_id: int
+          ) -> DossierAccess:
+    """The owner admits a user who can see the demand (who asked, or whom it invites)."""
+    _require_owner(view)
+    dossier = view.dossier
+    if dossier.demand_id is None:
+        raise Conflict("需求发布后才能授权他人查看保密资料。Grant access once the demand is "
+                       "published.")
+    target = load_user(session, user_id)
+    if target is None or target.role == Role.ADMIN or target.organisation_id == \
+            dossier.organisation_id:
+        raise InvalidInput("user_id", "不能授权该用户。This user cannot be granted access.")
+    try:
+        demands.check_visible(session, target, dossier.demand_id)
+    except NotFound:
+        raise InvalidInput("user_id", "该用户看不到此需求，不能授权。This user cannot see the "
+                                      "demand.") from None
+    row = access_row(session, dossier.id, user_id)
+    if row is not None and row.status is AccessStatus.GRANTED:
+        return row
+    row = _set(session, actor, dossier, user_id, AccessStatus.GRANTED, "grant")
+    notices.send(session, [user_id], "dossier.granted",
+                 _title(dossier, "已获授权，接受保密协议后即可查看"),
+                 "Access granted: accept the owner's non-disclosure terms to read it.")
+    return row
+
+
+def _decide(session: Session, actor: audit.Actor, view: DossierAccessView, user_id: int,
+            current: AccessStatus, target: AccessStatus, verb: str, zh: str) -> DossierAccess:
+    _require_owner(view)
+    row = access_row(session, view.dossier.id, user_id)
+    if row is None or row.status is not current:
+        raise Conflict(f"该用户没有{'待处理的申请' if current is AccessStatus.REQUESTED else '访问权限'}。"
+                       f"This user has no {current.value} access.", current_status=(
+                           row.status.value if row else None))
+    row = _set(session, actor, view.dossier, user_id, target, verb)
+    notices.send(session, [user_id], f"dossier.{verb}", _title(view.dossier, zh))
+    return row
+
+
+def decline(session: Session, actor: audit.Actor, view: DossierAccessView, user_id: int
+            ) -> DossierAccess:
+    return _decide(session, actor, view, user_id, AccessStatus.REQUESTED, AccessStatus.DECLINED,
+                   "decline", "访问申请未获同意")
+
+
+def revoke(session: Session, actor: audit.Actor, view: DossierAccessView, user_id: int
+           ) -> DossierAccess:
+    return _decide(session, actor, view, user_id, AccessStatus.GRANTED, AccessStatus.REVOKED,
+                   "revoke", "访问权限已被撤回")
+
+
+def accept_terms(session: Session, actor: audit.Actor, view: DossierAccessView, version: int
+                 ) -> tuple[int, Any]:
+    current = terms.current(session, actor, view.dossier.organisation_id)
+    if version != current.version:
+        raise Conflict(f"保密协议已更新为第{current.version}版，请阅读后再接受。The terms are now "
+                       f"version {current.version}; read them before accepting.",
+                       terms_version=current.version)
+    return current.version, terms.accept(session, actor, view.user, current)
+
+
+# --- oversight ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AccessLine:
+    row: DossierAccess
+    user: User
+    organisation_name: str | None
+    accepted_version: int | None
+
+
+def access_list(session: Session, view: DossierAccessView) -> list[AccessLine]:
+    _require_oversight(view)
+    rows = session.execute(
+        select(DossierAccess, User, Organisation.name).join(User, User.id == DossierAccess.user_id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(DossierAccess.dossier_id == view.dossier.id).order_by(DossierAccess.id)).all()
+    accepted = terms.accepted_versions(session, view.dossier.organisation_id,
+                                       [u.id for _, u, _ in rows])
+    return [AccessLine(r, u, name, accepted.get(u.id)) for r, u, name in rows]
+
+
+def view_log(session: Session, view: DossierAccessView, limit: int = 500
+             ) -> list[tuple[DossierView, User, str | None]]:
+    _require_oversight(view)
+    rows = session.execute(
+        select(DossierView, User, Organisation.name).join(User, User.id == DossierView.user_id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(DossierView.dossier_id == view.dossier.id)
+        .order_by(DossierView.viewed_at.desc(), DossierView.id.desc()).limit(limit)).all()
+    return [(v, u, name) for v, u, name in rows]
+
+
+def for_demand(session: Session, user: User, demand_id: int) -> DossierAccessView:
+    """The dossier of a demand the user may see (404 when there is none or no view)."""
+    demands.check_visible(session, user, demand_id)
+    dossier_id = session.execute(select(Dossier.id).where(Dossier.demand_id == demand_id)
+                                 ).scalar_one_or_none()
+    if dossier_id is None:
+        raise NotFound(NOT_FOUND)
+    return dossier_for(session, user, dossier_id)
+
+
+@dataclass(frozen=True)
+class Owned:
+    dossier: Dossier
+    demand_title: str
+    requested: int
+    granted: int
+    views: int
+
+
+def owned(session: Session, user: User) -> list[Owned]:
+    """The dossiers on the caller's firm's demands, newest change first, with their counts."""
+    if user.role != Role.FIRM or user.organisation_id is None:
+        return []
+    rows = list(session.execute(select(Dossier).where(
+        Dossier.organisation_id == user.organisation_id, Dossier.demand_id.is_not(None))
+        .order_by(Dossier.updated_at.desc(), Dossier.id.desc())).scalars())
+    ids = [d.id for d in rows]
+    if not ids:
+        return []
+    counts: dict[tuple[int, AccessStatus], int] = {
+        (dossier_id, status): int(n) for dossier_id, status, n in session.execute(
+            select(DossierAccess.dossier_id, DossierAccess.status, func.count())
+            .where(DossierAccess.dossier_id.in_(ids))
+            .group_by(DossierAccess.dossier_id, DossierAccess.status)).all()}
+    seen = dict(session.execute(select(DossierView.dossier_id, func.count())
+                                .where(DossierView.dossier_id.in_(ids))
+                                .group_by(DossierView.dossier_id)).all())
+    titles = lookup.demand_briefs(session, [d.demand_id for d in rows if d.demand_id])
+    return [Owned(d, titles[d.demand_id].title if d.demand_id in titles else "",
+                  counts.get((d.id, AccessStatus.REQUESTED), 0),
+                  counts.get((d.id, AccessStatus.GRANTED), 0), int(seen.get(d.id, 0)))
+            for d in rows]
+
+
+def draft_dossier_id(session: Session, draft_id: int) -> int | None:
+    return session.execute(select(Dossier.id).where(Dossier.draft_id == draft_id)
+                           ).scalar_one_or_none()
