@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints, field_validator, model_validator
@@ -266,10 +267,19 @@ class OfficerOut(Schema):
     id_number: str | None = None
 
 
+class PersonRole(StrEnum):
+    """Whose identity number a person record holds: the legal representative, a shareholder,
+    an officer."""
+
+    LEGAL_REPRESENTATIVE = "legal_representative"
+    SHAREHOLDER = "shareholder"
+    OFFICER = "officer"
+
+
 class NameMismatch(Schema):
     """A name the organisation declared for an ID number that is on file under another name."""
 
-    role: Literal["legal_representative", "shareholder", "officer"]
+    role: PersonRole
     declared: str
     on_file: str
 
@@ -329,7 +339,7 @@ class MemberInvitationCreated(MemberInvitationOut):
 
 
 class PersonIdentity(Schema):
-    role: Literal["legal_representative", "shareholder", "officer"]
+    role: PersonRole
     name: str
     id_number: str
 

@@ -281,15 +281,15 @@ def _mismatches(org: Organisation) -> list[schemas.NameMismatch]:
     """Where a name the organisation declared differs from the name on file for that ID."""
     found = []
     if org.legal_rep_name != org.legal_rep.name:
-        found.append(schemas.NameMismatch(role="legal_representative", declared=org.legal_rep_name,
-                                          on_file=org.legal_rep.name))
+        found.append(schemas.NameMismatch(role=schemas.PersonRole.LEGAL_REPRESENTATIVE,
+                                          declared=org.legal_rep_name, on_file=org.legal_rep.name))
     for s in org.shareholdings:
         if s.person is not None and s.holder_name != s.person.name:
-            found.append(schemas.NameMismatch(role="shareholder", declared=s.holder_name,
+            found.append(schemas.NameMismatch(role=schemas.PersonRole.SHAREHOLDER, declared=s.holder_name,
                                               on_file=s.person.name))
     for o in org.officers:
         if o.name != o.person.name:
-            found.append(schemas.NameMismatch(role="officer", declared=o.name,
+            found.append(schemas.NameMismatch(role=schemas.PersonRole.OFFICER, declared=o.name,
                                               on_file=o.person.name))
     return found
 
@@ -330,12 +330,12 @@ def reveal_identity(session: Session, actor: audit.Actor, org: Organisation
                     ) -> schemas.IdentityOut:
     """The organisation's resident ID numbers in full, for an administrator checking related
     parties; the audit log records who looked, and when (not the numbers)."""
-    people = [schemas.PersonIdentity(role="legal_representative", name=org.legal_rep.name,
+    people = [schemas.PersonIdentity(role=schemas.PersonRole.LEGAL_REPRESENTATIVE, name=org.legal_rep.name,
                                      id_number=org.legal_rep.id_number)]
-    people += [schemas.PersonIdentity(role="shareholder", name=s.holder_name,
+    people += [schemas.PersonIdentity(role=schemas.PersonRole.SHAREHOLDER, name=s.holder_name,
                                       id_number=s.person.id_number)
                for s in org.shareholdings if s.person is not None]
-    people += [schemas.PersonIdentity(role="officer", name=o.person.name,
+    people += [schemas.PersonIdentity(role=schemas.PersonRole.OFFICER, name=o.person.name,
                                       id_number=o.person.id_number) for o in org.officers]
     audit.record(session, actor, "organisation.reveal_identity", "organisation", org.id,
                  after={"people": len(people)})

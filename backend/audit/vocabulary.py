@@ -10,6 +10,8 @@ ACTIONS: tuple[str, ...] = (
     "organisation.register", "organisation.update", "organisation.verified",
     "organisation.rejected", "organisation.reveal_identity",
     "broker.register", "broker.verified", "broker.rejected",
+    "organisation.join", "organisation.join_request", "organisation.join_approve",
+    "organisation.join_decline", "organisation.invite", "organisation.invitation_revoke",
     # listings
     "demand.create", "demand.update", "demand.publish", "demand.withdraw", "demand.close",
     "demand.negotiate", "demand.release", "demand.fulfil", "demand.expire",
@@ -21,20 +23,34 @@ ACTIONS: tuple[str, ...] = (
     # matching
     "matching.reindex", "matching.rebuild",
     # deals
-    "deal.open", "deal.accept", "deal.decline", "deal.transition", "deal.note",
+    "deal.open", "deal.request", "deal.request_accept", "deal.request_decline",
+    "deal.accept", "deal.decline", "deal.transition", "deal.note",
     "deal.broker_invite", "deal.invitation_accept", "deal.invitation_decline",
     "deal.invitation_withdraw", "deal.shares_change", "deal.shares_propose",
     "deal.shares_accept", "deal.shares_reject",
     "contract.record", "contract.update", "contract.register", "contract_file.upload",
-    "payment.record",
+    "payment.record", "contract.amend_registration", "evidence.confirm", "evidence.dispute",
+    "registry.import",
     # rewards
     "policy.create", "policy.revise",
     "claim.submit", "claim.review", "claim.approve", "claim.reject", "claim.pay",
     "claim.claw_back", "clawback.create", "clawback.recover",
+    "claim.recompute", "payee.set", "payee.verify",
     "payout.create", "payout.pay", "payout.cancel",
     # integrity
-    "integrity.scan", "integrity.scan_request", "flag.dismiss", "flag.confirm",
+    "integrity.scan", "integrity.scan_request", "flag.dismiss", "flag.dismiss_request", "flag.confirm",
     "dishonesty.list", "dishonesty.revoke",
+    # intake
+    "help_request.create", "help_request.accept", "help_request.decline",
+    "help_request.assign", "help_request.cancel", "help_request.close", "help_request.escalate",
+    "visit.create", "visit.update",
+    "demand_draft.create", "demand_draft.update", "demand_draft.submit", "demand_draft.discard",
+    "demand_draft.return", "demand_draft.approve",
+    "dossier.create", "dossier.update", "dossier.attach", "dossier.request", "dossier.grant",
+    "dossier.decline", "dossier.revoke", "nda_terms.publish", "nda_terms.accept",
+    "intake_file.upload", "broker.directory_profile", "training.record", "grade_rule.update",
+    "grade_proposal.create", "grade_proposal.confirmed", "grade_proposal.rejected",
+    "broker.promote", "broker.demote",
     # the log itself
     "audit.prune",
 )
@@ -43,5 +59,7 @@ OBJECT_TYPES: tuple[str, ...] = (
     "user", "organisation", "broker", "demand", "achievement", "field", "matching_index",
     "deal", "deal_event", "contract", "contract_file", "payment", "reward_policy",
     "reward_claim", "claw_back", "payout_batch", "integrity_scan", "integrity_flag",
-    "dishonesty_listing", "audit_head", "demo",
+    "dishonesty_listing", "audit_head", "demo", "registry_import", "broker_payee_account",
+    "help_request", "visit", "demand_draft", "dossier", "nda_terms", "intake_file",
+    "training_record", "grade_rule", "grade_proposal",
 )

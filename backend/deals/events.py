@@ -19,6 +19,8 @@ EVENT_KINDS: tuple[str, ...] = (
     "payment_recorded", "payment_uncounted",
     "broker_invited", "invitation_declined", "invitation_withdrawn", "broker_joined",
     "shares_changed", "shares_proposed", "shares_accepted", "shares_rejected",
+    "requested", "request_accepted", "request_declined", "registration_amended",
+    "evidence_confirmed", "evidence_disputed",
 )
 
 

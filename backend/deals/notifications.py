@@ -30,6 +30,14 @@ NOTIFICATION_KINDS: tuple[str, ...] = (
     "deal.introduced", "deal.accepted", "deal.stage", "deal.note",
     "deal.invitation", "deal.invitation_declined", "deal.invitation_withdrawn",
     "deal.broker_joined", "deal.shares_changed", "deal.shares_proposed", "deal.shares_rejected",
+    "deal.requested", "deal.request_accepted",
+    "deal.evidence_declared", "deal.evidence_answered", "deal.evidence_ceiling",
+    "organisation.join_request", "organisation.join_decided",
+    "help.offered", "help.accepted", "help.assigned", "help.escalated", "help.cancel",
+    "help.close",
+    "draft.submitted", "draft.returned", "draft.approved",
+    "dossier.requested", "dossier.granted", "dossier.decline", "dossier.revoke",
+    "grade.proposed", "grade.promoted", "grade.demoted",
 )
 
 

@@ -3,8 +3,8 @@
 //   node scripts/api-schema.mjs generate   write src/api/schema.d.ts and src/api/enums.ts
 //   node scripts/api-schema.mjs check      regenerate to a temp dir; exit 1 if either differs
 //
-// enums.ts lists every enum the document declares (each distinct list of values once, named
-// by where it first appears): src/i18n/codeLabels.ts must give each value a label.
+// enums.ts lists every enum the document declares (each named schema, then each other
+// distinct list of values once, named by where it first appears): src/i18n/codeLabels.ts must give each value a label.
 //
 // The source is package.json "config.openapi" (a path relative to frontend/),
 // overridable with OPENAPI_SCHEMA=path: the backend's document, ../var/openapi.json, which
@@ -47,9 +47,11 @@ function collectEnums(document) {
   const found = new Map();
   const seen = new Set();
   /** @param {string} name @param {unknown[]} values */
-  const add = (name, values) => {
+  // A named schema always keeps its own entry (its name is stable); an inline enum is listed
+  // only when no named schema or earlier inline enum has the same values.
+  const add = (name, values, named = false) => {
     const key = JSON.stringify([...values].sort());
-    if (seen.has(key)) return;
+    if (seen.has(key) && !named) return;
     seen.add(key);
     found.set(name, values);
   };
@@ -65,7 +67,7 @@ function collectEnums(document) {
   };
   const schemas = document.components?.schemas ?? {};
   for (const name of Object.keys(schemas).sort()) {
-    if (Array.isArray(schemas[name].enum)) add(name, schemas[name].enum);
+    if (Array.isArray(schemas[name].enum)) add(name, schemas[name].enum, true);
   }
   for (const name of Object.keys(schemas).sort()) {
     for (const [property, schema] of Object.entries(schemas[name].properties ?? {})) {

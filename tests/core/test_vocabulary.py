@@ -21,7 +21,8 @@ BACKEND = Path(__file__).resolve().parents[2] / "backend"
 # (function, argument position) → the vocabulary its code must come from.
 WRITERS = {("record", 2): "action", ("audit_record", 2): "action",
            ("record", 3): "object_type", ("audit_record", 3): "object_type",
-           ("add_event", 3): "event", ("notify", 2): "notification"}
+           ("add_event", 3): "event", ("notify", 2): "notification",
+           ("send", 2): "notification"}  # intake.notices.send forwards to notify
 VOCABULARIES = {"action": ACTIONS, "object_type": OBJECT_TYPES, "event": EVENT_KINDS,
                 "notification": NOTIFICATION_KINDS}
 # Codes passed in a variable: where, and what the variable holds.
@@ -29,6 +30,8 @@ DYNAMIC = {
     "deals/opening.py:verb": ("accepted", "declined"),
     "deals/contracts.py:kind": ("contract_recorded", "contract_updated"),
     "listings/service.py:kind": ("demand", "achievement"),
+    "deals/evidence.py:kind.value": ("contract", "payment"),
+    "intake/notices.py:kind": (),  # forwards its caller's code, which is checked at the call
 }
 
 
@@ -59,8 +62,8 @@ def _codes(node: ast.expr, where: str) -> list[str]:
     if isinstance(node, ast.JoinedStr):
         return ["".join(re.escape(part.value) if isinstance(part, ast.Constant) else "[a-z_]+"
                         for part in node.values)]
-    if isinstance(node, ast.Name) and f"{where}:{node.id}" in DYNAMIC:
-        return [re.escape(code) for code in DYNAMIC[f"{where}:{node.id}"]]
+    if isinstance(node, ast.Name | ast.Attribute) and f"{where}:{ast.unparse(node)}" in DYNAMIC:
+        return [re.escape(code) for code in DYNAMIC[f"{where}:{ast.unparse(node)}"]]
     raise AssertionError(f"{where}: a code in `{ast.unparse(node)}`: write it as a literal, or "
                          "list the variable's values in DYNAMIC")
 

@@ -434,6 +434,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/broker-directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Directory
+         * @description Verified brokers not on the dishonesty list, with the record the platform computes from
+         *     confirmed evidence; higher grades first.
+         */
+        get: operations["broker-directory-list_directory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broker-directory/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Directory Profile */
+        get: operations["broker-directory-my_directory_profile"];
+        /** Update Directory Profile */
+        put: operations["broker-directory-update_directory_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broker-directory/{broker_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Directory Entry
+         * @description One broker's entry, their record by quarter (the last eight) and grade history.
+         */
+        get: operations["broker-directory-get_directory_entry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/brokers": {
         parameters: {
             query?: never;
@@ -445,6 +504,27 @@ export interface paths {
         get: operations["brokers-list_brokers"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brokers/{broker_id}/training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Training
+         * @description A broker's training and exams: the broker themselves and administrators.
+         */
+        get: operations["grades-list_training"];
+        put?: never;
+        /** Record Training */
+        post: operations["grades-record_training"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1128,6 +1208,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/demand-drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Drafts
+         * @description A firm's drafts to decide on, a broker's own drafts, every draft for administrators.
+         */
+        get: operations["demand-drafts-list_drafts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demand-drafts/{draft_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Draft */
+        get: operations["demand-drafts-get_draft"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Draft
+         * @description The broker edits a draft being written or returned; the firm edits a submitted one.
+         */
+        patch: operations["demand-drafts-update_draft"];
+        trace?: never;
+    };
+    "/api/v1/demand-drafts/{draft_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Draft
+         * @description Publish the draft as the firm's demand, with the drafting broker assigned.
+         */
+        post: operations["demand-drafts-approve_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demand-drafts/{draft_id}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Discard Draft */
+        post: operations["demand-drafts-discard_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demand-drafts/{draft_id}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Draft Dossier
+         * @description The confidential dossier that goes with the drafted demand.
+         */
+        put: operations["demand-drafts-put_draft_dossier"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demand-drafts/{draft_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return Draft */
+        post: operations["demand-drafts-return_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demand-drafts/{draft_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit Draft */
+        post: operations["demand-drafts-submit_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/demands": {
         parameters: {
             query?: never;
@@ -1245,6 +1457,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/demands/{demand_id}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dossier Status
+         * @description Whether the demand has a dossier, and what the caller may do about it (never its
+         *     content).
+         */
+        get: operations["dossiers-dossier_status"];
+        /**
+         * Put Demand Dossier
+         * @description The owning firm writes its demand's confidential dossier.
+         */
+        put: operations["dossiers-put_demand_dossier"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/demands/{demand_id}/hide": {
         parameters: {
             query?: never;
@@ -1334,6 +1571,233 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dossiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Own Dossiers
+         * @description The dossiers on the caller's firm's demands, with pending requests, grants and views.
+         */
+        get: operations["dossiers-list_own_dossiers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{dossier_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Dossier
+         * @description The content: for the owner, and for those it admitted who accepted its current terms
+         *     (403 `access_required` / `terms_required` otherwise). Every read is logged.
+         */
+        get: operations["dossiers-read_dossier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{dossier_id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Dossier Access
+         * @description Who asked for, holds or lost access, and the terms version each accepted (the owner and
+         *     administrators).
+         */
+        get: operations["dossiers-list_dossier_access"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{dossier_id}/access-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request Dossier Access */
+        post: operations["dossiers-request_dossier_access"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{dossier_id}/access/{user_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline Dossier Access */
+        post: operations["dossiers-decline_dossier_access"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{dossier_id}/access/{user_id}/grant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant Dossier Access */
+        post: operations["dossiers-grant_dossier_access"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{dossier_id}/access/{user_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke Dossier Access
+         * @description Takes effect at once: the next read is refused.
+         */
+        post: operations["dossiers-revoke_dossier_access"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{dossier_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach Dossier File
+         * @description A drawing or document (PDF, PNG or JPEG): the owner, or the broker drafting it.
+         */
+        post: operations["dossiers-attach_dossier_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{dossier_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Dossier File */
+        get: operations["dossiers-download_dossier_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{dossier_id}/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dossier Terms
+         * @description The owner's current non-disclosure terms, to read before accepting them.
+         */
+        get: operations["dossiers-dossier_terms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{dossier_id}/terms/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept Dossier Terms */
+        post: operations["dossiers-accept_dossier_terms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{dossier_id}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dossier View Log
+         * @description Every read of the content or a file by someone outside the owning firm, newest first.
+         */
+        get: operations["dossiers-dossier_view_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports/payouts/{batch_id}": {
         parameters: {
             query?: never;
@@ -1412,6 +1876,359 @@ export interface paths {
         head?: never;
         /** Update Field */
         patch: operations["fields-update_field"];
+        trace?: never;
+    };
+    "/api/v1/grade-proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Grade Proposals */
+        get: operations["grades-list_grade_proposals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grade-proposals/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate Grades
+         * @description Run the nightly evaluation now.
+         */
+        post: operations["grades-evaluate_grades"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grade-proposals/{proposal_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm Grade Proposal */
+        post: operations["grades-confirm_grade_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grade-proposals/{proposal_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject Grade Proposal */
+        post: operations["grades-reject_grade_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grade-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Grade Rules
+         * @description What each grade takes (data administrators edit).
+         */
+        get: operations["grades-list_grade_rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grade-rules/{level}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put Grade Rule */
+        put: operations["grades-put_grade_rule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Help Requests
+         * @description The caller's help requests (a firm's own, a broker's offers and accepted ones, every one
+         *     for administrators), oldest first.
+         */
+        get: operations["help-requests-list_help_requests"];
+        put?: never;
+        /**
+         * Ask For Help
+         * @description A firm asks for a broker's help; the request goes to brokers by field, region, grade and
+         *     load (or to the broker the firm picked from the directory).
+         */
+        post: operations["help-requests-ask_for_help"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Help Request */
+        get: operations["help-requests-get_help_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept Help Request */
+        post: operations["help-requests-accept_help_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign Help Request */
+        post: operations["help-requests-assign_help_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Help Request */
+        post: operations["help-requests-cancel_help_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Help Request Candidates
+         * @description The brokers who could take the request, as the routing ranks them.
+         */
+        get: operations["help-requests-help_request_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close Help Request */
+        post: operations["help-requests-close_help_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline Help Request
+         * @description No body: having declined, the broker no longer sees the request.
+         */
+        post: operations["help-requests-decline_help_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Request Drafts */
+        get: operations["help-requests-list_request_drafts"];
+        put?: never;
+        /**
+         * Create Draft
+         * @description The accepted broker drafts a demand for the firm; nobody else sees it, and it is not
+         *     published until a member of the firm approves it.
+         */
+        post: operations["help-requests-create_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Visits */
+        get: operations["help-requests-list_visits"];
+        put?: never;
+        /** Record Visit */
+        post: operations["help-requests-record_visit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}/visits/{visit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Visit */
+        patch: operations["help-requests-update_visit"];
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}/visits/{visit_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach Visit File
+         * @description A photo or document from the visit (PDF, PNG or JPEG).
+         */
+        post: operations["help-requests-attach_visit_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help-requests/{request_id}/visits/{visit_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Visit File */
+        get: operations["help-requests-download_visit_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/integrity/dishonesty": {
@@ -1711,6 +2528,30 @@ export interface paths {
          * @description Rebuild the matching indexes from the database (in the background).
          */
         post: operations["matches-reindex"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/nda-terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Nda Terms
+         * @description The caller's organisation's non-disclosure terms, newest version first.
+         */
+        get: operations["dossiers-list_nda_terms"];
+        put?: never;
+        /**
+         * Publish Nda Terms
+         * @description A new version: access to the firm's dossiers then needs it accepted again.
+         */
+        post: operations["dossiers-publish_nda_terms"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2305,11 +3146,69 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AcceptTermsIn */
+        AcceptTermsIn: {
+            /**
+             * Version
+             * @description the version the caller read
+             */
+            version: number;
+        };
         /**
          * Acceptance
          * @enum {string}
          */
         Acceptance: "pending" | "accepted" | "declined";
+        /** AcceptanceOut */
+        AcceptanceOut: {
+            /**
+             * Accepted At
+             * Format: date-time
+             */
+            accepted_at: string;
+            /** Terms Id */
+            terms_id: number;
+            /** User Id */
+            user_id: number;
+            /** Version */
+            version: number;
+        };
+        /** AccessOut */
+        AccessOut: {
+            /**
+             * Accepted Version
+             * @description the newest terms version they accepted
+             */
+            accepted_version: number | null;
+            /** Decided At */
+            decided_at: string | null;
+            /** Display Name */
+            display_name: string;
+            /** Message */
+            message: string;
+            /** Organisation Name */
+            organisation_name: string | null;
+            /** Requested At */
+            requested_at: string | null;
+            /** Role */
+            role: string;
+            status: components["schemas"]["AccessStatus"];
+            /** User Id */
+            user_id: number;
+        };
+        /** AccessRequestIn */
+        AccessRequestIn: {
+            /**
+             * Message
+             * @default
+             */
+            message?: string;
+        };
+        /**
+         * AccessStatus
+         * @enum {string}
+         */
+        AccessStatus: "requested" | "granted" | "declined" | "revoked";
         /** AchievementIn */
         AchievementIn: {
             /** Abstract */
@@ -2463,6 +3362,11 @@ export interface components {
             reason: string | null;
             side: components["schemas"]["EvidenceSide"];
         };
+        /** AssignIn */
+        AssignIn: {
+            /** Broker Id */
+            broker_id: number;
+        };
         /** AuditEntryOut */
         AuditEntryOut: {
             /**
@@ -2470,7 +3374,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "audit.prune";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "audit.prune";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -2495,7 +3399,7 @@ export interface components {
              * @description what it was done to
              * @enum {string}
              */
-            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo";
+            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal";
             /** Seq */
             seq: number;
         };
@@ -2609,6 +3513,16 @@ export interface components {
         };
         /** Body_deals-upload_contract_file */
         "Body_deals-upload_contract_file": {
+            /** File */
+            file: string;
+        };
+        /** Body_dossiers-attach_dossier_file */
+        "Body_dossiers-attach_dossier_file": {
+            /** File */
+            file: string;
+        };
+        /** Body_help-requests-attach_visit_file */
+        "Body_help-requests-attach_visit_file": {
             /** File */
             file: string;
         };
@@ -2739,6 +3653,14 @@ export interface components {
             verification_note: string | null;
             verification_status: components["schemas"]["VerificationStatus"];
         };
+        /** BrokerRef */
+        BrokerRef: {
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+            level?: components["schemas"]["BrokerLevel"] | null;
+        };
         /** BrokerRegistration */
         BrokerRegistration: {
             broker: components["schemas"]["BrokerIn"];
@@ -2755,6 +3677,16 @@ export interface components {
          * @enum {string}
          */
         BrokerStatus: "invited" | "active" | "declined";
+        /** CandidateOut */
+        CandidateOut: {
+            broker: components["schemas"]["BrokerRef"];
+            /** Field Match */
+            field_match: boolean;
+            /** Load */
+            load: number;
+            /** Region Match */
+            region_match: boolean;
+        };
         /** CapOut */
         CapOut: {
             /** Kind */
@@ -3243,6 +4175,14 @@ export interface components {
             relation: components["schemas"]["Relation"];
             stage: components["schemas"]["backend__deals__models__Stage"];
         };
+        /** DecisionIn */
+        DecisionIn: {
+            /**
+             * Note
+             * @default
+             */
+            note?: string;
+        };
         /** Decline */
         Decline: {
             /** Reason */
@@ -3407,10 +4347,270 @@ export interface components {
             title?: string | null;
             visibility?: components["schemas"]["Visibility"] | null;
         };
+        /** DirectoryDetailOut */
+        DirectoryDetailOut: {
+            /** Agency Name */
+            agency_name: string | null;
+            /** Bio */
+            bio: string;
+            /** Broker Id */
+            broker_id: number;
+            /** Display Name */
+            display_name: string;
+            /** Fields */
+            fields: string[];
+            /** Grade History */
+            grade_history: components["schemas"]["GradeChangeOut"][];
+            /** Languages */
+            languages: string[];
+            level: components["schemas"]["BrokerLevel"];
+            /** Quarters */
+            quarters: components["schemas"]["QuarterOut"][];
+            record: components["schemas"]["RecordOut"];
+            /** Region */
+            region: string;
+        };
+        /** DirectoryEntryOut */
+        DirectoryEntryOut: {
+            /** Agency Name */
+            agency_name: string | null;
+            /** Bio */
+            bio: string;
+            /** Broker Id */
+            broker_id: number;
+            /** Display Name */
+            display_name: string;
+            /** Fields */
+            fields: string[];
+            /** Languages */
+            languages: string[];
+            level: components["schemas"]["BrokerLevel"];
+            record: components["schemas"]["RecordOut"];
+            /** Region */
+            region: string;
+        };
+        /** DirectoryProfileIn */
+        DirectoryProfileIn: {
+            /**
+             * Bio
+             * @default
+             */
+            bio?: string;
+            /** Languages */
+            languages?: string[];
+            /**
+             * Region
+             * @default
+             */
+            region?: string;
+        };
         /** DismissIn */
         DismissIn: {
             /** Reason */
             reason: string;
+        };
+        /** DossierIn */
+        DossierIn: {
+            /** Budget */
+            budget?: number | string | null;
+            /** Details */
+            details: string;
+            /**
+             * Volumes
+             * @default
+             */
+            volumes?: string;
+        };
+        /**
+         * DossierOut
+         * @description The dossier's content: only for the owner and those granted access who accepted the
+         *     terms.
+         */
+        DossierOut: {
+            /** Budget */
+            budget: string | null;
+            /** Demand Id */
+            demand_id: number | null;
+            /** Details */
+            details: string;
+            /** Draft Id */
+            draft_id: number | null;
+            /** Files */
+            files: components["schemas"]["FileOut"][];
+            /** Id */
+            id: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Volumes */
+            volumes: string;
+        };
+        /**
+         * DossierStatusOut
+         * @description What the caller may do about a demand's dossier (never its content).
+         */
+        DossierStatusOut: {
+            access: components["schemas"]["AccessStatus"] | null;
+            /** Can View */
+            can_view: boolean;
+            /** Demand Id */
+            demand_id: number | null;
+            /** Dossier Id */
+            dossier_id: number;
+            /** Owner */
+            owner: boolean;
+            /** Terms Accepted */
+            terms_accepted: boolean;
+            /** Terms Version */
+            terms_version: number;
+        };
+        /**
+         * DossierSummaryOut
+         * @description One of the firm's dossiers, for managing its access.
+         */
+        DossierSummaryOut: {
+            /** Demand Id */
+            demand_id: number;
+            /** Demand Title */
+            demand_title: string;
+            /** Granted */
+            granted: number;
+            /** Id */
+            id: number;
+            /** Requested */
+            requested: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Views */
+            views: number;
+        };
+        /**
+         * DraftContent
+         * @description The demand as drafted (the firm's demand once approved; `publish` is not taken).
+         */
+        "DraftContent-Input": {
+            /**
+             * Anonymous
+             * @default false
+             */
+            anonymous?: boolean;
+            /** Budget Max */
+            budget_max?: number | string | null;
+            /** Budget Min */
+            budget_min?: number | string | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Description */
+            description: string;
+            /** Field Id */
+            field_id: number;
+            /** Keywords */
+            keywords?: string[];
+            /** Min Trl */
+            min_trl?: number | null;
+            /** Modes */
+            modes?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[];
+            /**
+             * Publish
+             * @default false
+             */
+            publish?: boolean;
+            /** Region */
+            region: string;
+            /** Title */
+            title: string;
+            /** @default public */
+            visibility?: components["schemas"]["Visibility"];
+        };
+        /**
+         * DraftContent
+         * @description The demand as drafted (the firm's demand once approved; `publish` is not taken).
+         */
+        "DraftContent-Output": {
+            /**
+             * Anonymous
+             * @default false
+             */
+            anonymous?: boolean;
+            /** Budget Max */
+            budget_max?: string | null;
+            /** Budget Min */
+            budget_min?: string | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Description */
+            description: string;
+            /** Field Id */
+            field_id: number;
+            /** Keywords */
+            keywords?: string[];
+            /** Min Trl */
+            min_trl?: number | null;
+            /** Modes */
+            modes?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd")[];
+            /** Region */
+            region: string;
+            /** Title */
+            title: string;
+            /** @default public */
+            visibility?: components["schemas"]["Visibility"];
+        };
+        /** DraftIn */
+        DraftIn: {
+            demand: components["schemas"]["DraftContent-Input"];
+        };
+        /** DraftOut */
+        DraftOut: {
+            broker: components["schemas"]["BrokerRef"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            demand: components["schemas"]["DraftContent-Output"];
+            /** Demand Id */
+            demand_id: number | null;
+            /** Dossier Id */
+            dossier_id: number | null;
+            /** Firm Note */
+            firm_note: string | null;
+            /** Help Request Id */
+            help_request_id: number;
+            /** Id */
+            id: number;
+            /** Organisation Id */
+            organisation_id: number;
+            status: components["schemas"]["DraftStatus"];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * DraftStatus
+         * @enum {string}
+         */
+        DraftStatus: "draft" | "submitted" | "returned" | "approved" | "discarded";
+        /** DraftUpdate */
+        DraftUpdate: {
+            demand: components["schemas"]["DemandUpdate"];
+        };
+        /** EvaluationOut */
+        EvaluationOut: {
+            /** Brokers Evaluated */
+            brokers_evaluated: number;
+            /** Proposed */
+            proposed: number;
         };
         /** EventOut */
         EventOut: {
@@ -3435,7 +4635,7 @@ export interface components {
              * @description what happened
              * @enum {string}
              */
-            kind: "opened" | "accepted" | "declined" | "stage_changed" | "note" | "contract_recorded" | "contract_updated" | "contract_registered" | "file_uploaded" | "payment_recorded" | "payment_uncounted" | "broker_invited" | "invitation_declined" | "invitation_withdrawn" | "broker_joined" | "shares_changed" | "shares_proposed" | "shares_accepted" | "shares_rejected";
+            kind: "opened" | "accepted" | "declined" | "stage_changed" | "note" | "contract_recorded" | "contract_updated" | "contract_registered" | "file_uploaded" | "payment_recorded" | "payment_uncounted" | "broker_invited" | "invitation_declined" | "invitation_withdrawn" | "broker_joined" | "shares_changed" | "shares_proposed" | "shares_accepted" | "shares_rejected" | "requested" | "request_accepted" | "request_declined" | "registration_amended" | "evidence_confirmed" | "evidence_disputed";
             /** Text */
             text: string | null;
             to_stage: components["schemas"]["backend__deals__models__Stage"] | null;
@@ -3625,6 +4825,26 @@ export interface components {
             /** Sort */
             sort?: number | null;
         };
+        /** FileOut */
+        FileOut: {
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Uploaded By Id */
+            uploaded_by_id: number;
+        };
         /** FiltersIn */
         FiltersIn: {
             /**
@@ -3703,6 +4923,160 @@ export interface components {
          * @enum {string}
          */
         FlagStatus: "open" | "dismissed" | "confirmed" | "cleared";
+        /** GradeChangeOut */
+        GradeChangeOut: {
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            from_level: components["schemas"]["BrokerLevel"];
+            /** Note */
+            note: string | null;
+            reason: components["schemas"]["GradeChangeReason"];
+            to_level: components["schemas"]["BrokerLevel"];
+        };
+        /**
+         * GradeChangeReason
+         * @enum {string}
+         */
+        GradeChangeReason: "promotion" | "demotion";
+        /** GradeRuleIn */
+        GradeRuleIn: {
+            /**
+             * Active
+             * @default true
+             */
+            active?: boolean;
+            /**
+             * Exam Required
+             * @default false
+             */
+            exam_required?: boolean;
+            /** Min Deal Value */
+            min_deal_value: number | string;
+            /** Min Registered Deals */
+            min_registered_deals: number;
+            /** Min Training Hours */
+            min_training_hours: number | string;
+            /**
+             * No Upheld Finding
+             * @default true
+             */
+            no_upheld_finding?: boolean;
+            /** Window Months */
+            window_months: number;
+        };
+        /** GradeRuleOut */
+        GradeRuleOut: {
+            /**
+             * Active
+             * @default true
+             */
+            active?: boolean;
+            /**
+             * Exam Required
+             * @default false
+             */
+            exam_required?: boolean;
+            level: components["schemas"]["BrokerLevel"];
+            /** Min Deal Value */
+            min_deal_value: string;
+            /** Min Registered Deals */
+            min_registered_deals: number;
+            /** Min Training Hours */
+            min_training_hours: string;
+            /**
+             * No Upheld Finding
+             * @default true
+             */
+            no_upheld_finding?: boolean;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Window Months */
+            window_months: number;
+        };
+        /** HelpRequestIn */
+        HelpRequestIn: {
+            /**
+             * Broker Id
+             * @description a broker picked from the directory: the request goes to them only
+             */
+            broker_id?: number | null;
+            /**
+             * Confidential
+             * @default false
+             */
+            confidential?: boolean;
+            /** Description */
+            description: string;
+            /** Field Id */
+            field_id?: number | null;
+            /**
+             * Preferred Times
+             * @default
+             */
+            preferred_times?: string;
+            /**
+             * Region
+             * @description default: the firm's region
+             */
+            region?: string | null;
+        };
+        /** HelpRequestOut */
+        HelpRequestOut: {
+            /** Accepted At */
+            accepted_at: string | null;
+            broker: components["schemas"]["BrokerRef"] | null;
+            /** Confidential */
+            confidential: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string | null;
+            /** Drafts */
+            drafts: number;
+            /** Ended At */
+            ended_at: string | null;
+            /** Escalated At */
+            escalated_at: string | null;
+            field: components["schemas"]["FieldRef"] | null;
+            /** Id */
+            id: number;
+            /** @description the calling broker's offer, if any */
+            my_offer: components["schemas"]["OfferStatus"] | null;
+            /** Organisation Id */
+            organisation_id: number | null;
+            /** Organisation Name */
+            organisation_name: string | null;
+            /**
+             * Overdue
+             * @description open past the escalation deadline
+             */
+            overdue: boolean;
+            /** Preferred Times */
+            preferred_times: string;
+            /** Region */
+            region: string;
+            /** Requested Broker Id */
+            requested_broker_id: number | null;
+            /** Requested By */
+            requested_by: string | null;
+            status: components["schemas"]["HelpStatus"];
+            /** Visits */
+            visits: number;
+        };
+        /**
+         * HelpStatus
+         * @enum {string}
+         */
+        HelpStatus: "open" | "accepted" | "closed" | "cancelled";
         /** HideIn */
         HideIn: {
             /** Reason */
@@ -4135,11 +5509,7 @@ export interface components {
             declared: string;
             /** On File */
             on_file: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "legal_representative" | "shareholder" | "officer";
+            role: components["schemas"]["PersonRole"];
         };
         /** NoteIn */
         NoteIn: {
@@ -4169,7 +5539,7 @@ export interface components {
              * @description what the notification is about
              * @enum {string}
              */
-            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected";
+            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted";
             /** Read At */
             read_at: string | null;
             /** Title */
@@ -4188,6 +5558,11 @@ export interface components {
             /** Unread */
             unread: number;
         };
+        /**
+         * OfferStatus
+         * @enum {string}
+         */
+        OfferStatus: "offered" | "accepted" | "declined" | "withdrawn";
         /** OfficerIn */
         OfficerIn: {
             /** Id Number */
@@ -4427,10 +5802,43 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[DirectoryEntryOut] */
+        Page_DirectoryEntryOut_: {
+            /** Items */
+            items: components["schemas"]["DirectoryEntryOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[DraftOut] */
+        Page_DraftOut_: {
+            /** Items */
+            items: components["schemas"]["DraftOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[FlagOut] */
         Page_FlagOut_: {
             /** Items */
             items: components["schemas"]["FlagOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[HelpRequestOut] */
+        Page_HelpRequestOut_: {
+            /** Items */
+            items: components["schemas"]["HelpRequestOut"][];
             /** Page */
             page: number;
             /** Page Size */
@@ -4684,11 +6092,7 @@ export interface components {
             id_number: string;
             /** Name */
             name: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "legal_representative" | "shareholder" | "officer";
+            role: components["schemas"]["PersonRole"];
         };
         /** PersonIn */
         PersonIn: {
@@ -4697,6 +6101,13 @@ export interface components {
             /** Name */
             name: string;
         };
+        /**
+         * PersonRole
+         * @description Whose identity number a person record holds: the legal representative, a shareholder,
+         *     an officer.
+         * @enum {string}
+         */
+        PersonRole: "legal_representative" | "shareholder" | "officer";
         /** PolicyCreate */
         PolicyCreate: {
             /**
@@ -4921,10 +6332,48 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** ProposalOut */
+        ProposalOut: {
+            broker: components["schemas"]["BrokerRef"];
+            /** Decided At */
+            decided_at: string | null;
+            /** Evidence */
+            evidence: {
+                [key: string]: unknown;
+            };
+            from_level: components["schemas"]["BrokerLevel"];
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /**
+             * Proposed At
+             * Format: date-time
+             */
+            proposed_at: string;
+            status: components["schemas"]["ProposalStatus"];
+            to_level: components["schemas"]["BrokerLevel"];
+        };
+        /**
+         * ProposalStatus
+         * @enum {string}
+         */
+        ProposalStatus: "pending" | "confirmed" | "rejected" | "withdrawn";
         /** PublicKeyOut */
         PublicKeyOut: {
             /** Pem */
             pem: string;
+        };
+        /** QuarterOut */
+        QuarterOut: {
+            /** Confirmed Value */
+            confirmed_value: string;
+            /** Deals Registered */
+            deals_registered: number;
+            /** Introductions */
+            introductions: number;
+            /** Quarter */
+            quarter: string;
         };
         /**
          * ReasonCode
@@ -4942,6 +6391,27 @@ export interface components {
             text_en: string;
             /** Text Zh */
             text_zh: string;
+        };
+        /**
+         * RecordOut
+         * @description Computed from confirmed evidence only (intake/record.py).
+         */
+        RecordOut: {
+            /** Confirmed Value */
+            confirmed_value: string;
+            /** Deals Registered */
+            deals_registered: number;
+            /** Introductions */
+            introductions: number;
+            /**
+             * Lost Share
+             * @description lost or cancelled deals / introductions, 0–1, 4 places
+             */
+            lost_share: string | null;
+            /** Median Days To Signing */
+            median_days_to_signing: string | null;
+            /** Upheld Findings */
+            upheld_findings: number;
         };
         /** RecoveryIn */
         RecoveryIn: {
@@ -5067,6 +6537,11 @@ export interface components {
          * @enum {string}
          */
         Relation: "admin" | "lead" | "broker" | "invitee" | "demand_party" | "achievement_party";
+        /** ReturnIn */
+        ReturnIn: {
+            /** Note */
+            note: string;
+        };
         /** RevokeIn */
         RevokeIn: {
             /** Reason */
@@ -5236,6 +6711,27 @@ export interface components {
          * @enum {string}
          */
         SubjectKind: "org" | "person" | "broker";
+        /** TermsIn */
+        TermsIn: {
+            /** Text */
+            text: string;
+        };
+        /** TermsOut */
+        TermsOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Text */
+            text: string;
+            /** Version */
+            version: number;
+        };
         /** TokenOut */
         TokenOut: {
             /** Access Token */
@@ -5250,6 +6746,60 @@ export interface components {
              * @constant
              */
             token_type?: "bearer";
+        };
+        /** TrainingIn */
+        TrainingIn: {
+            /** Certificate No */
+            certificate_no?: string | null;
+            /**
+             * Completed On
+             * Format: date
+             */
+            completed_on: string;
+            exam_level?: components["schemas"]["BrokerLevel"] | null;
+            /** Hours */
+            hours?: number | string | null;
+            kind: components["schemas"]["TrainingKind"];
+            /** Passed */
+            passed?: boolean | null;
+            /** Score */
+            score?: number | string | null;
+            /** Title */
+            title: string;
+        };
+        /**
+         * TrainingKind
+         * @enum {string}
+         */
+        TrainingKind: "course" | "exam";
+        /** TrainingOut */
+        TrainingOut: {
+            /** Broker Id */
+            broker_id: number;
+            /** Certificate No */
+            certificate_no: string | null;
+            /**
+             * Completed On
+             * Format: date
+             */
+            completed_on: string;
+            exam_level: components["schemas"]["BrokerLevel"] | null;
+            /** Hours */
+            hours: string | null;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["TrainingKind"];
+            /** Passed */
+            passed: boolean | null;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Score */
+            score: string | null;
+            /** Title */
+            title: string;
         };
         /** TransitionIn */
         TransitionIn: {
@@ -5298,11 +6848,97 @@ export interface components {
             /** Reason */
             reason: string | null;
         };
+        /** ViewOut */
+        ViewOut: {
+            /** Display Name */
+            display_name: string;
+            /** File Id */
+            file_id: number | null;
+            /** Id */
+            id: number;
+            /** Organisation Name */
+            organisation_name: string | null;
+            /** User Id */
+            user_id: number;
+            /**
+             * Viewed At
+             * Format: date-time
+             */
+            viewed_at: string;
+        };
         /**
          * Visibility
          * @enum {string}
          */
         Visibility: "public" | "brokers" | "private";
+        /** VisitIn */
+        VisitIn: {
+            /** Attendees */
+            attendees: string;
+            /** Findings */
+            findings: string;
+            /**
+             * Follow Ups
+             * @default
+             */
+            follow_ups?: string;
+            /** @default visit */
+            kind?: components["schemas"]["VisitKind"];
+            /**
+             * Visited On
+             * Format: date
+             */
+            visited_on: string;
+        };
+        /**
+         * VisitKind
+         * @enum {string}
+         */
+        VisitKind: "visit" | "call";
+        /** VisitOut */
+        VisitOut: {
+            /** Attendees */
+            attendees: string;
+            broker: components["schemas"]["BrokerRef"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Files */
+            files: components["schemas"]["FileOut"][];
+            /** Findings */
+            findings: string;
+            /** Follow Ups */
+            follow_ups: string;
+            /** Help Request Id */
+            help_request_id: number;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["VisitKind"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Visited On
+             * Format: date
+             */
+            visited_on: string;
+        };
+        /** VisitUpdate */
+        VisitUpdate: {
+            /** Attendees */
+            attendees?: string | null;
+            /** Findings */
+            findings?: string | null;
+            /** Follow Ups */
+            follow_ups?: string | null;
+            kind?: components["schemas"]["VisitKind"] | null;
+            /** Visited On */
+            visited_on?: string | null;
+        };
         /**
          * Stage
          * @enum {string}
@@ -6210,6 +7846,127 @@ export interface operations {
             };
         };
     };
+    "broker-directory-list_directory": {
+        parameters: {
+            query?: {
+                q?: string | null;
+                field?: string | null;
+                region?: string | null;
+                level?: components["schemas"]["BrokerLevel"] | null;
+                language?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DirectoryEntryOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "broker-directory-my_directory_profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryProfileIn"];
+                };
+            };
+        };
+    };
+    "broker-directory-update_directory_profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectoryProfileIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryProfileIn"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "broker-directory-get_directory_entry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryDetailOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "brokers-list_brokers": {
         parameters: {
             query?: {
@@ -6230,6 +7987,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_BrokerOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "grades-list_training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "grades-record_training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broker_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrainingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingOut"];
                 };
             };
             /** @description Validation Error */
@@ -7625,6 +9448,268 @@ export interface operations {
             };
         };
     };
+    "demand-drafts-list_drafts": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["DraftStatus"][];
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DraftOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demand-drafts-get_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demand-drafts-update_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demand-drafts-approve_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demand-drafts-discard_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demand-drafts-put_draft_dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DossierIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demand-drafts-return_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "demand-drafts-submit_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "demands-list_demands": {
         parameters: {
             query?: {
@@ -7921,6 +10006,72 @@ export interface operations {
             };
         };
     };
+    "dossiers-dossier_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierStatusOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-put_demand_dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DossierIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "demands-hide_demand": {
         parameters: {
             query?: never;
@@ -8095,6 +10246,385 @@ export interface operations {
             };
         };
     };
+    "dossiers-list_own_dossiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierSummaryOut"][];
+                };
+            };
+        };
+    };
+    "dossiers-read_dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dossier_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-list_dossier_access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dossier_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-request_dossier_access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dossier_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccessRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierStatusOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-decline_dossier_access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dossier_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-grant_dossier_access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dossier_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-revoke_dossier_access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dossier_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-attach_dossier_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dossier_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_dossiers-attach_dossier_file"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-download_dossier_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dossier_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-dossier_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dossier_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermsOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-accept_dossier_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dossier_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptTermsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-dossier_view_log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dossier_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "exports-export_batch": {
         parameters: {
             query?: {
@@ -8256,6 +10786,707 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FieldOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "grades-list_grade_proposals": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ProposalStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "grades-evaluate_grades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationOut"];
+                };
+            };
+        };
+    };
+    "grades-confirm_grade_proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "grades-reject_grade_proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "grades-list_grade_rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradeRuleOut"][];
+                };
+            };
+        };
+    };
+    "grades-put_grade_rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                level: components["schemas"]["BrokerLevel"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GradeRuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradeRuleOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-list_help_requests": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["HelpStatus"][];
+                escalated?: boolean | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_HelpRequestOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-ask_for_help": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HelpRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-get_help_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-accept_help_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-assign_help_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-cancel_help_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-help_request_candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-close_help_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-decline_help_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-list_request_drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-create_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-list_visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-record_visit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-update_visit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-attach_visit_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_help-requests-attach_visit_file"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help-requests-download_visit_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                visit_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
                 };
             };
             /** @description Validation Error */
@@ -8803,6 +12034,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReindexOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "dossiers-list_nda_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermsOut"][];
+                };
+            };
+        };
+    };
+    "dossiers-publish_nda_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TermsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermsOut"];
                 };
             };
             /** @description Validation Error */

@@ -112,7 +112,7 @@ function RevealIdentity({ organisationId }: { organisationId: number }) {
         <ul style={{ margin: 0, paddingInlineStart: 18 }}>
           {reveal.data.people.map((person, index) => (
             <li key={index} data-user-text>
-              {codeLabel(t, 'PersonIdentity.role', person.role)}：{person.name} <code>{person.id_number}</code>
+              {codeLabel(t, 'PersonRole', person.role)}：{person.name} <code>{person.id_number}</code>
             </li>
           ))}
         </ul>

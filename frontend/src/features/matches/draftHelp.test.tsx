@@ -36,7 +36,7 @@ const vagueAnswer: MatchPreview = {
 
 const helpfulAnswer: MatchPreview = {
   ...vagueAnswer,
-  items: [makeMatch({ reasons: [{ code: 'phrase', params: {}, text_zh: '“翘起来” ↔ “翘曲控制”', text_en: '“warps” ↔ “warpage control”' }] })],
+  items: [makeMatch({ reasons: [{ code: 'phrases', params: {}, text_zh: '“翘起来” ↔ “翘曲控制”', text_en: '“warps” ↔ “warpage control”' }] })],
   predicted_fields: [{ id: 11, code: 'equipment.robotics', name_zh: '机器人', name_en: 'Robotics', probability: 0.62 }],
   suggested_keywords: ['残余应力', '翘曲'],
   vague: false,
