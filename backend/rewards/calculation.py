@@ -12,15 +12,17 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
+from types import MappingProxyType
 from typing import TypeGuard, TypeVar
 
 FEN = Decimal("0.01")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+MAX_GRADE_PERCENT = Decimal(200)
 # Enough digits that no product or sum of amounts and rates is ever rounded by the context.
 _PRECISION = 60
 
@@ -254,13 +256,25 @@ class RewardPolicy:
     base: RewardBase = RewardBase.MIN_TECHNOLOGY_RECEIVED
     cap_per_claim: Decimal | None = None
     cap_per_broker_year: Decimal | None = None
+    # Percent of the broker's part paid at each broker grade (初级/中级/高级); a grade not named
+    # is paid at 100.
+    grade_percent: Mapping[str, Decimal] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "brackets", validate_brackets(self.brackets))
+        for grade, percent in self.grade_percent.items():
+            if not (_is_money(percent) and ZERO <= percent <= MAX_GRADE_PERCENT
+                    and percent == percent.quantize(FEN)):
+                raise InvalidPolicy(f"the percentage for grade {grade!r} must be between 0 and "
+                                    f"{MAX_GRADE_PERCENT} in hundredths, not {percent}")
+        object.__setattr__(self, "grade_percent", MappingProxyType(dict(self.grade_percent)))
         if self.cap_per_claim is not None:
             _require_fen_amount("per-claim cap", self.cap_per_claim, InvalidPolicy)
         if self.cap_per_broker_year is not None:
             _require_fen_amount("per-broker-year cap", self.cap_per_broker_year, InvalidPolicy)
+
+    def percent_for(self, grade: str | None) -> Decimal:
+        return HUNDRED if grade is None else self.grade_percent.get(grade, HUNDRED)
 
     def compute(self, *, contract_amount: Decimal, technology_amount: Decimal | None,
                 received_amount: Decimal, already_paid_this_year: Decimal = ZERO
@@ -318,13 +332,17 @@ def apply_caps(amount: Decimal, *, cap_per_claim: Decimal | None = None,
 @dataclass(frozen=True, slots=True)
 class ClaimReward:
     """One broker's reward on a deal: the deal's reward by the brackets (no caps), the
-    broker's part of it by their share, then the caps on that part."""
+    broker's part of it by their share, that part at the rate of the broker's grade, then the
+    caps."""
 
     deal: RewardBreakdown        # the whole deal's reward, uncapped
     share: Decimal               # the broker's share, percent
     share_amount: Decimal        # the broker's part of deal.amount, to the fen
     caps_applied: tuple[CapApplied, ...]
     amount: Decimal              # what this claim pays
+    grade: str | None = None     # the broker's grade the policy's rate looked at
+    grade_percent: Decimal = HUNDRED
+    graded_amount: Decimal = ZERO  # share_amount × grade_percent / 100, to the fen
 
     @property
     def capped_by(self) -> CapKind | None:
@@ -333,12 +351,14 @@ class ClaimReward:
 
 def compute_claim(policy: RewardPolicy, broker: K, shares: Mapping[K, Decimal], *,
                   contract_amount: Decimal, technology_amount: Decimal | None,
-                  received_amount: Decimal, already_paid_this_year: Decimal = ZERO
-                  ) -> ClaimReward:
+                  received_amount: Decimal, already_paid_this_year: Decimal = ZERO,
+                  grade: str | None = None) -> ClaimReward:
     """The reward of `broker`'s claim under `policy`.
 
     Caps are per claim and per broker-year, so they apply to the broker's part, after the
-    brackets and after the split: a deal shared by two brokers may pay each up to the cap.
+    brackets, the split and the rate of the broker's `grade`: a deal shared by two brokers may
+    pay each up to the cap. The graded part is the fen part times the grade's percentage,
+    rounded half up to the fen (a second rounding, of a figure the breakdown shows).
     `already_paid_this_year` is what this broker has been paid or approved this year.
     """
     if broker not in shares:
@@ -346,7 +366,9 @@ def compute_claim(policy: RewardPolicy, broker: K, shares: Mapping[K, Decimal], 
     base = compute_base(policy.base, contract_amount, technology_amount, received_amount)
     deal = compute_reward(base, policy.brackets)
     part = split_by_shares(deal.amount, shares)[broker]
-    amount, caps = apply_caps(part, cap_per_claim=policy.cap_per_claim,
+    percent = policy.percent_for(grade)
+    graded = to_fen(part * percent / HUNDRED)
+    amount, caps = apply_caps(graded, cap_per_claim=policy.cap_per_claim,
                               already_paid_this_year=already_paid_this_year,
                               cap_per_broker_year=policy.cap_per_broker_year)
-    return ClaimReward(deal, shares[broker], part, caps, amount)
+    return ClaimReward(deal, shares[broker], part, caps, amount, grade, percent, graded)

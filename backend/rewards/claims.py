@@ -13,7 +13,7 @@ from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import User
+from backend.accounts.models import BrokerProfile, User
 from backend.accounts.service import get_organisation, is_verified_broker
 from backend.audit import service as audit
 from backend.core import clock
@@ -104,6 +104,14 @@ def broker_year_total(session: Session, broker_id: int, year: int, statuses: fro
     return calc.to_fen(sum(rows, Decimal(0)))
 
 
+def broker_grade(session: Session, broker_id: int) -> str | None:
+    """The broker's grade now (初级/中级/高级): the one the policy's rate by grade looks at when
+    the claim is made, kept in the claim's breakdown."""
+    level = session.execute(select(BrokerProfile.level).where(
+        BrokerProfile.user_id == broker_id)).scalar_one_or_none()
+    return None if level is None else str(level)
+
+
 def breakdown(policy: RewardPolicy, reward: calc.ClaimReward, *, contract_amount: Decimal,
               technology_amount: Decimal | None, received_amount: Decimal,
               already_this_year: Decimal) -> dict[str, Any]:
@@ -122,7 +130,10 @@ def breakdown(policy: RewardPolicy, reward: calc.ClaimReward, *, contract_amount
                    "rate": str(line.rate), "portion": money(line.portion),
                    "amount": money(line.amount)} for line in deal.lines],
         "deal_reward": money(deal.amount), "share": str(reward.share),
-        "share_amount": money(reward.share_amount), "already_this_year": money(already_this_year),
+        "share_amount": money(reward.share_amount),
+        "grade": reward.grade, "grade_percent": str(reward.grade_percent),
+        "graded_amount": money(reward.graded_amount),
+        "already_this_year": money(already_this_year),
         "caps": [{"kind": str(cap.kind), "limit": money(cap.limit),
                   "reduced_by": money(cap.reduced_by)} for cap in reward.caps_applied],
         "amount": money(reward.amount),
@@ -270,7 +281,8 @@ def submit_claim(session: Session, actor: audit.Actor, user: User, deal_id: int,
                                     contract_amount=terms.amount,
                                     technology_amount=terms.technology_amount,
                                     received_amount=terms.received_amount,
-                                    already_paid_this_year=already)
+                                    already_paid_this_year=already,
+                                    grade=broker_grade(session, user.id))
     except calc.RewardCalculationError as exc:
         raise refused("not_computable", f"无法按政策计算奖补：{exc}。",
                       f"The reward cannot be computed under the policy: {exc}.") from None

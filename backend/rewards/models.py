@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -104,6 +105,9 @@ class RewardPolicy(Base):
     registry_grace_days: Mapped[int] = mapped_column(Integer, default=0)
     # The part of each reward paid to the broker's agency, percent (0: all to the broker).
     agency_share_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    # {"senior": "120.00", ...}: percent of the broker's part paid at that broker grade; a
+    # grade not named is paid at 100 (decimal strings, never floats).
+    grade_percent: Mapped[Any] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     base: Mapped[RewardBase] = mapped_column(str_enum(RewardBase, 32))
     # [{"upper": "1000000.00" | null, "rate": "0.015"}, ...]: decimal strings, never floats
     brackets: Mapped[Any] = mapped_column(JSON)

@@ -39,7 +39,12 @@ def calculator(policy: RewardPolicy) -> calc.RewardPolicy:
     """The pure calculator's view of a stored policy version."""
     return calc.RewardPolicy(brackets=brackets_of(policy), base=calc.RewardBase(policy.base),
                              cap_per_claim=policy.cap_per_claim,
-                             cap_per_broker_year=policy.cap_per_broker_year)
+                             cap_per_broker_year=policy.cap_per_broker_year,
+                             grade_percent=grade_percent_of(policy))
+
+
+def grade_percent_of(policy: RewardPolicy) -> dict[str, Decimal]:
+    return {grade: Decimal(percent) for grade, percent in (policy.grade_percent or {}).items()}
 
 
 def _stored_brackets(data: schemas.PolicyTerms) -> list[dict[str, str | None]]:
@@ -65,6 +70,7 @@ def snapshot(policy: RewardPolicy) -> dict[str, Any]:
             "registry_grace_days": policy.registry_grace_days,
             "agency_share_percent": policy.agency_share_percent,
             "base": policy.base, "brackets": policy.brackets,
+            "grade_percent": policy.grade_percent,
             "cap_per_claim": policy.cap_per_claim,
             "cap_per_broker_year": policy.cap_per_broker_year,
             "effective_from": policy.effective_from, "effective_until": policy.effective_until,
@@ -78,6 +84,8 @@ def _row(key: str, version: int, data: schemas.PolicyTerms, brackets: list[dict[
         region_basis=data.region_basis, registry_grace_days=data.registry_grace_days,
         agency_share_percent=data.agency_share_percent, base=data.base,
         brackets=brackets, cap_per_claim=data.cap_per_claim,
+        grade_percent={str(grade): str(calc.to_fen(percent))
+                       for grade, percent in data.grade_percent.items()},
         cap_per_broker_year=data.cap_per_broker_year, effective_from=data.effective_from,
         effective_until=data.effective_until, claim_window_days=data.claim_window_days,
         note=data.note, created_by_id=created_by_id)

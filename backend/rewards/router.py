@@ -85,7 +85,7 @@ def policy_in_force(session: SessionDep, _: CurrentUser, signed_on: SearchDate,
 
 
 @policies_router.post("/preview")
-def preview_reward(body: schemas.PreviewIn, session: SessionDep, _: CurrentUser
+def preview_reward(body: schemas.PreviewIn, session: SessionDep, user: CurrentUser
                    ) -> schemas.BreakdownOut:
     """What a contract would earn: the calculation with its brackets, without claiming."""
     if body.policy_id is not None:
@@ -106,7 +106,9 @@ def preview_reward(body: schemas.PreviewIn, session: SessionDep, _: CurrentUser
         reward = calculation.compute_claim(policies.calculator(policy), 0, shares,
                                            contract_amount=body.contract_amount,
                                            technology_amount=technology,
-                                           received_amount=received)
+                                           received_amount=received,
+                                           grade=body.grade or claims.broker_grade(session,
+                                                                                   user.id))
     except calculation.RewardCalculationError as exc:
         raise InvalidInput("body", f"无法计算：{exc}。Cannot compute: {exc}.") from None
     return schemas.breakdown_out(claims.breakdown(

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from backend.accounts.models import BrokerLevel
 from backend.core.dates import SearchDate
 from backend.core.schemas import FreeText, Name, Schema
 from backend.deals.models import ContractType
@@ -41,6 +42,7 @@ class BracketIn(Schema):
 
 
 Percent = Annotated[Decimal, Field(ge=0, lt=100, max_digits=5, decimal_places=2)]
+GradePercent = Annotated[Decimal, Field(ge=0, le=200, max_digits=5, decimal_places=2)]
 
 
 class PolicyTerms(Schema):
@@ -57,6 +59,9 @@ class PolicyTerms(Schema):
         default=Decimal("0"), description="part of each reward paid to the broker's agency")
     base: RewardBase = RewardBase.MIN_TECHNOLOGY_RECEIVED
     brackets: Annotated[list[BracketIn], Field(min_length=1, max_length=20)]
+    grade_percent: dict[BrokerLevel, GradePercent] = Field(
+        default_factory=dict, description="percent of the broker's part paid at each broker "
+                                          "grade (0–200); a grade not named is paid at 100")
     cap_per_claim: Amount | None = None
     cap_per_broker_year: Amount | None = None
     effective_from: date
@@ -85,6 +90,7 @@ class PolicyOut(Schema):
     agency_share_percent: Decimal
     base: RewardBase
     brackets: list[BracketOut]
+    grade_percent: dict[BrokerLevel, Decimal]
     cap_per_claim: Decimal | None
     cap_per_broker_year: Decimal | None
     effective_from: date
@@ -109,6 +115,8 @@ class PreviewIn(Schema):
     technology_amount: Amount | None = None
     received_amount: Amount | None = None
     share: Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)] = Decimal(100)
+    grade: BrokerLevel | None = Field(default=None, description="the broker grade whose rate "
+                                      "applies; default: the signed-in broker's own")
 
 
 class BracketLineOut(Schema):
@@ -138,6 +146,10 @@ class BreakdownOut(Schema):
     deal_reward: Decimal
     share: Decimal
     share_amount: Decimal
+    grade: BrokerLevel | None = None
+    grade_percent: Decimal = Decimal(100)
+    graded_amount: Decimal | None = Field(default=None, description="the broker's part at the "
+                                          "grade's percentage (null on claims made before)")
     already_this_year: Decimal
     caps: list[CapOut]
     amount: Decimal

@@ -34,7 +34,8 @@ def worth(session: Session, claim: RewardClaim, contract: ContractSummary) -> De
         now = calc.compute_claim(calculator(policy), claim.broker_id, shares,
                                  contract_amount=terms.amount,
                                  technology_amount=terms.technology_amount,
-                                 received_amount=terms.received_amount)
+                                 received_amount=terms.received_amount,
+                                 grade=claim.breakdown.get("grade"))
     except calc.RewardCalculationError:
         return ZERO
     return min(original, now.amount)

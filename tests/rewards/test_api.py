@@ -192,3 +192,45 @@ def test_preview_the_worked_examples(client: TestClient, db: Session, amount: st
     shown = client.post("/api/v1/reward-policies/preview", headers=headers,
                         json={"contract_amount": amount}).json()
     assert shown["amount"] == reward and shown["policy_key"] == "default"
+
+
+def test_the_policy_rate_by_grade_pays_the_brokers_grade_when_claimed(
+        client: TestClient, db: Session) -> None:
+    from backend.accounts.models import BrokerLevel, BrokerProfile
+    from backend.rewards.models import RewardPolicy
+
+    admin = b.login_as(db, b.make_admin(db)).headers
+    w = r.paid_world(db, amount=D("800000.00"))
+    default = db.query(RewardPolicy).filter_by(key="default", superseded_at=None).one()
+    terms = {"name": default.name, "effective_from": default.effective_from.isoformat(),
+             "base": str(default.base), "region_basis": str(default.region_basis),
+             "registry_grace_days": default.registry_grace_days,
+             "brackets": default.brackets, "claim_window_days": default.claim_window_days}
+    for bad in ({"senior": "200.01"}, {"master": "120"}, {"senior": "-1"}):
+        refused = client.put(f"/api/v1/reward-policies/{default.id}", headers=admin,
+                             json=terms | {"grade_percent": bad})
+        assert refused.status_code == 422, refused.text
+    revised = client.put(f"/api/v1/reward-policies/{default.id}", headers=admin,
+                         json=terms | {"grade_percent": {"senior": "120", "junior": "90"}})
+    assert revised.status_code == 200, revised.text
+    assert revised.json()["grade_percent"] == {"senior": "120.00", "junior": "90.00"}
+
+    profile = db.get(BrokerProfile, w.lead.id)
+    assert profile is not None
+    profile.level = BrokerLevel.SENIOR
+    db.flush()
+    headers = b.login_as(db, w.lead).headers
+    preview = client.post("/api/v1/reward-policies/preview", headers=headers,
+                          json={"contract_amount": "800000.00"}).json()
+    assert (preview["grade"], preview["grade_percent"], preview["amount"]) == (
+        "senior", "120.00", "14400.00")
+    junior = client.post("/api/v1/reward-policies/preview", headers=headers,
+                         json={"contract_amount": "800000.00", "grade": "junior"}).json()
+    assert junior["amount"] == "10800.00"
+
+    claim = client.post("/api/v1/claims", json={"deal_id": w.id}, headers=headers)
+    assert claim.status_code == 201, claim.text
+    shown = claim.json()["claim"]
+    assert (shown["amount"], shown["breakdown"]["share_amount"], shown["breakdown"]["grade"],
+            shown["breakdown"]["graded_amount"]) == ("14400.00", "12000.00", "senior",
+                                                     "14400.00")

@@ -31,6 +31,7 @@ from backend.rewards.calculation import (
     compute_claim,
     compute_reward,
     split_by_shares,
+    to_fen,
     validate_brackets,
 )
 
@@ -579,3 +580,57 @@ def test_property_apply_caps_is_the_smallest_limit(amount: Decimal, cap: Decimal
     if year_cap is not None:
         limits.append(max(D(0), year_cap - paid))
     assert capped == min(limits)
+
+
+# ---------------------------------------------------------------------------------------------
+# The rate by the broker's grade: a percentage of the broker's part, before the caps
+
+def test_grade_percent_scales_the_brokers_part_before_the_caps() -> None:
+    policy = RewardPolicy(grade_percent={"senior": D(120), "junior": D(80)},
+                          cap_per_claim=D(20_000))
+    common = {"contract_amount": D(1_000_000), "technology_amount": D(1_000_000),
+              "received_amount": D(1_000_000)}
+    senior = compute_claim(policy, "b", {"b": D(100)}, grade="senior", **common)
+    assert (senior.share_amount, senior.grade_percent, senior.graded_amount, senior.amount) == (
+        D("15000.00"), D(120), D("18000.00"), D("18000.00"))
+    junior = compute_claim(policy, "b", {"b": D(100)}, grade="junior", **common)
+    assert (junior.graded_amount, junior.amount) == (D("12000.00"), D("12000.00"))
+    # A grade the policy does not name, or none, is paid at 100%.
+    for grade in ("intermediate", None):
+        plain = compute_claim(policy, "b", {"b": D(100)}, grade=grade, **common)
+        assert (plain.grade_percent, plain.amount) == (D(100), D("15000.00"))
+    # The cap applies to the graded part.
+    capped = compute_claim(RewardPolicy(grade_percent={"senior": D(200)}, cap_per_claim=D(20_000)),
+                           "b", {"b": D(100)}, grade="senior", **common)
+    assert (capped.graded_amount, capped.amount) == (D("30000.00"), D("20000.00"))
+    assert capped.caps_applied == (CapApplied(CapKind.PER_CLAIM, D(20_000), D("10000.00")),)
+
+
+@pytest.mark.parametrize("percent", [D(-1), D("200.01"), D("NaN"), D("12.345")])
+def test_grade_percent_outside_0_to_200_or_finer_than_a_hundredth_is_refused(
+        percent: Decimal) -> None:
+    with pytest.raises(InvalidPolicy):
+        RewardPolicy(grade_percent={"senior": percent})
+
+
+@given(amount=amounts, shares=share_maps(), percent=st.integers(0, 20_000).map(
+    lambda p: D(p).scaleb(-2)), cap=st.none() | caps)
+def test_property_grade_percent_is_exact_to_the_fen_and_monotone(
+        amount: Decimal, shares: dict[int, Decimal], percent: Decimal, cap: Decimal | None
+        ) -> None:
+    amount = amount.quantize(FEN)
+    common = {"contract_amount": amount, "technology_amount": amount, "received_amount": amount}
+    graded = RewardPolicy(grade_percent={"senior": percent}, cap_per_claim=cap)
+    plain = RewardPolicy(cap_per_claim=cap)
+    for broker in shares:
+        at_grade = compute_claim(graded, broker, shares, grade="senior", **common)
+        at_100 = compute_claim(plain, broker, shares, grade="senior", **common)
+        assert at_grade.share_amount == at_100.share_amount
+        assert at_grade.graded_amount == to_fen(at_grade.share_amount * percent / 100)
+        assert cap is None or at_grade.amount <= cap
+        if percent <= 100:
+            assert at_grade.amount <= at_100.amount
+        else:
+            assert at_grade.amount >= at_100.amount
+        assert at_grade.graded_amount - sum(c.reduced_by for c in at_grade.caps_applied) == \
+            at_grade.amount

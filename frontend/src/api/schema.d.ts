@@ -3576,6 +3576,17 @@ export interface components {
             contract_amount: string;
             /** Deal Reward */
             deal_reward: string;
+            grade?: components["schemas"]["BrokerLevel"] | null;
+            /**
+             * Grade Percent
+             * @default 100
+             */
+            grade_percent?: string;
+            /**
+             * Graded Amount
+             * @description the broker's part at the grade's percentage (null on claims made before)
+             */
+            graded_amount?: string | null;
             /** Lines */
             lines: components["schemas"]["BracketLineOut"][];
             /** Policy Id */
@@ -6136,6 +6147,13 @@ export interface components {
             effective_from: string;
             /** Effective Until */
             effective_until?: string | null;
+            /**
+             * Grade Percent
+             * @description percent of the broker's part paid at each broker grade (0–200); a grade not named is paid at 100
+             */
+            grade_percent?: {
+                [key: string]: number | string;
+            };
             /** Key */
             key: string;
             /** Name */
@@ -6186,6 +6204,10 @@ export interface components {
             effective_from: string;
             /** Effective Until */
             effective_until: string | null;
+            /** Grade Percent */
+            grade_percent: {
+                [key: string]: string;
+            };
             /** Id */
             id: number;
             /** Key */
@@ -6234,6 +6256,13 @@ export interface components {
             effective_from: string;
             /** Effective Until */
             effective_until?: string | null;
+            /**
+             * Grade Percent
+             * @description percent of the broker's part paid at each broker grade (0–200); a grade not named is paid at 100
+             */
+            grade_percent?: {
+                [key: string]: number | string;
+            };
             /** Name */
             name: string;
             /** Note */
@@ -7013,6 +7042,8 @@ export interface components {
             buyer_region?: string | null;
             /** Contract Amount */
             contract_amount: number | string;
+            /** @description the broker grade whose rate applies; default: the signed-in broker's own */
+            grade?: components["schemas"]["BrokerLevel"] | null;
             /**
              * Policy Id
              * @description default: the policy in force for signed_on and region

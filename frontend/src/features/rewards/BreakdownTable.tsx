@@ -1,6 +1,7 @@
 import type { Breakdown } from '@/api/types';
 import { Descriptions, Money, Table, type TableColumns, TWO_COLUMNS, Typography } from '@/components/ui';
 import { useT } from '@/i18n';
+import { codeLabel } from '@/i18n/codeLabels';
 import { ratePercent, trimZeros } from '@/lib/decimal';
 import { formatYuan } from '@/lib/money';
 
@@ -60,6 +61,9 @@ export function BreakdownTable({ breakdown }: { breakdown: Breakdown }) {
         style={{ marginTop: 12 }}
         items={[
           { key: 'share', label: t('breakdown.share', { share: trimZeros(breakdown.share) }), children: <Money value={breakdown.share_amount} /> },
+          ...(breakdown.grade === null || breakdown.grade === undefined || breakdown.graded_amount === null || breakdown.graded_amount === undefined || trimZeros(breakdown.grade_percent ?? '100') === '100'
+            ? []
+            : [{ key: 'grade', label: t('breakdown.grade', { grade: codeLabel(t, 'BrokerLevel', breakdown.grade), percent: trimZeros(breakdown.grade_percent ?? '100') }), children: <Money value={breakdown.graded_amount} /> }]),
           ...breakdown.caps.map((cap, index) => ({
             key: `cap-${index}`,
             label: t(cap.kind === 'per_claim' ? 'breakdown.cap.per_claim' : 'breakdown.cap.per_broker_year', { limit: formatYuan(cap.limit) }),

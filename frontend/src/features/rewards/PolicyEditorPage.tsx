@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-import { type Policy, REGION_BASES } from '@/api/types';
+import { BROKER_LEVELS, type Policy, REGION_BASES } from '@/api/types';
 import {
   Button,
   Card,
@@ -27,6 +27,7 @@ import {
 import { required } from '@/features/accounts/formRules';
 import { usePolicies, usePolicyVersions, useSavePolicy } from '@/hooks/queries/rewards';
 import { useT } from '@/i18n';
+import { codeLabel } from '@/i18n/codeLabels';
 import { formatDate, formatDateTime } from '@/lib/dates';
 import { ratePercent } from '@/lib/decimal';
 import { REWARD_BASES } from '@/lib/reward';
@@ -34,7 +35,7 @@ import { REWARD_BASES } from '@/lib/reward';
 import { bracketsFromForm, NEW_POLICY, type PolicyFormValues, policyToValues, termsFromForm } from './policyForm';
 import { RewardCalculator } from './RewardCalculator';
 
-const POLICY_FIELDS = ['key', 'name', 'region', 'region_basis', 'registry_grace_days', 'agency_share_percent', 'base', 'brackets', 'cap_per_claim', 'cap_per_broker_year', 'effective_from', 'effective_until', 'claim_window_days', 'note'];
+const POLICY_FIELDS = ['key', 'name', 'region', 'region_basis', 'registry_grace_days', 'agency_share_percent', 'base', 'brackets', 'grade_percent', 'cap_per_claim', 'cap_per_broker_year', 'effective_from', 'effective_until', 'claim_window_days', 'note'];
 
 function PolicyForm({ policy, onSaved }: { policy: Policy | null; onSaved: (saved: Policy) => void }) {
   const t = useT();
@@ -98,6 +99,17 @@ function PolicyForm({ policy, onSaved }: { policy: Policy | null; onSaved: (save
                   <InputNumber<string> stringMode min="0" max="99.99" step="1" suffix="%" style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
+            </Row>
+            <Typography.Text strong>{t('policy.gradePercent')}</Typography.Text>
+            <Typography.Paragraph type="secondary">{t('policy.gradePercent.hint')}</Typography.Paragraph>
+            <Row gutter={12}>
+              {BROKER_LEVELS.map((grade) => (
+                <Col xs={8} md={5} key={grade}>
+                  <Form.Item name={['grade_percent', grade]} label={codeLabel(t, 'BrokerLevel', grade)}>
+                    <InputNumber<string> stringMode min="0" max="200" step="5" placeholder="100" suffix="%" style={{ width: '100%' }} data-testid={`grade-percent-${grade}`} />
+                  </Form.Item>
+                </Col>
+              ))}
             </Row>
             <Form.Item name="base" label={t('policy.base')} extra={t(`rewardBase.${values.base}.explain`)}>
               <Select options={REWARD_BASES.map((base) => ({ value: base, label: t(`rewardBase.${base}`) }))} />

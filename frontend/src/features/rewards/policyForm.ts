@@ -1,4 +1,4 @@
-import type { Policy, PolicyTerms, RegionBasis, RewardBaseKind } from '@/api/types';
+import { BROKER_LEVELS, type BrokerLevel, type Policy, type PolicyTerms, type RegionBasis, type RewardBaseKind } from '@/api/types';
 import type { Translate } from '@/i18n';
 import { percentToRate, ratePercent } from '@/lib/decimal';
 import type { BracketInput, InvalidBrackets } from '@/lib/reward';
@@ -13,6 +13,8 @@ export interface PolicyFormValues {
   agency_share_percent?: string | null;
   base: RewardBaseKind;
   brackets: { upper: string | null; percent: string | null }[];
+  /** Percent of the broker's part paid at each grade; blank: 100. */
+  grade_percent?: Partial<Record<BrokerLevel, string | null>>;
   cap_per_claim?: string | null;
   cap_per_broker_year?: string | null;
   effective_from: string;
@@ -31,6 +33,7 @@ export function policyToValues(policy: Policy): PolicyFormValues {
     agency_share_percent: policy.agency_share_percent,
     base: policy.base,
     brackets: policy.brackets.map((bracket) => ({ upper: bracket.upper, percent: ratePercent(bracket.rate).replace('%', '') })),
+    grade_percent: { ...policy.grade_percent },
     cap_per_claim: policy.cap_per_claim,
     cap_per_broker_year: policy.cap_per_broker_year,
     effective_from: policy.effective_from,
@@ -64,6 +67,16 @@ export function bracketsFromForm(rows: PolicyFormValues['brackets'] | undefined)
   }));
 }
 
+/** The grades given a percentage; a blank one is left out (paid at 100%). */
+export function gradePercentFromForm(values: PolicyFormValues['grade_percent']): Partial<Record<BrokerLevel, string>> {
+  const out: Partial<Record<BrokerLevel, string>> = {};
+  for (const grade of BROKER_LEVELS) {
+    const value = values?.[grade];
+    if (value !== undefined && value !== null && value.trim() !== '') out[grade] = value.trim();
+  }
+  return out;
+}
+
 export function termsFromForm(values: PolicyFormValues): PolicyTerms {
   const blank = (text: string | null | undefined) => (text === undefined || text === null || text.trim() === '' ? null : text.trim());
   return {
@@ -74,6 +87,7 @@ export function termsFromForm(values: PolicyFormValues): PolicyTerms {
     agency_share_percent: blank(values.agency_share_percent) ?? '0',
     base: values.base,
     brackets: bracketsFromForm(values.brackets),
+    grade_percent: gradePercentFromForm(values.grade_percent),
     cap_per_claim: blank(values.cap_per_claim),
     cap_per_broker_year: blank(values.cap_per_broker_year),
     effective_from: values.effective_from,

@@ -4,7 +4,7 @@ import type { ClaimSummary } from '@/api/types';
 import { createTranslate } from '@/i18n';
 import { InvalidBrackets } from '@/lib/reward';
 
-import { bracketProblemText, bracketsFromForm, policyToValues, termsFromForm } from './policyForm';
+import { bracketProblemText, bracketsFromForm, gradePercentFromForm, policyToValues, termsFromForm } from './policyForm';
 import { yearSums } from './rewardSums';
 
 function claim(overrides: Partial<ClaimSummary>): ClaimSummary {
@@ -76,7 +76,12 @@ describe('the policy form', () => {
       effective_from: '2026-01-01',
       claim_window_days: 365,
     });
-    expect(terms).toMatchObject({ name: '默认政策', region: null, region_basis: 'seller', agency_share_percent: '0', cap_per_claim: null, cap_per_broker_year: null, effective_until: null });
+    expect(terms).toMatchObject({ name: '默认政策', region: null, region_basis: 'seller', agency_share_percent: '0', grade_percent: {}, cap_per_claim: null, cap_per_broker_year: null, effective_until: null });
+  });
+
+  it('sends only the grades given a percentage (a blank grade is paid at 100%)', () => {
+    expect(gradePercentFromForm({ junior: ' ', intermediate: null, senior: '120' })).toEqual({ senior: '120' });
+    expect(gradePercentFromForm(undefined)).toEqual({});
   });
 
   it('reads a stored policy back as percentages', () => {
@@ -94,6 +99,7 @@ describe('the policy form', () => {
         { upper: '1000000.00', rate: '0.015000' },
         { upper: null, rate: '0.010000' },
       ],
+      grade_percent: { senior: '120.00' },
       cap_per_claim: null,
       cap_per_broker_year: null,
       effective_from: '2026-01-01',

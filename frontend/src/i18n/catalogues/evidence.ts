@@ -86,6 +86,8 @@ export const evidenceZh = {
   'policy.registryGrace': '登记核验宽限期',
   'policy.registryGrace.hint': '登记后多少天内可先申报；0 表示须先核验一致',
   'policy.agencyShare': '经纪机构分成',
+  'policy.gradePercent': '按经纪人等级计奖比例',
+  'policy.gradePercent.hint': '经纪人所得部分按其申报时的等级乘以该比例（0–200%）；留空按 100% 计。',
   'policy.agencyShare.hint': '奖补中付给所在机构的比例，其余付给经纪人本人',
 
   'clawback.status.pending_review': '待审核',
@@ -188,6 +190,8 @@ export const evidenceEn: Record<keyof typeof evidenceZh, string> = {
   'policy.registryGrace': 'Registry grace period',
   'policy.registryGrace.hint': 'Days after registration a claim may wait for the registry; 0: a match first',
   'policy.agencyShare': 'Agency share',
+  'policy.gradePercent': 'Rate by broker grade',
+  'policy.gradePercent.hint': 'The broker\u2019s part is multiplied by the percentage of the grade they hold when claiming (0–200%); blank: 100%.',
   'policy.agencyShare.hint': 'Part of each reward paid to the broker\u2019s agency; the rest to the broker',
 
   'clawback.status.pending_review': 'Awaiting review',
