@@ -18,11 +18,15 @@ export interface ReasonDialogProps {
   onSubmit: (reason: string) => void;
   onCancel: () => void;
   testId?: string;
+  /** The field's label, when what is asked is not a reason (a bank reference, say). */
+  label?: string;
+  maxLength?: number;
 }
 
 /** Ask for a reason before an action that needs one on record. */
-export function ReasonDialog({ open, title, description, okText, danger = false, required = true, loading = false, error = null, onSubmit, onCancel, testId }: ReasonDialogProps) {
+export function ReasonDialog({ open, title, description, okText, danger = false, required = true, loading = false, error = null, onSubmit, onCancel, testId, label, maxLength = 500 }: ReasonDialogProps) {
   const t = useT();
+  const fieldLabel = label ?? t('common.reason');
   const [form] = Form.useForm<{ reason: string }>();
   useEffect(() => {
     if (open) form.resetFields();
@@ -46,10 +50,10 @@ export function ReasonDialog({ open, title, description, okText, danger = false,
       <Form form={form} layout="vertical" data-testid={testId}>
         <Form.Item
           name="reason"
-          label={t('common.reason')}
-          rules={required ? [{ required: true, whitespace: true, message: t('form.required', { field: t('common.reason') }) }] : []}
+          label={fieldLabel}
+          rules={required ? [{ required: true, whitespace: true, message: t('form.required', { field: fieldLabel }) }] : []}
         >
-          <Input.TextArea rows={3} maxLength={500} showCount />
+          <Input.TextArea rows={3} maxLength={maxLength} showCount />
         </Form.Item>
       </Form>
     </Modal>

@@ -1,9 +1,9 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 
 import { CONTRACT_TYPES, type ContractInput, type Deal, type RegistrationInput } from '@/api/types';
 import { Alert, Button, Col, DateInput, Descriptions, Divider, Form, Input, Money, MoneyInput, Row, Select, Typography, useMessage, useShowError } from '@/components/ui';
 import { required } from '@/features/accounts/formRules';
-import { useRecordContract, useRegisterContract } from '@/hooks/queries/deals';
+import { useAmendRegistration, useRecordContract, useRegisterContract } from '@/hooks/queries/deals';
 import { useT } from '@/i18n';
 import { formatDate } from '@/lib/dates';
 import { cmp, isPositiveAmount, parseDec } from '@/lib/decimal';
@@ -108,23 +108,34 @@ function ContractForm({ deal }: { deal: Deal }) {
   );
 }
 
-function RegistrationForm({ deal }: { deal: Deal }) {
+/** Register the signed contract, or (`amend`) correct a registration: the parties confirm the
+ *  corrected figures again and claims made on it are recomputed. */
+function RegistrationForm({ deal, amend = false, onDone }: { deal: Deal; amend?: boolean; onDone?: () => void }) {
   const t = useT();
   const [form] = Form.useForm<RegistrationInput>();
   const register = useRegisterContract(deal.id);
+  const correct = useAmendRegistration(deal.id);
+  const save = amend ? correct : register;
   const showError = useShowError();
   const message = useMessage();
-  const amount = deal.contract?.amount ?? null;
+  const contract = deal.contract;
+  const amount = contract?.amount ?? null;
+  const initial: Partial<RegistrationInput> = amend && contract !== null
+    ? { registration_no: contract.registration_no ?? undefined, registered_on: contract.registered_on ?? undefined, technology_amount: contract.technology_amount ?? undefined }
+    : { technology_amount: amount ?? undefined };
   return (
     <Form<RegistrationInput>
       form={form}
       layout="vertical"
-      data-testid="registration-form"
-      aria-label={t('contract.registration.label')}
-      initialValues={{ technology_amount: amount ?? undefined }}
+      data-testid={amend ? 'amend-registration-form' : 'registration-form'}
+      aria-label={t(amend ? 'contract.amend' : 'contract.registration.label')}
+      initialValues={initial}
       onFinish={(values) =>
-        register.mutate(values, {
-          onSuccess: () => void message.success(t('contract.registered')),
+        save.mutate(values, {
+          onSuccess: () => {
+            void message.success(t(amend ? 'contract.amended' : 'contract.registered'));
+            onDone?.();
+          },
           onError: (error) => showError(error, { form, fields: REGISTRATION_FIELDS }),
         })
       }
@@ -166,8 +177,8 @@ function RegistrationForm({ deal }: { deal: Deal }) {
           </Form.Item>
         </Col>
       </Row>
-      <Button kind="primary" htmlType="submit" loading={register.isPending} data-testid="registration-submit">
-        {t('contract.register')}
+      <Button kind="primary" htmlType="submit" loading={save.isPending} data-testid={amend ? 'amend-registration-submit' : 'registration-submit'}>
+        {t(amend ? 'contract.amend' : 'contract.register')}
       </Button>
     </Form>
   );
@@ -179,6 +190,8 @@ export function ContractSection({ deal }: { deal: Deal }) {
   const contract = deal.contract;
   const canEdit = runsDeal(deal) && CONTRACT_EDITABLE.has(deal.stage) && contract?.registration_no == null;
   const canRegister = runsDeal(deal) && deal.stage === 'signed' && contract !== null && contract.registration_no === null;
+  const canAmend = runsDeal(deal) && (deal.stage === 'registered' || deal.stage === 'paid') && contract !== null && contract.registration_no !== null;
+  const [amending, setAmending] = useState(false);
 
   return (
     <>
@@ -228,6 +241,21 @@ export function ContractSection({ deal }: { deal: Deal }) {
           <Divider orientation="left">{t('contract.register')}</Divider>
           <Typography.Paragraph type="secondary">{t('contract.register.explain')}</Typography.Paragraph>
           <RegistrationForm deal={deal} />
+        </>
+      ) : null}
+      {canAmend && !amending ? (
+        <Button onClick={() => setAmending(true)} data-testid="amend-registration">
+          {t('contract.amend')}
+        </Button>
+      ) : null}
+      {canAmend && amending ? (
+        <>
+          <Divider orientation="left">{t('contract.amend')}</Divider>
+          <Typography.Paragraph type="secondary">{t('contract.amend.explain')}</Typography.Paragraph>
+          <RegistrationForm deal={deal} amend onDone={() => setAmending(false)} />
+          <Button kind="link" onClick={() => setAmending(false)}>
+            {t('common.cancel')}
+          </Button>
         </>
       ) : null}
     </>

@@ -196,4 +196,33 @@ describe('claw-backs raised by a re-computation', () => {
     });
     expect(await api.calls('POST', '/api/v1/clawbacks/91/review')[0]!.json()).toEqual({ decision: 'due', note: '项目已取消，应退回' });
   });
+
+  it('an administrator records the repayment of a claw-back that is due, with its bank reference', async () => {
+    const user = userEvent.setup({ delay: null });
+    const back = {
+      id: 92,
+      kind: 'recompute' as const,
+      amount: '4500.00',
+      to_recover: '4500.00',
+      status: 'due' as const,
+      reason: '撤销：已支付4500.00元，现应得0.00元。',
+      decided_at: '2026-12-01T02:00:00Z',
+    };
+    const api = serve({
+      'GET /api/v1/claims/{id}': () => json(makeClaim({ status: 'paid', flags: [], claw_back: back, claw_backs: [back] })),
+      'POST /api/v1/clawbacks/{id}/recovered': () => json({}),
+    });
+    renderRoutes(routes, { path: '/admin/claims/41', queryClient: as(makeAdminUser()) });
+
+    const list = await screen.findByTestId('claw-backs');
+    expect(within(list).queryByTestId('clawback-due-92')).not.toBeInTheDocument();
+    await user.click(within(list).getByTestId('clawback-recovered-92'));
+    const dialog = await screen.findByTestId('clawback-recovery');
+    await user.type(within(dialog).getByLabelText('退款流水号或凭证号'), 'TK20261201-7');
+    await user.click(screen.getByTestId('clawback-recovery-ok'));
+    await waitFor(() => {
+      expect(api.calls('POST', '/api/v1/clawbacks/92/recovered')).toHaveLength(1);
+    });
+    expect(await api.calls('POST', '/api/v1/clawbacks/92/recovered')[0]!.json()).toEqual({ recovery_reference: 'TK20261201-7' });
+  });
 });

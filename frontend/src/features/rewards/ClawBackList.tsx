@@ -2,7 +2,7 @@ import { useState } from 'react';
 
 import type { Claim } from '@/api/types';
 import { Alert, Button, Flex, Money, ReasonDialog, Space, Tag, Typography, useMessage, useShowError } from '@/components/ui';
-import { useReviewClawback } from '@/hooks/queries/rewards';
+import { useRecordRecovery, useReviewClawback } from '@/hooks/queries/rewards';
 import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
 
@@ -17,6 +17,8 @@ export function ClawBackList({ claim }: { claim: Claim }) {
   const message = useMessage();
   const showError = useShowError();
   const [deciding, setDeciding] = useState<{ item: Brief; decision: 'due' | 'waived' } | null>(null);
+  const recover = useRecordRecovery();
+  const [recovering, setRecovering] = useState<Brief | null>(null);
   if (claim.claw_backs.length === 0) return null;
   return (
     <Flex vertical gap={8} style={{ marginTop: 12 }} data-testid="claw-backs">
@@ -44,10 +46,39 @@ export function ClawBackList({ claim }: { claim: Claim }) {
                   {t('clawback.waive')}
                 </Button>
               </Space>
+            ) : item.status === 'due' ? (
+              <Button size="small" kind="primary" data-testid={`clawback-recovered-${item.id}`} onClick={() => setRecovering(item)}>
+                {t('clawback.recover')}
+              </Button>
             ) : null
           }
         />
       ))}
+      <ReasonDialog
+        open={recovering !== null}
+        title={t('clawback.recover')}
+        description={t('clawback.recover.explain')}
+        label={t('clawback.recoveryReference')}
+        maxLength={64}
+        okText={t('clawback.recover')}
+        loading={recover.isPending}
+        testId="clawback-recovery"
+        onCancel={() => setRecovering(null)}
+        onSubmit={(reference) =>
+          recovering === null
+            ? undefined
+            : recover.mutate(
+                { id: recovering.id, reference },
+                {
+                  onSuccess: () => {
+                    setRecovering(null);
+                    void message.success(t('clawback.recovered.done'));
+                  },
+                  onError: (error) => showError(error),
+                },
+              )
+        }
+      />
       <ReasonDialog
         open={deciding !== null}
         title={deciding?.decision === 'waived' ? t('clawback.waive') : t('clawback.due')}

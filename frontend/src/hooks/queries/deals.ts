@@ -112,6 +112,16 @@ export function useRegisterContract(id: number) {
   });
 }
 
+/** Correct a registered contract's registration; the parties confirm it again. */
+export function useAmendRegistration(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async (body: RegistrationInput) =>
+      unwrap(await api.PUT('/api/v1/deals/{deal_id}/contract/registration', { ...path(id), body })),
+    onSuccess: invalidate,
+  });
+}
+
 export function useRecordPayment(id: number) {
   const invalidate = useInvalidateDeals();
   return useMutation({

@@ -195,3 +195,13 @@ export function useReviewClawback() {
     onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: claimKeys.all }), queryClient.invalidateQueries({ queryKey: ['clawbacks'] })]),
   });
 }
+
+/** An administrator records that a claw-back's money came back, with the bank reference. */
+export function useRecordRecovery() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, reference }: { id: number; reference: string }) =>
+      unwrap(await api.POST('/api/v1/clawbacks/{clawback_id}/recovered', { params: { path: { clawback_id: id } }, body: { recovery_reference: reference } })),
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: claimKeys.all }), queryClient.invalidateQueries({ queryKey: ['clawbacks'] })]),
+  });
+}

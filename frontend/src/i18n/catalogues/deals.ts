@@ -104,6 +104,9 @@ export const dealsZh = {
   'contract.register.explain': '在技术合同登记机构完成登记后，录入登记号；项目随即进入“已登记”阶段。',
   'contract.registration.label': '合同登记表单',
   'contract.registered': '合同已登记',
+  'contract.amend': '更正登记信息',
+  'contract.amend.explain': '登记号、登记日期或技术交易额有误时在此更正。更正后需买卖双方重新确认；已申报的奖补将按更正后的数据重新核算，多付部分转为追回。',
+  'contract.amended': '登记信息已更正，等待双方重新确认',
 
   'payment.paidOn': '到账日期',
   'payment.amount': '到账金额',
@@ -273,6 +276,9 @@ export const dealsEn: Record<keyof typeof dealsZh, string> = {
   'contract.register.explain': 'After registering the contract with the registration office, enter its number; the deal then becomes “Registered”.',
   'contract.registration.label': 'Contract registration form',
   'contract.registered': 'Contract registered',
+  'contract.amend': 'Correct the registration',
+  'contract.amend.explain': 'Correct a wrong registration number, date or technology amount here. Both parties must confirm again; claims made on it are recomputed and any overpaid part becomes a claw-back.',
+  'contract.amended': 'Registration corrected; awaiting both parties\u2019 confirmation',
 
   'payment.paidOn': 'Received on',
   'payment.amount': 'Amount received',

@@ -102,6 +102,10 @@ export const evidenceZh = {
   'clawback.waive': '免于追回',
   'clawback.waive.explain': '说明为何无需追回（如核实后原金额无误）。决定记入审计日志。',
   'clawback.reviewed': '已记录审核结论',
+  'clawback.recover': '记录已追回',
+  'clawback.recover.explain': '款项已退回后，填写退款的银行流水号或凭证号。该记录写入审计日志。',
+  'clawback.recoveryReference': '退款流水号或凭证号',
+  'clawback.recovered.done': '已记录追回',
 } as const;
 
 export const evidenceEn: Record<keyof typeof evidenceZh, string> = {
@@ -206,4 +210,8 @@ export const evidenceEn: Record<keyof typeof evidenceZh, string> = {
   'clawback.waive': 'Waive',
   'clawback.waive.explain': 'Say why nothing is to be recovered (e.g. the original amount was verified). The decision goes in the audit log.',
   'clawback.reviewed': 'Review recorded',
+  'clawback.recover': 'Record repayment',
+  'clawback.recover.explain': 'Once the money has come back, enter the bank reference or voucher number of the repayment. It is written to the audit log.',
+  'clawback.recoveryReference': 'Repayment reference',
+  'clawback.recovered.done': 'Repayment recorded',
 };
