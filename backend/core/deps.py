@@ -15,6 +15,7 @@ from backend.audit.service import Actor
 from backend.core.dates import Period, SearchDate
 from backend.core.errors import NotAuthenticated
 from backend.core.middleware import client_address
+from backend.core.paging import MAX_PAGE
 from backend.core.permissions import Permission, check_permission
 from backend.core.routing import UnitDep, run_sync
 
@@ -88,3 +89,11 @@ async def _period(
 
 # Every `since`/`until` query: checked dates (a clear 422, never an overflow), one meaning.
 PeriodDep = Annotated[Period, Depends(_period)]
+
+
+# Every list's `page` and `page_size` (core/paging.py cuts the page): people browse up to 100
+# rows at a time, administrators' desks and a year's claims up to 200, the audit log 500.
+PageNo = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+PageSize = Annotated[int, Query(ge=1, le=100)]
+DeskPageSize = Annotated[int, Query(ge=1, le=200)]
+LogPageSize = Annotated[int, Query(ge=1, le=500)]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from backend.accounts.models import BrokerLevel, User
 from backend.core import clock
-from backend.core.deps import ActorDep, CurrentUser, SessionDep, require
+from backend.core.deps import ActorDep, CurrentUser, PageNo, PageSize, SessionDep, require
 from backend.core.errors import NotFound
 from backend.core.permissions import Permission, Role
 from backend.core.routing import UnitOfWorkRoute, blocking
@@ -22,8 +22,6 @@ grades_router = APIRouter(tags=["grades"], route_class=UnitOfWorkRoute)
 
 ProfileEditor = Annotated[User, Depends(require(Permission.DIRECTORY_EDIT))]
 GradeManager = Annotated[User, Depends(require(Permission.GRADE_MANAGE))]
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
 TextFilter = Annotated[str | None, Query(max_length=64)]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import Organisation, User
 from backend.audit import service as audit
 from backend.config import get_settings
+from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.core.types import utcnow
@@ -266,7 +267,6 @@ def list_requests(session: Session, user: User, statuses: Sequence[HelpStatus],
                   ) -> tuple[list[HelpRequest], int]:
     """Oldest first: the longest waiting come to the top of every inbox."""
     query = request_query(user, statuses, escalated)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(HelpRequest.created_at, HelpRequest.id)
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
+    rows, total = paging.page_of(session, query.order_by(HelpRequest.created_at, HelpRequest.id),
+                                 page, page_size)
     return list(rows), total

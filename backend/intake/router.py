@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 
 from backend.accounts.models import User
-from backend.core.deps import ActorDep, SessionDep, require
+from backend.core.deps import ActorDep, PageNo, PageSize, SessionDep, require
 from backend.core.errors import NotFound
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
@@ -32,8 +32,6 @@ Worker = Annotated[User, Depends(require(Permission.HELP_WORK))]    # brokers
 Reader = Annotated[User, Depends(require(Permission.HELP_READ))]    # firms, brokers, admins
 Manager = Annotated[User, Depends(require(Permission.HELP_MANAGE))]  # administrators
 Store = Annotated[FileStore, Depends(file_store)]
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
 _CHUNK = 64 * 1024
 FILE_RESPONSE: dict[int | str, dict[str, object]] = {
     200: {"content": {t: {} for t in ALLOWED_TYPES}, "description": "The file's bytes."}}
