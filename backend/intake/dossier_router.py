@@ -14,7 +14,7 @@ from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.deals.storage import FileStore, file_store
 from backend.intake import dossiers, schemas, terms, views
-from backend.intake.router import FILE_RESPONSE, stream_file
+from backend.intake.downloads import FILE_RESPONSE, stream_file
 
 dossiers_router = APIRouter(tags=["dossiers"], route_class=UnitOfWorkRoute)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
-from sqlalchemy import select
 
 from backend.accounts.models import User
-from backend.core import clock, paging
+from backend.core import clock
 from backend.core.dates import SearchDate
 from backend.core.deps import ActorDep, DeskPageSize, PageNo, SessionDep, require
 from backend.core.permissions import Permission
@@ -16,7 +15,7 @@ from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
 from backend.integrity import dishonesty, review, schemas, service
 from backend.integrity.context import SubjectKind
-from backend.integrity.models import DishonestyListing, FlagStatus, IntegrityFlag, IntegrityScan
+from backend.integrity.models import DishonestyListing, FlagStatus
 
 router = APIRouter(prefix="/api/v1/integrity", tags=["integrity"], route_class=UnitOfWorkRoute)
 
@@ -37,14 +36,8 @@ def list_flags(session: SessionDep, _: IntegrityReviewer, claim_id: int | None =
                rule: str | None = None,
                status_: Annotated[FlagStatus | None, Query(alias="status")] = None,
                page: PageNo = 1, page_size: DeskPageSize = 50) -> Page[schemas.FlagOut]:
-    query = select(IntegrityFlag)
-    if claim_id is not None:
-        query = query.where(IntegrityFlag.claim_id == claim_id)
-    if rule:
-        query = query.where(IntegrityFlag.rule == rule)
-    if status_ is not None:
-        query = query.where(IntegrityFlag.status == status_)
-    rows, total = paging.page_of(session, query.order_by(IntegrityFlag.id.desc()), page, page_size)
+    rows, total = service.list_flags(session, claim_id=claim_id, rule=rule, status=status_,
+                                     page=page, page_size=page_size)
     return Page(items=[schemas.FlagOut.model_validate(r) for r in rows], total=total,
                 page=page, page_size=page_size)
 
@@ -81,8 +74,7 @@ def request_scan(session: SessionDep, _: IntegrityReviewer, actor: ActorDep
 @router.get("/scans")
 def list_scans(session: SessionDep, _: IntegrityReviewer, page: PageNo = 1,
                page_size: DeskPageSize = 20) -> Page[schemas.ScanOut]:
-    rows, total = paging.page_of(session, select(IntegrityScan).order_by(IntegrityScan.id.desc()),
-                                 page, page_size)
+    rows, total = service.list_scans(session, page, page_size)
     return Page(items=[schemas.ScanOut.model_validate(r) for r in rows], total=total, page=page,
                 page_size=page_size)
 
