@@ -8,17 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from backend.accounts import membership, schemas, service, sessions, throttle
+from backend.accounts.deps import ActorDep, AuthDep, CurrentUser, require
 from backend.accounts.models import JoinStatus, Organisation, OrgKind, User, VerificationStatus
-from backend.core.deps import (
-    ActorDep,
-    AuthDep,
-    CurrentUser,
-    DeskPageSize,
-    PageNo,
-    SessionDep,
-    client_ip,
-    require,
-)
+from backend.core.deps import DeskPageSize, PageNo, SessionDep, client_ip
 from backend.core.errors import NotFound, PermissionDenied
 from backend.core.permissions import Permission, Role
 from backend.core.routing import UnitOfWorkRoute, blocking

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from backend.accounts.deps import require
 from backend.accounts.models import User
 from backend.audit import checkpoint, schemas, service
 from backend.config import get_settings
-from backend.core.deps import LogPageSize, PageNo, PeriodDep, SessionDep, require
+from backend.core.deps import LogPageSize, PageNo, PeriodDep, SessionDep
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page

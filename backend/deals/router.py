@@ -9,8 +9,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, UploadFile, status
 from fastapi.responses import Response, StreamingResponse
 
+from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
-from backend.core.deps import ActorDep, CurrentUser, PageNo, PageSize, SessionDep, require
+from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.errors import NotFound
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking

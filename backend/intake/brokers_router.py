@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
+from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import BrokerLevel, User
 from backend.core import clock
-from backend.core.deps import ActorDep, CurrentUser, PageNo, PageSize, SessionDep, require
+from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.errors import NotFound
 from backend.core.permissions import Permission, Role
 from backend.core.routing import UnitOfWorkRoute, blocking

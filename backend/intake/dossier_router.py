@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, UploadFile, status
 from fastapi.responses import StreamingResponse
 
+from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
-from backend.core.deps import ActorDep, CurrentUser, SessionDep, require
+from backend.core.deps import SessionDep
 from backend.core.errors import NotFound
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
+from backend.accounts.deps import ActorDep, require
 from backend.accounts.models import User
 from backend.core import clock
 from backend.core.dates import SearchDate
-from backend.core.deps import ActorDep, DeskPageSize, PageNo, SessionDep, require
+from backend.core.deps import DeskPageSize, PageNo, SessionDep
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page

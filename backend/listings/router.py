@@ -7,9 +7,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Response, UploadFile, status
 
+from backend.accounts.deps import ActorDep, CurrentUser, OptionalUser, require
 from backend.accounts.models import User
 from backend.config import get_settings
-from backend.core.deps import ActorDep, CurrentUser, OptionalUser, PageNo, PageSize, SessionDep, require
+from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.errors import PayloadTooLarge
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking

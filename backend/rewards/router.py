@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 
+from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
 from backend.core import clock
 from backend.core.dates import SearchDate
-from backend.core.deps import ActorDep, CurrentUser, DeskPageSize, PageNo, PeriodDep, SessionDep, require
+from backend.core.deps import DeskPageSize, PageNo, PeriodDep, SessionDep
 from backend.core.errors import InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Permission, has_permission
 from backend.core.routing import UnitOfWorkRoute

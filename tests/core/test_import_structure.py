@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 BACKEND = ROOT / "backend"
 PLUMBING = {"backend.core", "backend.db", "backend.config"}
@@ -136,13 +134,41 @@ def _backend_edges(module: str) -> set[str]:
     return {m for m in imports(module) if m in modules() and m != module}
 
 
-@pytest.mark.xfail(strict=True, reason="the next commit breaks these")
-def test_no_cycle_between_packages() -> None:
+# Domain imports against the layering (listings < deals < intake, rewards < integrity) that
+# are still there: each closes a cycle between two domains. Known debt, listed so that no new
+# one appears; the test fails when one goes, so the list only shrinks.
+KNOWN_BACK_EDGES = {
+    ("backend.listings", "backend.deals"),      # listings.demands: a demand's open deal
+    ("backend.listings", "backend.intake"),     # listings.demands: the broker's gates
+    ("backend.deals", "backend.intake"),        # deals.contracts: the broker's gates
+    ("backend.integrity", "backend.intake"),    # integrity.dishonesty: demotion of a listed broker
+    ("backend.rewards", "backend.integrity"),   # claims run the rules; views show the flags
+}
+
+
+def _package_graph() -> dict[str, set[str]]:
+    """Packages and the packages their modules import when they load. Routers are left out:
+    they are the top of every package (the app imports them, nothing else does), and may
+    call any domain's services; the rule for them is that they import no other router."""
     graph: dict[str, set[str]] = {}
     for module in modules():
+        if _is_router(module):
+            continue
         graph.setdefault(package(module), set()).update(
             package(m) for m in _backend_edges(module) if package(m) != package(module))
-    assert _cycles(graph) == []
+    return graph
+
+
+def test_no_cycle_between_packages() -> None:
+    graph = _package_graph()
+    assert {(a, b) for a, b in KNOWN_BACK_EDGES if b not in graph.get(a, set())} == set(), (
+        "a known back edge is gone: strike it from KNOWN_BACK_EDGES")
+    assert _cycles({a: bs - {b for x, b in KNOWN_BACK_EDGES if x == a}
+                    for a, bs in graph.items()}) == []
+
+
+def test_plumbing_is_in_no_cycle() -> None:
+    assert [c for c in _cycles(_package_graph()) if set(c) & PLUMBING] == []
 
 
 def test_no_cycle_between_modules() -> None:
@@ -152,7 +178,6 @@ def test_no_cycle_between_modules() -> None:
     assert _cycles(graph) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the next commit breaks these")
 def test_plumbing_knows_no_domain_and_no_worker() -> None:
     found = []
     for module in modules():
@@ -193,3 +218,17 @@ def test_the_rules_see_imports() -> None:
     assert "backend.config" in imports("backend.db")
     assert "backend.core.routing" in imports("backend.core.deps")
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_worker_loads_no_web_stack() -> None:
+    """Counting a task needs no FastAPI: the worker's module loads neither it nor a router."""
+    import subprocess
+    import sys
+
+    code = ("import sys, backend.worker; backend.worker._count_task(None, 'SUCCESS'); "
+            "print(sorted(m for m in sys.modules if m in "
+            "{'fastapi', 'starlette', 'backend.core.metrics', 'backend.core.routing'}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True, env={**__import__("os").environ,
+                                                     "PYTHONPATH": str(ROOT)})
+    assert out.stdout.strip() == "[]"
