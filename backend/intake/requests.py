@@ -78,6 +78,8 @@ def ask(session: Session, actor: audit.Actor, user: User, data: HelpRequestIn) -
         raise PermissionDenied("只有企业用户可以申请需求挖掘。Only firm users ask for help.")
     if data.field_id is not None:
         taxonomy.usable_field(session, data.field_id)
+    if data.broker_id is not None and session.get(User, data.broker_id) is None:
+        raise InvalidInput("broker_id", "没有这位经纪人。No such broker.")
     region = data.region or session.execute(select(Organisation.region).where(
         Organisation.id == user.organisation_id)).scalar_one()
     request = HelpRequest(organisation_id=user.organisation_id, created_by_id=user.id,
