@@ -9,6 +9,10 @@ generated examples per operation (FUZZ_EXAMPLES; set it higher locally to search
 the coverage phase (boundary and just-out-of-bounds values of every parameter and body field).
 Nothing is excluded: the callers' tokens are issued again after any call to `/auth/` (logout
 revokes them), so every call is made by a logged-in admin and a logged-in firm user.
+
+Measured on a 2-core machine (one process, -n 1): SQLite 651 s, PostgreSQL 817 s, 97
+operations each. Over the 5 minutes aimed at; the next cut is one caller in the coverage phase
+or a smaller negative coverage set.
 """
 
 from __future__ import annotations
