@@ -326,6 +326,8 @@ def audit_prune(dry_run: bool = typer.Option(False, help="only count what would 
 
 
 def main() -> None:
+    import backend.worker  # noqa: F401 — start-up: hands the Celery app to core (core/jobs.py)
+
     app()
 
 

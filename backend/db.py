@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -12,7 +13,6 @@ from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from backend.config import get_settings
-from backend.core import jobs
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -96,6 +96,23 @@ def use_session_factory(factory: sessionmaker[Session] | None) -> None:
     _factory = factory
 
 
+@dataclass(frozen=True)
+class UnitHook:
+    """Work that rides on a unit of work: `take(session)` runs before the session closes
+    (commit or rollback); after a commit, what it returned goes to `done`."""
+
+    take: Callable[[Session], Any]
+    done: Callable[[Any], None]
+
+
+_hooks: list[UnitHook] = []
+
+
+def on_unit_end(take: Callable[[Session], Any], done: Callable[[Any], None]) -> None:
+    """Register a hook (core/jobs.py sends the tasks parked on the session after a commit)."""
+    _hooks.append(UnitHook(take, done))
+
+
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error, then send queued jobs.
@@ -109,13 +126,15 @@ def session_scope() -> Iterator[Session]:
         session.commit()
     except BaseException:
         session.rollback()
-        jobs.take(session)
+        for hook in _hooks:
+            hook.take(session)
         raise
     else:
-        pending = jobs.take(session)
+        pending = [(hook, hook.take(session)) for hook in _hooks]
     finally:
         session.close()
-    jobs.send(pending)
+    for hook, taken in pending:
+        hook.done(taken)
 
 
 class RequestUnit:

@@ -15,11 +15,12 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from backend.config import get_settings
+from backend.core import jobs, tasks
+from backend.core.counters import TASKS
 
 log = logging.getLogger(__name__)
 
 TASK_MODULES = [
-    "backend.core.tasks",
     "backend.listings.tasks",
     "backend.matches.tasks",
     "backend.integrity.tasks",
@@ -93,8 +94,6 @@ celery_app = _make_celery()
 
 @task_postrun.connect  # type: ignore[untyped-decorator]  # celery ships no types
 def _count_task(task: Any = None, state: str | None = None, **_: Any) -> None:
-    from backend.core.metrics import TASKS
-
     TASKS.labels(getattr(task, "name", "unknown"), state or "unknown").inc()
 
 
@@ -191,3 +190,8 @@ def send_task(name: str, *args: Any, **kwargs: Any) -> None:
             _apply(name, args, kwargs)
         return
     task.apply_async(args=args, kwargs=kwargs)
+
+
+celery_app.task(name="core.ping", time_limit=30)(tasks.ping)
+# Core sends the tasks units of work park, and checks the broker, through this app.
+jobs.install(celery_app, send_task)

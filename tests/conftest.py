@@ -28,6 +28,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Engine, create_engine, event, text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
+import backend.worker  # noqa: E402, F401 — start-up: hands the Celery app to core (core/jobs.py)
 from backend import db as db_module  # noqa: E402
 from backend.accounts import login_cache  # noqa: E402
 from backend.cli import migrate_to_head  # noqa: E402

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from backend.accounts import membership, schemas, service, sessions, throttle
+from backend.accounts.deps import ActorDep, AuthDep, CurrentUser, require
 from backend.accounts.models import JoinStatus, Organisation, OrgKind, User, VerificationStatus
-from backend.core.deps import ActorDep, AuthDep, CurrentUser, SessionDep, client_ip, require
+from backend.core.deps import DeskPageSize, PageNo, SessionDep, client_ip
 from backend.core.errors import NotFound, PermissionDenied
 from backend.core.permissions import Permission, Role
 from backend.core.routing import UnitOfWorkRoute, blocking
@@ -26,8 +27,6 @@ join_router = APIRouter(prefix="/api/v1/join-requests", tags=["organisations"],
 OrgVerifier = Annotated[User, Depends(require(Permission.ORG_VERIFY))]
 OrgEditor = Annotated[User, Depends(require(Permission.ORG_EDIT_OWN))]
 BrokerVerifier = Annotated[User, Depends(require(Permission.BROKER_VERIFY))]
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=200)]
 
 
 def _me(session: SessionDep, user: User) -> schemas.Me:
@@ -119,7 +118,7 @@ def me(session: SessionDep, user: CurrentUser) -> schemas.Me:
 @org_router.get("")
 def list_organisations(session: SessionDep, _: OrgVerifier,
                        status_: Annotated[VerificationStatus | None, Query(alias="status")] = None,
-                       kind: OrgKind | None = None, page: PageNo = 1, page_size: PageSize = 50
+                       kind: OrgKind | None = None, page: PageNo = 1, page_size: DeskPageSize = 50
                        ) -> Page[schemas.OrganisationBrief]:
     rows, total = service.list_organisations(session, status_, kind, page, page_size)
     return Page(items=[schemas.OrganisationBrief.model_validate(r) for r in rows],
@@ -252,7 +251,7 @@ def revoke_invitation(org_id: int, invitation_id: int, session: SessionDep, user
 @broker_router.get("")
 def list_brokers(session: SessionDep, _: BrokerVerifier,
                  status_: Annotated[VerificationStatus | None, Query(alias="status")] = None,
-                 page: PageNo = 1, page_size: PageSize = 50) -> Page[schemas.BrokerOut]:
+                 page: PageNo = 1, page_size: DeskPageSize = 50) -> Page[schemas.BrokerOut]:
     rows, total = service.list_brokers(session, status_, page, page_size)
     return Page(items=[service.broker_view(r) for r in rows], total=total, page=page,
                 page_size=page_size)

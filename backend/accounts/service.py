@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from backend.accounts import identity, membership, schemas
@@ -23,6 +23,7 @@ from backend.accounts.models import (
     VerificationStatus,
 )
 from backend.audit import service as audit
+from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.permissions import Role
 from backend.core.security import hash_password
@@ -399,10 +400,8 @@ def list_organisations(session: Session, status: VerificationStatus | None,
         query = query.where(Organisation.verification_status == status)
     if kind is not None:
         query = query.where(Organisation.kind == kind)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(Organisation.created_at, Organisation.id)
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
-    return rows, total
+    return paging.page_of(session, query.order_by(Organisation.created_at, Organisation.id),
+                          page, page_size)
 
 
 # --- changes -----------------------------------------------------------------------------
@@ -474,10 +473,8 @@ def list_brokers(session: Session, status: VerificationStatus | None, page: int,
     query = select(BrokerProfile, User).join(User, User.id == BrokerProfile.user_id)
     if status is not None:
         query = query.where(BrokerProfile.verification_status == status)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.options(joinedload(BrokerProfile.agency))
-                           .order_by(User.created_at, User.id)
-                           .offset((page - 1) * page_size).limit(page_size)).all()
+    rows, total = paging.rows_page(session, query.options(joinedload(BrokerProfile.agency))
+                                   .order_by(User.created_at, User.id), page, page_size)
     return [BrokerRow(p, u) for p, u in rows], total
 
 

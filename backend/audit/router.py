@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
+from backend.accounts.deps import require
 from backend.accounts.models import User
 from backend.audit import checkpoint, schemas, service
 from backend.config import get_settings
-from backend.core.deps import PeriodDep, SessionDep, require
+from backend.core.deps import LogPageSize, PageNo, PeriodDep, SessionDep
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
@@ -23,8 +24,7 @@ AuditReader = Annotated[User, Depends(require(Permission.AUDIT_READ))]
 def list_entries(session: SessionDep, _: AuditReader, when: PeriodDep,
                  action: str | None = None, object_type: str | None = None,
                  object_id: str | None = None, actor_id: int | None = None,
-                 page: Annotated[int, Query(ge=1)] = 1,
-                 page_size: Annotated[int, Query(ge=1, le=500)] = 50
+                 page: PageNo = 1, page_size: LogPageSize = 50
                  ) -> Page[schemas.AuditEntryOut]:
     """Entries by action, object and actor, recorded on the days `since`..`until`
     (Beijing time, inclusive)."""

@@ -14,10 +14,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from backend.core import paging
 from backend.core.types import utcnow
 
 
@@ -168,7 +169,5 @@ def list_entries(session: Session, *, action: str | None = None, object_type: st
         query = query.where(AuditEntry.at >= since)
     if until:
         query = query.where(AuditEntry.at < until)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(AuditEntry.seq.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
+    rows, total = paging.page_of(session, query.order_by(AuditEntry.seq.desc()), page, page_size)
     return list(rows), total

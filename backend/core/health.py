@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from backend.config import get_settings
+from backend.core import jobs
 from backend.core.admission import Admission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.db import get_engine
@@ -32,10 +33,8 @@ def _database_ok() -> bool:
 def _broker_ok() -> bool:
     if get_settings().celery_eager:
         return True
-    from backend.worker import celery_app
-
     try:
-        with celery_app.connection_for_write() as conn:
+        with jobs.celery_app().connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception:
         return False

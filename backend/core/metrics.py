@@ -18,27 +18,16 @@ from fastapi import APIRouter, Request, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
     generate_latest,
     multiprocess,
 )
 from starlette.types import Message, Receive, Scope, Send
 
 from backend.config import get_settings
+from backend.core.counters import INDEX_SIZE, LATENCY, REQUESTS
 from backend.core.errors import NotFound
 from backend.core.middleware import HttpMiddleware
 from backend.core.routing import UnitOfWorkRoute, blocking
-
-REQUESTS = Counter("techbroker_http_requests_total", "HTTP requests",
-                   ["method", "route", "status"])
-LATENCY = Histogram("techbroker_http_request_duration_seconds", "HTTP request latency",
-                    ["method", "route"],
-                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10))
-TASKS = Counter("techbroker_tasks_total", "Celery tasks finished", ["task", "state"])
-INDEX_SIZE = Gauge("techbroker_index_documents", "Documents in a matching index", ["index"],
-                   multiprocess_mode="max")
 
 router = APIRouter(tags=["health"], route_class=UnitOfWorkRoute)
 

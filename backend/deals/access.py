@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from backend.accounts.models import User
+from backend.core import paging
 from backend.core.errors import Conflict, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.deals.models import (
@@ -92,12 +93,9 @@ def list_visible(session: Session, user: User, *, stages: Sequence[Stage] | None
         query = query.where(Deal.stage.in_(stages))
     if open_only:
         query = query.where(Deal.stage.in_(OPEN_STAGES))
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(
-        query.options(selectinload(Deal.brokers), selectinload(Deal.contract))
-        .order_by(Deal.opened_at.desc(), Deal.id.desc())
-        .offset((page - 1) * page_size).limit(page_size)).scalars().all()
-    return rows, total
+    return paging.page_of(session, query.options(
+        selectinload(Deal.brokers), selectinload(Deal.contract)).order_by(
+        Deal.opened_at.desc(), Deal.id.desc()), page, page_size)
 
 
 def relation_of(user: User, deal: Deal) -> Relation | None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.core import paging
 from backend.core.errors import NotFound
 from backend.core.permissions import Role
 from backend.core.types import utcnow
@@ -84,13 +85,11 @@ def list_notifications(session: Session, user: User, *, unread_only: bool, page:
     mine = select(Notification).where(Notification.user_id == user.id)
     if unread_only:
         mine = mine.where(Notification.read_at.is_(None))
-    total = session.execute(select(func.count()).select_from(mine.subquery())).scalar_one()
     unread = session.execute(select(func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one()
-    rows = session.execute(
-        mine.order_by(Notification.read_at.is_not(None), Notification.created_at.desc(),
-                      Notification.id.desc())
-        .offset((page - 1) * page_size).limit(page_size)).scalars().all()
+    rows, total = paging.page_of(session, mine.order_by(
+        Notification.read_at.is_not(None), Notification.created_at.desc(),
+        Notification.id.desc()), page, page_size)
     return rows, total, unread
 
 

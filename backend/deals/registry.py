@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation
 from backend.audit import service as audit
 from backend.config import get_settings
-from backend.core import clock, sheets, tabular
+from backend.core import clock, paging, sheets, tabular
 from backend.core.errors import DomainError, InvalidInput
 from backend.core.types import utcnow
 from backend.deals.models import (
@@ -306,10 +306,8 @@ def import_export(session: Session, actor: audit.Actor, uploader_id: int, filena
 
 def list_imports(session: Session, page: int, page_size: int
                  ) -> tuple[Sequence[RegistryImport], int]:
-    total = session.execute(select(func.count(RegistryImport.id))).scalar_one()
-    rows = session.execute(select(RegistryImport).order_by(RegistryImport.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
-    return rows, total
+    return paging.page_of(session, select(RegistryImport).order_by(RegistryImport.id.desc()),
+                          page, page_size)
 
 
 def contracts_by_status(session: Session, statuses: Sequence[RegistryStatus], page: int,
@@ -317,10 +315,7 @@ def contracts_by_status(session: Session, statuses: Sequence[RegistryStatus], pa
     """Registered contracts with this standing, for the administrators' list of mismatches."""
     query = select(Contract).where(Contract.registration_no.is_not(None),
                                    Contract.registry_status.in_(list(statuses)))
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(Contract.id.desc()).offset((page - 1) * page_size)
-                           .limit(page_size)).scalars().all()
-    return rows, total
+    return paging.page_of(session, query.order_by(Contract.id.desc()), page, page_size)
 
 
 def contracts_by_ids(session: Session, ids: Sequence[int]) -> list[Contract]:

@@ -9,8 +9,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, UploadFile, status
 from fastapi.responses import Response, StreamingResponse
 
+from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
-from backend.core.deps import ActorDep, CurrentUser, SessionDep, require
+from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.errors import NotFound
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
@@ -49,8 +50,6 @@ EvidenceAnswerer = Annotated[User, Depends(require(Permission.EVIDENCE_CONFIRM))
 DealReader = Annotated[User, Depends(require(Permission.DEAL_READ))]
 RegistryKeeper = Annotated[User, Depends(require(Permission.REGISTRY_IMPORT))]
 Store = Annotated[FileStore, Depends(file_store)]
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
 _CHUNK = 64 * 1024
 
 

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
+from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import BrokerLevel, User
 from backend.core import clock
-from backend.core.deps import ActorDep, CurrentUser, SessionDep, require
+from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.errors import NotFound
 from backend.core.permissions import Permission, Role
 from backend.core.routing import UnitOfWorkRoute, blocking
@@ -22,8 +23,6 @@ grades_router = APIRouter(tags=["grades"], route_class=UnitOfWorkRoute)
 
 ProfileEditor = Annotated[User, Depends(require(Permission.DIRECTORY_EDIT))]
 GradeManager = Annotated[User, Depends(require(Permission.GRADE_MANAGE))]
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
 TextFilter = Annotated[str | None, Query(max_length=64)]
 
 

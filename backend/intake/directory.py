@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import BrokerLevel, BrokerProfile, Organisation, User
 from backend.accounts.models import VerificationStatus as Verified
 from backend.audit import service as audit
-from backend.core import clock
+from backend.core import clock, paging
 from backend.core.errors import NotFound, PermissionDenied
 from backend.core.types import utcnow
 from backend.intake import findings, gates, record
@@ -100,8 +100,7 @@ def directory(session: Session, f: Filters, page: int, page_size: int) -> tuple[
     kept = [e for e in _entries(session, clock.today()) if _keep(e, f)]
     kept.sort(key=lambda e: (-gates.rank(e.level), -e.record.deals_registered,
                              -e.record.confirmed_value, e.broker_id))
-    start = (page - 1) * page_size
-    return kept[start:start + page_size], len(kept)
+    return paging.slice_page(kept, page, page_size)
 
 
 def entry(session: Session, broker_id: int) -> Entry:

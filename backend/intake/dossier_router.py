@@ -7,14 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, UploadFile, status
 from fastapi.responses import StreamingResponse
 
+from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
-from backend.core.deps import ActorDep, CurrentUser, SessionDep, require
+from backend.core.deps import SessionDep
 from backend.core.errors import NotFound
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.deals.storage import FileStore, file_store
 from backend.intake import dossiers, schemas, terms, views
-from backend.intake.router import FILE_RESPONSE, stream_file
+from backend.intake.downloads import FILE_RESPONSE, stream_file
 
 dossiers_router = APIRouter(tags=["dossiers"], route_class=UnitOfWorkRoute)
 

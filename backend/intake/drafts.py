@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.accounts.service import is_verified_broker
 from backend.audit import service as audit
+from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.core.types import utcnow
@@ -226,7 +227,6 @@ def list_drafts(session: Session, user: User, statuses: Sequence[DraftStatus], p
     query = draft_query(user, statuses)
     if help_request_id is not None:
         query = query.where(DemandDraft.help_request_id == help_request_id)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(DemandDraft.updated_at.desc(), DemandDraft.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
+    rows, total = paging.page_of(session, query.order_by(
+        DemandDraft.updated_at.desc(), DemandDraft.id.desc()), page, page_size)
     return list(rows), total

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import Organisation, User
 from backend.audit import service as audit
 from backend.config import get_settings
+from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.core.types import utcnow
@@ -77,6 +78,8 @@ def ask(session: Session, actor: audit.Actor, user: User, data: HelpRequestIn) -
         raise PermissionDenied("只有企业用户可以申请需求挖掘。Only firm users ask for help.")
     if data.field_id is not None:
         taxonomy.usable_field(session, data.field_id)
+    if data.broker_id is not None and session.get(User, data.broker_id) is None:
+        raise InvalidInput("broker_id", "没有这位经纪人。No such broker.")
     region = data.region or session.execute(select(Organisation.region).where(
         Organisation.id == user.organisation_id)).scalar_one()
     request = HelpRequest(organisation_id=user.organisation_id, created_by_id=user.id,
@@ -266,7 +269,6 @@ def list_requests(session: Session, user: User, statuses: Sequence[HelpStatus],
                   ) -> tuple[list[HelpRequest], int]:
     """Oldest first: the longest waiting come to the top of every inbox."""
     query = request_query(user, statuses, escalated)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(HelpRequest.created_at, HelpRequest.id)
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
+    rows, total = paging.page_of(session, query.order_by(HelpRequest.created_at, HelpRequest.id),
+                                 page, page_size)
     return list(rows), total

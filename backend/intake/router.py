@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, BinaryIO
-from urllib.parse import quote
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 
+from backend.accounts.deps import ActorDep, require
 from backend.accounts.models import User
-from backend.core.deps import ActorDep, SessionDep, require
+from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.errors import NotFound
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
-from backend.deals.storage import ALLOWED_TYPES, FileStore, file_store
+from backend.deals.storage import FileStore, file_store
 from backend.intake import dossiers, drafts, requests, routing, schemas, views, visits
 from backend.intake.access import request_for
-from backend.intake.models import DraftStatus, HelpStatus, StoredFile
+from backend.intake.downloads import FILE_RESPONSE, stream_file
+from backend.intake.models import DraftStatus, HelpStatus
 from backend.listings import views as listing_views
 from backend.listings.schemas import DemandOut
 
@@ -32,31 +32,6 @@ Worker = Annotated[User, Depends(require(Permission.HELP_WORK))]    # brokers
 Reader = Annotated[User, Depends(require(Permission.HELP_READ))]    # firms, brokers, admins
 Manager = Annotated[User, Depends(require(Permission.HELP_MANAGE))]  # administrators
 Store = Annotated[FileStore, Depends(file_store)]
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
-_CHUNK = 64 * 1024
-FILE_RESPONSE: dict[int | str, dict[str, object]] = {
-    200: {"content": {t: {} for t in ALLOWED_TYPES}, "description": "The file's bytes."}}
-
-
-def _chunks(stream: BinaryIO) -> Iterator[bytes]:
-    with stream:
-        while chunk := stream.read(_CHUNK):
-            yield chunk
-
-
-def stream_file(store: FileStore, row: StoredFile) -> StreamingResponse:
-    try:
-        stream = store.open(row.sha256)
-    except FileNotFoundError:
-        raise NotFound("附件内容缺失，请联系管理员。The file's content is missing; contact an "
-                       "administrator.") from None
-    return StreamingResponse(_chunks(stream), media_type=row.content_type, headers={
-        "Content-Length": str(row.size),
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}",
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-    })
 
 
 def _out(session: SessionDep, user: User, request_id: int) -> schemas.HelpRequestOut:

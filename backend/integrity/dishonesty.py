@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, Person, User
 from backend.audit import service as audit
+from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.permissions import Role
 from backend.core.types import utcnow
@@ -165,10 +166,7 @@ def listing_query(*, active_on: date | None = None, kind: SubjectKind | None = N
 
 def list_entries(session: Session, query: Select[DishonestyListing], page: int,
                  page_size: int) -> tuple[Sequence[DishonestyListing], int]:
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(DishonestyListing.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
-    return rows, total
+    return paging.page_of(session, query.order_by(DishonestyListing.id.desc()), page, page_size)
 
 
 def get_entry(session: Session, listing_id: int) -> DishonestyListing:

@@ -5,25 +5,23 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
-from sqlalchemy import func, select
 
+from backend.accounts.deps import ActorDep, require
 from backend.accounts.models import User
 from backend.core import clock
 from backend.core.dates import SearchDate
-from backend.core.deps import ActorDep, SessionDep, require
+from backend.core.deps import DeskPageSize, PageNo, SessionDep
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
 from backend.integrity import dishonesty, review, schemas, service
 from backend.integrity.context import SubjectKind
-from backend.integrity.models import DishonestyListing, FlagStatus, IntegrityFlag, IntegrityScan
+from backend.integrity.models import DishonestyListing, FlagStatus
 
 router = APIRouter(prefix="/api/v1/integrity", tags=["integrity"], route_class=UnitOfWorkRoute)
 
 IntegrityReviewer = Annotated[User, Depends(require(Permission.INTEGRITY_REVIEW))]
 ListKeeper = Annotated[User, Depends(require(Permission.DISHONESTY_MANAGE))]
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=200)]
 
 
 def _listing(entry: DishonestyListing) -> schemas.ListingOut:
@@ -38,17 +36,9 @@ def _listing(entry: DishonestyListing) -> schemas.ListingOut:
 def list_flags(session: SessionDep, _: IntegrityReviewer, claim_id: int | None = None,
                rule: str | None = None,
                status_: Annotated[FlagStatus | None, Query(alias="status")] = None,
-               page: PageNo = 1, page_size: PageSize = 50) -> Page[schemas.FlagOut]:
-    query = select(IntegrityFlag)
-    if claim_id is not None:
-        query = query.where(IntegrityFlag.claim_id == claim_id)
-    if rule:
-        query = query.where(IntegrityFlag.rule == rule)
-    if status_ is not None:
-        query = query.where(IntegrityFlag.status == status_)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(IntegrityFlag.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
+               page: PageNo = 1, page_size: DeskPageSize = 50) -> Page[schemas.FlagOut]:
+    rows, total = service.list_flags(session, claim_id=claim_id, rule=rule, status=status_,
+                                     page=page, page_size=page_size)
     return Page(items=[schemas.FlagOut.model_validate(r) for r in rows], total=total,
                 page=page, page_size=page_size)
 
@@ -84,10 +74,8 @@ def request_scan(session: SessionDep, _: IntegrityReviewer, actor: ActorDep
 
 @router.get("/scans")
 def list_scans(session: SessionDep, _: IntegrityReviewer, page: PageNo = 1,
-               page_size: PageSize = 20) -> Page[schemas.ScanOut]:
-    total = session.execute(select(func.count()).select_from(IntegrityScan)).scalar_one()
-    rows = session.execute(select(IntegrityScan).order_by(IntegrityScan.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
+               page_size: DeskPageSize = 20) -> Page[schemas.ScanOut]:
+    rows, total = service.list_scans(session, page, page_size)
     return Page(items=[schemas.ScanOut.model_validate(r) for r in rows], total=total, page=page,
                 page_size=page_size)
 
@@ -98,7 +86,7 @@ def list_scans(session: SessionDep, _: IntegrityReviewer, page: PageNo = 1,
 def list_dishonesty(session: SessionDep, _: ListKeeper, active_on: SearchDate | None = None,
                     subject_kind: SubjectKind | None = None, subject_key: str | None = None,
                     q: Annotated[str | None, Query(max_length=100)] = None, page: PageNo = 1,
-                    page_size: PageSize = 50) -> Page[schemas.ListingOut]:
+                    page_size: DeskPageSize = 50) -> Page[schemas.ListingOut]:
     """Entries, newest first; `active_on` keeps those in force that day."""
     query = dishonesty.listing_query(active_on=active_on, kind=subject_kind, key=subject_key,
                                      search=q)

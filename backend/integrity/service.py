@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from time import perf_counter
@@ -23,7 +23,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
-from backend.core import clock, jobs
+from backend.core import clock, jobs, paging
 from backend.core.types import utcnow
 from backend.integrity.context import Flag, RuleSettings
 from backend.integrity.gather import gather_all, gather_for_claim
@@ -180,3 +180,24 @@ def request_scan(session: Session, actor: audit.Actor) -> None:
     """Queue a scan of all open claims, sent when this unit of work commits."""
     audit.record(session, actor, "integrity.scan_request", "integrity_scan", "pending")
     jobs.enqueue(session, SCAN_TASK, actor.user_id, actor.label)
+
+
+def list_flags(session: Session, *, claim_id: int | None, rule: str | None,
+               status: FlagStatus | None, page: int, page_size: int
+               ) -> tuple[Sequence[IntegrityFlag], int]:
+    """Flags, newest first, of one claim, rule or status when given."""
+    query = select(IntegrityFlag)
+    if claim_id is not None:
+        query = query.where(IntegrityFlag.claim_id == claim_id)
+    if rule:
+        query = query.where(IntegrityFlag.rule == rule)
+    if status is not None:
+        query = query.where(IntegrityFlag.status == status)
+    return paging.page_of(session, query.order_by(IntegrityFlag.id.desc()), page, page_size)
+
+
+def list_scans(session: Session, page: int, page_size: int
+               ) -> tuple[Sequence[IntegrityScan], int]:
+    """Scans, newest first."""
+    return paging.page_of(session, select(IntegrityScan).order_by(IntegrityScan.id.desc()),
+                          page, page_size)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from backend.accounts.models import User
 from backend.audit import service as audit
+from backend.core import paging
 from backend.core.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.listings import search, taxonomy, visibility
@@ -31,7 +32,6 @@ from backend.listings.service import (
     enqueue_index,
     hide,
     modes_clause,
-    paginate,
     require_verified_organisation,
     stamp,
     unhide,
@@ -292,4 +292,4 @@ def achievement_query(user: User | None, f: ListingFilters) -> Select[Achievemen
 def list_achievements(session: Session, user: User | None, f: ListingFilters,
                       sort: AchievementSort, page: int, page_size: int) -> tuple[list[int], int]:
     """The ids of one page of the achievements `user` sees that match `f`, and how many match."""
-    return paginate(session, achievement_query(user, f), _ORDER[sort], page, page_size)
+    return paging.ids_page(session, achievement_query(user, f), _ORDER[sort], page, page_size)

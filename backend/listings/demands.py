@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from backend.accounts.models import BrokerProfile, User, VerificationStatus
 from backend.audit import service as audit
-from backend.core import clock
+from backend.core import clock, paging
 from backend.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from backend.core.permissions import Role
 
@@ -33,7 +33,6 @@ from backend.listings.service import (
     enqueue_index,
     hide,
     modes_clause,
-    paginate,
     require_verified_organisation,
     stamp,
     unhide,
@@ -367,4 +366,4 @@ def demand_query(user: User | None, f: ListingFilters) -> Select[Demand]:
 def list_demands(session: Session, user: User | None, f: ListingFilters, sort: DemandSort,
                  page: int, page_size: int) -> tuple[list[int], int]:
     """The ids of one page of the demands `user` sees that match `f`, and how many match."""
-    return paginate(session, demand_query(user, f), _ORDER[sort], page, page_size)
+    return paging.ids_page(session, demand_query(user, f), _ORDER[sort], page, page_size)

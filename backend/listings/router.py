@@ -7,9 +7,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Response, UploadFile, status
 
+from backend.accounts.deps import ActorDep, CurrentUser, OptionalUser, require
 from backend.accounts.models import User
 from backend.config import get_settings
-from backend.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep, require
+from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.errors import PayloadTooLarge
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
@@ -39,8 +40,6 @@ AchievementWriter = Annotated[User, Depends(require(Permission.ACHIEVEMENT_WRITE
 Moderator = Annotated[User, Depends(require(Permission.LISTING_MODERATE))]
 TaxonomyEditor = Annotated[User, Depends(require(Permission.TAXONOMY_EDIT))]
 
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
 SearchQuery = Annotated[str | None, Query(max_length=100, description="keywords (中文 or English)")]
 FieldFilter = Annotated[int | None, Query(ge=1, description="a field or top-level field id")]
 RegionFilter = Annotated[str | None, Query(max_length=64, description="region, or its start")]

@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, func, select, text
+from sqlalchemy import ColumnElement, select, text
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, VerificationStatus
@@ -194,21 +194,3 @@ def modes_clause(column: Any, modes: Sequence[str]) -> ColumnElement[bool]:
     clause: ColumnElement[bool] = column.op("&")(modes_to_mask(list(modes))) != 0
     return clause
 
-
-def paginate(session: Session, query: Select[Any], order_by: Sequence[Any], page: int,
-             page_size: int) -> tuple[list[int], int]:
-    """The ids on one page of `query` (a select of listings) and the number of rows on all pages.
-
-    Only ids: the listings themselves come from their cards (`cards.py`). The total rides on
-    the page's own query as a window count (one round trip instead of two); only a page past
-    the end, which has no row to carry it, counts separately."""
-    total_column = func.count().over().label("_total")
-    listing = query.column_descriptions[0]["entity"]
-    rows = session.execute(query.with_only_columns(listing.id, total_column)
-                           .order_by(*order_by).offset((page - 1) * page_size)
-                           .limit(page_size)).all()
-    if rows:
-        return [row[0] for row in rows], int(rows[0][1])
-    if page == 1:
-        return [], 0
-    return [], session.execute(select(func.count()).select_from(query.subquery())).scalar_one()

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from backend.accounts.deps import ActorDep, require
 from backend.accounts.models import User
-from backend.core.deps import ActorDep, SessionDep, require
+from backend.core.deps import SessionDep
 from backend.core.metrics import register_index_size
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import BrokerProfile, User
 from backend.accounts.service import get_organisation, is_verified_broker
 from backend.audit import service as audit
-from backend.core import clock
+from backend.core import clock, paging
 from backend.core.errors import Conflict, NotFound
 from backend.core.permissions import Role
 from backend.deals.lookup import (
@@ -347,7 +347,5 @@ def claim_query(user: User, *, status: Sequence[ClaimStatus] | None = None,
 
 def list_claims(session: Session, query: Select[RewardClaim], page: int, page_size: int
                 ) -> tuple[Sequence[RewardClaim], int]:
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(RewardClaim.submitted_at.desc(), RewardClaim.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
-    return rows, total
+    return paging.page_of(session, query.order_by(RewardClaim.submitted_at.desc(),
+                                                  RewardClaim.id.desc()), page, page_size)

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
+from backend.core import paging
 from backend.core.errors import Conflict, NotFound
 from backend.core.types import utcnow
 from backend.rewards import payouts
@@ -166,7 +167,4 @@ def clawback_query(*, since: datetime | None = None, until: datetime | None = No
 
 def list_clawbacks(session: Session, query: Select[ClawBack], page: int, page_size: int
                    ) -> tuple[Sequence[ClawBack], int]:
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(ClawBack.id.desc()).offset((page - 1) * page_size)
-                           .limit(page_size)).scalars().all()
-    return rows, total
+    return paging.page_of(session, query.order_by(ClawBack.id.desc()), page, page_size)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.identity import InvalidIdentifier, bank_account, mask_bank_account
 from backend.accounts.models import User
 from backend.audit import service as audit
+from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.core.types import utcnow
@@ -87,10 +88,8 @@ def list_accounts(session: Session, status: PayeeStatus | None, page: int, page_
     query = select(BrokerPayeeAccount)
     if status is not None:
         query = query.where(BrokerPayeeAccount.status == status)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(BrokerPayeeAccount.updated_at.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
-    return rows, total
+    return paging.page_of(session, query.order_by(BrokerPayeeAccount.updated_at.desc()), page,
+                          page_size)
 
 
 def require_verified(session: Session, broker_ids: Iterable[int]) -> None:

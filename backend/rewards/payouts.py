@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
+from backend.core import paging
 from backend.core.errors import Conflict, NotFound, PermissionDenied
 from backend.core.types import utcnow
 from backend.rewards import payees
@@ -152,7 +153,4 @@ def list_batches(session: Session, *, status: BatchStatus | None, since: datetim
         query = query.where(PayoutBatch.created_at >= since)
     if until is not None:
         query = query.where(PayoutBatch.created_at < until)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(PayoutBatch.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
-    return rows, total
+    return paging.page_of(session, query.order_by(PayoutBatch.id.desc()), page, page_size)

@@ -7,10 +7,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from backend.accounts.deps import require
 from backend.accounts.models import User
 from backend.audit.exports import audit_table
 from backend.core import clock
-from backend.core.deps import PeriodDep, SessionDep, require
+from backend.core.deps import PeriodDep, SessionDep
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.tabular import MEDIA_TYPES, Format, Table, render

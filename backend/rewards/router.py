@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 
+from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
 from backend.core import clock
 from backend.core.dates import SearchDate
-from backend.core.deps import ActorDep, CurrentUser, PeriodDep, SessionDep, require
+from backend.core.deps import DeskPageSize, PageNo, PeriodDep, SessionDep
 from backend.core.errors import InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Permission, has_permission
 from backend.core.routing import UnitOfWorkRoute
@@ -41,8 +42,6 @@ PolicyEditor = Annotated[User, Depends(require(Permission.POLICY_EDIT))]
 ClaimSubmitter = Annotated[User, Depends(require(Permission.CLAIM_SUBMIT))]
 ClaimReviewer = Annotated[User, Depends(require(Permission.CLAIM_REVIEW))]
 PayeeVerifier = Annotated[User, Depends(require(Permission.PAYEE_VERIFY))]
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=200)]
 DeviceId = Annotated[str | None, Header(alias="X-Device-Id", max_length=128)]
 
 
@@ -155,7 +154,7 @@ def submit_claim(body: schemas.ClaimSubmit, session: SessionDep, user: ClaimSubm
 def list_claims(session: SessionDep, user: ClaimReader, when: PeriodDep,
                 status_: Annotated[list[ClaimStatus] | None, Query(alias="status")] = None,
                 broker_id: int | None = None, region: str | None = None,
-                field_code: str | None = None, page: PageNo = 1, page_size: PageSize = 20
+                field_code: str | None = None, page: PageNo = 1, page_size: DeskPageSize = 20
                 ) -> Page[schemas.ClaimSummary]:
     query = claims.claim_query(user, status=status_, broker_id=broker_id, region=region,
                                field_code=field_code, since=when.start, until=when.end)
@@ -207,7 +206,7 @@ def create_batch(body: schemas.BatchCreate, session: SessionDep, _: ClaimReviewe
 @payouts_router.get("")
 def list_batches(session: SessionDep, _: ClaimReviewer, when: PeriodDep,
                  status_: Annotated[BatchStatus | None, Query(alias="status")] = None,
-                 page: PageNo = 1, page_size: PageSize = 20) -> Page[schemas.BatchOut]:
+                 page: PageNo = 1, page_size: DeskPageSize = 20) -> Page[schemas.BatchOut]:
     rows, total = payouts.list_batches(session, status=status_, since=when.start,
                                        until=when.end, page=page, page_size=page_size)
     return Page(items=[views.batch_view(session, b) for b in rows], total=total, page=page,
@@ -239,7 +238,7 @@ def cancel_batch(batch_id: int, session: SessionDep, _: ClaimReviewer, actor: Ac
 def list_clawbacks(session: SessionDep, _: ClaimReviewer, when: PeriodDep,
                    status_: Annotated[ClawBackStatus | None, Query(alias="status")] = None,
                    broker_id: int | None = None, region: str | None = None,
-                   page: PageNo = 1, page_size: PageSize = 20) -> Page[schemas.ClawBackOut]:
+                   page: PageNo = 1, page_size: DeskPageSize = 20) -> Page[schemas.ClawBackOut]:
     query = clawbacks.clawback_query(since=when.start, until=when.end, broker_id=broker_id,
                                      region=region, status=status_)
     rows, total = clawbacks.list_clawbacks(session, query, page, page_size)
@@ -290,7 +289,7 @@ def set_my_payee_account(body: schemas.PayeeAccountIn, session: SessionDep,
 @payees_router.get("")
 def list_payee_accounts(session: SessionDep, user: PayeeVerifier,
                         status_: Annotated[PayeeStatus | None, Query(alias="status")] = None,
-                        page: PageNo = 1, page_size: PageSize = 20
+                        page: PageNo = 1, page_size: DeskPageSize = 20
                         ) -> Page[schemas.PayeeAccountOut]:
     rows, total = payees.list_accounts(session, status_, page, page_size)
     return Page(items=[payees.view(session, user, r) for r in rows], total=total, page=page,

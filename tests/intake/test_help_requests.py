@@ -262,3 +262,13 @@ def test_administrators_list_escalated_requests_oldest_first(client: TestClient,
     assert [i["id"] for i in r.json()["items"]] == [older.id, newer.id]
     assert all(i["overdue"] for i in r.json()["items"])
     assert fresh.id not in [i["id"] for i in r.json()["items"]]
+
+
+def test_a_broker_who_does_not_exist_is_bad_input_not_a_crash(client: TestClient,
+                                                                db: Session) -> None:
+    """Found by the fuzzer: an unknown `broker_id` broke the foreign key (500)."""
+    firm = b.make_firm_user(db)
+    r = client.post(URL, json={"description": "需要膜分离技术的改造方案", "broker_id": 987654},
+                    headers=b.login_as(db, firm).headers)
+    assert r.status_code == 422, r.text
+    assert "broker_id" in r.text
