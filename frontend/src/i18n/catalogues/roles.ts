@@ -1,0 +1,22 @@
+// Each role's whole job: claiming from any listing, asking for an introduction, the broker
+// feed's filters, co-brokers by name, the administrators' pages, payment corrections and
+// what each public figure counts.
+export const rolesZh = {
+  'roles.matches.findBroker': '找该领域的经纪人',
+  'roles.matches.findBrokerHint': '经纪人可以帮您核实需求、联系对方并推进签约。',
+  'roles.claim.unverified': '您的经纪人资格审核通过后才能认领撮合',
+  'roles.claim.notOpen': '该需求或成果当前不可撮合',
+  'roles.introduce': '感兴趣，请经纪人引荐',
+  'roles.introduce.hint': '填写一份需求挖掘申请，经纪人会联系双方。',
+  'roles.introduce.text': '我们对科技成果《{achievement}》感兴趣，希望经纪人帮忙引荐、与成果方对接。相关技术需求：《{demand}》。',
+} satisfies Record<string, string>;
+
+export const rolesEn: Record<keyof typeof rolesZh, string> = {
+  'roles.matches.findBroker': 'Find a broker in this field',
+  'roles.matches.findBrokerHint': 'A broker can check what you need, contact the other side and see it through to a contract.',
+  'roles.claim.unverified': 'You can claim pairs once your broker registration is verified',
+  'roles.claim.notOpen': 'This demand or achievement is not open to deals now',
+  'roles.introduce': 'Interested: ask a broker to introduce us',
+  'roles.introduce.hint': 'Opens a help request; a broker will contact both sides.',
+  'roles.introduce.text': 'We are interested in the achievement “{achievement}” and would like a broker to introduce us to its owner. Our demand: “{demand}”.',
+};
