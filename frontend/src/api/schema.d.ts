@@ -2416,8 +2416,9 @@ export interface paths {
         };
         /**
          * Feed
-         * @description A broker's best new pairs: from listings published recently in their fields, both
-         *     sides visible to them, from different organisations, not already in an open deal.
+         * @description A broker's best new pairs: from listings published recently in their fields (or the
+         *     one asked for), both sides visible to them, from different organisations, not already in
+         *     an open deal; a page at a time.
          */
         get: operations["matches-feed"];
         put?: never;
@@ -4700,8 +4701,24 @@ export interface components {
              * @description the fields the feed covers; empty: all fields
              */
             field_codes: string[];
+            /**
+             * Has More
+             * @description a next page can have more pairs
+             * @default false
+             */
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["PairOut"][];
+            /**
+             * Page
+             * @default 1
+             */
+            page?: number;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size?: number;
             /**
              * Since
              * Format: date-time
@@ -11846,10 +11863,16 @@ export interface operations {
     "matches-feed": {
         parameters: {
             query?: {
-                /** @description how many matches */
-                top_k?: number;
                 /** @description published within */
                 days?: number;
+                /** @description this field (a top-level field with its sub-fields) instead of the broker's own */
+                field_id?: number | null;
+                /** @description words the new listing mentions */
+                q?: string | null;
+                /** @description the new listing's region (prefix) */
+                region?: string | null;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;

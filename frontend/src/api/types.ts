@@ -110,6 +110,7 @@ export type PredictedField = Schemas['PredictedFieldOut'];
 export type ListingKind = Match['kind'];
 export type DemandMatchQuery = NonNullable<operations['matches-demand_matches']['parameters']['query']>;
 export type AchievementMatchQuery = NonNullable<operations['matches-achievement_matches']['parameters']['query']>;
+export type MatchFeedQuery = NonNullable<operations['matches-feed']['parameters']['query']>;
 
 // --- rewards, integrity --------------------------------------------------------------------
 export type Policy = Schemas['PolicyOut'];

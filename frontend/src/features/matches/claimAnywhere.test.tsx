@@ -117,3 +117,36 @@ describe('a firm acting on a match', () => {
     expect(within(items[0]!).queryByTestId('claim-button')).not.toBeInTheDocument();
   });
 });
+
+describe('the broker feed’s filters and pages', () => {
+  const pair = { score: 0.9, parts: { bm25: 0.9 }, reasons: makeMatch().reasons, new_side: 'demand', demand: makeDemand(), achievement: makeAchievement() };
+
+  it('narrows by words and region, and pages on while there are more pairs', async () => {
+    const user = userEvent.setup({ delay: null });
+    const api = serve({
+      'GET /api/v1/matches/feed': (request) => {
+        const page = Number(new URL(request.url).searchParams.get('page'));
+        return json({ items: [pair], since: '2026-11-09T00:00:00Z', field_codes: ['equipment.robotics'], page, page_size: 20, has_more: page < 2 });
+      },
+      'GET /api/v1/fields': () => json([]),
+    });
+    renderRoutes(routes, { path: '/broker/matches', queryClient: as(makeBrokerUser()) });
+    await screen.findByTestId('match-item');
+
+    await user.type(screen.getByLabelText('关键词'), '焊缝{Enter}');
+    await user.type(screen.getByLabelText('地区'), '福州{Enter}');
+    await waitFor(() => {
+      const last = new URL(api.calls('GET', '/api/v1/matches/feed').at(-1)!.url).searchParams;
+      expect([last.get('q'), last.get('region'), last.get('page')]).toEqual(['焊缝', '福州', '1']);
+    });
+
+    await user.click(screen.getByTestId('feed-next'));
+    await waitFor(() => {
+      expect(new URL(api.calls('GET', '/api/v1/matches/feed').at(-1)!.url).searchParams.get('page')).toBe('2');
+    });
+    expect(await screen.findByText('第 2 页')).toBeInTheDocument();
+    await waitFor(() => {
+      expect(screen.getByTestId('feed-next')).toBeDisabled();
+    });
+  });
+});

@@ -9,6 +9,12 @@ export const rolesZh = {
   'roles.introduce': '感兴趣，请经纪人引荐',
   'roles.introduce.hint': '填写一份需求挖掘申请，经纪人会联系双方。',
   'roles.introduce.text': '我们对科技成果《{achievement}》感兴趣，希望经纪人帮忙引荐、与成果方对接。相关技术需求：《{demand}》。',
+  'roles.feed.field': '领域（默认：您擅长的领域）',
+  'roles.feed.q': '关键词',
+  'roles.feed.region': '地区',
+  'roles.feed.previous': '上一页',
+  'roles.feed.next': '下一页',
+  'roles.feed.page': '第 {page} 页',
 } satisfies Record<string, string>;
 
 export const rolesEn: Record<keyof typeof rolesZh, string> = {
@@ -19,4 +25,10 @@ export const rolesEn: Record<keyof typeof rolesZh, string> = {
   'roles.introduce': 'Interested: ask a broker to introduce us',
   'roles.introduce.hint': 'Opens a help request; a broker will contact both sides.',
   'roles.introduce.text': 'We are interested in the achievement “{achievement}” and would like a broker to introduce us to its owner. Our demand: “{demand}”.',
+  'roles.feed.field': 'Field (default: your fields)',
+  'roles.feed.q': 'Keywords',
+  'roles.feed.region': 'Region',
+  'roles.feed.previous': 'Previous',
+  'roles.feed.next': 'Next',
+  'roles.feed.page': 'Page {page}',
 };
