@@ -510,6 +510,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/brokers/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Brokers
+         * @description Verified brokers by name, to pick one (a co-broker to invite, a broker to assign).
+         */
+        get: operations["brokers-search_brokers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/brokers/{broker_id}/training": {
         parameters: {
             query?: never;
@@ -3633,6 +3653,19 @@ export interface components {
          * @enum {string}
          */
         BrokerLevel: "junior" | "intermediate" | "senior";
+        /**
+         * BrokerNameOut
+         * @description A verified broker as others pick them by name (to invite onto a deal, to assign).
+         */
+        BrokerNameOut: {
+            /** Agency Name */
+            agency_name: string | null;
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+            level: components["schemas"]["BrokerLevel"];
+        };
         /** BrokerOut */
         BrokerOut: {
             /** Agency Id */
@@ -5178,13 +5211,30 @@ export interface components {
         InvitationOut: {
             /** Broker Id */
             broker_id: number;
-            /** Display Name */
+            /**
+             * Display Name
+             * @description the invited broker's name
+             */
             display_name: string;
             /**
              * Invited At
              * Format: date-time
              */
             invited_at: string;
+            /** Invited By Id */
+            invited_by_id?: number | null;
+            /**
+             * Invited By Name
+             * @description who invited them
+             */
+            invited_by_name?: string | null;
+            /**
+             * Names
+             * @description the name of every broker in proposed_shares
+             */
+            names?: {
+                [key: string]: string;
+            };
             /** Proposed Shares */
             proposed_shares: {
                 [key: string]: string;
@@ -6672,6 +6722,13 @@ export interface components {
             /** Awaiting */
             awaiting: number[];
             /**
+             * Names
+             * @description the name of every broker in shares, awaiting and proposed_by_id
+             */
+            names?: {
+                [key: string]: string;
+            };
+            /**
              * Proposed At
              * Format: date-time
              */
@@ -8004,6 +8061,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_BrokerOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "brokers-search_brokers": {
+        parameters: {
+            query: {
+                /** @description part of the name or agency */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrokerNameOut"][];
                 };
             };
             /** @description Validation Error */

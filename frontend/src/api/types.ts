@@ -16,6 +16,7 @@ export type BrokerLevel = Schemas['BrokerLevel'];
 export type VerificationStatus = Schemas['VerificationStatus'];
 export type VerificationDecision = Schemas['VerificationDecision'];
 export type Broker = Schemas['BrokerOut'];
+export type BrokerName = Schemas['BrokerNameOut'];
 export type OrganisationRegistration = Schemas['OrganisationRegistration'];
 export type BrokerRegistration = Schemas['BrokerRegistration'];
 export type OfficerPosition = Schemas['OfficerPosition'];

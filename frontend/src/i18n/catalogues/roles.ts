@@ -15,6 +15,10 @@ export const rolesZh = {
   'roles.feed.previous': '上一页',
   'roles.feed.next': '下一页',
   'roles.feed.page': '第 {page} 页',
+  'roles.brokerPicker.placeholder': '输入经纪人姓名或所在机构',
+  'roles.brokerPicker.type': '输入姓名或机构名称搜索已认证的经纪人',
+  'roles.brokerPicker.none': '没有找到该经纪人（仅列出已认证的经纪人）',
+  'roles.shares.line': '{name}：{share}%',
 } satisfies Record<string, string>;
 
 export const rolesEn: Record<keyof typeof rolesZh, string> = {
@@ -31,4 +35,8 @@ export const rolesEn: Record<keyof typeof rolesZh, string> = {
   'roles.feed.previous': 'Previous',
   'roles.feed.next': 'Next',
   'roles.feed.page': 'Page {page}',
+  'roles.brokerPicker.placeholder': 'Type a broker’s name or agency',
+  'roles.brokerPicker.type': 'Type a name or agency to search verified brokers',
+  'roles.brokerPicker.none': 'No such broker (only verified brokers are listed)',
+  'roles.shares.line': '{name}: {share}%',
 };
