@@ -27,6 +27,7 @@ join_router = APIRouter(prefix="/api/v1/join-requests", tags=["organisations"],
 OrgVerifier = Annotated[User, Depends(require(Permission.ORG_VERIFY))]
 OrgEditor = Annotated[User, Depends(require(Permission.ORG_EDIT_OWN))]
 BrokerVerifier = Annotated[User, Depends(require(Permission.BROKER_VERIFY))]
+BrokerFinder = Annotated[User, Depends(require(Permission.DEAL_OPEN))]  # brokers, admins
 
 
 def _me(session: SessionDep, user: User) -> schemas.Me:
@@ -255,6 +256,15 @@ def list_brokers(session: SessionDep, _: BrokerVerifier,
     rows, total = service.list_brokers(session, status_, page, page_size)
     return Page(items=[service.broker_view(r) for r in rows], total=total, page=page,
                 page_size=page_size)
+
+
+@broker_router.get("/search")
+def search_brokers(session: SessionDep, _: BrokerFinder,
+                   q: Annotated[str, Query(min_length=1, max_length=50,
+                                           description="part of the name or agency")]
+                   ) -> list[schemas.BrokerNameOut]:
+    """Verified brokers by name, to pick one (a co-broker to invite, a broker to assign)."""
+    return service.search_verified_brokers(session, q)
 
 
 @broker_router.get("/{user_id}")

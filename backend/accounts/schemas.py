@@ -362,6 +362,15 @@ class VerificationDecision(Schema):
         return self
 
 
+class BrokerNameOut(Schema):
+    """A verified broker as others pick them by name (to invite onto a deal, to assign)."""
+
+    id: int
+    display_name: str
+    agency_name: str | None
+    level: BrokerLevel
+
+
 class BrokerOut(Schema):
     user_id: int
     username: str

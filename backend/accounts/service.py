@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from backend.accounts import identity, membership, schemas
 from backend.accounts.models import (
+    BrokerLevel,
     BrokerProfile,
     Identifier,
     Officer,
@@ -476,6 +477,34 @@ def list_brokers(session: Session, status: VerificationStatus | None, page: int,
     rows, total = paging.rows_page(session, query.options(joinedload(BrokerProfile.agency))
                                    .order_by(User.created_at, User.id), page, page_size)
     return [BrokerRow(p, u) for p, u in rows], total
+
+
+BROKER_SEARCH_LIMIT = 20
+
+
+def search_verified_brokers(session: Session, q: str, limit: int = BROKER_SEARCH_LIMIT
+                            ) -> list[schemas.BrokerNameOut]:
+    """Active, verified brokers whose name (or agency's name) contains `q`, names that start
+    with it first; at most `limit`."""
+    words = q.strip()
+    if not words:
+        return []
+    agency = aliased(Organisation)
+    lowered = words.lower()
+    rows = session.execute(
+        select(User.id, User.display_name, agency.name, BrokerProfile.level)
+        .join(BrokerProfile, BrokerProfile.user_id == User.id)
+        .outerjoin(agency, agency.id == BrokerProfile.agency_id)
+        .where(User.is_active.is_(True),
+               BrokerProfile.verification_status == VerificationStatus.VERIFIED,
+               or_(func.lower(User.display_name).contains(lowered, autoescape=True),
+                   func.lower(agency.name).contains(lowered, autoescape=True)))
+        .order_by(User.display_name.startswith(words, autoescape=True).desc(),
+                  User.display_name, User.id)
+        .limit(limit)).all()
+    return [schemas.BrokerNameOut(id=i, display_name=name, agency_name=agency_name,
+                                  level=BrokerLevel(level))
+            for i, name, agency_name, level in rows]
 
 
 def verify_broker(session: Session, actor: audit.Actor, row: BrokerRow,

@@ -249,9 +249,13 @@ class ContractOut(Schema):
 
 class InvitationOut(Schema):
     broker_id: int
-    display_name: str
+    display_name: str = Field(description="the invited broker's name")
+    invited_by_id: int | None = None
+    invited_by_name: str | None = Field(default=None, description="who invited them")
     invited_at: datetime
     proposed_shares: dict[int, Decimal]
+    names: dict[int, str] = Field(default_factory=dict,
+                                  description="the name of every broker in proposed_shares")
 
 
 class ShareProposalOut(Schema):
@@ -259,6 +263,9 @@ class ShareProposalOut(Schema):
     proposed_at: datetime
     shares: dict[int, Decimal]
     awaiting: list[int]
+    names: dict[int, str] = Field(default_factory=dict,
+                                  description="the name of every broker in shares, awaiting "
+                                              "and proposed_by_id")
 
 
 class DealOut(Schema):

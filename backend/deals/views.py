@@ -154,25 +154,36 @@ def deal_view(session: Session, access: DealAccess) -> schemas.DealOut:
     demand = listings.demand_brief(session, deal.demand_id)
     achievement = listings.achievement_brief(session, deal.achievement_id)
     orgs = names_of_orgs(session, [deal.demand_org_id, deal.achievement_org_id])
-    people = names_of_users(session, [b.broker_id for b in deal.brokers])
     sees_all = relation in _SEES_EVERYTHING
     shown_brokers = [b for b in deal.brokers
                      if sees_all or b.status == BrokerStatus.ACTIVE
                      or (relation == Relation.INVITEE and b.broker_id == access.user.id)]
+    pending = (broker_rules.pending_invitation(session, deal)
+               if sees_all or relation == Relation.INVITEE else None)
+    pending_split = broker_rules.pending_share_proposal(session, deal) if sees_all else None
+    people = names_of_users(session, [
+        *(b.broker_id for b in deal.brokers),
+        *(() if pending is None else (pending.invited_by_id, *pending.shares)),
+        *(() if pending_split is None else (pending_split.proposed_by_id, *pending_split.shares,
+                                            *pending_split.awaiting))])
     invitation = None
-    if sees_all or relation == Relation.INVITEE:
-        pending = broker_rules.pending_invitation(session, deal)
-        if pending is not None:
-            invitation = schemas.InvitationOut(
-                broker_id=pending.broker_id, display_name=people.get(pending.broker_id, ""),
-                invited_at=pending.at, proposed_shares=pending.shares)
+    if pending is not None:
+        invitation = schemas.InvitationOut(
+            broker_id=pending.broker_id, display_name=people.get(pending.broker_id, ""),
+            invited_by_id=pending.invited_by_id,
+            invited_by_name=(None if pending.invited_by_id is None
+                             else people.get(pending.invited_by_id)),
+            invited_at=pending.at, proposed_shares=pending.shares,
+            names={i: people.get(i, "") for i in pending.shares})
     proposal = None
-    if sees_all:
-        pending_split = broker_rules.pending_share_proposal(session, deal)
-        if pending_split is not None:
-            proposal = schemas.ShareProposalOut(
-                proposed_by_id=pending_split.proposed_by_id, proposed_at=pending_split.at,
-                shares=pending_split.shares, awaiting=pending_split.awaiting)
+    if pending_split is not None:
+        named = {*pending_split.shares, *pending_split.awaiting}
+        if pending_split.proposed_by_id is not None:
+            named.add(pending_split.proposed_by_id)
+        proposal = schemas.ShareProposalOut(
+            proposed_by_id=pending_split.proposed_by_id, proposed_at=pending_split.at,
+            shares=pending_split.shares, awaiting=pending_split.awaiting,
+            names={i: people.get(i, "") for i in sorted(named)})
     demand_org = (schemas.OrganisationRef(id=deal.demand_org_id, name=orgs[deal.demand_org_id])
                   if demand_org_visible(relation, demand, deal) else None)
     return schemas.DealOut(

@@ -67,12 +67,24 @@ def achievement_matches(
 
 
 @router.get("/api/v1/matches/feed")
-def feed(session: SessionDep, user: FeedReader, top_k: TopK = 20,
-         days: Annotated[int, Query(ge=1, le=90, description="published within")] = 14
-         ) -> schemas.FeedOut:
-    """A broker's best new pairs: from listings published recently in their fields, both
-    sides visible to them, from different organisations, not already in an open deal."""
-    return service.feed(session, user, days, top_k)
+def feed(session: SessionDep, user: FeedReader,
+         days: Annotated[int, Query(ge=1, le=90, description="published within")] = 14,
+         field_id: Annotated[int | None, Query(ge=1, description="this field (a top-level "
+                                                              "field with its sub-fields) "
+                                                              "instead of the broker's own")
+                             ] = None,
+         q: Annotated[str | None, Query(max_length=100, description="words the new listing "
+                                                                   "mentions")] = None,
+         region: Annotated[str | None, Query(max_length=64, description="the new listing's "
+                                                                       "region (prefix)")
+                           ] = None,
+         page: Annotated[int, Query(ge=1, le=50)] = 1,
+         page_size: Annotated[int, Query(ge=1, le=schemas.MAX_TOP_K)] = 20) -> schemas.FeedOut:
+    """A broker's best new pairs: from listings published recently in their fields (or the
+    one asked for), both sides visible to them, from different organisations, not already in
+    an open deal; a page at a time."""
+    return service.feed(session, user, service.FeedFilters(days, field_id, q, region),
+                        page, page_size)
 
 
 @router.post("/api/v1/matches/preview")

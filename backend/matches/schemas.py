@@ -58,6 +58,9 @@ class FeedOut(Schema):
     items: list[PairOut]
     since: datetime
     field_codes: list[str] = Field(description="the fields the feed covers; empty: all fields")
+    page: int = 1
+    page_size: int = 20
+    has_more: bool = Field(default=False, description="a next page can have more pairs")
 
 
 class FiltersIn(Schema):

@@ -62,6 +62,7 @@ from backend.deals.models import Deal
 from backend.deals.opening import pair_key
 from backend.listings import achievements, demands, views, visibility
 from backend.listings import schemas as listing_schemas
+from backend.listings import search as listing_search
 from backend.listings.models import Achievement, Demand, DemandBroker, Field, Visibility
 from backend.matches import explain, fit, learning, schemas
 from backend.matches import reasons as reasons_text
@@ -79,6 +80,7 @@ from matching.rerank import QueryContext, Terms
 MAX_FETCH = 1000  # the most candidates one request ranks before giving up on filling the page
 FEED_SOURCES = 20  # recent listings of each kind the feed starts from
 FEED_PER_SOURCE = 5
+MAX_FEED_SOURCES = 200  # the deepest page starts from this many recent listings of each kind
 SMALL_SCOPE = 2000  # at most this many extra demands are passed to the index as ids
 WIDEN_SHARE = 0.5  # widen to extra visibility levels when at least this share stays visible
 HIGHEST_TRL = 9
@@ -655,22 +657,61 @@ def _recent(session: Session, model: type[L], where: Sequence[ColumnElement[bool
     return found[:limit]
 
 
-def feed(session: Session, user: User, days: int, top_k: int) -> schemas.FeedOut:
-    """The best pairs starting from listings published in the last `days` in the broker's
-    fields: each side must be visible to them, the two from different organisations, and
-    the pair not already in an open deal."""
-    since: datetime = utcnow() - timedelta(days=days)
-    scope = broker_field_ids(session, user)
-    where_d = [visibility.demand_visibility_clause(user), indexed_clause("demand")]
-    where_a = [visibility.achievement_visibility_clause(user), indexed_clause("achievement")]
+@dataclass(frozen=True)
+class FeedFilters:
+    """What a broker narrows the feed to: a field (instead of their declared ones), words
+    the new listing mentions, the new listing's region (a prefix: 福建省 covers 福建省福州市)."""
+
+    days: int = 14
+    field_id: int | None = None
+    q: str | None = None
+    region: str | None = None
+
+
+def _feed_scope(session: Session, user: User, field_id: int | None
+                ) -> tuple[set[int], list[str]] | None:
+    if field_id is None:
+        return broker_field_ids(session, user)
+    rows = session.execute(select(Field.id, Field.code).where(
+        or_(Field.id == field_id, Field.parent_id == field_id))).all()
+    if not rows:
+        raise InvalidInput("field_id", "未找到该领域。No such field.")
+    return {i for i, _ in rows}, sorted(code for _, code in rows)
+
+
+def _source_clauses(model: type[L], f: FeedFilters) -> list[ColumnElement[bool]]:
+    clauses = [listing_search.keyword_clause(model.search_text, f.q)]
+    if f.region:
+        clauses.append(model.region.startswith(f.region.strip(), autoescape=True))
+    return clauses
+
+
+def feed(session: Session, user: User, f: FeedFilters, page: int = 1, page_size: int = 20
+         ) -> schemas.FeedOut:
+    """The best pairs starting from listings published in the last `f.days` in the broker's
+    fields (or `f.field_id`'s), mentioning `f.q`, in `f.region`: each side must be visible to
+    them, the two from different organisations, and the pair not already in an open deal.
+
+    Paged: a deeper page starts from more of the recent listings (`FEED_SOURCES` plus one per
+    pair shown up to that page, at most `MAX_FEED_SOURCES` of each kind), so the first pages
+    cost what the feed always cost; `has_more` says whether a next page can have pairs."""
+    since: datetime = utcnow() - timedelta(days=f.days)
+    scope = _feed_scope(session, user, f.field_id)
+    where_d = [visibility.demand_visibility_clause(user), indexed_clause("demand"),
+               *_source_clauses(Demand, f)]
+    where_a = [visibility.achievement_visibility_clause(user), indexed_clause("achievement"),
+               *_source_clauses(Achievement, f)]
     if scope is not None:
         where_d.append(Demand.field_id.in_(scope[0]))
         where_a.append(Achievement.field_id.in_(scope[0]))
-    new_demands = _recent(session, Demand, where_d, since, FEED_SOURCES,
+    sources = min(FEED_SOURCES + page * page_size, MAX_FEED_SOURCES)
+    new_demands = _recent(session, Demand, where_d, since, sources,
                           [joinedload(Demand.field)])
-    new_achievements = _recent(session, Achievement, where_a, since, FEED_SOURCES,
+    new_achievements = _recent(session, Achievement, where_a, since, sources,
                                [joinedload(Achievement.field),
                                 selectinload(Achievement.ip_items)])
+    more_sources = sources < MAX_FEED_SOURCES and (len(new_demands) == sources
+                                                   or len(new_achievements) == sources)
 
     d_jobs = [_Job([_demand_query(d, _fitted(Filters(), MatchFilters(), d), FEED_PER_SOURCE)],
                    FEED_PER_SOURCE, _other_org(d.organisation_id)) for d in new_demands]
@@ -707,8 +748,10 @@ def feed(session: Session, user: User, days: int, top_k: int) -> schemas.FeedOut
         taken = set(session.execute(select(Deal.open_pair_key).where(Deal.open_pair_key.in_(
             [pair_key(d, a) for d, a in pairs]))).scalars())
         pairs = {key: p for key, p in pairs.items() if pair_key(*key) not in taken}
-    best = sorted(pairs.values(), key=lambda p: (-p.hit.score, p.demand_id, p.achievement_id))
-    best = best[:top_k]
+    ranked = sorted(pairs.values(), key=lambda p: (-p.hit.score, p.demand_id, p.achievement_id))
+    start = (page - 1) * page_size
+    best = ranked[start:start + page_size]
+    has_more = len(ranked) > start + page_size or more_sources
     shown_d = _demand_views(session, user, sorted({p.demand_id for p in best}))
     shown_a = _achievement_views(session, user, sorted({p.achievement_id for p in best}))
     names = _names(*(d.field for d in new_demands), *(a.field for a in new_achievements))
@@ -733,7 +776,8 @@ def feed(session: Session, user: User, days: int, top_k: int) -> schemas.FeedOut
         items.append(schemas.PairOut(score=p.hit.score, parts=dict(p.hit.parts),
                                      reasons=_reasons(reasons, names), new_side=p.new_side,
                                      demand=dv, achievement=av))
-    return schemas.FeedOut(items=items, since=since, field_codes=scope[1] if scope else [])
+    return schemas.FeedOut(items=items, since=since, field_codes=scope[1] if scope else [],
+                           page=page, page_size=page_size, has_more=has_more)
 
 
 # ---- reindexing ----------------------------------------------------------------------------------

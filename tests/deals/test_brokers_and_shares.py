@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import User
+from backend.accounts.models import OrgKind, User
 from backend.audit.models import AuditEntry
 from backend.deals.models import BrokerStatus, DealBroker, Stage
 from backend.listings import lookup
@@ -241,3 +241,43 @@ def test_active_shares_always_sum_to_100(client: TestClient, db: Session) -> Non
         DealBroker.deal_id == w.id, DealBroker.status == BrokerStatus.ACTIVE)).scalars().all()
     assert sum(active, Decimal(0)) == Decimal("100.00")
     assert sorted(active) == [Decimal("33.33"), Decimal("66.67")]
+
+
+def _named(db: Session, user: User, name: str) -> User:
+    user.display_name = name
+    db.flush()
+    return user
+
+
+def test_co_brokers_are_found_and_shown_by_name(client: TestClient, db: Session) -> None:
+    w = d.deal_at(db, Stage.NEGOTIATING)
+    _named(db, w.lead, "林主办")
+    agency = b.make_org(db, OrgKind.AGENCY, name="海峡技术转移中心")
+    helper = _named(db, b.make_broker(db, agency=agency), "王协办")
+    _named(db, b.make_broker(db, verified=False), "王待审")
+    lead = b.login_as(db, w.lead).headers
+
+    # Search by part of the name or the agency's: verified brokers only, id, name and agency.
+    found = client.get("/api/v1/brokers/search", params={"q": "王"}, headers=lead).json()
+    assert found == [{"id": helper.id, "display_name": "王协办",
+                      "agency_name": "海峡技术转移中心", "level": "intermediate"}]
+    by_agency = client.get("/api/v1/brokers/search", params={"q": "海峡"}, headers=lead).json()
+    assert [x["id"] for x in by_agency] == [helper.id]
+    assert client.get("/api/v1/brokers/search", params={"q": ""}, headers=lead).status_code == 422
+
+    # The invitation names its inviter and every broker in the proposed split.
+    assert _invite(client, db, w, helper.id, {w.lead.id: "70", helper.id: "30"}) == 200
+    invitation = client.get(f"/api/v1/deals/{w.id}",
+                            headers=b.login_as(db, helper).headers).json()["invitation"]
+    assert (invitation["display_name"], invitation["invited_by_name"]) == ("王协办", "林主办")
+    assert invitation["invited_by_id"] == w.lead.id
+    assert invitation["names"] == {str(w.lead.id): "林主办", str(helper.id): "王协办"}
+
+    mine = b.login_as(db, helper).headers
+    client.post(f"/api/v1/deals/{w.id}/invitation/accept", headers=mine)
+    # Lowering the co-broker's share waits for them; the proposal names both brokers.
+    r = client.put(f"/api/v1/deals/{w.id}/shares",
+                   json={"shares": {str(w.lead.id): "80", str(helper.id): "20"}}, headers=lead)
+    assert r.status_code == 200, r.text
+    proposal = r.json()["share_proposal"]
+    assert proposal["names"] == {str(w.lead.id): "林主办", str(helper.id): "王协办"}

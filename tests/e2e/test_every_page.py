@@ -129,8 +129,11 @@ def _ids(server: LiveServer, role: str | None) -> dict[str, int]:
     """Real ids for the routes' parameters, as this role may see them."""
     if role is None:
         with server.api() as anonymous:
-            return {kind: int(anonymous.get(f"/api/v1/{path}?page_size=1").json()["items"][0]["id"])
-                    for kind, path in (("demandId", "demands"), ("achievementId", "achievements"))}
+            ids = {kind: int(anonymous.get(f"/api/v1/{path}?page_size=1").json()["items"][0]["id"])
+                   for kind, path in (("demandId", "demands"), ("achievementId", "achievements"))}
+            ids["brokerId"] = int(anonymous.get("/api/v1/broker-directory?page_size=1")
+                                  .json()["items"][0]["broker_id"])
+            return ids
     api = Api(server.url, *ACCOUNTS[role])
     try:
         ids: dict[str, int] = {}
@@ -143,9 +146,24 @@ def _ids(server: LiveServer, role: str | None) -> dict[str, int]:
             ids["claimId"] = _first_id(api, "/api/v1/claims?page_size=1")
         if role == "admin":  # a claim with an integrity flag, so its evidence is on the page
             ids["claimId"] = int(api.get("/api/v1/integrity/flags?page_size=1")["items"][0]["claim_id"])
+        # Intake pages: the demo's first help request, draft and dossier this role may see
+        # (a role with none skips those pages: see `_walkable`).
+        if role in ("firm", "broker", "admin"):
+            for kind, url in (("requestId", "/api/v1/help-requests?page_size=1"),
+                              ("draftId", "/api/v1/demand-drafts?page_size=1")):
+                items = api.get(url)["items"]
+                if items:
+                    ids[kind] = int(items[0]["id"])
+        if role == "firm" and (dossiers := api.get("/api/v1/dossiers")):
+            ids["dossierId"] = int(dossiers[0]["id"])
         return ids
     finally:
         api.close()
+
+
+def _walkable(path: str, ids: dict[str, int]) -> bool:
+    """Whether the demo gives this role an id for each of the path's parameters."""
+    return all(name in ids for name in re.findall(r":(\w+)", path))
 
 
 def _concrete(path: str, ids: dict[str, int]) -> str:
@@ -202,8 +220,9 @@ def _check(walk: Walk, size: str, width: int) -> None:
 
 def _walk(browser: Browser, server: LiveServer, role: str | None) -> list[str]:
     who = role or "visitor"
-    paths = ROUTES["public"] if role is None else ROUTES["roles"][role]
     ids = _ids(server, role)
+    paths = [p for p in (ROUTES["public"] if role is None else ROUTES["roles"][role])
+             if _walkable(p, ids)]
     context = browser.new_context(base_url=server.url, locale="zh-CN",
                                   timezone_id="Asia/Shanghai", reduced_motion="reduce",
                                   viewport={"width": 1440, "height": 900})

@@ -274,3 +274,63 @@ def test_index_sizes_reach_the_metrics(client: TestClient, db: Session,
     line = next(x for x in text.splitlines()
                 if x.startswith('techbroker_index_documents{index="achievements"}'))
     assert float(line.split()[-1]) >= 1
+
+
+def _pairs(body: dict[str, Any]) -> list[tuple[int, int]]:
+    return [(i["demand"]["id"], i["achievement"]["id"]) for i in body["items"]]
+
+
+def test_the_feed_filters_by_field_words_and_region_and_pages_without_a_stop(
+        client: TestClient, db: Session, index_service: IndexService) -> None:
+    battery = battery_demand(db, b.make_firm_user(db))  # 厦门市, new_energy.storage
+    welding = welding_demand(db, b.make_firm_user(db))  # 福州市, equipment.robotics
+    institute = b.make_institute_user(db)
+    cathode = lb.make_achievement(db, institute, title="高镍三元正极材料表面包覆改性技术",
+                                  abstract="正极材料包覆改性，提升锂电池循环寿命。",
+                                  field="new_energy.storage", keywords=("正极材料", "包覆改性"),
+                                  price=Decimal("1500000"))
+    seam = lb.make_achievement(db, institute)  # welding seams, equipment.robotics
+    index_service.sync(db, "demand", [battery.id, welding.id])
+    index_service.sync(db, "achievement", [cathode.id, seam.id])
+    headers = b.login_as(db, b.make_broker(db, fields=["新能源"])).headers
+    url = "/api/v1/matches/feed"
+    robotics = lb.field_id(db, "equipment.robotics")
+
+    own = client.get(url, headers=headers).json()
+    assert (battery.id, cathode.id) in _pairs(own)
+    assert all(d != welding.id for d, _ in _pairs(own))
+    assert (own["page"], own["page_size"], own["has_more"]) == (1, 20, False)
+
+    # Another field than the broker's own: its pairs, and the feed says which field it covers.
+    other = client.get(url, params={"field_id": robotics}, headers=headers).json()
+    assert other["field_codes"] == ["equipment.robotics"]
+    assert (welding.id, seam.id) in _pairs(other)
+    assert all(d == welding.id or a == seam.id for d, a in _pairs(other))  # robotics sources
+    assert client.get(url, params={"field_id": 999_999}, headers=headers).status_code == 422
+
+    # Words the new listing mentions.
+    worded = client.get(url, params={"field_id": robotics, "q": "焊缝"}, headers=headers).json()
+    assert (welding.id, seam.id) in _pairs(worded)
+    assert client.get(url, params={"field_id": robotics, "q": "蛋白质"},
+                      headers=headers).json()["items"] == []
+
+    # The new listing's region, as a prefix.
+    xiamen = client.get(url, params={"region": "厦门"}, headers=headers).json()
+    assert _pairs(xiamen)[0] == (battery.id, cathode.id)
+    assert all(d == battery.id for d, _ in _pairs(xiamen))  # the one source in 厦门市
+    assert client.get(url, params={"region": "上海"}, headers=headers).json()["items"] == []
+
+    # Pages: one pair at a time gives the same pairs as one long page, in the same order.
+    admin = b.login_as(db, b.make_admin(db)).headers
+    everything = _pairs(client.get(url, params={"page_size": 50}, headers=admin).json())
+    assert len(everything) >= 2
+    paged: list[tuple[int, int]] = []
+    for page in range(1, len(everything) + 1):
+        body = client.get(url, params={"page": page, "page_size": 1}, headers=admin).json()
+        assert body["page"] == page and len(body["items"]) == 1
+        assert body["has_more"] is (page < len(everything))
+        paged += _pairs(body)
+    assert paged == everything
+    beyond = client.get(url, params={"page": len(everything) + 1, "page_size": 1},
+                        headers=admin).json()
+    assert beyond["items"] == [] and beyond["has_more"] is False

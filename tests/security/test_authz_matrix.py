@@ -613,6 +613,8 @@ RULES: list[Case] = [
     Case("POST", "/api/v1/organisations/{org_id}/identity", ADMIN_ONLY, target="firm_org",
          params=_ids("firm_org", "org_id"), why="full resident ID numbers, audited"),
     Case("GET", "/api/v1/brokers", ADMIN_ONLY),
+    Case("GET", "/api/v1/brokers/search", rule(403, anon=401, broker=OK, admin=OK),
+         query={"q": "经纪"}),
     Case("GET", "/api/v1/brokers/{user_id}", rule(404, anon=401, admin=OK, broker_own=OK),
          target="broker_profile", params=_ids("broker_profile", "user_id")),
     Case("POST", "/api/v1/brokers/{user_id}/verification", ADMIN_ONLY, target="broker_profile",

@@ -510,6 +510,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/brokers/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Brokers
+         * @description Verified brokers by name, to pick one (a co-broker to invite, a broker to assign).
+         */
+        get: operations["brokers-search_brokers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/brokers/{broker_id}/training": {
         parameters: {
             query?: never;
@@ -2416,8 +2436,9 @@ export interface paths {
         };
         /**
          * Feed
-         * @description A broker's best new pairs: from listings published recently in their fields, both
-         *     sides visible to them, from different organisations, not already in an open deal.
+         * @description A broker's best new pairs: from listings published recently in their fields (or the
+         *     one asked for), both sides visible to them, from different organisations, not already in
+         *     an open deal; a page at a time.
          */
         get: operations["matches-feed"];
         put?: never;
@@ -3643,6 +3664,19 @@ export interface components {
          * @enum {string}
          */
         BrokerLevel: "junior" | "intermediate" | "senior";
+        /**
+         * BrokerNameOut
+         * @description A verified broker as others pick them by name (to invite onto a deal, to assign).
+         */
+        BrokerNameOut: {
+            /** Agency Name */
+            agency_name: string | null;
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+            level: components["schemas"]["BrokerLevel"];
+        };
         /** BrokerOut */
         BrokerOut: {
             /** Agency Id */
@@ -4711,8 +4745,24 @@ export interface components {
              * @description the fields the feed covers; empty: all fields
              */
             field_codes: string[];
+            /**
+             * Has More
+             * @description a next page can have more pairs
+             * @default false
+             */
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["PairOut"][];
+            /**
+             * Page
+             * @default 1
+             */
+            page?: number;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size?: number;
             /**
              * Since
              * Format: date-time
@@ -5172,13 +5222,30 @@ export interface components {
         InvitationOut: {
             /** Broker Id */
             broker_id: number;
-            /** Display Name */
+            /**
+             * Display Name
+             * @description the invited broker's name
+             */
             display_name: string;
             /**
              * Invited At
              * Format: date-time
              */
             invited_at: string;
+            /** Invited By Id */
+            invited_by_id?: number | null;
+            /**
+             * Invited By Name
+             * @description who invited them
+             */
+            invited_by_name?: string | null;
+            /**
+             * Names
+             * @description the name of every broker in proposed_shares
+             */
+            names?: {
+                [key: string]: string;
+            };
             /** Proposed Shares */
             proposed_shares: {
                 [key: string]: string;
@@ -6684,6 +6751,13 @@ export interface components {
             /** Awaiting */
             awaiting: number[];
             /**
+             * Names
+             * @description the name of every broker in shares, awaiting and proposed_by_id
+             */
+            names?: {
+                [key: string]: string;
+            };
+            /**
              * Proposed At
              * Format: date-time
              */
@@ -8018,6 +8092,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_BrokerOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "brokers-search_brokers": {
+        parameters: {
+            query: {
+                /** @description part of the name or agency */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrokerNameOut"][];
                 };
             };
             /** @description Validation Error */
@@ -11877,10 +11983,16 @@ export interface operations {
     "matches-feed": {
         parameters: {
             query?: {
-                /** @description how many matches */
-                top_k?: number;
                 /** @description published within */
                 days?: number;
+                /** @description this field (a top-level field with its sub-fields) instead of the broker's own */
+                field_id?: number | null;
+                /** @description words the new listing mentions */
+                q?: string | null;
+                /** @description the new listing's region (prefix) */
+                region?: string | null;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;

@@ -16,6 +16,7 @@ export type BrokerLevel = Schemas['BrokerLevel'];
 export type VerificationStatus = Schemas['VerificationStatus'];
 export type VerificationDecision = Schemas['VerificationDecision'];
 export type Broker = Schemas['BrokerOut'];
+export type BrokerName = Schemas['BrokerNameOut'];
 export type OrganisationRegistration = Schemas['OrganisationRegistration'];
 export type BrokerRegistration = Schemas['BrokerRegistration'];
 export type OfficerPosition = Schemas['OfficerPosition'];
@@ -110,6 +111,7 @@ export type PredictedField = Schemas['PredictedFieldOut'];
 export type ListingKind = Match['kind'];
 export type DemandMatchQuery = NonNullable<operations['matches-demand_matches']['parameters']['query']>;
 export type AchievementMatchQuery = NonNullable<operations['matches-achievement_matches']['parameters']['query']>;
+export type MatchFeedQuery = NonNullable<operations['matches-feed']['parameters']['query']>;
 
 // --- rewards, integrity --------------------------------------------------------------------
 export type Policy = Schemas['PolicyOut'];
@@ -129,6 +131,9 @@ export type ClaimSide = Schemas['ClaimSide'];
 export type ClaimQuery = NonNullable<operations['claims-list_claims']['parameters']['query']>;
 export type ClawBack = Schemas['ClawBackOut'];
 export type PayoutBatch = Schemas['BatchOut'];
+export type PayoutBatchStatus = Schemas['BatchStatus'];
+export type FieldInput = Schemas['FieldIn'];
+export type FieldUpdate = Schemas['FieldUpdate'];
 export type Flag = Schemas['FlagOut'];
 export type FlagStatus = Schemas['FlagStatus'];
 export type Severity = Schemas['Severity'];

@@ -5,9 +5,9 @@ import { LoginPage } from '@/features/accounts/LoginPage';
 import { RegisterPage } from '@/features/accounts/RegisterPage';
 import { RequireRole } from '@/features/accounts/RequireRole';
 import { BrokerProfilePage, DirectoryPage } from '@/features/intake/DirectoryPages';
-import { AchievementPage, DemandPage } from '@/features/listings/ListingDetailPages';
 import { ListingsPage } from '@/features/listings/ListingsPage';
 import { LandingPage } from '@/features/market/LandingPage';
+import { AchievementPage, DemandPage } from '@/features/matches/PublicListingPages';
 
 import { NotFoundPage } from './NotFoundPage';
 import { RouteError } from './RouteError';

@@ -5,6 +5,7 @@ import { icons } from '@/components/ui';
 import { MembersPage } from '@/features/accounts/MembersPage';
 import { AuditLogPage } from '@/features/admin/AuditLogPage';
 import { ExportsPage } from '@/features/admin/ExportsPage';
+import { AdminDealsPage, ListingModerationPage, PayoutsPage, TaxonomyPage } from '@/features/admin/OperationsPages';
 import { RegistryPage } from '@/features/admin/RegistryPage';
 import { VerificationPage } from '@/features/admin/VerificationPage';
 import { DealBoardPage } from '@/features/deals/DealBoardPage';
@@ -128,7 +129,11 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       { path: 'claims', labelKey: 'nav.admin.claims', icon: <icons.AuditOutlined />, element: <ClaimsReviewListPage /> },
       { path: 'registry', labelKey: 'nav.admin.registry', icon: <icons.FileDoneOutlined />, element: <RegistryPage /> },
       hidden('claims/:claimId', <ClaimReviewPage />),
+      { path: 'payouts', labelKey: 'nav.admin.payouts', icon: <icons.MoneyCollectOutlined />, element: <PayoutsPage /> },
+      { path: 'deals', labelKey: 'nav.admin.deals', icon: <icons.ProjectOutlined />, element: <AdminDealsPage /> },
       hidden('deals/:dealId', <DealDetailPage />),
+      { path: 'listings', labelKey: 'nav.admin.listings', icon: <icons.BulbOutlined />, element: <ListingModerationPage /> },
+      { path: 'fields', labelKey: 'nav.admin.fields', icon: <icons.NodeIndexOutlined />, element: <TaxonomyPage /> },
       { path: 'policies', labelKey: 'nav.admin.policies', icon: <icons.FileSearchOutlined />, element: <PolicyEditorPage /> },
       { path: 'dishonesty-list', labelKey: 'nav.admin.dishonesty', icon: <icons.StopOutlined />, element: <DishonestyPage /> },
       { path: 'audit-log', labelKey: 'nav.admin.audit', icon: <icons.FileTextOutlined />, element: <AuditLogPage /> },

@@ -8,6 +8,7 @@ import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
 
 import { runsDeal } from './access';
+import { BrokerPicker } from './BrokerPicker';
 import { sharesSumTo100 } from './shares';
 
 interface ShareFormValues {
@@ -24,6 +25,7 @@ function ShareEditor({ deal, invite }: { deal: Deal; invite: boolean }) {
   const showError = useShowError();
   const active = deal.brokers.filter((broker) => broker.status === 'active');
   const newId = Form.useWatch('broker_id', form);
+  const [newName, setNewName] = useState('');
   const mutation = invite ? inviteBroker : propose;
 
   const submit = (values: ShareFormValues) => {
@@ -47,7 +49,7 @@ function ShareEditor({ deal, invite }: { deal: Deal; invite: boolean }) {
     >
       {invite ? (
         <Form.Item name="broker_id" label={t('shares.inviteeId')} extra={t('shares.inviteeId.hint')} rules={[{ required: true, message: t('form.required', { field: t('shares.inviteeId') }) }]}>
-          <InputNumber min={1} precision={0} style={{ width: 200 }} />
+          <BrokerPicker exclude={deal.brokers.map((b) => b.broker_id)} onChange={(id, broker) => { form.setFieldValue('broker_id', id); setNewName(broker?.display_name ?? ''); }} />
         </Form.Item>
       ) : null}
       <Flex gap={16} wrap>
@@ -57,7 +59,7 @@ function ShareEditor({ deal, invite }: { deal: Deal; invite: boolean }) {
           </Form.Item>
         ))}
         {invite && newId ? (
-          <Form.Item name={['shares', String(newId)]} label={t('shares.ofInvitee', { id: newId })} rules={[{ required: true, message: t('form.required', { field: t('shares.share') }) }]}>
+          <Form.Item name={['shares', String(newId)]} label={t('shares.ofInvitee', { name: newName })} rules={[{ required: true, message: t('form.required', { field: t('shares.share') }) }]}>
             <InputNumber min={0.01} max={100} precision={2} suffix="%" />
           </Form.Item>
         ) : null}
@@ -76,6 +78,11 @@ function ShareEditor({ deal, invite }: { deal: Deal; invite: boolean }) {
   );
 }
 
+/** A broker's name from a names map the API sends beside the ids (JSON keys are strings). */
+function nameOf(names: Readonly<Record<string, string>> | undefined, id: string | number): string {
+  return names?.[String(id)] ?? '';
+}
+
 /** The brokers on the deal, their shares of the reward, invitations and share proposals. */
 export function BrokersSection({ deal }: { deal: Deal }) {
   const t = useT();
@@ -90,7 +97,7 @@ export function BrokersSection({ deal }: { deal: Deal }) {
     answer.mutate(kind, { onSuccess: () => void message.success(t(`shares.answer.${kind}`)), onError: (error) => showError(error) });
 
   const columns: TableColumns<DealBroker> = [
-    { key: 'name', title: t('shares.broker'), render: (_, b) => `${b.display_name} (#${b.broker_id})` },
+    { key: 'name', title: t('shares.broker'), render: (_, b) => b.display_name },
     { key: 'role', title: t('shares.role'), render: (_, b) => <Tag tone={b.role === 'lead' ? 'info' : 'neutral'}>{t(`brokerRole.${b.role}`)}</Tag> },
     { key: 'status', title: t('common.status'), render: (_, b) => t(`brokerStatus.${b.status}`) },
     { key: 'share', title: t('shares.share'), align: 'right', render: (_, b) => (b.share === null ? t('common.notAvailable') : `${b.share}%`) },
@@ -107,9 +114,9 @@ export function BrokersSection({ deal }: { deal: Deal }) {
           type="info"
           showIcon
           style={{ marginTop: 12 }}
-          message={t('shares.invitedYou', { name: deal.invitation.display_name })}
+          message={t('shares.invitedYou', { name: deal.invitation.invited_by_name ?? t('brokerRole.lead') })}
           description={Object.entries(deal.invitation.proposed_shares)
-            .map(([id, share]) => `#${id}: ${share}%`)
+            .map(([id, share]) => t('roles.shares.line', { name: nameOf(deal.invitation?.names, id), share }))
             .join(' · ')}
           action={
             <Space direction="vertical">
@@ -133,10 +140,10 @@ export function BrokersSection({ deal }: { deal: Deal }) {
             <>
               <div>
                 {Object.entries(proposal.shares)
-                  .map(([id, share]) => `#${id}: ${share}%`)
+                  .map(([id, share]) => t('roles.shares.line', { name: nameOf(proposal.names, id), share }))
                   .join(' · ')}
               </div>
-              <div>{t('shares.awaiting', { ids: proposal.awaiting.map((id) => `#${id}`).join(', ') })}</div>
+              <div>{t('shares.awaiting', { ids: proposal.awaiting.map((id) => nameOf(proposal.names, id)).join(t('list.separator')) })}</div>
             </>
           }
           action={

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
 import type { HelpRequest, HelpRequestInput } from '@/api/types';
@@ -23,6 +23,7 @@ import {
 import { required } from '@/features/accounts/formRules';
 import { FieldSelect } from '@/features/listings/FieldSelect';
 import { useAskForHelp, useDirectory, useHelpRequests } from '@/hooks/queries/intake';
+import { useAchievement, useDemand } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
 
@@ -36,6 +37,20 @@ export function AskForHelpPage() {
   const [params] = useSearchParams();
   const picked = params.get('broker');
   const [form] = Form.useForm<HelpRequestInput>();
+  // Asked from a match ("感兴趣，请经纪人引荐"): the pair fills in the request.
+  const demandId = Number(params.get('demand'));
+  const achievementId = Number(params.get('achievement'));
+  const fromMatch = Number.isInteger(demandId) && demandId > 0 && Number.isInteger(achievementId) && achievementId > 0;
+  const demand = useDemand(demandId, fromMatch);
+  const achievement = useAchievement(achievementId, fromMatch);
+  useEffect(() => {
+    if (demand.data === undefined || achievement.data === undefined) return;
+    if (form.getFieldValue('description')) return;
+    form.setFieldsValue({
+      description: t('roles.introduce.text', { achievement: achievement.data.title, demand: demand.data.title }),
+      field_id: demand.data.field.id,
+    });
+  }, [demand.data, achievement.data, form, t]);
   const [search, setSearch] = useState('');
   const brokers = useDirectory({ q: search || undefined, page_size: 50 });
   const ask = useAskForHelp();

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 
 import { BROKER_LEVELS, type BrokerLevel, type BrokerRecord, type DirectoryEntry } from '@/api/types';
 import { Chart, type ChartOption } from '@/components/charts';
@@ -25,6 +25,7 @@ import {
   Typography,
 } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
+import { useFieldCodeName } from '@/features/listings/fields';
 import { useDirectory, useDirectoryEntry } from '@/hooks/queries/intake';
 import { useT } from '@/i18n';
 import { formatDate } from '@/lib/dates';
@@ -35,11 +36,14 @@ import { LevelTag } from './labels';
 export function DirectoryPage() {
   const t = useT();
   const navigate = useNavigate();
+  const fieldCodeName = useFieldCodeName();
+  const [params, setParams] = useSearchParams();
+  const field = params.get('field') ?? undefined;
   const [q, setQ] = useState('');
   const [level, setLevel] = useState<BrokerLevel | undefined>();
   const [region, setRegion] = useState('');
   const [page, setPage] = useState(1);
-  const directory = useDirectory({ q: q || undefined, level, region: region || undefined, page, page_size: 20 });
+  const directory = useDirectory({ q: q || undefined, field, level, region: region || undefined, page, page_size: 20 });
   const columns: TableColumns<DirectoryEntry> = [
     {
       key: 'name',
@@ -52,7 +56,7 @@ export function DirectoryPage() {
       ),
     },
     { key: 'agency', title: t('intake.directory.agency'), render: (_, e) => e.agency_name ?? t('intake.directory.independent') },
-    { key: 'fields', title: t('intake.directory.fields'), render: (_, e) => e.fields.join('、') },
+    { key: 'fields', title: t('intake.directory.fields'), render: (_, e) => e.fields.map(fieldCodeName).join(t('list.separator')) },
     { key: 'region', title: t('common.region'), width: 100, render: (_, e) => e.region || '—' },
     { key: 'deals', title: t('intake.record.registered'), width: 90, align: 'right', render: (_, e) => e.record.deals_registered },
     { key: 'value', title: t('intake.record.value'), align: 'right', render: (_, e) => <Money value={e.record.confirmed_value} /> },
@@ -73,6 +77,16 @@ export function DirectoryPage() {
             options={BROKER_LEVELS.map((l) => ({ value: l, label: t(`brokerLevel.${l}`) }))}
           />
           <Input allowClear placeholder={t('common.region')} aria-label={t('common.region')} value={region} onChange={(e) => { setRegion(e.target.value); setPage(1); }} style={{ width: 140 }} />
+          {field === undefined ? null : (
+            <Space size={0} data-testid="directory-field">
+              <Tag tone="info">
+                {t('common.field')}: {fieldCodeName(field)}
+              </Tag>
+              <Button kind="link" size="small" onClick={() => { setParams({}); setPage(1); }}>
+                {t('common.all')}
+              </Button>
+            </Space>
+          )}
         </Space>
         {directory.isError ? (
           <LoadError error={directory.error} retry={() => void directory.refetch()} />
@@ -130,6 +144,7 @@ export function BrokerProfilePage() {
   const session = useSession();
   const navigate = useNavigate();
   const firm = session.status === 'authenticated' && session.user.role === 'firm';
+  const fieldCodeName = useFieldCodeName();
   return (
     <QueryState isPending={entry.isPending} error={entry.error} retry={() => void entry.refetch()}>
       {entry.data === undefined
@@ -175,7 +190,7 @@ export function BrokerProfilePage() {
                     items={[
                       { key: 'level', label: t('intake.directory.level'), children: <LevelTag level={e.level} /> },
                       { key: 'agency', label: t('intake.directory.agency'), children: e.agency_name ?? t('intake.directory.independent') },
-                      { key: 'fields', label: t('intake.directory.fields'), children: e.fields.map((f) => <Tag key={f}>{f}</Tag>) },
+                      { key: 'fields', label: t('intake.directory.fields'), children: e.fields.map((f) => <Tag key={f}>{fieldCodeName(f)}</Tag>) },
                       { key: 'region', label: t('common.region'), children: e.region || '—' },
                       { key: 'languages', label: t('intake.directory.languages'), children: e.languages.join('、') || '—' },
                       { key: 'bio', label: t('intake.directory.bio'), span: 'filled', children: <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{e.bio || '—'}</Typography.Paragraph> },

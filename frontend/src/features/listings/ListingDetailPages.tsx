@@ -1,19 +1,10 @@
-import { useNavigate, useParams } from 'react-router';
-
 import type { Achievement, Demand } from '@/api/types';
-import { BudgetRange, Button, Card, Descriptions, Money, PageHeader, QueryState, Space, Tag, Typography } from '@/components/ui';
-import { DossierPanel } from '@/features/intake/DossierPanel';
-import { useAchievement, useDemand } from '@/hooks/queries/listings';
+import { BudgetRange, Descriptions, Money, Space, Tag, Typography } from '@/components/ui';
 import { useT } from '@/i18n';
 import { formatDate, formatDateTime } from '@/lib/dates';
 
 import { useFieldName } from './fields';
 import { AchievementStatusTag, DemandStatusTag, ModeTags, VisibilityTag } from './labels';
-
-function usePathId(name: string): number {
-  const params = useParams();
-  return Number(params[name]);
-}
 
 export function DemandDetails({ demand }: { demand: Demand }) {
   const t = useT();
@@ -113,50 +104,5 @@ export function AchievementDetails({ achievement }: { achievement: Achievement }
         },
       ]}
     />
-  );
-}
-
-export function DemandPage() {
-  const t = useT();
-  const navigate = useNavigate();
-  const demand = useDemand(usePathId('demandId'));
-  return (
-    <QueryState isPending={demand.isPending} error={demand.error} retry={() => void demand.refetch()}>
-      {demand.data === undefined ? null : (
-        <>
-          <PageHeader
-            title={demand.data.title}
-            subtitle={t('listings.tab.demands')}
-            extra={<Button onClick={() => void navigate(-1)}>{t('common.back')}</Button>}
-          />
-          <Card>
-            <DemandDetails demand={demand.data} />
-          </Card>
-          <DossierPanel demandId={demand.data.id} />
-        </>
-      )}
-    </QueryState>
-  );
-}
-
-export function AchievementPage() {
-  const t = useT();
-  const navigate = useNavigate();
-  const achievement = useAchievement(usePathId('achievementId'));
-  return (
-    <QueryState isPending={achievement.isPending} error={achievement.error} retry={() => void achievement.refetch()}>
-      {achievement.data === undefined ? null : (
-        <>
-          <PageHeader
-            title={achievement.data.title}
-            subtitle={t('listings.tab.achievements')}
-            extra={<Button onClick={() => void navigate(-1)}>{t('common.back')}</Button>}
-          />
-          <Card>
-            <AchievementDetails achievement={achievement.data} />
-          </Card>
-        </>
-      )}
-    </QueryState>
   );
 }

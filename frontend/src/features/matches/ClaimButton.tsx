@@ -5,7 +5,7 @@ import { useOpenDeal } from '@/hooks/queries/deals';
 import { useT } from '@/i18n';
 
 /** A broker claims a pair: a deal opens on the demand and the achievement, and both parties are asked. */
-export function ClaimButton({ demandId, achievementId }: { demandId: number; achievementId: number }) {
+export function ClaimButton({ demandId, achievementId, disabledReason = null }: { demandId: number; achievementId: number; disabledReason?: string | null }) {
   const t = useT();
   const open = useOpenDeal();
   const navigate = useNavigate();
@@ -17,6 +17,7 @@ export function ClaimButton({ demandId, achievementId }: { demandId: number; ach
       size="small"
       loading={open.isPending}
       data-testid="claim-button"
+      disabledReason={disabledReason}
       confirm={{ title: t('match.claim.confirm'), description: t('match.claim.confirmDetail'), okText: t('match.claim'), testId: 'claim-confirm' }}
       aria-label={t('match.claimPair', { demand: demandId, achievement: achievementId })}
       onClick={() =>

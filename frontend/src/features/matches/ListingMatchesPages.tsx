@@ -1,23 +1,14 @@
 import { useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 
-import { Button, Card, EmptyState, Flex, PageHeader, QueryState, Select, Switch, Typography } from '@/components/ui';
+import { Button, Card, EmptyState, PageHeader, QueryState, Select } from '@/components/ui';
 import { AchievementDetails, DemandDetails } from '@/features/listings/ListingDetailPages';
 import { useAchievement, useAchievements, useDemand, useDemands } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
 
+import { FitSwitch } from './FitSwitch';
 import { MatchList } from './MatchList';
-
-function FitSwitch({ fit, onChange }: { fit: boolean; onChange: (fit: boolean) => void }) {
-  const t = useT();
-  return (
-    <Flex gap={8} align="center">
-      <Switch checked={fit} onChange={onChange} aria-label={t('match.fit')} />
-      <Typography.Text>{t('match.fit')}</Typography.Text>
-      <Typography.Text type="secondary">{t('match.fit.hint')}</Typography.Text>
-    </Flex>
-  );
-}
+import { FindBrokerLink } from './PublicListingPages';
 
 /** A firm's own demand: its details, and the achievements that could meet it, with reasons. */
 export function OwnDemandPage() {
@@ -44,7 +35,16 @@ export function OwnDemandPage() {
             <DemandDetails demand={demand.data} />
           </Card>
           <Card title={t('match.forDemand')} extra={<FitSwitch fit={fit} onChange={setFit} />} style={{ marginTop: 16 }}>
-            {demand.data.status === 'draft' ? <EmptyState description={t('match.draftHint')} /> : <MatchList sourceKind="demand" sourceId={id} fit={fit} />}
+            {demand.data.status === 'draft' ? (
+              <EmptyState description={t('match.draftHint')} />
+            ) : (
+              <>
+                <div style={{ marginBottom: 12 }}>
+                  <FindBrokerLink field={demand.data.field} />
+                </div>
+                <MatchList sourceKind="demand" sourceId={id} fit={fit} ownDemand />
+              </>
+            )}
           </Card>
         </>
       )}
@@ -77,7 +77,16 @@ export function OwnAchievementPage() {
             <AchievementDetails achievement={achievement.data} />
           </Card>
           <Card title={t('match.forAchievement')} extra={<FitSwitch fit={fit} onChange={setFit} />} style={{ marginTop: 16 }}>
-            {achievement.data.status === 'draft' ? <EmptyState description={t('match.draftHint')} /> : <MatchList sourceKind="achievement" sourceId={id} fit={fit} />}
+            {achievement.data.status === 'draft' ? (
+              <EmptyState description={t('match.draftHint')} />
+            ) : (
+              <>
+                <div style={{ marginBottom: 12 }}>
+                  <FindBrokerLink field={achievement.data.field} />
+                </div>
+                <MatchList sourceKind="achievement" sourceId={id} fit={fit} />
+              </>
+            )}
           </Card>
         </>
       )}
@@ -121,7 +130,7 @@ export function FirmMatchesPage() {
                 onChange={select}
                 options={(demands.data?.items ?? []).map((d) => ({ value: d.id, label: d.title }))}
               />
-              {chosen === null ? null : <MatchList sourceKind="demand" sourceId={chosen} />}
+              {chosen === null ? null : <MatchList sourceKind="demand" sourceId={chosen} ownDemand />}
             </>
           )}
         </QueryState>

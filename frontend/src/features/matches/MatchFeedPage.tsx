@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 
 import type { MatchPair } from '@/api/types';
-import { BudgetRange, Card, Col, EmptyState, List, LoadError, Money, PageHeader, Row, Segmented, Space, Tag, Typography } from '@/components/ui';
+import { BudgetRange, Button, Card, Col, EmptyState, Flex, Input, List, LoadError, Money, PageHeader, Row, Segmented, Space, Tag, Typography } from '@/components/ui';
+import { FieldSelect } from '@/features/listings/FieldSelect';
 import { useFieldCodeName, useFieldName } from '@/features/listings/fields';
 import { useMatchFeed } from '@/hooks/queries/matches';
 import { useT } from '@/i18n';
@@ -12,6 +13,7 @@ import { ClaimButton } from './ClaimButton';
 import { MatchReasons, MatchScore } from './MatchReasons';
 
 const DAY_OPTIONS = [7, 14, 30, 90] as const;
+const PAGE_SIZE = 20;
 
 function Pair({ pair }: { pair: MatchPair }) {
   const t = useT();
@@ -52,12 +54,21 @@ function Pair({ pair }: { pair: MatchPair }) {
   );
 }
 
-/** A broker's best new demand–achievement pairs in their fields, to claim. */
+/** A broker's best new demand–achievement pairs, in their fields or one they pick, narrowed
+ *  by words and region, a page at a time; each pair can be claimed. */
 export function MatchFeedPage() {
   const t = useT();
   const fieldCodeName = useFieldCodeName();
   const [days, setDays] = useState<number>(14);
-  const feed = useMatchFeed(days);
+  const [fieldId, setFieldId] = useState<number | null>(null);
+  const [q, setQ] = useState('');
+  const [region, setRegion] = useState('');
+  const [page, setPage] = useState(1);
+  const feed = useMatchFeed({ days, field_id: fieldId, q: q || undefined, region: region || undefined, page, page_size: PAGE_SIZE });
+  const narrow = <V,>(set: (value: V) => void) => (value: V) => {
+    set(value);
+    setPage(1);
+  };
 
   return (
     <>
@@ -74,29 +85,47 @@ export function MatchFeedPage() {
           <Segmented<number>
             aria-label={t('match.feed.window')}
             value={days}
-            onChange={setDays}
+            onChange={narrow(setDays)}
             options={DAY_OPTIONS.map((value) => ({ value, label: t('match.feed.days', { days: value }) }))}
           />
         }
       />
       <Card>
+        <Space wrap style={{ marginBottom: 16, width: '100%' }} data-testid="feed-filters">
+          <div style={{ width: 220, maxWidth: '100%' }}>
+            <FieldSelect allowClear value={fieldId} onChange={narrow(setFieldId)} placeholder={t('roles.feed.field')} aria-label={t('roles.feed.field')} />
+          </div>
+          <Input.Search allowClear placeholder={t('roles.feed.q')} aria-label={t('roles.feed.q')} onSearch={narrow(setQ)} style={{ width: 220, maxWidth: '100%' }} data-testid="feed-q" />
+          <Input.Search allowClear placeholder={t('roles.feed.region')} aria-label={t('roles.feed.region')} onSearch={narrow(setRegion)} style={{ width: 160, maxWidth: '100%' }} data-testid="feed-region" />
+        </Space>
         {feed.isError ? (
           <LoadError error={feed.error} retry={() => void feed.refetch()} />
         ) : (
-          <List<MatchPair>
-            loading={feed.isPending}
-            dataSource={feed.data?.items ?? []}
-            locale={{ emptyText: <EmptyState description={t('match.feed.empty')} /> }}
-            renderItem={(pair) => (
-              <List.Item data-testid="match-item" actions={[<ClaimButton key="claim" demandId={pair.demand.id} achievementId={pair.achievement.id} />]}>
-                <Space direction="vertical" size={6} style={{ width: '100%' }}>
-                  <MatchScore score={pair.score} parts={pair.parts} />
-                  <Pair pair={pair} />
-                  <MatchReasons reasons={pair.reasons} />
-                </Space>
-              </List.Item>
-            )}
-          />
+          <>
+            <List<MatchPair>
+              loading={feed.isPending || feed.isPlaceholderData}
+              dataSource={feed.data?.items ?? []}
+              locale={{ emptyText: <EmptyState description={t('match.feed.empty')} /> }}
+              renderItem={(pair) => (
+                <List.Item data-testid="match-item" actions={[<ClaimButton key="claim" demandId={pair.demand.id} achievementId={pair.achievement.id} />]}>
+                  <Space direction="vertical" size={6} style={{ width: '100%' }}>
+                    <MatchScore score={pair.score} parts={pair.parts} />
+                    <Pair pair={pair} />
+                    <MatchReasons reasons={pair.reasons} />
+                  </Space>
+                </List.Item>
+              )}
+            />
+            <Flex justify="center" align="center" gap={12} style={{ marginTop: 16 }} data-testid="feed-pager">
+              <Button disabled={page === 1} onClick={() => setPage(page - 1)}>
+                {t('roles.feed.previous')}
+              </Button>
+              <Typography.Text>{t('roles.feed.page', { page })}</Typography.Text>
+              <Button disabled={feed.data?.has_more !== true} onClick={() => setPage(page + 1)} data-testid="feed-next">
+                {t('roles.feed.next')}
+              </Button>
+            </Flex>
+          </>
         )}
       </Card>
     </>

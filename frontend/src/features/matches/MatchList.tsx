@@ -1,7 +1,7 @@
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 
 import type { ListingKind, Match } from '@/api/types';
-import { BudgetRange, EmptyState, List, LoadError, Money, Space, Tag, Typography } from '@/components/ui';
+import { BudgetRange, Button, EmptyState, List, LoadError, Money, Space, Tag, Typography } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
 import { useFieldName } from '@/features/listings/fields';
 import { ModeTags } from '@/features/listings/labels';
@@ -53,18 +53,43 @@ function MatchedListing({ match }: { match: Match }) {
   return <Typography.Text type="secondary">{t('match.hidden', { id: match.id })}</Typography.Text>;
 }
 
+/** A firm on a match of its own demand: ask a broker to introduce it to the achievement's owner
+ *  (a help request, filled in with the pair). */
+export function IntroduceButton({ demandId, achievementId }: { demandId: number; achievementId: number }) {
+  const t = useT();
+  const navigate = useNavigate();
+  return (
+    <Button size="small" title={t('roles.introduce.hint')} data-testid="introduce-button" onClick={() => void navigate(`/firm/help?demand=${demandId}&achievement=${achievementId}`)}>
+      {t('roles.introduce')}
+    </Button>
+  );
+}
+
 export interface MatchListProps {
   sourceKind: ListingKind;
   sourceId: number;
   /** Match only what also fits the source's TRL and budget (the default), or widen the net. */
   fit?: boolean;
+  /** The source is the calling firm's own demand (its matches can be asked to be introduced). */
+  ownDemand?: boolean;
+  /** Why no pair of this listing can be claimed now (a withdrawn or closed listing). */
+  closedReason?: string | null;
 }
 
-/** A listing's matches, best first, each with its reasons; brokers can claim a pair. */
-export function MatchList({ sourceKind, sourceId, fit = true }: MatchListProps) {
+/** A listing's matches, best first, each with its reasons; a verified broker can claim a pair,
+ *  a firm can ask a broker to introduce it to a match of its own demand. */
+export function MatchList({ sourceKind, sourceId, fit = true, ownDemand = false, closedReason = null }: MatchListProps) {
   const t = useT();
   const session = useSession();
-  const isBroker = session.status === 'authenticated' && session.user.role === 'broker';
+  const user = session.status === 'authenticated' ? session.user : null;
+  const isBroker = user?.role === 'broker';
+  const claimBlocked = closedReason ?? (user?.broker?.verification_status === 'verified' ? null : t('roles.claim.unverified'));
+  const mayIntroduce = (match: Match): boolean => {
+    if (user?.role !== 'firm') return false;
+    if (sourceKind === 'demand') return ownDemand;
+    const org = match.demand?.party.organisation_id;
+    return org !== undefined && org !== null && org === user.organisation?.id;
+  };
   const demandMatches = useDemandMatches(sourceKind === 'demand' ? sourceId : null, { fit, top_k: 20 });
   const achievementMatches = useAchievementMatches(sourceKind === 'achievement' ? sourceId : null, { fit, top_k: 20 });
   const matches = sourceKind === 'demand' ? demandMatches : achievementMatches;
@@ -93,6 +118,16 @@ export function MatchList({ sourceKind, sourceId, fit = true }: MatchListProps) 
               ? [
                   <ClaimButton
                     key="claim"
+                    demandId={sourceKind === 'demand' ? sourceId : match.id}
+                    achievementId={sourceKind === 'demand' ? match.id : sourceId}
+                    disabledReason={claimBlocked}
+                  />,
+                ]
+              : []),
+            ...(mayIntroduce(match)
+              ? [
+                  <IntroduceButton
+                    key="introduce"
                     demandId={sourceKind === 'demand' ? sourceId : match.id}
                     achievementId={sourceKind === 'demand' ? match.id : sourceId}
                   />,

@@ -8,7 +8,18 @@ import type { BrokerRegistration, MemberRegistration, OrganisationRegistration, 
 export const accountKeys = {
   all: ['accounts'] as const,
   me: () => [...accountKeys.all, 'me'] as const,
+  brokerSearch: (q: string) => [...accountKeys.all, 'broker-search', q] as const,
 };
+
+/** Verified brokers whose name or agency contains `q` (brokers and administrators may ask). */
+export function useBrokerSearch(q: string) {
+  return useQuery({
+    queryKey: accountKeys.brokerSearch(q),
+    queryFn: async () => unwrap(await api.GET('/api/v1/brokers/search', { params: { query: { q } } })),
+    enabled: q.trim() !== '',
+    staleTime: 60_000,
+  });
+}
 
 /** The signed-in user; enabled only while there are tokens. */
 export function useMe(enabled: boolean) {

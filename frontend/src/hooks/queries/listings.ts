@@ -50,10 +50,11 @@ export function useDemands(query: DemandQuery, enabled = true) {
   });
 }
 
-export function useDemand(id: number) {
+export function useDemand(id: number, enabled = true) {
   return useQuery({
     queryKey: demandKeys.detail(id),
     queryFn: async () => unwrap(await api.GET('/api/v1/demands/{demand_id}', { params: { path: { demand_id: id } } })),
+    enabled,
   });
 }
 
@@ -105,11 +106,12 @@ export function useAchievements(query: AchievementQuery, enabled = true) {
   });
 }
 
-export function useAchievement(id: number) {
+export function useAchievement(id: number, enabled = true) {
   return useQuery({
     queryKey: achievementKeys.detail(id),
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/achievements/{achievement_id}', { params: { path: { achievement_id: id } } })),
+    enabled,
   });
 }
 

@@ -2,13 +2,13 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
-import type { AchievementMatchQuery, DemandMatchQuery, ListingKind, MatchFeedbackInput, MatchPreviewInput } from '@/api/types';
+import type { AchievementMatchQuery, DemandMatchQuery, ListingKind, MatchFeedbackInput, MatchFeedQuery, MatchPreviewInput } from '@/api/types';
 
 export const matchKeys = {
   all: ['matches'] as const,
   demand: (id: number, query: DemandMatchQuery) => [...matchKeys.all, 'demand', id, query] as const,
   achievement: (id: number, query: AchievementMatchQuery) => [...matchKeys.all, 'achievement', id, query] as const,
-  feed: (days: number) => [...matchKeys.all, 'feed', days] as const,
+  feed: (query: MatchFeedQuery) => [...matchKeys.all, 'feed', query] as const,
   feedback: (kind: ListingKind, id: number) => [...matchKeys.all, 'feedback', kind, id] as const,
   preview: (draft: MatchPreviewInput) => [...matchKeys.all, 'preview', draft] as const,
 };
@@ -50,10 +50,12 @@ export function useDraftPreview(draft: MatchPreviewInput | null) {
 }
 
 /** A broker's best new pairs in their fields. */
-export function useMatchFeed(days: number) {
+/** A broker's feed, a page at a time, narrowed by period, field, words and region. */
+export function useMatchFeed(query: MatchFeedQuery) {
   return useQuery({
-    queryKey: matchKeys.feed(days),
-    queryFn: async () => unwrap(await api.GET('/api/v1/matches/feed', { params: { query: { days, top_k: 30 } } })),
+    queryKey: matchKeys.feed(query),
+    queryFn: async () => unwrap(await api.GET('/api/v1/matches/feed', { params: { query } })),
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -9,6 +9,7 @@ import { intakeEn, intakeZh } from './intake';
 import { listingsEn, listingsZh } from './listings';
 import { matchesEn, matchesZh } from './matches';
 import { rewardsEn, rewardsZh } from './rewards';
+import { rolesEn, rolesZh } from './roles';
 import { sharedEn, sharedZh } from './shared';
 
 /** Every part, for the test that no key is defined twice. */
@@ -23,9 +24,10 @@ export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
   admin: adminZh,
   codes: codesZh,
   intake: intakeZh,
+  roles: rolesZh,
 };
 
-export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh };
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh, ...rolesZh };
 export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...sharedEn,
   ...accountsEn,
@@ -37,4 +39,5 @@ export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...adminEn,
   ...codesEn,
   ...intakeEn,
+  ...rolesEn,
 };
