@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from backend.accounts.deps import ActorDep, require
 from backend.accounts.models import User
-from backend.core.deps import SessionDep
+from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.metrics import register_index_size
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
@@ -78,8 +78,8 @@ def feed(session: SessionDep, user: FeedReader,
          region: Annotated[str | None, Query(max_length=64, description="the new listing's "
                                                                        "region (prefix)")
                            ] = None,
-         page: Annotated[int, Query(ge=1, le=50)] = 1,
-         page_size: Annotated[int, Query(ge=1, le=schemas.MAX_TOP_K)] = 20) -> schemas.FeedOut:
+         page: PageNo = 1,
+         page_size: PageSize = 20) -> schemas.FeedOut:
     """A broker's best new pairs: from listings published recently in their fields (or the
     one asked for), both sides visible to them, from different organisations, not already in
     an open deal; a page at a time."""
