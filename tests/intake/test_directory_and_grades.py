@@ -156,9 +156,12 @@ def test_the_directory_filters(client: TestClient, db: Session) -> None:
 
 def test_a_broker_edits_their_directory_profile(client: TestClient, db: Session) -> None:
     broker = b.make_broker(db)
-    body = {"region": "泉州市", "languages": ["中文", "闽南语", "中文"], "bio": "<b>十年</b>经验"}
+    # The one text rule: stored as typed (control characters stripped), escaped where shown.
+    body = {"region": "泉州市", "languages": ["中文", "闽南语", "中文"],
+            "bio": "<b>十年</b>经验\u202e"}
     r = client.put(f"{DIRECTORY}/me", json=body, headers=_h(db, broker))
-    assert r.json() == {"region": "泉州市", "languages": ["中文", "闽南语"], "bio": "十年经验"}
+    assert r.json() == {"region": "泉州市", "languages": ["中文", "闽南语"],
+                        "bio": "<b>十年</b>经验"}
     assert client.get(f"{DIRECTORY}/{broker.id}").json()["region"] == "泉州市"
 
 
