@@ -23,9 +23,10 @@ A registration counts per address, `REGISTRATION_MAX_PER_ADDRESS` each
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import LoginThrottle
@@ -85,15 +86,29 @@ def count(session: Session, counters: tuple[Counter, ...]) -> None:
     """One more event on each counter; a counter reaching its limit locks for its window."""
     now = utcnow()
     for counter in counters:
-        row = session.get(LoginThrottle, counter.key, with_for_update=True)
-        if row is None:
-            row = LoginThrottle(key=counter.key, failures=0, window_started_at=now)
-            session.add(row)
-        elif row.window_started_at + counter.window < now:
+        row = _locked_row(session, counter.key, now)
+        if row.window_started_at + counter.window < now:
             row.failures, row.window_started_at, row.locked_until = 0, now, None
         row.failures += 1
         if row.failures >= counter.limit:
             row.locked_until = now + counter.window
+
+
+def _locked_row(session: Session, key: str, now: datetime) -> LoginThrottle:
+    """The counter's row, locked; created when absent. Two first events at once (six
+    registrations from one office in the same second) both find no row: the loser's insert
+    fails on the key inside its savepoint and it locks the winner's row instead."""
+    row = session.get(LoginThrottle, key, with_for_update=True)
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            session.add(LoginThrottle(key=key, failures=0, window_started_at=now))
+    except IntegrityError:
+        pass
+    return session.execute(select(LoginThrottle).where(LoginThrottle.key == key)
+                           .with_for_update().execution_options(populate_existing=True)
+                           ).scalar_one()
 
 
 def reset(session: Session, counter: Counter) -> None:
