@@ -98,10 +98,15 @@ function DraftContentView({ draft }: { draft: DemandDraft }) {
   );
 }
 
-function DraftDossier({ draft, editable }: { draft: DemandDraft; editable: boolean }) {
+/** The draft's confidential dossier: only the firm and the drafting broker read it (consent
+ *  before disclosure: not even an administrator, who sees that one exists). */
+function DraftDossier({ draft, editable, readable }: { draft: DemandDraft; editable: boolean; readable: boolean }) {
   const t = useT();
-  const dossier = useDossier(draft.dossier_id);
+  const dossier = useDossier(draft.dossier_id, readable);
   const put = usePutDraftDossier(draft.id);
+  if (!readable) {
+    return <Typography.Text type="secondary">{t(draft.dossier_id === null ? 'intake.dossier.none' : 'intake.dossier.private')}</Typography.Text>;
+  }
   if (draft.dossier_id !== null && dossier.isPending) return null;
   const content = dossier.data ?? null;
   if (!editable) {
@@ -212,7 +217,7 @@ export function DraftPage() {
                   )}
                 </Card>
                 <Card title={t('intake.dossier')} style={{ marginTop: 16 }}>
-                  <DraftDossier draft={d} editable={editable} />
+                  <DraftDossier draft={d} editable={editable} readable={firm || drafter} />
                 </Card>
                 <ReasonDialog
                   open={returning}

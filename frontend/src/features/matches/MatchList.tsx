@@ -112,7 +112,11 @@ export function MatchList({ sourceKind, sourceId, fit = true, ownDemand = false,
         <List.Item
           data-testid="match-item"
           aria-label={t('match.itemLabel', { rank: index + 1 })}
+          // One wrapping group: antd lays actions out in a row that never wraps, wider than a
+          // phone once a firm's or a broker's button joins the feedback ones.
           actions={[
+            <Space key="actions" wrap size={[4, 4]}>
+              {[
             <FeedbackButtons key="feedback" sourceKind={sourceKind} sourceId={sourceId} targetId={match.id} given={verdicts.get(match.id)} />,
             ...(isBroker
               ? [
@@ -133,6 +137,8 @@ export function MatchList({ sourceKind, sourceId, fit = true, ownDemand = false,
                   />,
                 ]
               : []),
+              ]}
+            </Space>,
           ]}
         >
           <Space direction="vertical" size={4} style={{ width: '100%' }}>
