@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from matching.fusion import FieldParams, GateParams, QueryFeatures, gated_weights, lexical_weight
 from matching.lexical import BM25Params
 from matching.text import TokenizerConfig
 from matching.types import Lang
@@ -68,12 +69,33 @@ class MatcherConfig:
         default_factory=lambda: MappingProxyType({"zh": FeedbackParams(), "en": None})
     )
     candidates: int = 100  # per channel, before fusion
-    field_boost: float = 0.05
+    # per language; None (or a language missing): the fixed `weights`. With a gate the lexical
+    # weight depends on the query (`matching.fusion`) and the dense channels share the rest
+    # in the proportions of `weights`.
+    gate: Mapping[Lang, GateParams] | None = None
+    fields: FieldParams = field(default_factory=FieldParams)
     region_boost: float = 0.03
     shared_terms: int = 5
 
+    @property
+    def field_boost(self) -> float:
+        return self.fields.given
+
     def channel_weights(self, lang: Lang) -> dict[str, float]:
+        """The channels a query in `lang` uses, with their nominal weights."""
         return {ch: w for ch, w in self.weights[lang].items() if w > 0}
+
+    def gate_for(self, lang: Lang) -> GateParams | None:
+        return None if self.gate is None else self.gate.get(lang)
+
+    def query_weights(self, lang: Lang, features: QueryFeatures | None) -> dict[str, float]:
+        """The weights for one query: the gate's when there is one for `lang` (and the query's
+        features are known), else the fixed ones."""
+        base = self.channel_weights(lang)
+        gate = self.gate_for(lang)
+        if gate is None or features is None or LEXICAL not in base:
+            return base
+        return gated_weights(base, LEXICAL, lexical_weight(features, gate))
 
     def feedback_for(self, lang: Lang) -> FeedbackParams | None:
         params = self.feedback.get(lang)
@@ -97,7 +119,7 @@ def config_for(profile: str) -> MatcherConfig:
     the hash encoder: tests and machines without the models), ``bm25`` (lexical only)."""
     if profile == "default":
         return MatcherConfig()
-    if profile in ("use", "minilm", "hash"):
+    if profile in ("use", "minilm", "e5", "hash"):
         both = {LEXICAL: 0.6, profile: 0.4}
         return MatcherConfig(
             encoders=(profile,), weights=_weights(dict(both), dict(both)), feedback=NO_FEEDBACK
