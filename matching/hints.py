@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from matching.matcher import Matcher
 from matching.phrases import is_content
 from matching.text import _Jieba, detect_lang, normalise
@@ -52,15 +54,21 @@ def predict_fields(matcher: Matcher, text: str, k: int = 3) -> list[tuple[str, f
     return [(code, round(p, 4)) for code, p in list(votes.items())[:k]]
 
 
-def _is_word(token: str) -> bool:
-    """A whole word: Latin, or a Chinese token jieba keeps in one piece."""
-    return detect_lang(token) == "en" or list(_Jieba.get().cut(token)) == [token]
+def _is_word(token: str, count: int) -> bool:
+    """A whole word, not a bigram across two words. Latin tokens and Chinese ones of three or
+    more characters are words (the tokenizer's bigrams have two); a two-character one is a
+    word when jieba's dictionary knows it or when the listing holds it at least twice (a word
+    is indexed as a word and again as a bigram)."""
+    if detect_lang(token) == "en" or len(token) > 2:
+        return True
+    return count >= 2 or _Jieba.get().FREQ.get(token, 0) > 0
 
 
-def is_term(matcher: Matcher, token: str) -> bool:
-    """A technical term worth suggesting: a whole content word, not too common in the corpus."""
+def is_term(matcher: Matcher, token: str, count: int = 2) -> bool:
+    """A technical term worth suggesting: a whole content word, not too common in the corpus
+    (`count`: how often a listing holds the token)."""
     idf = matcher.lexical.idf(token) if len(matcher) >= MIN_DOCS_FOR_IDF else None
-    return is_content(token, idf) and _is_word(token)
+    return is_content(token, idf) and _is_word(token, count)
 
 
 def suggest_terms(matcher: Matcher, text: str, k: int = 8) -> list[str]:
@@ -70,24 +78,32 @@ def suggest_terms(matcher: Matcher, text: str, k: int = 8) -> list[str]:
     results = _neighbours(matcher, text)
     present = normalise(text)
     strength: dict[str, float] = {}
+    words: set[str] = set()
     for r, vote in zip(results, _votes(results), strict=True):
         int_id = matcher._int_of.get(r.id)
         tokens = None if int_id is None else matcher.lexical.tokens_of(int_id)
         if tokens is None or not len(tokens):
             continue
-        share = 1.0 / len(tokens)
-        for tid in tokens.tolist():
+        ids, counts = np.unique(tokens, return_counts=True)
+        for tid, count in zip(ids.tolist(), counts.tolist(), strict=True):
             term = matcher.lexical.terms[tid]
-            strength[term] = strength.get(term, 0.0) + vote * share
+            if term in present or not is_term(matcher, term, count):
+                continue
+            words.add(term)
+            strength[term] = strength.get(term, 0.0) + vote * count / len(tokens)
+    # a longer term counts for more: "原子层沉积" says more than "沉积"
     ranked = sorted(
-        ((w * matcher.lexical.idf(t), t) for t, w in strength.items() if t not in present),
+        ((w * matcher.lexical.idf(t) * math.sqrt(len(t) / 2 if len(t) <= 8 else 4), t)
+         for t, w in strength.items()),
         key=lambda st: (-st[0], st[1]),
     )
     kept: list[str] = []
     for _, term in ranked:
-        if not is_term(matcher, term):
-            continue
-        if not any(term in other or other in term for other in kept):
+        inside = [other for other in kept if other in term]
+        if inside:  # a longer term takes the place of the shorter ones it holds
+            kept = [other for other in kept if other not in inside]
+            kept.append(term)
+        elif not any(term in other for other in kept):
             kept.append(term)
         if len(kept) == k:
             break

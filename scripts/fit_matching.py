@@ -197,9 +197,11 @@ def neighbours(p: Params, rng: random.Random, scale: float) -> Params:
     )
 
 
-def load_tasks(data: Path, cache_dir: Path | None, split: str) -> dict[str, tuple[list[QueryRow], str, bool]]:
+def load_tasks(
+    data: Path, cache_dir: Path | None, split: str, names: list[str] | None = None
+) -> dict[str, tuple[list[QueryRow], str, bool]]:
     tasks: dict[str, tuple[list[QueryRow], str, bool]] = {}
-    for s in find_splits(data, None, [split]):
+    for s in find_splits(data, names, [split]):
         rows = build_rows(s, cache_dir)
         metric = PRIMARY.get(s.task, "ndcg@10")
         tasks[s.task] = (rows, metric, True)
@@ -216,13 +218,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=default_data())
     parser.add_argument("--cache-dir", type=Path, default=REPO / "var" / "cache" / "embeddings")
     parser.add_argument("--split", default="dev")
+    parser.add_argument("--tasks", help="comma-separated task names (default: all)")
     parser.add_argument("--trials", type=int, default=400, help="random parameter sets before refining")
     parser.add_argument("--refine", type=int, default=400, help="refinement steps")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--check", type=Path, help="instead: score the parameters in this JSON file")
     args = parser.parse_args(argv)
-    tasks = load_tasks(args.data.resolve(), args.cache_dir, args.split)
+    tasks = load_tasks(args.data.resolve(), args.cache_dir, args.split,
+                       args.tasks.split(",") if args.tasks else None)
     if args.check:
         p = params_from_json(json.loads(args.check.read_text(encoding="utf-8"))["params"])
         print(json.dumps({k: round(v, 4) for k, v in score(tasks, p).items()}, indent=1))
