@@ -31,7 +31,7 @@ import numpy.typing as npt
 from matching.attributes import AttributeStore
 from matching.config import FEEDBACK, LEXICAL, FeedbackParams, MatcherConfig
 from matching.encoders import Encoder, encode_batched, encode_queries, get_encoder
-from matching.fusion import QueryFeatures, field_boost, field_votes
+from matching.fusion import QueryFeatures, field_boost, field_votes, rocchio
 from matching.lexical import LexicalIndex
 from matching.persist import (
     IndexCorrupt,
@@ -207,6 +207,12 @@ class Matcher:
                     weights = self.config.query_weights(lang, self.query_features(qtokens, lex))
                 if mask is not None:
                     lex = np.where(mask, lex, np.float32(0))
+            asked = dict(qvecs)
+            for ch, params in self.config.dense_feedback.items():
+                if ch in qvecs and params.weight > 0 and params.docs > 0:
+                    near, near_sims = self.vectors[ch].search(qvecs[ch], params.docs, mask)
+                    if len(near):
+                        qvecs[ch] = rocchio(qvecs[ch], self.vectors[ch].vectors(near), near_sims, params)
             n_cand = max(self.config.candidates, k)
             while True:
                 cand, dense_hits = self._candidates(lex, qvecs, mask, n_cand)
@@ -239,7 +245,10 @@ class Matcher:
             order = sorted(range(len(cand)), key=lambda j: (-float(total[j]), listing_ids[j]))[:k]
             results = []
             qwords = self.tokenizer.words(query.text, query=True)
-            for j in order:
+            shown = cand[np.asarray(order, dtype=np.int64)]
+            # the reasons' similarities: the query's own vectors (before any dense feedback)
+            sims = {ch: self.vectors[ch].vectors(shown) @ qv for ch, qv in asked.items()}
+            for rank, j in enumerate(order):
                 int_id = int(cand[j])
                 part_j = {
                     ch: round(float(v[j]), 6)
@@ -251,10 +260,7 @@ class Matcher:
                     qwords,
                     int_id,
                     {ch: int_id in hits for ch, hits in dense_hits.items()},
-                    {
-                        ch: float(self.vectors[ch].vectors(cand[j : j + 1])[0] @ qv)
-                        for ch, qv in qvecs.items()
-                    },
+                    {ch: float(v[rank]) for ch, v in sims.items()},
                 )
                 results.append(Result(listing_ids[j], round(float(total[j]), 6), part_j, reasons))
             return results
