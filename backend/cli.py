@@ -143,7 +143,7 @@ class _ProgressLine:
 def reindex(
     kind: Annotated[str | None, typer.Option(help="demand or achievement (default: both)")] = None,
     profile: Annotated[str | None, typer.Option(
-        help="the matcher profile to build with (default: MATCHING_ENCODER): default, use, "
+        help="the matcher profile to build with (default: MATCHING_ENCODER): default, use, e5, "
              "minilm, hash or bm25")] = None,
 ) -> None:
     """Rebuild the matching indexes from the database and publish them; API processes load

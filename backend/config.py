@@ -97,10 +97,10 @@ class Settings(BaseSettings):
                                              max_digits=16, decimal_places=2)
     log_level: str = "INFO"
     log_json: bool = False
-    # The matcher profile (matching.config_for): "default" is the shipped hybrid (BM25 + USE for
-    # Chinese, BM25 + MiniLM for English); "use"/"minilm" pair BM25 with one encoder; "hash"
-    # (tests, machines without the models) and "bm25" need no model.
-    matching_encoder: Literal["default", "use", "minilm", "hash", "bm25"] = "default"
+    # The matcher profile (matching.config_for): "default" is the shipped fusion (BM25 + E5, and
+    # MiniLM for English, under the query-adaptive lexical gate); "use"/"minilm"/"e5" pair BM25
+    # with one encoder; "hash" (tests, machines without the models) and "bm25" need no model.
+    matching_encoder: Literal["default", "use", "minilm", "e5", "hash", "bm25"] = "default"
     # Where the matcher's index versions are published (default: VAR_DIR/index). Every API host
     # reads it, so with several hosts it is a shared volume (backend/matches/index.py).
     index_dir: Path | None = None

@@ -2,10 +2,13 @@
 
 Fusion is a weighted sum of per-channel scores on comparable scales: BM25 divided by
 the query's self-score (the score a document identical to the query would get, so
-roughly 0..1) and raw cosine similarity for the dense channels. Weights depend on the
-query language. The shipped weights were chosen on the dev splits of the bench sets
-(README, "Matching"): Chinese queries use BM25 + USE, English queries BM25 + MiniLM;
-adding the third encoder did not help on either language.
+roughly 0..1) and raw cosine similarity for the dense channels, plus soft boosts. In the
+shipped default the lexical weight depends on the query (`matching.fusion`: a plain-language
+demand leans on the dense channels, a technical query uses both), the dense channels share
+the rest in proportions per language, and the field the demand states and the fields its
+text points to are boosts, never filters. Its few numbers were fitted on the dev splits of
+every bench task at once (`scripts/fit_matching.py`; README, "Matching"). The other
+profiles (`config_for`) keep fixed weights.
 """
 
 from __future__ import annotations
@@ -14,6 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from matching.fusion import (
+    DenseFeedback,
+    FieldParams,
+    GateParams,
+    QueryFeatures,
+    gated_weights,
+    lexical_weight,
+)
 from matching.lexical import BM25Params
 from matching.text import TokenizerConfig
 from matching.types import Lang
@@ -49,12 +60,49 @@ class FeedbackParams:
     weight: float = 0.3
 
 
+NO_FEEDBACK: Mapping[Lang, FeedbackParams | None] = MappingProxyType({"zh": None, "en": None})
+
+# The shipped fusion, fitted on the dev splits of every bench task at once
+# (`scripts/fit_matching.py`; figures in the README, "Matching").
+SHIPPED_ENCODERS = ("e5", "use", "minilm")
+SHIPPED_MIX: dict[str, dict[str, float]] = {
+    "zh": {"e5": 1.0, "use": 0.0, "minilm": 0.0},
+    "en": {"e5": 0.42, "use": 0.0, "minilm": 0.58},
+}
+SHIPPED_GATE = GateParams(
+    bias=-6.81, top_slope=5.87, rarity_slope=-2.54, found_slope=8.35, ceiling=0.375
+)
+SHIPPED_FIELDS = FieldParams(given=0.027, predicted=0.014, docs=20, temperature=0.154)
+SHIPPED_DENSE_FEEDBACK = {"e5": DenseFeedback(docs=3, temperature=0.01, weight=0.6)}
+
+
+def _both(gate: GateParams) -> Mapping[Lang, GateParams]:
+    per_lang: dict[Lang, GateParams] = {"zh": gate, "en": gate}
+    return MappingProxyType(per_lang)
+
+
+def _shipped_weights() -> Mapping[Lang, ChannelWeights]:
+    zh = {LEXICAL: 1.0, **{ch: w for ch, w in SHIPPED_MIX["zh"].items() if w > 0}}
+    en = {LEXICAL: 1.0, **{ch: w for ch, w in SHIPPED_MIX["en"].items() if w > 0}}
+    return _weights(zh, en)
+
+
+def _shipped_encoders() -> tuple[str, ...]:
+    """The encoders the mix uses, and USE always: the explanations encode a list's phrases and
+    terms with it (tens of milliseconds for a batch, where E5 would take seconds)."""
+    used = {ch for mix in SHIPPED_MIX.values() for ch, w in mix.items() if w > 0} | {"use"}
+    return tuple(ch for ch in SHIPPED_ENCODERS if ch in used)
+
+
 @dataclass(frozen=True, slots=True)
 class MatcherConfig:
-    encoders: tuple[str, ...] = ("use", "minilm")
-    weights: Mapping[Lang, ChannelWeights] = field(
-        default_factory=lambda: _weights({LEXICAL: 0.6, "use": 0.4}, {LEXICAL: 0.6, "minilm": 0.4})
-    )
+    """The shipped default: BM25 and E5 (+ the encoders the fit kept), the lexical weight per
+    query from the gate, soft field boosts from the given and the predicted field, and dense
+    pseudo-relevance feedback on E5. A config built with other `weights` keeps the gate (set
+    `gate=None` for fixed weights)."""
+
+    encoders: tuple[str, ...] = field(default_factory=_shipped_encoders)
+    weights: Mapping[Lang, ChannelWeights] = field(default_factory=_shipped_weights)
     tokenizer: TokenizerConfig = field(
         default_factory=lambda: TokenizerConfig(
             zh_words=True, zh_bigrams=True, bigram_prefix="", zh_chars=True
@@ -62,18 +110,45 @@ class MatcherConfig:
     )
     bm25: BM25Params = field(default_factory=BM25Params)
     vector: VectorParams = field(default_factory=VectorParams)
-    # per language; None: no feedback. Measured on dev: +0.008 nDCG@10 on patent-ipc for -0.001
-    # MRR@10 on csl-title (zh); -0.003 nDCG@10 on sbir-title (en), so English goes without.
-    feedback: Mapping[Lang, FeedbackParams | None] = field(
-        default_factory=lambda: MappingProxyType({"zh": FeedbackParams(), "en": None})
-    )
+    # lexical pseudo-relevance feedback per language; None: none. Off in the shipped default:
+    # on dev with the gate and E5 it cost demand-achievement 0.054 nDCG@10 (0.406 -> 0.352)
+    # and changed patent-ipc by 0.001; the dense feedback on E5 is what helps plain demands.
+    feedback: Mapping[Lang, FeedbackParams | None] = field(default_factory=lambda: NO_FEEDBACK)
     candidates: int = 100  # per channel, before fusion
-    field_boost: float = 0.05
+    # per language; None (or a language missing): the fixed `weights`. With a gate the lexical
+    # weight depends on the query (`matching.fusion`) and the dense channels share the rest
+    # in the proportions of `weights`.
+    gate: Mapping[Lang, GateParams] | None = field(
+        default_factory=lambda: _both(SHIPPED_GATE)
+    )
+    fields: FieldParams = field(default_factory=lambda: SHIPPED_FIELDS)
+    # dense channel -> pseudo-relevance feedback on it (`matching.fusion.DenseFeedback`); a
+    # channel the config does not search is ignored
+    dense_feedback: Mapping[str, DenseFeedback] = field(
+        default_factory=lambda: MappingProxyType(dict(SHIPPED_DENSE_FEEDBACK))
+    )
     region_boost: float = 0.03
     shared_terms: int = 5
 
+    @property
+    def field_boost(self) -> float:
+        return self.fields.given
+
     def channel_weights(self, lang: Lang) -> dict[str, float]:
+        """The channels a query in `lang` uses, with their nominal weights."""
         return {ch: w for ch, w in self.weights[lang].items() if w > 0}
+
+    def gate_for(self, lang: Lang) -> GateParams | None:
+        return None if self.gate is None else self.gate.get(lang)
+
+    def query_weights(self, lang: Lang, features: QueryFeatures | None) -> dict[str, float]:
+        """The weights for one query: the gate's when there is one for `lang` (and the query's
+        features are known), else the fixed ones."""
+        base = self.channel_weights(lang)
+        gate = self.gate_for(lang)
+        if gate is None or features is None or LEXICAL not in base:
+            return base
+        return gated_weights(base, LEXICAL, lexical_weight(features, gate))
 
     def feedback_for(self, lang: Lang) -> FeedbackParams | None:
         params = self.feedback.get(lang)
@@ -88,22 +163,28 @@ class MatcherConfig:
                     raise ValueError(f"weight for channel {channel!r}, which is not among the encoders")
 
 
-NO_FEEDBACK: Mapping[Lang, FeedbackParams | None] = MappingProxyType({"zh": None, "en": None})
+
+
+def _fixed(encoders: tuple[str, ...], weights: Mapping[Lang, ChannelWeights]) -> MatcherConfig:
+    """What the other profiles share: fixed weights, the given field only, no feedback of
+    either kind (as before the gate; `hash` stays instant for tests)."""
+    return MatcherConfig(
+        encoders=encoders, weights=weights, feedback=NO_FEEDBACK, gate=None, fields=FieldParams(),
+        dense_feedback=MappingProxyType({}),
+    )
 
 
 def config_for(profile: str) -> MatcherConfig:
-    """Named configurations: ``default`` (the shipped hybrid: BM25 + USE for zh, BM25 + MiniLM
-    for en), ``use`` or ``minilm`` (BM25 + that encoder for both languages), ``hash`` (BM25 +
+    """Named configurations: ``default`` (the shipped fusion: `MatcherConfig()`), ``use``,
+    ``minilm`` or ``e5`` (BM25 0.6 + that encoder 0.4 for both languages), ``hash`` (BM25 +
     the hash encoder: tests and machines without the models), ``bm25`` (lexical only)."""
     if profile == "default":
         return MatcherConfig()
-    if profile in ("use", "minilm", "hash"):
+    if profile in ("use", "minilm", "e5", "hash"):
         both = {LEXICAL: 0.6, profile: 0.4}
-        return MatcherConfig(
-            encoders=(profile,), weights=_weights(dict(both), dict(both)), feedback=NO_FEEDBACK
-        )
+        return _fixed((profile,), _weights(dict(both), dict(both)))
     if profile == "bm25":
-        return MatcherConfig(
-            encoders=(), weights=_weights({LEXICAL: 1.0}, {LEXICAL: 1.0}), feedback=NO_FEEDBACK
-        )
-    raise ValueError(f"unknown matcher profile {profile!r}; choose default, use, minilm, hash or bm25")
+        return _fixed((), _weights({LEXICAL: 1.0}, {LEXICAL: 1.0}))
+    raise ValueError(
+        f"unknown matcher profile {profile!r}; choose default, use, minilm, e5, hash or bm25"
+    )

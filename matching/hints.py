@@ -1,31 +1,38 @@
-"""Drafting hints for a listing being written: its likely field, technical terms to add, and
-whether the text is too vague to match.
+"""Drafting hints for a listing being written: its likely fields, technical terms worth adding,
+and whether the text is too vague to match.
 
-STAND-IN written on h/rerank so that the preview API can be built against these three
-signatures; the h/match branch owns this module and its version replaces this one at merge.
-Here every hint comes from the text's nearest documents in the corpus searched (a plain
-`Matcher.search`): their fields vote for the field, their rarest words are the terms.
+All three read the corpus the draft is matched against, through one plain search of the text
+(`Matcher.search` without boosts; with the matcher's dense channels this is what finds the
+technical listings behind a plain-language demand):
+
+- `predict_fields`: the field vote of the soft field boost (`Matcher.predict_fields`,
+  `matching.fusion.field_votes`): the best matches vote for their fields, each with weight
+  exp((score − best) / temperature).
+- `suggest_terms`: the words of those matches, weighted by each match's vote, the word's
+  share of the match's tokens and its idf; only content words (`matching.phrases.is_content`:
+  never a stop-word, a generic verb or noun such as 提高, 改善, 问题, 方法, improve, method, a
+  number or a single character, nor a word most listings contain), only whole words (a
+  Chinese bigram that is not a word is skipped), none the draft already holds, and none
+  contained in a stronger one kept.
+- `vagueness`: 0 (specific) .. 1 (too vague): fewer than `SPECIFIC_WORDS` distinct content
+  words is vaguer the fewer there are.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from matching.matcher import Matcher
-from matching.text import (
-    EN_QUERY_STOPWORDS,
-    EN_STOPWORDS,
-    ZH_QUERY_STOPWORDS,
-    ZH_STOPWORDS,
-    _Jieba,
-    detect_lang,
-)
+from matching.phrases import is_content
+from matching.text import _Jieba, detect_lang, normalise
 from matching.types import Query, Result
 
-NEIGHBOURS = 20  # documents that vote
-TEMPERATURE = 0.05  # score gap at which a neighbour's vote falls by e
+NEIGHBOURS = 20  # matches that vote for terms
+TEMPERATURE = 0.05  # score gap at which a match's vote for terms falls by e
 SPECIFIC_WORDS = 6  # content words from which a text counts as specific
-_STOP = EN_STOPWORDS | ZH_STOPWORDS | ZH_QUERY_STOPWORDS | EN_QUERY_STOPWORDS
+MIN_DOCS_FOR_IDF = 20  # below this many listings idf says little: only the word lists filter
 
 
 def _neighbours(matcher: Matcher, text: str) -> list[Result]:
@@ -39,50 +46,64 @@ def _votes(results: list[Result]) -> list[float]:
     return [math.exp((r.score - best) / TEMPERATURE) for r in results]
 
 
-def _int_id(matcher: Matcher, listing_id: str) -> int | None:
-    return matcher._int_of.get(listing_id)  # stand-in: the matcher offers no public look-up
-
-
 def predict_fields(matcher: Matcher, text: str, k: int = 3) -> list[tuple[str, float]]:
-    """Field codes, probabilities, best first."""
-    results = _neighbours(matcher, text)
-    weight: dict[str, float] = {}
-    for r, vote in zip(results, _votes(results), strict=True):
-        int_id = _int_id(matcher, r.id)
-        field = None if int_id is None else matcher.attributes.value("field", int_id)
-        if field:
-            weight[field] = weight.get(field, 0.0) + vote
-    total = sum(weight.values())
-    if total <= 0:
+    """Field codes and probabilities, best first (at most `k`)."""
+    if not text.strip() or not len(matcher):
         return []
-    ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-    return [(code, round(w / total, 4)) for code, w in ranked]
+    votes = matcher.predict_fields(text)
+    return [(code, round(p, 4)) for code, p in list(votes.items())[:k]]
 
 
-def _is_term(token: str) -> bool:
-    """A content word: not a stop-word, a number, a prefixed bigram or character, nor (in
-    Chinese) a bigram that jieba would cut in two."""
-    if len(token) < 2 or token[0] in "#@" or token.isdigit() or token in _STOP:
-        return False
-    return detect_lang(token) == "en" or list(_Jieba.get().cut(token)) == [token]
+def _is_word(token: str, count: int) -> bool:
+    """A whole word, not a bigram across two words. Latin tokens and Chinese ones of three or
+    more characters are words (the tokenizer's bigrams have two); a two-character one is a
+    word when jieba's dictionary knows it or when the listing holds it at least twice (a word
+    is indexed as a word and again as a bigram)."""
+    if detect_lang(token) == "en" or len(token) > 2:
+        return True
+    return count >= 2 or _Jieba.get().FREQ.get(token, 0) > 0
+
+
+def is_term(matcher: Matcher, token: str, count: int = 2) -> bool:
+    """A technical term worth suggesting: a whole content word, not too common in the corpus
+    (`count`: how often a listing holds the token)."""
+    idf = matcher.lexical.idf(token) if len(matcher) >= MIN_DOCS_FOR_IDF else None
+    return is_content(token, idf) and _is_word(token, count)
 
 
 def suggest_terms(matcher: Matcher, text: str, k: int = 8) -> list[str]:
-    """Technical terms from the corpus near the text, not already in it."""
+    """Technical terms of the listings that match the text, not already in it, best first."""
+    if not text.strip() or k <= 0:
+        return []
     results = _neighbours(matcher, text)
-    present = text.lower()
+    present = normalise(text)
     strength: dict[str, float] = {}
+    words: set[str] = set()
     for r, vote in zip(results, _votes(results), strict=True):
-        int_id = _int_id(matcher, r.id)
-        if int_id is None:
+        int_id = matcher._int_of.get(r.id)
+        tokens = None if int_id is None else matcher.lexical.tokens_of(int_id)
+        if tokens is None or not len(tokens):
             continue
-        for term in matcher.lexical.doc_terms(int_id):
-            if _is_term(term) and term not in present:
-                strength[term] = strength.get(term, 0.0) + vote * matcher.lexical.idf(term)
-    ranked = sorted(strength.items(), key=lambda kv: (-kv[1], kv[0]))
+        ids, counts = np.unique(tokens, return_counts=True)
+        for tid, count in zip(ids.tolist(), counts.tolist(), strict=True):
+            term = matcher.lexical.terms[tid]
+            if term in present or not is_term(matcher, term, count):
+                continue
+            words.add(term)
+            strength[term] = strength.get(term, 0.0) + vote * count / len(tokens)
+    # a longer term counts for more: "原子层沉积" says more than "沉积"
+    ranked = sorted(
+        ((w * matcher.lexical.idf(t) * math.sqrt(len(t) / 2 if len(t) <= 8 else 4), t)
+         for t, w in strength.items()),
+        key=lambda st: (-st[0], st[1]),
+    )
     kept: list[str] = []
-    for term, _ in ranked:
-        if not any(term in other or other in term for other in kept):
+    for _, term in ranked:
+        inside = [other for other in kept if other in term]
+        if inside:  # a longer term takes the place of the shorter ones it holds
+            kept = [other for other in kept if other not in inside]
+            kept.append(term)
+        elif not any(term in other for other in kept):
             kept.append(term)
         if len(kept) == k:
             break
@@ -90,7 +111,6 @@ def suggest_terms(matcher: Matcher, text: str, k: int = 8) -> list[str]:
 
 
 def vagueness(matcher: Matcher, text: str) -> float:
-    """0 specific .. 1 too vague to match: fewer than `SPECIFIC_WORDS` distinct content words
-    is vaguer the fewer there are."""
-    words = {w for w in matcher.tokenizer.words(text, query=True) if _is_term(w)}
+    """0 specific .. 1 too vague to match."""
+    words = {w for w in matcher.tokenizer.words(text, query=True) if is_content(w)}
     return round(max(0.0, 1.0 - len(words) / SPECIFIC_WORDS), 4)

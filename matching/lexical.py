@@ -149,6 +149,12 @@ class LexicalIndex:
             return 0.0
         return float(_lucene_idf(self._df[tid : tid + 1], self._n_docs)[0])
 
+    def max_idf(self) -> float:
+        """The idf of a term found in one document only (the largest there is)."""
+        if not self._n_docs:
+            return 0.0
+        return float(_lucene_idf(np.ones(1), self._n_docs)[0])
+
     def idf_ids(self, token_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         """idf of token ids (0 for an empty index)."""
         if not self._n_docs:

@@ -30,7 +30,8 @@ import numpy.typing as npt
 
 from matching.attributes import AttributeStore
 from matching.config import FEEDBACK, LEXICAL, FeedbackParams, MatcherConfig
-from matching.encoders import Encoder, encode_batched, get_encoder
+from matching.encoders import Encoder, encode_batched, encode_queries, get_encoder
+from matching.fusion import QueryFeatures, field_boost, field_votes, rocchio
 from matching.lexical import LexicalIndex
 from matching.persist import (
     IndexCorrupt,
@@ -180,29 +181,38 @@ class Matcher:
 
     def search(self, query: Query) -> list[Result]:
         lang: Lang = query.lang or detect_lang(query.text)
-        weights = self.config.channel_weights(lang)
+        base = self.config.channel_weights(lang)
         k = query.top_k
         if k <= 0:
             return []
         qvecs = {
-            ch: self._encoders[ch].encode([query.text])[0]
-            for ch in weights
+            ch: encode_queries(self._encoders[ch], [query.text])[0]
+            for ch in base
             if ch != LEXICAL and ch in self.vectors
         }
         qtokens = self.tokenizer.tokens(query.text, query=True)
         filters = query.filters
-        feedback = self.config.feedback_for(lang) if LEXICAL in weights else None
+        feedback = self.config.feedback_for(lang) if LEXICAL in base else None
         with self._lock:
             size = self.attributes.size
             n_live = len(self._int_of)
             mask = self._filter_mask(filters)
             lex: FloatMatrix | None = None
-            if LEXICAL in weights:
+            weights = base
+            if LEXICAL in base:
                 raw = self.lexical.scores(qtokens, size)
                 scale = self.lexical.self_score(qtokens)
                 lex = raw / scale if scale > 0 else raw
+                if self.config.gate_for(lang) is not None:
+                    weights = self.config.query_weights(lang, self.query_features(qtokens, lex))
                 if mask is not None:
                     lex = np.where(mask, lex, np.float32(0))
+            asked = dict(qvecs)
+            for ch, params in self.config.dense_feedback.items():
+                if ch in qvecs and params.weight > 0 and params.docs > 0:
+                    near, near_sims = self.vectors[ch].search(qvecs[ch], params.docs, mask)
+                    if len(near):
+                        qvecs[ch] = rocchio(qvecs[ch], self.vectors[ch].vectors(near), near_sims, params)
             n_cand = max(self.config.candidates, k)
             while True:
                 cand, dense_hits = self._candidates(lex, qvecs, mask, n_cand)
@@ -227,7 +237,7 @@ class Matcher:
                         cand = np.concatenate([cand, extra])
                         parts = self._parts(cand, lex, qvecs, weights)
                     parts[FEEDBACK] = feedback.weight * expansion[cand]
-            boost = self._boosts(query, cand) if query.boosts else None
+            boost = self._boosts(query, cand, np.sum(list(parts.values()), axis=0)) if query.boosts else None
             if boost is not None:
                 parts["boost"] = boost
             total = np.sum(list(parts.values()), axis=0)
@@ -235,7 +245,10 @@ class Matcher:
             order = sorted(range(len(cand)), key=lambda j: (-float(total[j]), listing_ids[j]))[:k]
             results = []
             qwords = self.tokenizer.words(query.text, query=True)
-            for j in order:
+            shown = cand[np.asarray(order, dtype=np.int64)]
+            # the reasons' similarities: the query's own vectors (before any dense feedback)
+            sims = {ch: self.vectors[ch].vectors(shown) @ qv for ch, qv in asked.items()}
+            for rank, j in enumerate(order):
                 int_id = int(cand[j])
                 part_j = {
                     ch: round(float(v[j]), 6)
@@ -247,10 +260,21 @@ class Matcher:
                     qwords,
                     int_id,
                     {ch: int_id in hits for ch, hits in dense_hits.items()},
-                    {ch: float(parts[ch][j]) / weights[ch] for ch in qvecs},
+                    {ch: float(v[rank]) for ch, v in sims.items()},
                 )
                 results.append(Result(listing_ids[j], round(float(total[j]), 6), part_j, reasons))
             return results
+
+    def query_features(self, qtokens: list[str], lex: FloatMatrix | None) -> QueryFeatures:
+        """The gate's view of a query (`matching.fusion.QueryFeatures`); `lex` the normalised
+        BM25 scores before any filter."""
+        idfs = [self.lexical.idf(t) for t in qtokens]
+        return QueryFeatures.of(lex, idfs, self.lexical.max_idf(), len(qtokens))
+
+    def field_of(self, listing_id: str) -> str | None:
+        """The field code a listing was indexed with (None: unknown listing or no field)."""
+        int_id = self._int_of.get(listing_id)
+        return None if int_id is None else self.attributes.value("field", int_id)
 
     def _visible(self, cand: IntArray, filters: Filters) -> IntArray:
         if filters.visible is None or not len(cand):
@@ -340,17 +364,33 @@ class Matcher:
             found |= dense_hits[ch]
         return np.fromiter(sorted(found), dtype=np.int64, count=len(found)), dense_hits
 
-    def _boosts(self, query: Query, cand: IntArray) -> FloatMatrix | None:
+    def _boosts(self, query: Query, cand: IntArray, first: FloatMatrix) -> FloatMatrix | None:
+        """Soft boosts: the query's region, its given field and the fields its first ranking
+        (`first`, the fused scores of `cand`) points to (`matching.fusion`)."""
         boost = np.zeros(len(cand), dtype=np.float32)
         cols = self.attributes.cols
-        for value, category, amount in (
-            (query.field, "field", self.config.field_boost),
-            (query.region, "region", self.config.region_boost),
-        ):
-            code = None if value is None else self.attributes.codes[category].get(value)
-            if code is not None and amount:
-                boost += np.where(cols[category][cand] == code, np.float32(amount), np.float32(0))
+        code = None if query.region is None else self.attributes.codes["region"].get(query.region)
+        if code is not None and self.config.region_boost:
+            amount = np.float32(self.config.region_boost)
+            boost += np.where(cols["region"][cand] == code, amount, np.float32(0))
+        params = self.config.fields
+        if params.given or params.predicted:
+            fields = [self.attributes.value("field", c) for c in cand.tolist()]
+            predicted = (
+                field_votes(first, fields, params.docs, params.temperature) if params.predicted else {}
+            )
+            boost += field_boost(fields, query.field, predicted, params)
         return boost if boost.any() else None
+
+    def predict_fields(self, text: str, *, lang: Lang | None = None) -> dict[str, float]:
+        """The fields a text points to: field → probability from its best matches' fields
+        (the vote the soft field boost uses), best first; empty without fielded listings."""
+        results = self.search(Query(text, lang=lang, top_k=max(self.config.fields.docs, 1), boosts=False))
+        if not results:
+            return {}
+        scores = np.asarray([r.score for r in results], dtype=np.float32)
+        fields = [self.field_of(r.id) for r in results]
+        return field_votes(scores, fields, self.config.fields.docs, self.config.fields.temperature)
 
     def _reasons(
         self, query: Query, qwords: list[str], int_id: int, dense_hit: dict[str, bool], sims: dict[str, float]

@@ -53,6 +53,7 @@ ZH_GENERIC = _wordset("""
     没有 不够 不足 存在 出现 发现 导致 造成 影响 具有 拥有 包括 主要 其他 以及 以上 以下 左右 之间
     新型 新的 高效 先进 智能 一定 有效 有关 所述 用于 及其 其中 整个 每次 每天 时候 时间 地方 东西
     做 干 弄 搞 做出 做成 效率 成本 费用 价格 时间 速度
+    一下 一点 有点 有些 什么 怎么 怎样 如何 这个 那个 这样 那样 老是 总 还是 就是 东东
 """)
 EN_GENERIC = _wordset("""
     improve improves improved improving improvement increase reduce enhance enhanced optimise optimize

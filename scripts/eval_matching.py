@@ -8,7 +8,12 @@ one subfolder per split. Every system is a real `Matcher` (the code the backend 
 
     bm25     the lexical channel alone
     use      USE alone (exact search)            minilm   MiniLM alone (exact search)
-    hash     the hash encoder alone (exact)      hybrid   the shipped default configuration
+    e5       E5-small alone (exact search)       hash     the hash encoder alone (exact)
+    hybrid   the shipped default configuration (`MatcherConfig()`)
+
+A split whose queries carry a `field` is evaluated twice: as given, and with the fields
+removed (task `<task>-nofield`: a firm that cannot say what field its problem is in). A
+system's given-field boost applies whenever the query has a field; "alone" means one channel.
 
 Documents and queries may carry `lang` and `field`; they are passed on as a listing's
 language and field would be. Nothing else in the records is used (in particular not the
@@ -32,9 +37,10 @@ sys.path.insert(0, str(REPO))
 
 from matching import Document, Filters, Matcher, MatcherConfig, Query, config_for, detect_lang  # noqa: E402
 from matching.config import LEXICAL  # noqa: E402
+from matching.encoders import encode_queries, get_encoder  # noqa: E402
 from matching.vector import VectorParams  # noqa: E402
 
-SYSTEMS = ("bm25", "use", "minilm", "hybrid")
+SYSTEMS = ("bm25", "use", "minilm", "e5", "hybrid")
 PRIMARY = {"csl-title": "mrr@10", "csl-keywords": "mrr@10"}  # the target metric; others nDCG@10
 EXTRA_SYSTEMS = ("hash",)
 K = 10
@@ -45,6 +51,16 @@ class Split:
     task: str
     split: str
     path: Path
+
+
+def default_data() -> Path:
+    """The bench folder beside the checkout (`../shared/bench/matching`), or beside the folder
+    holding it (a worktree under `wt/`)."""
+    for up in (REPO.parent, REPO.parent.parent):
+        candidate = up / "shared" / "bench" / "matching"
+        if candidate.is_dir():
+            return candidate
+    return REPO.parent / "shared" / "bench" / "matching"
 
 
 def find_splits(data: Path, tasks: list[str] | None, splits: list[str]) -> list[Split]:
@@ -82,7 +98,7 @@ def system_config(system: str) -> MatcherConfig:
     exact = VectorParams(exact_max=10**9)  # "alone" figures are exact search
     if system == "bm25":
         return config_for("bm25")
-    if system in ("use", "minilm", "hash"):
+    if system in ("use", "minilm", "e5", "hash"):
         base = config_for(system)
         only = {system: 1.0}
         return replace(base, weights={"zh": only, "en": only}, vector=exact)
@@ -106,9 +122,18 @@ def metrics(ranked: list[str], relevant: set[str]) -> dict[str, float]:
     }
 
 
-def evaluate(split: Split, system: str, cache_dir: Path | None) -> dict[str, Any]:
+def has_fields(split: Split) -> bool:
+    """Whether the split's queries carry a `field` (then it is also evaluated without)."""
+    return any(q.get("field") for q in read_jsonl(split.path / "queries.jsonl"))
+
+
+def evaluate(split: Split, system: str, cache_dir: Path | None, *, use_field: bool = True) -> dict[str, Any]:
+    """One system on one split; `use_field=False`: the queries' fields removed (the task is
+    then named `<task>-nofield`)."""
     corpus = read_jsonl(split.path / "corpus.jsonl")
     queries = read_jsonl(split.path / "queries.jsonl")
+    if not use_field:
+        queries = [{k: v for k, v in q.items() if k != "field"} for q in queries]
     qrels = read_qrels(split.path / "qrels.tsv")
     config = system_config(system)
     matcher = Matcher(f"{split.task}-{split.split}", config, cache_dir=cache_dir)
@@ -140,7 +165,7 @@ def evaluate(split: Split, system: str, cache_dir: Path | None) -> dict[str, Any
     search_s = time.perf_counter() - started
     out: dict[str, Any] = {key: round(value / max(judged, 1), 4) for key, value in totals.items()}
     out.update(
-        task=split.task,
+        task=split.task if use_field else f"{split.task}-nofield",
         split=split.split,
         system=system,
         queries=judged,
@@ -150,6 +175,21 @@ def evaluate(split: Split, system: str, cache_dir: Path | None) -> dict[str, Any
     )
     if system == "hybrid":
         out["weights"] = {lang: dict(w) for lang, w in config.weights.items()}
+    return out
+
+
+def timed_queries(system: str, texts: list[str]) -> dict[str, float]:
+    """Query-encoding time of each encoder of `system` (ms per query, one query at a time,
+    after a warm-up; no cache)."""
+    config = system_config(system)
+    out = {}
+    for channel in config.encoders:
+        encoder = get_encoder(channel)
+        encode_queries(encoder, texts[:2])  # load the model
+        started = time.perf_counter()
+        for text in texts:
+            encode_queries(encoder, [text])
+        out[channel] = round(1000 * (time.perf_counter() - started) / max(len(texts), 1), 2)
     return out
 
 
@@ -259,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=REPO / ".." / "shared" / "bench" / "matching")
+    parser.add_argument("--data", type=Path, default=default_data())
     parser.add_argument("--tasks", help="comma-separated task names (default: all)")
     parser.add_argument("--splits", default="dev,test")
     parser.add_argument(
@@ -268,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, default=REPO / "var" / "cache" / "embeddings")
     parser.add_argument("--no-cache", action="store_true", help="encode everything afresh")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument(
+        "--time-queries", type=int, default=0, metavar="N",
+        help="also time the query encoding of each encoder on the first N queries (no cache)",
+    )
     parser.add_argument(
         "--sweep",
         type=float,
@@ -294,16 +338,25 @@ def main(argv: list[str] | None = None) -> int:
             args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
         return 0
     rows = []
-    print(f"{'task':<14}{'split':<6}{'system':<8}{'recall@10':>10}{'MRR@10':>9}{'nDCG@10':>9}{'ms/q':>8}")
+    print(f"{'task':<28}{'split':<6}{'system':<8}{'recall@10':>10}{'MRR@10':>9}{'nDCG@10':>9}{'ms/q':>8}")
     for split in splits:
+        variants = (True, False) if has_fields(split) else (True,)
         for system in systems:
-            row = evaluate(split, system, cache)
-            rows.append(row)
-            print(
-                f"{row['task']:<14}{row['split']:<6}{row['system']:<8}{row['recall@10']:>10.4f}"
-                f"{row['mrr@10']:>9.4f}{row['ndcg@10']:>9.4f}{row['ms_per_query']:>8.1f}",
-                flush=True,
-            )
+            for use_field in variants:
+                row = evaluate(split, system, cache, use_field=use_field)
+                rows.append(row)
+                print(
+                    f"{row['task']:<28}{row['split']:<6}{row['system']:<8}{row['recall@10']:>10.4f}"
+                    f"{row['mrr@10']:>9.4f}{row['ndcg@10']:>9.4f}{row['ms_per_query']:>8.1f}",
+                    flush=True,
+                )
+    timing: dict[str, float] = {}
+    if args.time_queries:
+        texts = [q["text"] for s in splits for q in read_jsonl(s.path / "queries.jsonl")][: args.time_queries]
+        for system in systems:
+            for channel, ms in timed_queries(system, texts).items():
+                timing[channel] = ms
+        print("query encoding, ms/query: " + ", ".join(f"{ch} {ms}" for ch, ms in timing.items()))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         default = MatcherConfig()
@@ -313,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
                     "k": K,
                     "hybrid_weights": {lang: dict(w) for lang, w in default.weights.items()},
                     "lexical": LEXICAL,
+                    "query_encoding_ms": timing,
                     "results": rows,
                 },
                 ensure_ascii=False,

@@ -31,7 +31,7 @@ class MatchOut(Schema):
     id: int
     score: float
     parts: dict[str, float] = Field(description="each channel's contribution to `score`: bm25, "
-                                                "use, minilm, hash, boost")
+                                                "use, minilm, e5, hash, boost")
     reasons: list[ReasonOut]
     demand: DemandOut | None = None
     achievement: AchievementOut | None = None
@@ -42,7 +42,7 @@ class MatchesOut(Schema):
     source_id: int | None
     items: list[MatchOut]
     index_version: int
-    profile: str = Field(description="the matcher configuration (default, use, minilm, hash, bm25)")
+    profile: str = Field(description="the matcher configuration (default, use, minilm, e5, hash, bm25)")
 
 
 class PairOut(Schema):

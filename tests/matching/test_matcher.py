@@ -176,5 +176,12 @@ def test_config_validation() -> None:
         Matcher("bad", MatcherConfig(encoders=(), weights={"zh": {"use": 1.0}, "en": {LEXICAL: 1.0}}))
     with pytest.raises(ValueError, match="unknown matcher profile"):
         config_for("bert")
-    assert MatcherConfig().channel_weights("zh") == {LEXICAL: 0.6, "use": 0.4}
-    assert MatcherConfig().channel_weights("en") == {LEXICAL: 0.6, "minilm": 0.4}
+    # the shipped default (issue 17): BM25 and E5 under the lexical gate, USE kept for the
+    # explanations; the other profiles keep fixed weights
+    shipped = MatcherConfig()
+    assert LEXICAL in shipped.channel_weights("zh") and "e5" in shipped.channel_weights("zh")
+    assert {"e5", "use"} <= set(shipped.encoders)
+    assert shipped.gate_for("zh") is not None and shipped.gate_for("en") is not None
+    assert config_for("default") == shipped
+    assert config_for("use").channel_weights("zh") == {LEXICAL: 0.6, "use": 0.4}
+    assert config_for("use").gate is None
