@@ -5454,7 +5454,7 @@ export interface components {
             kind: "demand" | "achievement";
             /**
              * Parts
-             * @description each channel's contribution to `score`: bm25, use, minilm, hash, boost
+             * @description each channel's contribution to `score`: bm25, use, minilm, e5, hash, boost
              */
             parts: {
                 [key: string]: number;
@@ -5472,7 +5472,7 @@ export interface components {
             items: components["schemas"]["MatchOut"][];
             /**
              * Profile
-             * @description the matcher configuration (default, use, minilm, hash, bm25)
+             * @description the matcher configuration (default, use, minilm, e5, hash, bm25)
              */
             profile: string;
             /** Source Id */
@@ -6387,7 +6387,7 @@ export interface components {
             predicted_fields: components["schemas"]["PredictedFieldOut"][];
             /**
              * Profile
-             * @description the matcher configuration (default, use, minilm, hash, bm25)
+             * @description the matcher configuration (default, use, minilm, e5, hash, bm25)
              */
             profile: string;
             /** Source Id */
