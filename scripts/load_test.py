@@ -169,6 +169,7 @@ def create_postgres_database(admin_url: str, name: str) -> None:
 
 def seed_market(args: argparse.Namespace) -> Market:
     """Migrate and seed through the backend's own services and the test builders."""
+    import backend.worker  # noqa: F401 — start-up: hands the Celery app to core (core/jobs.py)
     from backend.accounts import sessions
     from backend.audit.service import Actor
     from backend.cli import migrate_to_head
