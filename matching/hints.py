@@ -57,11 +57,12 @@ def predict_fields(matcher: Matcher, text: str, k: int = 3) -> list[tuple[str, f
 def _is_word(token: str, count: int) -> bool:
     """A whole word, not a bigram across two words. Latin tokens and Chinese ones of three or
     more characters are words (the tokenizer's bigrams have two); a two-character one is a
-    word when jieba's dictionary knows it or when the listing holds it at least twice (a word
-    is indexed as a word and again as a bigram)."""
+    word when jieba's dictionary knows it. Not by how often a listing holds it: a listing
+    repeating "废塑料化学回收" holds the cross-word bigrams 料化 and 学回 as often as its words
+    (`count` is kept for callers)."""
     if detect_lang(token) == "en" or len(token) > 2:
         return True
-    return count >= 2 or _Jieba.get().FREQ.get(token, 0) > 0
+    return bool(_Jieba.get().FREQ.get(token, 0) > 0)
 
 
 def is_term(matcher: Matcher, token: str, count: int = 2) -> bool:

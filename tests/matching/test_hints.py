@@ -60,3 +60,11 @@ def test_vagueness() -> None:
     m = _matcher()
     assert vagueness(m, "我们想提高一下质量，解决问题") == 1.0  # only generic words
     assert vagueness(m, "高镍三元正极材料循环寿命短，容量衰减快，想做氧化铝包覆") == 0.0
+
+
+def test_a_bigram_across_two_words_is_never_suggested_however_often_it_occurs() -> None:
+    from matching.hints import _is_word
+
+    # (jieba's dictionary itself knows a few odd pairs, 学回 among them: those still pass)
+    assert not _is_word("料化", count=6) and not _is_word("余应", count=4)
+    assert _is_word("回收", count=1) and _is_word("废塑料", count=1)
