@@ -10,6 +10,7 @@ import os
 import socket
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _VAR = Path(tempfile.mkdtemp(prefix="techbroker-test-"))
@@ -63,6 +64,21 @@ def drop_postgres_database(name: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@contextmanager
+def migrated_postgres(prefix: str) -> Iterator[tuple[str, Engine]]:
+    """A fresh PostgreSQL database for this xdist worker (`<prefix>_<worker>`), migrated to
+    head: its URL and an engine; disposed of and dropped afterwards."""
+    name = f"{prefix}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    url = fresh_postgres_database(name)
+    migrate_to_head(url)
+    engine = make_engine(url)
+    try:
+        yield url, engine
+    finally:
+        engine.dispose()
+        drop_postgres_database(name)
 
 
 def _worker_suffix() -> str:

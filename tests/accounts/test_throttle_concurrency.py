@@ -4,7 +4,6 @@ none fails on the counter row's key."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -15,9 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from backend.accounts import throttle
 from backend.accounts.models import LoginThrottle
-from backend.cli import migrate_to_head
-from backend.db import make_engine
-from tests.conftest import drop_postgres_database, fresh_postgres_database, postgres_reachable
+from tests.conftest import migrated_postgres, postgres_reachable
 
 pytestmark = pytest.mark.postgres
 EVENTS = 8
@@ -27,13 +24,8 @@ EVENTS = 8
 def pg() -> Iterator[Engine]:
     if not postgres_reachable():
         pytest.skip("PostgreSQL is not reachable")
-    name = f"techbroker_throttle_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    url = fresh_postgres_database(name)
-    migrate_to_head(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-    drop_postgres_database(name)
+    with migrated_postgres("techbroker_throttle") as (_, engine):
+        yield engine
 
 
 def test_simultaneous_first_events_all_count(pg: Engine) -> None:

@@ -31,16 +31,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.cli import migrate_to_head
 from backend.config import PROJECT_ROOT
-from backend.db import make_engine
-from tests.conftest import (
-    PG_HOST,
-    PG_PORT,
-    drop_postgres_database,
-    fresh_postgres_database,
-    postgres_reachable,
-)
+from tests.conftest import PG_HOST, PG_PORT, migrated_postgres, postgres_reachable
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 # Database 14: test_celery_worker.py uses 15; each test also sends on its own queue, so
@@ -109,13 +101,8 @@ class Database:
 @pytest.fixture(scope="session")
 def integration_db() -> Iterator[Database]:
     require_services()
-    name = f"techbroker_integration_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    url = fresh_postgres_database(name)
-    migrate_to_head(url)
-    engine = make_engine(url)
-    yield Database(url, engine)
-    engine.dispose()
-    drop_postgres_database(name)
+    with migrated_postgres("techbroker_integration") as (url, engine):
+        yield Database(url, engine)
 
 
 # --- processes ----------------------------------------------------------------------------------

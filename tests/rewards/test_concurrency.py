@@ -14,14 +14,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from backend.audit import service as audit
 from backend.audit.models import AuditEntry
-from backend.cli import migrate_to_head
 from backend.core.errors import Conflict, PermissionDenied
-from backend.db import make_engine
 from backend.rewards import review
 from backend.rewards.models import ClaimStatus, RewardClaim
 from tests.builders import accounts as b
 from tests.builders import rewards as r
-from tests.conftest import drop_postgres_database, fresh_postgres_database, postgres_reachable
+from tests.conftest import migrated_postgres, postgres_reachable
 
 pytestmark = pytest.mark.postgres
 
@@ -37,15 +35,8 @@ class Setup:
 def pg() -> Iterator[Engine]:
     if not postgres_reachable():
         pytest.skip("PostgreSQL is not reachable")
-    import os
-
-    name = f"techbroker_concurrency_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    url = fresh_postgres_database(name)
-    migrate_to_head(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-    drop_postgres_database(name)
+    with migrated_postgres("techbroker_concurrency") as (_, engine):
+        yield engine
 
 
 def _setup(engine: Engine, status: ClaimStatus) -> Setup:
