@@ -166,6 +166,7 @@ def run_size(
     uniform: bool,
     ef_search: int | None,
     ef_sweep: list[int] | None = None,
+    peers: list[str] | None = None,
 ) -> dict[str, Any]:
     ef_sweep = ef_sweep or []
     rng = np.random.default_rng(seed)
@@ -279,6 +280,8 @@ def run_size(
         )
         vector_search[name] = {**pct(times), "recall@10": round(float(recall), 4)}
     out["vector_search"] = vector_search
+    if peers:
+        out["peers"] = run_peers(peers, n, dim, seed, uniform, queries, masks, truth, vector_search)
     if index.kind != "flat":  # unfiltered recall and latency against the efSearch floor
         sweep = {}
         shipped = index.params
@@ -337,6 +340,39 @@ def run_size(
 
     out["persistence"] = persistence(matcher, config, encoder)
     out["peak_rss_mb"] = round(peak_mb())
+    return out
+
+
+def run_peers(
+    peers: list[str],
+    n: int,
+    dim: int,
+    seed: int,
+    uniform: bool,
+    queries: FloatMatrix,
+    masks: dict[str, npt.NDArray[np.bool_] | None],
+    truth: dict[str, npt.NDArray[np.int64]],
+    ours: dict[str, Any],
+) -> dict[str, Any]:
+    """Our vector index and each peer built alone in a child process (`bench_vector_peers`) on
+    the same vectors, the peers tuned to the recall ours reached under each filter."""
+    from scripts.bench_vector_peers import write_work
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        work = Path(tmp) / "work.npz"
+        write_work(work, queries, masks, truth, {k: v["recall@10"] for k, v in ours.items()})
+        for name in ["ours", *peers]:
+            cmd = [sys.executable, str(REPO / "scripts" / "bench_vector_peers.py"), "--index", name,
+                   "--size", str(n), "--dim", str(dim), "--seed", str(seed), "--work", str(work)]
+            if uniform:
+                cmd.append("--uniform")
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+            if proc.returncode != 0:
+                out[name] = {"error": proc.stderr.strip().splitlines()[-1:]}
+                continue
+            out[name] = json.loads(proc.stdout.strip().splitlines()[-1])
+            print(f"[{n}] {name}: built in {out[name]['build_s']} s", file=sys.stderr, flush=True)
     return out
 
 
@@ -431,6 +467,20 @@ def encoder_timing(names: list[str], data: Path, n_queries: int) -> dict[str, An
     return out
 
 
+def print_peers(peers: dict[str, Any]) -> None:
+    ours = peers.get("ours")
+    for name, r in peers.items():
+        if "error" in r:
+            print(f"      {name}: failed: {r['error']}", flush=True)
+            continue
+        ratio = f" ({r['build_s'] / ours['build_s']:.2f}x ours)" if ours and ours.get("build_s") and name != "ours" else ""
+        print(f"      {name}: build {r['build_s']} s{ratio}, index RSS {r['index_rss_mb']} MB, "
+              f"peak {r['peak_rss_mb']} MB", flush=True)
+        for label, v in r["search"].items():
+            print(f"        {label:<20} p50 {v['p50_ms']:.2f} ms  p95 {v['p95_ms']:.2f} ms  "
+                  f"recall@10 {v['recall@10']:.3f}  ef {v['ef_search']}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -454,13 +504,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real-dims", default="32,64,128", help="graph dimensions for the real check")
     parser.add_argument("--cache-dir", type=Path, default=REPO / "var" / "cache" / "embeddings")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--peers", default="hnswlib,usearch",
+        help="other vector indexes to run beside ours ('' to skip; pip install -e '.[bench]')",
+    )
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.one_size:
         sweep = [int(e) for e in args.ef_sweep.split(",") if e]
+        peers = [p for p in args.peers.split(",") if p]
         result = run_size(
-            args.one_size, args.dim, args.seed, args.queries, args.uniform, args.ef_search, sweep
+            args.one_size, args.dim, args.seed, args.queries, args.uniform, args.ef_search, sweep,
+            peers,
         )
         print(json.dumps(result))
         return 0
@@ -480,6 +536,8 @@ def main(argv: list[str] | None = None) -> int:
             str(args.seed),
             "--ef-sweep",
             args.ef_sweep,
+            "--peers",
+            args.peers,
         ]
         if args.ef_search:
             cmd += ["--ef-search", str(args.ef_search)]
@@ -508,6 +566,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"p95 {row['hybrid_search'][name]['p95_ms']:.2f} ms",
                 flush=True,
             )
+        print_peers(row.get("peers", {}))
     if args.real:
         dims = [int(d) for d in args.real_dims.split(",") if d]
         results["real_recall"] = real = real_recall(

@@ -221,6 +221,7 @@ function AssignedBrokers({ demand }: { demand: Demand }) {
         ))}
       </Space>
       <BrokerPicker
+        key={assigned.join(',')} // empty again once the choice is among the assigned
         aria-label={t('roles.listings.assign')}
         exclude={assigned}
         onChange={(id) => id !== undefined && assign.mutate({ demandId: demand.id, brokerId: id }, { onSuccess: () => void message.success(t('roles.listings.assigned')), onError: (e) => showError(e) })}
