@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from backend.accounts import gates
 from backend.accounts.models import BrokerProfile, User, VerificationStatus
 from backend.audit import service as audit
 from backend.core import clock, paging
@@ -20,7 +21,6 @@ from backend.core.permissions import Role
 # The deals table only (no deals service): a demand's owner may not pull it from under an open
 # deal. The deals domain calls listings, never the other way round.
 from backend.deals.models import OPEN_STAGES, Deal
-from backend.intake import gates
 from backend.listings import search, taxonomy, visibility
 from backend.listings.models import Demand, DemandBroker, DemandStatus, Visibility, modes_to_mask
 from backend.listings.schemas import DemandIn, DemandUpdate
