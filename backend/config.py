@@ -20,7 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # in step): a key everyone can read signs tokens anyone can forge.
 EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string-of-at-least-32-characters"  # noqa: S105
 
-# A broker grade a gate asks for, or "none" (intake/gates.py).
+# A broker grade a gate asks for, or "none" (accounts/gates.py).
 GradeSetting = Literal["none", "junior", "intermediate", "senior"]
 
 
@@ -112,7 +112,7 @@ class Settings(BaseSettings):
     # how many working days (Monday to Friday, China time) one nobody accepted is escalated.
     help_request_offers: int = Field(default=5, ge=1, le=50)
     help_request_escalation_working_days: int = Field(default=3, ge=1, le=60)
-    # Work a broker's grade must reach (intake/gates.py); "none" turns a gate off. Private
+    # Work a broker's grade must reach (accounts/gates.py); "none" turns a gate off. Private
     # demands (assignment, drafting); deals whose contract is above LARGE_DEAL_AMOUNT yuan.
     grade_for_private_demands: GradeSetting = "intermediate"
     grade_for_large_deals: GradeSetting = "intermediate"

@@ -29,11 +29,18 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Engine, create_engine, event, text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
-import backend.worker  # noqa: E402, F401 — start-up: hands the Celery app to core (core/jobs.py)
+# Start-up, as in the app: the worker module hands the Celery app to core (core/jobs.py);
+# deals hand listings the lookup of a demand's open deals (listings/demands.py); integrity
+# hands rewards its claim checks (rewards/checks.py); intake registers the demotion of a
+# listed broker with the dishonesty list (integrity/dishonesty.py).
 from backend import db as db_module  # noqa: E402
+from backend import worker as _worker  # noqa: E402, F401
 from backend.accounts import login_cache  # noqa: E402
 from backend.cli import migrate_to_head  # noqa: E402
 from backend.db import make_engine  # noqa: E402
+from backend.deals import lookup as _deals  # noqa: E402, F401
+from backend.intake import demotion as _demotion  # noqa: E402, F401
+from backend.integrity import service as _integrity  # noqa: E402, F401
 from backend.listings import cards  # noqa: E402
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend.accounts import gates
 from backend.audit import service as audit
 from backend.core.errors import Conflict, InvalidInput
 from backend.deals import evidence, registry
@@ -18,7 +19,6 @@ from backend.deals.events import add_event
 from backend.deals.ledger import received
 from backend.deals.models import Contract, ContractType, Payment, Stage
 from backend.deals.pipeline import advance_if_fully_paid, transition
-from backend.intake import gates
 
 EDITABLE_STAGES = frozenset({Stage.NEGOTIATING, Stage.SIGNED})
 # A registration may be corrected (the office amended or re-issued it) once registered.

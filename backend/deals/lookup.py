@@ -1,5 +1,6 @@
 """What other domains (rewards, integrity) may ask of deals: small, stable reads.
-Other domains call these, never the deal tables."""
+Other domains call these, never the deal tables. Listings, below deals, gets its one read
+(a demand's open deals) handed over as this module loads."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from backend.deals import brokers as broker_rules
 from backend.deals.access import load_deal, relation_of
 from backend.deals.ledger import ZERO
 from backend.deals.models import (
+    OPEN_STAGES,
     Acceptance,
     BrokerRole,
     BrokerStatus,
@@ -27,6 +29,7 @@ from backend.deals.models import (
     RegistryStatus,
     Stage,
 )
+from backend.listings import demands
 
 
 @dataclass(frozen=True)
@@ -200,3 +203,12 @@ def pair_outcomes(session: Session) -> list[PairOutcome]:
     return [PairOutcome(i, d, a, Acceptance.ACCEPTED in (da, aa), Acceptance.DECLINED in (da, aa),
                         stage in SIGNED_STAGES or bool(has_contract))
             for i, d, a, stage, da, aa, has_contract in rows]
+
+
+def open_deal_ids(session: Session, demand_id: int) -> list[int]:
+    """The demand's open deals, oldest first: its owner may not withdraw it from under them."""
+    return list(session.execute(select(Deal.id).where(
+        Deal.demand_id == demand_id, Deal.stage.in_(OPEN_STAGES)).order_by(Deal.id)).scalars())
+
+
+demands.install_open_deals(open_deal_ids)

@@ -25,6 +25,7 @@ from backend.deals import contracts, evidence, files, opening, payments, pipelin
 from backend.deals.access import deal_for
 from backend.deals.models import Contract, ContractType, Deal, EvidenceKind, Stage
 from backend.deals.storage import file_store
+from backend.integrity import service as _integrity  # noqa: F401 — installs the claim checks
 from backend.listings.models import Achievement, AchievementStatus, Demand, DemandStatus, Visibility
 from backend.rewards import claims, payees, review, schemas
 from backend.rewards.models import RewardClaim

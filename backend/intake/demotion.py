@@ -1,19 +1,21 @@
 """Demotion on an upheld finding: when a broker is put on the dishonesty list (a confirmed fraud,
 or an administrator's listing), their grade drops one step at once (a junior stays junior) and
-any pending promotion is withdrawn. Called by the integrity domain in the same transaction as
-the listing; kept apart from the rest of intake so that call imports nothing that imports
-integrity back."""
+any pending promotion is withdrawn. Integrity calls it in the same transaction as the listing,
+without importing intake: this module registers itself with the dishonesty list as it loads
+(the integrity router and the intake front door load it)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from backend.accounts import gates
 from backend.accounts.models import BrokerLevel, BrokerProfile
 from backend.audit import service as audit
 from backend.core.types import utcnow
-from backend.intake import gates, notices
+from backend.intake import notices
 from backend.intake.models import GradeChange, GradeChangeReason, GradeProposal, ProposalStatus
+from backend.integrity import dishonesty
 
 
 def withdraw_pending(session: Session, broker_id: int) -> None:
@@ -51,3 +53,6 @@ def demote_for_finding(session: Session, actor: audit.Actor, broker_id: int,
                  f"经纪人等级调整为{gates.LEVEL_ZH[lower]}",
                  f"Your grade is now {lower.value}, after an upheld integrity finding.")
     return change
+
+
+dishonesty.when_broker_listed(demote_for_finding)

@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts import gates
 from backend.accounts.models import BrokerLevel, BrokerProfile, Organisation, User
 from backend.accounts.models import VerificationStatus as Verified
 from backend.audit import service as audit
 from backend.core import clock, paging
 from backend.core.errors import NotFound, PermissionDenied
 from backend.core.types import utcnow
-from backend.intake import findings, gates, record
+from backend.intake import findings, record
 from backend.intake.models import DirectoryProfile
 from backend.intake.record import Evidence, Record
 from backend.intake.schemas import DirectoryProfileIn

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
+from backend.accounts import gates
 from backend.accounts.models import User
 from backend.accounts.service import is_verified_broker
 from backend.audit import service as audit
@@ -23,7 +24,7 @@ from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.core.types import utcnow
-from backend.intake import dossiers, gates, notices
+from backend.intake import dossiers, notices
 from backend.intake.access import RequestAccess, Seat, insider, request_for, require_broker
 from backend.intake.models import DemandDraft, DraftStatus, HelpRequest, HelpStatus
 from backend.intake.requests import require_status

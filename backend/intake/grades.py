@@ -12,12 +12,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.accounts import gates
 from backend.accounts.models import BrokerLevel, BrokerProfile, User, VerificationStatus
 from backend.audit import service as audit
 from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.types import utcnow
-from backend.intake import findings, gates, grading, notices, record
+from backend.intake import findings, grading, notices, record
 from backend.intake.models import (
     GradeChange,
     GradeChangeReason,

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.accounts import gates
 from backend.accounts.models import BrokerLevel, BrokerProfile, Organisation, User
 from backend.accounts.models import VerificationStatus as Verified
 from backend.core import clock
 from backend.deals import records
-from backend.intake import findings, gates
+from backend.intake import findings
 from backend.intake.models import DirectoryProfile, HelpRequest, HelpStatus
 from backend.listings import taxonomy
 

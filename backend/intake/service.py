@@ -6,17 +6,17 @@
   confidential dossiers and terms      dossiers.py, terms.py
   the directory and the record         directory.py, record.py
   grades, training, promotion rules    grades.py, grading.py (pure), demotion.py
-  grade gates                          gates.py
+  grade gates                          backend/accounts/gates.py (a broker's grade against
+                                       the settings: listings and deals check it too)
 
-Other domains use the names below. Two are leaves, imported where they are needed without
-pulling in the rest (and so without an import cycle): `gates` (listings, deals) and
-`demotion` (integrity, when a broker is listed as dishonest).
+Other domains use the names below. `demotion` registers itself with integrity's dishonesty
+list as it loads (a listed broker drops a grade), so integrity does not import intake.
 """
 
 from __future__ import annotations
 
+from backend.accounts.gates import Gate, require_for_deal, require_grade
 from backend.intake.demotion import demote_for_finding
-from backend.intake.gates import Gate, require_for_deal, require_grade
 from backend.intake.record import confirmed_evidence
 
 __all__ = ["Gate", "confirmed_evidence", "demote_for_finding", "require_for_deal",

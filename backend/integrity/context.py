@@ -18,6 +18,7 @@ from typing import TypeAlias
 
 from backend.core.clock import CHINA_TZ
 from backend.rewards.calculation import DEFAULT_BRACKETS, Bracket
+from backend.rewards.sides import ClaimSide
 
 Key: TypeAlias = int | str
 """An id of a normalised person or identifier row (or a credit code for an organisation)."""
@@ -53,11 +54,6 @@ class SubjectKind(StrEnum):
     ORG = "org"        # keyed by unified social credit code
     PERSON = "person"  # keyed by person key
     BROKER = "broker"  # keyed by the broker's user id
-
-
-class ClaimSide(StrEnum):
-    BUYER = "buyer"
-    SELLER = "seller"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ with a reason, and both steps are in the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,12 +22,23 @@ from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.permissions import Role
 from backend.core.types import utcnow
-from backend.intake import demotion
 from backend.integrity.context import SubjectKind
 from backend.integrity.models import DishonestyListing
 
 LISTING_YEARS = 5
 NOT_FOUND = "未找到该失信名单条目。No such dishonesty-list entry."
+
+# What a broker's listing sets off beyond integrity, in the same transaction: intake drops the
+# broker a grade. Intake sits above integrity, so it registers itself here as it loads
+# (`backend/intake/demotion.py`); listing a broker in a process that never loaded it is an
+# error, not a listing that costs nothing.
+BrokerListed = Callable[[Session, audit.Actor, int, int], object]  # (broker id, entry id)
+_on_broker_listed: list[BrokerListed] = []
+
+
+def when_broker_listed(action: BrokerListed) -> None:
+    if action not in _on_broker_listed:
+        _on_broker_listed.append(action)
 
 
 def add_years(day: date, years: int) -> date:
@@ -122,7 +133,11 @@ def list_subject(session: Session, actor: audit.Actor, subject: Subject, *, reas
     audit.record(session, actor, "dishonesty.list", "dishonesty_listing", entry.id,
                  after=_snapshot(entry))
     if subject.kind is SubjectKind.BROKER:  # an upheld finding costs the broker a grade
-        demotion.demote_for_finding(session, actor, int(subject.key), entry.id)
+        if not _on_broker_listed:
+            raise RuntimeError("Nothing demotes a listed broker: import "
+                               "backend.intake.demotion at start-up.")
+        for action in _on_broker_listed:
+            action(session, actor, int(subject.key), entry.id)
     return entry
 
 

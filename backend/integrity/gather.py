@@ -45,7 +45,6 @@ from backend.deals.models import (
 from backend.integrity.context import (
     BrokerInfo,
     ClaimInfo,
-    ClaimSide,
     ComparableStats,
     ContractInfo,
     DishonestyEntry,
@@ -60,6 +59,7 @@ from backend.integrity.scan_index import ScanIndex
 from backend.listings.models import Demand, Field
 from backend.rewards.calculation import DEFAULT_BRACKETS, Bracket
 from backend.rewards.models import LIVE_STATUSES, RewardClaim, RewardPolicy
+from backend.rewards.sides import ClaimSide
 
 _CHUNK = 900  # ids per IN (...) list: under SQLite's and PostgreSQL's parameter limits
 _OFFICER_POSITIONS = (OfficerPosition.DIRECTOR, OfficerPosition.SENIOR_MANAGER)

@@ -14,6 +14,7 @@ from backend.core.deps import DeskPageSize, PageNo, SessionDep
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
+from backend.intake import demotion as _demotion  # noqa: F401 — a listed broker is demoted
 from backend.integrity import dishonesty, review, schemas, service
 from backend.integrity.context import SubjectKind
 from backend.integrity.models import DishonestyListing, FlagStatus

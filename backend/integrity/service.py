@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from time import perf_counter
 from typing import Any
 
@@ -25,11 +26,13 @@ from sqlalchemy.orm import Session
 from backend.audit import service as audit
 from backend.core import clock, jobs, paging
 from backend.core.types import utcnow
+from backend.integrity import lookup
 from backend.integrity.context import Flag, RuleSettings
 from backend.integrity.gather import gather_all, gather_for_claim
 from backend.integrity.models import FlagStatus, IntegrityFlag, IntegrityScan, ScanTrigger
 from backend.integrity.rules import run_rules
 from backend.integrity.scan_index import scan
+from backend.rewards import checks
 from backend.rewards.models import LIVE_STATUSES, RewardClaim
 
 SCAN_TASK = "integrity.scan_open_claims"
@@ -201,3 +204,12 @@ def list_scans(session: Session, page: int, page_size: int
     """Scans, newest first."""
     return paging.page_of(session, select(IntegrityScan).order_by(IntegrityScan.id.desc()),
                           page, page_size)
+
+
+# Rewards runs these at a claim's submission and approval and shows their flags, without
+# importing integrity (which sits above it): hand them over as this module loads.
+checks.install(checks.ClaimChecks(
+    check_claim=check_claim,
+    blocking_flag_count=partial(lookup.open_flag_count, blocking_only=True),
+    open_flag_counts=lookup.open_flag_counts,
+    flags_for_claim=lookup.flags_for_claim))

@@ -3,6 +3,7 @@ assign brokers, list and search."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -11,16 +12,12 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from backend.accounts import gates
 from backend.accounts.models import BrokerProfile, User, VerificationStatus
 from backend.audit import service as audit
 from backend.core import clock, paging
 from backend.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from backend.core.permissions import Role
-
-# The deals table only (no deals service): a demand's owner may not pull it from under an open
-# deal. The deals domain calls listings, never the other way round.
-from backend.deals.models import OPEN_STAGES, Deal
-from backend.intake import gates
 from backend.listings import search, taxonomy, visibility
 from backend.listings.models import Demand, DemandBroker, DemandStatus, Visibility, modes_to_mask
 from backend.listings.schemas import DemandIn, DemandUpdate
@@ -203,11 +200,24 @@ def _move(session: Session, actor: audit.Actor, demand: Demand, target: DemandSt
     return demand
 
 
+# A demand's open deals, oldest first. Deals sit above listings (a deal is on a demand) and
+# hand this over as they load (`backend/deals/lookup.py`); listings does not import deals.
+OpenDeals = Callable[[Session, int], list[int]]
+_open_deals: OpenDeals | None = None
+
+
+def install_open_deals(finder: OpenDeals) -> None:
+    global _open_deals
+    _open_deals = finder
+
+
 def _no_open_deal(session: Session, demand: Demand, action_zh: str, action_en: str) -> None:
     """While a deal on the demand is open, its owner may not take it back to "published"
     (the deal is why it is in negotiation) nor withdraw it from under the deal."""
-    open_ids = list(session.execute(select(Deal.id).where(
-        Deal.demand_id == demand.id, Deal.stage.in_(OPEN_STAGES)).order_by(Deal.id)).scalars())
+    if _open_deals is None:
+        raise RuntimeError("No lookup of a demand's open deals: import backend.deals.lookup "
+                           "at start-up.")
+    open_ids = _open_deals(session, demand.id)
     if open_ids:
         named = "、".join(f"#{i}" for i in open_ids)
         raise Conflict(f"该需求有进行中的撮合项目{named}，请先结束该项目再{action_zh}。This demand has "

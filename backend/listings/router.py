@@ -15,6 +15,7 @@ from backend.core.errors import PayloadTooLarge
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
+from backend.deals import lookup as _deals  # noqa: F401 — a demand's open deals (demands.py)
 from backend.listings import (
     achievements,
     demands,

@@ -28,12 +28,12 @@ from backend.deals.lookup import (
     freeze_shares,
 )
 from backend.deals.models import RegistryStatus
-from backend.integrity import service as integrity
-from backend.integrity.context import ClaimSide
 from backend.listings.lookup import demand_brief
 from backend.rewards import calculation as calc
+from backend.rewards.checks import checks
 from backend.rewards.models import LIVE_STATUSES, ClaimStatus, RewardClaim, RewardPolicy
 from backend.rewards.policies import calculator, select_policy
+from backend.rewards.sides import ClaimSide
 
 NOT_FOUND = "未找到该奖补申报。No such reward claim."
 RECEIVED_BASES = frozenset({calc.RewardBase.RECEIVED_AMOUNT,
@@ -313,7 +313,7 @@ def submit_claim(session: Session, actor: audit.Actor, user: User, deal_id: int,
         return winner, False
     freeze_shares(session, deal_id)
     audit.record(session, actor, "claim.submit", "reward_claim", claim.id, after=snapshot(claim))
-    flags = integrity.check_claim(session, actor, claim.id)
+    flags = checks().check_claim(session, actor, claim.id)
     blocking = [f for f in flags if f.blocking]
     if blocking:
         # Rolls back with the request: a listed party's claim is never stored.

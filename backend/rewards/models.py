@@ -24,8 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.types import Money, UTCDateTime, str_enum, utcnow
 from backend.db import Base
-from backend.integrity.context import ClaimSide
 from backend.rewards.calculation import RewardBase
+from backend.rewards.sides import ClaimSide
 
 
 class ClaimStatus(StrEnum):

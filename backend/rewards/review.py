@@ -19,9 +19,9 @@ from backend.core import clock
 from backend.core.errors import Conflict, PermissionDenied
 from backend.core.types import utcnow
 from backend.deals.lookup import contract_for_claim
-from backend.integrity import lookup as integrity
 from backend.rewards import calculation as calc
 from backend.rewards import payees
+from backend.rewards.checks import checks
 from backend.rewards.claims import (
     broker_year_total,
     lock_claim,
@@ -102,7 +102,7 @@ def approve(session: Session, actor: audit.Actor, claim_id: int) -> RewardClaim:
         lock_claims(session, _broker_claim_ids(session, probe.broker_id))
     claim = lock_claim(session, claim_id)
     require_status(claim, {ClaimStatus.UNDER_REVIEW}, "批准", "approved")
-    pending = integrity.open_flag_count(session, claim.id, blocking_only=True)
+    pending = checks().blocking_flag_count(session, claim.id)
     if pending:
         raise Conflict(f"该申报还有{pending}条风险提示未处理：请先逐条排除或确认。The claim has "
                        f"{pending} undecided integrity flag(s): dismiss or confirm each first.",

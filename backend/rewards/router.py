@@ -16,6 +16,8 @@ from backend.core.errors import InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Permission, has_permission
 from backend.core.routing import UnitOfWorkRoute
 from backend.core.schemas import Page
+from backend.integrity import service as _integrity  # noqa: F401 — installs the claim checks
+from backend.integrity.schemas import FlagOut
 from backend.rewards import (
     calculation,
     claims,
@@ -28,6 +30,11 @@ from backend.rewards import (
     views,
 )
 from backend.rewards.models import BatchStatus, ClaimStatus, ClawBackStatus, PayeeStatus
+
+# A claim's detail shows administrators its integrity flags: the rewards schema names the
+# type, integrity defines it (rewards does not import integrity; a router may).
+schemas.ClaimOut.model_rebuild(_types_namespace={"FlagOut": FlagOut})
+schemas.ClaimSubmitted.model_rebuild()
 
 policies_router = APIRouter(prefix="/api/v1/reward-policies", tags=["reward-policies"],
                             route_class=UnitOfWorkRoute)

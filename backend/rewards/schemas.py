@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -12,8 +12,6 @@ from backend.accounts.models import BrokerLevel
 from backend.core.dates import SearchDate
 from backend.core.schemas import FreeText, Name, Schema
 from backend.deals.models import ContractType
-from backend.integrity.context import ClaimSide
-from backend.integrity.schemas import FlagOut
 from backend.rewards.calculation import RewardBase
 from backend.rewards.models import (
     BatchStatus,
@@ -23,6 +21,13 @@ from backend.rewards.models import (
     PayeeStatus,
     RegionBasis,
 )
+from backend.rewards.sides import ClaimSide
+
+if TYPE_CHECKING:
+    # A claim's detail shows administrators its integrity flags. Integrity sits above rewards,
+    # so the type is named here and supplied where both are loaded: `ClaimOut` is completed
+    # by `backend/rewards/router.py` (`model_rebuild`), as routers may import any domain.
+    from backend.integrity.schemas import FlagOut
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 PositiveAmount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.core.permissions import Role
-from backend.integrity import lookup as integrity
-from backend.integrity.schemas import FlagOut
 from backend.rewards import clawbacks, schemas
+from backend.rewards.checks import checks
 from backend.rewards.models import PayoutBatch, RewardClaim, RewardPolicy
 from backend.rewards.payouts import batch_claim_ids
 
@@ -41,7 +40,7 @@ def _summary_fields(claim: RewardClaim, names: dict[int, str]) -> dict[str, obje
 def claim_summaries(session: Session, viewer: User, claims: Sequence[RewardClaim]
                     ) -> list[schemas.ClaimSummary]:
     names = user_names(session, (c.broker_id for c in claims))
-    counts = (integrity.open_flag_counts(session, (c.id for c in claims))
+    counts = (checks().open_flag_counts(session, (c.id for c in claims))
               if viewer.role == Role.ADMIN else {})
     return [schemas.ClaimSummary.model_validate(
         {**_summary_fields(c, names),
@@ -52,7 +51,7 @@ def claim_summaries(session: Session, viewer: User, claims: Sequence[RewardClaim
 def claim_view(session: Session, viewer: User, claim: RewardClaim) -> schemas.ClaimOut:
     admin = viewer.role == Role.ADMIN
     names = user_names(session, [claim.broker_id])
-    flags = integrity.flags_for_claim(session, claim.id) if admin else None
+    flags = checks().flags_for_claim(session, claim.id) if admin else None
     clawed = clawbacks.for_claim(session, claim.id)
     return schemas.ClaimOut.model_validate({
         **_summary_fields(claim, names),
@@ -69,7 +68,7 @@ def claim_view(session: Session, viewer: User, claim: RewardClaim) -> schemas.Cl
         "payment_reference": claim.payment_reference, "clawed_back_at": claim.clawed_back_at,
         "claw_back": None if not clawed else schemas.ClawBackBrief.model_validate(clawed[-1]),
         "claw_backs": [schemas.ClawBackBrief.model_validate(c) for c in clawed],
-        "flags": None if flags is None else [FlagOut.model_validate(f) for f in flags],
+        "flags": flags,
     })
 
 

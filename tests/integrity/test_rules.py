@@ -15,7 +15,6 @@ from backend.integrity.context import (
     BrokerInfo,
     ClaimContext,
     ClaimInfo,
-    ClaimSide,
     ComparableStats,
     ContextMismatch,
     ContractInfo,
@@ -31,6 +30,7 @@ from backend.integrity.context import (
 )
 from backend.integrity.rules import RULES, run_rules
 from backend.rewards.calculation import Bracket
+from backend.rewards.sides import ClaimSide
 
 D = Decimal
 TODAY = date(2026, 6, 30)

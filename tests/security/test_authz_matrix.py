@@ -1,8 +1,10 @@
 """The authorisation matrix: every route × every kind of caller × own and others' objects.
 
-The routes come from the application's route table, so a route added without a rule here
-fails `test_every_route_has_a_rule` — add a `Case` to RULES (or, for a domain still being
-built, its key to PENDING with a TODO) in the same change.
+The rules are in `tests/security/authz_rules.py` (which the README's permission tables are
+rendered from, by `scripts/permission_tables.py`). The routes come from the application's
+route table, so a route added without a rule there fails `test_every_route_has_a_rule` — add
+a `Case` to RULES (or, for a domain still being built, its key to PENDING with a TODO) in the
+same change.
 
 Two symmetric sets of parties are built. Each has a firm, an institute and a lead broker with
 their listings and a deal at every stage the routes need. The callers are: a visitor (not
@@ -11,13 +13,7 @@ broker ("other broker"), and an administrator. Every case is sent by every calle
 the own set's object and against the other set's, each request inside a savepoint rolled
 back afterwards, so the world is the same for all.
 
-Rules name the expected answer by the caller's relation to the object:
-  anon · admin · firm / inst / broker (no relation to it) · firm_own / inst_own (a member of
-  the owning organisation, or one of the deal's parties) · broker_own (the deal's broker, the
-  broker in question, the broker assigned) · invitee (a broker invited to the deal).
-Expected values: OK (any 2xx), 401, 403 (the role may never do this), 404 (not in the
-caller's view — existence does not leak), or an exact code where the world's state makes
-an authorised request conflict (409).
+Rules name the expected answer by the caller's relation to the object (see authz_rules).
 """
 
 from __future__ import annotations
@@ -25,9 +21,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import timedelta
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -52,7 +46,6 @@ from backend.intake import dossiers, visits
 from backend.intake.access import request_for
 from backend.intake.models import GradeProposal
 from backend.integrity import dishonesty
-from backend.listings import files as listing_files
 from backend.listings import imports
 from backend.listings.models import AchievementStatus, DemandStatus
 from backend.rewards import clawbacks, payouts, recompute, review
@@ -62,52 +55,26 @@ from tests.builders import deals as d
 from tests.builders import intake as ib
 from tests.builders import listings as lb
 from tests.builders import rewards as r
-
-OK = "2xx"
-Expected = str | int
+from tests.security.authz_rules import (
+    BASE_RELATIONS,
+    NOT_API,
+    OK,
+    PDF,
+    PENDING,
+    RULES,
+    TARGETS,
+    Case,
+    Expected,
+    Obj,
+    PartySet,
+    World,
+    import_csv,
+)
 
 CALLERS = ("anon", "firm", "other_firm", "institute", "broker", "other_broker", "admin")
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 # --- the world --------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Obj:
-    """An object and who stands in a relation to it."""
-
-    id: int
-    orgs: frozenset[int] = frozenset()      # members of these organisations are related
-    users: frozenset[int] = frozenset()     # these users are related (brokers, recipients)
-    invitees: frozenset[int] = frozenset()  # brokers invited, not yet answered
-    cobrokers: frozenset[int] = frozenset()  # brokers on the deal besides its lead
-
-
-@dataclass
-class PartySet:
-    firm: User
-    institute: User
-    broker: User
-    spare: User  # a verified broker outside the matrix: invited, assigned, co-broker
-    objects: dict[str, Obj] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def __getitem__(self, key: str) -> Obj:
-        return self.objects[key]
-
-
-@dataclass
-class World:
-    own: PartySet
-    other: PartySet
-    admin: User
-    users: dict[str, User]
-    tokens: dict[str, dict[str, str]]
-    refresh_token: str
-    field_id: int
-    policy_id: int            # a reward policy (far in the future: it changes no claim)
-    checkpoint: dict[str, Any]  # a signed audit checkpoint, as the API gives it
-
 
 def _deal_world(db: Session, s: PartySet, stage: Stage) -> d.World:
     demand = d.make_demand(db, s.firm)
@@ -171,7 +138,7 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
                                           requested))
     o["broker_profile"] = Obj(s.broker.id, users=frozenset({s.broker.id}))
     upload = imports.submit(db, Actor(s.institute.id, s.institute.username), s.institute,
-                            _import_csv(None, s)[1], "成果.csv", False)  # type: ignore[arg-type]
+                            import_csv(None, s)[1], "成果.csv", False)  # type: ignore[arg-type]
     jobs.take(db)  # left queued: the world's session sends nothing
     o["import"] = Obj(upload.id, users=frozenset({s.institute.id}))  # its uploader only
     s.extra["firm_credit_code"] = firm.credit_code
@@ -349,717 +316,6 @@ def build_world(db: Session) -> World:
                  logins["firm"].refresh_token, lb.field_id(db), policy.id,
                  dataclasses.asdict(signed))
 
-
-# --- cases ------------------------------------------------------------------------------------
-
-Body = Callable[[World, PartySet], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Case:
-    method: str
-    path: str
-    rule: dict[str, Expected]
-    target: str | None = None          # the object (in each set) the case is about
-    params: Callable[[World, PartySet], dict[str, Any]] | None = None
-    json: Body | None = None
-    form: Body | None = None
-    upload: Callable[[World, PartySet], tuple[str, bytes, str]] | None = None
-    query: dict[str, Any] | None = None
-    why: str = ""
-
-    @property
-    def key(self) -> str:
-        return f"{self.method} {self.path}"
-
-
-ROLE_KEYS = ("anon", "admin", "firm", "firm_own", "inst", "inst_own", "broker", "broker_own",
-             "invitee", "cobroker")
-
-
-def rule(default: Expected, **overrides: Expected) -> dict[str, Expected]:
-    """Expected answers by relation; a co-broker is treated as the deal's broker unless said."""
-    unknown = set(overrides) - set(ROLE_KEYS)
-    assert not unknown, unknown
-    table = {k: overrides.get(k, default) for k in ROLE_KEYS}
-    if "cobroker" not in overrides:
-        table["cobroker"] = table["broker_own"]
-    return table
-
-
-PUBLIC = rule(OK)
-LOGGED_IN = rule(OK, anon=401)
-ADMIN_ONLY = rule(403, anon=401, admin=OK)
-# Deals: their parties, brokers and administrators see them; nobody else knows they exist.
-DEAL_READ = rule(404, anon=401, admin=OK, firm_own=OK, inst_own=OK, broker_own=OK)
-# Deal work is the deal's brokers': parties are refused by role, strangers see nothing.
-DEAL_BROKER_WORK = rule(404, anon=401, firm=403, firm_own=403, inst=403, inst_own=403,
-                        broker_own=OK, admin=403)
-# An invitation is answered by the invitee; the deal's own broker has none to answer (409).
-INVITEE_ANSWER = {**DEAL_BROKER_WORK, "broker_own": 409, "invitee": OK}
-PARTY_ANSWER = rule(404, anon=401, firm_own=OK, inst_own=OK, broker=403, broker_own=403,
-                    invitee=403, admin=403)
-SHARE_ANSWER = {**DEAL_BROKER_WORK, "broker_own": 409, "cobroker": OK}
-# A listing's owner changes it; others who can see it are refused, others who cannot get 404.
-DEMAND_OWNER_VISIBLE = rule(403, anon=401, firm_own=OK)
-DEMAND_OWNER_DRAFT = rule(403, anon=401, firm=404, firm_own=OK)
-ACHIEVEMENT_OWNER_VISIBLE = rule(403, anon=401, inst_own=OK)
-ACHIEVEMENT_OWNER_DRAFT = rule(403, anon=401, inst=404, inst_own=OK)
-READ_LISTED = PUBLIC
-READ_DRAFT_DEMAND = rule(404, firm_own=OK, admin=OK)
-READ_DRAFT_ACHIEVEMENT = rule(404, inst_own=OK, admin=OK)
-MATCHES_LISTED = LOGGED_IN
-MATCHES_DRAFT_DEMAND = rule(404, anon=401, firm_own=OK, admin=OK)
-# Help requests, visits and drafts: the firm that asked and the broker it went to (offered, or
-# who accepted it) see them, administrators too; institutes have no part in them.
-HELP_READ = rule(404, anon=401, inst=403, inst_own=403, firm_own=OK, broker_own=OK, admin=OK)
-HELP_LISTS = rule(OK, anon=401, inst=403)
-# The broker's work on a request: firms and institutes refused by role, administrators by seat.
-HELP_BROKER_WORK = rule(404, anon=401, firm=403, firm_own=403, inst=403, inst_own=403,
-                        broker_own=OK, admin=403)
-# The firm's decisions (cancel, approve, return): brokers and institutes refused by role.
-HELP_FIRM_DECISION = rule(403, anon=401, firm=404, firm_own=OK)
-# Dossiers: the content only for its owner (and those admitted who accepted the terms — none of
-# the callers here); the owner manages access; administrators oversee without reading.
-DOSSIER_CONTENT = rule(403, anon=401, firm_own=OK)
-DOSSIER_OWNER = rule(403, anon=401, firm_own=OK)
-DOSSIER_OVERSIGHT = rule(403, anon=401, firm_own=OK, admin=OK)
-# Reward claims: the claiming broker's and the administrators'; another broker's are not in view,
-# firms and institutes may never read claims.
-CLAIM_READ = rule(403, anon=401, broker=404, broker_own=OK, admin=OK)
-# An organisation's join requests and invitations: its active members and administrators.
-ORG_MEMBERS = rule(404, anon=401, admin=OK, firm_own=OK)
-# The deal's evidence is confirmed or disputed by its parties' members; everyone else who sees
-# the deal is refused (brokers by role; an administrator has nothing to confirm below the
-# amount ceiling: 409), strangers get 404.
-EVIDENCE_ANSWER = rule(404, anon=401, firm_own=OK, inst_own=OK, broker=403, broker_own=403,
-                       invitee=403, admin=409)
-
-
-def _ids(key: str, name: str) -> Callable[[World, PartySet], dict[str, Any]]:
-    return lambda w, s: {name: s[key].id}
-
-
-def _deal(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
-    return _ids(key, "deal_id")
-
-
-def _demand(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
-    return _ids(key, "demand_id")
-
-
-def _achievement(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
-    return _ids(key, "achievement_id")
-
-
-def _registration(w: World, s: PartySet) -> dict[str, Any]:
-    return {"registration_no": d.new_registration_no(),
-            "registered_on": (today() - timedelta(days=3)).isoformat(),
-            "technology_amount": "300000.00"}
-
-
-def _contract(w: World, s: PartySet) -> dict[str, Any]:
-    return {"name": "工业视觉检测技术开发合同", "type": "development", "amount": "300000.00",
-            "signed_on": (today() - timedelta(days=20)).isoformat(),
-            "buyer_org_id": s.firm.organisation_id, "seller_org_id": s.institute.organisation_id}
-
-
-def _payment(w: World, s: PartySet) -> dict[str, Any]:
-    return {"paid_on": (today() - timedelta(days=1)).isoformat(), "amount": "1000.00",
-            "bank_reference": "BANK-MATRIX-1",
-            "invoice_reference": f"发票：{s.extra['registration_no']}", "invoice_no": "INV-M-1",
-            "payer_account": d.PAYER_ACCOUNT, "payee_account": d.PAYEE_ACCOUNT,
-            "evidence_file_id": s.extra["receipt_id"]}
-
-
-def _registry_csv(w: World, s: PartySet) -> tuple[str, bytes, str]:
-    return ("登记数据.csv", d.registry_csv([(
-        d.new_registration_no(), b.new_credit_code(), b.new_credit_code(), "技术开发",
-        Decimal("1000.00"), today() - timedelta(days=2), "有效")]), "text/csv")
-
-
-def _org_registration(w: World, s: PartySet) -> dict[str, Any]:
-    org = b.organisation_in().model_dump(mode="json")
-    return {"organisation": org, "user": {"username": "matrix_new_user", "password": "Passw0rd1",
-                                          "display_name": "新用户"}}
-
-
-def _broker_registration(w: World, s: PartySet) -> dict[str, Any]:
-    return {"user": {"username": "matrix_new_broker", "password": "Passw0rd1",
-                     "display_name": "新经纪人"},
-            "person": b.person().model_dump(mode="json"),
-            "broker": {"level": "junior", "certificate_no": "JJR-MATRIX-1",
-                       "fields": ["电子信息"]}}
-
-
-def _import_csv(w: World, s: PartySet) -> tuple[str, bytes, str]:
-    content = (listing_files.template_csv().decode("utf-8-sig")
-               + ",".join(f'"{c}"' for c in listing_files.EXAMPLE) + "\r\n")
-    return ("成果.csv", content.encode("utf-8-sig"), "text/csv")
-
-
-def _pdf(w: World, s: PartySet) -> tuple[str, bytes, str]:
-    return ("补充协议.pdf", PDF, "application/pdf")
-
-
-def _demand_body(w: World, s: PartySet) -> dict[str, Any]:
-    return {"title": "寻求锂电池正极材料包覆改性技术", "description": "希望合作开发表面包覆改性工艺。",
-            "field_id": w.field_id, "keywords": ["正极材料"], "budget_min": "200000",
-            "budget_max": "800000", "modes": ["development"], "min_trl": 4,
-            "deadline": (today() + timedelta(days=60)).isoformat(), "region": "宁德市",
-            "visibility": "public", "anonymous": False}
-
-
-def _achievement_body(w: World, s: PartySet) -> dict[str, Any]:
-    return {"title": "高镍三元正极材料表面包覆改性技术", "abstract": "采用原子层沉积包覆氧化铝。",
-            "field_id": w.field_id, "keywords": ["正极材料"], "trl": 6, "stage": "pilot",
-            "ip_items": [], "price": "1500000", "negotiable": False, "modes": ["transfer"],
-            "team_lead": "王教授", "region": "厦门市"}
-
-
-def _help(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
-    return _ids(key, "request_id")
-
-
-def _draft(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
-    return _ids(key, "draft_id")
-
-
-def _dossier(w: World, s: PartySet) -> dict[str, Any]:
-    return {"dossier_id": s["dossier"].id}
-
-
-def _visit(w: World, s: PartySet) -> dict[str, Any]:
-    return {"request_id": s["help_accepted"].id, "visit_id": s.extra["visit_id"]}
-
-
-def _visit_body(w: World, s: PartySet) -> dict[str, Any]:
-    return {"visited_on": today().isoformat(), "attendees": "生产总监",
-            "findings": "返修率偏高。"}
-
-
-def _dossier_body(w: World, s: PartySet) -> dict[str, Any]:
-    return {"details": "烧结温度与配方（保密）", "volumes": "年需求2万件", "budget": "500000"}
-
-
-def _const(**values: Any) -> Callable[[World, PartySet], dict[str, Any]]:
-    return lambda w, s: values
-
-
-def _policy(w: World, s: PartySet) -> dict[str, Any]:
-    return {"policy_id": w.policy_id}
-
-
-def _policy_terms(w: World, s: PartySet) -> dict[str, Any]:
-    return {"name": "矩阵测试政策（修订）", "effective_from": "2090-01-01",
-            "brackets": [{"upper": "1000000.00", "rate": "0.02"}, {"upper": None, "rate": "0.01"}]}
-
-
-def _policy_create(w: World, s: PartySet) -> dict[str, Any]:
-    return {"key": "matrix-new", **_policy_terms(w, s)}
-
-
-HIDE = {"reason": "内容违规，暂时隐藏。"}
-
-RULES: list[Case] = [
-    # health, metrics and documentation: public
-    Case("GET", "/healthz", PUBLIC),
-    Case("GET", "/readyz", PUBLIC),
-    Case("GET", "/metrics", PUBLIC, why="scraped by Prometheus; block it at the proxy"),
-    Case("GET", "/api/openapi.json", PUBLIC),
-    Case("GET", "/api/docs", PUBLIC),
-    Case("GET", "/docs/oauth2-redirect", PUBLIC),
-
-    # accounts
-    Case("POST", "/api/v1/auth/register/organisation", PUBLIC, json=_org_registration),
-    Case("POST", "/api/v1/auth/register/broker", PUBLIC, json=_broker_registration),
-    Case("POST", "/api/v1/auth/register/member", PUBLIC, target="firm_org",
-         json=lambda w, s: {"user": {"username": "matrix_member", "password": "Passw0rd1",
-                                     "display_name": "新同事"},
-                            "credit_code": s.extra["firm_credit_code"]},
-         why="anyone may ask to join; the firm's members or an administrator approve"),
-    Case("POST", "/api/v1/auth/token", PUBLIC,
-         form=lambda w, s: {"username": w.own.firm.username, "password": b.PASSWORD}),
-    Case("POST", "/api/v1/auth/refresh", PUBLIC,
-         json=lambda w, s: {"refresh_token": w.refresh_token},
-         why="the refresh token is the credential"),
-    Case("POST", "/api/v1/auth/logout", LOGGED_IN),
-    Case("GET", "/api/v1/auth/me", LOGGED_IN),
-    Case("GET", "/api/v1/organisations", ADMIN_ONLY),
-    Case("GET", "/api/v1/organisations/{org_id}", rule(404, anon=401, admin=OK, firm_own=OK),
-         target="firm_org", params=_ids("firm_org", "org_id")),
-    Case("GET", "/api/v1/organisations/{org_id}", rule(404, anon=401, admin=OK, inst_own=OK),
-         target="inst_org", params=_ids("inst_org", "org_id")),
-    Case("PATCH", "/api/v1/organisations/{org_id}",
-         rule(404, anon=401, broker=403, broker_own=403, firm_own=OK, admin=403),
-         target="firm_org", params=_ids("firm_org", "org_id"),
-         json=lambda w, s: {"region": "厦门市"}),
-    Case("POST", "/api/v1/organisations/{org_id}/verification", ADMIN_ONLY, target="firm_org",
-         params=_ids("firm_org", "org_id"), json=lambda w, s: {"status": "verified"}),
-    Case("GET", "/api/v1/join-requests", ADMIN_ONLY),
-    Case("GET", "/api/v1/organisations/{org_id}/join-requests", ORG_MEMBERS,
-         target="firm_org", params=_ids("firm_org", "org_id")),
-    *(Case("POST", f"/api/v1/organisations/{{org_id}}/join-requests/{{request_id}}/{verb}",
-           ORG_MEMBERS, target="join_request",
-           params=lambda w, s: {"org_id": s["firm_org"].id, "request_id": s["join_request"].id})
-      for verb in ("approve", "decline")),
-    Case("GET", "/api/v1/organisations/{org_id}/invitations", ORG_MEMBERS,
-         target="firm_org", params=_ids("firm_org", "org_id")),
-    Case("POST", "/api/v1/organisations/{org_id}/invitations", ORG_MEMBERS,
-         target="firm_org", params=_ids("firm_org", "org_id")),
-    Case("DELETE", "/api/v1/organisations/{org_id}/invitations/{invitation_id}", ORG_MEMBERS,
-         target="invitation",
-         params=lambda w, s: {"org_id": s["firm_org"].id, "invitation_id": s["invitation"].id}),
-    Case("POST", "/api/v1/organisations/{org_id}/identity", ADMIN_ONLY, target="firm_org",
-         params=_ids("firm_org", "org_id"), why="full resident ID numbers, audited"),
-    Case("GET", "/api/v1/brokers", ADMIN_ONLY),
-    Case("GET", "/api/v1/brokers/search", rule(403, anon=401, broker=OK, admin=OK),
-         query={"q": "经纪"}),
-    Case("GET", "/api/v1/brokers/{user_id}", rule(404, anon=401, admin=OK, broker_own=OK),
-         target="broker_profile", params=_ids("broker_profile", "user_id")),
-    Case("POST", "/api/v1/brokers/{user_id}/verification", ADMIN_ONLY, target="broker_profile",
-         params=_ids("broker_profile", "user_id"), json=lambda w, s: {"status": "verified"}),
-
-    # audit and market
-    Case("GET", "/api/v1/audit/entries", ADMIN_ONLY),
-    Case("GET", "/api/v1/audit/verify", ADMIN_ONLY),
-    Case("GET", "/api/v1/market/figures", PUBLIC),
-
-    # the field taxonomy
-    Case("GET", "/api/v1/fields", PUBLIC),
-    Case("POST", "/api/v1/fields", ADMIN_ONLY,
-         json=lambda w, s: {"code": "matrix", "name_zh": "测试领域", "name_en": "Matrix"}),
-    Case("PATCH", "/api/v1/fields/{field_id}", ADMIN_ONLY,
-         params=lambda w, s: {"field_id": w.field_id}, json=lambda w, s: {"sort": 7}),
-
-    # demands
-    Case("GET", "/api/v1/demands", PUBLIC),
-    Case("POST", "/api/v1/demands", rule(403, anon=401, firm=OK), json=_demand_body),
-    Case("GET", "/api/v1/demands/export", LOGGED_IN),
-    Case("GET", "/api/v1/demands/{demand_id}", READ_LISTED, target="demand",
-         params=_demand("demand")),
-    Case("GET", "/api/v1/demands/{demand_id}", READ_DRAFT_DEMAND, target="demand_draft",
-         params=_demand("demand_draft")),
-    Case("GET", "/api/v1/demands/{demand_id}", READ_DRAFT_DEMAND, target="demand_hidden",
-         params=_demand("demand_hidden")),
-    Case("PATCH", "/api/v1/demands/{demand_id}", DEMAND_OWNER_VISIBLE, target="demand",
-         params=_demand("demand"), json=lambda w, s: {"title": "更新后的需求标题"}),
-    Case("PATCH", "/api/v1/demands/{demand_id}", DEMAND_OWNER_DRAFT, target="demand_draft",
-         params=_demand("demand_draft"), json=lambda w, s: {"title": "更新后的需求标题"}),
-    Case("POST", "/api/v1/demands/{demand_id}/publish", DEMAND_OWNER_DRAFT,
-         target="demand_draft", params=_demand("demand_draft")),
-    Case("POST", "/api/v1/demands/{demand_id}/withdraw", DEMAND_OWNER_VISIBLE, target="demand",
-         params=_demand("demand")),
-    Case("POST", "/api/v1/demands/{demand_id}/close", DEMAND_OWNER_VISIBLE, target="demand",
-         params=_demand("demand")),
-    Case("POST", "/api/v1/demands/{demand_id}/hide", ADMIN_ONLY, target="demand",
-         params=_demand("demand"), json=lambda w, s: HIDE),
-    Case("POST", "/api/v1/demands/{demand_id}/unhide", ADMIN_ONLY, target="demand_hidden",
-         params=_demand("demand_hidden")),
-    Case("POST", "/api/v1/demands/{demand_id}/brokers", {**DEMAND_OWNER_VISIBLE, "admin": OK},
-         target="demand", params=_demand("demand"), json=lambda w, s: {"broker_id": s.spare.id},
-         why="the owning firm or an administrator assigns brokers"),
-    Case("DELETE", "/api/v1/demands/{demand_id}/brokers/{broker_id}",
-         {**DEMAND_OWNER_VISIBLE, "admin": OK}, target="demand_assigned",
-         params=lambda w, s: {"demand_id": s["demand_assigned"].id, "broker_id": s.spare.id}),
-    Case("GET", "/api/v1/demands/{demand_id}/matches", MATCHES_LISTED, target="demand",
-         params=_demand("demand")),
-    Case("GET", "/api/v1/demands/{demand_id}/matches", MATCHES_DRAFT_DEMAND,
-         target="demand_draft", params=_demand("demand_draft")),
-
-    # achievements
-    Case("GET", "/api/v1/achievements", PUBLIC),
-    Case("POST", "/api/v1/achievements", rule(403, anon=401, inst=OK), json=_achievement_body),
-    Case("GET", "/api/v1/achievements/export", LOGGED_IN),
-    Case("GET", "/api/v1/achievements/import/template", LOGGED_IN),
-    Case("POST", "/api/v1/achievements/import", rule(403, anon=401, inst=OK),
-         upload=_import_csv),
-    Case("GET", "/api/v1/achievements/imports/{import_id}",
-         rule(404, anon=401, inst_own=OK, admin=OK), target="import",
-         params=lambda w, s: {"import_id": s["import"].id}),
-    Case("GET", "/api/v1/achievements/{achievement_id}", READ_LISTED, target="achievement",
-         params=_achievement("achievement")),
-    Case("GET", "/api/v1/achievements/{achievement_id}", READ_DRAFT_ACHIEVEMENT,
-         target="achievement_draft", params=_achievement("achievement_draft")),
-    Case("GET", "/api/v1/achievements/{achievement_id}", READ_DRAFT_ACHIEVEMENT,
-         target="achievement_hidden", params=_achievement("achievement_hidden")),
-    Case("PATCH", "/api/v1/achievements/{achievement_id}", ACHIEVEMENT_OWNER_VISIBLE,
-         target="achievement", params=_achievement("achievement"),
-         json=lambda w, s: {"title": "更新后的成果标题"}),
-    Case("PATCH", "/api/v1/achievements/{achievement_id}", ACHIEVEMENT_OWNER_DRAFT,
-         target="achievement_draft", params=_achievement("achievement_draft"),
-         json=lambda w, s: {"title": "更新后的成果标题"}),
-    Case("POST", "/api/v1/achievements/{achievement_id}/publish", ACHIEVEMENT_OWNER_DRAFT,
-         target="achievement_draft", params=_achievement("achievement_draft")),
-    Case("POST", "/api/v1/achievements/{achievement_id}/withdraw", ACHIEVEMENT_OWNER_VISIBLE,
-         target="achievement", params=_achievement("achievement")),
-    Case("POST", "/api/v1/achievements/{achievement_id}/hide", ADMIN_ONLY,
-         target="achievement", params=_achievement("achievement"), json=lambda w, s: HIDE),
-    Case("POST", "/api/v1/achievements/{achievement_id}/unhide", ADMIN_ONLY,
-         target="achievement_hidden", params=_achievement("achievement_hidden")),
-    Case("GET", "/api/v1/achievements/{achievement_id}/matches", MATCHES_LISTED,
-         target="achievement", params=_achievement("achievement")),
-    Case("GET", "/api/v1/achievements/{achievement_id}/matches",
-         rule(404, anon=401, inst_own=OK, admin=OK), target="achievement_draft",
-         params=_achievement("achievement_draft")),
-
-    # matches
-    Case("GET", "/api/v1/matches/feed", rule(403, anon=401, broker=OK, admin=OK)),
-    Case("POST", "/api/v1/matches/preview", LOGGED_IN,
-         json=lambda w, s: {"title": "焊接机器人", "text": "需要焊缝跟踪的视觉方案"}),
-    Case("POST", "/api/v1/matches/preview", LOGGED_IN,
-         json=lambda w, s: {"kind": "achievement", "title": "焊缝识别",
-                            "text": "基于深度学习的焊缝识别算法", "trl": 6}),
-    Case("PUT", "/api/v1/matches/feedback", MATCHES_LISTED, target="demand",
-         json=lambda w, s: {"source_kind": "demand", "source_id": s["demand"].id,
-                            "target_id": s["achievement"].id, "useful": True}),
-    Case("PUT", "/api/v1/matches/feedback", MATCHES_DRAFT_DEMAND, target="demand_draft",
-         json=lambda w, s: {"source_kind": "demand", "source_id": s["demand_draft"].id,
-                            "target_id": s["achievement"].id, "useful": True}),
-    Case("GET", "/api/v1/matches/feedback", MATCHES_LISTED, target="demand",
-         query={"source_kind": "demand"}, params=lambda w, s: {"source_id": s["demand"].id}),
-    Case("GET", "/api/v1/matches/feedback/export", ADMIN_ONLY),
-    Case("GET", "/api/v1/matches/index", ADMIN_ONLY),
-    Case("POST", "/api/v1/matches/reindex", ADMIN_ONLY),
-
-    # deals
-    Case("POST", "/api/v1/deals", rule(403, anon=401, broker=OK, broker_own=OK),
-         target="demand", json=lambda w, s: {"demand_id": s["demand"].id,
-                                             "achievement_id": s["achievement"].id},
-         why="any verified broker may open a deal on listings they can see"),
-    Case("GET", "/api/v1/deals", LOGGED_IN),
-    Case("GET", "/api/v1/deals/dashboard", rule(403, anon=401, broker=OK, admin=OK)),
-    Case("GET", "/api/v1/deals/pending", LOGGED_IN),
-    Case("GET", "/api/v1/deals/{deal_id}", DEAL_READ, target="deal", params=_deal("deal")),
-    Case("GET", "/api/v1/deals/{deal_id}", {**DEAL_READ, "invitee": OK},
-         target="deal_invitation", params=_deal("deal_invitation"),
-         why="an invited broker sees the deal's outline"),
-    Case("GET", "/api/v1/deals/{deal_id}", {**DEAL_READ, "inst_own": 404},
-         target="deal_request", params=_deal("deal_request"),
-         why="a request on an anonymous demand is the firm's to answer; the institute is not "
-             "in it yet"),
-    Case("GET", "/api/v1/deals/{deal_id}/timeline", DEAL_READ, target="deal",
-         params=_deal("deal")),
-    Case("POST", "/api/v1/deals/{deal_id}/accept", {**PARTY_ANSWER, "inst_own": 404},
-         target="deal_request", params=_deal("deal_request")),
-    Case("POST", "/api/v1/deals/{deal_id}/decline", {**PARTY_ANSWER, "inst_own": 404},
-         target="deal_request", params=_deal("deal_request"),
-         json=lambda w, s: {"reason": "暂不合作"}),
-    Case("POST", "/api/v1/deals/{deal_id}/accept", PARTY_ANSWER, target="deal",
-         params=_deal("deal")),
-    Case("POST", "/api/v1/deals/{deal_id}/decline", PARTY_ANSWER, target="deal",
-         params=_deal("deal"), json=lambda w, s: {"reason": "暂不合作"}),
-    Case("POST", "/api/v1/deals/{deal_id}/transitions", {**DEAL_BROKER_WORK, "admin": OK},
-         target="deal_negotiating", params=_deal("deal_negotiating"),
-         json=lambda w, s: {"to_stage": "cancelled", "reason": "双方终止合作"},
-         why="administrators may cancel a deal"),
-    Case("POST", "/api/v1/deals/{deal_id}/transitions", DEAL_BROKER_WORK,
-         target="deal_negotiating", params=_deal("deal_negotiating"),
-         json=lambda w, s: {"to_stage": "lost", "reason": "客户另选方案"}),
-    Case("POST", "/api/v1/deals/{deal_id}/brokers", DEAL_BROKER_WORK,
-         target="deal_negotiating", params=_deal("deal_negotiating"),
-         json=lambda w, s: {"broker_id": s.spare.id,
-                            "shares": {str(s.broker.id): "60", str(s.spare.id): "40"}}),
-    Case("DELETE", "/api/v1/deals/{deal_id}/brokers/{broker_id}/invitation",
-         {**DEAL_BROKER_WORK, "invitee": 403}, target="deal_invitation",
-         params=lambda w, s: {"deal_id": s["deal_invitation"].id,
-                              "broker_id": s.extra["invitee_id"]},
-         why="only the lead withdraws an invitation"),
-    Case("POST", "/api/v1/deals/{deal_id}/invitation/accept", INVITEE_ANSWER,
-         target="deal_invitation", params=_deal("deal_invitation"),
-         why="only the invitee has an invitation to answer (409 for the deal's other brokers)"),
-    Case("POST", "/api/v1/deals/{deal_id}/invitation/decline", INVITEE_ANSWER,
-         target="deal_invitation", params=_deal("deal_invitation")),
-    Case("PUT", "/api/v1/deals/{deal_id}/shares", DEAL_BROKER_WORK, target="deal_two_brokers",
-         params=_deal("deal_two_brokers"),
-         json=lambda w, s: {"shares": {str(s.broker.id): "70", str(s.spare.id): "30"}}),
-    Case("POST", "/api/v1/deals/{deal_id}/shares/accept", SHARE_ANSWER,
-         target="deal_share_proposal", params=_deal("deal_share_proposal"),
-         why="the co-broker answers the lead's proposal; the lead has nothing to answer (409)"),
-    Case("POST", "/api/v1/deals/{deal_id}/shares/decline", SHARE_ANSWER,
-         target="deal_share_proposal", params=_deal("deal_share_proposal")),
-    Case("PUT", "/api/v1/deals/{deal_id}/contract", DEAL_BROKER_WORK,
-         target="deal_negotiating", params=_deal("deal_negotiating"), json=_contract),
-    Case("POST", "/api/v1/deals/{deal_id}/contract/registration", DEAL_BROKER_WORK,
-         target="deal_signed", params=_deal("deal_signed"), json=_registration),
-    Case("POST", "/api/v1/deals/{deal_id}/files", DEAL_BROKER_WORK, target="deal_signed",
-         params=_deal("deal_signed"), upload=_pdf),
-    Case("GET", "/api/v1/deals/{deal_id}/files", DEAL_READ, target="deal_signed",
-         params=_deal("deal_signed")),
-    Case("GET", "/api/v1/deals/{deal_id}/files/{file_id}", DEAL_READ, target="deal_signed",
-         params=lambda w, s: {"deal_id": s["deal_signed"].id, "file_id": s.extra["file_id"]}),
-    Case("POST", "/api/v1/deals/{deal_id}/payments", DEAL_BROKER_WORK,
-         target="deal_registered", params=_deal("deal_registered"), json=_payment),
-    Case("PUT", "/api/v1/deals/{deal_id}/contract/registration", DEAL_BROKER_WORK,
-         target="deal_registered", params=_deal("deal_registered"), json=_registration),
-    Case("POST", "/api/v1/deals/{deal_id}/contract/confirm", EVIDENCE_ANSWER,
-         target="deal_registered", params=_deal("deal_registered"),
-         json=lambda w, s: {"version": s.extra["contract_version"]}),
-    Case("POST", "/api/v1/deals/{deal_id}/contract/dispute", EVIDENCE_ANSWER,
-         target="deal_registered", params=_deal("deal_registered"),
-         json=lambda w, s: {"version": s.extra["contract_version"], "reason": "金额有误"}),
-    Case("POST", "/api/v1/deals/{deal_id}/payments/{payment_id}/confirm", EVIDENCE_ANSWER,
-         target="deal_registered",
-         params=lambda w, s: {"deal_id": s["deal_registered"].id,
-                              "payment_id": s.extra["payment_id"]},
-         json=lambda w, s: {"version": 1}),
-    Case("POST", "/api/v1/deals/{deal_id}/payments/{payment_id}/dispute", EVIDENCE_ANSWER,
-         target="deal_registered",
-         params=lambda w, s: {"deal_id": s["deal_registered"].id,
-                              "payment_id": s.extra["payment_id"]},
-         json=lambda w, s: {"version": 1, "reason": "未收到该笔款项"}),
-    Case("GET", "/api/v1/deals/confirmations", LOGGED_IN,
-         why="each caller's own: what awaits their organisation (administrators: the ceiling)"),
-    Case("POST", "/api/v1/deals/{deal_id}/notes", DEAL_BROKER_WORK, target="deal",
-         params=_deal("deal"), json=lambda w, s: {"text": "已与双方电话沟通。"}),
-
-    # notifications: each user's own
-    Case("GET", "/api/v1/notifications", LOGGED_IN),
-    Case("POST", "/api/v1/notifications/read-all", LOGGED_IN),
-    Case("POST", "/api/v1/notifications/{notification_id}/read",
-         rule(404, anon=401, firm_own=OK), target="notification",
-         params=_ids("notification", "notification_id")),
-
-    # reward policies: every user reads them and previews a reward; administrators edit
-    Case("GET", "/api/v1/reward-policies", LOGGED_IN),
-    Case("POST", "/api/v1/reward-policies", ADMIN_ONLY, json=_policy_create),
-    Case("GET", "/api/v1/reward-policies/in-force", LOGGED_IN,
-         query={"signed_on": "2026-06-01", "region": "福州市"}),
-    Case("POST", "/api/v1/reward-policies/preview", LOGGED_IN,
-         json=lambda w, s: {"contract_amount": "800000.00"}),
-    Case("GET", "/api/v1/reward-policies/{policy_id}", LOGGED_IN, params=_policy),
-    Case("GET", "/api/v1/reward-policies/{policy_id}/versions", LOGGED_IN, params=_policy),
-    Case("PUT", "/api/v1/reward-policies/{policy_id}", ADMIN_ONLY, params=_policy,
-         json=_policy_terms),
-
-    # reward claims: a broker submits and reads their own; administrators review them all
-    Case("POST", "/api/v1/claims", rule(403, anon=401, broker=404, broker_own=OK, admin=409),
-         target="deal_paid", json=lambda w, s: {"deal_id": s["deal_paid"].id},
-         why="only a broker on the deal claims; another broker does not see the deal; an "
-             "administrator holds every permission but is no verified broker (409 "
-             "broker_unverified)"),
-    Case("GET", "/api/v1/claims", rule(403, anon=401, broker=OK, admin=OK)),
-    Case("GET", "/api/v1/claims/{claim_id}", CLAIM_READ, target="claim",
-         params=_ids("claim", "claim_id")),
-    Case("POST", "/api/v1/claims/{claim_id}/review", ADMIN_ONLY, target="claim",
-         params=_ids("claim", "claim_id")),
-    Case("POST", "/api/v1/claims/{claim_id}/approve", ADMIN_ONLY, target="claim_under_review",
-         params=_ids("claim_under_review", "claim_id")),
-    Case("POST", "/api/v1/claims/{claim_id}/reject", ADMIN_ONLY, target="claim",
-         params=_ids("claim", "claim_id"), json=lambda w, s: {"reason": "材料不全，不予受理"}),
-    Case("POST", "/api/v1/claims/{claim_id}/pay", ADMIN_ONLY, target="claim_approved",
-         params=_ids("claim_approved", "claim_id"),
-         json=lambda w, s: {"payment_reference": "BANK-MATRIX-PAY"},
-         why="the matrix's administrator did not approve it (four eyes)"),
-
-    # payout batches and claw-backs: administrators
-    Case("POST", "/api/v1/payouts", ADMIN_ONLY, target="claim_approved",
-         json=lambda w, s: {"claim_ids": [s["claim_approved"].id], "note": "矩阵"}),
-    Case("GET", "/api/v1/payouts", ADMIN_ONLY),
-    Case("GET", "/api/v1/payouts/{batch_id}", ADMIN_ONLY, target="batch",
-         params=_ids("batch", "batch_id")),
-    Case("POST", "/api/v1/payouts/{batch_id}/pay", ADMIN_ONLY, target="batch",
-         params=_ids("batch", "batch_id"),
-         json=lambda w, s: {"bank_reference": "BANK-MATRIX-BATCH"}),
-    Case("POST", "/api/v1/payouts/{batch_id}/cancel", ADMIN_ONLY, target="batch",
-         params=_ids("batch", "batch_id")),
-    Case("GET", "/api/v1/clawbacks", ADMIN_ONLY,
-         why="a broker learns of a claw-back on their claim, not from this list"),
-    Case("GET", "/api/v1/clawbacks/{clawback_id}", ADMIN_ONLY, target="clawback",
-         params=_ids("clawback", "clawback_id")),
-    Case("POST", "/api/v1/clawbacks/{clawback_id}/recovered", ADMIN_ONLY, target="clawback",
-         params=_ids("clawback", "clawback_id"),
-         json=lambda w, s: {"recovery_reference": "BANK-MATRIX-BACK"}),
-    Case("POST", "/api/v1/clawbacks/{clawback_id}/review", ADMIN_ONLY,
-         target="clawback_pending", params=_ids("clawback_pending", "clawback_id"),
-         json=lambda w, s: {"decision": "due", "note": "项目已取消，应退回"}),
-
-    # the broker's own payee account: the broker keeps it, administrators verify it
-    Case("GET", "/api/v1/payee-accounts/mine", rule(403, anon=401, broker=OK)),
-    Case("PUT", "/api/v1/payee-accounts/mine", rule(403, anon=401, broker=OK),
-         json=lambda w, s: {"holder_name": "经纪人本人", "bank_name": "中国银行福州分行",
-                            "account": "6216600100001234567"}),
-    Case("GET", "/api/v1/payee-accounts", ADMIN_ONLY),
-    Case("POST", "/api/v1/payee-accounts/{broker_id}/verification", ADMIN_ONLY,
-         target="broker_profile", params=_ids("broker_profile", "broker_id"),
-         json=lambda w, s: {"status": "verified"}),
-
-    # the registration office's export: administrators
-    Case("POST", "/api/v1/registry/imports", ADMIN_ONLY, upload=_registry_csv),
-    Case("GET", "/api/v1/registry/imports", ADMIN_ONLY),
-    Case("GET", "/api/v1/registry/contracts", ADMIN_ONLY),
-    Case("GET", "/api/v1/registry/template", ADMIN_ONLY),
-
-    # integrity: administrators only (the broker never sees the flags on their claim)
-    Case("GET", "/api/v1/integrity/flags", ADMIN_ONLY),
-    Case("POST", "/api/v1/integrity/flags/{flag_id}/dismiss", ADMIN_ONLY, target="flag",
-         params=_ids("flag", "flag_id"), json=lambda w, s: {"reason": "经核实为正常交易"}),
-    Case("POST", "/api/v1/integrity/flags/{flag_id}/confirm", ADMIN_ONLY, target="flag",
-         params=_ids("flag", "flag_id"),
-         json=lambda w, s: {"reason": "买卖双方为同一法定代表人控制", "colluding": ["buyer"]}),
-    Case("POST", "/api/v1/integrity/scans", ADMIN_ONLY),
-    Case("GET", "/api/v1/integrity/scans", ADMIN_ONLY),
-    Case("GET", "/api/v1/integrity/dishonesty", ADMIN_ONLY),
-    Case("POST", "/api/v1/integrity/dishonesty", ADMIN_ONLY,
-         json=lambda w, s: {"subject_kind": "org", "subject_key": b.new_credit_code(),
-                            "reason": "其他部门认定的失信主体"}),
-    Case("GET", "/api/v1/integrity/dishonesty/{listing_id}", ADMIN_ONLY, target="dishonesty",
-         params=_ids("dishonesty", "listing_id")),
-    Case("POST", "/api/v1/integrity/dishonesty/{listing_id}/revoke", ADMIN_ONLY,
-         target="dishonesty", params=_ids("dishonesty", "listing_id"),
-         json=lambda w, s: {"reason": "复核后撤销"}),
-
-    # exports and statistics for the bureau: administrators
-    *(Case("GET", "/api/v1/exports/{dataset}", ADMIN_ONLY, query={"format": fmt},
-           params=_const(dataset=name))
-      for name, fmt in (("claims", "csv"), ("payouts", "csv"), ("clawbacks", "csv"),
-                        ("flags", "csv"), ("audit", "xlsx"))),
-    Case("GET", "/api/v1/exports/payouts/{batch_id}", ADMIN_ONLY, target="batch",
-         params=_ids("batch", "batch_id"), query={"format": "csv"}),
-    Case("GET", "/api/v1/stats/rewards", ADMIN_ONLY, query={"group_by": "broker"}),
-    Case("GET", "/api/v1/stats/flags", ADMIN_ONLY),
-
-    # help requests, visits and drafts (backend/intake)
-    Case("GET", "/api/v1/help-requests", HELP_LISTS),
-    Case("POST", "/api/v1/help-requests", rule(403, anon=401, firm=OK),
-         json=lambda w, s: {"description": "产线良率低，希望经纪人上门挖掘需求。"}),
-    Case("GET", "/api/v1/help-requests/{request_id}", HELP_READ, target="help_open",
-         params=_help("help_open")),
-    Case("POST", "/api/v1/help-requests/{request_id}/accept", HELP_BROKER_WORK,
-         target="help_open", params=_help("help_open"),
-         why="only a broker it is offered to; an administrator assigns instead"),
-    Case("POST", "/api/v1/help-requests/{request_id}/decline", HELP_BROKER_WORK,
-         target="help_open", params=_help("help_open")),
-    Case("POST", "/api/v1/help-requests/{request_id}/assign", ADMIN_ONLY, target="help_open",
-         params=_help("help_open"), json=lambda w, s: {"broker_id": s.spare.id}),
-    Case("GET", "/api/v1/help-requests/{request_id}/candidates", ADMIN_ONLY, target="help_open",
-         params=_help("help_open")),
-    Case("POST", "/api/v1/help-requests/{request_id}/cancel",
-         {**HELP_FIRM_DECISION, "admin": 403}, target="help_open", params=_help("help_open")),
-    Case("POST", "/api/v1/help-requests/{request_id}/close",
-         {**HELP_READ, "admin": 403}, target="help_accepted", params=_help("help_accepted"),
-         why="the firm or its broker ends the work; an administrator has no part in it"),
-    Case("GET", "/api/v1/help-requests/{request_id}/visits", HELP_READ, target="help_accepted",
-         params=_help("help_accepted")),
-    Case("POST", "/api/v1/help-requests/{request_id}/visits", HELP_BROKER_WORK,
-         target="help_accepted", params=_help("help_accepted"), json=_visit_body),
-    Case("PATCH", "/api/v1/help-requests/{request_id}/visits/{visit_id}", HELP_BROKER_WORK,
-         target="help_accepted", params=_visit, json=lambda w, s: {"follow_ups": "已跟进"}),
-    Case("POST", "/api/v1/help-requests/{request_id}/visits/{visit_id}/files",
-         HELP_BROKER_WORK, target="help_accepted", params=_visit, upload=_pdf),
-    Case("GET", "/api/v1/help-requests/{request_id}/visits/{visit_id}/files/{file_id}",
-         HELP_READ, target="help_accepted",
-         params=lambda w, s: {**_visit(w, s), "file_id": s.extra["visit_file_id"]}),
-    Case("GET", "/api/v1/help-requests/{request_id}/drafts", HELP_READ, target="help_accepted",
-         params=_help("help_accepted")),
-    Case("POST", "/api/v1/help-requests/{request_id}/drafts", HELP_BROKER_WORK,
-         target="help_accepted", params=_help("help_accepted"),
-         json=lambda w, s: {"demand": _demand_body(w, s)}),
-    Case("GET", "/api/v1/demand-drafts", HELP_LISTS),
-    Case("GET", "/api/v1/demand-drafts/{draft_id}", HELP_READ, target="draft_submitted",
-         params=_draft("draft_submitted")),
-    Case("PATCH", "/api/v1/demand-drafts/{draft_id}", {**HELP_READ, "broker_own": 409,
-                                                       "admin": 403},
-         target="draft_submitted", params=_draft("draft_submitted"),
-         json=lambda w, s: {"demand": {"title": "企业修改后的标题"}},
-         why="the firm edits what waits for its decision; its broker may not meanwhile"),
-    Case("PATCH", "/api/v1/demand-drafts/{draft_id}", {**HELP_READ, "firm_own": 409,
-                                                       "admin": 403},
-         target="draft_writing", params=_draft("draft_writing"),
-         json=lambda w, s: {"demand": {"title": "经纪人修改后的标题"}}),
-    Case("POST", "/api/v1/demand-drafts/{draft_id}/submit", HELP_BROKER_WORK,
-         target="draft_writing", params=_draft("draft_writing")),
-    Case("POST", "/api/v1/demand-drafts/{draft_id}/discard", HELP_BROKER_WORK,
-         target="draft_writing", params=_draft("draft_writing")),
-    Case("POST", "/api/v1/demand-drafts/{draft_id}/return", {**HELP_FIRM_DECISION, "admin": 403},
-         target="draft_submitted", params=_draft("draft_submitted"),
-         json=lambda w, s: {"note": "请补充预算"}),
-    Case("POST", "/api/v1/demand-drafts/{draft_id}/approve",
-         {**HELP_FIRM_DECISION, "admin": 403}, target="draft_submitted",
-         params=_draft("draft_submitted"),
-         why="nothing a broker drafts is published but by a member of the firm"),
-    Case("PUT", "/api/v1/demand-drafts/{draft_id}/dossier", {**HELP_READ, "firm_own": 409,
-                                                             "admin": 403},
-         target="draft_writing", params=_draft("draft_writing"), json=_dossier_body),
-
-    # confidential dossiers: whoever sees the demand knows of it; the owner, and those it admitted
-    # who accepted its terms, read it; the owner manages access; administrators oversee the
-    # grants and the view log but do not read the content
-    Case("GET", "/api/v1/demands/{demand_id}/dossier", LOGGED_IN, target="dossier_demand",
-         params=_demand("dossier_demand")),
-    Case("PUT", "/api/v1/demands/{demand_id}/dossier", DEMAND_OWNER_VISIBLE,
-         target="dossier_demand", params=_demand("dossier_demand"), json=_dossier_body),
-    Case("GET", "/api/v1/dossiers/{dossier_id}", DOSSIER_CONTENT, target="dossier",
-         params=_dossier),
-    Case("GET", "/api/v1/dossiers/{dossier_id}/files/{file_id}", DOSSIER_CONTENT,
-         target="dossier",
-         params=lambda w, s: {**_dossier(w, s), "file_id": s.extra["dossier_file_id"]}),
-    Case("GET", "/api/v1/dossiers/{dossier_id}/terms", LOGGED_IN, target="dossier",
-         params=_dossier),
-    Case("POST", "/api/v1/dossiers/{dossier_id}/terms/accept", LOGGED_IN, target="dossier",
-         params=_dossier, json=lambda w, s: {"version": 1}),
-    Case("POST", "/api/v1/dossiers/{dossier_id}/access-requests",
-         rule(OK, anon=401, firm_own=409, admin=409), target="dossier", params=_dossier,
-         json=lambda w, s: {"message": "希望查看"}, why="its owner and administrators need none"),
-    Case("GET", "/api/v1/dossiers/{dossier_id}/access", DOSSIER_OVERSIGHT, target="dossier",
-         params=_dossier),
-    Case("GET", "/api/v1/dossiers/{dossier_id}/views", DOSSIER_OVERSIGHT, target="dossier",
-         params=_dossier),
-    Case("POST", "/api/v1/dossiers/{dossier_id}/access/{user_id}/grant", DOSSIER_OWNER,
-         target="dossier", params=lambda w, s: {**_dossier(w, s), "user_id": s.institute.id}),
-    Case("POST", "/api/v1/dossiers/{dossier_id}/access/{user_id}/decline", DOSSIER_OWNER,
-         target="dossier", params=lambda w, s: {**_dossier(w, s), "user_id": s.institute.id}),
-    Case("POST", "/api/v1/dossiers/{dossier_id}/access/{user_id}/revoke", DOSSIER_OWNER,
-         target="dossier", params=lambda w, s: {**_dossier(w, s), "user_id": s.spare.id}),
-    Case("POST", "/api/v1/dossiers/{dossier_id}/files", DOSSIER_OWNER, target="dossier",
-         params=_dossier, upload=_pdf),
-    Case("GET", "/api/v1/dossiers", rule(403, anon=401, firm=OK, admin=OK),
-         why="each firm's own (an administrator has none)"),
-    Case("GET", "/api/v1/nda-terms", rule(403, anon=401, firm=OK, admin=OK)),
-    Case("POST", "/api/v1/nda-terms", rule(403, anon=401, firm=OK),
-         json=lambda w, s: {"text": "本企业保密协议（第二版）：接收方仅为评估合作使用资料，"
-                                    "不得向第三方披露。"}),
-
-    # the broker directory (public), training, promotion rules and proposals
-    Case("GET", "/api/v1/broker-directory", PUBLIC),
-    Case("GET", "/api/v1/broker-directory/me", rule(403, anon=401, broker=OK)),
-    Case("PUT", "/api/v1/broker-directory/me", rule(403, anon=401, broker=OK),
-         json=lambda w, s: {"region": "福州市", "languages": ["中文", "English"],
-                            "bio": "专注智能装备领域技术转移。"}),
-    Case("GET", "/api/v1/broker-directory/{broker_id}", PUBLIC, target="broker_profile",
-         params=_ids("broker_profile", "broker_id")),
-    Case("GET", "/api/v1/brokers/{broker_id}/training",
-         rule(404, anon=401, admin=OK, broker_own=OK), target="broker_profile",
-         params=_ids("broker_profile", "broker_id")),
-    Case("POST", "/api/v1/brokers/{broker_id}/training", ADMIN_ONLY, target="broker_profile",
-         params=_ids("broker_profile", "broker_id"),
-         json=lambda w, s: {"kind": "course", "title": "技术经纪人中级培训", "hours": "16",
-                            "completed_on": today().isoformat()}),
-    Case("GET", "/api/v1/grade-rules", LOGGED_IN),
-    Case("PUT", "/api/v1/grade-rules/{level}", ADMIN_ONLY, params=_const(level="intermediate"),
-         json=lambda w, s: {"min_training_hours": "40", "min_registered_deals": 3,
-                            "min_deal_value": "1000000", "window_months": 24}),
-    Case("GET", "/api/v1/grade-proposals", ADMIN_ONLY),
-    Case("POST", "/api/v1/grade-proposals/evaluate", ADMIN_ONLY),
-    Case("POST", "/api/v1/grade-proposals/{proposal_id}/confirm", ADMIN_ONLY, target="proposal",
-         params=_ids("proposal", "proposal_id"), json=lambda w, s: {"note": "符合条件"}),
-    Case("POST", "/api/v1/grade-proposals/{proposal_id}/reject", ADMIN_ONLY, target="proposal",
-         params=_ids("proposal", "proposal_id"), json=lambda w, s: {"note": "材料待补"}),
-
-    # the audit chain's signed checkpoints: administrators
-    Case("GET", "/api/v1/audit/checkpoint", ADMIN_ONLY),
-    Case("POST", "/api/v1/audit/checkpoint/verify", ADMIN_ONLY,
-         json=lambda w, s: w.checkpoint),
-    Case("GET", "/api/v1/audit/public-key", ADMIN_ONLY),
-]
-
-# Routes without a rule yet, each with the reason. Empty: every route is ruled above.
-PENDING: dict[str, str] = {}
-
-# Not API routes: the built single-page app and its client-side routes (static, public).
-NOT_API = {"GET /{path:path}"}
-
-
 # --- running it -------------------------------------------------------------------------------
 
 def route_keys(app: FastAPI) -> set[str]:
@@ -1076,7 +332,7 @@ def test_every_route_has_a_rule(app: FastAPI) -> None:
     ruled = {c.key for c in RULES}
     missing = routes - ruled - set(PENDING) - NOT_API
     assert not missing, ("routes without an authorisation rule (add Cases to RULES in "
-                         f"tests/security/test_authz_matrix.py): {sorted(missing)}")
+                         f"tests/security/authz_rules.py): {sorted(missing)}")
     stale = (ruled | set(PENDING)) - routes
     assert not stale, f"rules for routes that no longer exist: {sorted(stale)}"
     assert not ruled & set(PENDING), "a route is both ruled and pending"
@@ -1139,10 +395,13 @@ def test_authorisation_matrix(client: TestClient, db: Session) -> None:
     """Every cell of the matrix, then the lists and exports (see below)."""
     w = build_world(db)
     wrong, seen = [], []
+    related: dict[str, set[str]] = {}  # per kind of object, the "own" relations callers had
     for case, caller, s in _cells(w):
         user = w.users.get(caller)
         obj = s[case.target] if s is not None and case.target else None
         rel = relation(caller, user, obj)
+        if case.target:
+            related.setdefault(case.target, set()).update({rel} - set(BASE_RELATIONS))
         expected = case.rule[rel]
         status = _run(client, db, w, case, caller, s or w.own)
         which = "" if s is None else ("own" if s is w.own else "others'")
@@ -1154,6 +413,9 @@ def test_authorisation_matrix(client: TestClient, db: Session) -> None:
     if os.environ.get("AUTHZ_DUMP"):
         print("\n".join(seen))
     assert not wrong, f"{len(wrong)} cells differ from the rules:\n" + "\n".join(wrong)
+    # The README's tables show, per kind of object, the relations TARGETS names: the world's.
+    declared = {target: TARGETS[target][1] for target in related}
+    assert related == declared, "TARGETS (tests/security/authz_rules.py) differs from the world"
     _lists_show_only_what_each_caller_may_see(client, w)
 
 

@@ -4,8 +4,9 @@
   GRADE_FOR_LARGE_DEALS      every active broker on a deal whose contract is above
                              LARGE_DEAL_AMOUNT yuan
 
-"none" turns a gate off. A leaf module: listings and deals call it without importing the rest
-of the intake domain.
+"none" turns a gate off. Grades are earned and lost in intake (promotion, demotion); the gates
+read only the broker's profile, so they live with it, below listings, deals and intake, which
+all check them.
 """
 
 from __future__ import annotations
