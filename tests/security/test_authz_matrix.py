@@ -192,6 +192,8 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
     s.extra["registration_no"] = contract.registration_no
     s.extra["receipt_id"] = d.evidence_file(db, registered).id
     s.extra["payment_id"] = d.pay(db, registered, Decimal("1000.00")).id
+    # Not confirmed yet, so the deal's broker may still correct or void it.
+    s.extra["pending_payment_id"] = d.pay(db, registered, Decimal("500.00"), confirm=False).id
     s.extra["contract_version"] = d.reload_contract(d.World(
         s.firm, s.institute, registered.lead, registered.demand, registered.achievement,
         d.reload(db, registered.id))).evidence_version
@@ -790,6 +792,16 @@ RULES: list[Case] = [
          params=lambda w, s: {"deal_id": s["deal_signed"].id, "file_id": s.extra["file_id"]}),
     Case("POST", "/api/v1/deals/{deal_id}/payments", DEAL_BROKER_WORK,
          target="deal_registered", params=_deal("deal_registered"), json=_payment),
+    Case("PATCH", "/api/v1/deals/{deal_id}/payments/{payment_id}", DEAL_BROKER_WORK,
+         target="deal_registered",
+         params=lambda w, s: {"deal_id": s["deal_registered"].id,
+                              "payment_id": s.extra["pending_payment_id"]},
+         json=lambda w, s: {"amount": "400.00", "note": "按回单更正"}),
+    Case("POST", "/api/v1/deals/{deal_id}/payments/{payment_id}/void", DEAL_BROKER_WORK,
+         target="deal_registered",
+         params=lambda w, s: {"deal_id": s["deal_registered"].id,
+                              "payment_id": s.extra["pending_payment_id"]},
+         json=lambda w, s: {"reason": "重复登记"}),
     Case("PUT", "/api/v1/deals/{deal_id}/contract/registration", DEAL_BROKER_WORK,
          target="deal_registered", params=_deal("deal_registered"), json=_registration),
     Case("POST", "/api/v1/deals/{deal_id}/contract/confirm", EVIDENCE_ANSWER,
