@@ -45,7 +45,8 @@ def test_0019_keys_the_references_and_leaves_earlier_repeats_unkeyed(tmp_path: P
                          [(1, "ICBC 0001"), (2, "icbc0001"), (3, "ICBC-0002")])
         command.upgrade(alembic_config(url), "0019")
         with engine.connect() as conn:
-            keys = dict(conn.execute(text("SELECT id, reference_key FROM payments")).all())
+            keys: dict[int, str | None] = dict(
+                conn.execute(text("SELECT id, reference_key FROM payments")).tuples().all())
             references = conn.execute(select(text("bank_reference")).select_from(
                 text("payments")).order_by(text("id"))).scalars().all()
         assert keys == {1: "ICBC0001", 2: None, 3: "ICBC-0002"}
