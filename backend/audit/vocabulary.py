@@ -29,7 +29,8 @@ ACTIONS: tuple[str, ...] = (
     "deal.invitation_withdraw", "deal.shares_change", "deal.shares_propose",
     "deal.shares_accept", "deal.shares_reject",
     "contract.record", "contract.update", "contract.register", "contract_file.upload",
-    "payment.record", "contract.amend_registration", "evidence.confirm", "evidence.dispute",
+    "payment.record", "payment.correct", "payment.void", "contract.amend_registration",
+    "evidence.confirm", "evidence.dispute",
     "registry.import",
     # rewards
     "policy.create", "policy.revise",

@@ -69,7 +69,7 @@ def record_contract(session: Session, actor: audit.Actor, access: DealAccess, *,
             raise Conflict(f"合同金额不能低于已计入的到账金额{paid}元。The amount cannot be below the "
                            f"{paid} yuan already received.")
         earliest = session.execute(select(func.min(Payment.paid_on)).where(
-            Payment.contract_id == contract.id)).scalar_one()
+            Payment.contract_id == contract.id, Payment.voided_at.is_(None))).scalar_one()
         if earliest is not None and signed_on > earliest:
             raise InvalidInput("signed_on", f"已有{earliest}的到账记录，签订日期不能晚于它。A payment "
                                             f"dated {earliest} exists; signing cannot be later.")

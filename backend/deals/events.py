@@ -16,7 +16,7 @@ from backend.deals.models import Deal, DealEvent, Stage
 EVENT_KINDS: tuple[str, ...] = (
     "opened", "accepted", "declined", "stage_changed", "note",
     "contract_recorded", "contract_updated", "contract_registered", "file_uploaded",
-    "payment_recorded", "payment_uncounted",
+    "payment_recorded", "payment_uncounted", "payment_corrected", "payment_voided",
     "broker_invited", "invitation_declined", "invitation_withdrawn", "broker_joined",
     "shares_changed", "shares_proposed", "shares_accepted", "shares_rejected",
     "requested", "request_accepted", "request_declined", "registration_amended",

@@ -148,6 +148,9 @@ def _item(session: Session, access: DealAccess, kind: EvidenceKind, item_id: int
         .execution_options(populate_existing=True)).scalar_one_or_none()
     if payment is None:
         raise NotFound("未找到该到账记录。No such payment.")
+    if payment.voided_at is not None:
+        raise Conflict("该到账记录已作废，无需确认。This payment has been voided; there is nothing "
+                       "to confirm.", reason="payment_voided")
     return contract, payment
 
 
@@ -278,7 +281,8 @@ def awaiting(session: Session, user: User) -> list[Awaiting]:
     payments: Sequence[Payment] = []
     if not admin:
         payments = session.execute(select(Payment).where(
-            Payment.contract_id.in_([c.id for c in contracts])).order_by(Payment.id)
+            Payment.contract_id.in_([c.id for c in contracts]), Payment.voided_at.is_(None))
+            .order_by(Payment.id)
         ).scalars().all()
     by_id = {c.id: c for c in contracts}
     items: list[tuple[EvidenceKind, int, int, EvidenceSide, Decimal, datetime | None, int]] = [

@@ -130,7 +130,8 @@ def contract_for_claim(session: Session, deal_id: int, *, lock: bool = False
     c = deal.contract
     if c is None:
         raise NotFound("该撮合项目尚未录入合同。This deal has no contract yet.")
-    rows = session.execute(select(Payment).where(Payment.contract_id == c.id)
+    rows = session.execute(select(Payment).where(Payment.contract_id == c.id,
+                                                 Payment.voided_at.is_(None))
                            .order_by(Payment.paid_on, Payment.id)).scalars().all()
     lines = tuple(PaymentLine(p.id, p.paid_on, p.amount, p.bank_reference, p.invoice_reference,
                               p.counted, p.confirmed_amount) for p in rows)

@@ -20,7 +20,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import text as sql_text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from backend.core.types import Money, UTCDateTime, str_enum, utcnow
 from backend.db import Base
@@ -251,10 +252,20 @@ class Payment(Base):
 
     A payment is declared by a broker with its evidence (the receipt or invoice file, the
     invoice number, the paying and receiving accounts) and confirmed by both parties; until
-    then `confirmed_amount` is None and it counts towards nothing but the deal's stage."""
+    then `confirmed_amount` is None and it counts towards nothing but the deal's stage.
+
+    Until it is confirmed a broker may correct it (a new version the parties confirm again)
+    or void it with a reason; a voided payment stays on file, struck through, and counts
+    towards nothing. One bank reference names one payment on the whole platform: the
+    reference's key (`reference_key`) is unique among payments not voided."""
 
     __tablename__ = "payments"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("uq_payments_reference_key_live", "reference_key", unique=True,
+              sqlite_where=sql_text("voided_at IS NULL"),
+              postgresql_where=sql_text("voided_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
@@ -276,8 +287,35 @@ class Payment(Base):
         str_enum(EvidenceStatus, 16), default=EvidenceStatus.DECLARED, index=True)
     confirmed_amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    note: Mapped[str | None] = mapped_column(String(500), default=None)
+    # The bank reference as compared for uniqueness (`reference_key_of`); None only on a
+    # payment that repeated an earlier one's reference before references had to be unique.
+    reference_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    void_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
 
     contract: Mapped[Contract] = relationship(back_populates="payments", lazy="raise")
+
+    @validates("bank_reference")
+    def _keep_reference_key(self, _key: str, value: str) -> str:
+        self.reference_key = reference_key_of(value)
+        return value
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def correctable(self) -> bool:
+        """Neither voided nor confirmed by the parties: it counts for nothing yet."""
+        return self.voided_at is None and self.evidence_status != EvidenceStatus.CONFIRMED
+
+
+def reference_key_of(bank_reference: str) -> str:
+    """A bank reference as compared: without spaces, upper case (`icbc 2026-01` is
+    `ICBC2026-01`)."""
+    return "".join(bank_reference.split()).upper()
 
 
 class EvidenceAnswer(Base):

@@ -33,6 +33,7 @@ NOTIFICATION_KINDS: tuple[str, ...] = (
     "deal.broker_joined", "deal.shares_changed", "deal.shares_proposed", "deal.shares_rejected",
     "deal.requested", "deal.request_accepted",
     "deal.evidence_declared", "deal.evidence_answered", "deal.evidence_ceiling",
+    "deal.payment_corrected", "deal.payment_voided",
     "organisation.join_request", "organisation.join_decided",
     "help.offered", "help.accepted", "help.assigned", "help.escalated", "help.cancel",
     "help.close",

@@ -313,7 +313,28 @@ def record_payment(deal_id: int, body: schemas.PaymentIn, session: SessionDep, u
                             invoice_reference=body.invoice_reference,
                             invoice_no=body.invoice_no, payer_account=body.payer_account,
                             payee_account=body.payee_account,
-                            evidence_file_id=body.evidence_file_id)
+                            evidence_file_id=body.evidence_file_id, note=body.note)
+    return _view(session, user, deal_id)
+
+
+@deals_router.patch("/{deal_id}/payments/{payment_id}")
+def correct_payment(deal_id: int, payment_id: int, body: schemas.PaymentCorrectIn,
+                    session: SessionDep, user: DealOpener, actor: ActorDep) -> schemas.DealOut:
+    """Correct a payment the parties have not confirmed (amount, date, bank reference,
+    note); the parties are asked to confirm the new version."""
+    fields = body.model_dump(include={"note"}, exclude_unset=True)
+    payments.correct_payment(session, actor, deal_for(session, user, deal_id, lock=True),
+                             payment_id, paid_on=body.paid_on, amount=body.amount,
+                             bank_reference=body.bank_reference, **fields)
+    return _view(session, user, deal_id)
+
+
+@deals_router.post("/{deal_id}/payments/{payment_id}/void")
+def void_payment(deal_id: int, payment_id: int, body: schemas.PaymentVoidIn,
+                 session: SessionDep, user: DealOpener, actor: ActorDep) -> schemas.DealOut:
+    """Void a payment the parties have not confirmed, with the reason."""
+    payments.void_payment(session, actor, deal_for(session, user, deal_id, lock=True),
+                          payment_id, body.reason)
     return _view(session, user, deal_id)
 
 

@@ -118,6 +118,21 @@ class PaymentIn(Schema):
     payer_account: BankAccount
     payee_account: BankAccount
     evidence_file_id: Annotated[int, Field(gt=0)]
+    note: Annotated[str, FreeText(min_length=1, max_length=500, multiline=True)] | None = None
+
+
+class PaymentCorrectIn(Schema):
+    """What to correct on a payment not confirmed yet; fields left out stay as they are
+    (`note: null` clears the note)."""
+
+    paid_on: PastDate | None = None
+    amount: Amount | None = None
+    bank_reference: Reference | None = None
+    note: Annotated[str, FreeText(min_length=1, max_length=500, multiline=True)] | None = None
+
+
+class PaymentVoidIn(Schema):
+    reason: Annotated[str, FreeText(min_length=2, max_length=1000, multiline=True)]
 
 
 class EvidenceConfirmIn(Schema):
@@ -210,6 +225,12 @@ class PaymentOut(Schema):
     payee_account: str | None
     evidence_file_id: int | None
     confirmed_amount: Decimal | None
+    note: str | None
+    voided_at: datetime | None = Field(description="set when voided: the payment counts "
+                                                   "towards nothing")
+    void_reason: str | None
+    correctable: bool = Field(description="neither voided nor confirmed by the parties: "
+                                          "it may still be corrected or voided")
     evidence: EvidenceOut
 
 

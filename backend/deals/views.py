@@ -114,7 +114,8 @@ def _evidence(kind: EvidenceKind, item: Contract | Payment, contract: Contract, 
         version=item.evidence_version, status=item.evidence_status, required=required,
         answers=[schemas.AnswerOut(side=a.side, confirmed=a.confirmed, reason=a.reason, at=a.at)
                  for a in latest.values()],
-        my_side=side, awaiting_me=going and side in required and side not in latest)
+        my_side=side, awaiting_me=going and side in required and side not in latest
+        and getattr(item, "voided_at", None) is None)
 
 
 def _contract(session: Session, access: DealAccess) -> schemas.ContractOut | None:

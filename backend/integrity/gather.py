@@ -99,7 +99,8 @@ def _payments(session: Session, contract_ids: Iterable[int] | None
               ) -> dict[int, list[PaymentInfo]]:
     query = select(Payment.contract_id, Payment.id, Payment.amount, Payment.paid_on,
                    Payment.counted, Payment.bank_reference, Payment.invoice_reference,
-                   Payment.confirmed_amount, Payment.evidence_status)
+                   Payment.confirmed_amount, Payment.evidence_status
+                   ).where(Payment.voided_at.is_(None))  # a voided payment is no evidence
     rows: list[Any] = []
     if contract_ids is None:
         rows = list(session.connection().execute(query))

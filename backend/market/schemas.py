@@ -20,6 +20,9 @@ class MarketFigures(Schema):
     demands: int = Field(description="demands a visitor who is not logged in can see")
     achievements: int = Field(description="achievements a visitor who is not logged in can see")
     deals: int = Field(description="deals opened (撮合项目), whatever their stage")
+    completed: int = Field(description="deals fully paid (已完成): at stage paid or closed, the "
+                                       "contract's confirmed amount reached by confirmed "
+                                       "payments")
     contract_amount: Decimal = Field(description="sum of registered contracts' amounts as their "
                                                  "parties confirmed them, on deals not cancelled "
                                                  "or lost, yuan")

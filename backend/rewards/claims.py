@@ -36,6 +36,8 @@ from backend.rewards.policies import calculator, select_policy
 from backend.rewards.sides import ClaimSide
 
 NOT_FOUND = "未找到该奖补申报。No such reward claim."
+# Claims awarded: approved or paid (those submitted or under review are pending).
+AWARDED_STATUSES = frozenset({ClaimStatus.APPROVED, ClaimStatus.PAID})
 RECEIVED_BASES = frozenset({calc.RewardBase.RECEIVED_AMOUNT,
                             calc.RewardBase.MIN_TECHNOLOGY_RECEIVED})
 
@@ -114,8 +116,13 @@ def broker_grade(session: Session, broker_id: int) -> str | None:
 
 def breakdown(policy: RewardPolicy, reward: calc.ClaimReward, *, contract_amount: Decimal,
               technology_amount: Decimal | None, received_amount: Decimal,
-              already_this_year: Decimal) -> dict[str, Any]:
-    """The calculation as brokers and administrators see it: JSON, amounts as strings."""
+              already_this_year: Decimal, awarded_this_year: Decimal | None = None,
+              pending_this_year: Decimal | None = None) -> dict[str, Any]:
+    """The calculation as brokers and administrators see it: JSON, amounts as strings.
+
+    `already_this_year` is what the annual cap was reckoned against (at submission every
+    live claim, those under review included, so the cap is never overrun); it is shown split
+    into what was awarded (approved or paid) and what is still pending review."""
     deal = reward.deal
 
     def money(value: Decimal | None) -> str | None:
@@ -134,6 +141,8 @@ def breakdown(policy: RewardPolicy, reward: calc.ClaimReward, *, contract_amount
         "grade": reward.grade, "grade_percent": str(reward.grade_percent),
         "graded_amount": money(reward.graded_amount),
         "already_this_year": money(already_this_year),
+        "awarded_this_year": money(awarded_this_year),
+        "pending_this_year": money(pending_this_year),
         "caps": [{"kind": str(cap.kind), "limit": money(cap.limit),
                   "reduced_by": money(cap.reduced_by)} for cap in reward.caps_applied],
         "amount": money(reward.amount),
@@ -276,6 +285,9 @@ def submit_claim(session: Session, actor: audit.Actor, user: User, deal_id: int,
     person_id = user.person_id
     already = broker_year_total(session, user.id, today.year, LIVE_STATUSES,
                                 person_id=person_id)
+    # Only shown: the annual cap above reserves the claims under review too.
+    awarded = broker_year_total(session, user.id, today.year, AWARDED_STATUSES,
+                                person_id=person_id)
     try:
         reward = calc.compute_claim(calculator(policy), user.id, shares,
                                     contract_amount=terms.amount,
@@ -295,7 +307,8 @@ def submit_claim(session: Session, actor: audit.Actor, user: User, deal_id: int,
         breakdown=breakdown(policy, reward, contract_amount=terms.amount,
                             technology_amount=terms.technology_amount,
                             received_amount=terms.received_amount,
-                            already_this_year=already),
+                            already_this_year=already, awarded_this_year=awarded,
+                            pending_this_year=already - awarded),
         region=policy.region or seller_region,
         field_code=demand_brief(session, contract.demand_id).field_code,
         contract_type=str(terms.type), contract_name=contract.name,

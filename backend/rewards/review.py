@@ -81,7 +81,10 @@ def _settle_year_cap(session: Session, claim: RewardClaim) -> None:
     if amount == claim.amount and str(already) == claim.breakdown["already_this_year"]:
         return
     claim.amount = amount
-    claim.breakdown = {**claim.breakdown, "already_this_year": str(already), "amount": str(amount),
+    # Settled against what was awarded only: nothing pending is reserved any more.
+    claim.breakdown = {**claim.breakdown, "already_this_year": str(already),
+                       "awarded_this_year": str(already), "pending_this_year": "0.00",
+                       "amount": str(amount),
                        "caps": [{"kind": str(c.kind), "limit": str(c.limit),
                                  "reduced_by": str(c.reduced_by)} for c in caps]}
 

@@ -155,7 +155,14 @@ class BreakdownOut(Schema):
     grade_percent: Decimal = Decimal(100)
     graded_amount: Decimal | None = Field(default=None, description="the broker's part at the "
                                           "grade's percentage (null on claims made before)")
-    already_this_year: Decimal
+    already_this_year: Decimal = Field(description="this year's claims the annual cap was "
+                                                   "reckoned against (at submission: awarded "
+                                                   "and pending)")
+    awarded_this_year: Decimal | None = Field(
+        default=None, description="of which approved or paid (null on claims made before)")
+    pending_this_year: Decimal | None = Field(
+        default=None, description="of which submitted or under review, reserved against the "
+                                  "cap (null on claims made before)")
     caps: list[CapOut]
     amount: Decimal
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,13 +19,15 @@ from backend.deals.models import ContractFile, Payment, Stage
 from tests.builders import accounts as b
 from tests.builders import deals as d
 
+_SEQ = itertools.count(1)  # one bank reference names one payment
+
 
 def _payment(db: Session, w: d.World, amount: str, **changes: Any) -> dict[str, Any]:
     contract = d.reload_contract(w)
     receipt = db.execute(select(ContractFile).where(ContractFile.contract_id == contract.id)
                          ).scalars().first() or d.evidence_file(db, w)
     body: dict[str, Any] = {"paid_on": d.days_ago(2).isoformat(), "amount": amount,
-                            "bank_reference": "ICBC-20261101-0001",
+                            "bank_reference": f"ICBC-20261101-{next(_SEQ):04d}",
                             "invoice_reference": f"增值税发票，合同登记号{contract.registration_no}",
                             "invoice_no": "35002611220012345678",
                             "payer_account": d.PAYER_ACCOUNT, "payee_account": d.PAYEE_ACCOUNT,

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.audit import service as audit
+from backend.deals.models import Deal, Stage
 from backend.demo.data import seed
+from backend.demo.rewards import DEALS
 from backend.intake.models import (
     DemandDraft,
     Dossier,
@@ -36,6 +38,11 @@ def test_demo_logins_work_and_seeding_twice_adds_nothing(client: TestClient, db:
             assert me["organisation"] is not None and me["join_request"] is None
             assert me["broker"]["agency_id"] == me["organisation"]["id"]
     assert audit.verify(db).ok
+    # The demo's fully paid deals, confirmed by their parties, are the landing's "completed".
+    paid = db.execute(select(func.count(Deal.id)).where(
+        Deal.stage.in_([Stage.PAID, Stage.CLOSED]))).scalar_one()
+    assert paid >= len(DEALS)
+    assert client.get("/api/v1/market/figures").json()["completed"] == paid
 
 
 def test_the_demo_shows_help_requests_a_visit_dossiers_and_training(db: Session) -> None:

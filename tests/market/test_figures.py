@@ -9,8 +9,10 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from backend.audit.service import Actor
 from backend.core.clock import today
-from backend.deals.models import Stage
+from backend.deals.models import EvidenceKind, Payment, Stage
+from backend.listings.demands import publish_demand
 from backend.listings.models import AchievementStatus, DemandStatus, Visibility
 from backend.market import service
 from tests.builders import accounts as b
@@ -42,7 +44,9 @@ def test_an_empty_market_is_all_zeros(client: TestClient) -> None:
     assert len(body["monthly"]) == 12
     assert body["monthly"][-1] == {"month": today().strftime("%Y-%m"), "demands": 0,
                                    "achievements": 0, "deals": 0}
-    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert body["completed"] == 0
+    # Browsers ask again every time: a listing just published shows at once.
+    assert response.headers["Cache-Control"] == "public, no-cache"
 
 
 def test_counts_what_a_visitor_sees_and_registered_contracts(client: TestClient,
@@ -103,3 +107,33 @@ def test_figures_are_reused_for_max_age_then_recomputed(db: Session) -> None:
     assert cache.get(db, today(), max_age=60) is first  # within max_age: the same figures
     assert cache.get(db, today(), max_age=0).demands == first.demands + 1  # 0: no reuse
     assert cache.get(db, date(2031, 1, 1), max_age=60).demands == first.demands + 1  # a new day
+
+
+def test_completed_counts_the_deals_fully_paid_as_the_parties_confirmed(
+        client: TestClient, db: Session) -> None:
+    d.deal_at(db, Stage.PAID)                          # fully paid, confirmed: counted
+    d.deal_at(db, Stage.CLOSED)                        # paid, then closed: counted
+    d.deal_at(db, Stage.REGISTERED)                    # nothing paid
+    half = d.deal_at(db, Stage.REGISTERED)
+    d.pay(db, half, d.AMOUNT / 2)                      # half paid
+    declared = d.deal_at(db, Stage.REGISTERED)
+    payment = d.pay(db, declared, d.AMOUNT, confirm=False)  # paid stage, not confirmed yet
+    assert d.reload(db, declared.id).stage == Stage.PAID
+    assert client.get(URL).json()["completed"] == 2
+    d.answer(db, declared, declared.firm, EvidenceKind.PAYMENT, payment.id)
+    d.answer(db, declared, declared.institute, EvidenceKind.PAYMENT, payment.id)
+    assert db.get(Payment, payment.id).confirmed_amount == d.AMOUNT  # type: ignore[union-attr]
+    assert client.get(URL).json()["completed"] == 3
+
+
+def test_publishing_a_demand_moves_the_cached_figures_at_once(db: Session) -> None:
+    cache = service.FiguresCache()
+    firm = b.make_firm_user(db)
+    draft = lb.make_demand(db, firm, status=DemandStatus.DRAFT)
+    first = cache.get(db, today(), max_age=60)
+    publish_demand(db, Actor(firm.id, firm.username), draft)
+    assert cache.get(db, today(), max_age=60).demands == first.demands + 1
+    # A deal fully paid moves the figures at once too.
+    before = cache.get(db, today(), max_age=60)
+    d.deal_at(db, Stage.PAID)
+    assert cache.get(db, today(), max_age=60).completed == before.completed + 1

@@ -113,6 +113,26 @@ def test_per_broker_year_cap_counts_the_brokers_other_claims(db: Session) -> Non
     assert second.breakdown["caps"] == [
         {"kind": "per_broker_year", "limit": "5000.00", "reduced_by": "10000.00"}]
     assert second.breakdown["already_this_year"] == "15000.00"
+    # Shown apart: the first claim is still pending, nothing is awarded yet; the cap above
+    # reserves it all the same.
+    assert (second.breakdown["awarded_this_year"], second.breakdown["pending_this_year"]) == (
+        "0.00", "15000.00")
+
+
+def test_the_years_claims_are_shown_awarded_and_pending_apart(db: Session) -> None:
+    admins = r.admins(db)
+    r.policy(db, admins.a, key="yearcap", effective_from=clock.today() - timedelta(days=400),
+             region="福州市", cap_per_broker_year=D("40000.00"))
+    first = r.claim(db, r.paid_world(db, amount=D("1000000.00")))
+    r.approved(db, first.id, admins.a)
+    broker = db.get(User, first.broker_id)
+    assert broker is not None
+    second = r.claim(db, r.world_for(db, broker, amount=D("1000000.00")))
+    third = r.claim(db, r.world_for(db, broker, amount=D("1000000.00")))
+    assert third.breakdown["already_this_year"] == "30000.00"    # what the cap reserves
+    assert (third.breakdown["awarded_this_year"], third.breakdown["pending_this_year"]) == (
+        "15000.00", "15000.00")
+    assert second.amount + third.amount == D("25000.00")
 
 
 # --- refusals -----------------------------------------------------------------------------

@@ -120,6 +120,8 @@ def test_year_cap_is_settled_at_approval(db: Session) -> None:
     settled = r.approved(db, second.id, admins.a)
     assert settled.amount == D("15000.00")
     assert settled.breakdown["already_this_year"] == "0.00"
+    assert (settled.breakdown["awarded_this_year"], settled.breakdown["pending_this_year"]) == (
+        "0.00", "0.00")
     assert settled.breakdown["caps"] == []
 
 

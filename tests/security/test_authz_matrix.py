@@ -159,6 +159,8 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
     s.extra["registration_no"] = contract.registration_no
     s.extra["receipt_id"] = d.evidence_file(db, registered).id
     s.extra["payment_id"] = d.pay(db, registered, Decimal("1000.00")).id
+    # Not confirmed yet, so the deal's broker may still correct or void it.
+    s.extra["pending_payment_id"] = d.pay(db, registered, Decimal("500.00"), confirm=False).id
     s.extra["contract_version"] = d.reload_contract(d.World(
         s.firm, s.institute, registered.lead, registered.demand, registered.achievement,
         d.reload(db, registered.id))).evidence_version

@@ -33,11 +33,11 @@ def _figures(client: TestClient) -> dict[str, Any]:
     return body
 
 
-def _pay_body(w: d.World, db: Session, amount: str) -> dict[str, Any]:
+def _pay_body(w: d.World, db: Session, amount: str, reference: str = "B-1") -> dict[str, Any]:
     receipt = d.evidence_file(db, w)
     contract = d.reload_contract(d.World(w.firm, w.institute, w.lead, w.demand, w.achievement,
                                          d.reload(db, w.id)))
-    return {"paid_on": d.days_ago(1).isoformat(), "amount": amount, "bank_reference": "B-1",
+    return {"paid_on": d.days_ago(1).isoformat(), "amount": amount, "bank_reference": reference,
             "invoice_reference": f"发票：{contract.registration_no}", "invoice_no": "INV-1",
             "payer_account": d.PAYER_ACCOUNT, "payee_account": d.PAYEE_ACCOUNT,
             "evidence_file_id": receipt.id}
@@ -71,7 +71,7 @@ def test_one_broker_alone_moves_no_money_and_no_figure(client: TestClient, db: S
     assert paid.status_code == 201, paid.text
     assert paid.json()["stage"] == "paid"          # the broker's pipeline may say so ...
     # ... but a payment larger than what remains is refused outright,
-    more = client.post(f"{url}/payments", headers=broker, json=_pay_body(w, db, "0.01"))
+    more = client.post(f"{url}/payments", headers=broker, json=_pay_body(w, db, "0.01", "B-2"))
     assert more.status_code == 409 and more.json()["remaining"] == "0.00"
 
     # the unconfirmed contract counts nowhere: not in the public figures,

@@ -1109,6 +1109,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deals/{deal_id}/payments/{payment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Correct Payment
+         * @description Correct a payment the parties have not confirmed (amount, date, bank reference,
+         *     note); the parties are asked to confirm the new version.
+         */
+        patch: operations["deals-correct_payment"];
+        trace?: never;
+    };
     "/api/v1/deals/{deal_id}/payments/{payment_id}/confirm": {
         parameters: {
             query?: never;
@@ -1137,6 +1158,26 @@ export interface paths {
         put?: never;
         /** Dispute Payment */
         post: operations["deals-dispute_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/payments/{payment_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void Payment
+         * @description Void a payment the parties have not confirmed, with the reason.
+         */
+        post: operations["deals-void_payment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3395,7 +3436,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "audit.prune";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "audit.prune";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -3584,10 +3625,18 @@ export interface components {
         };
         /** BreakdownOut */
         BreakdownOut: {
-            /** Already This Year */
+            /**
+             * Already This Year
+             * @description this year's claims the annual cap was reckoned against (at submission: awarded and pending)
+             */
             already_this_year: string;
             /** Amount */
             amount: string;
+            /**
+             * Awarded This Year
+             * @description of which approved or paid (null on claims made before)
+             */
+            awarded_this_year?: string | null;
             /** Base */
             base: string;
             base_kind: components["schemas"]["RewardBase"];
@@ -3610,6 +3659,11 @@ export interface components {
             graded_amount?: string | null;
             /** Lines */
             lines: components["schemas"]["BracketLineOut"][];
+            /**
+             * Pending This Year
+             * @description of which submitted or under review, reserved against the cap (null on claims made before)
+             */
+            pending_this_year?: string | null;
             /** Policy Id */
             policy_id: number;
             /** Policy Key */
@@ -4680,7 +4734,7 @@ export interface components {
              * @description what happened
              * @enum {string}
              */
-            kind: "opened" | "accepted" | "declined" | "stage_changed" | "note" | "contract_recorded" | "contract_updated" | "contract_registered" | "file_uploaded" | "payment_recorded" | "payment_uncounted" | "broker_invited" | "invitation_declined" | "invitation_withdrawn" | "broker_joined" | "shares_changed" | "shares_proposed" | "shares_accepted" | "shares_rejected" | "requested" | "request_accepted" | "request_declined" | "registration_amended" | "evidence_confirmed" | "evidence_disputed";
+            kind: "opened" | "accepted" | "declined" | "stage_changed" | "note" | "contract_recorded" | "contract_updated" | "contract_registered" | "file_uploaded" | "payment_recorded" | "payment_uncounted" | "payment_corrected" | "payment_voided" | "broker_invited" | "invitation_declined" | "invitation_withdrawn" | "broker_joined" | "shares_changed" | "shares_proposed" | "shares_accepted" | "shares_rejected" | "requested" | "request_accepted" | "request_declined" | "registration_amended" | "evidence_confirmed" | "evidence_disputed";
             /** Text */
             text: string | null;
             to_stage: components["schemas"]["backend__deals__models__Stage"] | null;
@@ -5412,6 +5466,11 @@ export interface components {
              */
             achievements: number;
             /**
+             * Completed
+             * @description deals fully paid (已完成): at stage paid or closed, the contract's confirmed amount reached by confirmed payments
+             */
+            completed: number;
+            /**
              * Contract Amount
              * @description sum of registered contracts' amounts as their parties confirmed them, on deals not cancelled or lost, yuan
              */
@@ -5617,7 +5676,7 @@ export interface components {
              * @description what the notification is about
              * @enum {string}
              */
-            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted";
+            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted";
             /** Read At */
             read_at: string | null;
             /** Title */
@@ -6084,6 +6143,21 @@ export interface components {
             status: "verified" | "rejected";
         };
         /**
+         * PaymentCorrectIn
+         * @description What to correct on a payment not confirmed yet; fields left out stay as they are
+         *     (`note: null` clears the note).
+         */
+        PaymentCorrectIn: {
+            /** Amount */
+            amount?: number | string | null;
+            /** Bank Reference */
+            bank_reference?: string | null;
+            /** Note */
+            note?: string | null;
+            /** Paid On */
+            paid_on?: string | null;
+        };
+        /**
          * PaymentIn
          * @description A payment and its evidence: the receipt or invoice file (uploaded to the contract
          *     first), the invoice number, and the paying and receiving bank accounts.
@@ -6099,6 +6173,8 @@ export interface components {
             invoice_no: string;
             /** Invoice Reference */
             invoice_reference: string;
+            /** Note */
+            note?: string | null;
             /**
              * Paid On
              * Format: date
@@ -6117,6 +6193,11 @@ export interface components {
             bank_reference: string;
             /** Confirmed Amount */
             confirmed_amount: string | null;
+            /**
+             * Correctable
+             * @description neither voided nor confirmed by the parties: it may still be corrected or voided
+             */
+            correctable: boolean;
             /** Counted */
             counted: boolean;
             evidence: components["schemas"]["EvidenceOut"];
@@ -6128,6 +6209,8 @@ export interface components {
             invoice_no: string | null;
             /** Invoice Reference */
             invoice_reference: string;
+            /** Note */
+            note: string | null;
             /**
              * Paid On
              * Format: date
@@ -6142,6 +6225,18 @@ export interface components {
              * Format: date-time
              */
             recorded_at: string;
+            /** Void Reason */
+            void_reason: string | null;
+            /**
+             * Voided At
+             * @description set when voided: the payment counts towards nothing
+             */
+            voided_at: string | null;
+        };
+        /** PaymentVoidIn */
+        PaymentVoidIn: {
+            /** Reason */
+            reason: string;
         };
         /**
          * PendingOut
@@ -9350,6 +9445,42 @@ export interface operations {
             };
         };
     };
+    "deals-correct_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+                payment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentCorrectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "deals-confirm_payment": {
         parameters: {
             query?: never;
@@ -9399,6 +9530,42 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["EvidenceDisputeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "deals-void_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+                payment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentVoidIn"];
             };
         };
         responses: {

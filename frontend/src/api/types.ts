@@ -69,6 +69,7 @@ export type ContractType = Schemas['ContractType'];
 export type RegistrationInput = Schemas['RegistrationIn'];
 export type Payment = Schemas['PaymentOut'];
 export type PaymentInput = Schemas['PaymentIn'];
+export type PaymentCorrection = Schemas['PaymentCorrectIn'];
 export type ContractFile = Schemas['ContractFileOut'];
 export type Acceptance = Schemas['Acceptance'];
 export type DealDashboard = Schemas['DashboardOut'];

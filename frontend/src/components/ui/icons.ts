@@ -28,6 +28,7 @@ export {
   MinusCircleOutlined,
   MoneyCollectOutlined,
   NodeIndexOutlined,
+  QuestionCircleOutlined,
   PlusOutlined,
   ProjectOutlined,
   ReloadOutlined,

@@ -2,7 +2,7 @@
 // (enforced by ESLint no-restricted-imports).
 export { ActionButton, type ActionButtonProps, type ConfirmSpec } from './ActionButton';
 export { Button, type ButtonKind, type ButtonProps } from './Button';
-export { Card, StatCard, type CardProps, type StatCardProps } from './Card';
+export { Card, FigureTitle, StatCard, type CardProps, type StatCardProps } from './Card';
 export { DateInput, type DateInputProps } from './DateInput';
 export { EmptyState, type EmptyStateProps } from './EmptyState';
 export { useMessage, useShowError } from './feedback';

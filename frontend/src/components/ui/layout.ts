@@ -13,6 +13,7 @@ export {
   Layout,
   List,
   Menu,
+  Modal,
   Pagination,
   Popconfirm,
   Progress,

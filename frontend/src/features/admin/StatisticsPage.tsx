@@ -130,8 +130,8 @@ function PipelineCard() {
       <Row gutter={16}>
         <Col xs={24} md={8}>
           <Flex vertical gap={12}>
-            <StatCard title={t('stats.openDeals')} value={dashboard.data.open_total} />
-            <StatCard title={t('stats.closedThisYear', { year: dashboard.data.closed_this_year.year })} value={dashboard.data.closed_this_year.count} />
+            <StatCard title={t('stats.openDeals')} help={t('stats.openDeals.help')} value={dashboard.data.open_total} />
+            <StatCard title={t('stats.closedThisYear', { year: dashboard.data.closed_this_year.year })} help={t('stats.closedThisYear.help')} value={dashboard.data.closed_this_year.count} />
             <Card size="small">
               {t('stats.closedAmount')}: <Money value={dashboard.data.closed_this_year.amount} />
             </Card>
@@ -161,16 +161,19 @@ function MarketCard() {
   return (
     <Row gutter={[16, 16]}>
       <Col xs={12} md={6}>
-        <StatCard title={t('landing.figures.demands')} value={figures.data?.demands ?? null} loading={figures.isPending} />
+        <StatCard title={t('landing.figures.demands')} help={t('landing.figures.demands.help')} value={figures.data?.demands ?? null} loading={figures.isPending} />
       </Col>
       <Col xs={12} md={6}>
-        <StatCard title={t('landing.figures.achievements')} value={figures.data?.achievements ?? null} loading={figures.isPending} />
+        <StatCard title={t('landing.figures.achievements')} help={t('landing.figures.achievements.help')} value={figures.data?.achievements ?? null} loading={figures.isPending} />
       </Col>
       <Col xs={12} md={6}>
-        <StatCard title={t('landing.figures.deals')} value={figures.data?.deals ?? null} loading={figures.isPending} />
+        <StatCard title={t('landing.figures.deals')} help={t('landing.figures.deals.help')} value={figures.data?.deals ?? null} loading={figures.isPending} />
       </Col>
       <Col xs={12} md={6}>
-        <StatCard title={t('landing.figures.rewardsPaidYuan')} value={figures.data === undefined ? null : Number(figures.data.rewards_paid)} precision={2} loading={figures.isPending} />
+        <StatCard title={t('landing.figures.completed')} help={t('landing.figures.completed.help')} value={figures.data?.completed ?? null} loading={figures.isPending} />
+      </Col>
+      <Col xs={12} md={6}>
+        <StatCard title={t('landing.figures.rewardsPaidYuan')} help={t('landing.figures.rewardsPaid.help')} value={figures.data === undefined ? null : Number(figures.data.rewards_paid)} precision={2} loading={figures.isPending} />
       </Col>
     </Row>
   );

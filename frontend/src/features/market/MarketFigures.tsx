@@ -11,11 +11,12 @@ function wan(yuan: string | undefined): number | null {
 export function MarketFigures({ figures, loading }: { figures: Figures | null | undefined; loading: boolean }) {
   const t = useT();
   const cards = [
-    { key: 'demands', title: t('landing.figures.demands'), value: figures?.demands ?? null },
-    { key: 'achievements', title: t('landing.figures.achievements'), value: figures?.achievements ?? null },
-    { key: 'deals', title: t('landing.figures.deals'), value: figures?.deals ?? null },
-    { key: 'contract', title: t('landing.figures.contractAmount'), value: wan(figures?.contract_amount), precision: 2 },
-    { key: 'rewards', title: t('landing.figures.rewardsPaid'), value: wan(figures?.rewards_paid), precision: 2 },
+    { key: 'demands', title: t('landing.figures.demands'), help: t('landing.figures.demands.help'), value: figures?.demands ?? null },
+    { key: 'achievements', title: t('landing.figures.achievements'), help: t('landing.figures.achievements.help'), value: figures?.achievements ?? null },
+    { key: 'deals', title: t('landing.figures.deals'), help: t('landing.figures.deals.help'), value: figures?.deals ?? null },
+    { key: 'completed', title: t('landing.figures.completed'), help: t('landing.figures.completed.help'), value: figures?.completed ?? null },
+    { key: 'contract', title: t('landing.figures.contractAmount'), help: t('landing.figures.contractAmount.help'), value: wan(figures?.contract_amount), precision: 2 },
+    { key: 'rewards', title: t('landing.figures.rewardsPaid'), help: t('landing.figures.rewardsPaid.help'), value: wan(figures?.rewards_paid), precision: 2 },
   ];
   return (
     <>
@@ -24,9 +25,10 @@ export function MarketFigures({ figures, loading }: { figures: Figures | null | 
       ) : null}
       <Row gutter={[16, 16]}>
         {cards.map((card) => (
-          <Col key={card.key} xs={24} sm={12} lg={8} xl={{ flex: '20%' }}>
+          <Col key={card.key} xs={24} sm={12} lg={8}>
             <StatCard
               title={card.title}
+              help={card.help}
               value={card.value}
               precision={card.precision}
               loading={loading}

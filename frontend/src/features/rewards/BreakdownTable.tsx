@@ -1,5 +1,5 @@
 import type { Breakdown } from '@/api/types';
-import { Descriptions, Money, Table, type TableColumns, TWO_COLUMNS, Typography } from '@/components/ui';
+import { Descriptions, FigureTitle, Money, Table, type TableColumns, TWO_COLUMNS, Typography } from '@/components/ui';
 import { useT } from '@/i18n';
 import { codeLabel } from '@/i18n/codeLabels';
 import { ratePercent, trimZeros } from '@/lib/decimal';
@@ -69,9 +69,15 @@ export function BreakdownTable({ breakdown }: { breakdown: Breakdown }) {
             label: t(cap.kind === 'per_claim' ? 'breakdown.cap.per_claim' : 'breakdown.cap.per_broker_year', { limit: formatYuan(cap.limit) }),
             children: t('breakdown.cap.reduced', { amount: formatYuan(cap.reduced_by) }),
           })),
+          ...(breakdown.awarded_this_year === null || breakdown.awarded_this_year === undefined
+            ? []
+            : [{ key: 'awarded', label: <FigureTitle title={t('breakdown.awardedThisYear')} help={t('breakdown.awardedThisYear.help')} />, children: <Money value={breakdown.awarded_this_year} testId="breakdown-awarded" /> }]),
+          ...(breakdown.pending_this_year === null || breakdown.pending_this_year === undefined
+            ? []
+            : [{ key: 'pending', label: <FigureTitle title={t('breakdown.pendingThisYear')} help={t('breakdown.pendingThisYear.help')} />, children: <Money value={breakdown.pending_this_year} testId="breakdown-pending" /> }]),
           ...(breakdown.already_this_year === '0.00'
             ? []
-            : [{ key: 'year', label: t('breakdown.alreadyThisYear'), children: <Money value={breakdown.already_this_year} /> }]),
+            : [{ key: 'year', label: <FigureTitle title={t('breakdown.alreadyThisYear')} help={t('breakdown.alreadyThisYear.help')} />, children: <Money value={breakdown.already_this_year} /> }]),
           {
             key: 'amount',
             label: <Typography.Text strong>{t('breakdown.final')}</Typography.Text>,

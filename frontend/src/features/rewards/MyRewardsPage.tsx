@@ -43,15 +43,15 @@ export function MyRewardsPage() {
           <Row gutter={[16, 16]}>
             {(
               [
-                ['rewards.paid', sums.paid],
-                ['rewards.approved', sums.approved],
-                ['rewards.pending', sums.pending],
-                ['rewards.clawedBack', sums.clawedBack],
+                ['rewards.paid', sums.paid, 'rewards.paid.help'],
+                ['rewards.approved', sums.approved, 'rewards.approved.help'],
+                ['rewards.pending', sums.pending, 'rewards.pending.help'],
+                ['rewards.clawedBack', sums.clawedBack, 'rewards.clawedBack.help'],
               ] as const
-            ).map(([key, value]) => (
+            ).map(([key, value, help]) => (
               <Col key={key} xs={24} sm={12} lg={6}>
                 <div data-testid={`rewards-${key.split('.')[1] ?? key}`}>
-                  <StatCard title={t(key)} value={Number(value)} precision={2} suffix={t('money.yuan')} />
+                  <StatCard title={t(key)} help={t(help)} value={Number(value)} precision={2} suffix={t('money.yuan')} />
                 </div>
               </Col>
             ))}

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 
 import type { AwaitingItem, Role } from '@/api/types';
-import { Badge, Card, List, Money, Space, Tag, Typography } from '@/components/ui';
+import { Badge, Card, FigureTitle, List, Money, Space, Tag, Typography } from '@/components/ui';
 import { useAwaitingConfirmation } from '@/hooks/queries/deals';
 import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
@@ -20,7 +20,7 @@ export function AwaitingConfirmation({ role }: { role: Exclude<Role, 'broker'> }
       data-testid="awaiting-confirmation"
       title={
         <Space>
-          {t('evidence.awaiting.title')}
+          <FigureTitle title={t('evidence.awaiting.title')} help={t(role === 'admin' ? 'evidence.awaiting.help.admin' : 'evidence.awaiting.help')} />
           <span data-testid="awaiting-badge" data-count={count}>
             <Badge count={count} showZero color={count > 0 ? '#fa8c16' : '#52c41a'} />
           </span>

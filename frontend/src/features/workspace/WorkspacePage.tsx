@@ -1,4 +1,4 @@
-import { Alert, Card, Col, Flex, Money, PageHeader, Row, Space, StatCard, Tag, Typography } from '@/components/ui';
+import { Alert, Card, Col, FigureTitle, Flex, Money, PageHeader, Row, Space, StatCard, Tag, Typography } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
 import { useFieldCodeName } from '@/features/listings/fields';
 import { useDealDashboard } from '@/hooks/queries/deals';
@@ -17,14 +17,16 @@ function BrokerDashboard() {
   return (
     <Row gutter={[16, 16]}>
       <Col xs={24} md={8}>
-        <StatCard title={t('stats.openDeals')} value={open_total} />
+        <StatCard title={t('stats.openDeals')} help={t('stats.openDeals.help')} value={open_total} />
       </Col>
       <Col xs={24} md={8}>
-        <StatCard title={t('stats.closedThisYear', { year: closed_this_year.year })} value={closed_this_year.count} />
+        <StatCard title={t('stats.closedThisYear', { year: closed_this_year.year })} help={t('stats.closedThisYear.help')} value={closed_this_year.count} />
       </Col>
       <Col xs={24} md={8}>
         <Card>
-          <Typography.Text type="secondary">{t('workspace.myShareAmount')}</Typography.Text>
+          <Typography.Text type="secondary">
+            <FigureTitle title={t('workspace.myShareAmount')} help={t('workspace.myShareAmount.help')} />
+          </Typography.Text>
           <div style={{ fontSize: 20 }}>
             <Money value={my_share_amount ?? '0.00'} />
           </div>

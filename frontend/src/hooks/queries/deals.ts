@@ -3,7 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { api } from '@/api/client';
 import { postForm } from '@/api/files';
 import { ensureOk, unwrap } from '@/api/problem';
-import type { ContractFile, ContractInput, DealStage, EvidenceKind, PaymentInput, RegistrationInput, RegistryImportResult } from '@/api/types';
+import type { ContractFile, ContractInput, DealStage, EvidenceKind, PaymentCorrection, PaymentInput, RegistrationInput, RegistryImportResult } from '@/api/types';
 
 export interface DealFilters {
   stage?: DealStage[];
@@ -126,6 +126,26 @@ export function useRecordPayment(id: number) {
   const invalidate = useInvalidateDeals();
   return useMutation({
     mutationFn: async (body: PaymentInput) => unwrap(await api.POST('/api/v1/deals/{deal_id}/payments', { ...path(id), body })),
+    onSuccess: invalidate,
+  });
+}
+
+/** Correct a payment the parties have not confirmed: they are asked to confirm it again. */
+export function useCorrectPayment(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async ({ paymentId, body }: { paymentId: number; body: PaymentCorrection }) =>
+      unwrap(await api.PATCH('/api/v1/deals/{deal_id}/payments/{payment_id}', { params: { path: { deal_id: id, payment_id: paymentId } }, body })),
+    onSuccess: invalidate,
+  });
+}
+
+/** Void a payment the parties have not confirmed, with the reason. */
+export function useVoidPayment(id: number) {
+  const invalidate = useInvalidateDeals();
+  return useMutation({
+    mutationFn: async ({ paymentId, reason }: { paymentId: number; reason: string }) =>
+      unwrap(await api.POST('/api/v1/deals/{deal_id}/payments/{payment_id}/void', { params: { path: { deal_id: id, payment_id: paymentId } }, body: { reason } })),
     onSuccess: invalidate,
   });
 }

@@ -40,7 +40,8 @@ export const accountsZh = {
   'workspace.pending.next': '审核期间可以先填写并保存草稿；通过后即可发布、撮合和申报。审核一般在 3 个工作日内完成。',
   'workspace.rejected': '认证未通过',
   'workspace.rejected.next': '请按审核意见补正资料后联系科技主管部门重新审核。',
-  'workspace.myShareAmount': '本年已完成项目的份额合同额',
+  'workspace.myShareAmount': '本年已结项项目的份额合同额',
+  'workspace.myShareAmount.help': '本年已结项项目经买卖双方确认的合同金额，按您在各项目中的分成比例折算后的合计。',
 
   'nav.members': '机构成员',
   'members.subtitle': '{name}：批准同事的加入申请，或生成邀请码',
@@ -121,6 +122,7 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
   'workspace.rejected': 'Verification was refused',
   'workspace.rejected.next': 'Correct your details as the review note says, then ask the bureau to review again.',
   'workspace.myShareAmount': 'Your share of this year’s closed contracts',
+  'workspace.myShareAmount.help': 'This year’s closed deals’ contract amounts as both parties confirmed them, each at your share of the deal, added up.',
   'nav.members': 'Members',
   'members.subtitle': '{name}: approve colleagues’ requests to join, or make invitation codes',
   'members.requests': 'Requests to join',

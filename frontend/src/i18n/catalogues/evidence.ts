@@ -28,6 +28,8 @@ export const evidenceZh = {
   'evidence.noneConfirmed': '尚无经确认的金额',
   'evidence.confirmedReceived': '经确认的到账金额',
   'evidence.awaiting.title': '待您确认',
+  'evidence.awaiting.help': '经纪人登记、等待贵方确认或提出异议的合同信息（当前版本）和到账记录数；已作废的到账不在其中。',
+  'evidence.awaiting.help.admin': '合同金额超过上限、等待管理员确认的合同数。',
   'evidence.awaiting.none': '没有待确认的内容。',
 
   'registry.label': '登记核验',
@@ -136,6 +138,8 @@ export const evidenceEn: Record<keyof typeof evidenceZh, string> = {
   'evidence.noneConfirmed': 'Nothing confirmed yet',
   'evidence.confirmedReceived': 'Confirmed amount received',
   'evidence.awaiting.title': 'Awaiting your confirmation',
+  'evidence.awaiting.help': 'Contract versions and payments brokers declared that await your organisation’s confirmation or dispute; voided payments are not among them.',
+  'evidence.awaiting.help.admin': 'Contracts whose amount is above the ceiling, awaiting an administrator’s confirmation.',
   'evidence.awaiting.none': 'Nothing awaits your confirmation.',
 
   'registry.label': 'Registry check',
