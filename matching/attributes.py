@@ -63,6 +63,17 @@ class AttributeStore:
             self._names[category].append(value)
         return code
 
+    def _among(self, category: str, column: npt.NDArray[np.int32], codes: list[int]) -> BoolArray:
+        """Rows whose code is one of `codes` (one gather through a lookup table: np.isin sorts,
+        which at 1,000,000 rows cost more than the rest of a filtered search)."""
+        known = [c for c in codes if c >= 0]
+        if len(known) == 1:
+            out: BoolArray = column == known[0]
+            return out
+        table = np.zeros(len(self.codes[category]) + 1, dtype=bool)  # the last entry: _NONE (-1)
+        table[known] = True
+        return table[column]
+
     def set(self, int_id: int, doc: Document, lang: Lang) -> None:
         if int_id >= self._cap:
             self._alloc(max(1024, 2 * self._cap, int_id + 1))
@@ -114,7 +125,7 @@ class AttributeStore:
         ):
             if wanted is not None:
                 codes = [self._code(name, v, grow=False) for v in wanted]
-                narrow(np.isin(cols[name][:n], codes))
+                narrow(self._among(name, cols[name][:n], codes))
         if filters.mode is not None:
             bit = self._code("mode", filters.mode, grow=False)
             if bit < 0:

@@ -40,6 +40,39 @@ def _lucene_idf(df: npt.NDArray[Any], n_docs: int) -> FloatArray:
     return idf
 
 
+def token_counts(tokens: list[str]) -> dict[str, float]:
+    """A query's tokens as weights: a token repeated in the query counts that many times."""
+    weights: dict[str, float] = {}
+    for tok in tokens:
+        weights[tok] = weights.get(tok, 0.0) + 1.0
+    return weights
+
+
+@dataclass(frozen=True, slots=True)
+class SparseScores:
+    """Scores of the documents a query reached: `ids` ascending, 0 for every other id."""
+
+    ids: IntArray
+    scores: FloatArray
+
+    def within(self, allowed: npt.NDArray[np.bool_]) -> SparseScores:
+        keep = allowed[self.ids]
+        return SparseScores(self.ids[keep], self.scores[keep])
+
+    def at(self, ids: IntArray) -> FloatArray:
+        if not len(self.ids):
+            return np.zeros(len(ids), dtype=np.float32)
+        pos = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+        out: FloatArray = np.where(self.ids[pos] == ids, self.scores[pos], np.float32(0)).astype(np.float32)
+        return out
+
+    def top(self, n: int) -> IntArray:
+        """The ids of the `n` best scores (any order)."""
+        if len(self.ids) <= n:
+            return self.ids
+        return self.ids[np.argpartition(-self.scores, n)[:n]]
+
+
 class LexicalIndex:
     def __init__(
         self, params: BM25Params | None = None, merge_fraction: float = 0.02, merge_min: int = 2000
@@ -232,21 +265,29 @@ class LexicalIndex:
     def scores(self, query_tokens: list[str], size: int) -> FloatArray:
         """BM25 score of every int id below `size` (0 for dead, absent or non-matching docs).
         A token repeated in the query counts that many times."""
-        weights: dict[str, float] = {}
-        for tok in query_tokens:
-            weights[tok] = weights.get(tok, 0.0) + 1.0
-        return self.weighted_scores(weights, size)
+        return self.weighted_scores(token_counts(query_tokens), size)
 
     def weighted_scores(self, query_weights: dict[str, float], size: int) -> FloatArray:
         """Like `scores`, with an explicit weight per query token (for expanded queries)."""
+        ids, values = self.sparse_scores(query_weights)
+        out = np.zeros(size, dtype=np.float32)
+        keep = ids < size
+        out[ids[keep]] = values[keep]
+        return out
+
+    def sparse_scores(self, query_weights: dict[str, float]) -> tuple[IntArray, FloatArray]:
+        """The documents a weighted query scores above 0: (int ids ascending, BM25 scores). Its
+        cost follows the query's postings, not the corpus: at 1,000,000 listings a dense array
+        and its passes (bincount, liveness, nonzero) cost more than the scoring itself."""
         if self.needs_merge():
             self.compact()
-        out = np.zeros(size, dtype=np.float32)
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         pairs = [(self.vocab[t], w) for t, w in query_weights.items() if t in self.vocab and w > 0]
         if not pairs or not self._n_docs:
-            return out
+            return empty
         qids = np.array([p[0] for p in pairs], dtype=np.int64)
         qw = np.array([p[1] for p in pairs], dtype=np.float32)
+        found: list[tuple[IntArray, FloatArray]] = []
         in_main = qids < self._main_vocab
         if in_main.any() and len(self._main_ids):
             main_q, main_w = qids[in_main], qw[in_main]
@@ -255,18 +296,30 @@ class LexicalIndex:
             data = np.concatenate(
                 [self._main_data[s:e] * w for s, e, w in zip(starts, ends, main_w, strict=True)]
             )
-            row_scores = np.bincount(rows, weights=data, minlength=len(self._main_ids)).astype(np.float32)
-            row_scores[~self._main_live] = 0.0
-            hit = np.flatnonzero(row_scores)
-            out[self._main_ids[hit]] = row_scores[hit]
+            if 8 * len(rows) < len(self._main_ids):  # few postings: sum them by row
+                hit, where = np.unique(rows, return_inverse=True)
+                row_scores = np.bincount(where, weights=data).astype(np.float32)
+            else:  # many: one pass over the rows is cheaper than sorting the postings
+                dense = np.bincount(rows, weights=data, minlength=len(self._main_ids))
+                hit = np.flatnonzero(dense)
+                row_scores = dense[hit].astype(np.float32)
+            live = self._main_live[hit] & (row_scores > 0)
+            found.append((self._main_ids[hit[live]], row_scores[live]))
         if self._delta:
             ids, matrix = self._delta_matrix()
             known = qids < matrix.shape[1]
             if known.any():
                 dense_q = np.zeros(matrix.shape[1], dtype=np.float32)
                 np.add.at(dense_q, qids[known], qw[known])
-                out[ids] = np.asarray(matrix @ dense_q, dtype=np.float32).ravel()
-        return out
+                delta_scores = np.asarray(matrix @ dense_q, dtype=np.float32).ravel()
+                nz = delta_scores > 0
+                found.append((ids[nz], delta_scores[nz]))
+        if not found:
+            return empty
+        all_ids = np.concatenate([f[0] for f in found]).astype(np.int64)
+        all_scores = np.concatenate([f[1] for f in found]).astype(np.float32)
+        order = np.argsort(all_ids, kind="stable")
+        return all_ids[order], all_scores[order]
 
     def self_score(self, query_tokens: list[str]) -> float:
         """The score a document made of exactly the query's tokens would get: a per-query

@@ -32,7 +32,7 @@ from matching.attributes import AttributeStore
 from matching.config import FEEDBACK, LEXICAL, FeedbackParams, MatcherConfig
 from matching.encoders import Encoder, encode_batched, encode_queries, get_encoder
 from matching.fusion import QueryFeatures, field_boost, field_votes, rocchio
-from matching.lexical import LexicalIndex
+from matching.lexical import LexicalIndex, SparseScores, token_counts
 from matching.persist import (
     IndexCorrupt,
     IndexMismatch,
@@ -197,16 +197,17 @@ class Matcher:
             size = self.attributes.size
             n_live = len(self._int_of)
             mask = self._filter_mask(filters)
-            lex: FloatMatrix | None = None
+            lex: SparseScores | None = None
             weights = base
             if LEXICAL in base:
-                raw = self.lexical.scores(qtokens, size)
+                ids, raw = self.lexical.sparse_scores(token_counts(qtokens))
                 scale = self.lexical.self_score(qtokens)
-                lex = raw / scale if scale > 0 else raw
+                normalised = raw / np.float32(scale) if scale > 0 else raw
                 if self.config.gate_for(lang) is not None:
-                    weights = self.config.query_weights(lang, self.query_features(qtokens, lex))
+                    weights = self.config.query_weights(lang, self.query_features(qtokens, normalised))
+                lex = SparseScores(ids, normalised)
                 if mask is not None:
-                    lex = np.where(mask, lex, np.float32(0))
+                    lex = lex.within(mask)
             asked = dict(qvecs)
             for ch, params in self.config.dense_feedback.items():
                 if ch in qvecs and params.weight > 0 and params.docs > 0:
@@ -285,7 +286,7 @@ class Matcher:
     def _parts(
         self,
         cand: IntArray,
-        lex: FloatMatrix | None,
+        lex: SparseScores | None,
         qvecs: Mapping[str, FloatMatrix],
         weights: Mapping[str, float],
     ) -> dict[str, FloatMatrix]:
@@ -293,7 +294,7 @@ class Matcher:
         cosine from the stored vectors)."""
         parts: dict[str, FloatMatrix] = {}
         if lex is not None:
-            parts[LEXICAL] = weights[LEXICAL] * lex[cand]
+            parts[LEXICAL] = weights[LEXICAL] * lex.at(cand)
         for ch, qv in qvecs.items():
             parts[ch] = weights[ch] * (self.vectors[ch].vectors(cand) @ qv).astype(np.float32)
         return parts
@@ -349,14 +350,11 @@ class Matcher:
         return out
 
     def _candidates(
-        self, lex: FloatMatrix | None, qvecs: Mapping[str, FloatMatrix], mask: BoolArray | None, n: int
+        self, lex: SparseScores | None, qvecs: Mapping[str, FloatMatrix], mask: BoolArray | None, n: int
     ) -> tuple[IntArray, dict[str, set[int]]]:
         found: set[int] = set()
         if lex is not None:
-            nz = np.flatnonzero(lex)
-            if len(nz) > n:
-                nz = nz[np.argpartition(-lex[nz], n)[:n]]
-            found.update(nz.tolist())
+            found.update(lex.top(n).tolist())
         dense_hits: dict[str, set[int]] = {}
         for ch, qv in qvecs.items():
             ids, _ = self.vectors[ch].search(qv, n, mask)

@@ -473,7 +473,9 @@ def print_peers(peers: dict[str, Any]) -> None:
         if "error" in r:
             print(f"      {name}: failed: {r['error']}", flush=True)
             continue
-        ratio = f" ({r['build_s'] / ours['build_s']:.2f}x ours)" if ours and ours.get("build_s") and name != "ours" else ""
+        ratio = ""
+        if ours and ours.get("build_s") and name != "ours":
+            ratio = f" ({r['build_s'] / ours['build_s']:.2f}x ours)"
         print(f"      {name}: build {r['build_s']} s{ratio}, index RSS {r['index_rss_mb']} MB, "
               f"peak {r['peak_rss_mb']} MB", flush=True)
         for label, v in r["search"].items():

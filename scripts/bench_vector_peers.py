@@ -70,7 +70,8 @@ class Ours:
         pass
 
     def search(self, query: FloatMatrix, mask: Mask | None, selectivity: float) -> Ids:
-        return self.index.search(query, K, mask)[0]
+        ids: Ids = self.index.search(query, K, mask)[0]
+        return ids
 
 
 class Hnswlib:
@@ -91,7 +92,8 @@ class Hnswlib:
     def search(self, query: FloatMatrix, mask: Mask | None, selectivity: float) -> Ids:
         allowed = None if mask is None else (lambda label: bool(mask[label]))
         labels, _ = self.index.knn_query(query, k=K, num_threads=1, filter=allowed)
-        return labels[0].astype(np.int64)
+        ids: Ids = np.asarray(labels[0], dtype=np.int64)
+        return ids
 
 
 class Usearch:
@@ -110,7 +112,7 @@ class Usearch:
         self.index.add(ids, vectors, threads=0)
 
     def set_ef(self, ef: int) -> None:
-        self.index.expansion_search = ef
+        self.index.expansion_search = ef  # type: ignore[misc]  # settable, typed read-only
 
     def search(self, query: FloatMatrix, mask: Mask | None, selectivity: float) -> Ids:
         if mask is None:
@@ -135,7 +137,9 @@ def peak_mb() -> float:
 
 def build(name: str, source: VectorSource, n: int) -> tuple[Index, dict[str, Any]]:
     rss_before = rss_mb()
-    index: Index = {"ours": Ours, "hnswlib": Hnswlib, "usearch": Usearch}[name](source.dim, n)
+    kinds: dict[str, type[Ours] | type[Hnswlib] | type[Usearch]] = {
+        "ours": Ours, "hnswlib": Hnswlib, "usearch": Usearch}
+    index: Index = kinds[name](source.dim, n)
     t_build = 0.0
     for c, start in enumerate(range(0, n, CHUNK)):
         vectors = source.chunk(c, min(CHUNK, n - start))  # generated outside the timed part
