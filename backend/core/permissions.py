@@ -79,7 +79,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                         Permission.DIRECTORY_EDIT}),
     # Reviews only; an expert acts for no organisation (their employer is a profile field).
     Role.EXPERT: frozenset(_EVERYONE | {Permission.REVIEW_WORK}),
-    Role.ADMIN: frozenset(set(Permission) - {Permission.REVIEW_WORK}),
+    # Administrators organise reviews; they neither review nor ask for one.
+    Role.ADMIN: frozenset(set(Permission) - {Permission.REVIEW_WORK, Permission.POC_REQUEST}),
 }
 
 

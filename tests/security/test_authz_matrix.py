@@ -38,7 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts import membership
-from backend.accounts.models import BrokerLevel, Organisation, User
+from backend.accounts.models import BrokerLevel, Organisation, User, VerificationStatus
 from backend.audit import checkpoint
 from backend.audit.service import Actor
 from backend.config import get_settings
@@ -48,6 +48,18 @@ from backend.core.permissions import Role
 from backend.deals import brokers, files, opening, pipeline
 from backend.deals.models import Notification, Stage
 from backend.deals.storage import file_store
+from backend.experts import poc
+from backend.experts import pool as expert_pool
+from backend.experts.models import (
+    AssignmentStatus,
+    ExpertKind,
+    ExpertProfile,
+    PocRequest,
+    PocStatus,
+    Recommendation,
+    ReviewAssignment,
+)
+from backend.experts.schemas import ExpertInvitationIn
 from backend.intake import dossiers, visits
 from backend.intake.access import request_for
 from backend.intake.models import GradeProposal
@@ -59,6 +71,7 @@ from backend.rewards import clawbacks, payouts, recompute, review
 from backend.rewards.models import RewardClaim
 from tests.builders import accounts as b
 from tests.builders import deals as d
+from tests.builders import experts as ex
 from tests.builders import intake as ib
 from tests.builders import listings as lb
 from tests.builders import rewards as r
@@ -66,7 +79,8 @@ from tests.builders import rewards as r
 OK = "2xx"
 Expected = str | int
 
-CALLERS = ("anon", "firm", "other_firm", "institute", "broker", "other_broker", "admin")
+CALLERS = ("anon", "firm", "other_firm", "institute", "broker", "other_broker", "expert",
+           "other_expert", "admin")
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -89,6 +103,7 @@ class PartySet:
     institute: User
     broker: User
     spare: User  # a verified broker outside the matrix: invited, assigned, co-broker
+    expert: User | None = None  # a verified scientist, on the set's review panels
     objects: dict[str, Obj] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -212,6 +227,7 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
     o["deal_share_proposal"] = _deal_obj(proposed, cobrokers=(invitee,))
 
     _intake(db, s)
+    _experts(db, s)
 
     db.flush()
     note = db.execute(select(Notification).where(Notification.user_id == s.firm.id)
@@ -253,6 +269,72 @@ def _intake(db: Session, s: PartySet) -> None:
     db.add(proposal)
     db.flush()
     o["proposal"] = Obj(proposal.id, users=mine)
+
+
+def _experts(db: Session, s: PartySet) -> None:
+    """The set's expert (a scientist) with an entrepreneur and an investor; an invitation and a
+    pending application; proof-of-concept requests of the set's institute at each stage: asked,
+    with a proposed panel, under review (the expert invited to one seat, accepted another),
+    reviewed with an outlier, and decided."""
+    o = s.objects
+    inst = frozenset({s.institute.organisation_id or 0})
+    admin = b.make_admin(db)
+    s.expert = ex.make_expert(db, ExpertKind.SCIENTIST)
+    mine = frozenset({s.expert.id})
+    ent = ex.make_expert(db, ExpertKind.ENTREPRENEUR)
+    inv = ex.make_expert(db, ExpertKind.INVESTOR)
+    o["expert_profile"] = Obj(s.expert.id, users=mine)
+    o["expert_pending"] = Obj(ex.make_expert(db, ExpertKind.FINANCE,
+                                             status=VerificationStatus.PENDING).id)
+    invitation, _ = expert_pool.invite(db, d.actor(admin), ExpertInvitationIn(
+        name="受邀专家", contact="invitee@example.cn", kind=ExpertKind.INVESTOR))
+    o["expert_invitation"] = Obj(invitation.id)
+    s.extra["spare_investor"] = ex.make_expert(db, ExpertKind.INVESTOR).id
+
+    def request(status: PocStatus, seats: list[tuple[User, AssignmentStatus, int | None]]
+                ) -> PocRequest:
+        achievement = lb.make_achievement(db, s.institute)
+        row = PocRequest(achievement_id=achievement.id,
+                         organisation_id=s.institute.organisation_id,
+                         requested_by_id=s.institute.id, field_code="equipment.robotics",
+                         mix=["scientist", "entrepreneur", "investor"][:max(len(seats), 1)],
+                         status=status)
+        db.add(row)
+        db.flush()
+        for who, seat_status, score in seats:
+            profile = db.get(ExpertProfile, who.id)
+            assert profile is not None
+            db.add(ReviewAssignment(
+                request_id=row.id, expert_id=who.id, kind=profile.kind, status=seat_status,
+                scores=ex.scores(score) if score else None, trl=5 if score else None,
+                recommendation=Recommendation.PASS if score else None))
+        db.flush()
+        return row
+
+    o["poc_request"] = Obj(request(PocStatus.REQUESTED, []).id, orgs=inst)
+    o["poc_achievement"] = Obj(lb.make_achievement(db, s.institute).id, orgs=inst)
+    panel = request(PocStatus.PANEL, [(s.expert, AssignmentStatus.PROPOSED, None),
+                                      (ent, AssignmentStatus.PROPOSED, None),
+                                      (inv, AssignmentStatus.PROPOSED, None)])
+    o["poc_panel"] = Obj(panel.id, orgs=inst)
+    s.extra["investor_seat"] = next(a.id for a in poc.seats(db, panel.id)
+                                    if a.expert_id == inv.id)
+    reviewing = request(PocStatus.REVIEWING, [(s.expert, AssignmentStatus.INVITED, None),
+                                              (ent, AssignmentStatus.INVITED, None),
+                                              (inv, AssignmentStatus.INVITED, None)])
+    o["assignment_invited"] = Obj(poc.seats(db, reviewing.id)[0].id, users=mine)
+    o["poc_reviewing"] = Obj(reviewing.id, orgs=inst)
+    accepted = request(PocStatus.REVIEWING, [(s.expert, AssignmentStatus.ACCEPTED, None),
+                                             (ent, AssignmentStatus.SUBMITTED, 4),
+                                             (inv, AssignmentStatus.SUBMITTED, 4)])
+    o["assignment_accepted"] = Obj(poc.seats(db, accepted.id)[0].id, users=mine)
+    o["poc_accepted"] = Obj(accepted.id, orgs=inst)
+    outlier = request(PocStatus.REVIEWING, [(s.expert, AssignmentStatus.SUBMITTED, 1),
+                                            (ent, AssignmentStatus.SUBMITTED, 4),
+                                            (inv, AssignmentStatus.SUBMITTED, 4)])
+    o["poc_outlier"] = Obj(outlier.id, orgs=inst)
+    decided = request(PocStatus.PASSED, [(ent, AssignmentStatus.SUBMITTED, 4)])
+    o["poc_decided"] = Obj(decided.id, orgs=inst)
 
 
 def _claim_obj(claim: RewardClaim) -> Obj:
@@ -340,8 +422,10 @@ def build_world(db: Session) -> World:
     _rewards(db, other, approver, payer)
     policy = r.policy(db, approver, key="matrix", effective_from=today().replace(year=2090))
     admin = b.make_admin(db)
+    assert own.expert is not None and other.expert is not None
     users = {"firm": own.firm, "institute": own.institute, "broker": own.broker,
-             "other_firm": other.firm, "other_broker": other.broker, "admin": admin}
+             "other_firm": other.firm, "other_broker": other.broker, "expert": own.expert,
+             "other_expert": other.expert, "admin": admin}
     logins = {name: b.login_as(db, user) for name, user in users.items()}
     db.flush()
     signed = checkpoint.take_checkpoint(db, checkpoint.instance_key(get_settings().var_dir))
@@ -374,7 +458,7 @@ class Case:
 
 
 ROLE_KEYS = ("anon", "admin", "firm", "firm_own", "inst", "inst_own", "broker", "broker_own",
-             "invitee", "cobroker")
+             "invitee", "cobroker", "expert", "expert_own")
 
 
 def rule(default: Expected, **overrides: Expected) -> dict[str, Expected]:
@@ -384,6 +468,12 @@ def rule(default: Expected, **overrides: Expected) -> dict[str, Expected]:
     table = {k: overrides.get(k, default) for k in ROLE_KEYS}
     if "cobroker" not in overrides:
         table["cobroker"] = table["broker_own"]
+    # An expert acts for no organisation and holds only what every role holds, plus reviewing:
+    # refused by role where some other non-administrator role is, else the rule's default.
+    if "expert" not in overrides and 403 in (table["firm"], table["inst"], table["broker"]):
+        table["expert"] = 403
+    if "expert_own" not in overrides:
+        table["expert_own"] = table["expert"]
     return table
 
 
@@ -558,6 +648,21 @@ def _policy_terms(w: World, s: PartySet) -> dict[str, Any]:
 def _policy_create(w: World, s: PartySet) -> dict[str, Any]:
     return {"key": "matrix-new", **_policy_terms(w, s)}
 
+
+def _expert_profile() -> dict[str, Any]:
+    return {"name": "矩阵专家", "organisation_name": "某大学", "kind": "scientist",
+            "fields": ["equipment.robotics"], "bio": "机器视觉"}
+
+
+def _expert_registration(w: World, s: PartySet) -> dict[str, Any]:
+    return {"user": {"username": "matrix_new_expert", "password": "Passw0rd1",
+                     "display_name": "新专家"}, "profile": _expert_profile()}
+
+
+# Experts: their own profile and seats; nobody else's seat is in their view.
+EXPERT_ONLY = rule(403, anon=401, expert=OK)
+EXPERT_SEAT = rule(403, anon=401, expert=404, expert_own=OK)
+POC_READ = rule(403, anon=401, inst=404, inst_own=OK, admin=OK)
 
 HIDE = {"reason": "内容违规，暂时隐藏。"}
 
@@ -996,11 +1101,13 @@ RULES: list[Case] = [
          params=lambda w, s: {**_dossier(w, s), "file_id": s.extra["dossier_file_id"]}),
     Case("GET", "/api/v1/dossiers/{dossier_id}/terms", LOGGED_IN, target="dossier",
          params=_dossier),
-    Case("POST", "/api/v1/dossiers/{dossier_id}/terms/accept", LOGGED_IN, target="dossier",
-         params=_dossier, json=lambda w, s: {"version": 1}),
+    Case("POST", "/api/v1/dossiers/{dossier_id}/terms/accept", rule(OK, anon=401, expert=403),
+         target="dossier", params=_dossier, json=lambda w, s: {"version": 1},
+         why="experts read no dossiers"),
     Case("POST", "/api/v1/dossiers/{dossier_id}/access-requests",
-         rule(OK, anon=401, firm_own=409, admin=409), target="dossier", params=_dossier,
-         json=lambda w, s: {"message": "希望查看"}, why="its owner and administrators need none"),
+         rule(OK, anon=401, firm_own=409, admin=409, expert=403), target="dossier",
+         params=_dossier, json=lambda w, s: {"message": "希望查看"},
+         why="its owner and administrators need none; experts read no dossiers"),
     Case("GET", "/api/v1/dossiers/{dossier_id}/access", DOSSIER_OVERSIGHT, target="dossier",
          params=_dossier),
     Case("GET", "/api/v1/dossiers/{dossier_id}/views", DOSSIER_OVERSIGHT, target="dossier",
@@ -1046,6 +1153,71 @@ RULES: list[Case] = [
     Case("POST", "/api/v1/grade-proposals/{proposal_id}/reject", ADMIN_ONLY, target="proposal",
          params=_ids("proposal", "proposal_id"), json=lambda w, s: {"note": "材料待补"}),
 
+    # experts: registration is public; administrators keep the pool, invitations and conflicts;
+    # an expert edits their own profile
+    Case("POST", "/api/v1/experts/register", PUBLIC, json=_expert_registration),
+    Case("GET", "/api/v1/experts", ADMIN_ONLY),
+    Case("GET", "/api/v1/experts/me", EXPERT_ONLY),
+    Case("PUT", "/api/v1/experts/me", EXPERT_ONLY, json=lambda w, s: _expert_profile()),
+    Case("GET", "/api/v1/experts/{user_id}", ADMIN_ONLY, target="expert_profile",
+         params=_ids("expert_profile", "user_id")),
+    Case("POST", "/api/v1/experts/{user_id}/verification", ADMIN_ONLY, target="expert_pending",
+         params=_ids("expert_pending", "user_id"), json=_const(approve=True, note="核实")),
+    Case("GET", "/api/v1/experts/{user_id}/conflicts", ADMIN_ONLY, target="expert_profile",
+         params=lambda w, s: {"user_id": s["expert_profile"].id,
+                              "organisation_id": s.institute.organisation_id}),
+    Case("POST", "/api/v1/experts/{user_id}/conflicts", ADMIN_ONLY, target="expert_profile",
+         params=_ids("expert_profile", "user_id"),
+         json=lambda w, s: {"organisation_id": s.institute.organisation_id,
+                            "reason": "曾合作发表论文"}),
+    Case("GET", "/api/v1/expert-invitations", ADMIN_ONLY),
+    Case("POST", "/api/v1/expert-invitations", ADMIN_ONLY,
+         json=_const(name="新专家", contact="13800000000", kind="investor")),
+    Case("DELETE", "/api/v1/expert-invitations/{invitation_id}", ADMIN_ONLY,
+         target="expert_invitation", params=_ids("expert_invitation", "invitation_id")),
+
+    # proof-of-concept requests: the institute asks about its own achievements and reads its
+    # own requests (the report once decided); administrators organise the panels
+    Case("GET", "/api/v1/poc-requests", rule(403, anon=401, inst=OK, admin=OK)),
+    Case("POST", "/api/v1/poc-requests", rule(403, anon=401, inst=404, inst_own=OK),
+         target="poc_achievement",
+         json=lambda w, s: {"achievement_id": s["poc_achievement"].id, "note": "评估"}),
+    Case("GET", "/api/v1/poc-requests/stats", ADMIN_ONLY),
+    Case("GET", "/api/v1/poc-requests/{request_id}", POC_READ, target="poc_request",
+         params=_ids("poc_request", "request_id")),
+    Case("PUT", "/api/v1/poc-requests/{request_id}/publish",
+         rule(403, anon=401, inst=404, inst_own=OK), target="poc_decided",
+         params=_ids("poc_decided", "request_id"), json=_const(publish_summary=False)),
+    Case("GET", "/api/v1/poc-requests/{request_id}/report", POC_READ, target="poc_decided",
+         params=_ids("poc_decided", "request_id")),
+    Case("POST", "/api/v1/poc-requests/{request_id}/accept", ADMIN_ONLY, target="poc_request",
+         params=_ids("poc_request", "request_id"), json=_const()),
+    Case("POST", "/api/v1/poc-requests/{request_id}/decline", ADMIN_ONLY, target="poc_request",
+         params=_ids("poc_request", "request_id"), json=_const(note="材料不全")),
+    Case("GET", "/api/v1/poc-requests/{request_id}/candidates", ADMIN_ONLY,
+         target="poc_request", params=_ids("poc_request", "request_id")),
+    Case("POST", "/api/v1/poc-requests/{request_id}/swap", ADMIN_ONLY, target="poc_panel",
+         params=_ids("poc_panel", "request_id"),
+         json=lambda w, s: {"assignment_id": s.extra["investor_seat"],
+                            "expert_id": s.extra["spare_investor"]}),
+    Case("POST", "/api/v1/poc-requests/{request_id}/confirm", ADMIN_ONLY, target="poc_panel",
+         params=_ids("poc_panel", "request_id")),
+    Case("POST", "/api/v1/poc-requests/{request_id}/decide", ADMIN_ONLY, target="poc_outlier",
+         params=_ids("poc_outlier", "request_id"),
+         json=_const(passed=True, reviewed_trl=5, summary="复核通过")),
+
+    # review assignments: each expert's own
+    Case("GET", "/api/v1/review-assignments", EXPERT_ONLY),
+    Case("GET", "/api/v1/review-assignments/{assignment_id}", EXPERT_SEAT,
+         target="assignment_invited", params=_ids("assignment_invited", "assignment_id")),
+    Case("POST", "/api/v1/review-assignments/{assignment_id}/accept", EXPERT_SEAT,
+         target="assignment_invited", params=_ids("assignment_invited", "assignment_id")),
+    Case("POST", "/api/v1/review-assignments/{assignment_id}/decline", EXPERT_SEAT,
+         target="assignment_invited", params=_ids("assignment_invited", "assignment_id")),
+    Case("PUT", "/api/v1/review-assignments/{assignment_id}/review", EXPERT_SEAT,
+         target="assignment_accepted", params=_ids("assignment_accepted", "assignment_id"),
+         json=lambda w, s: ex.review(4).model_dump()),
+
     # the audit chain's signed checkpoints: administrators
     Case("GET", "/api/v1/audit/checkpoint", ADMIN_ONLY),
     Case("POST", "/api/v1/audit/checkpoint/verify", ADMIN_ONLY,
@@ -1085,8 +1257,8 @@ def test_every_route_has_a_rule(app: FastAPI) -> None:
 def relation(caller: str, user: User | None, obj: Obj | None) -> str:
     if user is None:
         return "anon"
-    role = {"firm": "firm", "institute": "inst", "broker": "broker", "admin": "admin"}[
-        str(user.role)]
+    role = {"firm": "firm", "institute": "inst", "broker": "broker", "admin": "admin",
+            "expert": "expert"}[str(user.role)]
     if role == "admin" or obj is None:
         return role
     if user.id in obj.invitees:
@@ -1221,6 +1393,21 @@ def _lists_show_only_what_each_caller_may_see(client: TestClient, w: World) -> N
     for caller in ("other_firm", "other_broker"):
         assert not _ids_in(client, "/api/v1/demand-drafts", w.tokens[caller]) & own_drafts
     assert _ids_in(client, "/api/v1/help-requests", w.tokens["admin"]) >= own_help
+
+    # Review seats are each expert's own; proof-of-concept requests the institute's own.
+    def listed(path: str, caller: str) -> set[int]:
+        r = client.get(path, headers=w.tokens[caller])
+        assert r.status_code == 200, (path, r.text)
+        return {item["id"] for item in r.json()}
+
+    seats = ("assignment_invited", "assignment_accepted")
+    assert listed("/api/v1/review-assignments", "expert") >= {own[k].id for k in seats}
+    assert not listed("/api/v1/review-assignments", "expert") & {other[k].id for k in seats}
+    asked = ("poc_request", "poc_panel", "poc_reviewing", "poc_accepted", "poc_outlier",
+             "poc_decided")
+    assert listed("/api/v1/poc-requests", "institute") == {own[k].id for k in asked}
+    assert listed("/api/v1/poc-requests", "admin") >= {x[k].id for x in (own, other)
+                                                       for k in asked}
 
     # Drafts and hidden listings: only their owners and administrators, in lists and exports.
     unlisted_d = {own["demand_draft"].id, own["demand_hidden"].id}
