@@ -351,7 +351,7 @@ def _maybe_decide(session: Session, request: PocRequest) -> None:
             agg.overall_median)
 
 
-def decide(session: Session, actor: audit.Actor, request: PocRequest, data: schemas.DecisionIn
+def decide(session: Session, actor: audit.Actor, request: PocRequest, data: schemas.PocDecisionIn
            ) -> None:
     _status(request, PocStatus.REVIEWING)
     if not panel_complete(session, request):

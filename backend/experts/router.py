@@ -184,11 +184,11 @@ def decline_poc_request(request_id: int, body: schemas.DeclineIn, session: Sessi
 
 @poc_router.get("/{request_id}/candidates")
 def poc_candidates(request_id: int, session: SessionDep, user: Manager
-                   ) -> list[schemas.CandidateOut]:
+                   ) -> list[schemas.ExpertCandidateOut]:
     """Every verified expert, best expertise first, with load and conflicts (for a swap)."""
     scored = poc.score_pool(session, poc.request_for(session, user, request_id))
     scored.sort(key=lambda s: (bool(s.found), -s.similarity, s.row.profile.user_id))
-    return [schemas.CandidateOut(
+    return [schemas.ExpertCandidateOut(
         expert_id=s.row.profile.user_id, name=s.row.profile.name,
         organisation_name=s.row.profile.organisation_name, kind=s.row.profile.kind,
         similarity=round(s.similarity, 4), load=s.row.load,
@@ -211,7 +211,7 @@ def confirm_panel(request_id: int, session: SessionDep, user: Manager,
 
 
 @poc_router.post("/{request_id}/decide")
-def decide_poc_request(request_id: int, body: schemas.DecisionIn, session: SessionDep,
+def decide_poc_request(request_id: int, body: schemas.PocDecisionIn, session: SessionDep,
                        user: Manager, actor: ActorDep) -> schemas.PocRequestOut:
     """The organiser's decision when the reviews need a look (an outlier)."""
     poc.decide(session, actor, poc.request_for(session, user, request_id, lock=True), body)

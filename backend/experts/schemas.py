@@ -188,7 +188,7 @@ class PocRequestOut(Schema):
     panel: list[SeatOut] = Field(default_factory=list)  # administrators only
 
 
-class CandidateOut(Schema):
+class ExpertCandidateOut(Schema):
     expert_id: int
     name: str
     organisation_name: str
@@ -199,7 +199,7 @@ class CandidateOut(Schema):
     conflicts: list[ConflictOut]
 
 
-class DecisionIn(Schema):
+class PocDecisionIn(Schema):
     passed: bool
     reviewed_trl: Annotated[int, Field(ge=1, le=9)]
     summary: LongText = ""

@@ -195,7 +195,7 @@ def test_an_outlier_waits_for_the_organiser(db: Session) -> None:
     assert report.reviews[0].confidential_note == "仅供组织方参考"
     with pytest.raises(Conflict):
         views.report(db, institute, request)
-    poc.decide(db, e.actor(admin), request, schemas.DecisionIn(passed=True, reviewed_trl=6,
+    poc.decide(db, e.actor(admin), request, schemas.PocDecisionIn(passed=True, reviewed_trl=6,
                                                                 summary="专家组复核后通过"))
     db.refresh(achievement)
     assert (request.status, achievement.reviewed_trl, achievement.poc_summary) == (
