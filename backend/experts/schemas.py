@@ -43,12 +43,12 @@ class ExpertProfileIn(Schema):
     organisation_name: Name
     organisation_credit_code: CreditCode | None = None
     title: Title = ""
-    fields: Annotated[list[str], Field(max_length=10, default_factory=list)]
+    fields: list[str] = Field(default_factory=list, max_length=10)
     kind: ExpertKind
     bio: Bio = ""
     phone: Phone | None = None
     yearly_capacity: Annotated[int, Field(ge=1, le=50)] = 6
-    interests: Annotated[list[InterestIn], Field(max_length=30, default_factory=list)]
+    interests: list[InterestIn] = Field(default_factory=list, max_length=30)
 
 
 class ExpertRegistration(Schema):
