@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from backend.accounts import schemas as account_schemas
 from backend.accounts import service as accounts
 from backend.accounts import throttle
 from backend.accounts.deps import ActorDep, require
 from backend.accounts.models import User, VerificationStatus
+from backend.core import tabular
 from backend.core.deps import DeskPageSize, PageNo, SessionDep, client_ip
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
@@ -165,6 +166,18 @@ def publish_poc_summary(request_id: int, body: schemas.PublishIn, session: Sessi
 @poc_router.get("/{request_id}/report")
 def poc_report(request_id: int, session: SessionDep, user: PocReader) -> schemas.ReportOut:
     return views.report(session, user, poc.request_for(session, user, request_id))
+
+
+@poc_router.get("/{request_id}/report.xlsx", response_class=Response, responses={
+    200: {"content": {tabular.MEDIA_TYPES["xlsx"]: {}}, "description": "XLSX"}})
+def poc_report_xlsx(request_id: int, session: SessionDep, user: PocReader) -> Response:
+    """The report as a spreadsheet (formula-escaped, no reviewer names; confidential notes
+    for administrators only)."""
+    report = views.report(session, user, poc.request_for(session, user, request_id))
+    return Response(tabular.to_xlsx(views.report_table(report)),
+                    media_type=tabular.MEDIA_TYPES["xlsx"],
+                    headers={"Content-Disposition":
+                             f'attachment; filename="poc-report-{request_id}.xlsx"'})
 
 
 @poc_router.post("/{request_id}/accept")

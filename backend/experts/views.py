@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts import service as accounts
 from backend.accounts.models import User
+from backend.core import tabular
 from backend.core.errors import Conflict, NotFound
 from backend.core.permissions import Role
 from backend.experts import poc, schemas, scoring
@@ -131,3 +132,38 @@ def stats(session: Session) -> schemas.PocStatsOut:
         by_field[r.field_code].append(r)
     return schemas.PocStatsOut(total=_row("", rows),
                                by_field=[_row(f, by_field[f]) for f in sorted(by_field)])
+
+
+_CRITERION_ZH = {"technical_maturity": "技术成熟度", "ip_strength": "知识产权强度与自由实施",
+                 "market_size": "市场规模", "team": "团队", "cost_to_pilot": "中试成本"}
+_RECOMMENDATION_ZH = {"pass": "建议通过", "revise": "修改后再评", "fail": "不建议通过"}
+
+
+def report_table(report: schemas.ReportOut) -> tabular.Table:
+    """The report as one sheet: a row per review (no reviewer names), then the panel's mean,
+    median and spread per criterion, then the outcome."""
+    codes = [c.code for c in scoring.POC_FORM]
+    columns = ["评审 Review", "专家类型 Kind",
+               *(f"{_CRITERION_ZH[c]} {c}" for c in codes),
+               "综合评分 Overall", "建议 Recommendation", "评定TRL Reviewed TRL",
+               "意见 Comments", "保密意见 Confidential note"]
+    rows: list[Sequence[object]] = []
+    for i, r in enumerate(report.reviews, start=1):
+        rows.append([f"#{i}{'（离群 outlier）' if r.outlier else ''}", r.kind.value,
+                     *(r.scores.get(c) for c in codes), r.overall,
+                     _RECOMMENDATION_ZH[r.recommendation.value], r.trl,
+                     "；".join(f"{_CRITERION_ZH.get(k, k)}：{v}" for k, v in r.comments.items()),
+                     r.confidential_note or ""])
+    agg = report.aggregate
+    if agg is not None:
+        by_code = {c.code: c for c in agg.criteria}
+        for label, attr, overall in (("加权平均 Mean", "mean", agg.overall_mean),
+                                     ("中位数 Median", "median", agg.overall_median)):
+            rows.append([label, "", *(getattr(by_code[c], attr) for c in codes), overall,
+                         "", None, "", ""])
+        rows.append(["分差 Spread", "", *(Decimal(by_code[c].spread) for c in codes),
+                     agg.overall_mad, "MAD", None, "", ""])
+    request = report.request
+    rows.append(["结论 Outcome", "", *([""] * len(codes)), request.score,
+                 request.status.value, request.reviewed_trl, request.summary or "", ""])
+    return tabular.Table(name=f"poc-{request.id}", columns=columns, rows=rows)

@@ -113,3 +113,37 @@ def test_a_review_over_http_from_request_to_badge(client: TestClient, db: Sessio
     assert [x["confidential_note"] for x in report.json()["reviews"]] == [None, None, None]
     stats = client.get("/api/v1/poc-requests/stats", headers=admin.headers).json()
     assert (stats["total"]["requests"], stats["total"]["passed"]) == (1, 1)
+
+
+def test_the_report_downloads_as_xlsx(client: TestClient, db: Session) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    institute_user = b.make_institute_user(db)
+    achievement = lb.make_achievement(db, institute_user)
+    institute = b.login_as(db, institute_user)
+    admin = b.login_as(db, b.make_admin(db))
+    experts = [b.login_as(db, u) for u in e.panel_pool(db).values()]
+    rid = client.post("/api/v1/poc-requests", headers=institute.headers,
+                      json={"achievement_id": achievement.id}).json()["id"]
+    client.post(f"/api/v1/poc-requests/{rid}/accept", headers=admin.headers, json={})
+    client.post(f"/api/v1/poc-requests/{rid}/confirm", headers=admin.headers)
+    for login, value in zip(experts, (4, 4, 3), strict=True):
+        [seat] = client.get("/api/v1/review-assignments", headers=login.headers).json()
+        client.post(f"/api/v1/review-assignments/{seat['id']}/accept", headers=login.headers)
+        body = e.review(value).model_dump() | {"comments": {"team": "=HYPERLINK(\"x\")"}}
+        assert client.put(f"/api/v1/review-assignments/{seat['id']}/review",
+                          headers=login.headers, json=body).status_code == 200
+    r = client.get(f"/api/v1/poc-requests/{rid}/report.xlsx", headers=institute.headers)
+    assert r.status_code == 200
+    sheet = load_workbook(BytesIO(r.content)).active
+    assert sheet is not None
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["评审 Review", "专家类型 Kind", "技术成熟度 technical_maturity"]
+    assert [row[0] for row in rows[1:]] == ["#1", "#2", "#3", "加权平均 Mean", "中位数 Median",
+                                           "分差 Spread", "结论 Outcome"]
+    assert rows[1][2] == 4 and rows[3][2] == 3
+    assert rows[1][10] == '团队：=HYPERLINK("x")'  # text, not a formula: it does not start one
+    assert [row[11] for row in rows[1:4]] == [None, None, None]  # no confidential notes for it
+    assert rows[-1][8] == "passed"

@@ -1190,6 +1190,8 @@ RULES: list[Case] = [
          params=_ids("poc_decided", "request_id"), json=_const(publish_summary=False)),
     Case("GET", "/api/v1/poc-requests/{request_id}/report", POC_READ, target="poc_decided",
          params=_ids("poc_decided", "request_id")),
+    Case("GET", "/api/v1/poc-requests/{request_id}/report.xlsx", POC_READ, target="poc_decided",
+         params=_ids("poc_decided", "request_id")),
     Case("POST", "/api/v1/poc-requests/{request_id}/accept", ADMIN_ONLY, target="poc_request",
          params=_ids("poc_request", "request_id"), json=_const()),
     Case("POST", "/api/v1/poc-requests/{request_id}/decline", ADMIN_ONLY, target="poc_request",

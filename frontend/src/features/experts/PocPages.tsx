@@ -1,5 +1,6 @@
 import { useState } from 'react';
 
+import { downloadFile } from '@/api/files';
 import type { Achievement, PocRequest } from '@/api/types';
 import {
   Alert,
@@ -26,6 +27,23 @@ import { formatDate } from '@/lib/dates';
 
 import { PocStatusTag, SeatTag } from './ExpertPages';
 import { ReviewsTable } from './ReviewForm';
+
+/** The report as XLSX (the institute's once decided; the organiser's at any time). */
+function ReportDownload({ request }: { request: PocRequest }) {
+  const t = useT();
+  const showError = useShowError();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Button size="small" loading={busy} onClick={() => {
+      setBusy(true);
+      downloadFile(`/api/v1/poc-requests/${request.id}/report.xlsx`, `poc-report-${request.id}.xlsx`)
+        .catch((e: unknown) => showError(e))
+        .finally(() => setBusy(false));
+    }}>
+      {t('common.download')}
+    </Button>
+  );
+}
 
 /** The panel of a request: each seat's expert, kind, field fit and answer. */
 function Panel({ request }: { request: PocRequest }) {
@@ -107,6 +125,7 @@ export function PocRequestsPage() {
             <Button size="small" kind="primary" loading={action.isPending} onClick={() => action.mutate({ id: r.id, action: 'confirm' }, { onError: (e) => showError(e) })}>{t('experts.poc.confirm')}</Button>
           ) : null}
           {r.needs_attention ? <Tag tone="danger">{t('experts.poc.attention')}</Tag> : null}
+          {(r.panel ?? []).some((s) => s.status === 'submitted') ? <ReportDownload request={r} /> : null}
         </Space>
       ),
     },
@@ -153,6 +172,7 @@ export function InstitutePocPage() {
     { key: 'status', title: t('common.status'), width: 140, render: (_, r) => <PocStatusTag status={r.status} /> },
     { key: 'trl', title: 'TRL', width: 90, render: (_, r) => `${r.declared_trl}${r.reviewed_trl === null ? '' : ` → ${r.reviewed_trl}`}` },
     { key: 'summary', title: t('experts.summary'), render: (_, r) => r.summary ?? '—' },
+    { key: 'report', title: t('common.actions'), width: 100, render: (_, r) => (r.status === 'passed' || r.status === 'not_passed' ? <ReportDownload request={r} /> : null) },
   ];
   return (
     <>
