@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 import { downloadFile } from '@/api/files';
-import type { Achievement, PocRequest } from '@/api/types';
+import type { Achievement, ExpertCandidate, PocRequest } from '@/api/types';
 import {
   Alert,
   Button,
@@ -21,7 +21,7 @@ import {
   useMessage,
   useShowError,
 } from '@/components/ui';
-import { useDecidePoc, useDeclinePoc, usePocAction, usePocReport, usePocRequests, usePocStats, useRequestPoc } from '@/hooks/queries/experts';
+import { useDecidePoc, useDeclinePoc, usePocAction, usePocCandidates, usePocReport, usePocRequests, usePocStats, useRequestPoc, useSwapSeat } from '@/hooks/queries/experts';
 import { useT } from '@/i18n';
 import { formatDate } from '@/lib/dates';
 
@@ -61,6 +61,47 @@ function Panel({ request }: { request: PocRequest }) {
       ))}
     </Space>
   );
+}
+
+/** Every verified expert for a request: field fit, load, conflicts in words; swap one into a
+ *  seat of their kind that has not been accepted yet. */
+function Candidates({ request }: { request: PocRequest }) {
+  const t = useT();
+  const candidates = usePocCandidates(request.id);
+  const swap = useSwapSeat();
+  const showError = useShowError();
+  const open = (request.panel ?? []).filter((s) => s.status === 'proposed' || s.status === 'invited');
+  const seated = new Set((request.panel ?? []).map((s) => s.expert_id));
+  const columns: TableColumns<ExpertCandidate> = [
+    { key: 'name', title: t('experts.name'), render: (_, c) => `${c.name}（${c.organisation_name}）` },
+    { key: 'kind', title: t('experts.kind'), width: 100, render: (_, c) => t(`expertKind.${c.kind}`) },
+    { key: 'fit', title: t('experts.poc.similarity'), width: 90, align: 'right', render: (_, c) => c.similarity },
+    { key: 'load', title: t('experts.load'), width: 110, render: (_, c) => `${c.load} / ${c.yearly_capacity}` },
+    {
+      key: 'conflicts',
+      title: t('experts.conflicts'),
+      render: (_, c) =>
+        c.conflicts.length === 0 ? '—' : (
+          <Space direction="vertical" size={0}>
+            {c.conflicts.map((x, i) => <Typography.Text key={i} type="danger">{`${t(`conflict.${x.kind}`)}：${x.message_zh}`}</Typography.Text>)}
+          </Space>
+        ),
+    },
+    {
+      key: 'swap',
+      title: t('common.actions'),
+      render: (_, c) => {
+        const seat = open.find((s) => s.kind === c.kind);
+        if (seat === undefined || seated.has(c.expert_id) || c.conflicts.length > 0) return null;
+        return (
+          <Button size="small" loading={swap.isPending} onClick={() => swap.mutate({ id: request.id, assignmentId: seat.id, expertId: c.expert_id }, { onError: (e) => showError(e) })}>
+            {t('experts.poc.swapIn', { name: seat.expert_name })}
+          </Button>
+        );
+      },
+    },
+  ];
+  return <Table<ExpertCandidate> rowKey="expert_id" size="small" pagination={false} columns={columns} dataSource={candidates.data} loading={candidates.isPending} scroll={{ x: 720 }} />;
 }
 
 function Report({ request }: { request: PocRequest }) {
@@ -148,7 +189,15 @@ export function PocRequestsPage() {
           loading={requests.isPending}
           pagination={false}
           scroll={{ x: 760 }}
-          expandable={{ rowExpandable: (r) => (r.panel ?? []).some((s) => s.status === 'submitted'), expandedRowRender: (r) => <Report request={r} /> }}
+          expandable={{
+            rowExpandable: (r) => r.status === 'panel' || r.status === 'reviewing' || (r.panel ?? []).some((s) => s.status === 'submitted'),
+            expandedRowRender: (r) => (
+              <Space direction="vertical" style={{ width: '100%' }}>
+                {r.status === 'panel' || r.status === 'reviewing' ? <Candidates request={r} /> : null}
+                <Report request={r} />
+              </Space>
+            ),
+          }}
         />
       </Card>
       <ReasonDialog

@@ -156,3 +156,19 @@ export function useSubmitReview() {
   });
 }
 
+
+export function usePocCandidates(id: number) {
+  return useQuery({
+    queryKey: [...expertKeys.request(id), 'candidates'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/poc-requests/{request_id}/candidates', requestPath(id))),
+  });
+}
+
+export function useSwapSeat() {
+  const invalidate = useInvalidateExperts();
+  return useMutation({
+    mutationFn: async ({ id, assignmentId, expertId }: { id: number; assignmentId: number; expertId: number }) =>
+      unwrap(await api.POST('/api/v1/poc-requests/{request_id}/swap', { ...requestPath(id), body: { assignment_id: assignmentId, expert_id: expertId } })),
+    onSuccess: invalidate,
+  });
+}
