@@ -158,12 +158,12 @@ export function PocRequestsPage() {
         <Space wrap>
           {r.status === 'requested' ? (
             <>
-              <Button size="small" kind="primary" loading={action.isPending} onClick={() => action.mutate({ id: r.id, action: 'accept' }, { onError: (e) => showError(e) })}>{t('experts.poc.accept')}</Button>
+              <Button size="small" kind="primary" data-testid={`poc-accept-${r.id}`} loading={action.isPending} onClick={() => action.mutate({ id: r.id, action: 'accept' }, { onError: (e) => showError(e) })}>{t('experts.poc.accept')}</Button>
               <Button size="small" onClick={() => setDeclining(r.id)}>{t('experts.poc.decline')}</Button>
             </>
           ) : null}
           {(r.panel ?? []).some((s) => s.status === 'proposed') ? (
-            <Button size="small" kind="primary" loading={action.isPending} onClick={() => action.mutate({ id: r.id, action: 'confirm' }, { onError: (e) => showError(e) })}>{t('experts.poc.confirm')}</Button>
+            <Button size="small" kind="primary" data-testid={`poc-confirm-${r.id}`} loading={action.isPending} onClick={() => action.mutate({ id: r.id, action: 'confirm' }, { onError: (e) => showError(e) })}>{t('experts.poc.confirm')}</Button>
           ) : null}
           {r.needs_attention ? <Tag tone="danger">{t('experts.poc.attention')}</Tag> : null}
           {(r.panel ?? []).some((s) => s.status === 'submitted') ? <ReportDownload request={r} /> : null}
@@ -244,11 +244,11 @@ export function PocRequestCard({ achievement }: { achievement: Achievement }) {
   return (
     <Card title={t('experts.poc.request')} style={{ marginTop: 16 }}>
       <Typography.Paragraph type="secondary">{t('experts.poc.requestHint')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" aria-label={t('experts.poc.request')} initialValues={{ note: '', publish_summary: true }}
+      <Form form={form} layout="vertical" aria-label={t('experts.poc.request')} data-testid="poc-request-form" initialValues={{ note: '', publish_summary: true }}
         onFinish={(values) => ask.mutate({ achievement_id: achievement.id, ...values }, { onSuccess: () => void message.success(t('experts.poc.requested')), onError: (e) => showError(e) })}>
         <Form.Item name="note" label={t('experts.poc.note')}><Input.TextArea rows={3} maxLength={5000} /></Form.Item>
         <Form.Item name="publish_summary" label={t('experts.poc.publish')} valuePropName="checked"><Switch /></Form.Item>
-        <Button kind="primary" htmlType="submit" loading={ask.isPending}>{t('experts.poc.request')}</Button>
+        <Button kind="primary" htmlType="submit" loading={ask.isPending} data-testid="poc-request-submit">{t('experts.poc.request')}</Button>
       </Form>
     </Card>
   );
