@@ -29,6 +29,7 @@ from backend.core.metrics import MetricsMiddleware
 from backend.core.metrics import router as metrics_router
 from backend.core.middleware import ErrorBoundaryMiddleware, RequestContextMiddleware
 from backend.deals.router import deals_router, notifications_router, registry_router
+from backend.experts.router import experts_router, invitations_router, poc_router, reviews_router
 from backend.intake.brokers_router import directory_router, grades_router
 from backend.intake.dossier_router import dossiers_router
 from backend.intake.router import drafts_router, help_router
@@ -52,7 +53,8 @@ ROUTERS = [health_router, metrics_router, auth_router, org_router, join_router, 
            audit_router, deals_router, notifications_router, listings_router, market_router,
            matches_router, policies_router, claims_router, payouts_router, clawbacks_router,
            integrity_router, exports_router, stats_router, registry_router, payees_router,
-           help_router, drafts_router, dossiers_router, directory_router, grades_router]
+           help_router, drafts_router, dossiers_router, directory_router, grades_router,
+           experts_router, invitations_router, poc_router, reviews_router]
 
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 # Domains in README order; a route belongs to the first whose pattern matches its path.
 DOMAINS: list[tuple[str, str]] = [
+    ("experts", r"^/api/v1/(experts|expert-invitations|poc-requests|review-assignments)"),
     ("matching", r"^/api/v1/(matches/|(demands|achievements)/\{\w+\}/matches$|brokers/search$)"),
     ("intake", r"^/api/v1/(help-requests|demand-drafts|dossiers|nda-terms|demands/\{\w+\}/dossier)"),
     ("directory", r"^/api/v1/(broker-directory|brokers/\{\w+\}/training|grade-rules|grade-proposals)"),
@@ -43,6 +44,7 @@ ROLES: list[tuple[str, str, tuple[tuple[str, str], ...]]] = [
     ("institute", "inst", (("inst_own", "own"),)),
     ("broker", "broker", (("broker_own", "own"), ("invitee", "invited"),
                           ("cobroker", "co-broker"))),
+    ("expert", "expert", (("expert_own", "own"),)),
     ("administrator", "admin", ()),
 ]
 

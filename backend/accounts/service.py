@@ -172,6 +172,17 @@ def _new_broker(session: Session, user: User, data: schemas.BrokerIn,
     return profile
 
 
+def new_user(session: Session, data: schemas.UserIn, role: Role, person: Person | None
+             ) -> User:
+    """A user of no organisation (an expert): for other domains' registrations."""
+    return _new_user(session, data, role, None, person)
+
+
+def record_registration(session: Session, actor: audit.Actor, user: User,
+                        declared: schemas.PersonIn | None) -> None:
+    _registered(session, actor, user, declared)
+
+
 def _registered(session: Session, actor: audit.Actor, user: User,
                 declared: schemas.PersonIn | None) -> None:
     audit.record(session, actor, "user.register", "user", user.id,
@@ -532,3 +543,41 @@ def broker_view(row: BrokerRow) -> schemas.BrokerOut:
 def is_verified_broker(user: User) -> bool:
     return (user.role == Role.BROKER and user.broker is not None
             and user.broker.verification_status == VerificationStatus.VERIFIED)
+
+
+def declared_names(session: Session, org_ids: Sequence[int]) -> dict[int, str]:
+    """Person id → the name an organisation declared for them (legal representative, officer,
+    shareholder), for explanations such as a conflict of interest's "同一股东 张某"."""
+    names: dict[int, str] = {}
+    if not org_ids:
+        return names
+    for person_id, name in session.execute(select(Organisation.legal_rep_id,
+                                                  Organisation.legal_rep_name)
+                                           .where(Organisation.id.in_(org_ids))):
+        names.setdefault(person_id, name)
+    for person_id, name in session.execute(select(Officer.person_id, Officer.name)
+                                           .where(Officer.organisation_id.in_(org_ids))):
+        names.setdefault(person_id, name)
+    for holder_id, name in session.execute(
+            select(Shareholding.person_id, Shareholding.holder_name).where(
+                Shareholding.organisation_id.in_(org_ids), Shareholding.person_id.is_not(None))):
+        if holder_id is not None:
+            names.setdefault(holder_id, name)
+    return names
+
+
+def holder_names(session: Session, org_ids: Sequence[int]) -> dict[str, str]:
+    """Corporate shareholders' credit code → declared name, for explanations."""
+    if not org_ids:
+        return {}
+    return {code: name for code, name in session.execute(
+        select(Shareholding.holder_credit_code, Shareholding.holder_name).where(
+            Shareholding.organisation_id.in_(org_ids),
+            Shareholding.holder_credit_code.is_not(None))) if code is not None}
+
+
+def organisation_names(session: Session, org_ids: Sequence[int]) -> dict[int, str]:
+    if not org_ids:
+        return {}
+    return {org_id: name for org_id, name in session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids)))}

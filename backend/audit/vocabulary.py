@@ -52,6 +52,12 @@ ACTIONS: tuple[str, ...] = (
     "intake_file.upload", "broker.directory_profile", "training.record", "grade_rule.update",
     "grade_proposal.create", "grade_proposal.confirmed", "grade_proposal.rejected",
     "broker.promote", "broker.demote",
+    # experts and proof-of-concept reviews
+    "expert.invite", "expert.invitation_revoke", "expert.register", "expert.profile_update",
+    "expert.verified", "expert.rejected", "expert.conflict_add",
+    "poc.request", "poc.accept", "poc.decline", "poc.publish", "poc.decide",
+    "panel.swap", "panel.confirm", "review.accept", "review.decline", "review.submit",
+    "achievement.poc_outcome", "achievement.poc_summary",
     # the log itself
     "audit.prune",
 )
@@ -63,4 +69,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "dishonesty_listing", "audit_head", "demo", "registry_import", "broker_payee_account",
     "help_request", "visit", "demand_draft", "dossier", "nda_terms", "intake_file",
     "training_record", "grade_rule", "grade_proposal",
+    "expert", "expert_invitation", "poc_request", "review_assignment",
 )

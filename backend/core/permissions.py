@@ -17,6 +17,7 @@ class Role(StrEnum):
     INSTITUTE = "institute"
     BROKER = "broker"
     ADMIN = "admin"
+    EXPERT = "expert"
 
 
 class Permission(StrEnum):
@@ -54,6 +55,10 @@ class Permission(StrEnum):
     DOSSIER_READ = "dossier:read"    # ask for and read confidential dossiers (with consent)
     DIRECTORY_EDIT = "directory:edit-own"
     GRADE_MANAGE = "grade:manage"    # training records, promotion rules and proposals
+    EXPERT_MANAGE = "expert:manage"  # invite and verify experts, conflicts, panels, decisions
+    REVIEW_WORK = "review:work"      # an expert answers assignments and submits reviews
+    POC_REQUEST = "poc:request"      # an institute asks for a proof-of-concept review
+    POC_READ = "poc:read"            # proof-of-concept requests in one's view (own, or all)
 
 
 _EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FEEDBACK,
@@ -66,12 +71,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                       Permission.DOSSIER_READ}),
     Role.INSTITUTE: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.ACHIEVEMENT_WRITE,
                                            Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM,
-                                           Permission.DOSSIER_READ}),
+                                           Permission.DOSSIER_READ, Permission.POC_REQUEST,
+                                           Permission.POC_READ}),
     Role.BROKER: frozenset(_EVERYONE | {Permission.MATCH_FEED, Permission.DEAL_OPEN,
                                         Permission.CLAIM_SUBMIT, Permission.HELP_WORK,
                                         Permission.HELP_READ, Permission.DOSSIER_READ,
                                         Permission.DIRECTORY_EDIT}),
-    Role.ADMIN: frozenset(Permission),
+    # Reviews only; an expert acts for no organisation (their employer is a profile field).
+    Role.EXPERT: frozenset(_EVERYONE | {Permission.REVIEW_WORK}),
+    # Administrators organise reviews; they neither review nor ask for one.
+    Role.ADMIN: frozenset(set(Permission) - {Permission.REVIEW_WORK, Permission.POC_REQUEST}),
 }
 
 

@@ -4,6 +4,7 @@ Other domains call these, never the deal tables. Listings, below deals, gets its
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -213,3 +214,20 @@ def open_deal_ids(session: Session, demand_id: int) -> list[int]:
 
 
 demands.install_open_deals(open_deal_ids)
+
+
+def deals_between(session: Session, org_ids: Sequence[int], other_org_id: int,
+                  since: datetime) -> list[tuple[int, int, datetime]]:
+    """(deal id, the organisation of `org_ids` on it, opened at) for deals since `since`
+    between one of `org_ids` and `other_org_id` that both sides accepted (worked on together)."""
+    if not org_ids:
+        return []
+    rows = session.execute(select(Deal.id, Deal.demand_org_id, Deal.achievement_org_id,
+                                  Deal.opened_at).where(
+        Deal.opened_at >= since, Deal.demand_acceptance == Acceptance.ACCEPTED,
+        Deal.achievement_acceptance == Acceptance.ACCEPTED,
+        ((Deal.demand_org_id == other_org_id) & Deal.achievement_org_id.in_(org_ids))
+        | ((Deal.achievement_org_id == other_org_id) & Deal.demand_org_id.in_(org_ids)))
+        .order_by(Deal.opened_at.desc()))
+    return [(deal_id, achievement_org if demand_org == other_org_id else demand_org, opened)
+            for deal_id, demand_org, achievement_org, opened in rows]

@@ -23,6 +23,7 @@ from backend.accounts.models import (
 from backend.audit.service import SYSTEM
 from backend.core.types import utcnow
 from backend.db import session_scope
+from backend.demo.experts import EXPERTS, seed_experts
 from backend.demo.intake import seed_intake
 from backend.demo.listings import seed_listings
 from backend.demo.rewards import seed_rewards
@@ -155,6 +156,9 @@ def seed(force: bool = False) -> list[DemoLogin]:
             seed_listings(session)
             seed_rewards(session)
             seed_intake(session)
+            seed_experts(session, DEMO_PASSWORD)
+            logins += [DemoLogin("expert", u, DEMO_PASSWORD, f"{n}（{o}）")
+                       for u, n, _, o, _, _ in EXPERTS]
     for login in logins:
         print(f"  {login.role:<10} {login.username:<10} {login.password:<12} {login.who}")
     return logins
@@ -164,4 +168,6 @@ def _known_logins() -> list[DemoLogin]:
     return ([DemoLogin("admin", u, ADMIN_PASSWORD, "福州市科学技术局") for u in ("admin", "admin2")]
             + [DemoLogin("firm", u, DEMO_PASSWORD, n) for n, _, u in FIRMS]
             + [DemoLogin("institute", u, DEMO_PASSWORD, n) for n, _, u in INSTITUTES]
-            + [DemoLogin("broker", u, DEMO_PASSWORD, d) for u, d, _, _ in BROKERS])
+            + [DemoLogin("broker", u, DEMO_PASSWORD, d) for u, d, _, _ in BROKERS]
+            + [DemoLogin("expert", u, DEMO_PASSWORD, f"{n}（{o}）")
+               for u, n, _, o, _, _ in EXPERTS])

@@ -22,6 +22,7 @@ from backend.integrity.context import (
     HolderKind,
     Key,
     Party,
+    RuleSettings,
     Severity,
     SubjectKind,
     local_date,
@@ -30,6 +31,7 @@ from backend.integrity.context import (
 from backend.rewards.calculation import HUNDRED, bracket_boundaries, to_fen
 
 Rule = Callable[[ClaimContext], list[Flag]]
+DEFAULT_SETTINGS = RuleSettings()
 
 ZERO = Decimal(0)
 _MAD_TO_SIGMA = Decimal("1.4826")      # MAD × this estimates σ for normal data
@@ -133,7 +135,15 @@ def _key_people(party: Party, threshold: Decimal) -> dict[Key, dict[str, Decimal
 
 def _org_links(a: Party, a_side: str, b: Party, b_side: str, ctx: ClaimContext
                ) -> list[dict[str, JSON]]:
-    threshold = ctx.settings.related_share_threshold
+    return org_links(a, a_side, b, b_side, ctx.settings)
+
+
+def org_links(a: Party, a_side: str, b: Party, b_side: str,
+              settings: RuleSettings = DEFAULT_SETTINGS) -> list[dict[str, JSON]]:
+    """How two organisations are related: common key people (legal representative, officers,
+    major shareholders), common corporate shareholders, control, and shared identifiers. Used
+    by the related-party rule and by the experts' conflicts of interest."""
+    threshold = settings.related_share_threshold
     links: list[dict[str, JSON]] = []
     people_b = _key_people(b, threshold)
     for key, roles_a in _key_people(a, threshold).items():
@@ -169,7 +179,7 @@ def _org_links(a: Party, a_side: str, b: Party, b_side: str, ctx: ClaimContext
         value: Key | None = getattr(a, attribute)
         if value is None or value != getattr(b, attribute):
             continue
-        if attribute == "email_domain" and value in ctx.settings.ignored_email_domains:
+        if attribute == "email_domain" and value in settings.ignored_email_domains:
             continue
         links.append({"attribute": attribute, "key": value})
     return links

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from backend.accounts.models import User
@@ -246,6 +246,9 @@ def unhide_achievement(session: Session, actor: audit.Actor,
 
 # --- lists -----------------------------------------------------------------------------------
 
+# The TRL filters and sorts use: the one a proof-of-concept panel found, else the declared one.
+effective_trl = func.coalesce(Achievement.reviewed_trl, Achievement.trl)
+
 _ORDER: dict[AchievementSort, list[Any]] = {
     AchievementSort.NEWEST: [Achievement.published_at.desc().nulls_last(),
                              Achievement.created_at.desc(), Achievement.id.desc()],
@@ -253,8 +256,8 @@ _ORDER: dict[AchievementSort, list[Any]] = {
                              Achievement.created_at.asc(), Achievement.id.asc()],
     AchievementSort.PRICE_HIGH: [Achievement.price.desc().nulls_last(), Achievement.id.desc()],
     AchievementSort.PRICE_LOW: [Achievement.price.asc().nulls_last(), Achievement.id.asc()],
-    AchievementSort.TRL_HIGH: [Achievement.trl.desc(), Achievement.id.desc()],
-    AchievementSort.TRL_LOW: [Achievement.trl.asc(), Achievement.id.asc()],
+    AchievementSort.TRL_HIGH: [effective_trl.desc(), Achievement.id.desc()],
+    AchievementSort.TRL_LOW: [effective_trl.asc(), Achievement.id.asc()],
 }
 
 
@@ -275,9 +278,9 @@ def achievement_query(user: User | None, f: ListingFilters) -> Select[Achievemen
     if f.modes:
         query = query.where(modes_clause(Achievement.modes_mask, f.modes))
     if f.trl_min is not None:
-        query = query.where(Achievement.trl >= f.trl_min)
+        query = query.where(effective_trl >= f.trl_min)
     if f.trl_max is not None:
-        query = query.where(Achievement.trl <= f.trl_max)
+        query = query.where(effective_trl <= f.trl_max)
     if f.amount_min is not None:
         query = query.where(Achievement.price >= f.amount_min)
     if f.amount_max is not None:

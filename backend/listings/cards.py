@@ -138,6 +138,8 @@ def load_achievements(session: Session, ids: Sequence[int]) -> dict[int, Achieve
         out = schemas.AchievementOut(
             id=a.id, title=a.title, abstract=a.abstract, field=_field(row, a.field_id),
             keywords=keyword_list(a.keywords), trl=a.trl, stage=a.stage,
+            reviewed_trl=a.reviewed_trl, poc_passed_on=a.poc_passed_on,
+            poc_summary=a.poc_summary,
             ip_items=items[a.id], price=a.price, negotiable=a.negotiable,
             modes=schemas.modes_out(a.modes_mask), team_lead=a.team_lead, region=a.region,
             status=a.status, party=party, mine=True, hidden=a.hidden,

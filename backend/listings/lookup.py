@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -188,3 +189,45 @@ def mark_achievement_transferred(session: Session, achievement_id: int,
                  before={"status": AchievementStatus.PUBLISHED},
                  after={"status": AchievementStatus.TRANSFERRED})
     jobs.enqueue(session, "matching.index_listing", "achievement", achievement_id)
+
+
+def achievement_text(session: Session, achievement_id: int
+                     ) -> tuple[str, str, list[str]]:
+    """(title, abstract, keywords) of an achievement, for texts compared with it."""
+    achievement = session.get(Achievement, achievement_id)
+    if achievement is None:
+        raise NotFound("未找到该科技成果。No such achievement.")
+    return achievement.title, achievement.abstract, [k for k in achievement.keywords.split(",") if k]
+
+
+def record_poc_outcome(session: Session, achievement_id: int, reviewed_trl: int,
+                       passed_on: date | None, summary: str | None,
+                       actor: Actor = SYSTEM) -> None:
+    """A proof-of-concept review's outcome on the listing: the reviewed TRL (used in TRL
+    filters), the 通过概念验证 badge's date (None: not passed) and a published summary."""
+    achievement = session.get(Achievement, achievement_id, with_for_update=True)
+    if achievement is None:
+        raise NotFound("未找到该科技成果。No such achievement.")
+    before = {"reviewed_trl": achievement.reviewed_trl, "poc_passed_on": achievement.poc_passed_on}
+    achievement.reviewed_trl, achievement.poc_summary = reviewed_trl, summary
+    if passed_on is not None:
+        achievement.poc_passed_on = passed_on
+    achievement.updated_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "achievement.poc_outcome", "achievement", achievement_id,
+                 before=before, after={"reviewed_trl": reviewed_trl,
+                                       "poc_passed_on": achievement.poc_passed_on,
+                                       "summary_published": summary is not None})
+    jobs.enqueue(session, "matching.index_listing", "achievement", achievement_id)
+
+
+def publish_poc_summary(session: Session, achievement_id: int, summary: str | None,
+                        actor: Actor = SYSTEM) -> None:
+    achievement = session.get(Achievement, achievement_id, with_for_update=True)
+    if achievement is None:
+        raise NotFound("未找到该科技成果。No such achievement.")
+    achievement.poc_summary = summary
+    achievement.updated_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "achievement.poc_summary", "achievement", achievement_id,
+                 after={"summary_published": summary is not None})

@@ -186,6 +186,12 @@ class Achievement(ListingMixin, Base):
     price: Mapped[Decimal | None] = mapped_column(Money(), default=None)  # None: negotiable
     negotiable: Mapped[bool] = mapped_column(Boolean, default=True)
     team_lead: Mapped[str] = mapped_column(String(64))
+    # A proof-of-concept review's outcome (experts/poc.py): the TRL the panel found (shown
+    # beside the self-declared `trl` and used instead of it in filters), the day it passed
+    # (the 通过概念验证 badge) and the summary if the institute chose to publish it.
+    reviewed_trl: Mapped[int | None] = mapped_column(Integer, default=None)
+    poc_passed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    poc_summary: Mapped[str | None] = mapped_column(Text, default=None)
     status: Mapped[AchievementStatus] = mapped_column(str_enum(AchievementStatus, 16),
                                                       default=AchievementStatus.DRAFT, index=True)
 

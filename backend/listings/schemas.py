@@ -236,6 +236,9 @@ class AchievementOut(Schema):
     field: FieldRef
     keywords: list[str]
     trl: int
+    reviewed_trl: int | None = None     # found by a proof-of-concept panel (概念验证)
+    poc_passed_on: date | None = None   # the 通过概念验证 badge's date
+    poc_summary: str | None = None      # published by the institute's choice
     stage: Stage
     ip_items: list[IpItemOut]
     price: Decimal | None

@@ -12,6 +12,13 @@ from backend.audit import service as audit
 from backend.deals.models import Deal, Stage
 from backend.demo.data import seed
 from backend.demo.rewards import DEALS
+from backend.experts.models import (
+    AssignmentStatus,
+    ExpertKind,
+    PocRequest,
+    PocStatus,
+    ReviewAssignment,
+)
 from backend.intake.models import (
     DemandDraft,
     Dossier,
@@ -25,7 +32,7 @@ from backend.intake.models import (
 
 def test_demo_logins_work_and_seeding_twice_adds_nothing(client: TestClient, db: Session) -> None:
     logins = seed()
-    assert {x.role for x in logins} == {"admin", "firm", "institute", "broker"}
+    assert {x.role for x in logins} == {"admin", "firm", "institute", "broker", "expert"}
     again = seed()
     assert [x.username for x in again] == [x.username for x in logins]
     for login in logins:
@@ -57,6 +64,19 @@ def test_the_demo_shows_help_requests_a_visit_dossiers_and_training(db: Session)
     assert db.execute(select(DemandDraft.status)).scalars().all() == [DraftStatus.SUBMITTED]
     assert db.execute(select(func.count()).select_from(Dossier)).scalar_one() == 2
     assert db.execute(select(func.count()).select_from(TrainingRecord)).scalar_one() == 4
+    assert audit.verify(db).ok
+
+
+def test_the_demo_has_a_proof_of_concept_review_under_way(db: Session) -> None:
+    seed()
+    [request] = db.execute(select(PocRequest)).scalars().all()
+    assert request.status == PocStatus.REVIEWING
+    seats = db.execute(select(ReviewAssignment.kind, ReviewAssignment.status)
+                       .order_by(ReviewAssignment.id)).all()
+    assert [tuple(r) for r in seats] == [
+        (ExpertKind.SCIENTIST, AssignmentStatus.ACCEPTED),
+        (ExpertKind.ENTREPRENEUR, AssignmentStatus.INVITED),
+        (ExpertKind.INVESTOR, AssignmentStatus.INVITED)]
     assert audit.verify(db).ok
 
 

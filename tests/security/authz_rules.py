@@ -5,7 +5,8 @@ caller's relation to the object:
   anon · admin · firm / inst / broker (no relation to it) · firm_own / inst_own (a member of
   the owning organisation, or one of the deal's parties) · broker_own (the deal's broker, the
   broker in question, the broker assigned) · invitee (a broker invited to the deal) ·
-  cobroker (a broker on the deal besides its lead).
+  cobroker (a broker on the deal besides its lead) · expert / expert_own (a reviewer; their own
+  profile or review seat).
 Expected values: OK (any 2xx), 401, 403 (the role may never do this), 404 (not in the
 caller's view — existence does not leak), or an exact code where the world's state makes
 an authorised request conflict (409).
@@ -55,6 +56,7 @@ class PartySet:
     institute: User
     broker: User
     spare: User  # a verified broker outside the matrix: invited, assigned, co-broker
+    expert: User | None = None  # a verified scientist, on the set's review panels
     objects: dict[str, Obj] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -145,13 +147,23 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     "clawback_pending": ("a claw-back awaiting review", frozenset({"broker_own"})),
     "flag": ("a flag", frozenset({"broker_own"})),
     "dishonesty": ("a listing", frozenset()),
+    "expert_profile": ("an expert", frozenset({"expert_own"})),
+    "expert_pending": ("an expert applying", frozenset()),
+    "expert_invitation": ("an expert invitation", frozenset()),
+    "poc_achievement": ("an achievement", frozenset({"inst_own"})),
+    "poc_request": ("a review request", frozenset({"inst_own"})),
+    "poc_panel": ("a request with a proposed panel", frozenset({"inst_own"})),
+    "poc_outlier": ("a review with an outlying score", frozenset({"inst_own"})),
+    "poc_decided": ("a decided review", frozenset({"inst_own"})),
+    "assignment_invited": ("a review seat offered", frozenset({"expert_own"})),
+    "assignment_accepted": ("a review seat accepted", frozenset({"expert_own"})),
 }
 
 
 # The relations every caller has whatever the object: no relation to it, or an administrator.
-BASE_RELATIONS = ("anon", "admin", "firm", "inst", "broker")
+BASE_RELATIONS = ("anon", "admin", "firm", "inst", "broker", "expert")
 ROLE_KEYS = ("anon", "admin", "firm", "firm_own", "inst", "inst_own", "broker", "broker_own",
-             "invitee", "cobroker")
+             "invitee", "cobroker", "expert", "expert_own")
 
 
 def rule(default: Expected, **overrides: Expected) -> dict[str, Expected]:
@@ -161,6 +173,12 @@ def rule(default: Expected, **overrides: Expected) -> dict[str, Expected]:
     table = {k: overrides.get(k, default) for k in ROLE_KEYS}
     if "cobroker" not in overrides:
         table["cobroker"] = table["broker_own"]
+    # An expert acts for no organisation and holds only what every role holds, plus reviewing:
+    # refused by role where some other non-administrator role is, else the rule's default.
+    if "expert" not in overrides and 403 in (table["firm"], table["inst"], table["broker"]):
+        table["expert"] = 403
+    if "expert_own" not in overrides:
+        table["expert_own"] = table["expert"]
     return table
 
 
@@ -335,6 +353,27 @@ def _policy_terms(w: World, s: PartySet) -> dict[str, Any]:
 def _policy_create(w: World, s: PartySet) -> dict[str, Any]:
     return {"key": "matrix-new", **_policy_terms(w, s)}
 
+
+def _expert_profile() -> dict[str, Any]:
+    return {"name": "矩阵专家", "organisation_name": "某大学", "kind": "scientist",
+            "fields": ["equipment.robotics"], "bio": "机器视觉"}
+
+
+def _expert_registration(w: World, s: PartySet) -> dict[str, Any]:
+    return {"user": {"username": "matrix_new_expert", "password": "Passw0rd1",
+                     "display_name": "新专家"}, "profile": _expert_profile()}
+
+
+def _review(w: World, s: PartySet) -> dict[str, Any]:
+    from tests.builders import experts as ex
+
+    return ex.review(4).model_dump()
+
+
+# Experts: their own profile and seats; nobody else's seat is in their view.
+EXPERT_ONLY = rule(403, anon=401, expert=OK)
+EXPERT_SEAT = rule(403, anon=401, expert=404, expert_own=OK)
+POC_READ = rule(403, anon=401, inst=404, inst_own=OK, admin=OK)
 
 HIDE = {"reason": "内容违规，暂时隐藏。"}
 
@@ -788,11 +827,13 @@ RULES: list[Case] = [
          params=lambda w, s: {**_dossier(w, s), "file_id": s.extra["dossier_file_id"]}),
     Case("GET", "/api/v1/dossiers/{dossier_id}/terms", LOGGED_IN, target="dossier",
          params=_dossier),
-    Case("POST", "/api/v1/dossiers/{dossier_id}/terms/accept", LOGGED_IN, target="dossier",
-         params=_dossier, json=lambda w, s: {"version": 1}),
+    Case("POST", "/api/v1/dossiers/{dossier_id}/terms/accept", rule(OK, anon=401, expert=403),
+         target="dossier", params=_dossier, json=lambda w, s: {"version": 1},
+         why="experts read no dossiers"),
     Case("POST", "/api/v1/dossiers/{dossier_id}/access-requests",
-         rule(OK, anon=401, firm_own=409, admin=409), target="dossier", params=_dossier,
-         json=lambda w, s: {"message": "希望查看"}, why="its owner and administrators need none"),
+         rule(OK, anon=401, firm_own=409, admin=409, expert=403), target="dossier",
+         params=_dossier, json=lambda w, s: {"message": "希望查看"},
+         why="its owner and administrators need none; experts read no dossiers"),
     Case("GET", "/api/v1/dossiers/{dossier_id}/access", DOSSIER_OVERSIGHT, target="dossier",
          params=_dossier),
     Case("GET", "/api/v1/dossiers/{dossier_id}/views", DOSSIER_OVERSIGHT, target="dossier",
@@ -837,6 +878,73 @@ RULES: list[Case] = [
          params=_ids("proposal", "proposal_id"), json=lambda w, s: {"note": "符合条件"}),
     Case("POST", "/api/v1/grade-proposals/{proposal_id}/reject", ADMIN_ONLY, target="proposal",
          params=_ids("proposal", "proposal_id"), json=lambda w, s: {"note": "材料待补"}),
+
+    # experts: registration is public; administrators keep the pool, invitations and conflicts;
+    # an expert edits their own profile
+    Case("POST", "/api/v1/experts/register", PUBLIC, json=_expert_registration),
+    Case("GET", "/api/v1/experts", ADMIN_ONLY),
+    Case("GET", "/api/v1/experts/me", EXPERT_ONLY),
+    Case("PUT", "/api/v1/experts/me", EXPERT_ONLY, json=lambda w, s: _expert_profile()),
+    Case("GET", "/api/v1/experts/{user_id}", ADMIN_ONLY, target="expert_profile",
+         params=_ids("expert_profile", "user_id")),
+    Case("POST", "/api/v1/experts/{user_id}/verification", ADMIN_ONLY, target="expert_pending",
+         params=_ids("expert_pending", "user_id"), json=_const(approve=True, note="核实")),
+    Case("GET", "/api/v1/experts/{user_id}/conflicts", ADMIN_ONLY, target="expert_profile",
+         params=lambda w, s: {"user_id": s["expert_profile"].id,
+                              "organisation_id": s.institute.organisation_id}),
+    Case("POST", "/api/v1/experts/{user_id}/conflicts", ADMIN_ONLY, target="expert_profile",
+         params=_ids("expert_profile", "user_id"),
+         json=lambda w, s: {"organisation_id": s.institute.organisation_id,
+                            "reason": "曾合作发表论文"}),
+    Case("GET", "/api/v1/expert-invitations", ADMIN_ONLY),
+    Case("POST", "/api/v1/expert-invitations", ADMIN_ONLY,
+         json=_const(name="新专家", contact="13800000000", kind="investor")),
+    Case("DELETE", "/api/v1/expert-invitations/{invitation_id}", ADMIN_ONLY,
+         target="expert_invitation", params=_ids("expert_invitation", "invitation_id")),
+
+    # proof-of-concept requests: the institute asks about its own achievements and reads its
+    # own requests (the report once decided); administrators organise the panels
+    Case("GET", "/api/v1/poc-requests", rule(403, anon=401, inst=OK, admin=OK)),
+    Case("POST", "/api/v1/poc-requests", rule(403, anon=401, inst=404, inst_own=OK),
+         target="poc_achievement",
+         json=lambda w, s: {"achievement_id": s["poc_achievement"].id, "note": "评估"}),
+    Case("GET", "/api/v1/poc-requests/stats", ADMIN_ONLY),
+    Case("GET", "/api/v1/poc-requests/{request_id}", POC_READ, target="poc_request",
+         params=_ids("poc_request", "request_id")),
+    Case("PUT", "/api/v1/poc-requests/{request_id}/publish",
+         rule(403, anon=401, inst=404, inst_own=OK), target="poc_decided",
+         params=_ids("poc_decided", "request_id"), json=_const(publish_summary=False)),
+    Case("GET", "/api/v1/poc-requests/{request_id}/report", POC_READ, target="poc_decided",
+         params=_ids("poc_decided", "request_id")),
+    Case("GET", "/api/v1/poc-requests/{request_id}/report.xlsx", POC_READ, target="poc_decided",
+         params=_ids("poc_decided", "request_id")),
+    Case("POST", "/api/v1/poc-requests/{request_id}/accept", ADMIN_ONLY, target="poc_request",
+         params=_ids("poc_request", "request_id"), json=_const()),
+    Case("POST", "/api/v1/poc-requests/{request_id}/decline", ADMIN_ONLY, target="poc_request",
+         params=_ids("poc_request", "request_id"), json=_const(note="材料不全")),
+    Case("GET", "/api/v1/poc-requests/{request_id}/candidates", ADMIN_ONLY,
+         target="poc_request", params=_ids("poc_request", "request_id")),
+    Case("POST", "/api/v1/poc-requests/{request_id}/swap", ADMIN_ONLY, target="poc_panel",
+         params=_ids("poc_panel", "request_id"),
+         json=lambda w, s: {"assignment_id": s.extra["investor_seat"],
+                            "expert_id": s.extra["spare_investor"]}),
+    Case("POST", "/api/v1/poc-requests/{request_id}/confirm", ADMIN_ONLY, target="poc_panel",
+         params=_ids("poc_panel", "request_id")),
+    Case("POST", "/api/v1/poc-requests/{request_id}/decide", ADMIN_ONLY, target="poc_outlier",
+         params=_ids("poc_outlier", "request_id"),
+         json=_const(passed=True, reviewed_trl=5, summary="复核通过")),
+
+    # review assignments: each expert's own
+    Case("GET", "/api/v1/review-assignments", EXPERT_ONLY),
+    Case("GET", "/api/v1/review-assignments/{assignment_id}", EXPERT_SEAT,
+         target="assignment_invited", params=_ids("assignment_invited", "assignment_id")),
+    Case("POST", "/api/v1/review-assignments/{assignment_id}/accept", EXPERT_SEAT,
+         target="assignment_invited", params=_ids("assignment_invited", "assignment_id")),
+    Case("POST", "/api/v1/review-assignments/{assignment_id}/decline", EXPERT_SEAT,
+         target="assignment_invited", params=_ids("assignment_invited", "assignment_id")),
+    Case("PUT", "/api/v1/review-assignments/{assignment_id}/review", EXPERT_SEAT,
+         target="assignment_accepted", params=_ids("assignment_accepted", "assignment_id"),
+         json=_review),
 
     # the audit chain's signed checkpoints: administrators
     Case("GET", "/api/v1/audit/checkpoint", ADMIN_ONLY),

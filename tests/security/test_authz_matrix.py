@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts import membership
-from backend.accounts.models import BrokerLevel, Organisation, User
+from backend.accounts.models import BrokerLevel, Organisation, User, VerificationStatus
 from backend.audit import checkpoint
 from backend.audit.service import Actor
 from backend.config import get_settings
@@ -42,6 +42,18 @@ from backend.core.permissions import Role
 from backend.deals import brokers, files, opening, pipeline
 from backend.deals.models import Notification, Stage
 from backend.deals.storage import file_store
+from backend.experts import poc
+from backend.experts import pool as expert_pool
+from backend.experts.models import (
+    AssignmentStatus,
+    ExpertKind,
+    ExpertProfile,
+    PocRequest,
+    PocStatus,
+    Recommendation,
+    ReviewAssignment,
+)
+from backend.experts.schemas import ExpertInvitationIn
 from backend.intake import dossiers, visits
 from backend.intake.access import request_for
 from backend.intake.models import GradeProposal
@@ -52,6 +64,7 @@ from backend.rewards import clawbacks, payouts, recompute, review
 from backend.rewards.models import RewardClaim
 from tests.builders import accounts as b
 from tests.builders import deals as d
+from tests.builders import experts as ex
 from tests.builders import intake as ib
 from tests.builders import listings as lb
 from tests.builders import rewards as r
@@ -71,7 +84,8 @@ from tests.security.authz_rules import (
     import_csv,
 )
 
-CALLERS = ("anon", "firm", "other_firm", "institute", "broker", "other_broker", "admin")
+CALLERS = ("anon", "firm", "other_firm", "institute", "broker", "other_broker", "expert",
+           "other_expert", "admin")
 
 
 # --- the world --------------------------------------------------------------------------------
@@ -181,6 +195,7 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
     o["deal_share_proposal"] = _deal_obj(proposed, cobrokers=(invitee,))
 
     _intake(db, s)
+    _experts(db, s)
 
     db.flush()
     note = db.execute(select(Notification).where(Notification.user_id == s.firm.id)
@@ -222,6 +237,72 @@ def _intake(db: Session, s: PartySet) -> None:
     db.add(proposal)
     db.flush()
     o["proposal"] = Obj(proposal.id, users=mine)
+
+
+def _experts(db: Session, s: PartySet) -> None:
+    """The set's expert (a scientist) with an entrepreneur and an investor; an invitation and a
+    pending application; proof-of-concept requests of the set's institute at each stage: asked,
+    with a proposed panel, under review (the expert invited to one seat, accepted another),
+    reviewed with an outlier, and decided."""
+    o = s.objects
+    inst = frozenset({s.institute.organisation_id or 0})
+    admin = b.make_admin(db)
+    s.expert = ex.make_expert(db, ExpertKind.SCIENTIST)
+    mine = frozenset({s.expert.id})
+    ent = ex.make_expert(db, ExpertKind.ENTREPRENEUR)
+    inv = ex.make_expert(db, ExpertKind.INVESTOR)
+    o["expert_profile"] = Obj(s.expert.id, users=mine)
+    o["expert_pending"] = Obj(ex.make_expert(db, ExpertKind.FINANCE,
+                                             status=VerificationStatus.PENDING).id)
+    invitation, _ = expert_pool.invite(db, d.actor(admin), ExpertInvitationIn(
+        name="受邀专家", contact="invitee@example.cn", kind=ExpertKind.INVESTOR))
+    o["expert_invitation"] = Obj(invitation.id)
+    s.extra["spare_investor"] = ex.make_expert(db, ExpertKind.INVESTOR).id
+
+    def request(status: PocStatus, seats: list[tuple[User, AssignmentStatus, int | None]]
+                ) -> PocRequest:
+        achievement = lb.make_achievement(db, s.institute)
+        row = PocRequest(achievement_id=achievement.id,
+                         organisation_id=s.institute.organisation_id,
+                         requested_by_id=s.institute.id, field_code="equipment.robotics",
+                         mix=["scientist", "entrepreneur", "investor"][:max(len(seats), 1)],
+                         status=status)
+        db.add(row)
+        db.flush()
+        for who, seat_status, score in seats:
+            profile = db.get(ExpertProfile, who.id)
+            assert profile is not None
+            db.add(ReviewAssignment(
+                request_id=row.id, expert_id=who.id, kind=profile.kind, status=seat_status,
+                scores=ex.scores(score) if score else None, trl=5 if score else None,
+                recommendation=Recommendation.PASS if score else None))
+        db.flush()
+        return row
+
+    o["poc_request"] = Obj(request(PocStatus.REQUESTED, []).id, orgs=inst)
+    o["poc_achievement"] = Obj(lb.make_achievement(db, s.institute).id, orgs=inst)
+    panel = request(PocStatus.PANEL, [(s.expert, AssignmentStatus.PROPOSED, None),
+                                      (ent, AssignmentStatus.PROPOSED, None),
+                                      (inv, AssignmentStatus.PROPOSED, None)])
+    o["poc_panel"] = Obj(panel.id, orgs=inst)
+    s.extra["investor_seat"] = next(a.id for a in poc.seats(db, panel.id)
+                                    if a.expert_id == inv.id)
+    reviewing = request(PocStatus.REVIEWING, [(s.expert, AssignmentStatus.INVITED, None),
+                                              (ent, AssignmentStatus.INVITED, None),
+                                              (inv, AssignmentStatus.INVITED, None)])
+    o["assignment_invited"] = Obj(poc.seats(db, reviewing.id)[0].id, users=mine)
+    o["poc_reviewing"] = Obj(reviewing.id, orgs=inst)
+    accepted = request(PocStatus.REVIEWING, [(s.expert, AssignmentStatus.ACCEPTED, None),
+                                             (ent, AssignmentStatus.SUBMITTED, 4),
+                                             (inv, AssignmentStatus.SUBMITTED, 4)])
+    o["assignment_accepted"] = Obj(poc.seats(db, accepted.id)[0].id, users=mine)
+    o["poc_accepted"] = Obj(accepted.id, orgs=inst)
+    outlier = request(PocStatus.REVIEWING, [(s.expert, AssignmentStatus.SUBMITTED, 1),
+                                            (ent, AssignmentStatus.SUBMITTED, 4),
+                                            (inv, AssignmentStatus.SUBMITTED, 4)])
+    o["poc_outlier"] = Obj(outlier.id, orgs=inst)
+    decided = request(PocStatus.PASSED, [(ent, AssignmentStatus.SUBMITTED, 4)])
+    o["poc_decided"] = Obj(decided.id, orgs=inst)
 
 
 def _claim_obj(claim: RewardClaim) -> Obj:
@@ -309,8 +390,10 @@ def build_world(db: Session) -> World:
     _rewards(db, other, approver, payer)
     policy = r.policy(db, approver, key="matrix", effective_from=today().replace(year=2090))
     admin = b.make_admin(db)
+    assert own.expert is not None and other.expert is not None
     users = {"firm": own.firm, "institute": own.institute, "broker": own.broker,
-             "other_firm": other.firm, "other_broker": other.broker, "admin": admin}
+             "other_firm": other.firm, "other_broker": other.broker, "expert": own.expert,
+             "other_expert": other.expert, "admin": admin}
     logins = {name: b.login_as(db, user) for name, user in users.items()}
     db.flush()
     signed = checkpoint.take_checkpoint(db, checkpoint.instance_key(get_settings().var_dir))
@@ -343,8 +426,8 @@ def test_every_route_has_a_rule(app: FastAPI) -> None:
 def relation(caller: str, user: User | None, obj: Obj | None) -> str:
     if user is None:
         return "anon"
-    role = {"firm": "firm", "institute": "inst", "broker": "broker", "admin": "admin"}[
-        str(user.role)]
+    role = {"firm": "firm", "institute": "inst", "broker": "broker", "admin": "admin",
+            "expert": "expert"}[str(user.role)]
     if role == "admin" or obj is None:
         return role
     if user.id in obj.invitees:
@@ -485,6 +568,21 @@ def _lists_show_only_what_each_caller_may_see(client: TestClient, w: World) -> N
     for caller in ("other_firm", "other_broker"):
         assert not _ids_in(client, "/api/v1/demand-drafts", w.tokens[caller]) & own_drafts
     assert _ids_in(client, "/api/v1/help-requests", w.tokens["admin"]) >= own_help
+
+    # Review seats are each expert's own; proof-of-concept requests the institute's own.
+    def listed(path: str, caller: str) -> set[int]:
+        r = client.get(path, headers=w.tokens[caller])
+        assert r.status_code == 200, (path, r.text)
+        return {item["id"] for item in r.json()}
+
+    seats = ("assignment_invited", "assignment_accepted")
+    assert listed("/api/v1/review-assignments", "expert") >= {own[k].id for k in seats}
+    assert not listed("/api/v1/review-assignments", "expert") & {other[k].id for k in seats}
+    asked = ("poc_request", "poc_panel", "poc_reviewing", "poc_accepted", "poc_outlier",
+             "poc_decided")
+    assert listed("/api/v1/poc-requests", "institute") == {own[k].id for k in asked}
+    assert listed("/api/v1/poc-requests", "admin") >= {x[k].id for x in (own, other)
+                                                       for k in asked}
 
     # Drafts and hidden listings: only their owners and administrators, in lists and exports.
     unlisted_d = {own["demand_draft"].id, own["demand_hidden"].id}

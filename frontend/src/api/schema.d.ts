@@ -1859,6 +1859,155 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/expert-invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Expert Invitations */
+        get: operations["experts-list_expert_invitations"];
+        put?: never;
+        /**
+         * Invite Expert
+         * @description A one-time code (shown once) for the administrator to send by e-mail or text.
+         */
+        post: operations["experts-invite_expert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/expert-invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke Expert Invitation */
+        delete: operations["experts-revoke_expert_invitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Experts */
+        get: operations["experts-list_experts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Profile */
+        get: operations["experts-my_profile"];
+        /** Update My Profile */
+        put: operations["experts-update_my_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register Expert
+         * @description Register as an expert: with an administrator's invitation code in the pool at once,
+         *     without one an application an administrator verifies.
+         */
+        post: operations["experts-register_expert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Expert */
+        get: operations["experts-get_expert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/{user_id}/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Expert Conflicts
+         * @description The expert's conflicts of interest with an organisation, each explained.
+         */
+        get: operations["experts-expert_conflicts"];
+        put?: never;
+        /** Add Conflict */
+        post: operations["experts-add_conflict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/{user_id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify Expert */
+        post: operations["experts-verify_expert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports/payouts/{batch_id}": {
         parameters: {
             query?: never;
@@ -2968,6 +3117,230 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/poc-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Poc Requests
+         * @description An institute's own requests; every request for administrators.
+         */
+        get: operations["poc-list_poc_requests"];
+        put?: never;
+        /** Request Poc Review */
+        post: operations["poc-request_poc_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Poc Stats */
+        get: operations["poc-poc_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Poc Request */
+        get: operations["poc-get_poc_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Poc Request
+         * @description Accept and propose a panel (409 naming the kinds no conflict-free expert can fill).
+         */
+        post: operations["poc-accept_poc_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Poc Candidates
+         * @description Every verified expert, best expertise first, with load and conflicts (for a swap).
+         */
+        get: operations["poc-poc_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm Panel */
+        post: operations["poc-confirm_panel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide Poc Request
+         * @description The organiser's decision when the reviews need a look (an outlier).
+         */
+        post: operations["poc-decide_poc_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline Poc Request */
+        post: operations["poc-decline_poc_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Publish Poc Summary
+         * @description The institute chooses whether the panel's summary shows on the listing.
+         */
+        put: operations["poc-publish_poc_summary"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Poc Report */
+        get: operations["poc-poc_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}/report.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Poc Report Xlsx
+         * @description The report as a spreadsheet (formula-escaped, no reviewer names; confidential notes
+         *     for administrators only).
+         */
+        get: operations["poc-poc_report_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}/swap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Swap Panel Seat */
+        post: operations["poc-swap_panel_seat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registry/contracts": {
         parameters: {
             query?: never;
@@ -3022,6 +3395,100 @@ export interface paths {
         /** Registry Template */
         get: operations["registry-registry_template"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Assignments */
+        get: operations["reviews-my_assignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-assignments/{assignment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Assignment
+         * @description The expert's seat; the other reviews only once their own is submitted.
+         */
+        get: operations["reviews-get_assignment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-assignments/{assignment_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept Assignment */
+        post: operations["reviews-accept_assignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-assignments/{assignment_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline Assignment
+         * @description Decline: a replacement of the same kind is proposed to the organiser.
+         */
+        post: operations["reviews-decline_assignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-assignments/{assignment_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Submit Review
+         * @description Submit the review (once; it cannot be changed afterwards).
+         */
+        put: operations["reviews-submit_review"];
         post?: never;
         delete?: never;
         options?: never;
@@ -3208,6 +3675,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AcceptIn
+         * @description The panel's seats, one kind each (default: a scientist, an entrepreneur, an investor).
+         */
+        AcceptIn: {
+            /** Mix */
+            mix?: components["schemas"]["ExpertKind"][];
+        };
         /** AcceptTermsIn */
         AcceptTermsIn: {
             /**
@@ -3333,12 +3808,18 @@ export interface components {
             /** Negotiable */
             negotiable: boolean;
             party: components["schemas"]["PartyOut"];
+            /** Poc Passed On */
+            poc_passed_on?: string | null;
+            /** Poc Summary */
+            poc_summary?: string | null;
             /** Price */
             price: string | null;
             /** Published At */
             published_at: string | null;
             /** Region */
             region: string;
+            /** Reviewed Trl */
+            reviewed_trl?: number | null;
             stage: components["schemas"]["backend__listings__models__Stage"];
             status: components["schemas"]["AchievementStatus"];
             /** Team Lead */
@@ -3411,6 +3892,23 @@ export interface components {
             /** Trl */
             trl?: number | null;
         };
+        /** AggregateOut */
+        AggregateOut: {
+            /** Criteria */
+            criteria: components["schemas"]["CriterionSummaryOut"][];
+            /** Outliers */
+            outliers: number[];
+            /** Overall Mad */
+            overall_mad: string;
+            /** Overall Mean */
+            overall_mean: string;
+            /** Overall Median */
+            overall_median: string;
+            /** Reviews */
+            reviews: number;
+            /** Seats */
+            seats: number;
+        };
         /** AnswerOut */
         AnswerOut: {
             /**
@@ -3429,6 +3927,39 @@ export interface components {
             /** Broker Id */
             broker_id: number;
         };
+        /**
+         * AssignmentOut
+         * @description A seat as its expert sees it: the item, the form, their review, and the others' reviews
+         *     once their own is in.
+         */
+        AssignmentOut: {
+            /** Achievement Abstract */
+            achievement_abstract: string;
+            /** Achievement Id */
+            achievement_id: number;
+            /** Achievement Title */
+            achievement_title: string;
+            /** Declared Trl */
+            declared_trl: number;
+            /** Form */
+            form: components["schemas"]["CriterionOut"][];
+            /** Id */
+            id: number;
+            kind: components["schemas"]["ExpertKind"];
+            mine: components["schemas"]["ReviewOut"] | null;
+            /** Others */
+            others: components["schemas"]["ReviewOut"][] | null;
+            /** Request Id */
+            request_id: number;
+            /** Request Note */
+            request_note: string;
+            status: components["schemas"]["AssignmentStatus"];
+        };
+        /**
+         * AssignmentStatus
+         * @enum {string}
+         */
+        AssignmentStatus: "proposed" | "invited" | "accepted" | "declined" | "submitted" | "removed";
         /** AuditEntryOut */
         AuditEntryOut: {
             /**
@@ -3436,7 +3967,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "audit.prune";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "audit.prune";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -3461,7 +3992,7 @@ export interface components {
              * @description what it was done to
              * @enum {string}
              */
-            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal";
+            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment";
             /** Seq */
             seq: number;
         };
@@ -4084,6 +4615,18 @@ export interface components {
             /** Listings */
             listings: components["schemas"]["ListingOut"][];
         };
+        /** ConflictOut */
+        ConflictOut: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "same_organisation" | "related_party" | "key_person" | "identifier" | "co_worked" | "declared" | "manual";
+            /** Message En */
+            message_en: string;
+            /** Message Zh */
+            message_zh: string;
+        };
         /** ContractFileOut */
         ContractFileOut: {
             /** Content Type */
@@ -4193,6 +4736,40 @@ export interface components {
             /** Loaded Version */
             loaded_version: number | null;
         };
+        /** CriterionOut */
+        CriterionOut: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "technical_maturity" | "ip_strength" | "market_size" | "team" | "cost_to_pilot";
+            /** High */
+            high: number;
+            /** Low */
+            low: number;
+            /** Weight */
+            weight: string;
+        };
+        /** CriterionSummaryOut */
+        CriterionSummaryOut: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "technical_maturity" | "ip_strength" | "market_size" | "team" | "cost_to_pilot";
+            /** Disagreement */
+            disagreement: boolean;
+            /** Mad */
+            mad: string;
+            /** Mean */
+            mean: string;
+            /** Median */
+            median: string;
+            /** Spread */
+            spread: number;
+            /** Weight */
+            weight: string;
+        };
         /** DashboardOut */
         DashboardOut: {
             closed_this_year: components["schemas"]["ClosedThisYear"];
@@ -4286,6 +4863,11 @@ export interface components {
         Decline: {
             /** Reason */
             reason?: string | null;
+        };
+        /** DeclineIn */
+        DeclineIn: {
+            /** Note */
+            note: string;
         };
         /** DemandIn */
         DemandIn: {
@@ -4792,6 +5374,168 @@ export interface components {
          * @enum {string}
          */
         EvidenceStatus: "declared" | "confirmed" | "disputed";
+        /** ExpertCandidateOut */
+        ExpertCandidateOut: {
+            /** Conflicts */
+            conflicts: components["schemas"]["ConflictOut"][];
+            /** Expert Id */
+            expert_id: number;
+            kind: components["schemas"]["ExpertKind"];
+            /** Load */
+            load: number;
+            /** Name */
+            name: string;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Similarity */
+            similarity: string;
+            /** Yearly Capacity */
+            yearly_capacity: number;
+        };
+        /** ExpertInvitationCreated */
+        ExpertInvitationCreated: {
+            /** Code */
+            code: string;
+            /** Contact */
+            contact: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["ExpertKind"];
+            /** Name */
+            name: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Used At */
+            used_at: string | null;
+        };
+        /** ExpertInvitationIn */
+        ExpertInvitationIn: {
+            /** Contact */
+            contact: string;
+            kind: components["schemas"]["ExpertKind"];
+            /** Name */
+            name: string;
+        };
+        /** ExpertInvitationOut */
+        ExpertInvitationOut: {
+            /** Contact */
+            contact: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["ExpertKind"];
+            /** Name */
+            name: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Used At */
+            used_at: string | null;
+        };
+        /**
+         * ExpertKind
+         * @enum {string}
+         */
+        ExpertKind: "scientist" | "entrepreneur" | "investor" | "ip_legal" | "finance";
+        /** ExpertOut */
+        ExpertOut: {
+            /** Bio */
+            bio: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string | null;
+            /** Fields */
+            fields: string[];
+            /** Interests */
+            interests: components["schemas"]["InterestOut"][];
+            kind: components["schemas"]["ExpertKind"];
+            /** Load */
+            load: number;
+            /** Name */
+            name: string;
+            /** Organisation Credit Code */
+            organisation_credit_code: string | null;
+            /** Organisation Id */
+            organisation_id: number | null;
+            /** Organisation Name */
+            organisation_name: string;
+            status: components["schemas"]["VerificationStatus"];
+            /** Status Note */
+            status_note: string | null;
+            /** Title */
+            title: string;
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
+            /** Yearly Capacity */
+            yearly_capacity: number;
+        };
+        /** ExpertProfileIn */
+        ExpertProfileIn: {
+            /**
+             * Bio
+             * @default
+             */
+            bio?: string;
+            /** Fields */
+            fields?: string[];
+            /** Interests */
+            interests?: components["schemas"]["InterestIn"][];
+            kind: components["schemas"]["ExpertKind"];
+            /** Name */
+            name: string;
+            /** Organisation Credit Code */
+            organisation_credit_code?: string | null;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Title
+             * @default
+             */
+            title?: string;
+            /**
+             * Yearly Capacity
+             * @default 6
+             */
+            yearly_capacity?: number;
+        };
+        /**
+         * ExpertRegistration
+         * @description Registering as an expert: with an administrator's invitation code the profile is in
+         *     the pool at once; without one it is an application an administrator verifies.
+         */
+        ExpertRegistration: {
+            /** Invitation Code */
+            invitation_code?: string | null;
+            person?: components["schemas"]["PersonIn"] | null;
+            profile: components["schemas"]["ExpertProfileIn"];
+            user: components["schemas"]["UserIn"];
+        };
         /** FeedOut */
         FeedOut: {
             /**
@@ -5272,6 +6016,27 @@ export interface components {
             /** Profile */
             profile: string;
         };
+        /** InterestIn */
+        InterestIn: {
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Organisation Name */
+            organisation_name: string;
+            relation: components["schemas"]["InterestRelation"];
+        };
+        /** InterestOut */
+        InterestOut: {
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Organisation Name */
+            organisation_name: string;
+            relation: components["schemas"]["InterestRelation"];
+        };
+        /**
+         * InterestRelation
+         * @enum {string}
+         */
+        InterestRelation: "works_for" | "holds_shares" | "advises";
         /** InvitationOut */
         InvitationOut: {
             /** Broker Id */
@@ -5452,6 +6217,13 @@ export interface components {
             subject_kind: components["schemas"]["SubjectKind"];
             /** Subject Label */
             subject_label: string;
+        };
+        /** ManualConflictIn */
+        ManualConflictIn: {
+            /** Organisation Id */
+            organisation_id: number;
+            /** Reason */
+            reason: string;
         };
         /** MarkedRead */
         MarkedRead: {
@@ -5961,6 +6733,17 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[ExpertOut] */
+        Page_ExpertOut_: {
+            /** Items */
+            items: components["schemas"]["ExpertOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[FlagOut] */
         Page_FlagOut_: {
             /** Items */
@@ -6281,6 +7064,109 @@ export interface components {
          * @enum {string}
          */
         PersonRole: "legal_representative" | "shareholder" | "officer";
+        /** PocDecisionIn */
+        PocDecisionIn: {
+            /** Passed */
+            passed: boolean;
+            /** Reviewed Trl */
+            reviewed_trl: number;
+            /**
+             * Summary
+             * @default
+             */
+            summary?: string;
+        };
+        /** PocRequestIn */
+        PocRequestIn: {
+            /** Achievement Id */
+            achievement_id: number;
+            /**
+             * Note
+             * @default
+             */
+            note?: string;
+            /**
+             * Publish Summary
+             * @default false
+             */
+            publish_summary?: boolean;
+        };
+        /** PocRequestOut */
+        PocRequestOut: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /** Achievement Id */
+            achievement_id: number;
+            /** Achievement Title */
+            achievement_title: string;
+            /** Admin Note */
+            admin_note: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided On */
+            decided_on: string | null;
+            /** Declared Trl */
+            declared_trl: number;
+            /** Field Code */
+            field_code: string;
+            /** Id */
+            id: number;
+            /** Mix */
+            mix: components["schemas"]["ExpertKind"][];
+            /**
+             * Needs Attention
+             * @default false
+             */
+            needs_attention?: boolean;
+            /** Note */
+            note: string;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Panel */
+            panel?: components["schemas"]["SeatOut"][];
+            /** Publish Summary */
+            publish_summary: boolean;
+            /** Reviewed Trl */
+            reviewed_trl: number | null;
+            /** Score */
+            score: string | null;
+            status: components["schemas"]["PocStatus"];
+            /** Summary */
+            summary: string | null;
+        };
+        /** PocStatsOut */
+        PocStatsOut: {
+            /** By Field */
+            by_field: components["schemas"]["PocStatsRow"][];
+            total: components["schemas"]["PocStatsRow"];
+        };
+        /** PocStatsRow */
+        PocStatsRow: {
+            /** Decided */
+            decided: number;
+            /** Field Code */
+            field_code: string;
+            /** Median Days To Decision */
+            median_days_to_decision: string | null;
+            /** Pass Rate */
+            pass_rate: string | null;
+            /** Passed */
+            passed: number;
+            /** Requests */
+            requests: number;
+        };
+        /**
+         * PocStatus
+         * @enum {string}
+         */
+        PocStatus: "requested" | "panel" | "reviewing" | "passed" | "not_passed" | "declined";
         /** PolicyCreate */
         PolicyCreate: {
             /**
@@ -6555,6 +7441,11 @@ export interface components {
             /** Pem */
             pem: string;
         };
+        /** PublishIn */
+        PublishIn: {
+            /** Publish Summary */
+            publish_summary: boolean;
+        };
         /** QuarterOut */
         QuarterOut: {
             /** Confirmed Value */
@@ -6583,6 +7474,11 @@ export interface components {
             /** Text Zh */
             text_zh: string;
         };
+        /**
+         * Recommendation
+         * @enum {string}
+         */
+        Recommendation: "pass" | "revise" | "fail";
         /**
          * RecordOut
          * @description Computed from confirmed evidence only (intake/record.py).
@@ -6728,10 +7624,65 @@ export interface components {
          * @enum {string}
          */
         Relation: "admin" | "lead" | "broker" | "invitee" | "demand_party" | "achievement_party";
+        /** ReportOut */
+        ReportOut: {
+            aggregate: components["schemas"]["AggregateOut"] | null;
+            request: components["schemas"]["PocRequestOut"];
+            /** Reviews */
+            reviews: components["schemas"]["ReviewOut"][];
+        };
         /** ReturnIn */
         ReturnIn: {
             /** Note */
             note: string;
+        };
+        /** ReviewIn */
+        ReviewIn: {
+            /** Comments */
+            comments?: {
+                [key: string]: string;
+            };
+            /**
+             * Confidential Note
+             * @default
+             */
+            confidential_note?: string;
+            recommendation: components["schemas"]["Recommendation"];
+            /** Scores */
+            scores: {
+                [key: string]: number;
+            };
+            /** Trl */
+            trl: number;
+        };
+        /**
+         * ReviewOut
+         * @description A submitted review as another panel member or the organiser sees it.
+         */
+        ReviewOut: {
+            /** Assignment Id */
+            assignment_id: number;
+            /** Comments */
+            comments: {
+                [key: string]: string;
+            };
+            /** Confidential Note */
+            confidential_note?: string | null;
+            kind: components["schemas"]["ExpertKind"];
+            /**
+             * Outlier
+             * @default false
+             */
+            outlier?: boolean;
+            /** Overall */
+            overall: string;
+            recommendation: components["schemas"]["Recommendation"];
+            /** Scores */
+            scores: {
+                [key: string]: number;
+            };
+            /** Trl */
+            trl: number;
         };
         /** RevokeIn */
         RevokeIn: {
@@ -6775,7 +7726,7 @@ export interface components {
          * Role
          * @enum {string}
          */
-        Role: "firm" | "institute" | "broker" | "admin";
+        Role: "firm" | "institute" | "broker" | "admin" | "expert";
         /** RuleRate */
         RuleRate: {
             /** Claims */
@@ -6836,6 +7787,23 @@ export interface components {
          * @enum {string}
          */
         ScanTrigger: "submission" | "on_demand" | "schedule";
+        /** SeatOut */
+        SeatOut: {
+            /** Expert Id */
+            expert_id: number;
+            /** Expert Name */
+            expert_name: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["ExpertKind"];
+            /** Organisation Name */
+            organisation_name: string;
+            /** Similarity */
+            similarity: string;
+            status: components["schemas"]["AssignmentStatus"];
+            /** Submitted At */
+            submitted_at: string | null;
+        };
         /**
          * Severity
          * @enum {string}
@@ -6909,6 +7877,13 @@ export interface components {
          * @enum {string}
          */
         SubjectKind: "org" | "person" | "broker";
+        /** SwapIn */
+        SwapIn: {
+            /** Assignment Id */
+            assignment_id: number;
+            /** Expert Id */
+            expert_id: number;
+        };
         /** TermsIn */
         TermsIn: {
             /** Text */
@@ -7025,6 +8000,13 @@ export interface components {
              * @enum {string}
              */
             status: "verified" | "rejected";
+        };
+        /** VerificationIn */
+        VerificationIn: {
+            /** Approve */
+            approve: boolean;
+            /** Note */
+            note?: string | null;
         };
         /**
          * VerificationStatus
@@ -10929,6 +11911,343 @@ export interface operations {
             };
         };
     };
+    "experts-list_expert_invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertInvitationOut"][];
+                };
+            };
+        };
+    };
+    "experts-invite_expert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpertInvitationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertInvitationCreated"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "experts-revoke_expert_invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "experts-list_experts": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["VerificationStatus"] | null;
+                kind?: components["schemas"]["ExpertKind"] | null;
+                q?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ExpertOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "experts-my_profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertOut"];
+                };
+            };
+        };
+    };
+    "experts-update_my_profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpertProfileIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "experts-register_expert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpertRegistration"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "experts-get_expert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "experts-expert_conflicts": {
+        parameters: {
+            query: {
+                organisation_id: number;
+            };
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "experts-add_conflict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManualConflictIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "experts-verify_expert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerificationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "exports-export_batch": {
         parameters: {
             query?: {
@@ -13145,6 +14464,420 @@ export interface operations {
             };
         };
     };
+    "poc-list_poc_requests": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["PocStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocRequestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-request_poc_review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PocRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-poc_stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocStatsOut"];
+                };
+            };
+        };
+    };
+    "poc-get_poc_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-accept_poc_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-poc_candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertCandidateOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-confirm_panel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-decide_poc_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PocDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-decline_poc_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-publish_poc_summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-poc_report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-poc_report_xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSX */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-swap_panel_seat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwapIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "registry-list_registry_contracts": {
         parameters: {
             query?: {
@@ -13259,6 +14992,154 @@ export interface operations {
                 };
                 content: {
                     "text/csv": unknown;
+                };
+            };
+        };
+    };
+    "reviews-my_assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentOut"][];
+                };
+            };
+        };
+    };
+    "reviews-get_assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reviews-accept_assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reviews-decline_assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reviews-submit_review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -205,3 +205,26 @@ export interface Page<T> {
   page: number;
   page_size: number;
 }
+
+// --- experts and proof-of-concept reviews ------------------------------------------------------
+export type Expert = Schemas['ExpertOut'];
+export type ExpertKind = Schemas['ExpertKind'];
+export type ExpertProfileInput = Schemas['ExpertProfileIn'];
+export type ExpertInvitation = Schemas['ExpertInvitationOut'];
+export type ExpertInvitationInput = Schemas['ExpertInvitationIn'];
+export type ExpertInvitationCreated = Schemas['ExpertInvitationCreated'];
+export type ExpertCandidate = Schemas['ExpertCandidateOut'];
+export type Conflict = Schemas['ConflictOut'];
+export type PocRequest = Schemas['PocRequestOut'];
+export type PocRequestInput = Schemas['PocRequestIn'];
+export type PocStatus = Schemas['PocStatus'];
+export type PocDecision = Schemas['PocDecisionIn'];
+export type PocReport = Schemas['ReportOut'];
+export type PocStats = Schemas['PocStatsOut'];
+export type PanelSeat = Schemas['SeatOut'];
+export type ReviewAssignment = Schemas['AssignmentOut'];
+export type ReviewInput = Schemas['ReviewIn'];
+export type Review = Schemas['ReviewOut'];
+export type Criterion = Schemas['CriterionOut'];
+export type Recommendation = Schemas['Recommendation'];
+export type AssignmentStatus = Schemas['AssignmentStatus'];

@@ -10,6 +10,7 @@ import { RegistryPage } from '@/features/admin/RegistryPage';
 import { VerificationPage } from '@/features/admin/VerificationPage';
 import { DealBoardPage } from '@/features/deals/DealBoardPage';
 import { DealDetailPage } from '@/features/deals/DealDetailPage';
+import { expertPages } from '@/features/experts/sections';
 import { intakePages } from '@/features/intake/sections';
 import { IntroductionsPage, PartyDealsPage } from '@/features/deals/PartyDealsPages';
 import { EditAchievementPage, NewAchievementPage } from '@/features/listings/AchievementEditorPage';
@@ -100,6 +101,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       { path: 'matches', labelKey: 'nav.institute.matches', icon: <icons.NodeIndexOutlined />, element: <InstituteMatchesPage /> },
       ...partyDeals(),
       members,
+      ...expertPages.institute,
     ],
   },
   broker: {
@@ -140,7 +142,14 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       { path: 'statistics', labelKey: 'nav.admin.statistics', icon: <icons.BarChartOutlined />, element: <StatisticsPage /> },
       { path: 'exports', labelKey: 'nav.admin.exports', icon: <icons.ExportOutlined />, element: <ExportsPage /> },
       ...intakePages.admin,
+      ...expertPages.admin,
     ],
+  },
+  expert: {
+    role: 'expert',
+    base: '/expert',
+    labelKey: 'nav.expert',
+    pages: [workspace, ...expertPages.expert],
   },
 };
 

@@ -5,6 +5,7 @@ export const ROLE_HOME: Record<Role, string> = {
   institute: '/institute',
   broker: '/broker',
   admin: '/admin',
+  expert: '/expert',
 };
 
 /** Only same-site paths may be followed after login (no open redirect). */

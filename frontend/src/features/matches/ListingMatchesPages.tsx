@@ -5,6 +5,7 @@ import { Button, Card, EmptyState, PageHeader, QueryState, Select } from '@/comp
 import { AchievementDetails, DemandDetails } from '@/features/listings/ListingDetailPages';
 import { useAchievement, useAchievements, useDemand, useDemands } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
+import { PocBadge, PocRequestCard } from '@/features/experts/PocPages';
 
 import { FitSwitch } from './FitSwitch';
 import { MatchList } from './MatchList';
@@ -73,9 +74,11 @@ export function OwnAchievementPage() {
               </>
             }
           />
+          <PocBadge achievement={achievement.data} />
           <Card>
             <AchievementDetails achievement={achievement.data} />
           </Card>
+          <PocRequestCard achievement={achievement.data} />
           <Card title={t('match.forAchievement')} extra={<FitSwitch fit={fit} onChange={setFit} />} style={{ marginTop: 16 }}>
             {achievement.data.status === 'draft' ? (
               <EmptyState description={t('match.draftHint')} />

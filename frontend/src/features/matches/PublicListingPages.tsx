@@ -8,6 +8,7 @@ import { DossierPanel } from '@/features/intake/DossierPanel';
 import { AchievementDetails, DemandDetails } from '@/features/listings/ListingDetailPages';
 import { useAchievement, useDemand } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
+import { PocBadge } from '@/features/experts/PocPages';
 
 import { FitSwitch } from './FitSwitch';
 import { MatchList } from './MatchList';
@@ -109,6 +110,7 @@ export function AchievementPage() {
             subtitle={t('listings.tab.achievements')}
             extra={<Button onClick={() => void navigate(-1)}>{t('common.back')}</Button>}
           />
+          <PocBadge achievement={achievement.data} />
           <Card>
             <AchievementDetails achievement={achievement.data} />
           </Card>

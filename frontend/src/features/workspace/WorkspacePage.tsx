@@ -81,7 +81,7 @@ export function WorkspacePage() {
             <Shortcuts role={user.role} />
           </Space>
         </Card>
-        {user.role === 'broker' ? null : <AwaitingConfirmation role={user.role} />}
+        {user.role === 'broker' || user.role === 'expert' ? null : <AwaitingConfirmation role={user.role} />}
         {user.role === 'broker' ? <BrokerDashboard /> : null}
         {user.role === 'broker' ? <PayeeAccountCard /> : null}
       </Flex>

@@ -28,4 +28,8 @@ export const SHORTCUTS: Record<Role, Shortcut[]> = {
     { to: '/admin/claims', labelKey: 'nav.admin.claims' },
     { to: '/admin/statistics', labelKey: 'nav.admin.statistics' },
   ],
+  expert: [
+    { to: '/expert/reviews', labelKey: 'nav.expert.reviews', primary: true },
+    { to: '/expert/profile', labelKey: 'nav.expert.profile' },
+  ],
 };

@@ -5,6 +5,7 @@ import { adminEn, adminZh } from './admin';
 import { codesEn, codesZh } from './codes';
 import { dealsEn, dealsZh } from './deals';
 import { evidenceEn, evidenceZh } from './evidence';
+import { expertsEn, expertsZh } from './experts';
 import { intakeEn, intakeZh } from './intake';
 import { listingsEn, listingsZh } from './listings';
 import { matchesEn, matchesZh } from './matches';
@@ -24,10 +25,11 @@ export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
   admin: adminZh,
   codes: codesZh,
   intake: intakeZh,
+  experts: expertsZh,
   roles: rolesZh,
 };
 
-export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh, ...rolesZh };
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh, ...rolesZh, ...expertsZh };
 export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...sharedEn,
   ...accountsEn,
@@ -40,4 +42,5 @@ export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...codesEn,
   ...intakeEn,
   ...rolesEn,
+  ...expertsEn,
 };
