@@ -51,6 +51,12 @@ ACTIONS: tuple[str, ...] = (
     "intake_file.upload", "broker.directory_profile", "training.record", "grade_rule.update",
     "grade_proposal.create", "grade_proposal.confirmed", "grade_proposal.rejected",
     "broker.promote", "broker.demote",
+    # challenges
+    "challenge.create", "challenge.update", "challenge.top_up", "challenge.close",
+    "challenge.transition", "challenge.award", "challenge.not_awarded",
+    "challenge_proposal.submit", "challenge_proposal.update", "challenge_proposal.freeze",
+    "challenge_milestone.submit", "challenge_milestone.accept", "challenge_milestone.reject",
+    "challenge_milestone.pay",
     # the log itself
     "audit.prune",
 )
@@ -62,4 +68,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "dishonesty_listing", "audit_head", "demo", "registry_import", "broker_payee_account",
     "help_request", "visit", "demand_draft", "dossier", "nda_terms", "intake_file",
     "training_record", "grade_rule", "grade_proposal",
+    "challenge", "challenge_proposal", "challenge_milestone",
 )
