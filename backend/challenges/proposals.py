@@ -112,7 +112,7 @@ def _check_team(session: Session, challenge: Challenge, lead_org_id: int,
     if lead_org_id in data.member_org_ids:
         raise InvalidInput("member_org_ids", "牵头单位不能同时列为成员。The lead organisation is "
                                              "not also a member.")
-    kinds = set(rules.org_kinds) or set(_SOLVER_KINDS)
+    kinds: set[OrgKind] = set(rules.org_kinds) or set(_SOLVER_KINDS)
     for org_id in [lead_org_id, *data.member_org_ids]:
         field = "member_org_ids" if org_id != lead_org_id else "lead"
         try:

@@ -76,7 +76,7 @@ class ChallengeIn(Schema):
     indicators: Indicators
     prize: Amount
     milestones: Annotated[list[PlannedMilestone], Field(min_length=1, max_length=20)]
-    eligibility: Eligibility = Eligibility()
+    eligibility: Eligibility = Field(default_factory=lambda: Eligibility(regions=[], org_kinds=[]))
     review_criteria: Annotated[list[Criterion], Field(default_factory=list, max_length=20)]
     deadline: PlanDate
     demand_id: int | None = None

@@ -3997,13 +3997,6 @@ export interface components {
             deadline: string;
             /** Demand Id */
             demand_id?: number | null;
-            /**
-             * @default {
-             *       "joint_teams": true,
-             *       "org_kinds": [],
-             *       "regions": []
-             *     }
-             */
             eligibility?: components["schemas"]["Eligibility"];
             /** Indicators */
             indicators: components["schemas"]["Indicator-Input"][];
