@@ -8,7 +8,7 @@ calls around them check who acts, and audit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -34,7 +34,7 @@ NOT_FOUND = "未找到该里程碑。No such milestone."
 DONE = frozenset({M.ACCEPTED, M.PAID})
 
 
-def split(plan: list[dict[str, object]], amount: Decimal, whole: Decimal) -> list[Decimal]:
+def split(plan: Sequence[Mapping[str, object]], amount: Decimal, whole: Decimal) -> list[Decimal]:
     """The plan's amounts scaled to one award's part of the whole prize, to the fen; the last
     milestone takes the rounding, so they add up to `amount` exactly."""
     if amount == whole:
@@ -115,8 +115,9 @@ def for_challenge(session: Session, challenge: Challenge) -> list[Milestone]:
 
 def _winner_orgs(session: Session, challenge: Challenge) -> dict[int, int]:
     """award id → winning organisation."""
-    return dict(session.execute(select(Award.id, Award.winner_org_id)
-                                .where(Award.challenge_id == challenge.id)).tuples().all())
+    rows = session.execute(select(Award.id, Award.winner_org_id)
+                           .where(Award.challenge_id == challenge.id))
+    return {award_id: org_id for award_id, org_id in rows}
 
 
 def visible(session: Session, user: User, challenge: Challenge) -> list[Milestone]:
