@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.audit.service import Actor
-from backend.challenges import proposals, schemas, selection, service
-from backend.challenges.models import Challenge, ChallengeStatus, Proposal
+from backend.challenges import milestones, proposals, schemas, selection, service
+from backend.challenges.models import Challenge, ChallengeStatus, Milestone, Proposal
 from backend.core import clock
 
 
@@ -20,9 +20,10 @@ def actor(user: User) -> Actor:
     return Actor(user.id, user.username)
 
 
-def challenge_body(prize: str = "1000000.00", deadline: date | None = None,
+def challenge_body(prize: str = "1000000.00", deadline: date | None = None, parts: int = 2,
                    **overrides: Any) -> dict[str, Any]:
-    """A challenge whose two milestones (40% and 60%) add up to `prize`."""
+    """A challenge whose milestones add up to `prize`: by default two (40% and 60%), else
+    `parts` equal ones (the last taking the rounding)."""
     deadline = deadline or clock.today() + timedelta(days=30)
     whole = Decimal(prize)
     first = (whole * Decimal("0.4")).quantize(Decimal("0.01"))
@@ -43,6 +44,13 @@ def challenge_body(prize: str = "1000000.00", deadline: date | None = None,
         "review_criteria": [{"name": "技术可行性", "weight": 60}, {"name": "团队", "weight": 40}],
         "deadline": deadline.isoformat(),
     }
+    if parts != 2:
+        each = (whole / parts).quantize(Decimal("0.01"))
+        body["milestones"] = [
+            {"title": f"第{n}阶段", "indicators": [],
+             "due_on": (deadline + timedelta(days=60 * n)).isoformat(),
+             "amount": str(each if n < parts else whole - each * (parts - 1))}
+            for n in range(1, parts + 1)]
     body.update(overrides)
     return body
 
@@ -95,3 +103,15 @@ def award(db: Session, issuer: User, challenge: Challenge, *chosen: Proposal,
         awards=[schemas.AwardIn(proposal_id=p.id, amount=Decimal(a), reason="方案最优")
                 for p, a in zip(chosen, amounts, strict=True)]))
     db.flush()
+
+
+def in_delivery(db: Session, issuer: User, winner: User, parts: int = 3
+                ) -> tuple[Challenge, Proposal, list[Milestone]]:
+    """A challenge awarded whole to `winner`'s proposal and in delivery; its milestones as
+    laid out (all pending)."""
+    challenge = make_challenge(db, issuer, ChallengeStatus.PUBLISHED, parts=parts)
+    proposal = make_proposal(db, challenge, winner)
+    award(db, issuer, challenge, proposal)
+    service.transition(db, actor(issuer), issuer, challenge, ChallengeStatus.IN_DELIVERY, None)
+    db.flush()
+    return challenge, proposal, milestones.for_challenge(db, challenge)
