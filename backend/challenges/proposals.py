@@ -104,7 +104,7 @@ def _lead_org(session: Session, user: User, challenge: Challenge) -> int:
 
 
 def _check_team(session: Session, challenge: Challenge, lead_org_id: int,
-                data: schemas.ProposalIn) -> None:
+                data: schemas.ChallengeProposalIn) -> None:
     rules = schemas.Eligibility.model_validate(challenge.eligibility)
     if data.member_org_ids and not rules.joint_teams:
         raise InvalidInput("member_org_ids", "该榜单不接受联合体揭榜。This challenge does not "
@@ -146,7 +146,7 @@ def _check_broker(session: Session, broker_id: int | None) -> None:
                                         "broker.")
 
 
-def _apply(proposal: Proposal, data: schemas.ProposalIn) -> None:
+def _apply(proposal: Proposal, data: schemas.ChallengeProposalIn) -> None:
     proposal.member_org_ids = list(data.member_org_ids)
     proposal.broker_id = data.broker_id
     proposal.approach = data.approach
@@ -158,7 +158,7 @@ def _apply(proposal: Proposal, data: schemas.ProposalIn) -> None:
 
 
 def submit(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
-           data: schemas.ProposalIn) -> Proposal:
+           data: schemas.ChallengeProposalIn) -> Proposal:
     lead_org_id = _lead_org(session, user, challenge)
     _check_open(challenge)
     _check_team(session, challenge, lead_org_id, data)
@@ -185,7 +185,7 @@ def submit(session: Session, actor: audit.Actor, user: User, challenge: Challeng
 
 
 def update(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
-           proposal: Proposal, data: schemas.ProposalIn) -> None:
+           proposal: Proposal, data: schemas.ChallengeProposalIn) -> None:
     if user.organisation_id != proposal.lead_org_id or user.role == Role.ADMIN:
         raise PermissionDenied("只有牵头单位可以修改方案。Only the lead organisation edits the "
                                "proposal.")

@@ -65,7 +65,7 @@ def set_top_up(challenge_id: int, body: schemas.TopUpIn, session: SessionDep, us
 
 
 @router.post("/{challenge_id}/transitions")
-def transition_challenge(challenge_id: int, body: schemas.TransitionIn, session: SessionDep,
+def transition_challenge(challenge_id: int, body: schemas.ChallengeTransitionIn, session: SessionDep,
                          user: Issuer, actor: ActorDep) -> schemas.ChallengeOut:
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     service.transition(session, actor, user, challenge, body.to_status, body.reason)
@@ -83,8 +83,8 @@ def decide(challenge_id: int, body: schemas.SelectionIn, session: SessionDep, us
 # --- proposals ----------------------------------------------------------------------------
 
 @router.post("/{challenge_id}/proposals", status_code=status.HTTP_201_CREATED)
-def submit_proposal(challenge_id: int, body: schemas.ProposalIn, session: SessionDep,
-                    user: Solver, actor: ActorDep) -> schemas.ProposalOut:
+def submit_proposal(challenge_id: int, body: schemas.ChallengeProposalIn, session: SessionDep,
+                    user: Solver, actor: ActorDep) -> schemas.ChallengeProposalOut:
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     proposal = proposals.submit(session, actor, user, challenge, body)
     return views.proposal_view(session, proposal)
@@ -92,7 +92,7 @@ def submit_proposal(challenge_id: int, body: schemas.ProposalIn, session: Sessio
 
 @router.get("/{challenge_id}/proposals")
 def list_proposals(challenge_id: int, session: SessionDep, user: CurrentUser
-                   ) -> list[schemas.ProposalOut]:
+                   ) -> list[schemas.ChallengeProposalOut]:
     """The issuer and administrators see every proposal; a solver its own team's only."""
     challenge = service.challenge_for(session, user, challenge_id)
     return [views.proposal_view(session, p)
@@ -101,15 +101,15 @@ def list_proposals(challenge_id: int, session: SessionDep, user: CurrentUser
 
 @router.get("/{challenge_id}/proposals/{proposal_id}")
 def get_proposal(challenge_id: int, proposal_id: int, session: SessionDep, user: CurrentUser
-                 ) -> schemas.ProposalOut:
+                 ) -> schemas.ChallengeProposalOut:
     challenge = service.challenge_for(session, user, challenge_id)
     return views.proposal_view(session, proposals.proposal_for(session, user, challenge,
                                                                proposal_id))
 
 
 @router.put("/{challenge_id}/proposals/{proposal_id}")
-def update_proposal(challenge_id: int, proposal_id: int, body: schemas.ProposalIn,
-                    session: SessionDep, user: Solver, actor: ActorDep) -> schemas.ProposalOut:
+def update_proposal(challenge_id: int, proposal_id: int, body: schemas.ChallengeProposalIn,
+                    session: SessionDep, user: Solver, actor: ActorDep) -> schemas.ChallengeProposalOut:
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     proposal = proposals.proposal_for(session, user, challenge, proposal_id, lock=True)
     proposals.update(session, actor, user, challenge, proposal, body)
@@ -128,7 +128,7 @@ def list_milestones(challenge_id: int, session: SessionDep, user: CurrentUser
 
 
 @router.post("/{challenge_id}/milestones/{milestone_id}/evidence")
-def submit_evidence(challenge_id: int, milestone_id: int, body: schemas.EvidenceIn,
+def submit_evidence(challenge_id: int, milestone_id: int, body: schemas.MilestoneEvidenceIn,
                     session: SessionDep, user: Solver, actor: ActorDep) -> schemas.MilestoneOut:
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     return views.milestone_view(milestones.record_evidence(session, actor, user, challenge,
@@ -137,7 +137,7 @@ def submit_evidence(challenge_id: int, milestone_id: int, body: schemas.Evidence
 
 @router.post("/{challenge_id}/milestones/{milestone_id}/accept")
 def accept_milestone(challenge_id: int, milestone_id: int, session: SessionDep, user: Issuer,
-                     actor: ActorDep, body: schemas.DecisionIn | None = None
+                     actor: ActorDep, body: schemas.MilestoneDecisionIn | None = None
                      ) -> schemas.MilestoneOut:
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     return views.milestone_view(milestones.record_decision(
@@ -145,7 +145,7 @@ def accept_milestone(challenge_id: int, milestone_id: int, session: SessionDep, 
 
 
 @router.post("/{challenge_id}/milestones/{milestone_id}/reject")
-def reject_milestone(challenge_id: int, milestone_id: int, body: schemas.DecisionIn,
+def reject_milestone(challenge_id: int, milestone_id: int, body: schemas.MilestoneDecisionIn,
                      session: SessionDep, user: Issuer, actor: ActorDep
                      ) -> schemas.MilestoneOut:
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
@@ -154,7 +154,7 @@ def reject_milestone(challenge_id: int, milestone_id: int, body: schemas.Decisio
 
 
 @router.post("/{challenge_id}/milestones/{milestone_id}/payment")
-def record_payment(challenge_id: int, milestone_id: int, body: schemas.PaymentIn,
+def record_payment(challenge_id: int, milestone_id: int, body: schemas.MilestonePaymentIn,
                    session: SessionDep, user: Issuer, actor: ActorDep) -> schemas.MilestoneOut:
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     return views.milestone_view(milestones.record_payment(

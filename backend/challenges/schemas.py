@@ -95,7 +95,7 @@ class TopUpIn(Schema):
     top_up: TopUp
 
 
-class TransitionIn(Schema):
+class ChallengeTransitionIn(Schema):
     to_status: ChallengeStatus
     reason: Reason | None = None
 
@@ -175,7 +175,7 @@ class PlanStep(Schema):
     amount: Amount
 
 
-class ProposalIn(Schema):
+class ChallengeProposalIn(Schema):
     member_org_ids: Annotated[list[int], Field(default_factory=list, max_length=10)]
     broker_id: int | None = None
     approach: LongText
@@ -186,13 +186,13 @@ class ProposalIn(Schema):
     ip_arrangement: LongText
 
     @model_validator(mode="after")
-    def _distinct_members(self) -> ProposalIn:
+    def _distinct_members(self) -> ChallengeProposalIn:
         if len(set(self.member_org_ids)) != len(self.member_org_ids):
             raise ValueError("联合体成员不能重复。A member organisation is named twice.")
         return self
 
 
-class ProposalOut(Schema):
+class ChallengeProposalOut(Schema):
     id: int
     challenge_id: int
     lead_org_id: int
@@ -230,14 +230,14 @@ class MilestoneOut(Schema):
     payment_reference: str | None
 
 
-class EvidenceIn(Schema):
+class MilestoneEvidenceIn(Schema):
     text: LongText
 
 
-class DecisionIn(Schema):
+class MilestoneDecisionIn(Schema):
     reason: Reason | None = None
 
 
-class PaymentIn(Schema):
+class MilestonePaymentIn(Schema):
     paid_on: PastDate
     reference: Reference

@@ -35,9 +35,9 @@ def summary(challenge: Challenge) -> schemas.ChallengeSummary:
         top_up=challenge.top_up, deadline=challenge.deadline, status=challenge.status)
 
 
-def proposal_view(session: Session, proposal: Proposal) -> schemas.ProposalOut:
+def proposal_view(session: Session, proposal: Proposal) -> schemas.ChallengeProposalOut:
     session.flush()
-    return schemas.ProposalOut.model_validate(proposal)
+    return schemas.ChallengeProposalOut.model_validate(proposal)
 
 
 def milestone_view(milestone: Milestone) -> schemas.MilestoneOut:

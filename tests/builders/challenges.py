@@ -80,7 +80,7 @@ def make_challenge(db: Session, issuer: User, status: ChallengeStatus = Challeng
 def make_proposal(db: Session, challenge: Challenge, solver: User, **overrides: Any
                   ) -> Proposal:
     return proposals.submit(db, actor(solver), solver, challenge,
-                            schemas.ProposalIn.model_validate(proposal_body(**overrides)))
+                            schemas.ChallengeProposalIn.model_validate(proposal_body(**overrides)))
 
 
 def pass_deadline(db: Session, challenge: Challenge) -> None:

@@ -4064,6 +4064,66 @@ export interface components {
             /** Total */
             total: string;
         };
+        /** ChallengeProposalIn */
+        ChallengeProposalIn: {
+            /** Approach */
+            approach: string;
+            /** Broker Id */
+            broker_id?: number | null;
+            /** Budget */
+            budget: number | string;
+            /** Indicators */
+            indicators: components["schemas"]["Indicator-Input"][];
+            /** Ip Arrangement */
+            ip_arrangement: string;
+            /** Member Org Ids */
+            member_org_ids?: number[];
+            /** Plan */
+            plan: components["schemas"]["PlanStep-Input"][];
+            /** Team */
+            team: string;
+        };
+        /** ChallengeProposalOut */
+        ChallengeProposalOut: {
+            /** Approach */
+            approach: string;
+            /** Broker Id */
+            broker_id: number | null;
+            /** Budget */
+            budget: string;
+            /** Challenge Id */
+            challenge_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Frozen At */
+            frozen_at: string | null;
+            /** Frozen Sha256 */
+            frozen_sha256: string | null;
+            /** Id */
+            id: number;
+            /** Indicators */
+            indicators: components["schemas"]["Indicator-Output"][];
+            /** Ip Arrangement */
+            ip_arrangement: string;
+            /** Lead Org Id */
+            lead_org_id: number;
+            /** Member Org Ids */
+            member_org_ids: number[];
+            /** Plan */
+            plan: components["schemas"]["PlanStep-Output"][];
+            /** Revision */
+            revision: number;
+            /** Team */
+            team: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /**
          * ChallengeStatus
          * @enum {string}
@@ -4089,6 +4149,12 @@ export interface components {
             title: string;
             /** Top Up */
             top_up: string;
+        };
+        /** ChallengeTransitionIn */
+        ChallengeTransitionIn: {
+            /** Reason */
+            reason?: string | null;
+            to_status: components["schemas"]["ChallengeStatus"];
         };
         /** CheckpointOut */
         CheckpointOut: {
@@ -4575,6 +4641,14 @@ export interface components {
             opened_at: string;
             relation: components["schemas"]["Relation"];
             stage: components["schemas"]["backend__deals__models__Stage"];
+        };
+        /** DecisionIn */
+        DecisionIn: {
+            /**
+             * Note
+             * @default
+             */
+            note?: string;
         };
         /** Decline */
         Decline: {
@@ -5064,11 +5138,6 @@ export interface components {
             reason: string;
             /** Version */
             version: number;
-        };
-        /** EvidenceIn */
-        EvidenceIn: {
-            /** Text */
-            text: string;
         };
         /**
          * EvidenceKind
@@ -5956,6 +6025,16 @@ export interface components {
             person?: components["schemas"]["PersonIn"] | null;
             user: components["schemas"]["UserIn"];
         };
+        /** MilestoneDecisionIn */
+        MilestoneDecisionIn: {
+            /** Reason */
+            reason?: string | null;
+        };
+        /** MilestoneEvidenceIn */
+        MilestoneEvidenceIn: {
+            /** Text */
+            text: string;
+        };
         /** MilestoneOut */
         MilestoneOut: {
             /** Amount */
@@ -5992,6 +6071,16 @@ export interface components {
             status: components["schemas"]["MilestoneStatus"];
             /** Title */
             title: string;
+        };
+        /** MilestonePaymentIn */
+        MilestonePaymentIn: {
+            /**
+             * Paid On
+             * Format: date
+             */
+            paid_on: string;
+            /** Reference */
+            reference: string;
         };
         /**
          * MilestoneStatus
@@ -6538,6 +6627,32 @@ export interface components {
              */
             status: "verified" | "rejected";
         };
+        /**
+         * PaymentIn
+         * @description A payment and its evidence: the receipt or invoice file (uploaded to the contract
+         *     first), the invoice number, and the paying and receiving bank accounts.
+         */
+        PaymentIn: {
+            /** Amount */
+            amount: number | string;
+            /** Bank Reference */
+            bank_reference: string;
+            /** Evidence File Id */
+            evidence_file_id: number;
+            /** Invoice No */
+            invoice_no: string;
+            /** Invoice Reference */
+            invoice_reference: string;
+            /**
+             * Paid On
+             * Format: date
+             */
+            paid_on: string;
+            /** Payee Account */
+            payee_account: string;
+            /** Payer Account */
+            payer_account: string;
+        };
         /** PaymentOut */
         PaymentOut: {
             /** Amount */
@@ -6909,24 +7024,27 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** ProposalIn */
-        ProposalIn: {
-            /** Approach */
-            approach: string;
-            /** Broker Id */
-            broker_id?: number | null;
-            /** Budget */
-            budget: number | string;
-            /** Indicators */
-            indicators: components["schemas"]["Indicator-Input"][];
-            /** Ip Arrangement */
-            ip_arrangement: string;
-            /** Member Org Ids */
-            member_org_ids?: number[];
-            /** Plan */
-            plan: components["schemas"]["PlanStep-Input"][];
-            /** Team */
-            team: string;
+        /** ProposalOut */
+        ProposalOut: {
+            broker: components["schemas"]["BrokerRef"];
+            /** Decided At */
+            decided_at: string | null;
+            /** Evidence */
+            evidence: {
+                [key: string]: unknown;
+            };
+            from_level: components["schemas"]["BrokerLevel"];
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /**
+             * Proposed At
+             * Format: date-time
+             */
+            proposed_at: string;
+            status: components["schemas"]["ProposalStatus"];
+            to_level: components["schemas"]["BrokerLevel"];
         };
         /**
          * ProposalStatus
@@ -7398,6 +7516,12 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** TransitionIn */
+        TransitionIn: {
+            /** Reason */
+            reason?: string | null;
+            to_stage: components["schemas"]["backend__deals__models__Stage"];
+        };
         /** UserIn */
         UserIn: {
             /** Display Name */
@@ -7530,135 +7654,11 @@ export interface components {
             /** Visited On */
             visited_on?: string | null;
         };
-        /** DecisionIn */
-        backend__challenges__schemas__DecisionIn: {
-            /** Reason */
-            reason?: string | null;
-        };
-        /** PaymentIn */
-        backend__challenges__schemas__PaymentIn: {
-            /**
-             * Paid On
-             * Format: date
-             */
-            paid_on: string;
-            /** Reference */
-            reference: string;
-        };
-        /** ProposalOut */
-        backend__challenges__schemas__ProposalOut: {
-            /** Approach */
-            approach: string;
-            /** Broker Id */
-            broker_id: number | null;
-            /** Budget */
-            budget: string;
-            /** Challenge Id */
-            challenge_id: number;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Frozen At */
-            frozen_at: string | null;
-            /** Frozen Sha256 */
-            frozen_sha256: string | null;
-            /** Id */
-            id: number;
-            /** Indicators */
-            indicators: components["schemas"]["Indicator-Output"][];
-            /** Ip Arrangement */
-            ip_arrangement: string;
-            /** Lead Org Id */
-            lead_org_id: number;
-            /** Member Org Ids */
-            member_org_ids: number[];
-            /** Plan */
-            plan: components["schemas"]["PlanStep-Output"][];
-            /** Revision */
-            revision: number;
-            /** Team */
-            team: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-        };
-        /** TransitionIn */
-        backend__challenges__schemas__TransitionIn: {
-            /** Reason */
-            reason?: string | null;
-            to_status: components["schemas"]["ChallengeStatus"];
-        };
         /**
          * Stage
          * @enum {string}
          */
         backend__deals__models__Stage: "requested" | "introduced" | "negotiating" | "signed" | "registered" | "paid" | "closed" | "lost" | "cancelled";
-        /**
-         * PaymentIn
-         * @description A payment and its evidence: the receipt or invoice file (uploaded to the contract
-         *     first), the invoice number, and the paying and receiving bank accounts.
-         */
-        backend__deals__schemas__PaymentIn: {
-            /** Amount */
-            amount: number | string;
-            /** Bank Reference */
-            bank_reference: string;
-            /** Evidence File Id */
-            evidence_file_id: number;
-            /** Invoice No */
-            invoice_no: string;
-            /** Invoice Reference */
-            invoice_reference: string;
-            /**
-             * Paid On
-             * Format: date
-             */
-            paid_on: string;
-            /** Payee Account */
-            payee_account: string;
-            /** Payer Account */
-            payer_account: string;
-        };
-        /** TransitionIn */
-        backend__deals__schemas__TransitionIn: {
-            /** Reason */
-            reason?: string | null;
-            to_stage: components["schemas"]["backend__deals__models__Stage"];
-        };
-        /** DecisionIn */
-        backend__intake__schemas__DecisionIn: {
-            /**
-             * Note
-             * @default
-             */
-            note?: string;
-        };
-        /** ProposalOut */
-        backend__intake__schemas__ProposalOut: {
-            broker: components["schemas"]["BrokerRef"];
-            /** Decided At */
-            decided_at: string | null;
-            /** Evidence */
-            evidence: {
-                [key: string]: unknown;
-            };
-            from_level: components["schemas"]["BrokerLevel"];
-            /** Id */
-            id: number;
-            /** Note */
-            note: string | null;
-            /**
-             * Proposed At
-             * Format: date-time
-             */
-            proposed_at: string;
-            status: components["schemas"]["ProposalStatus"];
-            to_level: components["schemas"]["BrokerLevel"];
-        };
         /**
          * Stage
          * @enum {string}
@@ -9056,7 +9056,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["backend__challenges__schemas__DecisionIn"] | null;
+                "application/json": components["schemas"]["MilestoneDecisionIn"] | null;
             };
         };
         responses: {
@@ -9092,7 +9092,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EvidenceIn"];
+                "application/json": components["schemas"]["MilestoneEvidenceIn"];
             };
         };
         responses: {
@@ -9128,7 +9128,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["backend__challenges__schemas__PaymentIn"];
+                "application/json": components["schemas"]["MilestonePaymentIn"];
             };
         };
         responses: {
@@ -9164,7 +9164,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["backend__challenges__schemas__DecisionIn"];
+                "application/json": components["schemas"]["MilestoneDecisionIn"];
             };
         };
         responses: {
@@ -9205,7 +9205,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__challenges__schemas__ProposalOut"][];
+                    "application/json": components["schemas"]["ChallengeProposalOut"][];
                 };
             };
             /** @description Validation Error */
@@ -9230,7 +9230,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProposalIn"];
+                "application/json": components["schemas"]["ChallengeProposalIn"];
             };
         };
         responses: {
@@ -9240,7 +9240,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__challenges__schemas__ProposalOut"];
+                    "application/json": components["schemas"]["ChallengeProposalOut"];
                 };
             };
             /** @description Validation Error */
@@ -9272,7 +9272,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__challenges__schemas__ProposalOut"];
+                    "application/json": components["schemas"]["ChallengeProposalOut"];
                 };
             };
             /** @description Validation Error */
@@ -9298,7 +9298,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProposalIn"];
+                "application/json": components["schemas"]["ChallengeProposalIn"];
             };
         };
         responses: {
@@ -9308,7 +9308,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__challenges__schemas__ProposalOut"];
+                    "application/json": components["schemas"]["ChallengeProposalOut"];
                 };
             };
             /** @description Validation Error */
@@ -9403,7 +9403,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["backend__challenges__schemas__TransitionIn"];
+                "application/json": components["schemas"]["ChallengeTransitionIn"];
             };
         };
         responses: {
@@ -10484,7 +10484,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["backend__deals__schemas__PaymentIn"];
+                "application/json": components["schemas"]["PaymentIn"];
             };
         };
         responses: {
@@ -10719,7 +10719,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["backend__deals__schemas__TransitionIn"];
+                "application/json": components["schemas"]["TransitionIn"];
             };
         };
         responses: {
@@ -12111,7 +12111,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__intake__schemas__ProposalOut"][];
+                    "application/json": components["schemas"]["ProposalOut"][];
                 };
             };
             /** @description Validation Error */
@@ -12156,7 +12156,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["backend__intake__schemas__DecisionIn"];
+                "application/json": components["schemas"]["DecisionIn"];
             };
         };
         responses: {
@@ -12166,7 +12166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__intake__schemas__ProposalOut"];
+                    "application/json": components["schemas"]["ProposalOut"];
                 };
             };
             /** @description Validation Error */
@@ -12191,7 +12191,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["backend__intake__schemas__DecisionIn"];
+                "application/json": components["schemas"]["DecisionIn"];
             };
         };
         responses: {
@@ -12201,7 +12201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__intake__schemas__ProposalOut"];
+                    "application/json": components["schemas"]["ProposalOut"];
                 };
             };
             /** @description Validation Error */
