@@ -186,9 +186,14 @@ class ChallengeProposalIn(Schema):
     ip_arrangement: LongText
 
     @model_validator(mode="after")
-    def _distinct_members(self) -> ChallengeProposalIn:
+    def _consistent(self) -> ChallengeProposalIn:
         if len(set(self.member_org_ids)) != len(self.member_org_ids):
             raise ValueError("联合体成员不能重复。A member organisation is named twice.")
+        planned = sum((step.amount for step in self.plan), Decimal(0))
+        if planned != self.budget:
+            raise ValueError(f"计划各阶段金额合计{planned}元，须等于预算{self.budget}元。The plan's "
+                             f"steps add up to {planned} yuan; they must add up to the budget, "
+                             f"{self.budget} yuan.")
         return self
 
 

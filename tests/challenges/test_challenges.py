@@ -169,3 +169,32 @@ def test_a_published_challenge_closes_by_itself_after_the_deadline_day(
     entry = db.execute(select(AuditEntry).where(AuditEntry.action == "challenge.close")
                        ).scalar_one()
     assert entry.actor_id is None and entry.after["automatic"] is True
+
+
+def test_a_bureau_challenge_with_a_top_up_is_decided_by_the_administrators(
+        client: TestClient, db: Session) -> None:
+    admin, other_admin, firm = b.make_admin(db), b.make_admin(db), b.make_firm_user(db)
+    body = c.challenge_body(prize="500000.00")
+    body["milestones"][1]["amount"] = "400000.00"       # 200,000 + 400,000 = prize + top-up
+    r = client.post(URL, json=body, headers=_h(db, admin))
+    cid = r.json()["id"]
+    assert client.put(f"{URL}/{cid}/top-up", json={"top_up": "100000.00"},
+                      headers=_h(db, admin)).json()["total"] == "600000.00"
+    solver = b.make_institute_user(db)
+    h = _h(db, other_admin)  # any administrator acts for the bureau
+    assert client.post(f"{URL}/{cid}/transitions", json={"to_status": "published"},
+                       headers=h).status_code == 200
+    pid = client.post(f"{URL}/{cid}/proposals", json=c.proposal_body(),
+                      headers=_h(db, solver)).json()["id"]
+    assert client.get(f"{URL}/{cid}/proposals/{pid}", headers=_h(db, firm)).status_code == 404
+    for target in ("closed", "under_review"):
+        assert client.post(f"{URL}/{cid}/transitions", json={"to_status": target},
+                           headers=h).status_code == 200
+    # A firm may not decide a bureau challenge.
+    choice = {"awards": [{"proposal_id": pid, "amount": "600000.00", "reason": "唯一达标方案"}]}
+    assert client.post(f"{URL}/{cid}/selection", json=choice,
+                       headers=_h(db, firm)).status_code == 403
+    r = client.post(f"{URL}/{cid}/selection", json=choice, headers=h)
+    assert r.status_code == 200 and r.json()["awards"][0]["amount"] == "600000.00"
+    ms = client.get(f"{URL}/{cid}/milestones", headers=_h(db, solver)).json()
+    assert [m["amount"] for m in ms] == ["200000.00", "400000.00"]

@@ -13,6 +13,7 @@ from backend.accounts.models import OrgKind
 from backend.audit.models import AuditEntry
 from backend.challenges import proposals
 from backend.challenges.models import ChallengeStatus, Proposal
+from backend.core import clock
 from tests.builders import accounts as b
 from tests.builders import challenges as c
 
@@ -149,3 +150,20 @@ def test_the_hash_covers_the_submitted_content(db: Session) -> None:
     before = proposals.fingerprint(p)
     p.approach = p.approach + "。"
     assert proposals.fingerprint(p) != before
+
+
+def test_a_proposals_plan_adds_up_to_its_budget(client: TestClient, db: Session) -> None:
+    _, ch = _open(db)
+    body = c.proposal_body()
+    body["budget"] = "900000.01"
+    r = client.post(f"{URL}/{ch.id}/proposals", json=body,
+                    headers=_h(db, b.make_institute_user(db)))
+    assert r.status_code == 422 and "900000.01" in r.json()["errors"][0]["message"]
+
+
+def test_proposals_are_taken_through_the_deadline_day(client: TestClient, db: Session) -> None:
+    _, ch = _open(db)
+    ch.deadline = clock.today()
+    db.flush()
+    assert client.post(f"{URL}/{ch.id}/proposals", json=c.proposal_body(),
+                       headers=_h(db, b.make_institute_user(db))).status_code == 201
