@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts import service as accounts
@@ -24,7 +24,7 @@ from backend.audit import service as audit
 from backend.challenges import milestones, proposals, schemas
 from backend.challenges.models import Challenge, ChallengeStatus
 from backend.challenges.rules import NOT_FOUND, closes_at, may_see, require_issuer, total
-from backend.core import clock
+from backend.core import clock, paging
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.core.types import utcnow
@@ -102,10 +102,9 @@ def list_visible(session: Session, user: User | None, status: ChallengeStatus | 
     query = select(Challenge).where(seen)
     if status is not None:
         query = query.where(Challenge.status == status)
-    count = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(Challenge.id.desc()).offset((page - 1) * page_size)
-                           .limit(page_size)).scalars().all()
-    return list(rows), count
+    rows, total_rows = paging.page_of(session, query.order_by(Challenge.id.desc()), page,
+                                      page_size)
+    return list(rows), total_rows
 
 
 # --- writing --------------------------------------------------------------------------------
