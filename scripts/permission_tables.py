@@ -32,6 +32,7 @@ DOMAINS: list[tuple[str, str]] = [
     ("rewards", r"^/api/v1/(reward-policies|claims|payouts|clawbacks|payee-accounts|integrity|"
                 r"exports|stats|audit/(checkpoint|public-key))"),
     ("deals", r"^/api/v1/(deals|registry|notifications)"),
+    ("challenges", r"^/api/v1/challenges"),
     ("listings", r"^/api/v1/(demands|achievements|fields)"),
     ("accounts", r""),  # the rest: accounts, organisations, audit log, health, documentation
 ]

@@ -58,6 +58,12 @@ ACTIONS: tuple[str, ...] = (
     "poc.request", "poc.accept", "poc.decline", "poc.publish", "poc.decide",
     "panel.swap", "panel.confirm", "review.accept", "review.decline", "review.submit",
     "achievement.poc_outcome", "achievement.poc_summary",
+    # challenges
+    "challenge.create", "challenge.update", "challenge.top_up", "challenge.close",
+    "challenge.transition", "challenge.award", "challenge.not_awarded",
+    "challenge_proposal.submit", "challenge_proposal.update", "challenge_proposal.freeze",
+    "challenge_milestone.submit", "challenge_milestone.accept", "challenge_milestone.reject",
+    "challenge_milestone.pay",
     # the log itself
     "audit.prune",
 )
@@ -70,4 +76,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "help_request", "visit", "demand_draft", "dossier", "nda_terms", "intake_file",
     "training_record", "grade_rule", "grade_proposal",
     "expert", "expert_invitation", "poc_request", "review_assignment",
+    "challenge", "challenge_proposal", "challenge_milestone",
 )

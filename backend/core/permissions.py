@@ -59,6 +59,8 @@ class Permission(StrEnum):
     REVIEW_WORK = "review:work"      # an expert answers assignments and submits reviews
     POC_REQUEST = "poc:request"      # an institute asks for a proof-of-concept review
     POC_READ = "poc:read"            # proof-of-concept requests in one's view (own, or all)
+    CHALLENGE_ISSUE = "challenge:issue"      # issue a challenge, decide on it, its milestones
+    CHALLENGE_PROPOSE = "challenge:propose"  # answer a challenge with a proposal, deliver
 
 
 _EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FEEDBACK,
@@ -68,11 +70,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FIRM: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.DEMAND_WRITE,
                                       Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM,
                                       Permission.HELP_ASK, Permission.HELP_READ,
-                                      Permission.DOSSIER_READ}),
+                                      Permission.DOSSIER_READ, Permission.CHALLENGE_ISSUE,
+                                      Permission.CHALLENGE_PROPOSE}),
     Role.INSTITUTE: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.ACHIEVEMENT_WRITE,
                                            Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM,
                                            Permission.DOSSIER_READ, Permission.POC_REQUEST,
-                                           Permission.POC_READ}),
+                                           Permission.POC_READ,
+                                           Permission.CHALLENGE_PROPOSE}),
     Role.BROKER: frozenset(_EVERYONE | {Permission.MATCH_FEED, Permission.DEAL_OPEN,
                                         Permission.CLAIM_SUBMIT, Permission.HELP_WORK,
                                         Permission.HELP_READ, Permission.DOSSIER_READ,

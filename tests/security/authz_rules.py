@@ -30,6 +30,7 @@ from backend.accounts.models import User
 from backend.core.clock import today
 from backend.listings import files as listing_files
 from tests.builders import accounts as b
+from tests.builders import challenges as cb
 from tests.builders import deals as d
 
 OK = "2xx"
@@ -157,6 +158,13 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     "poc_decided": ("a decided review", frozenset({"inst_own"})),
     "assignment_invited": ("a review seat offered", frozenset({"expert_own"})),
     "assignment_accepted": ("a review seat accepted", frozenset({"expert_own"})),
+    "challenge_draft": ("a draft challenge", frozenset({"firm_own"})),
+    "challenge_open": ("an open challenge, the institute's proposal in",
+                       frozenset({"firm_own", "inst_own"})),
+    "challenge_proposal": ("a proposal", frozenset({"firm_own", "inst_own"})),
+    "challenge_review": ("a challenge under review", frozenset({"firm_own", "inst_own"})),
+    "challenge_delivery": ("a challenge in delivery, won by the institute",
+                           frozenset({"firm_own", "inst_own"})),
 }
 
 
@@ -229,6 +237,17 @@ ORG_MEMBERS = rule(404, anon=401, admin=OK, firm_own=OK)
 # amount ceiling: 409), strangers get 404.
 EVIDENCE_ANSWER = rule(404, anon=401, firm_own=OK, inst_own=OK, broker=403, broker_own=403,
                        invitee=403, admin=409)
+# Challenges: the issuer (a firm, here) acts on its own; administrators oversee a firm's challenge
+# without acting for it; institutes and brokers may never issue. Other firms do not see a draft,
+# nor a challenge's milestones.
+CHALLENGE_ISSUER = rule(403, anon=401, firm_own=OK)
+CHALLENGE_ISSUER_UNSEEN = rule(403, anon=401, firm=404, firm_own=OK)
+# A proposal and its milestones: the team, the issuer and administrators; nobody else knows it.
+CHALLENGE_TEAM_READ = rule(404, anon=401, firm_own=OK, inst_own=OK, admin=OK)
+# The team's work (editing its proposal, a milestone's evidence): its lead; the issuer and
+# administrators see it but may not act; brokers are refused by role.
+CHALLENGE_TEAM_WORK = rule(404, anon=401, broker=403, broker_own=403, firm_own=403, inst_own=OK,
+                           admin=403)
 
 
 def _ids(key: str, name: str) -> Callable[[World, PartySet], dict[str, Any]]:
@@ -335,6 +354,25 @@ def _visit_body(w: World, s: PartySet) -> dict[str, Any]:
 
 def _dossier_body(w: World, s: PartySet) -> dict[str, Any]:
     return {"details": "烧结温度与配方（保密）", "volumes": "年需求2万件", "budget": "500000"}
+
+
+def _challenge(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
+    return _ids(key, "challenge_id")
+
+
+def _proposal(w: World, s: PartySet) -> dict[str, Any]:
+    return {"challenge_id": s.extra["challenge_open_id"],
+            "proposal_id": s["challenge_proposal"].id}
+
+
+def _milestone(which: str) -> Callable[[World, PartySet], dict[str, Any]]:
+    return lambda w, s: {"challenge_id": s["challenge_delivery"].id,
+                         "milestone_id": s.extra[f"milestone_{which}"]}
+
+
+def _selection(w: World, s: PartySet) -> dict[str, Any]:
+    return {"awards": [{"proposal_id": s.extra["review_proposal_id"], "amount": "1000000.00",
+                        "reason": "方案最优"}], "reason": "评审后选定"}
 
 
 def _const(**values: Any) -> Callable[[World, PartySet], dict[str, Any]]:
@@ -945,6 +983,57 @@ RULES: list[Case] = [
     Case("PUT", "/api/v1/review-assignments/{assignment_id}/review", EXPERT_SEAT,
          target="assignment_accepted", params=_ids("assignment_accepted", "assignment_id"),
          json=_review),
+    # challenges (揭榜挂帅): public when published; drafts, proposals and milestones not
+    Case("GET", "/api/v1/challenges", PUBLIC, why="published and past ones; drafts to their "
+                                                  "issuer"),
+    Case("POST", "/api/v1/challenges", rule(403, anon=401, firm=OK, admin=OK),
+         json=lambda w, s: cb.challenge_body(), why="a verified firm, or the bureau"),
+    Case("GET", "/api/v1/challenges/{challenge_id}", PUBLIC, target="challenge_open",
+         params=_challenge("challenge_open")),
+    Case("GET", "/api/v1/challenges/{challenge_id}", rule(404, firm_own=OK, admin=OK),
+         target="challenge_draft", params=_challenge("challenge_draft")),
+    Case("PUT", "/api/v1/challenges/{challenge_id}", CHALLENGE_ISSUER_UNSEEN,
+         target="challenge_draft", params=_challenge("challenge_draft"),
+         json=lambda w, s: cb.challenge_body()),
+    Case("PUT", "/api/v1/challenges/{challenge_id}/top-up", rule(403, anon=401, firm=404,
+                                                                  admin=OK),
+         target="challenge_draft", params=_challenge("challenge_draft"),
+         json=lambda w, s: {"top_up": "0.00"}, why="the bureau's top-up (悬赏), to a draft"),
+    Case("POST", "/api/v1/challenges/{challenge_id}/transitions", CHALLENGE_ISSUER_UNSEEN,
+         target="challenge_draft", params=_challenge("challenge_draft"),
+         json=lambda w, s: {"to_status": "published"}),
+    Case("POST", "/api/v1/challenges/{challenge_id}/transitions", CHALLENGE_ISSUER,
+         target="challenge_open", params=_challenge("challenge_open"),
+         json=lambda w, s: {"to_status": "closed"}),
+    Case("POST", "/api/v1/challenges/{challenge_id}/selection", CHALLENGE_ISSUER,
+         target="challenge_review", params=_challenge("challenge_review"), json=_selection),
+    Case("POST", "/api/v1/challenges/{challenge_id}/proposals",
+         rule(403, anon=401, firm=OK, inst=OK, inst_own=409), target="challenge_open",
+         params=_challenge("challenge_open"), json=lambda w, s: cb.proposal_body(),
+         why="verified firms and institutes other than the issuer; one per organisation"),
+    Case("GET", "/api/v1/challenges/{challenge_id}/proposals", rule(OK, anon=401),
+         target="challenge_open", params=_challenge("challenge_open"),
+         why="the issuer and administrators all, a solver its own team's"),
+    Case("GET", "/api/v1/challenges/{challenge_id}/proposals/{proposal_id}",
+         CHALLENGE_TEAM_READ, target="challenge_proposal", params=_proposal),
+    Case("PUT", "/api/v1/challenges/{challenge_id}/proposals/{proposal_id}",
+         CHALLENGE_TEAM_WORK, target="challenge_proposal", params=_proposal,
+         json=lambda w, s: cb.proposal_body(), why="the lead organisation, until the deadline"),
+    Case("GET", "/api/v1/challenges/{challenge_id}/milestones", CHALLENGE_TEAM_READ,
+         target="challenge_delivery", params=_challenge("challenge_delivery")),
+    Case("POST", "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/evidence",
+         CHALLENGE_TEAM_WORK, target="challenge_delivery", params=_milestone("pending"),
+         json=lambda w, s: {"text": "测试报告"}),
+    Case("POST", "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/accept",
+         CHALLENGE_ISSUER_UNSEEN, target="challenge_delivery", params=_milestone("submitted"),
+         why="the issuer; others who cannot see the milestones get 404"),
+    Case("POST", "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/reject",
+         CHALLENGE_ISSUER_UNSEEN, target="challenge_delivery", params=_milestone("submitted"),
+         json=lambda w, s: {"reason": "未达标"}),
+    Case("POST", "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/payment",
+         CHALLENGE_ISSUER_UNSEEN, target="challenge_delivery", params=_milestone("accepted"),
+         json=lambda w, s: {"paid_on": today().isoformat(), "reference": "BANK-CH-1"},
+         why="only once the milestone is accepted"),
 
     # the audit chain's signed checkpoints: administrators
     Case("GET", "/api/v1/audit/checkpoint", ADMIN_ONLY),

@@ -35,6 +35,9 @@ from backend.accounts import membership
 from backend.accounts.models import BrokerLevel, Organisation, User, VerificationStatus
 from backend.audit import checkpoint
 from backend.audit.service import Actor
+from backend.challenges import milestones
+from backend.challenges import service as challenge_service
+from backend.challenges.models import ChallengeStatus
 from backend.config import get_settings
 from backend.core import jobs
 from backend.core.clock import today
@@ -63,6 +66,7 @@ from backend.listings.models import AchievementStatus, DemandStatus
 from backend.rewards import clawbacks, payouts, recompute, review
 from backend.rewards.models import RewardClaim
 from tests.builders import accounts as b
+from tests.builders import challenges as cb
 from tests.builders import deals as d
 from tests.builders import experts as ex
 from tests.builders import intake as ib
@@ -196,6 +200,7 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
 
     _intake(db, s)
     _experts(db, s)
+    _challenges(db, s)
 
     db.flush()
     note = db.execute(select(Notification).where(Notification.user_id == s.firm.id)
@@ -303,6 +308,32 @@ def _experts(db: Session, s: PartySet) -> None:
     o["poc_outlier"] = Obj(outlier.id, orgs=inst)
     decided = request(PocStatus.PASSED, [(ent, AssignmentStatus.SUBMITTED, 4)])
     o["poc_decided"] = Obj(decided.id, orgs=inst)
+def _challenges(db: Session, s: PartySet) -> None:
+    """The set's firm issues challenges: a draft; an open one the set's institute has answered;
+    one under review; one in delivery the institute won, its milestones pending, submitted
+    and accepted."""
+    both = frozenset({s.firm.organisation_id or 0, s.institute.organisation_id or 0})
+    o = s.objects
+    o["challenge_draft"] = Obj(cb.make_challenge(db, s.firm).id,
+                               orgs=frozenset({s.firm.organisation_id or 0}))
+    opened = cb.make_challenge(db, s.firm, ChallengeStatus.PUBLISHED)
+    o["challenge_open"] = Obj(opened.id, orgs=both)
+    o["challenge_proposal"] = Obj(cb.make_proposal(db, opened, s.institute).id, orgs=both)
+    s.extra["challenge_open_id"] = opened.id
+    reviewed = cb.make_challenge(db, s.firm, ChallengeStatus.PUBLISHED)
+    s.extra["review_proposal_id"] = cb.make_proposal(db, reviewed, s.institute).id
+    for to in (ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW):
+        challenge_service.transition(db, cb.actor(s.firm), s.firm, reviewed, to, None)
+    o["challenge_review"] = Obj(reviewed.id, orgs=both)
+    delivering, _, (pending, submitted, accepted) = cb.in_delivery(db, s.firm, s.institute)
+    o["challenge_delivery"] = Obj(delivering.id, orgs=both)
+    for step in (submitted, accepted):
+        milestones.record_evidence(db, cb.actor(s.institute), s.institute, delivering, step.id,
+                                   "测试报告")
+    milestones.record_decision(db, cb.actor(s.firm), s.firm, delivering, accepted.id, True,
+                               None)
+    s.extra.update(milestone_pending=pending.id, milestone_submitted=submitted.id,
+                   milestone_accepted=accepted.id)
 
 
 def _claim_obj(claim: RewardClaim) -> Obj:

@@ -585,6 +585,224 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Challenges
+         * @description Published and past challenges for everyone; drafts only to their issuer.
+         */
+        get: operations["challenges-list_challenges"];
+        put?: never;
+        /** Create Challenge */
+        post: operations["challenges-create_challenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Challenge */
+        get: operations["challenges-get_challenge"];
+        /** Update Challenge */
+        put: operations["challenges-update_challenge"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Milestones
+         * @description The issuer and administrators see every milestone; a winner its own; late ones are
+         *     flagged.
+         */
+        get: operations["challenges-list_milestones"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept Milestone */
+        post: operations["challenges-accept_milestone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit Evidence */
+        post: operations["challenges-submit_evidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record Payment */
+        post: operations["challenges-record_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject Milestone */
+        post: operations["challenges-reject_milestone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Proposals
+         * @description The issuer and administrators see every proposal; a solver its own team's only.
+         */
+        get: operations["challenges-list_proposals"];
+        put?: never;
+        /** Submit Proposal */
+        post: operations["challenges-submit_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/proposals/{proposal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Proposal */
+        get: operations["challenges-get_proposal"];
+        /** Update Proposal */
+        put: operations["challenges-update_proposal"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/selection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide */
+        post: operations["challenges-decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/top-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set Top Up */
+        put: operations["challenges-set_top_up"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Transition Challenge */
+        post: operations["challenges-transition_challenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/claims": {
         parameters: {
             query?: never;
@@ -3967,7 +4185,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "audit.prune";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "audit.prune";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -3992,7 +4210,7 @@ export interface components {
              * @description what it was done to
              * @enum {string}
              */
-            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment";
+            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone";
             /** Seq */
             seq: number;
         };
@@ -4017,6 +4235,35 @@ export interface components {
             count: number;
             /** Items */
             items: components["schemas"]["AwaitingItem"][];
+        };
+        /** AwardIn */
+        AwardIn: {
+            /** Amount */
+            amount: number | string;
+            /** Proposal Id */
+            proposal_id: number;
+            /** Reason */
+            reason: string;
+        };
+        /** AwardOut */
+        AwardOut: {
+            /** Amount */
+            amount: string;
+            /** Deal Id */
+            deal_id: number | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Id */
+            id: number;
+            /** Proposal Id */
+            proposal_id: number;
+            /** Reason */
+            reason: string;
+            /** Winner Org Id */
+            winner_org_id: number;
         };
         /** BatchCreate */
         BatchCreate: {
@@ -4325,6 +4572,174 @@ export interface components {
             limit: string;
             /** Reduced By */
             reduced_by: string;
+        };
+        /** ChallengeIn */
+        ChallengeIn: {
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Demand Id */
+            demand_id?: number | null;
+            eligibility?: components["schemas"]["Eligibility"];
+            /** Indicators */
+            indicators: components["schemas"]["Indicator-Input"][];
+            /** Milestones */
+            milestones: components["schemas"]["PlannedMilestone-Input"][];
+            /** Prize */
+            prize: number | string;
+            /** Problem */
+            problem: string;
+            /** Review Criteria */
+            review_criteria?: components["schemas"]["Criterion"][];
+            /** Title */
+            title: string;
+        };
+        /** ChallengeOut */
+        ChallengeOut: {
+            /** Awards */
+            awards: components["schemas"]["AwardOut"][];
+            /** Bureau */
+            bureau: boolean;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Demand Id */
+            demand_id: number | null;
+            eligibility: components["schemas"]["Eligibility"];
+            /** Ended At */
+            ended_at: string | null;
+            /** Id */
+            id: number;
+            /** Indicators */
+            indicators: components["schemas"]["Indicator-Output"][];
+            /** Is Issuer */
+            is_issuer: boolean;
+            /** Issuer Org Id */
+            issuer_org_id: number | null;
+            /** Milestones */
+            milestones: components["schemas"]["PlannedMilestone-Output"][];
+            /** Outcome Reason */
+            outcome_reason: string | null;
+            /** Prize */
+            prize: string;
+            /** Problem */
+            problem: string;
+            /**
+             * Proposals Close At
+             * Format: date-time
+             */
+            proposals_close_at: string;
+            /** Published At */
+            published_at: string | null;
+            /** Review Criteria */
+            review_criteria: components["schemas"]["Criterion"][];
+            status: components["schemas"]["ChallengeStatus"];
+            /** Title */
+            title: string;
+            /** Top Up */
+            top_up: string;
+            /** Total */
+            total: string;
+        };
+        /** ChallengeProposalIn */
+        ChallengeProposalIn: {
+            /** Approach */
+            approach: string;
+            /** Broker Id */
+            broker_id?: number | null;
+            /** Budget */
+            budget: number | string;
+            /** Indicators */
+            indicators: components["schemas"]["Indicator-Input"][];
+            /** Ip Arrangement */
+            ip_arrangement: string;
+            /** Member Org Ids */
+            member_org_ids?: number[];
+            /** Plan */
+            plan: components["schemas"]["PlanStep-Input"][];
+            /** Team */
+            team: string;
+        };
+        /** ChallengeProposalOut */
+        ChallengeProposalOut: {
+            /** Approach */
+            approach: string;
+            /** Broker Id */
+            broker_id: number | null;
+            /** Budget */
+            budget: string;
+            /** Challenge Id */
+            challenge_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Frozen At */
+            frozen_at: string | null;
+            /** Frozen Sha256 */
+            frozen_sha256: string | null;
+            /** Id */
+            id: number;
+            /** Indicators */
+            indicators: components["schemas"]["Indicator-Output"][];
+            /** Ip Arrangement */
+            ip_arrangement: string;
+            /** Lead Org Id */
+            lead_org_id: number;
+            /** Member Org Ids */
+            member_org_ids: number[];
+            /** Plan */
+            plan: components["schemas"]["PlanStep-Output"][];
+            /** Revision */
+            revision: number;
+            /** Team */
+            team: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * ChallengeStatus
+         * @enum {string}
+         */
+        ChallengeStatus: "draft" | "published" | "closed" | "under_review" | "awarded" | "not_awarded" | "in_delivery" | "accepted" | "failed" | "terminated";
+        /** ChallengeSummary */
+        ChallengeSummary: {
+            /** Bureau */
+            bureau: boolean;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Id */
+            id: number;
+            /** Issuer Org Id */
+            issuer_org_id: number | null;
+            /** Prize */
+            prize: string;
+            status: components["schemas"]["ChallengeStatus"];
+            /** Title */
+            title: string;
+            /** Top Up */
+            top_up: string;
+        };
+        /** ChallengeTransitionIn */
+        ChallengeTransitionIn: {
+            /** Reason */
+            reason?: string | null;
+            to_status: components["schemas"]["ChallengeStatus"];
         };
         /** CheckpointOut */
         CheckpointOut: {
@@ -4735,6 +5150,13 @@ export interface components {
             kind: "demand" | "achievement";
             /** Loaded Version */
             loaded_version: number | null;
+        };
+        /** Criterion */
+        Criterion: {
+            /** Name */
+            name: string;
+            /** Weight */
+            weight: number;
         };
         /** CriterionOut */
         CriterionOut: {
@@ -5285,6 +5707,21 @@ export interface components {
         /** DraftUpdate */
         DraftUpdate: {
             demand: components["schemas"]["DemandUpdate"];
+        };
+        /**
+         * Eligibility
+         * @description Empty lists: any region; firms and institutes alike.
+         */
+        Eligibility: {
+            /**
+             * Joint Teams
+             * @default true
+             */
+            joint_teams?: boolean;
+            /** Org Kinds */
+            org_kinds?: ("firm" | "institute")[];
+            /** Regions */
+            regions?: string[];
         };
         /** EvaluationOut */
         EvaluationOut: {
@@ -6016,6 +6453,40 @@ export interface components {
             /** Profile */
             profile: string;
         };
+        /**
+         * Indicator
+         * @description A measurable target, e.g. 翘曲量 ≤ 0.1 mm.
+         */
+        "Indicator-Input": {
+            /**
+             * Comparator
+             * @enum {string}
+             */
+            comparator: "≤" | "≥" | "=";
+            /** Name */
+            name: string;
+            /** Threshold */
+            threshold: number | string;
+            /** Unit */
+            unit: string;
+        };
+        /**
+         * Indicator
+         * @description A measurable target, e.g. 翘曲量 ≤ 0.1 mm.
+         */
+        "Indicator-Output": {
+            /**
+             * Comparator
+             * @enum {string}
+             */
+            comparator: "≤" | "≥" | "=";
+            /** Name */
+            name: string;
+            /** Threshold */
+            threshold: string;
+            /** Unit */
+            unit: string;
+        };
         /** InterestIn */
         InterestIn: {
             /** Credit Code */
@@ -6385,6 +6856,68 @@ export interface components {
             person?: components["schemas"]["PersonIn"] | null;
             user: components["schemas"]["UserIn"];
         };
+        /** MilestoneDecisionIn */
+        MilestoneDecisionIn: {
+            /** Reason */
+            reason?: string | null;
+        };
+        /** MilestoneEvidenceIn */
+        MilestoneEvidenceIn: {
+            /** Text */
+            text: string;
+        };
+        /** MilestoneOut */
+        MilestoneOut: {
+            /** Amount */
+            amount: string;
+            /** Award Id */
+            award_id: number;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision Reason */
+            decision_reason: string | null;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Evidence */
+            evidence: string | null;
+            /** Evidence At */
+            evidence_at: string | null;
+            /** Id */
+            id: number;
+            /** Indicators */
+            indicators: components["schemas"]["Indicator-Output"][];
+            /** Late */
+            late: boolean;
+            /** Paid Amount */
+            paid_amount: string | null;
+            /** Paid On */
+            paid_on: string | null;
+            /** Payment Reference */
+            payment_reference: string | null;
+            /** Seq */
+            seq: number;
+            status: components["schemas"]["MilestoneStatus"];
+            /** Title */
+            title: string;
+        };
+        /** MilestonePaymentIn */
+        MilestonePaymentIn: {
+            /**
+             * Paid On
+             * Format: date
+             */
+            paid_on: string;
+            /** Reference */
+            reference: string;
+        };
+        /**
+         * MilestoneStatus
+         * @enum {string}
+         */
+        MilestoneStatus: "pending" | "submitted" | "rejected" | "accepted" | "paid";
         /** MonthFigures */
         MonthFigures: {
             /**
@@ -6660,6 +7193,17 @@ export interface components {
         Page_BrokerOut_: {
             /** Items */
             items: components["schemas"]["BrokerOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[ChallengeSummary] */
+        Page_ChallengeSummary_: {
+            /** Items */
+            items: components["schemas"]["ChallengeSummary"][];
             /** Page */
             page: number;
             /** Page Size */
@@ -7064,6 +7608,58 @@ export interface components {
          * @enum {string}
          */
         PersonRole: "legal_representative" | "shareholder" | "officer";
+        /** PlanStep */
+        "PlanStep-Input": {
+            /** Amount */
+            amount: number | string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Title */
+            title: string;
+        };
+        /** PlanStep */
+        "PlanStep-Output": {
+            /** Amount */
+            amount: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Title */
+            title: string;
+        };
+        /** PlannedMilestone */
+        "PlannedMilestone-Input": {
+            /** Amount */
+            amount: number | string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Indicators */
+            indicators?: components["schemas"]["Indicator-Input"][];
+            /** Title */
+            title: string;
+        };
+        /** PlannedMilestone */
+        "PlannedMilestone-Output": {
+            /** Amount */
+            amount: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Indicators */
+            indicators?: components["schemas"]["Indicator-Output"][];
+            /** Title */
+            title: string;
+        };
         /** PocDecisionIn */
         PocDecisionIn: {
             /** Passed */
@@ -7805,6 +8401,17 @@ export interface components {
             submitted_at: string | null;
         };
         /**
+         * SelectionIn
+         * @description One or more proposals (a split award: amounts summing to prize plus top-up), or none
+         *     with the reason.
+         */
+        SelectionIn: {
+            /** Awards */
+            awards?: components["schemas"]["AwardIn"][];
+            /** Reason */
+            reason?: string | null;
+        };
+        /**
          * Severity
          * @enum {string}
          */
@@ -7919,6 +8526,11 @@ export interface components {
              * @constant
              */
             token_type?: "bearer";
+        };
+        /** TopUpIn */
+        TopUpIn: {
+            /** Top Up */
+            top_up: number | string;
         };
         /** TrainingIn */
         TrainingIn: {
@@ -9333,6 +9945,552 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BrokerOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-list_challenges": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ChallengeStatus"] | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChallengeSummary_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-create_challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-get_challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-update_challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-list_milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestoneOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-accept_milestone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MilestoneDecisionIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestoneOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-submit_evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestoneEvidenceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestoneOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-record_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestonePaymentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestoneOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-reject_milestone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestoneDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestoneOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-list_proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeProposalOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-submit_proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeProposalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeProposalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-get_proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeProposalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-update_proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeProposalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeProposalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-set_top_up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopUpIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-transition_challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeTransitionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeOut"];
                 };
             };
             /** @description Validation Error */

@@ -1,0 +1,1 @@
+"""揭榜挂帅: open technology challenges, proposals, selection, awards and milestones."""

@@ -1,0 +1,207 @@
+"""Delivery by milestone: the winner submits evidence, the issuer accepts or rejects it (with a
+reason), and only an accepted milestone's payment is recorded — never more in all than the
+prize plus top-up. A milestone past its due date and not accepted is late.
+
+The rules on one milestone (`submit_evidence`, `accept`, `reject`, `pay`) are plain functions
+over the rows, with no session, so the property test can drive them directly; the `record_*`
+calls around them check who acts, and audit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.audit import service as audit
+from backend.challenges.models import (
+    Award,
+    Challenge,
+    ChallengeStatus,
+    Milestone,
+    MilestoneStatus,
+)
+from backend.challenges.rules import is_issuer, require_issuer, total
+from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from backend.core.permissions import Role
+from backend.core.types import FEN, utcnow
+
+M = MilestoneStatus
+NOT_FOUND = "未找到该里程碑。No such milestone."
+DONE = frozenset({M.ACCEPTED, M.PAID})
+
+
+def split(plan: Sequence[Mapping[str, object]], amount: Decimal, whole: Decimal) -> list[Decimal]:
+    """The plan's amounts scaled to one award's part of the whole prize, to the fen; the last
+    milestone takes the rounding, so they add up to `amount` exactly."""
+    if amount == whole:
+        return [Decimal(str(m["amount"])) for m in plan]
+    parts = [(Decimal(str(m["amount"])) * amount / whole).quantize(FEN, ROUND_HALF_UP)
+             for m in plan[:-1]]
+    parts.append(amount - sum(parts, Decimal(0)))
+    if any(p <= 0 for p in parts):
+        raise InvalidInput("awards", f"授奖金额{amount}元过小，无法按里程碑分期。An award of "
+                                     f"{amount} yuan is too small to split over the milestones.")
+    return parts
+
+
+def is_late(milestone: Milestone, today: date) -> bool:
+    return milestone.due_on < today and milestone.status not in DONE
+
+
+def paid_total(milestones: Iterable[Milestone]) -> Decimal:
+    return sum((m.paid_amount or Decimal(0) for m in milestones), Decimal(0))
+
+
+# --- the rules on one milestone (pure) ------------------------------------------------------
+
+def _refuse(milestone: Milestone, action_zh: str, action: str) -> Conflict:
+    return Conflict(f"里程碑处于“{milestone.status.value}”状态，不能{action_zh}。A milestone that is "
+                    f"{milestone.status.value} cannot be {action}.",
+                    current_status=milestone.status.value)
+
+
+def submit_evidence(milestone: Milestone, text: str, now: datetime) -> None:
+    if milestone.status not in (M.PENDING, M.REJECTED):
+        raise _refuse(milestone, "提交成果材料", "given evidence")
+    milestone.status = M.SUBMITTED
+    milestone.evidence = text
+    milestone.evidence_at = now
+
+
+def accept(milestone: Milestone, reason: str | None, now: datetime) -> None:
+    if milestone.status != M.SUBMITTED:
+        raise _refuse(milestone, "验收通过", "accepted")
+    milestone.status = M.ACCEPTED
+    milestone.decision_reason = reason
+    milestone.decided_at = now
+
+
+def reject(milestone: Milestone, reason: str | None, now: datetime) -> None:
+    if not reason:
+        raise InvalidInput("reason", "驳回须说明理由。A rejection needs a reason.")
+    if milestone.status != M.SUBMITTED:
+        raise _refuse(milestone, "驳回", "rejected")
+    milestone.status = M.REJECTED
+    milestone.decision_reason = reason
+    milestone.decided_at = now
+
+
+def pay(milestone: Milestone, all_milestones: Iterable[Milestone], ceiling: Decimal,
+        paid_on: date, reference: str) -> None:
+    if milestone.status != M.ACCEPTED:
+        raise Conflict(f"只有验收通过的里程碑才能记录付款（当前：{milestone.status.value}）。Only an "
+                       f"accepted milestone's payment can be recorded (this one is "
+                       f"{milestone.status.value}).", current_status=milestone.status.value)
+    already = paid_total(all_milestones)
+    if already + milestone.amount > ceiling:
+        raise Conflict(f"付款合计将超过榜额加悬赏{ceiling}元。Payments would exceed the prize plus "
+                       f"top-up, {ceiling} yuan.")
+    milestone.status = M.PAID
+    milestone.paid_amount = milestone.amount
+    milestone.paid_on = paid_on
+    milestone.payment_reference = reference
+
+
+# --- who acts, and the record ---------------------------------------------------------------
+
+def for_challenge(session: Session, challenge: Challenge) -> list[Milestone]:
+    return list(session.execute(select(Milestone).where(Milestone.challenge_id == challenge.id)
+                                .order_by(Milestone.award_id, Milestone.seq)).scalars())
+
+
+def _winner_orgs(session: Session, challenge: Challenge) -> dict[int, int]:
+    """award id → winning organisation."""
+    rows = session.execute(select(Award.id, Award.winner_org_id)
+                           .where(Award.challenge_id == challenge.id))
+    return {award_id: org_id for award_id, org_id in rows}
+
+
+def visible(session: Session, user: User, challenge: Challenge) -> list[Milestone]:
+    """The issuer and administrators see every milestone; a winner its own; anyone else
+    nothing (404)."""
+    rows = for_challenge(session, challenge)
+    if user.role == Role.ADMIN or is_issuer(user, challenge):
+        return rows
+    winners = _winner_orgs(session, challenge)
+    own = [m for m in rows if winners.get(m.award_id) == user.organisation_id]
+    if user.organisation_id is None or user.organisation_id not in winners.values():
+        raise NotFound(NOT_FOUND)
+    return own
+
+
+def _milestone(session: Session, user: User, challenge: Challenge, milestone_id: int
+               ) -> Milestone:
+    for m in visible(session, user, challenge):
+        if m.id == milestone_id:
+            return m
+    raise NotFound(NOT_FOUND)
+
+
+def _in_delivery(challenge: Challenge) -> None:
+    if challenge.status != ChallengeStatus.IN_DELIVERY:
+        raise Conflict(f"榜单不在履约阶段（{challenge.status.value}）。The challenge is not in "
+                       f"delivery ({challenge.status.value}).",
+                       current_status=challenge.status.value)
+
+
+def _change(session: Session, milestone: Milestone, before: MilestoneStatus, **extra: object
+            ) -> tuple[dict[str, object], dict[str, object]]:
+    session.flush()
+    return ({"status": before},
+            {"status": milestone.status, "challenge_id": milestone.challenge_id,
+             "award_id": milestone.award_id, "amount": milestone.amount, **extra})
+
+
+def record_evidence(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
+                    milestone_id: int, text: str) -> Milestone:
+    milestone = _milestone(session, user, challenge, milestone_id)
+    winners = _winner_orgs(session, challenge)
+    if winners.get(milestone.award_id) != user.organisation_id or user.role == Role.ADMIN:
+        raise PermissionDenied("只有中榜方可以提交里程碑成果。Only the winner submits a "
+                               "milestone's evidence.")
+    _in_delivery(challenge)
+    before = milestone.status
+    submit_evidence(milestone, text, utcnow())
+    was, now = _change(session, milestone, before, evidence=text)
+    audit.record(session, actor, "challenge_milestone.submit", "challenge_milestone",
+                 milestone.id, before=was, after=now)
+    return milestone
+
+
+def record_decision(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
+                    milestone_id: int, accepted: bool, reason: str | None) -> Milestone:
+    milestone = _milestone(session, user, challenge, milestone_id)
+    require_issuer(user, challenge)
+    _in_delivery(challenge)
+    before = milestone.status
+    (accept if accepted else reject)(milestone, reason, utcnow())
+    was, now = _change(session, milestone, before, reason=reason)
+    audit.record(session, actor, "challenge_milestone.accept" if accepted
+                 else "challenge_milestone.reject", "challenge_milestone", milestone.id,
+                 before=was, after=now)
+    return milestone
+
+
+def record_payment(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
+                   milestone_id: int, paid_on: date, reference: str) -> Milestone:
+    milestone = _milestone(session, user, challenge, milestone_id)
+    require_issuer(user, challenge)
+    _in_delivery(challenge)
+    before = milestone.status
+    pay(milestone, for_challenge(session, challenge), total(challenge), paid_on, reference)
+    was, now = _change(session, milestone, before, paid_on=paid_on, reference=reference)
+    audit.record(session, actor, "challenge_milestone.pay", "challenge_milestone", milestone.id,
+                 before=was, after=now)
+    return milestone
+
+
+def check_all_paid(session: Session, challenge: Challenge) -> None:
+    open_ = [m for m in for_challenge(session, challenge) if m.status != M.PAID]
+    if open_:
+        raise Conflict(f"尚有{len(open_)}个里程碑未验收付款，不能结项。{len(open_)} milestone(s) "
+                       "are not yet accepted and paid; the challenge cannot be accepted.")
+

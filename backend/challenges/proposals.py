@@ -1,0 +1,217 @@
+"""Proposals (揭榜方案): who may submit, who sees them, editing until the deadline, freezing.
+
+A proposal is seen by its team (the lead organisation's and the named members' users), the
+challenge's issuer and administrators; any other caller — another solver above all — gets
+404, as if it did not exist. The lead organisation edits it while the challenge is open; when
+proposals close each is frozen: the SHA-256 of the canonical JSON of its submitted version is
+kept on it and in the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.accounts import service as accounts
+from backend.accounts.models import OrgKind, User, VerificationStatus
+from backend.audit import service as audit
+from backend.challenges import schemas
+from backend.challenges.models import Challenge, ChallengeStatus, Proposal
+from backend.challenges.rules import closes_at, is_issuer
+from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from backend.core.permissions import Role
+from backend.core.types import utcnow
+
+NOT_FOUND = "未找到该揭榜方案。No such proposal."
+_SOLVER_KINDS = (OrgKind.FIRM, OrgKind.INSTITUTE)
+
+
+def snapshot(proposal: Proposal) -> dict[str, Any]:
+    """The submitted version: what the hash is taken over."""
+    return {"challenge_id": proposal.challenge_id, "lead_org_id": proposal.lead_org_id,
+            "member_org_ids": list(proposal.member_org_ids), "broker_id": proposal.broker_id,
+            "approach": proposal.approach, "team": proposal.team,
+            "indicators": proposal.indicators, "plan": proposal.plan,
+            "budget": proposal.budget, "ip_arrangement": proposal.ip_arrangement,
+            "revision": proposal.revision}
+
+
+def canonical_json(proposal: Proposal) -> str:
+    return json.dumps(audit.jsonable(snapshot(proposal)), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def fingerprint(proposal: Proposal) -> str:
+    return hashlib.sha256(canonical_json(proposal).encode("utf-8")).hexdigest()
+
+
+def team_org_ids(proposal: Proposal) -> set[int]:
+    return {proposal.lead_org_id, *proposal.member_org_ids}
+
+
+def may_see(user: User, challenge: Challenge, proposal: Proposal) -> bool:
+    if user.role == Role.ADMIN or is_issuer(user, challenge):
+        return True
+    return (user.role in (Role.FIRM, Role.INSTITUTE) and user.organisation_id is not None
+            and user.organisation_id in team_org_ids(proposal))
+
+
+def proposal_for(session: Session, user: User, challenge: Challenge, proposal_id: int, *,
+                 lock: bool = False) -> Proposal:
+    query = select(Proposal).where(Proposal.id == proposal_id,
+                                   Proposal.challenge_id == challenge.id)
+    if lock:
+        query = query.with_for_update()
+    proposal = session.execute(query).scalar_one_or_none()
+    if proposal is None or not may_see(user, challenge, proposal):
+        raise NotFound(NOT_FOUND)
+    return proposal
+
+
+def list_for(session: Session, user: User, challenge: Challenge) -> list[Proposal]:
+    rows = session.execute(select(Proposal).where(Proposal.challenge_id == challenge.id)
+                           .order_by(Proposal.id)).scalars().all()
+    return [p for p in rows if may_see(user, challenge, p)]
+
+
+# --- submitting and editing -----------------------------------------------------------------
+
+def _check_open(challenge: Challenge) -> None:
+    deadline = challenge.deadline.isoformat()
+    if challenge.status != ChallengeStatus.PUBLISHED or utcnow() >= closes_at(challenge):
+        raise Conflict(f"揭榜已于{deadline}（北京时间当日24时）截止，方案不能再提交或修改。Proposals "
+                       f"closed at the end of {deadline} (Beijing time); no proposal can be "
+                       f"submitted or changed now.", deadline=deadline,
+                       current_status=challenge.status.value)
+
+
+def _lead_org(session: Session, user: User, challenge: Challenge) -> int:
+    refused = ("只有已认证的企业或高校院所可以揭榜。Only a verified firm or institute may submit "
+               "a proposal.")
+    if user.role not in (Role.FIRM, Role.INSTITUTE) or user.organisation_id is None:
+        raise PermissionDenied(refused)
+    org = accounts.get_organisation(session, user.organisation_id)
+    if org.kind not in _SOLVER_KINDS or org.verification_status != VerificationStatus.VERIFIED:
+        raise PermissionDenied(refused)
+    if org.id == challenge.issuer_org_id:
+        raise PermissionDenied("发榜方不能揭自己的榜。The issuer cannot answer its own challenge.")
+    return org.id
+
+
+def _check_team(session: Session, challenge: Challenge, lead_org_id: int,
+                data: schemas.ChallengeProposalIn) -> None:
+    rules = schemas.Eligibility.model_validate(challenge.eligibility)
+    if data.member_org_ids and not rules.joint_teams:
+        raise InvalidInput("member_org_ids", "该榜单不接受联合体揭榜。This challenge does not "
+                                             "accept joint teams.")
+    if lead_org_id in data.member_org_ids:
+        raise InvalidInput("member_org_ids", "牵头单位不能同时列为成员。The lead organisation is "
+                                             "not also a member.")
+    kinds: set[OrgKind] = set(rules.org_kinds) or set(_SOLVER_KINDS)
+    for org_id in [lead_org_id, *data.member_org_ids]:
+        field = "member_org_ids" if org_id != lead_org_id else "lead"
+        try:
+            org = accounts.get_organisation(session, org_id)
+        except NotFound:
+            raise InvalidInput(field, f"机构{org_id}不存在。There is no organisation {org_id}."
+                               ) from None
+        if org.verification_status != VerificationStatus.VERIFIED or org.id == \
+                challenge.issuer_org_id:
+            raise InvalidInput(field, f"“{org.name}”须为已认证的机构且不是发榜方。“{org.name}” "
+                                      "must be verified and not the issuer.")
+        if org.kind not in kinds:
+            raise InvalidInput(field, f"“{org.name}”的机构类型（{org.kind.value}）不符合揭榜条件。"
+                                      f"“{org.name}” is a {org.kind.value}; this challenge is "
+                                      f"open to: {', '.join(sorted(k.value for k in kinds))}.")
+        if rules.regions and org.region not in rules.regions:
+            raise InvalidInput(field, f"“{org.name}”所在地区（{org.region}）不在揭榜范围内。"
+                                      f"“{org.name}” is in {org.region}; this challenge is open "
+                                      f"to: {'、'.join(rules.regions)}.")
+
+
+def _check_broker(session: Session, broker_id: int | None) -> None:
+    if broker_id is None:
+        return
+    try:
+        row = accounts.get_broker(session, broker_id)
+    except NotFound:
+        row = None
+    if row is None or row.profile.verification_status != VerificationStatus.VERIFIED:
+        raise InvalidInput("broker_id", "须为已认证的技术经纪人。The broker must be a verified "
+                                        "broker.")
+
+
+def _apply(proposal: Proposal, data: schemas.ChallengeProposalIn) -> None:
+    proposal.member_org_ids = list(data.member_org_ids)
+    proposal.broker_id = data.broker_id
+    proposal.approach = data.approach
+    proposal.team = data.team
+    proposal.indicators = [i.model_dump(mode="json") for i in data.indicators]
+    proposal.plan = [p.model_dump(mode="json") for p in data.plan]
+    proposal.budget = data.budget
+    proposal.ip_arrangement = data.ip_arrangement
+
+
+def submit(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
+           data: schemas.ChallengeProposalIn) -> Proposal:
+    lead_org_id = _lead_org(session, user, challenge)
+    _check_open(challenge)
+    _check_team(session, challenge, lead_org_id, data)
+    _check_broker(session, data.broker_id)
+    taken = ("贵单位已就此榜提交方案，请修改原方案。Your organisation already has a proposal on "
+             "this challenge; edit that one.")
+    if session.execute(select(Proposal.id).where(Proposal.challenge_id == challenge.id,
+                                                 Proposal.lead_org_id == lead_org_id)
+                       ).first() is not None:
+        raise Conflict(taken)
+    now = utcnow()
+    proposal = Proposal(challenge_id=challenge.id, lead_org_id=lead_org_id,
+                        submitted_by_id=user.id, created_at=now, updated_at=now, revision=1)
+    _apply(proposal, data)
+    session.add(proposal)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise Conflict(taken) from None
+    audit.record(session, actor, "challenge_proposal.submit", "challenge_proposal",
+                 proposal.id, after={**snapshot(proposal), "sha256": fingerprint(proposal)})
+    return proposal
+
+
+def update(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
+           proposal: Proposal, data: schemas.ChallengeProposalIn) -> None:
+    if user.organisation_id != proposal.lead_org_id or user.role == Role.ADMIN:
+        raise PermissionDenied("只有牵头单位可以修改方案。Only the lead organisation edits the "
+                               "proposal.")
+    _check_open(challenge)
+    _check_team(session, challenge, proposal.lead_org_id, data)
+    _check_broker(session, data.broker_id)
+    before = fingerprint(proposal)
+    _apply(proposal, data)
+    proposal.revision += 1
+    proposal.updated_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "challenge_proposal.update", "challenge_proposal",
+                 proposal.id, before={"sha256": before},
+                 after={**snapshot(proposal), "sha256": fingerprint(proposal)})
+
+
+def freeze_all(session: Session, actor: audit.Actor, challenge: Challenge) -> None:
+    """Proposals close: each is frozen at its submitted version, its hash recorded."""
+    now = utcnow()
+    for proposal in session.execute(select(Proposal).where(
+            Proposal.challenge_id == challenge.id, Proposal.frozen_sha256.is_(None))
+            .order_by(Proposal.id)).scalars():
+        proposal.frozen_sha256 = fingerprint(proposal)
+        proposal.frozen_at = now
+        audit.record(session, actor, "challenge_proposal.freeze", "challenge_proposal",
+                     proposal.id, after={"challenge_id": challenge.id,
+                                         "revision": proposal.revision,
+                                         "sha256": proposal.frozen_sha256})
+    session.flush()

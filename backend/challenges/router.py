@@ -1,0 +1,161 @@
+"""HTTP for challenges (揭榜挂帅): parse, authorise, call the rules, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from backend.accounts.deps import ActorDep, CurrentUser, OptionalUser, require
+from backend.accounts.models import User
+from backend.challenges import milestones, proposals, schemas, selection, service, views
+from backend.challenges.models import ChallengeStatus
+from backend.core.deps import PageNo, PageSize, SessionDep
+from backend.core.permissions import Permission
+from backend.core.routing import UnitOfWorkRoute
+from backend.core.schemas import Page
+
+router = APIRouter(prefix="/api/v1/challenges", tags=["challenges"],
+                   route_class=UnitOfWorkRoute)
+
+Issuer = Annotated[User, Depends(require(Permission.CHALLENGE_ISSUE))]    # firms, the bureau
+Solver = Annotated[User, Depends(require(Permission.CHALLENGE_PROPOSE))]  # firms, institutes
+
+
+# --- challenges ---------------------------------------------------------------------------
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_challenge(body: schemas.ChallengeIn, session: SessionDep, user: Issuer,
+                     actor: ActorDep) -> schemas.ChallengeOut:
+    challenge = service.create(session, actor, user, body)
+    return views.challenge_view(session, user, challenge)
+
+
+@router.get("")
+def list_challenges(session: SessionDep, user: OptionalUser,
+                    status: ChallengeStatus | None = None, page: PageNo = 1,
+                    page_size: PageSize = 20) -> Page[schemas.ChallengeSummary]:
+    """Published and past challenges for everyone; drafts only to their issuer."""
+    rows, count = service.list_visible(session, user, status, page, page_size)
+    return Page(items=[views.summary(c) for c in rows], total=count, page=page,
+                page_size=page_size)
+
+
+@router.get("/{challenge_id}")
+def get_challenge(challenge_id: int, session: SessionDep, user: OptionalUser
+                  ) -> schemas.ChallengeOut:
+    return views.challenge_view(session, user,
+                                service.challenge_for(session, user, challenge_id))
+
+
+@router.put("/{challenge_id}")
+def update_challenge(challenge_id: int, body: schemas.ChallengeIn, session: SessionDep,
+                     user: Issuer, actor: ActorDep) -> schemas.ChallengeOut:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    service.update(session, actor, user, challenge, body)
+    return views.challenge_view(session, user, challenge)
+
+
+@router.put("/{challenge_id}/top-up")
+def set_top_up(challenge_id: int, body: schemas.TopUpIn, session: SessionDep, user: Issuer,
+               actor: ActorDep) -> schemas.ChallengeOut:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    service.set_top_up(session, actor, user, challenge, body.top_up)
+    return views.challenge_view(session, user, challenge)
+
+
+@router.post("/{challenge_id}/transitions")
+def transition_challenge(challenge_id: int, body: schemas.ChallengeTransitionIn, session: SessionDep,
+                         user: Issuer, actor: ActorDep) -> schemas.ChallengeOut:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    service.transition(session, actor, user, challenge, body.to_status, body.reason)
+    return views.challenge_view(session, user, challenge)
+
+
+@router.post("/{challenge_id}/selection")
+def decide(challenge_id: int, body: schemas.SelectionIn, session: SessionDep, user: Issuer,
+           actor: ActorDep) -> schemas.ChallengeOut:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    selection.select_proposals(session, actor, user, challenge, body)
+    return views.challenge_view(session, user, challenge)
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+@router.post("/{challenge_id}/proposals", status_code=status.HTTP_201_CREATED)
+def submit_proposal(challenge_id: int, body: schemas.ChallengeProposalIn, session: SessionDep,
+                    user: Solver, actor: ActorDep) -> schemas.ChallengeProposalOut:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    proposal = proposals.submit(session, actor, user, challenge, body)
+    return views.proposal_view(session, proposal)
+
+
+@router.get("/{challenge_id}/proposals")
+def list_proposals(challenge_id: int, session: SessionDep, user: CurrentUser
+                   ) -> list[schemas.ChallengeProposalOut]:
+    """The issuer and administrators see every proposal; a solver its own team's only."""
+    challenge = service.challenge_for(session, user, challenge_id)
+    return [views.proposal_view(session, p)
+            for p in proposals.list_for(session, user, challenge)]
+
+
+@router.get("/{challenge_id}/proposals/{proposal_id}")
+def get_proposal(challenge_id: int, proposal_id: int, session: SessionDep, user: CurrentUser
+                 ) -> schemas.ChallengeProposalOut:
+    challenge = service.challenge_for(session, user, challenge_id)
+    return views.proposal_view(session, proposals.proposal_for(session, user, challenge,
+                                                               proposal_id))
+
+
+@router.put("/{challenge_id}/proposals/{proposal_id}")
+def update_proposal(challenge_id: int, proposal_id: int, body: schemas.ChallengeProposalIn,
+                    session: SessionDep, user: Solver, actor: ActorDep) -> schemas.ChallengeProposalOut:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    proposal = proposals.proposal_for(session, user, challenge, proposal_id, lock=True)
+    proposals.update(session, actor, user, challenge, proposal, body)
+    return views.proposal_view(session, proposal)
+
+
+# --- milestones ---------------------------------------------------------------------------
+
+@router.get("/{challenge_id}/milestones")
+def list_milestones(challenge_id: int, session: SessionDep, user: CurrentUser
+                    ) -> list[schemas.MilestoneOut]:
+    """The issuer and administrators see every milestone; a winner its own; late ones are
+    flagged."""
+    challenge = service.challenge_for(session, user, challenge_id)
+    return [views.milestone_view(m) for m in milestones.visible(session, user, challenge)]
+
+
+@router.post("/{challenge_id}/milestones/{milestone_id}/evidence")
+def submit_evidence(challenge_id: int, milestone_id: int, body: schemas.MilestoneEvidenceIn,
+                    session: SessionDep, user: Solver, actor: ActorDep) -> schemas.MilestoneOut:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    return views.milestone_view(milestones.record_evidence(session, actor, user, challenge,
+                                                           milestone_id, body.text))
+
+
+@router.post("/{challenge_id}/milestones/{milestone_id}/accept")
+def accept_milestone(challenge_id: int, milestone_id: int, session: SessionDep, user: Issuer,
+                     actor: ActorDep, body: schemas.MilestoneDecisionIn | None = None
+                     ) -> schemas.MilestoneOut:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    return views.milestone_view(milestones.record_decision(
+        session, actor, user, challenge, milestone_id, True, body.reason if body else None))
+
+
+@router.post("/{challenge_id}/milestones/{milestone_id}/reject")
+def reject_milestone(challenge_id: int, milestone_id: int, body: schemas.MilestoneDecisionIn,
+                     session: SessionDep, user: Issuer, actor: ActorDep
+                     ) -> schemas.MilestoneOut:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    return views.milestone_view(milestones.record_decision(
+        session, actor, user, challenge, milestone_id, False, body.reason))
+
+
+@router.post("/{challenge_id}/milestones/{milestone_id}/payment")
+def record_payment(challenge_id: int, milestone_id: int, body: schemas.MilestonePaymentIn,
+                   session: SessionDep, user: Issuer, actor: ActorDep) -> schemas.MilestoneOut:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    return views.milestone_view(milestones.record_payment(
+        session, actor, user, challenge, milestone_id, body.paid_on, body.reference))

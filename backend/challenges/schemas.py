@@ -1,0 +1,248 @@
+"""Request and response shapes for challenges, proposals, selection and milestones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from backend.accounts.models import OrgKind
+from backend.challenges.models import ChallengeStatus, MilestoneStatus
+from backend.core import clock
+from backend.core.dates import EPOCH, PastDate
+from backend.core.schemas import FreeText, Name, Schema, ShortName
+
+# The deals domain's limits for money: positive, to the fen, below 10^14 yuan.
+Amount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
+TopUp = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+Threshold = Annotated[Decimal, Field(max_digits=18, decimal_places=6)]
+LongText = Annotated[str, FreeText(min_length=1, max_length=10000, multiline=True)]
+Reason = Annotated[str, FreeText(min_length=1, max_length=1000, multiline=True)]
+Reference = Annotated[str, FreeText(min_length=1, max_length=64)]
+PLANNING_HORIZON = timedelta(days=366 * 10)
+
+
+def _plannable(value: date) -> date:
+    """A date something is planned for: the epoch to ten years ahead (Beijing time)."""
+    latest = clock.today() + PLANNING_HORIZON
+    if not EPOCH <= value <= latest:
+        raise ValueError(f"日期须在{EPOCH.isoformat()}至{latest.isoformat()}之间。The date must be "
+                         f"between {EPOCH.isoformat()} and {latest.isoformat()}.")
+    return value
+
+
+PlanDate = Annotated[date, AfterValidator(_plannable)]
+Comparator = Literal["≤", "≥", "="]
+SolverKind = Literal[OrgKind.FIRM, OrgKind.INSTITUTE]
+
+
+class Indicator(Schema):
+    """A measurable target, e.g. 翘曲量 ≤ 0.1 mm."""
+
+    name: Name
+    unit: Annotated[str, FreeText(max_length=32)]
+    comparator: Comparator
+    threshold: Threshold
+
+
+Indicators = Annotated[list[Indicator], Field(min_length=1, max_length=20)]
+
+
+class PlannedMilestone(Schema):
+    title: Name
+    indicators: Annotated[list[Indicator], Field(default_factory=list, max_length=20)]
+    due_on: PlanDate
+    amount: Amount
+
+
+class Eligibility(Schema):
+    """Empty lists: any region; firms and institutes alike."""
+
+    regions: Annotated[list[ShortName], Field(default_factory=list, max_length=50)]
+    org_kinds: Annotated[list[SolverKind], Field(default_factory=list, max_length=2)]
+    joint_teams: bool = True
+
+
+class Criterion(Schema):
+    name: Name
+    weight: Annotated[int, Field(ge=1, le=100)]
+
+
+class ChallengeIn(Schema):
+    title: Name
+    problem: LongText
+    indicators: Indicators
+    prize: Amount
+    milestones: Annotated[list[PlannedMilestone], Field(min_length=1, max_length=20)]
+    eligibility: Eligibility = Field(default_factory=lambda: Eligibility(regions=[], org_kinds=[]))
+    review_criteria: Annotated[list[Criterion], Field(default_factory=list, max_length=20)]
+    deadline: PlanDate
+    demand_id: int | None = None
+
+    @model_validator(mode="after")
+    def _milestones_after_deadline(self) -> ChallengeIn:
+        for m in self.milestones:
+            if m.due_on <= self.deadline:
+                raise ValueError(f"里程碑“{m.title}”的到期日须晚于揭榜截止日{self.deadline}。"
+                                 f"Milestone “{m.title}” must fall due after the proposal "
+                                 f"deadline {self.deadline}.")
+        return self
+
+
+class TopUpIn(Schema):
+    top_up: TopUp
+
+
+class ChallengeTransitionIn(Schema):
+    to_status: ChallengeStatus
+    reason: Reason | None = None
+
+
+class AwardIn(Schema):
+    proposal_id: int
+    amount: Amount
+    reason: Reason
+
+
+class SelectionIn(Schema):
+    """One or more proposals (a split award: amounts summing to prize plus top-up), or none
+    with the reason."""
+
+    awards: Annotated[list[AwardIn], Field(default_factory=list, max_length=20)]
+    reason: Reason | None = None
+
+    @model_validator(mode="after")
+    def _reason_for_none(self) -> SelectionIn:
+        if not self.awards and not self.reason:
+            raise ValueError("不授奖须说明理由。Awarding none needs a reason.")
+        if len({a.proposal_id for a in self.awards}) != len(self.awards):
+            raise ValueError("同一方案只能授奖一次。Each proposal can be chosen once.")
+        return self
+
+
+class AwardOut(Schema):
+    id: int
+    proposal_id: int
+    winner_org_id: int
+    amount: Decimal
+    reason: str
+    deal_id: int | None
+    decided_at: datetime
+
+
+class ChallengeOut(Schema):
+    id: int
+    issuer_org_id: int | None
+    bureau: bool
+    title: str
+    problem: str
+    indicators: list[Indicator]
+    prize: Decimal
+    top_up: Decimal
+    total: Decimal
+    milestones: list[PlannedMilestone]
+    eligibility: Eligibility
+    review_criteria: list[Criterion]
+    deadline: date
+    proposals_close_at: datetime
+    demand_id: int | None
+    status: ChallengeStatus
+    outcome_reason: str | None
+    published_at: datetime | None
+    closed_at: datetime | None
+    decided_at: datetime | None
+    ended_at: datetime | None
+    awards: list[AwardOut]
+    is_issuer: bool
+
+
+class ChallengeSummary(Schema):
+    id: int
+    issuer_org_id: int | None
+    bureau: bool
+    title: str
+    prize: Decimal
+    top_up: Decimal
+    deadline: date
+    status: ChallengeStatus
+
+
+class PlanStep(Schema):
+    title: Name
+    due_on: PlanDate
+    amount: Amount
+
+
+class ChallengeProposalIn(Schema):
+    member_org_ids: Annotated[list[int], Field(default_factory=list, max_length=10)]
+    broker_id: int | None = None
+    approach: LongText
+    team: LongText
+    indicators: Indicators
+    plan: Annotated[list[PlanStep], Field(min_length=1, max_length=20)]
+    budget: Amount
+    ip_arrangement: LongText
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ChallengeProposalIn:
+        if len(set(self.member_org_ids)) != len(self.member_org_ids):
+            raise ValueError("联合体成员不能重复。A member organisation is named twice.")
+        planned = sum((step.amount for step in self.plan), Decimal(0))
+        if planned != self.budget:
+            raise ValueError(f"计划各阶段金额合计{planned}元，须等于预算{self.budget}元。The plan's "
+                             f"steps add up to {planned} yuan; they must add up to the budget, "
+                             f"{self.budget} yuan.")
+        return self
+
+
+class ChallengeProposalOut(Schema):
+    id: int
+    challenge_id: int
+    lead_org_id: int
+    member_org_ids: list[int]
+    broker_id: int | None
+    approach: str
+    team: str
+    indicators: list[Indicator]
+    plan: list[PlanStep]
+    budget: Decimal
+    ip_arrangement: str
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+    frozen_sha256: str | None
+    frozen_at: datetime | None
+
+
+class MilestoneOut(Schema):
+    id: int
+    award_id: int
+    seq: int
+    title: str
+    indicators: list[Indicator]
+    due_on: date
+    amount: Decimal
+    status: MilestoneStatus
+    late: bool
+    evidence: str | None
+    evidence_at: datetime | None
+    decision_reason: str | None
+    decided_at: datetime | None
+    paid_amount: Decimal | None
+    paid_on: date | None
+    payment_reference: str | None
+
+
+class MilestoneEvidenceIn(Schema):
+    text: LongText
+
+
+class MilestoneDecisionIn(Schema):
+    reason: Reason | None = None
+
+
+class MilestonePaymentIn(Schema):
+    paid_on: PastDate
+    reference: Reference

@@ -1,0 +1,87 @@
+"""The issuer's choice: one proposal, several (a split award whose amounts add up to the
+prize plus top-up), or none with the reason. Each choice carries its reason, so a departure
+from the expert reviewers' ranking (once the experts domain scores proposals) is on record.
+
+An award lays out its milestones from the challenge's plan, scaled to its part of the prize.
+It does not yet open a deal in the broker pipeline (`Award.deal_id` stays empty): a deal
+needs a demand and an achievement, which a challenge's winner does not have (see the README).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.audit import service as audit
+from backend.challenges import milestones, schemas
+from backend.challenges.models import Award, Challenge, ChallengeStatus, Milestone, Proposal
+from backend.challenges.rules import require_issuer, total
+from backend.core.errors import Conflict, InvalidInput
+from backend.core.types import utcnow
+
+
+def select_proposals(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
+                     data: schemas.SelectionIn) -> list[Award]:
+    require_issuer(user, challenge)
+    if challenge.status != ChallengeStatus.UNDER_REVIEW:
+        raise Conflict(f"只有评审中的榜单可以评选（当前：{challenge.status.value}）。Only a "
+                       f"challenge under review can be decided ({challenge.status.value}).",
+                       current_status=challenge.status.value)
+    now = utcnow()
+    if not data.awards:
+        challenge.status = ChallengeStatus.NOT_AWARDED
+        challenge.outcome_reason = data.reason
+        challenge.decided_at = challenge.ended_at = now
+        session.flush()
+        audit.record(session, actor, "challenge.not_awarded", "challenge", challenge.id,
+                     before={"status": ChallengeStatus.UNDER_REVIEW},
+                     after={"status": challenge.status, "reason": data.reason})
+        return []
+    whole = total(challenge)
+    chosen = sum((a.amount for a in data.awards), whole * 0)
+    if chosen != whole:
+        raise InvalidInput("awards", f"授奖金额合计{chosen}元，须等于榜额加悬赏{whole}元。The awards "
+                                     f"add up to {chosen} yuan; they must add up to the prize plus "
+                                     f"top-up, {whole} yuan.")
+    ids = [a.proposal_id for a in data.awards]
+    found = {p.id: p for p in session.execute(select(Proposal).where(
+        Proposal.id.in_(ids), Proposal.challenge_id == challenge.id)).scalars()}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InvalidInput("awards", f"方案{missing}不属于该榜单。Proposals {missing} are not on "
+                                     "this challenge.")
+    awards = []
+    for choice in data.awards:
+        proposal = found[choice.proposal_id]
+        award = Award(challenge_id=challenge.id, proposal_id=proposal.id,
+                      winner_org_id=proposal.lead_org_id, amount=choice.amount,
+                      reason=choice.reason, decided_by_id=user.id, decided_at=now)
+        session.add(award)
+        session.flush()
+        amounts = milestones.split(challenge.milestones, choice.amount, whole)
+        for seq, (plan, amount) in enumerate(zip(challenge.milestones, amounts, strict=True),
+                                             start=1):
+            session.add(Milestone(challenge_id=challenge.id, award_id=award.id, seq=seq,
+                                  title=plan["title"], indicators=plan["indicators"],
+                                  due_on=date.fromisoformat(plan["due_on"]),
+                                  amount=amount))
+        awards.append(award)
+    challenge.status = ChallengeStatus.AWARDED
+    challenge.outcome_reason = data.reason
+    challenge.decided_at = now
+    session.flush()
+    audit.record(session, actor, "challenge.award", "challenge", challenge.id,
+                 before={"status": ChallengeStatus.UNDER_REVIEW},
+                 after={"status": challenge.status, "reason": data.reason,
+                        "awards": [{"proposal_id": a.proposal_id, "winner_org_id":
+                                    a.winner_org_id, "amount": a.amount, "reason": a.reason}
+                                   for a in awards]})
+    return awards
+
+
+def awards_of(session: Session, challenge: Challenge) -> list[Award]:
+    return list(session.execute(select(Award).where(Award.challenge_id == challenge.id)
+                                .order_by(Award.id)).scalars())

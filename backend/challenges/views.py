@@ -1,0 +1,51 @@
+"""Shaping challenges, proposals and milestones for the API."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.challenges import milestones, schemas, selection
+from backend.challenges.models import Challenge, Milestone, Proposal
+from backend.challenges.rules import closes_at, is_issuer, total
+from backend.core import clock
+
+
+def challenge_view(session: Session, user: User | None, challenge: Challenge
+                   ) -> schemas.ChallengeOut:
+    session.flush()
+    awards = [schemas.AwardOut.model_validate(a) for a in selection.awards_of(session, challenge)]
+    return schemas.ChallengeOut(
+        id=challenge.id, issuer_org_id=challenge.issuer_org_id,
+        bureau=challenge.issuer_org_id is None, title=challenge.title,
+        problem=challenge.problem, indicators=challenge.indicators, prize=challenge.prize,
+        top_up=challenge.top_up, total=total(challenge), milestones=challenge.milestones,
+        eligibility=challenge.eligibility, review_criteria=challenge.review_criteria,
+        deadline=challenge.deadline, proposals_close_at=closes_at(challenge),
+        demand_id=challenge.demand_id, status=challenge.status,
+        outcome_reason=challenge.outcome_reason, published_at=challenge.published_at,
+        closed_at=challenge.closed_at, decided_at=challenge.decided_at,
+        ended_at=challenge.ended_at, awards=awards, is_issuer=is_issuer(user, challenge))
+
+
+def summary(challenge: Challenge) -> schemas.ChallengeSummary:
+    return schemas.ChallengeSummary(
+        id=challenge.id, issuer_org_id=challenge.issuer_org_id,
+        bureau=challenge.issuer_org_id is None, title=challenge.title, prize=challenge.prize,
+        top_up=challenge.top_up, deadline=challenge.deadline, status=challenge.status)
+
+
+def proposal_view(session: Session, proposal: Proposal) -> schemas.ChallengeProposalOut:
+    session.flush()
+    return schemas.ChallengeProposalOut.model_validate(proposal)
+
+
+def milestone_view(milestone: Milestone) -> schemas.MilestoneOut:
+    return schemas.MilestoneOut(
+        id=milestone.id, award_id=milestone.award_id, seq=milestone.seq, title=milestone.title,
+        indicators=milestone.indicators, due_on=milestone.due_on, amount=milestone.amount,
+        status=milestone.status, late=milestones.is_late(milestone, clock.today()),
+        evidence=milestone.evidence, evidence_at=milestone.evidence_at,
+        decision_reason=milestone.decision_reason, decided_at=milestone.decided_at,
+        paid_amount=milestone.paid_amount, paid_on=milestone.paid_on,
+        payment_reference=milestone.payment_reference)
