@@ -20,6 +20,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backend.accounts.router import auth_router, broker_router, join_router, org_router
 from backend.audit.router import router as audit_router
+from backend.capital.router import financing_router, investors_router
 from backend.config import get_settings
 from backend.core.admission import FORM_ROOM, Admission, AdmissionMiddleware, Limits
 from backend.core.errors import NotFound, document_problems, install_error_handlers
@@ -52,7 +53,8 @@ ROUTERS = [health_router, metrics_router, auth_router, org_router, join_router, 
            audit_router, deals_router, notifications_router, listings_router, market_router,
            matches_router, policies_router, claims_router, payouts_router, clawbacks_router,
            integrity_router, exports_router, stats_router, registry_router, payees_router,
-           help_router, drafts_router, dossiers_router, directory_router, grades_router]
+           help_router, drafts_router, dossiers_router, directory_router, grades_router,
+           investors_router, financing_router]
 
 
 log = logging.getLogger(__name__)

@@ -2,6 +2,7 @@
 
 from backend.accounts import models as accounts_models
 from backend.audit import models as audit_models
+from backend.capital import models as capital_models
 from backend.core import generations
 from backend.db import Base
 from backend.deals import models as deals_models
@@ -13,4 +14,4 @@ from backend.rewards import models as rewards_models
 
 __all__ = ["Base", "accounts_models", "audit_models", "deals_models", "generations",
            "intake_models", "integrity_models", "listings_models", "matches_models",
-           "rewards_models"]
+           "rewards_models", "capital_models"]

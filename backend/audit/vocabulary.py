@@ -52,6 +52,10 @@ ACTIONS: tuple[str, ...] = (
     "intake_file.upload", "broker.directory_profile", "training.record", "grade_rule.update",
     "grade_proposal.create", "grade_proposal.confirmed", "grade_proposal.rejected",
     "broker.promote", "broker.demote",
+    # capital
+    "mandate.create", "mandate.update",
+    "financing.create", "financing.update", "financing.publish", "financing.close",
+    "financing.withdraw", "financing.interest", "financing.outcome",
     # the log itself
     "audit.prune",
 )
@@ -63,4 +67,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "dishonesty_listing", "audit_head", "demo", "registry_import", "broker_payee_account",
     "help_request", "visit", "demand_draft", "dossier", "nda_terms", "intake_file",
     "training_record", "grade_rule", "grade_proposal",
+    "investor_mandate", "financing_request", "financing_interest",
 )

@@ -17,6 +17,7 @@ class Role(StrEnum):
     INSTITUTE = "institute"
     BROKER = "broker"
     ADMIN = "admin"
+    INVESTOR = "investor"
 
 
 class Permission(StrEnum):
@@ -54,6 +55,9 @@ class Permission(StrEnum):
     DOSSIER_READ = "dossier:read"    # ask for and read confidential dossiers (with consent)
     DIRECTORY_EDIT = "directory:edit-own"
     GRADE_MANAGE = "grade:manage"    # training records, promotion rules and proposals
+    FINANCING_WRITE = "financing:write"  # a firm or institute asks for money (capital/)
+    MANDATE_EDIT = "mandate:edit-own"    # an investor keeps its organisation's mandate
+    FINANCING_FEED = "financing:feed"    # an investor's feed, interest and outcomes
 
 
 _EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FEEDBACK,
@@ -63,15 +67,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FIRM: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.DEMAND_WRITE,
                                       Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM,
                                       Permission.HELP_ASK, Permission.HELP_READ,
-                                      Permission.DOSSIER_READ}),
+                                      Permission.DOSSIER_READ, Permission.FINANCING_WRITE}),
     Role.INSTITUTE: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.ACHIEVEMENT_WRITE,
                                            Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM,
-                                           Permission.DOSSIER_READ}),
+                                           Permission.DOSSIER_READ,
+                                           Permission.FINANCING_WRITE}),
     Role.BROKER: frozenset(_EVERYONE | {Permission.MATCH_FEED, Permission.DEAL_OPEN,
                                         Permission.CLAIM_SUBMIT, Permission.HELP_WORK,
                                         Permission.HELP_READ, Permission.DOSSIER_READ,
                                         Permission.DIRECTORY_EDIT}),
     Role.ADMIN: frozenset(Permission),
+    Role.INVESTOR: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.MANDATE_EDIT,
+                                          Permission.FINANCING_FEED}),
 }
 
 
