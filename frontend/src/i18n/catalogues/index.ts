@@ -1,6 +1,7 @@
 // Each domain's strings, zh-CN and en-US side by side in one file; an English
 // catalogue typed Record<keyof zh, string> fails tsc when a key is missing.
 import { accountsEn, accountsZh } from './accounts';
+import { capitalEn, capitalZh } from './capital';
 import { adminEn, adminZh } from './admin';
 import { codesEn, codesZh } from './codes';
 import { dealsEn, dealsZh } from './deals';
@@ -25,9 +26,10 @@ export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
   codes: codesZh,
   intake: intakeZh,
   roles: rolesZh,
+  capital: capitalZh,
 };
 
-export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh, ...rolesZh };
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh, ...rolesZh, ...capitalZh };
 export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...sharedEn,
   ...accountsEn,
@@ -40,4 +42,5 @@ export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...codesEn,
   ...intakeEn,
   ...rolesEn,
+  ...capitalEn,
 };
