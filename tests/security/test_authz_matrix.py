@@ -35,6 +35,8 @@ from backend.accounts import membership
 from backend.accounts.models import BrokerLevel, Organisation, User
 from backend.audit import checkpoint
 from backend.audit.service import Actor
+from backend.capital import schemas as capital_schemas
+from backend.capital import service as capital
 from backend.config import get_settings
 from backend.core import jobs
 from backend.core.clock import today
@@ -51,6 +53,7 @@ from backend.listings.models import AchievementStatus, DemandStatus
 from backend.rewards import clawbacks, payouts, recompute, review
 from backend.rewards.models import RewardClaim
 from tests.builders import accounts as b
+from tests.builders import capital as cb
 from tests.builders import deals as d
 from tests.builders import intake as ib
 from tests.builders import listings as lb
@@ -71,7 +74,9 @@ from tests.security.authz_rules import (
     import_csv,
 )
 
-CALLERS = ("anon", "firm", "other_firm", "institute", "broker", "other_broker", "admin")
+CALLERS = ("anon", "firm", "other_firm", "institute", "broker", "other_broker", "admin",
+           "investor", "other_investor")
+INVESTOR_CALLERS = ("investor", "other_investor")  # sent only cases whose rule names investors
 
 
 # --- the world --------------------------------------------------------------------------------
@@ -181,6 +186,7 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
     o["deal_share_proposal"] = _deal_obj(proposed, cobrokers=(invitee,))
 
     _intake(db, s)
+    _capital(db, s)
 
     db.flush()
     note = db.execute(select(Notification).where(Notification.user_id == s.firm.id)
@@ -222,6 +228,22 @@ def _intake(db: Session, s: PartySet) -> None:
     db.add(proposal)
     db.flush()
     o["proposal"] = Obj(proposal.id, users=mine)
+
+
+def _capital(db: Session, s: PartySet) -> None:
+    """The set's investor (verified, with a mandate); the set's firm's financing requests: a
+    draft, one published to every investor with the set's investor's interest, and one
+    published to the set's investor by name."""
+    firm, inv = frozenset({s.firm.organisation_id or 0}), s.investor.organisation_id or 0
+    cb.set_mandate(db, s.investor)
+    o = s.objects
+    o["financing_draft"] = Obj(cb.make_request(db, s.firm, publish=False).id, orgs=firm)
+    shown = cb.make_request(db, s.firm)
+    capital.mark_interest(db, cb.actor(s.investor), s.investor, shown.id,
+                          capital_schemas.InterestIn())
+    o["financing"] = Obj(shown.id, orgs=firm | {inv})
+    named = cb.make_request(db, s.firm, audience="named", named_investor_ids=[inv])
+    o["financing_named"] = Obj(named.id, orgs=firm | {inv})
 
 
 def _claim_obj(claim: RewardClaim) -> Obj:
@@ -299,7 +321,7 @@ def build_world(db: Session) -> World:
     def party_set() -> PartySet:
         return PartySet(b.make_firm_user(db), b.make_institute_user(db),
                         d.with_profile(db, b.make_broker(db)),
-                        d.with_profile(db, b.make_broker(db)))
+                        d.with_profile(db, b.make_broker(db)), cb.make_investor(db))
 
     own, other = party_set(), party_set()
     _build(db, own, invitee=other.broker)
@@ -310,7 +332,8 @@ def build_world(db: Session) -> World:
     policy = r.policy(db, approver, key="matrix", effective_from=today().replace(year=2090))
     admin = b.make_admin(db)
     users = {"firm": own.firm, "institute": own.institute, "broker": own.broker,
-             "other_firm": other.firm, "other_broker": other.broker, "admin": admin}
+             "other_firm": other.firm, "other_broker": other.broker, "admin": admin,
+             "investor": own.investor, "other_investor": other.investor}
     logins = {name: b.login_as(db, user) for name, user in users.items()}
     db.flush()
     signed = checkpoint.take_checkpoint(db, checkpoint.instance_key(get_settings().var_dir))
@@ -343,8 +366,8 @@ def test_every_route_has_a_rule(app: FastAPI) -> None:
 def relation(caller: str, user: User | None, obj: Obj | None) -> str:
     if user is None:
         return "anon"
-    role = {"firm": "firm", "institute": "inst", "broker": "broker", "admin": "admin"}[
-        str(user.role)]
+    role = {"firm": "firm", "institute": "inst", "broker": "broker", "admin": "admin",
+            "investor": "inv"}[str(user.role)]
     if role == "admin" or obj is None:
         return role
     if user.id in obj.invitees:
@@ -386,6 +409,8 @@ def _run(client: TestClient, db: Session, w: World, case: Case, caller: str, s: 
 def _cells(w: World) -> Iterator[tuple[Case, str, PartySet | None]]:
     for case in RULES:
         for caller in CALLERS:
+            if caller in INVESTOR_CALLERS and "inv" not in case.rule:
+                continue
             if case.target is None:
                 yield case, caller, None
             else:
@@ -502,4 +527,16 @@ def _lists_show_only_what_each_caller_may_see(client: TestClient, w: World) -> N
     assert _csv_ids(client, "/api/v1/demands/export", w.tokens["firm"]) >= unlisted_d
     assert _csv_ids(client, "/api/v1/achievements/export", w.tokens["institute"]) >= unlisted_a
     assert _ids_in(client, "/api/v1/demands", w.tokens["admin"]) >= unlisted_d
+
+    # Financing requests: a firm lists its own only; an investor the published ones in its
+    # audience; nobody else's drafts.
+    fin = ("financing_draft", "financing", "financing_named")
+    assert _ids_in(client, "/api/v1/financing-requests", w.tokens["firm"]) >= {
+        own[k].id for k in fin}
+    for caller in ("other_firm", "institute", "broker"):
+        assert not _ids_in(client, "/api/v1/financing-requests", w.tokens[caller]) & {
+            own[k].id for k in fin}, caller
+    seen = _ids_in(client, "/api/v1/financing-requests", w.tokens["other_investor"])
+    assert own["financing"].id in seen
+    assert not seen & {own["financing_draft"].id, own["financing_named"].id}
 
