@@ -12,6 +12,6 @@ from backend.listings import models as listings_models
 from backend.matches import models as matches_models
 from backend.rewards import models as rewards_models
 
-__all__ = ["Base", "accounts_models", "audit_models", "deals_models", "generations",
-           "intake_models", "integrity_models", "listings_models", "matches_models",
-           "rewards_models", "capital_models"]
+__all__ = ["Base", "accounts_models", "audit_models", "capital_models", "deals_models",
+           "generations", "intake_models", "integrity_models", "listings_models",
+           "matches_models", "rewards_models"]
