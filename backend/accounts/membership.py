@@ -40,8 +40,8 @@ from backend.core.types import utcnow
 INVITATION_DAYS = 7
 NO_ORGANISATION = "未找到该机构。No such organisation."
 _BAD_CODE = "邀请码无效、已使用或已过期。The invitation code is invalid, used or expired."
-_MEMBER_KINDS = (OrgKind.FIRM, OrgKind.INSTITUTE)
-_INVITING_KINDS = (OrgKind.FIRM, OrgKind.INSTITUTE, OrgKind.AGENCY)
+_MEMBER_KINDS = (OrgKind.FIRM, OrgKind.INSTITUTE, OrgKind.INVESTOR)
+_INVITING_KINDS = (OrgKind.FIRM, OrgKind.INSTITUTE, OrgKind.AGENCY, OrgKind.INVESTOR)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ class OrgKind(StrEnum):
     INSTITUTE = "institute"
     AGENCY = "agency"
     BUREAU = "bureau"
+    INVESTOR = "investor"  # 投资机构: funds, guidance funds, banks, insurers, angels
 
 
 class VerificationStatus(StrEnum):

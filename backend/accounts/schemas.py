@@ -98,7 +98,7 @@ class OfficerIn(PersonIn):
 
 
 class OrganisationIn(Schema):
-    kind: Literal[OrgKind.FIRM, OrgKind.INSTITUTE, OrgKind.AGENCY]
+    kind: Literal[OrgKind.FIRM, OrgKind.INSTITUTE, OrgKind.AGENCY, OrgKind.INVESTOR]
     name: Name
     credit_code: CreditCode
     legal_representative: PersonIn

@@ -31,7 +31,7 @@ from backend.core.security import hash_password
 from backend.core.types import utcnow
 
 ROLE_FOR_KIND = {OrgKind.FIRM: Role.FIRM, OrgKind.INSTITUTE: Role.INSTITUTE,
-                 OrgKind.AGENCY: Role.BROKER}
+                 OrgKind.AGENCY: Role.BROKER, OrgKind.INVESTOR: Role.INVESTOR}
 
 
 # --- people and identifiers: one row each -------------------------------------------------

@@ -64,6 +64,10 @@ ACTIONS: tuple[str, ...] = (
     "challenge_proposal.submit", "challenge_proposal.update", "challenge_proposal.freeze",
     "challenge_milestone.submit", "challenge_milestone.accept", "challenge_milestone.reject",
     "challenge_milestone.pay",
+    # capital
+    "mandate.create", "mandate.update",
+    "financing.create", "financing.update", "financing.publish", "financing.close",
+    "financing.withdraw", "financing.interest", "financing.outcome",
     # the log itself
     "audit.prune",
 )
@@ -77,4 +81,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "training_record", "grade_rule", "grade_proposal",
     "expert", "expert_invitation", "poc_request", "review_assignment",
     "challenge", "challenge_proposal", "challenge_milestone",
+    "investor_mandate", "financing_request", "financing_interest",
 )

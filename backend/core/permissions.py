@@ -18,6 +18,7 @@ class Role(StrEnum):
     BROKER = "broker"
     ADMIN = "admin"
     EXPERT = "expert"
+    INVESTOR = "investor"
 
 
 class Permission(StrEnum):
@@ -61,6 +62,9 @@ class Permission(StrEnum):
     POC_READ = "poc:read"            # proof-of-concept requests in one's view (own, or all)
     CHALLENGE_ISSUE = "challenge:issue"      # issue a challenge, decide on it, its milestones
     CHALLENGE_PROPOSE = "challenge:propose"  # answer a challenge with a proposal, deliver
+    FINANCING_WRITE = "financing:write"  # a firm or institute asks for money (capital/)
+    MANDATE_EDIT = "mandate:edit-own"    # an investor keeps its organisation's mandate
+    FINANCING_FEED = "financing:feed"    # an investor's feed, interest and outcomes
 
 
 _EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FEEDBACK,
@@ -71,12 +75,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                       Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM,
                                       Permission.HELP_ASK, Permission.HELP_READ,
                                       Permission.DOSSIER_READ, Permission.CHALLENGE_ISSUE,
-                                      Permission.CHALLENGE_PROPOSE}),
+                                      Permission.CHALLENGE_PROPOSE,
+                                      Permission.FINANCING_WRITE}),
     Role.INSTITUTE: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.ACHIEVEMENT_WRITE,
                                            Permission.DEAL_RESPOND, Permission.EVIDENCE_CONFIRM,
                                            Permission.DOSSIER_READ, Permission.POC_REQUEST,
                                            Permission.POC_READ,
-                                           Permission.CHALLENGE_PROPOSE}),
+                                           Permission.CHALLENGE_PROPOSE,
+                                           Permission.FINANCING_WRITE}),
     Role.BROKER: frozenset(_EVERYONE | {Permission.MATCH_FEED, Permission.DEAL_OPEN,
                                         Permission.CLAIM_SUBMIT, Permission.HELP_WORK,
                                         Permission.HELP_READ, Permission.DOSSIER_READ,
@@ -85,6 +91,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EXPERT: frozenset(_EVERYONE | {Permission.REVIEW_WORK}),
     # Administrators organise reviews; they neither review nor ask for one.
     Role.ADMIN: frozenset(set(Permission) - {Permission.REVIEW_WORK, Permission.POC_REQUEST}),
+    Role.INVESTOR: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.MANDATE_EDIT,
+                                          Permission.FINANCING_FEED}),
 }
 
 

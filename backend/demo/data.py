@@ -44,6 +44,9 @@ INSTITUTES = [
     ("福建省先进材料研究所", "福州市", "inst3"),
     ("泉州工业技术研究院", "泉州市", "inst4"),
 ]
+INVESTORS = [
+    ("海峡科创投资基金有限公司", "福州市", "investor1"),
+]
 AGENCY = ("海峡技术转移中心有限公司", "福州市")
 BROKERS = [
     ("broker1", "陈思远", BrokerLevel.SENIOR, ["智能装备", "电子信息"]),
@@ -118,7 +121,8 @@ def seed_accounts(session: Session, fake: _Faker) -> list[DemoLogin]:
     service.create_admin(session, "admin2", ADMIN_PASSWORD, "科技局复核员", bureau)
     logins += [DemoLogin("admin", "admin", ADMIN_PASSWORD, "福州市科学技术局（审核）"),
                DemoLogin("admin", "admin2", ADMIN_PASSWORD, "福州市科学技术局（复核/支付）")]
-    for kind, rows in ((OrgKind.FIRM, FIRMS), (OrgKind.INSTITUTE, INSTITUTES)):
+    for kind, rows in ((OrgKind.FIRM, FIRMS), (OrgKind.INSTITUTE, INSTITUTES),
+                       (OrgKind.INVESTOR, INVESTORS)):
         for name, region, username in rows:
             reg = schemas.OrganisationRegistration(
                 organisation=fake.organisation(kind, name, region),

@@ -41,7 +41,7 @@ SIZES = (("desktop", 1440, 900), ("phone", 390, 844))
 # Demo users who are party to deals (firm2 and inst1 share one; each has unread notifications).
 ACCOUNTS = {"firm": ("firm2", DEMO_PASSWORD), "institute": ("inst1", DEMO_PASSWORD),
             "broker": ("broker1", DEMO_PASSWORD), "admin": ("admin", ADMIN_PASSWORD),
-            "expert": ("expert1", DEMO_PASSWORD)}
+            "expert": ("expert1", DEMO_PASSWORD), "investor": ("investor1", DEMO_PASSWORD)}
 
 RAW_CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+(?:\.[a-z_]+)+\b")
 NOT_CODE = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+\.(?:csv|xlsx|png|pdf)\b"
@@ -146,6 +146,8 @@ def _ids(server: LiveServer, role: str | None) -> dict[str, int]:
         if role == "expert":  # no deals; the demo's review seat it accepted
             ids["assignmentId"] = int(api.get("/api/v1/review-assignments")[0]["id"])
             return ids
+        if role == "investor":  # no deals, no parameterised pages yet
+            return ids
         ids["dealId"] = _first_id(api, "/api/v1/deals?page_size=1")
         if role == "broker":
             ids["claimId"] = _first_id(api, "/api/v1/claims?page_size=1")
@@ -249,8 +251,8 @@ def _walk(browser: Browser, server: LiveServer, role: str | None) -> list[str]:
     return walk.problems
 
 
-@pytest.mark.parametrize("role", [None, "firm", "institute", "broker", "admin", "expert"],
-                         ids=["visitor", "firm", "institute", "broker", "admin", "expert"])
+@pytest.mark.parametrize("role", [None, "firm", "institute", "broker", "admin", "expert", "investor"],
+                         ids=["visitor", "firm", "institute", "broker", "admin", "expert", "investor"])
 def test_every_page_fits_speaks_and_works(browser: Browser, demo_market: LiveServer,
                                           role: str | None) -> None:
     problems = _walk(browser, demo_market, role)

@@ -57,6 +57,7 @@ class PartySet:
     institute: User
     broker: User
     spare: User  # a verified broker outside the matrix: invited, assigned, co-broker
+    investor: User  # a verified investor with a mandate (sent only the capital chain's cases)
     expert: User | None = None  # a verified scientist, on the set's review panels
     objects: dict[str, Obj] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -165,18 +166,28 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     "challenge_review": ("a challenge under review", frozenset({"firm_own", "inst_own"})),
     "challenge_delivery": ("a challenge in delivery, won by the institute",
                            frozenset({"firm_own", "inst_own"})),
+    "financing_draft": ("a draft financing request", frozenset({"firm_own"})),
+    "financing": ("a published financing request, with the own investor's interest",
+                  frozenset({"firm_own", "inv_own"})),
+    "financing_named": ("a financing request for named investors, the own one among them",
+                        frozenset({"firm_own", "inv_own"})),
 }
 
 
 # The relations every caller has whatever the object: no relation to it, or an administrator.
-BASE_RELATIONS = ("anon", "admin", "firm", "inst", "broker", "expert")
+BASE_RELATIONS = ("anon", "admin", "firm", "inst", "broker", "expert", "inv")
 ROLE_KEYS = ("anon", "admin", "firm", "firm_own", "inst", "inst_own", "broker", "broker_own",
              "invitee", "cobroker", "expert", "expert_own")
+# Investors (inv: no relation; inv_own: its organisation is in the request's audience by name,
+# or marked interest) are sent only the cases whose rule names them: the capital chain's so
+# far. TODO(issue 23): rule every other route for investors too.
+INVESTOR_KEYS = ("inv", "inv_own")
 
 
 def rule(default: Expected, **overrides: Expected) -> dict[str, Expected]:
-    """Expected answers by relation; a co-broker is treated as the deal's broker unless said."""
-    unknown = set(overrides) - set(ROLE_KEYS)
+    """Expected answers by relation; a co-broker is treated as the deal's broker unless said.
+    Investors' relations are in the table only when one of them is given."""
+    unknown = set(overrides) - set(ROLE_KEYS) - set(INVESTOR_KEYS)
     assert not unknown, unknown
     table = {k: overrides.get(k, default) for k in ROLE_KEYS}
     if "cobroker" not in overrides:
@@ -187,6 +198,9 @@ def rule(default: Expected, **overrides: Expected) -> dict[str, Expected]:
         table["expert"] = 403
     if "expert_own" not in overrides:
         table["expert_own"] = table["expert"]
+    if set(overrides) & set(INVESTOR_KEYS):
+        table["inv"] = overrides.get("inv", default)
+        table["inv_own"] = overrides.get("inv_own", table["inv"])
     return table
 
 
@@ -248,6 +262,14 @@ CHALLENGE_TEAM_READ = rule(404, anon=401, firm_own=OK, inst_own=OK, admin=OK)
 # administrators see it but may not act; brokers are refused by role.
 CHALLENGE_TEAM_WORK = rule(404, anon=401, broker=403, broker_own=403, firm_own=403, inst_own=OK,
                            admin=403)
+
+
+# The capital chain: an investor keeps its own mandate and feed (administrators have none: 409).
+INVESTOR_OWN = rule(403, anon=401, admin=409, inv=OK)
+FINANCING_DRAFT_READ = rule(404, anon=401, firm_own=OK, admin=OK, inv=404)
+FINANCING_READ = rule(404, anon=401, firm_own=OK, admin=OK, inv=OK)
+# The owner changes its request; brokers and investors refused by role, administrators by seat.
+FINANCING_OWNER = rule(403, anon=401, firm=404, inst=404, firm_own=OK, inv=403)
 
 
 def _ids(key: str, name: str) -> Callable[[World, PartySet], dict[str, Any]]:
@@ -377,6 +399,22 @@ def _selection(w: World, s: PartySet) -> dict[str, Any]:
 
 def _const(**values: Any) -> Callable[[World, PartySet], dict[str, Any]]:
     return lambda w, s: values
+
+
+def _financing(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
+    return _ids(key, "request_id")
+
+
+def _mandate_body(w: World, s: PartySet) -> dict[str, Any]:
+    return {"investor_kind": "bank", "field_ids": [w.field_id], "trl_min": 2, "trl_max": 8,
+            "ticket_min": "500000.00", "ticket_max": "5000000.00"}
+
+
+def _financing_body(w: World, s: PartySet) -> dict[str, Any]:
+    return {"subject": "project", "title": "智能产线改造融资", "summary": "产线智能化改造。",
+            "field_id": w.field_id, "region": "福州市", "amount": "2000000.00",
+            "instrument": "loan", "use_of_funds": "设备采购。", "trl_current": 5,
+            "trl_target": 7}
 
 
 def _policy(w: World, s: PartySet) -> dict[str, Any]:
@@ -1040,6 +1078,44 @@ RULES: list[Case] = [
     Case("POST", "/api/v1/audit/checkpoint/verify", ADMIN_ONLY,
          json=lambda w, s: w.checkpoint),
     Case("GET", "/api/v1/audit/public-key", ADMIN_ONLY),
+
+    # the capital chain (backend/capital): investors' mandates and feed, financing requests
+    Case("GET", "/api/v1/investors", rule(403, anon=401, firm=OK, inst=OK, admin=OK, inv=403),
+         why="to name a request's investors"),
+    Case("GET", "/api/v1/investors/me/mandate", INVESTOR_OWN),
+    Case("PUT", "/api/v1/investors/me/mandate", INVESTOR_OWN, json=_mandate_body),
+    Case("GET", "/api/v1/investors/me/feed", INVESTOR_OWN,
+         why="published requests in its audience that fit its mandate"),
+    Case("GET", "/api/v1/financing-requests", rule(OK, anon=401, inv=OK)),
+    Case("POST", "/api/v1/financing-requests",
+         rule(403, anon=401, firm=OK, inst=422, admin=409, inv=403), json=_financing_body,
+         why="a firm for a demand or a project, an institute for one of its achievements"),
+    Case("GET", "/api/v1/financing-requests/{request_id}", FINANCING_DRAFT_READ,
+         target="financing_draft", params=_financing("financing_draft")),
+    Case("GET", "/api/v1/financing-requests/{request_id}", FINANCING_READ,
+         target="financing", params=_financing("financing")),
+    Case("GET", "/api/v1/financing-requests/{request_id}", {**FINANCING_READ, "inv": 404},
+         target="financing_named", params=_financing("financing_named")),
+    Case("PATCH", "/api/v1/financing-requests/{request_id}", FINANCING_OWNER,
+         target="financing_draft", params=_financing("financing_draft"),
+         json=lambda w, s: {"amount": "2500000.00"}),
+    Case("POST", "/api/v1/financing-requests/{request_id}/publish", FINANCING_OWNER,
+         target="financing_draft", params=_financing("financing_draft")),
+    Case("POST", "/api/v1/financing-requests/{request_id}/withdraw", FINANCING_OWNER,
+         target="financing_draft", params=_financing("financing_draft")),
+    Case("POST", "/api/v1/financing-requests/{request_id}/close", FINANCING_OWNER,
+         target="financing", params=_financing("financing")),
+    Case("GET", "/api/v1/financing-requests/{request_id}/interests", FINANCING_READ,
+         target="financing", params=_financing("financing"),
+         why="the owner and administrators see every investor's; an investor its own"),
+    Case("POST", "/api/v1/financing-requests/{request_id}/interest",
+         rule(403, anon=401, admin=409, inv=404, inv_own=OK), target="financing_named",
+         params=_financing("financing_named"), json=lambda w, s: {"note": "希望进一步了解"}),
+    Case("POST", "/api/v1/financing-requests/{request_id}/outcome",
+         rule(403, anon=401, admin=409, inv=409, inv_own=OK), target="financing",
+         params=_financing("financing"),
+         json=lambda w, s: {"status": "declined", "reason": "不在本期投资计划内"},
+         why="an investor that marked interest records where it led"),
 ]
 
 # Routes without a rule yet, each with the reason. Empty: every route is ruled above.

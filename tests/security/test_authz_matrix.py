@@ -35,6 +35,8 @@ from backend.accounts import membership
 from backend.accounts.models import BrokerLevel, Organisation, User, VerificationStatus
 from backend.audit import checkpoint
 from backend.audit.service import Actor
+from backend.capital import schemas as capital_schemas
+from backend.capital import service as capital
 from backend.challenges import milestones
 from backend.challenges import service as challenge_service
 from backend.challenges.models import ChallengeStatus
@@ -66,6 +68,7 @@ from backend.listings.models import AchievementStatus, DemandStatus
 from backend.rewards import clawbacks, payouts, recompute, review
 from backend.rewards.models import RewardClaim
 from tests.builders import accounts as b
+from tests.builders import capital as capb
 from tests.builders import challenges as cb
 from tests.builders import deals as d
 from tests.builders import experts as ex
@@ -89,7 +92,8 @@ from tests.security.authz_rules import (
 )
 
 CALLERS = ("anon", "firm", "other_firm", "institute", "broker", "other_broker", "expert",
-           "other_expert", "admin")
+           "other_expert", "admin", "investor", "other_investor")
+INVESTOR_CALLERS = ("investor", "other_investor")  # sent only cases whose rule names investors
 
 
 # --- the world --------------------------------------------------------------------------------
@@ -201,6 +205,7 @@ def _build(db: Session, s: PartySet, invitee: User) -> None:
     _intake(db, s)
     _experts(db, s)
     _challenges(db, s)
+    _capital(db, s)
 
     db.flush()
     note = db.execute(select(Notification).where(Notification.user_id == s.firm.id)
@@ -334,6 +339,20 @@ def _challenges(db: Session, s: PartySet) -> None:
                                None)
     s.extra.update(milestone_pending=pending.id, milestone_submitted=submitted.id,
                    milestone_accepted=accepted.id)
+def _capital(db: Session, s: PartySet) -> None:
+    """The set's investor (verified, with a mandate); the set's firm's financing requests: a
+    draft, one published to every investor with the set's investor's interest, and one
+    published to the set's investor by name."""
+    firm, inv = frozenset({s.firm.organisation_id or 0}), s.investor.organisation_id or 0
+    capb.set_mandate(db, s.investor)
+    o = s.objects
+    o["financing_draft"] = Obj(capb.make_request(db, s.firm, publish=False).id, orgs=firm)
+    shown = capb.make_request(db, s.firm)
+    capital.mark_interest(db, capb.actor(s.investor), s.investor, shown.id,
+                          capital_schemas.InterestIn())
+    o["financing"] = Obj(shown.id, orgs=firm | {inv})
+    named = capb.make_request(db, s.firm, audience="named", named_investor_ids=[inv])
+    o["financing_named"] = Obj(named.id, orgs=firm | {inv})
 
 
 def _claim_obj(claim: RewardClaim) -> Obj:
@@ -411,7 +430,7 @@ def build_world(db: Session) -> World:
     def party_set() -> PartySet:
         return PartySet(b.make_firm_user(db), b.make_institute_user(db),
                         d.with_profile(db, b.make_broker(db)),
-                        d.with_profile(db, b.make_broker(db)))
+                        d.with_profile(db, b.make_broker(db)), capb.make_investor(db))
 
     own, other = party_set(), party_set()
     _build(db, own, invitee=other.broker)
@@ -424,7 +443,8 @@ def build_world(db: Session) -> World:
     assert own.expert is not None and other.expert is not None
     users = {"firm": own.firm, "institute": own.institute, "broker": own.broker,
              "other_firm": other.firm, "other_broker": other.broker, "expert": own.expert,
-             "other_expert": other.expert, "admin": admin}
+             "other_expert": other.expert, "admin": admin,
+             "investor": own.investor, "other_investor": other.investor}
     logins = {name: b.login_as(db, user) for name, user in users.items()}
     db.flush()
     signed = checkpoint.take_checkpoint(db, checkpoint.instance_key(get_settings().var_dir))
@@ -458,7 +478,7 @@ def relation(caller: str, user: User | None, obj: Obj | None) -> str:
     if user is None:
         return "anon"
     role = {"firm": "firm", "institute": "inst", "broker": "broker", "admin": "admin",
-            "expert": "expert"}[str(user.role)]
+            "expert": "expert", "investor": "inv"}[str(user.role)]
     if role == "admin" or obj is None:
         return role
     if user.id in obj.invitees:
@@ -500,6 +520,8 @@ def _run(client: TestClient, db: Session, w: World, case: Case, caller: str, s: 
 def _cells(w: World) -> Iterator[tuple[Case, str, PartySet | None]]:
     for case in RULES:
         for caller in CALLERS:
+            if caller in INVESTOR_CALLERS and "inv" not in case.rule:
+                continue
             if case.target is None:
                 yield case, caller, None
             else:
@@ -631,4 +653,16 @@ def _lists_show_only_what_each_caller_may_see(client: TestClient, w: World) -> N
     assert _csv_ids(client, "/api/v1/demands/export", w.tokens["firm"]) >= unlisted_d
     assert _csv_ids(client, "/api/v1/achievements/export", w.tokens["institute"]) >= unlisted_a
     assert _ids_in(client, "/api/v1/demands", w.tokens["admin"]) >= unlisted_d
+
+    # Financing requests: a firm lists its own only; an investor the published ones in its
+    # audience; nobody else's drafts.
+    fin = ("financing_draft", "financing", "financing_named")
+    assert _ids_in(client, "/api/v1/financing-requests", w.tokens["firm"]) >= {
+        own[k].id for k in fin}
+    for caller in ("other_firm", "institute", "broker"):
+        assert not _ids_in(client, "/api/v1/financing-requests", w.tokens[caller]) & {
+            own[k].id for k in fin}, caller
+    seen = _ids_in(client, "/api/v1/financing-requests", w.tokens["other_investor"])
+    assert own["financing"].id in seen
+    assert not seen & {own["financing_draft"].id, own["financing_named"].id}
 

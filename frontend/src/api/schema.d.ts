@@ -2306,6 +2306,155 @@ export interface paths {
         patch: operations["fields-update_field"];
         trace?: never;
     };
+    "/api/v1/financing-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Requests
+         * @description The requests the caller may see: its organisation's own; for a verified investor, those
+         *     published to it; for administrators, all.
+         */
+        get: operations["capital-list_requests"];
+        put?: never;
+        /** Create Request */
+        post: operations["capital-create_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Request */
+        get: operations["capital-get_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Request */
+        patch: operations["capital-update_request"];
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close Request */
+        post: operations["capital-close_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/interest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark Interest */
+        post: operations["capital-mark_interest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/interests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Interests
+         * @description Who is interested and where it led: the owner and administrators see every investor's;
+         *     an investor its own.
+         */
+        get: operations["capital-list_interests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Outcome
+         * @description Record a term sheet, an approved loan, or a decline with its reason.
+         */
+        post: operations["capital-record_outcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish Request */
+        post: operations["capital-publish_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw Request */
+        post: operations["capital-withdraw_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/grade-proposals": {
         parameters: {
             query?: never;
@@ -2787,6 +2936,67 @@ export interface paths {
          * @description Run every rule over every open claim, in the background.
          */
         post: operations["integrity-request_scan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/investors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Investors
+         * @description Verified investors, to name as a financing request's audience.
+         */
+        get: operations["capital-list_investors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/investors/me/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Investor Feed
+         * @description Published requests that fit the mandate, best first (see capital/feed.py).
+         */
+        get: operations["capital-investor_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/investors/me/mandate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Mandate */
+        get: operations["capital-get_mandate"];
+        /**
+         * Put Mandate
+         * @description Set the investor organisation's kind and mandate (any member; audited).
+         */
+        put: operations["capital-put_mandate"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4185,7 +4395,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "audit.prune";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "audit.prune";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -4210,7 +4420,7 @@ export interface components {
              * @description what it was done to
              * @enum {string}
              */
-            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone";
+            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest";
             /** Seq */
             seq: number;
         };
@@ -5906,7 +6116,7 @@ export interface components {
             /** Fields */
             fields: string[];
             /** Interests */
-            interests: components["schemas"]["InterestOut"][];
+            interests: components["schemas"]["backend__experts__schemas__InterestOut"][];
             kind: components["schemas"]["ExpertKind"];
             /** Load */
             load: number;
@@ -5940,7 +6150,7 @@ export interface components {
             /** Fields */
             fields?: string[];
             /** Interests */
-            interests?: components["schemas"]["InterestIn"][];
+            interests?: components["schemas"]["backend__experts__schemas__InterestIn"][];
             kind: components["schemas"]["ExpertKind"];
             /** Name */
             name: string;
@@ -5972,6 +6182,23 @@ export interface components {
             person?: components["schemas"]["PersonIn"] | null;
             profile: components["schemas"]["ExpertProfileIn"];
             user: components["schemas"]["UserIn"];
+        };
+        /** FeedItemOut */
+        FeedItemOut: {
+            /** Fit */
+            fit: number;
+            /** @description this investor's, if it marked any */
+            interest: components["schemas"]["InterestStatus"] | null;
+            /** Reasons */
+            reasons: string[];
+            request: components["schemas"]["FinancingOut"];
+            /**
+             * Score
+             * @description text similarity to the mandate plus mandate fit, 0–1
+             */
+            score: number;
+            /** Similarity */
+            similarity: number;
         };
         /** FeedOut */
         FeedOut: {
@@ -6156,6 +6383,130 @@ export interface components {
             mode?: ("development" | "transfer" | "licensing" | "consulting" | "service" | "joint_rd") | null;
             /** Region */
             region?: string | null;
+        };
+        /**
+         * FinancingAudience
+         * @enum {string}
+         */
+        FinancingAudience: "all_investors" | "named";
+        /** FinancingIn */
+        FinancingIn: {
+            /** Achievement Id */
+            achievement_id?: number | null;
+            /** Amount */
+            amount: number | string;
+            /** @default all_investors */
+            audience?: components["schemas"]["FinancingAudience"];
+            /** Demand Id */
+            demand_id?: number | null;
+            /** Field Id */
+            field_id: number;
+            instrument: components["schemas"]["Instrument"];
+            /** Milestones */
+            milestones?: components["schemas"]["MilestoneIn"][];
+            /**
+             * Named Investor Ids
+             * @description investor organisations that may see it (audience `named`)
+             */
+            named_investor_ids?: number[];
+            /** Region */
+            region: string;
+            subject: components["schemas"]["FinancingSubject"];
+            /** Summary */
+            summary: string;
+            /** Title */
+            title: string;
+            /** Trl Current */
+            trl_current: number;
+            /** Trl Target */
+            trl_target: number;
+            /** Use Of Funds */
+            use_of_funds: string;
+        };
+        /** FinancingOut */
+        FinancingOut: {
+            /** Achievement Id */
+            achievement_id: number | null;
+            /** Amount */
+            amount: string;
+            audience: components["schemas"]["FinancingAudience"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Demand Id */
+            demand_id: number | null;
+            /** Field Id */
+            field_id: number;
+            /** Id */
+            id: number;
+            instrument: components["schemas"]["Instrument"];
+            /** Milestones */
+            milestones: components["schemas"]["backend__capital__schemas__MilestoneOut"][];
+            /**
+             * Named Investor Ids
+             * @description only for the owner and administrators
+             */
+            named_investor_ids: number[] | null;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Published At */
+            published_at: string | null;
+            /** Region */
+            region: string;
+            status: components["schemas"]["FinancingStatus"];
+            subject: components["schemas"]["FinancingSubject"];
+            /** Summary */
+            summary: string;
+            /** Title */
+            title: string;
+            /** Trl Current */
+            trl_current: number;
+            /** Trl Target */
+            trl_target: number;
+            /** Use Of Funds */
+            use_of_funds: string;
+        };
+        /**
+         * FinancingStatus
+         * @enum {string}
+         */
+        FinancingStatus: "draft" | "published" | "closed" | "withdrawn";
+        /**
+         * FinancingSubject
+         * @enum {string}
+         */
+        FinancingSubject: "achievement" | "demand" | "project";
+        /**
+         * FinancingUpdate
+         * @description Changes to a draft: only the fields given change.
+         */
+        FinancingUpdate: {
+            /** Amount */
+            amount?: number | string | null;
+            audience?: components["schemas"]["FinancingAudience"] | null;
+            /** Field Id */
+            field_id?: number | null;
+            instrument?: components["schemas"]["Instrument"] | null;
+            /** Milestones */
+            milestones?: components["schemas"]["MilestoneIn"][] | null;
+            /** Named Investor Ids */
+            named_investor_ids?: number[] | null;
+            /** Region */
+            region?: string | null;
+            /** Summary */
+            summary?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Trl Current */
+            trl_current?: number | null;
+            /** Trl Target */
+            trl_target?: number | null;
+            /** Use Of Funds */
+            use_of_funds?: string | null;
         };
         /** FlagOut */
         FlagOut: {
@@ -6487,27 +6838,37 @@ export interface components {
             /** Unit */
             unit: string;
         };
-        /** InterestIn */
-        InterestIn: {
-            /** Credit Code */
-            credit_code?: string | null;
-            /** Organisation Name */
-            organisation_name: string;
-            relation: components["schemas"]["InterestRelation"];
-        };
-        /** InterestOut */
-        InterestOut: {
-            /** Credit Code */
-            credit_code?: string | null;
-            /** Organisation Name */
-            organisation_name: string;
-            relation: components["schemas"]["InterestRelation"];
-        };
+        /**
+         * Instrument
+         * @enum {string}
+         */
+        Instrument: "equity" | "loan" | "convertible" | "grant" | "insurance";
         /**
          * InterestRelation
          * @enum {string}
          */
         InterestRelation: "works_for" | "holds_shares" | "advises";
+        /**
+         * InterestStatus
+         * @enum {string}
+         */
+        InterestStatus: "interested" | "term_sheet" | "loan_approved" | "declined";
+        /**
+         * InvestorKind
+         * @enum {string}
+         */
+        InvestorKind: "venture_fund" | "guidance_fund" | "bank" | "insurer" | "angel";
+        /** InvestorOut */
+        InvestorOut: {
+            /** Id */
+            id: number;
+            /** @description none until it sets its mandate */
+            investor_kind: components["schemas"]["InvestorKind"] | null;
+            /** Name */
+            name: string;
+            /** Region */
+            region: string;
+        };
         /** InvitationOut */
         InvitationOut: {
             /** Broker Id */
@@ -6689,6 +7050,91 @@ export interface components {
             /** Subject Label */
             subject_label: string;
         };
+        /** MandateIn */
+        MandateIn: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Field Ids
+             * @description fields (or top-level fields) it invests in
+             */
+            field_ids: number[];
+            /**
+             * Instruments
+             * @description the instruments it offers; empty: any
+             */
+            instruments?: components["schemas"]["Instrument"][];
+            investor_kind: components["schemas"]["InvestorKind"];
+            /**
+             * Regions
+             * @description regions it invests in (a request's region starts with one); empty: any
+             */
+            regions?: string[];
+            /** Ticket Max */
+            ticket_max: number | string;
+            /** Ticket Min */
+            ticket_min: number | string;
+            /**
+             * Trl Max
+             * @default 9
+             */
+            trl_max?: number;
+            /**
+             * Trl Min
+             * @default 1
+             */
+            trl_min?: number;
+        };
+        /** MandateOut */
+        MandateOut: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Field Ids
+             * @description fields (or top-level fields) it invests in
+             */
+            field_ids: number[];
+            /**
+             * Instruments
+             * @description the instruments it offers; empty: any
+             */
+            instruments?: components["schemas"]["Instrument"][];
+            investor_kind: components["schemas"]["InvestorKind"];
+            /** Organisation Id */
+            organisation_id: number;
+            /** Organisation Name */
+            organisation_name: string;
+            /**
+             * Regions
+             * @description regions it invests in (a request's region starts with one); empty: any
+             */
+            regions?: string[];
+            /** Ticket Max */
+            ticket_max: string;
+            /** Ticket Min */
+            ticket_min: string;
+            /**
+             * Trl Max
+             * @default 9
+             */
+            trl_max?: number;
+            /**
+             * Trl Min
+             * @default 1
+             */
+            trl_min?: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** ManualConflictIn */
         ManualConflictIn: {
             /** Organisation Id */
@@ -6866,42 +7312,15 @@ export interface components {
             /** Text */
             text: string;
         };
-        /** MilestoneOut */
-        MilestoneOut: {
-            /** Amount */
-            amount: string;
-            /** Award Id */
-            award_id: number;
-            /** Decided At */
-            decided_at: string | null;
-            /** Decision Reason */
-            decision_reason: string | null;
+        /** MilestoneIn */
+        MilestoneIn: {
             /**
              * Due On
              * Format: date
              */
             due_on: string;
-            /** Evidence */
-            evidence: string | null;
-            /** Evidence At */
-            evidence_at: string | null;
-            /** Id */
-            id: number;
-            /** Indicators */
-            indicators: components["schemas"]["Indicator-Output"][];
-            /** Late */
-            late: boolean;
-            /** Paid Amount */
-            paid_amount: string | null;
-            /** Paid On */
-            paid_on: string | null;
-            /** Payment Reference */
-            payment_reference: string | null;
-            /** Seq */
-            seq: number;
-            status: components["schemas"]["MilestoneStatus"];
-            /** Title */
-            title: string;
+            /** Text */
+            text: string;
         };
         /** MilestonePaymentIn */
         MilestonePaymentIn: {
@@ -7030,7 +7449,7 @@ export interface components {
          * OrgKind
          * @enum {string}
          */
-        OrgKind: "firm" | "institute" | "agency" | "bureau";
+        OrgKind: "firm" | "institute" | "agency" | "bureau" | "investor";
         /** OrganisationBrief */
         OrganisationBrief: {
             /** Id */
@@ -7056,7 +7475,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "firm" | "institute" | "agency";
+            kind: "firm" | "institute" | "agency" | "investor";
             legal_representative: components["schemas"]["PersonIn"];
             /** Name */
             name: string;
@@ -7155,6 +7574,17 @@ export interface components {
             registered_address?: string | null;
             /** Shareholders */
             shareholders?: components["schemas"]["ShareholderIn"][] | null;
+        };
+        /** OutcomeIn */
+        OutcomeIn: {
+            /** Note */
+            note?: string | null;
+            /**
+             * Reason
+             * @description required when declining
+             */
+            reason?: string | null;
+            status: components["schemas"]["InterestStatus"];
         };
         /** Page[AchievementOut] */
         Page_AchievementOut_: {
@@ -7281,6 +7711,28 @@ export interface components {
         Page_ExpertOut_: {
             /** Items */
             items: components["schemas"]["ExpertOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[FeedItemOut] */
+        Page_FeedItemOut_: {
+            /** Items */
+            items: components["schemas"]["FeedItemOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[FinancingOut] */
+        Page_FinancingOut_: {
+            /** Items */
+            items: components["schemas"]["FinancingOut"][];
             /** Page */
             page: number;
             /** Page Size */
@@ -8322,7 +8774,7 @@ export interface components {
          * Role
          * @enum {string}
          */
-        Role: "firm" | "institute" | "broker" | "admin" | "expert";
+        Role: "firm" | "institute" | "broker" | "admin" | "expert" | "investor";
         /** RuleRate */
         RuleRate: {
             /** Claims */
@@ -8731,11 +9183,105 @@ export interface components {
             /** Visited On */
             visited_on?: string | null;
         };
+        /** InterestIn */
+        backend__capital__schemas__InterestIn: {
+            /** Note */
+            note?: string | null;
+        };
+        /** InterestOut */
+        backend__capital__schemas__InterestOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decline Reason */
+            decline_reason: string | null;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Request Id */
+            request_id: number;
+            status: components["schemas"]["InterestStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** MilestoneOut */
+        backend__capital__schemas__MilestoneOut: {
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Text */
+            text: string;
+        };
+        /** MilestoneOut */
+        backend__challenges__schemas__MilestoneOut: {
+            /** Amount */
+            amount: string;
+            /** Award Id */
+            award_id: number;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision Reason */
+            decision_reason: string | null;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Evidence */
+            evidence: string | null;
+            /** Evidence At */
+            evidence_at: string | null;
+            /** Id */
+            id: number;
+            /** Indicators */
+            indicators: components["schemas"]["Indicator-Output"][];
+            /** Late */
+            late: boolean;
+            /** Paid Amount */
+            paid_amount: string | null;
+            /** Paid On */
+            paid_on: string | null;
+            /** Payment Reference */
+            payment_reference: string | null;
+            /** Seq */
+            seq: number;
+            status: components["schemas"]["MilestoneStatus"];
+            /** Title */
+            title: string;
+        };
         /**
          * Stage
          * @enum {string}
          */
         backend__deals__models__Stage: "requested" | "introduced" | "negotiating" | "signed" | "registered" | "paid" | "closed" | "lost" | "cancelled";
+        /** InterestIn */
+        backend__experts__schemas__InterestIn: {
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Organisation Name */
+            organisation_name: string;
+            relation: components["schemas"]["InterestRelation"];
+        };
+        /** InterestOut */
+        backend__experts__schemas__InterestOut: {
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Organisation Name */
+            organisation_name: string;
+            relation: components["schemas"]["InterestRelation"];
+        };
         /**
          * Stage
          * @enum {string}
@@ -10107,7 +10653,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MilestoneOut"][];
+                    "application/json": components["schemas"]["backend__challenges__schemas__MilestoneOut"][];
                 };
             };
             /** @description Validation Error */
@@ -10143,7 +10689,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MilestoneOut"];
+                    "application/json": components["schemas"]["backend__challenges__schemas__MilestoneOut"];
                 };
             };
             /** @description Validation Error */
@@ -10179,7 +10725,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MilestoneOut"];
+                    "application/json": components["schemas"]["backend__challenges__schemas__MilestoneOut"];
                 };
             };
             /** @description Validation Error */
@@ -10215,7 +10761,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MilestoneOut"];
+                    "application/json": components["schemas"]["backend__challenges__schemas__MilestoneOut"];
                 };
             };
             /** @description Validation Error */
@@ -10251,7 +10797,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MilestoneOut"];
+                    "application/json": components["schemas"]["backend__challenges__schemas__MilestoneOut"];
                 };
             };
             /** @description Validation Error */
@@ -13580,6 +14126,332 @@ export interface operations {
             };
         };
     };
+    "capital-list_requests": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["FinancingStatus"] | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FinancingOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-create_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinancingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinancingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-get_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinancingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-update_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinancingUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinancingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-close_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinancingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-mark_interest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["backend__capital__schemas__InterestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-list_interests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-record_outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-publish_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinancingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-withdraw_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinancingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "grades-list_grade_proposals": {
         parameters: {
             query?: {
@@ -14569,6 +15441,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ScanQueued"];
+                };
+            };
+        };
+    };
+    "capital-list_investors": {
+        parameters: {
+            query?: {
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvestorOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-investor_feed": {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FeedItemOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-get_mandate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateOut"];
+                };
+            };
+        };
+    };
+    "capital-put_mandate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MandateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

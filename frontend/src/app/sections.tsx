@@ -145,6 +145,12 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       ...expertPages.admin,
     ],
   },
+  investor: {
+    role: 'investor',
+    base: '/investor',
+    labelKey: 'nav.investor',
+    pages: [workspace, members],
+  },
   expert: {
     role: 'expert',
     base: '/expert',

@@ -6,6 +6,7 @@ export const ROLE_HOME: Record<Role, string> = {
   broker: '/broker',
   admin: '/admin',
   expert: '/expert',
+  investor: '/investor',
 };
 
 /** Only same-site paths may be followed after login (no open redirect). */

@@ -65,6 +65,6 @@ function AdminShortcuts() {
 export function Shortcuts({ role }: { role: Role }) {
   if (role === 'broker') return <BrokerShortcuts />;
   if (role === 'admin') return <AdminShortcuts />;
-  if (role === 'expert') return <ShortcutButtons role="expert" counts={{}} />;
+  if (role === 'expert' || role === 'investor') return <ShortcutButtons role={role} counts={{}} />;
   return <PartyShortcuts role={role} />;
 }

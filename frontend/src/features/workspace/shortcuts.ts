@@ -32,4 +32,5 @@ export const SHORTCUTS: Record<Role, Shortcut[]> = {
     { to: '/expert/reviews', labelKey: 'nav.expert.reviews', primary: true },
     { to: '/expert/profile', labelKey: 'nav.expert.profile' },
   ],
+  investor: [{ to: '/investor/members', labelKey: 'nav.members', primary: true }],
 };

@@ -1,6 +1,7 @@
 // Each domain's strings, zh-CN and en-US side by side in one file; an English
 // catalogue typed Record<keyof zh, string> fails tsc when a key is missing.
 import { accountsEn, accountsZh } from './accounts';
+import { capitalEn, capitalZh } from './capital';
 import { adminEn, adminZh } from './admin';
 import { codesEn, codesZh } from './codes';
 import { dealsEn, dealsZh } from './deals';
@@ -27,9 +28,10 @@ export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
   intake: intakeZh,
   experts: expertsZh,
   roles: rolesZh,
+  capital: capitalZh,
 };
 
-export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh, ...rolesZh, ...expertsZh };
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh, ...rolesZh, ...expertsZh, ...capitalZh };
 export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...sharedEn,
   ...accountsEn,
@@ -43,4 +45,5 @@ export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...intakeEn,
   ...rolesEn,
   ...expertsEn,
+  ...capitalEn,
 };

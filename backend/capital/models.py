@@ -1,0 +1,155 @@
+"""Investor mandates, financing requests, their named audiences and investors' interest."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.core.types import Money, UTCDateTime, str_enum, utcnow
+from backend.db import Base
+
+
+class InvestorKind(StrEnum):
+    VENTURE_FUND = "venture_fund"      # 创业投资基金
+    GUIDANCE_FUND = "guidance_fund"    # 政府引导基金
+    BANK = "bank"                      # 银行（科技贷款）
+    INSURER = "insurer"                # 保险机构（科技保险）
+    ANGEL = "angel"                    # 天使投资
+
+
+class Instrument(StrEnum):
+    EQUITY = "equity"
+    LOAN = "loan"
+    CONVERTIBLE = "convertible"
+    GRANT = "grant"
+    INSURANCE = "insurance"
+
+
+class FinancingStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class FinancingAudience(StrEnum):
+    ALL_INVESTORS = "all_investors"   # every verified investor (whose mandate fits, in the feed)
+    NAMED = "named"                   # only the investors the owner named
+
+
+class FinancingSubject(StrEnum):
+    ACHIEVEMENT = "achievement"   # an institute's achievement
+    DEMAND = "demand"             # a firm's demand it will fund
+    PROJECT = "project"           # a firm's project, described in the request
+
+
+class InterestStatus(StrEnum):
+    INTERESTED = "interested"
+    TERM_SHEET = "term_sheet"
+    LOAN_APPROVED = "loan_approved"
+    DECLINED = "declined"
+
+
+class Mandate(Base):
+    """An investor organisation's kind and what it invests in: one row per organisation."""
+
+    __tablename__ = "investor_mandates"
+    __table_args__ = (
+        CheckConstraint("trl_min >= 1 AND trl_max <= 9 AND trl_min <= trl_max",
+                        name="trl_range"),
+        CheckConstraint("ticket_min >= 0 AND ticket_min <= ticket_max", name="ticket_range"),
+    )
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    investor_kind: Mapped[InvestorKind] = mapped_column(str_enum(InvestorKind, 16))
+    description: Mapped[str] = mapped_column(Text, default="")
+    field_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    trl_min: Mapped[int] = mapped_column(Integer)
+    trl_max: Mapped[int] = mapped_column(Integer)
+    ticket_min: Mapped[Decimal] = mapped_column(Money())
+    ticket_max: Mapped[Decimal] = mapped_column(Money())
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    instruments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+class FinancingRequest(Base):
+    """A firm or an institute asks for money: how much, in what form, for what, until when."""
+
+    __tablename__ = "financing_requests"
+    __table_args__ = (
+        CheckConstraint("trl_current >= 1 AND trl_target <= 9 AND trl_current <= trl_target",
+                        name="trl_range"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    subject: Mapped[FinancingSubject] = mapped_column(str_enum(FinancingSubject, 16))
+    achievement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("achievements.id"), index=True, default=None)
+    demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id"), index=True,
+                                                  default=None)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"), index=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    instrument: Mapped[Instrument] = mapped_column(str_enum(Instrument, 16))
+    use_of_funds: Mapped[str] = mapped_column(Text)
+    milestones: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    trl_current: Mapped[int] = mapped_column(Integer)
+    trl_target: Mapped[int] = mapped_column(Integer)
+    audience: Mapped[FinancingAudience] = mapped_column(
+        str_enum(FinancingAudience, 16), default=FinancingAudience.ALL_INVESTORS)
+    status: Mapped[FinancingStatus] = mapped_column(
+        str_enum(FinancingStatus, 16), default=FinancingStatus.DRAFT, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class NamedInvestor(Base):
+    """An investor organisation a request with the `named` audience is shown to."""
+
+    __tablename__ = "financing_named_investors"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("financing_requests.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"),
+                                                 primary_key=True, index=True)
+
+
+class Interest(Base):
+    """An investor's interest in a request and where it led: one row per investor and request."""
+
+    __tablename__ = "financing_interests"
+    __table_args__ = (UniqueConstraint("request_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("financing_requests.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[InterestStatus] = mapped_column(
+        str_enum(InterestStatus, 16), default=InterestStatus.INTERESTED, index=True)
+    note: Mapped[str | None] = mapped_column(String(1000), default=None)
+    decline_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
