@@ -172,6 +172,7 @@ def _known_logins() -> list[DemoLogin]:
     return ([DemoLogin("admin", u, ADMIN_PASSWORD, "福州市科学技术局") for u in ("admin", "admin2")]
             + [DemoLogin("firm", u, DEMO_PASSWORD, n) for n, _, u in FIRMS]
             + [DemoLogin("institute", u, DEMO_PASSWORD, n) for n, _, u in INSTITUTES]
+            + [DemoLogin("investor", u, DEMO_PASSWORD, n) for n, _, u in INVESTORS]
             + [DemoLogin("broker", u, DEMO_PASSWORD, d) for u, d, _, _ in BROKERS]
             + [DemoLogin("expert", u, DEMO_PASSWORD, f"{n}（{o}）")
                for u, n, _, o, _, _ in EXPERTS])

@@ -32,7 +32,7 @@ from backend.intake.models import (
 
 def test_demo_logins_work_and_seeding_twice_adds_nothing(client: TestClient, db: Session) -> None:
     logins = seed()
-    assert {x.role for x in logins} == {"admin", "firm", "institute", "broker", "expert"}
+    assert {x.role for x in logins} == {"admin", "firm", "institute", "broker", "expert", "investor"}
     again = seed()
     assert [x.username for x in again] == [x.username for x in logins]
     for login in logins:
