@@ -31,6 +31,7 @@ from backend.capital.models import (
     Mandate,
     NamedInvestor,
 )
+from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.core.types import utcnow
@@ -172,9 +173,8 @@ def list_requests(session: Session, user: User, status: FinancingStatus | None, 
     query = visible_query(session, user)
     if status is not None:
         query = query.where(FinancingRequest.status == status)
-    total = len(session.execute(query.with_only_columns(FinancingRequest.id)).all())
-    rows = session.execute(query.order_by(FinancingRequest.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).scalars().all()
+    rows, total = paging.page_of(session, query.order_by(FinancingRequest.id.desc()), page,
+                                 page_size)
     return list(rows), total
 
 

@@ -16,6 +16,7 @@ from backend.accounts import identity
 from backend.accounts import service as accounts
 from backend.accounts.models import Organisation, User, VerificationStatus
 from backend.audit import service as audit
+from backend.core import paging
 from backend.core.clock import today
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.permissions import Role
@@ -238,10 +239,9 @@ def list_experts(session: Session, status: VerificationStatus | None, kind: Expe
         like = f"%{q.strip()}%"
         query = query.where(ExpertProfile.name.ilike(like)
                             | ExpertProfile.organisation_name.ilike(like))
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(ExpertProfile.created_at.desc(),
-                                          ExpertProfile.user_id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).all()
+    rows, total = paging.rows_page(session, query.order_by(ExpertProfile.created_at.desc(),
+                                                           ExpertProfile.user_id.desc()),
+                                   page, page_size)
     return _rows(session, [(p, u) for p, u in rows]), total
 
 

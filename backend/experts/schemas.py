@@ -19,11 +19,13 @@ from backend.experts.models import (
     Recommendation,
 )
 from backend.experts.scoring import CRITERIA_CODES
+from backend.listings.schemas import FieldCode
 
 Bio = Annotated[str, FreeText(max_length=2000, multiline=True)]
 LongText = Annotated[str, FreeText(max_length=5000, multiline=True)]
 Title = Annotated[str, FreeText(max_length=100)]
-Criterion = Annotated[str, Field(json_schema_extra={"enum": list(CRITERIA_CODES)})]
+Criterion = Annotated[str, Field(pattern=r"^[a-z_]{1,32}$",
+                                 json_schema_extra={"enum": list(CRITERIA_CODES)})]
 
 
 # --- the pool ---------------------------------------------------------------------------------
@@ -43,7 +45,7 @@ class ExpertProfileIn(Schema):
     organisation_name: Name
     organisation_credit_code: CreditCode | None = None
     title: Title = ""
-    fields: list[str] = Field(default_factory=list, max_length=10)
+    fields: list[FieldCode] = Field(default_factory=list, max_length=10)
     kind: ExpertKind
     bio: Bio = ""
     phone: Phone | None = None

@@ -36,7 +36,8 @@ def test_backup_then_restore_into_an_empty_instance(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "audit chain intact" in result.stdout
     assert _rows(target / "techbroker.db") == _rows(source / "techbroker.db")
-    assert _rows(target / "techbroker.db")["users"] == 14
+    # the demo logins of the README: administrators, firms, institutes, brokers, experts, investor
+    assert _rows(target / "techbroker.db")["users"] == 18
     assert (target / "files" / "contract.pdf").read_bytes() == b"%PDF-1.4 demo"
     assert _cli(target, "audit", "verify").returncode == 0
 

@@ -64,6 +64,10 @@ def test_unknown_field_codes_are_refused(client: TestClient, db: Session) -> Non
     r = client.post("/api/v1/experts/register",
                     json=_registration("zhao_expert", fields=["no.such.field"]))
     assert r.status_code == 422
+    assert r.json()["errors"][0]["field"].startswith("profile.fields")
+    r = client.post("/api/v1/experts/register",  # well formed, but not in the taxonomy
+                    json=_registration("zhao_expert", fields=["nosuch.field"]))
+    assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "profile.fields"
 
 

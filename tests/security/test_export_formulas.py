@@ -20,12 +20,22 @@ from sqlalchemy.orm import Session
 
 from backend.core.permissions import Role
 from backend.core.tabular import MEDIA_TYPES
+from backend.experts.models import (
+    AssignmentStatus,
+    ExpertKind,
+    PocRequest,
+    PocStatus,
+    Recommendation,
+    ReviewAssignment,
+)
 from backend.integrity import review as flag_review
 from backend.integrity.models import IntegrityFlag
 from backend.listings.models import Field
 from backend.matches.models import MatchFeedback
 from backend.rewards import clawbacks, payouts
 from tests.builders import accounts as b
+from tests.builders import experts as ex
+from tests.builders import listings as lb
 from tests.builders import rewards as r
 
 XLSX = MEDIA_TYPES["xlsx"]
@@ -47,7 +57,7 @@ def export_routes(app: FastAPI) -> dict[str, tuple[list[str], list[str]]]:
         media = set(route.responses.get(200, {}).get("content", {}))
         if not any(m.startswith("text/csv") or m == XLSX for m in media):
             continue
-        formats = ["csv"]
+        formats = ["xlsx"] if media == {XLSX} else ["csv"]
         for param in get_flat_params(route.dependant):
             if param.alias == "format":
                 formats = list(get_args(param.field_info.annotation))
@@ -64,6 +74,7 @@ def test_the_exports_found_are_the_ones_expected(app: FastAPI) -> None:
         "/api/v1/exports/{dataset}": (["dataset"], ["csv", "xlsx"]),
         "/api/v1/exports/payouts/{batch_id}": (["batch_id"], ["csv", "xlsx"]),
         "/api/v1/registry/template": ([], ["csv"]),
+        "/api/v1/poc-requests/{request_id}/report.xlsx": (["request_id"], ["xlsx"]),
     }
 
 
@@ -92,7 +103,25 @@ def _formula_world(db: Session) -> dict[str, list[str]]:
     db.flush()
     flag_review.dismiss(db, r.actor(second), flag.id, PAYLOADS[2])
     return {"dataset": ["claims", "payouts", "clawbacks", "flags", "audit"],
-            "batch_id": [str(batch.id)]}
+            "batch_id": [str(batch.id)], "request_id": [str(_decided_review(db))]}
+
+
+def _decided_review(db: Session) -> int:
+    """A decided proof-of-concept review whose summary, comments and note look like formulas."""
+    institute = b.make_institute_user(db)
+    request = PocRequest(achievement_id=lb.make_achievement(db, institute).id,
+                         organisation_id=institute.organisation_id, requested_by_id=institute.id,
+                         field_code="equipment.robotics", mix=["scientist"],
+                         status=PocStatus.PASSED, reviewed_trl=5, summary=PAYLOADS[0])
+    db.add(request)
+    db.flush()
+    expert = ex.make_expert(db, ExpertKind.SCIENTIST)
+    db.add(ReviewAssignment(request_id=request.id, expert_id=expert.id,
+                            kind=ExpertKind.SCIENTIST, status=AssignmentStatus.SUBMITTED,
+                            scores=ex.scores(4), comments={"maturity": PAYLOADS[1]}, trl=5,
+                            recommendation=Recommendation.PASS, confidential_note=PAYLOADS[2]))
+    db.flush()
+    return request.id
 
 
 def _cells(content: bytes, fmt: str) -> list[Any]:
@@ -127,4 +156,4 @@ def test_no_export_writes_a_formula(app: FastAPI, client: TestClient, db: Sessio
                                  "/api/v1/registry/template") or fmt != "csv":
                     assert defused & set(PAYLOADS), (url, fmt)
                 checked += 1
-    assert checked == 18
+    assert checked == 19

@@ -67,7 +67,9 @@ EXEMPT = {
 
 def _restricted(metadata: list[Any]) -> bool:
     """A pattern leaves nothing to clean (usernames, certificate numbers, codes)."""
-    return any(getattr(m, "pattern", None) for m in metadata)
+    return any(getattr(m, "pattern", None)  # a constraint, or a Field(...) carrying one
+               or any(getattr(x, "pattern", None) for x in getattr(m, "metadata", ()))
+               for m in metadata)
 
 
 def _unruled(annotation: Any, where: str, metadata: list[Any], found: set[str],
