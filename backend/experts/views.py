@@ -137,6 +137,11 @@ def stats(session: Session) -> schemas.PocStatsOut:
 _CRITERION_ZH = {"technical_maturity": "技术成熟度", "ip_strength": "知识产权强度与自由实施",
                  "market_size": "市场规模", "team": "团队", "cost_to_pilot": "中试成本"}
 _RECOMMENDATION_ZH = {"pass": "建议通过", "revise": "修改后再评", "fail": "不建议通过"}
+# An export carries words, not codes (the bureau's staff read it).
+_KIND_ZH = {"scientist": "科学家", "entrepreneur": "企业家", "investor": "投资人",
+            "ip_legal": "知识产权/法务", "finance": "金融"}
+_STATUS_ZH = {"requested": "已申请", "panel": "组建评审组", "reviewing": "评审中",
+              "passed": "通过概念验证", "not_passed": "未通过", "declined": "未受理"}
 
 
 def report_table(report: schemas.ReportOut) -> tabular.Table:
@@ -144,12 +149,12 @@ def report_table(report: schemas.ReportOut) -> tabular.Table:
     median and spread per criterion, then the outcome."""
     codes = [c.code for c in scoring.POC_FORM]
     columns = ["评审 Review", "专家类型 Kind",
-               *(f"{_CRITERION_ZH[c]} {c}" for c in codes),
+               *(_CRITERION_ZH[c] for c in codes),
                "综合评分 Overall", "建议 Recommendation", "评定TRL Reviewed TRL",
                "意见 Comments", "保密意见 Confidential note"]
     rows: list[Sequence[object]] = []
     for i, r in enumerate(report.reviews, start=1):
-        rows.append([f"#{i}{'（离群 outlier）' if r.outlier else ''}", r.kind.value,
+        rows.append([f"#{i}{'（离群 outlier）' if r.outlier else ''}", _KIND_ZH[r.kind.value],
                      *(r.scores.get(c) for c in codes), r.overall,
                      _RECOMMENDATION_ZH[r.recommendation.value], r.trl,
                      "；".join(f"{_CRITERION_ZH.get(k, k)}：{v}" for k, v in r.comments.items()),
@@ -165,5 +170,6 @@ def report_table(report: schemas.ReportOut) -> tabular.Table:
                      agg.overall_mad, "MAD", None, "", ""])
     request = report.request
     rows.append(["结论 Outcome", "", *([""] * len(codes)), request.score,
-                 request.status.value, request.reviewed_trl, request.summary or "", ""])
+                 _STATUS_ZH[request.status.value], request.reviewed_trl, request.summary or "",
+                 ""])
     return tabular.Table(name=f"poc-{request.id}", columns=columns, rows=rows)

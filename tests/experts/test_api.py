@@ -144,10 +144,11 @@ def test_the_report_downloads_as_xlsx(client: TestClient, db: Session) -> None:
     sheet = load_workbook(BytesIO(r.content)).active
     assert sheet is not None
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][:3] == ["评审 Review", "专家类型 Kind", "技术成熟度 technical_maturity"]
+    assert rows[0][:3] == ["评审 Review", "专家类型 Kind", "技术成熟度"]
+    assert {row[1] for row in rows[1:4]} <= {"科学家", "企业家", "投资人"}  # words, not codes
     assert [row[0] for row in rows[1:]] == ["#1", "#2", "#3", "加权平均 Mean", "中位数 Median",
                                            "分差 Spread", "结论 Outcome"]
     assert rows[1][2] == 4 and rows[3][2] == 3
     assert rows[1][10] == '团队：=HYPERLINK("x")'  # text, not a formula: it does not start one
     assert [row[11] for row in rows[1:4]] == [None, None, None]  # no confidential notes for it
-    assert rows[-1][8] == "passed"
+    assert rows[-1][8] == "通过概念验证"
