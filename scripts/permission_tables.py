@@ -47,12 +47,9 @@ ROLES: list[tuple[str, str, tuple[tuple[str, str], ...]]] = [
     ("broker", "broker", (("broker_own", "own"), ("invitee", "invited"),
                           ("cobroker", "co-broker"))),
     ("expert", "expert", (("expert_own", "own"),)),
+    ("investor", "inv", (("inv_own", "own"),)),
     ("administrator", "admin", ()),
 ]
-# Shown in the tables of domains whose cases name investors (the matrix sends investors only
-# those so far).
-INVESTOR: tuple[str, str, tuple[tuple[str, str], ...]] = ("investor", "inv",
-                                                          (("inv_own", "own"),))
 
 LEGEND = ("✓ allowed · 401 log in first · 403 refused to the role · 404 not in the caller's "
           "view (existence not revealed) · 409 refused in the state the matrix test leaves it "
@@ -91,17 +88,11 @@ def _escape(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _roles(cases: list[Case]) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
-    return [*ROLES, INVESTOR] if any("inv" in c.rule for c in cases) else ROLES
-
-
 def rows(cases: Iterable[Case]) -> list[str]:
     out: list[str] = []
-    chosen = list(cases)
-    roles = _roles(chosen)
-    for case in chosen:
-        cells = [_route(case), *(_cell(case, other, own) if other in case.rule else "—"
-                                 for _, other, own in roles), _escape(case.why)]
+    for case in cases:
+        cells = [_route(case), *(_cell(case, other, own) for _, other, own in ROLES),
+                 _escape(case.why)]
         row = "| " + " | ".join(cells) + " |"
         if row not in out:  # cases differing only in their request body
             out.append(row)
@@ -109,11 +100,9 @@ def rows(cases: Iterable[Case]) -> list[str]:
 
 
 def table(domain: str) -> str:
-    cases = [c for c in RULES if domain_of(c.path) == domain]
-    roles = _roles(cases)
-    head = ["| route | " + " | ".join(heading for heading, _, _ in roles) + " | note |",
-            "|---|" + ":-:|" * len(roles) + "---|"]
-    body = rows(cases)
+    head = ["| route | " + " | ".join(heading for heading, _, _ in ROLES) + " | note |",
+            "|---|" + ":-:|" * len(ROLES) + "---|"]
+    body = rows(c for c in RULES if domain_of(c.path) == domain)
     return "\n".join([*head, *body, "", LEGEND])
 
 

@@ -179,14 +179,13 @@ BASE_RELATIONS = ("anon", "admin", "firm", "inst", "broker", "expert", "inv")
 ROLE_KEYS = ("anon", "admin", "firm", "firm_own", "inst", "inst_own", "broker", "broker_own",
              "invitee", "cobroker", "expert", "expert_own")
 # Investors (inv: no relation; inv_own: its organisation is in the request's audience by name,
-# or marked interest) are sent only the cases whose rule names them: the capital chain's so
-# far. TODO(issue 23): rule every other route for investors too.
+# or marked interest).
 INVESTOR_KEYS = ("inv", "inv_own")
 
 
 def rule(default: Expected, **overrides: Expected) -> dict[str, Expected]:
     """Expected answers by relation; a co-broker is treated as the deal's broker unless said.
-    Investors' relations are in the table only when one of them is given."""
+    Experts and investors get what `rule` infers unless said (below)."""
     unknown = set(overrides) - set(ROLE_KEYS) - set(INVESTOR_KEYS)
     assert not unknown, unknown
     table = {k: overrides.get(k, default) for k in ROLE_KEYS}
@@ -198,9 +197,11 @@ def rule(default: Expected, **overrides: Expected) -> dict[str, Expected]:
         table["expert"] = 403
     if "expert_own" not in overrides:
         table["expert_own"] = table["expert"]
-    if set(overrides) & set(INVESTOR_KEYS):
-        table["inv"] = overrides.get("inv", default)
-        table["inv_own"] = overrides.get("inv_own", table["inv"])
+    # An investor, likewise, outside the capital chain: refused by role where another
+    # non-administrator role is, else the rule's default.
+    refused = 403 in (table["firm"], table["inst"], table["broker"])
+    table["inv"] = overrides.get("inv", 403 if refused else default)
+    table["inv_own"] = overrides.get("inv_own", table["inv"])
     return table
 
 
@@ -484,11 +485,11 @@ RULES: list[Case] = [
     Case("GET", "/api/v1/organisations/{org_id}", rule(404, anon=401, admin=OK, inst_own=OK),
          target="inst_org", params=_ids("inst_org", "org_id")),
     Case("PATCH", "/api/v1/organisations/{org_id}",
-         rule(404, anon=401, broker=403, broker_own=403, firm_own=OK, admin=403),
+         rule(404, anon=401, broker=403, broker_own=403, firm_own=OK, admin=403, inv=404),
          target="firm_org", params=_ids("firm_org", "org_id"),
          json=lambda w, s: {"region": "厦门市"}),
     Case("PATCH", "/api/v1/organisations/{org_id}",
-         rule(404, anon=401, broker=403, broker_own=403, inst_own=OK, admin=403),
+         rule(404, anon=401, broker=403, broker_own=403, inst_own=OK, admin=403, inv=404),
          target="inst_org", params=_ids("inst_org", "org_id"),
          json=lambda w, s: {"region": "厦门市"}),
     Case("POST", "/api/v1/organisations/{org_id}/verification", ADMIN_ONLY, target="firm_org",
@@ -903,13 +904,15 @@ RULES: list[Case] = [
          params=lambda w, s: {**_dossier(w, s), "file_id": s.extra["dossier_file_id"]}),
     Case("GET", "/api/v1/dossiers/{dossier_id}/terms", LOGGED_IN, target="dossier",
          params=_dossier),
-    Case("POST", "/api/v1/dossiers/{dossier_id}/terms/accept", rule(OK, anon=401, expert=403),
+    Case("POST", "/api/v1/dossiers/{dossier_id}/terms/accept",
+         rule(OK, anon=401, expert=403, inv=403),
          target="dossier", params=_dossier, json=lambda w, s: {"version": 1},
-         why="experts read no dossiers"),
+         why="experts and investors read no demand's dossier"),
     Case("POST", "/api/v1/dossiers/{dossier_id}/access-requests",
-         rule(OK, anon=401, firm_own=409, admin=409, expert=403), target="dossier",
+         rule(OK, anon=401, firm_own=409, admin=409, expert=403, inv=403), target="dossier",
          params=_dossier, json=lambda w, s: {"message": "希望查看"},
-         why="its owner and administrators need none; experts read no dossiers"),
+         why="its owner and administrators need none; experts and investors read no demand's "
+             "dossier"),
     Case("GET", "/api/v1/dossiers/{dossier_id}/access", DOSSIER_OVERSIGHT, target="dossier",
          params=_dossier),
     Case("GET", "/api/v1/dossiers/{dossier_id}/views", DOSSIER_OVERSIGHT, target="dossier",

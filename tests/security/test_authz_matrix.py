@@ -93,7 +93,6 @@ from tests.security.authz_rules import (
 
 CALLERS = ("anon", "firm", "other_firm", "institute", "broker", "other_broker", "expert",
            "other_expert", "admin", "investor", "other_investor")
-INVESTOR_CALLERS = ("investor", "other_investor")  # sent only cases whose rule names investors
 
 
 # --- the world --------------------------------------------------------------------------------
@@ -520,8 +519,6 @@ def _run(client: TestClient, db: Session, w: World, case: Case, caller: str, s: 
 def _cells(w: World) -> Iterator[tuple[Case, str, PartySet | None]]:
     for case in RULES:
         for caller in CALLERS:
-            if caller in INVESTOR_CALLERS and "inv" not in case.rule:
-                continue
             if case.target is None:
                 yield case, caller, None
             else:

@@ -41,13 +41,14 @@ def test_rows_say_what_the_rules_say() -> None:
     for method in ("POST", "DELETE"):
         path = ("/api/v1/demands/{demand_id}/brokers" if method == "POST"
                 else "/api/v1/demands/{demand_id}/brokers/{broker_id}")
-        route, visitor, firm, institute, broker, _, admin, _ = _row("listings", f"{method} {path}")
+        route, visitor, firm, institute, broker, _, _, admin, _ = _row("listings",
+                                                                        f"{method} {path}")
         assert (visitor, firm, institute, broker, admin) == (
             "401", "own ✓ · other 403", "403", "403", "✓"), route
-    assert _row("listings", "GET /api/v1/achievements/import/template")[1:7] == [
-        "401", "✓", "✓", "✓", "✓", "✓"]
-    assert _row("listings", "POST /api/v1/achievements/import")[1:7] == [
-        "401", "403", "✓", "403", "403", "403"]
+    assert _row("listings", "GET /api/v1/achievements/import/template")[1:8] == [
+        "401", "✓", "✓", "✓", "✓", "✓", "✓"]
+    assert _row("listings", "POST /api/v1/achievements/import")[1:8] == [
+        "401", "403", "✓", "403", "403", "403", "403"]
     # A broker's relations show only where the object has them.
     assert _row("deals", "POST /api/v1/deals/{deal_id}/invitation/accept")[4] == (
         "own 409 · invited ✓ · other 404")
