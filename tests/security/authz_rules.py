@@ -191,17 +191,13 @@ def rule(default: Expected, **overrides: Expected) -> dict[str, Expected]:
     table = {k: overrides.get(k, default) for k in ROLE_KEYS}
     if "cobroker" not in overrides:
         table["cobroker"] = table["broker_own"]
-    # An expert acts for no organisation and holds only what every role holds, plus reviewing:
-    # refused by role where some other non-administrator role is, else the rule's default.
-    if "expert" not in overrides and 403 in (table["firm"], table["inst"], table["broker"]):
-        table["expert"] = 403
-    if "expert_own" not in overrides:
-        table["expert_own"] = table["expert"]
-    # An investor, likewise, outside the capital chain: refused by role where another
-    # non-administrator role is, else the rule's default.
+    # An expert (who acts for no organisation and only reviews) and an investor (outside the
+    # capital chain) are refused by role where another non-administrator role is, else get
+    # the rule's default; their own objects as the others unless said.
     refused = 403 in (table["firm"], table["inst"], table["broker"])
-    table["inv"] = overrides.get("inv", 403 if refused else default)
-    table["inv_own"] = overrides.get("inv_own", table["inv"])
+    for other, own in (("expert", "expert_own"), ("inv", "inv_own")):
+        table[other] = overrides.get(other, 403 if refused else default)
+        table[own] = overrides.get(own, table[other])
     return table
 
 
