@@ -6,10 +6,13 @@ Features of a (query, candidate) pair (`features`): every score part of the cand
 `Result` (one per channel: bm25, the encoders, feedback, boost) and its gap to the best value
 of that part in the list, the fused score, its gap to the top and the reciprocal rank; field
 agreement (the query's field given: same field, same top-level field; no field given: the
-predicted probability of the candidate's field); TRL and price fit (the achievement's TRL
-against the demand's minimum, its price against the demand's top budget: fits, misses or
-unknown, and by how much); and how often the candidate was marked useful or not relevant in
-other pairs (log-scaled).
+predicted probability of the candidate's field); TRL and price fit (the achievement's TRL —
+the one a proof-of-concept panel found, where there is one — against the demand's minimum,
+its price against the demand's top budget: fits, misses or unknown, and by how much);
+whether the achievement in the pair passed a proof-of-concept review (通过概念验证); and how
+often the candidate was marked useful or not relevant in other pairs (log-scaled). A passed
+review is a feature, not a fixed bonus: it lifts a candidate only as far as the labels show
+that brokers and parties prefer reviewed achievements.
 
 The model (`train`) is an L2-regularised logistic regression (scikit-learn) on standardised
 features; it is kept as plain numbers (`Model`, JSON), never as a pickle, and applied in numpy.
@@ -51,7 +54,7 @@ from matching.types import Result
 FloatMatrix = npt.NDArray[np.float64]
 FloatVector = npt.NDArray[np.float64]
 
-FORMAT = 1
+FORMAT = 2  # 2: the "poc_passed" feature (a format-1 file is not used: retrain)
 K = 10  # nDCG@K in cross-validation
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -60,7 +63,7 @@ PAIR_FEATURES = (
     "score", "score_gap", "reciprocal_rank",
     "field_same", "field_parent_same", "field_predicted",
     "trl_fit", "trl_margin", "price_fit", "price_ratio",
-    "marked_useful", "marked_not_relevant",
+    "marked_useful", "marked_not_relevant", "poc_passed",
 )
 
 
@@ -107,6 +110,7 @@ class Candidate:
     terms: Terms = Terms()
     useful: int = 0  # times marked useful in other pairs
     not_relevant: int = 0
+    poc_passed: bool = False  # the pair's achievement passed a proof-of-concept review
 
 
 def _parent(code: str) -> str:
@@ -161,7 +165,7 @@ def features(context: QueryContext, candidates: Sequence[Candidate], parts: Sequ
         out[i, base:] = (
             scores[i], scores[i] - scores.max(), 1.0 / (i + 1),
             field_same, parent_same, predicted, *_terms_fit(c.terms),
-            math.log1p(c.useful), math.log1p(c.not_relevant),
+            math.log1p(c.useful), math.log1p(c.not_relevant), float(c.poc_passed),
         )
     return out
 

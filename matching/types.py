@@ -36,6 +36,7 @@ class Document:
     price: Decimal | None = None
     status: str | None = None
     visibility: str | None = None
+    poc_passed: bool = False  # an achievement that passed a proof-of-concept review
 
 
 @dataclass(frozen=True, slots=True)

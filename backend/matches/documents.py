@@ -83,9 +83,13 @@ def demand_document(d: Demand, field_code: str) -> Document:
 
 def achievement_document(a: Achievement, field_code: str, ip_titles: Sequence[str] = ()
                          ) -> Document:
+    """An achievement's TRL is the one a proof-of-concept panel found, where there is one
+    (the TRL filters of the match lists use it, as the achievement list's do)."""
+    trl = a.reviewed_trl if a.reviewed_trl is not None else a.trl
     return Document(id=str(a.id), text=achievement_text(a, ip_titles), field=field_code,
-                    region=a.region, modes=frozenset(mask_to_modes(a.modes_mask)), trl=a.trl,
-                    price=a.price, status=a.status.value, visibility=Visibility.PUBLIC.value)
+                    region=a.region, modes=frozenset(mask_to_modes(a.modes_mask)), trl=trl,
+                    price=a.price, status=a.status.value, visibility=Visibility.PUBLIC.value,
+                    poc_passed=a.poc_passed_on is not None)
 
 
 def _ip_titles(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:

@@ -171,9 +171,11 @@ def training_lists(session: Session, source: Kind, labelled: Mapping[Pair, int]
             useful, not_relevant = counts.get(t, (0, 0))
             mine = own.get(pair, (0, 0))  # the pair's own marks are its label, not a feature
             doc = cand_docs.get(t)
+            achievement = doc if source == "demand" else s.doc
             cands.append(Candidate(r, doc.field if doc else None,
                                    terms(source, s.doc, _side(target, doc)) if doc else Terms(),
-                                   useful - mine[0], not_relevant - mine[1]))
+                                   useful - mine[0], not_relevant - mine[1],
+                                   achievement.poc_passed if achievement else False))
         context = QueryContext(s.doc.field)
         y = np.array([s.labels.get(int(c.result.id), -1) for c in cands], dtype=np.int64)
         lists.append(LabelledList(s.doc.id, features(context, cands, parts),
@@ -261,6 +263,7 @@ class Ranked:
     parts: Mapping[str, float]
     field: str | None
     side: Terms  # the candidate's own terms (demand: min_trl/budget; achievement: trl/price)
+    poc_passed: bool = False  # an achievement candidate that passed a proof-of-concept review
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,7 @@ class Reranking:
     context: QueryContext
     own: Terms  # the source's terms (demand: min_trl/budget; achievement: trl/price)
     counts: Counts
+    own_poc_passed: bool = False  # an achievement asking: whether it passed a review
 
     def order(self, ranked: Sequence[Ranked]) -> list[int]:
         """Indices of `ranked` (best first by the unlearned score) in the learned order."""
@@ -283,13 +287,14 @@ class Reranking:
                 pair = Terms(self.own.min_trl, self.own.budget, r.side.trl, r.side.price)
             else:
                 pair = Terms(r.side.min_trl, r.side.budget, self.own.trl, self.own.price)
+            passed = r.poc_passed if self.source == "demand" else self.own_poc_passed
             cands.append(Candidate(Result(str(r.id), r.score, r.parts), r.field, pair, useful,
-                                   not_relevant))
+                                   not_relevant, passed))
         return rerank(self.model, self.context, cands)
 
 
-def reranking(session: Session, source: Kind, context: QueryContext, own: Terms
-              ) -> Reranking | None:
+def reranking(session: Session, source: Kind, context: QueryContext, own: Terms,
+              own_poc_passed: bool = False) -> Reranking | None:
     """The learned ordering for `source`'s match lists, or None (no usable model: too few
     labels, no gain on held-out queries, another matcher profile, no file)."""
     model = _current.get(model_path()).get(source)
@@ -302,4 +307,4 @@ def reranking(session: Session, source: Kind, context: QueryContext, own: Terms
     def counts(ids: Sequence[int]) -> Mapping[int, tuple[int, int]]:
         return feedback.listing_counts(session, target, ids)
 
-    return Reranking(model, source, context, own, counts)
+    return Reranking(model, source, context, own, counts, own_poc_passed)

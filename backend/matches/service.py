@@ -115,8 +115,9 @@ class Seen:
     min_trl: int | None = None  # demands: the lowest TRL they accept
     budget: Decimal | None = None  # demands: the top of their budget
     field: str | None = None  # the field's code
-    trl: int | None = None  # achievements
+    trl: int | None = None  # achievements: the reviewed TRL where a panel found one
     price: Decimal | None = None  # achievements (None: negotiable)
+    poc_passed: bool = False  # achievements: passed a proof-of-concept review
 
     def terms(self) -> Terms:
         return Terms(self.min_trl, self.budget, self.trl, self.price)
@@ -242,7 +243,8 @@ def _ranked(search: Search, queries: list[Query], k: int, lookup: Lookup,
     _rank(search, [job], remember)
     hits = job.hits
     order = learned.order([learning.Ranked(h.id, h.score, h.parts, seen[h.id].field,
-                                           seen[h.id].terms()) for h in hits])
+                                           seen[h.id].terms(), seen[h.id].poc_passed)
+                           for h in hits])
     return [hits[i] for i in order][:k]
 
 
@@ -277,11 +279,12 @@ def _achievement_lookup(session: Session, user: User | None) -> Lookup:
         if not ids:
             return {}
         rows = session.execute(select(
-            Achievement.id, Achievement.organisation_id, Field.code, Achievement.trl,
-            Achievement.price).join(Field, Field.id == Achievement.field_id).where(
+            Achievement.id, Achievement.organisation_id, Field.code, achievements.effective_trl,
+            Achievement.price, Achievement.poc_passed_on).join(
+            Field, Field.id == Achievement.field_id).where(
             Achievement.id.in_(ids), visibility.achievement_visibility_clause(user)))
-        return {i: Seen(org, field=code, trl=trl, price=price)
-                for i, org, code, trl, price in rows}
+        return {i: Seen(org, field=code, trl=trl, price=price, poc_passed=passed is not None)
+                for i, org, code, trl, price, passed in rows}
 
     return lookup
 
@@ -302,7 +305,8 @@ def _demand_lookup(session: Session, user: User | None) -> Lookup:
 @dataclass(frozen=True)
 class Offer:
     """What an achievement (stored or draft) offers a demand: its TRL (None: not stated, no
-    TRL requirement is checked), its price (None: negotiable) and its organisation."""
+    TRL requirement is checked; a stored achievement's is the one a proof-of-concept panel
+    found, where there is one), its price (None: negotiable) and its organisation."""
 
     organisation_id: int | None
     trl: int | None
@@ -310,7 +314,8 @@ class Offer:
 
     @classmethod
     def of(cls, achievement: Achievement) -> Offer:
-        return cls(achievement.organisation_id, achievement.trl, achievement.price)
+        trl = achievement.reviewed_trl if achievement.reviewed_trl is not None else achievement.trl
+        return cls(achievement.organisation_id, trl, achievement.price)
 
 
 def _fit_judge(source: Offer, fit: bool, other_org: bool = False) -> Judge:
@@ -539,7 +544,8 @@ def matches_for_achievement(session: Session, user: User, achievement_id: int,
     scopes, share = _demand_scopes(session, user, base)
     queries = [_achievement_query(achievement, scope, top_k) for scope in scopes]
     learned = learning.reranking(session, "achievement", QueryContext(achievement.field.code),
-                                 Terms(trl=achievement.trl, price=achievement.price))
+                                 Terms(trl=Offer.of(achievement).trl, price=achievement.price),
+                                 achievement.poc_passed_on is not None)
     hits = _ranked(served.search, queries, top_k, _demand_lookup(session, user),
                    _fit_judge(Offer.of(achievement), f.fit), share, learned)
     own = explain.side(achievement.title, achievement.abstract, achievement.keywords)

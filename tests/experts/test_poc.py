@@ -14,6 +14,8 @@ from backend.core.errors import Conflict, InvalidInput
 from backend.experts import poc, schemas, views
 from backend.experts.models import AssignmentStatus, ExpertKind, PocRequest, PocStatus
 from backend.listings.models import Achievement
+from backend.matches import documents
+from backend.matches.service import Offer
 from tests.builders import accounts as b
 from tests.builders import experts as e
 from tests.builders import listings as lb
@@ -252,6 +254,17 @@ def test_the_trl_filter_uses_the_reviewed_trl(client: TestClient, db: Session) -
     ids = {a["id"] for a in client.get("/api/v1/achievements",
                                        params={"trl_max": 4, "page_size": 100}).json()["items"]}
     assert achievement.id in ids
+
+
+def test_the_matcher_sees_the_reviewed_trl_and_the_passed_review(db: Session) -> None:
+    institute, admin, achievement = _world(db)  # declared 6
+    before = documents.documents(db, "achievement", [achievement.id])[achievement.id]
+    assert (before.trl, before.poc_passed) == (6, False)
+    _run_panel(db, institute, admin, achievement,
+               [e.review(4, trl=4), e.review(4, trl=4), e.review(4, trl=4)])
+    after = documents.documents(db, "achievement", [achievement.id])[achievement.id]
+    assert (after.trl, after.poc_passed) == (4, True)  # the TRL filters and the re-ranker's feature
+    assert Offer.of(achievement).trl == 4
 
 
 def test_only_the_owner_may_ask_and_only_once_at_a_time(db: Session) -> None:

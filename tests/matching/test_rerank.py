@@ -53,7 +53,8 @@ def test_features_of_a_small_list_are_exact() -> None:
         "bm25": 0.6, "use": 0.3, "bm25_gap": 0.0, "use_gap": -0.1, "score": 0.9,
         "score_gap": 0.0, "reciprocal_rank": 1.0, "field_same": 1.0, "field_parent_same": 1.0,
         "field_predicted": 0.0, "trl_fit": 1.0, "trl_margin": 2 / 3, "price_fit": 1.0,
-        "price_ratio": math.log(0.5), "marked_useful": math.log(4), "marked_not_relevant": 0.0})
+        "price_ratio": math.log(0.5), "marked_useful": math.log(4), "marked_not_relevant": 0.0,
+        "poc_passed": 0.0})
     second = dict(zip(names, x[1].tolist(), strict=True))
     assert second["field_same"] == 0.0 and second["field_parent_same"] == 1.0
     assert (second["trl_fit"], second["trl_margin"]) == (-1.0, pytest.approx(-2 / 3))
@@ -131,6 +132,62 @@ def test_a_small_labelled_log_trains_a_model_that_ranks_held_out_queries_better(
 
 
 @pytest.mark.parametrize("queries", [1, 3, 4])
+def _reviewed_log(queries: int, seed: int, preferred: bool) -> list[tuple[list[Candidate], set[str]]]:
+    """Lists whose unlearned order follows the scores alone; a quarter of the candidates passed
+    a proof-of-concept review, and (`preferred`) a reviewed candidate is four times as likely
+    to be relevant as another, or (not `preferred`) exactly as likely."""
+    rng = random.Random(seed)
+    out = []
+    for q in range(queries):
+        rows, relevant = [], set()
+        for i in range(20):
+            cid = f"{q}:{i}"
+            passed = rng.random() < 0.25
+            p = (0.32 if passed else 0.08) if preferred else 0.14
+            if rng.random() < p:
+                relevant.add(cid)
+            bm25, use = rng.uniform(0.0, 0.6), rng.uniform(0.1, 0.6)
+            rows.append(Candidate(Result(cid, round(0.6 * bm25 + 0.4 * use, 6),
+                                         {"bm25": bm25, "use": use}), poc_passed=passed))
+        rows.sort(key=lambda c: -c.result.score)
+        out.append((rows, relevant))
+    return out
+
+
+def _reviewed_share_of_top(model: Model | None, log: list[tuple[list[Candidate], set[str]]]
+                           ) -> float:
+    top = [log_cands[i] for log_cands, _ in log
+           for i in rerank(model, QueryContext(), log_cands)[:5]]
+    return sum(c.poc_passed for c in top) / len(top)
+
+
+def test_a_passed_review_lifts_a_candidate_as_far_as_the_labels_prefer_reviewed_ones() -> None:
+    names = feature_names(PARTS)
+    assert names[-1] == "poc_passed"
+    preferred = train(_lists(_reviewed_log(120, seed=21, preferred=True)), names)
+    coef = dict(zip(preferred.features, preferred.coef, strict=True))
+    assert preferred.weight > 0 and coef["poc_passed"] > 0.3
+    held_out = _reviewed_log(80, seed=12, preferred=True)
+    assert _mean_ndcg(preferred, held_out) > _mean_ndcg(None, held_out) + 0.05
+    assert _reviewed_share_of_top(preferred, held_out) > _reviewed_share_of_top(None, held_out) + 0.2
+    # No preference in the labels: no lift (the model is not used at all here).
+    indifferent = train(_lists(_reviewed_log(80, seed=13, preferred=False)), names)
+    assert indifferent.weight == 0.0
+    same = _reviewed_log(20, seed=14, preferred=False)
+    assert _reviewed_share_of_top(indifferent, same) == _reviewed_share_of_top(None, same)
+
+
+def test_a_model_from_before_the_review_feature_is_not_used() -> None:
+    model = train(_lists(_log(60, seed=1)), feature_names(PARTS))
+    old = model.to_dict() | {"features": list(model.features[:-1]), "mean": list(model.mean[:-1]),
+                             "scale": list(model.scale[:-1]), "coef": list(model.coef[:-1])}
+    with pytest.raises(ModelError):
+        Model.from_dict(old)
+    with pytest.raises(ModelError):
+        load_models(dump_models({"demand": model}).replace('"format": 2', '"format": 1'))
+
+
+@pytest.mark.parametrize("queries", [1, 3, 4])
 def test_too_few_labels_leave_the_unlearned_order(queries: int) -> None:
     model = train(_lists(_log(queries, seed=3)), feature_names(PARTS))
     assert model.weight == 0.0 and model.labels == 10 * queries
@@ -196,7 +253,7 @@ def test_a_broken_model_file_is_refused() -> None:
                  0.0, 0.5)
     text = dump_models({"demand": good})
     assert load_models(text) == {"demand": good}
-    for broken in ("not json", "[]", text.replace('"format": 1', '"format": 2'),
-                   '{"format": 1, "models": []}'):
+    for broken in ("not json", "[]", text.replace('"format": 2', '"format": 3'),
+                   '{"format": 2, "models": []}'):
         with pytest.raises(ModelError):
             load_models(broken)
