@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from matching.fusion import (
+    ClauseViews,
     DenseFeedback,
     FieldParams,
     GateParams,
@@ -74,6 +75,7 @@ SHIPPED_GATE = GateParams(
 )
 SHIPPED_FIELDS = FieldParams(given=0.027, predicted=0.014, docs=20, temperature=0.154)
 SHIPPED_DENSE_FEEDBACK = {"e5": DenseFeedback(docs=3, temperature=0.01, weight=0.6)}
+SHIPPED_CLAUSE_VIEWS = {"e5": ClauseViews(weight=1.5, min_clauses=3, min_chars=50)}
 
 
 def _both(gate: GateParams) -> Mapping[Lang, GateParams]:
@@ -127,6 +129,11 @@ class MatcherConfig:
     dense_feedback: Mapping[str, DenseFeedback] = field(
         default_factory=lambda: MappingProxyType(dict(SHIPPED_DENSE_FEEDBACK))
     )
+    # dense channel -> how a story-like query is encoded whole and by clauses
+    # (`matching.fusion.ClauseViews`); a channel missing: the whole text's vector only
+    clause_views: Mapping[str, ClauseViews] = field(
+        default_factory=lambda: MappingProxyType(dict(SHIPPED_CLAUSE_VIEWS))
+    )
     region_boost: float = 0.03
     shared_terms: int = 5
 
@@ -170,7 +177,7 @@ def _fixed(encoders: tuple[str, ...], weights: Mapping[Lang, ChannelWeights]) ->
     either kind (as before the gate; `hash` stays instant for tests)."""
     return MatcherConfig(
         encoders=encoders, weights=weights, feedback=NO_FEEDBACK, gate=None, fields=FieldParams(),
-        dense_feedback=MappingProxyType({}),
+        dense_feedback=MappingProxyType({}), clause_views=MappingProxyType({}),
     )
 
 

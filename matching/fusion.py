@@ -26,11 +26,14 @@ vote for their fields with weight exp((score − best) / temperature), and a lis
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from matching.text import clauses
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -107,6 +110,44 @@ def rocchio(query: FloatArray, neighbours: FloatArray, sims: FloatArray, params:
     w = np.exp((sims.astype(np.float64) - float(sims.max())) / max(params.temperature, 1e-6))
     w /= w.sum()
     moved = query.astype(np.float64) + params.weight * (w @ neighbours.astype(np.float64))
+    norm = float(np.linalg.norm(moved))
+    out: FloatArray = (moved / norm if norm > 0 else moved).astype(np.float32)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseViews:
+    """A demand told as a story ("我们是做精密外协件的小厂，早上干出来的活儿都没毛病，一到下午就
+    慢慢跑偏……") is encoded whole and clause by clause: its vector is the whole's plus `weight`
+    times the mean of its clauses' vectors, unit norm. One clause that names the symptom weighs
+    as much on its own as the story around it, which the whole's single vector dilutes.
+    Only a query told in sentences (one at least ends with 。！？.!?), of at least
+    `min_clauses` clauses and `min_chars` characters, is a story: titles, keyword lists and
+    short technical queries keep their one vector. At most `max_clauses` clauses are encoded
+    (the first ones)."""
+
+    weight: float = 1.5
+    min_clauses: int = 3
+    min_chars: int = 50
+    max_clauses: int = 12
+
+
+_SENTENCE_END = re.compile(r"[。！？!?]|[a-z0-9)][.](\s|$)", re.IGNORECASE)
+
+
+def story_clauses(text: str, params: ClauseViews) -> list[str]:
+    """The clauses `text` is encoded by besides itself; none when it is not a story."""
+    if len(text) < params.min_chars or params.weight <= 0 or not _SENTENCE_END.search(text):
+        return []
+    parts = clauses(text)
+    return parts[: params.max_clauses] if len(parts) >= params.min_clauses else []
+
+
+def with_clauses(whole: FloatArray, clause_vectors: FloatArray, params: ClauseViews) -> FloatArray:
+    """The whole's vector plus `weight` × the mean of the clauses' (rows), unit norm."""
+    if not len(clause_vectors):
+        return whole
+    moved = whole.astype(np.float64) + params.weight * clause_vectors.astype(np.float64).mean(axis=0)
     norm = float(np.linalg.norm(moved))
     out: FloatArray = (moved / norm if norm > 0 else moved).astype(np.float32)
     return out

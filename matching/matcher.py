@@ -31,7 +31,7 @@ import numpy.typing as npt
 from matching.attributes import AttributeStore
 from matching.config import FEEDBACK, LEXICAL, FeedbackParams, MatcherConfig
 from matching.encoders import Encoder, encode_batched, encode_queries, get_encoder
-from matching.fusion import QueryFeatures, field_boost, field_votes, rocchio
+from matching.fusion import QueryFeatures, field_boost, field_votes, rocchio, story_clauses, with_clauses
 from matching.lexical import LexicalIndex, SparseScores, token_counts
 from matching.persist import (
     IndexCorrupt,
@@ -186,7 +186,7 @@ class Matcher:
         if k <= 0:
             return []
         qvecs = {
-            ch: encode_queries(self._encoders[ch], [query.text])[0]
+            ch: self._query_vector(ch, query.text)
             for ch in base
             if ch != LEXICAL and ch in self.vectors
         }
@@ -265,6 +265,14 @@ class Matcher:
                 )
                 results.append(Result(listing_ids[j], round(float(total[j]), 6), part_j, reasons))
             return results
+
+    def _query_vector(self, channel: str, text: str) -> FloatMatrix:
+        """The query's vector on a dense channel: the whole text's, or for a story-like query
+        the whole's with its clauses' (`matching.fusion.ClauseViews`), encoded in one batch."""
+        views = self.config.clause_views.get(channel)
+        parts = story_clauses(text, views) if views is not None else []
+        vecs = encode_queries(self._encoders[channel], [text, *parts])
+        return with_clauses(vecs[0], vecs[1:], views) if views is not None and parts else vecs[0]
 
     def query_features(self, qtokens: list[str], lex: FloatMatrix | None) -> QueryFeatures:
         """The gate's view of a query (`matching.fusion.QueryFeatures`); `lex` the normalised

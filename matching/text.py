@@ -56,6 +56,17 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+# Where a told story breaks into clauses: sentence ends and commas, Chinese and Western. Not
+# semicolons: they separate the items of a keyword list ("平方和优化；大角度机动"), which is
+# not a story.
+_CLAUSE_RE = re.compile(r"[。！？!?\n]+|[，,、]\s*|(?<=[a-z0-9)])[.](?:\s+|$)", re.IGNORECASE)
+
+
+def clauses(text: str, min_chars: int = 4) -> list[str]:
+    """The clauses of `text` with at least `min_chars` characters, in order."""
+    return [c for c in (part.strip() for part in _CLAUSE_RE.split(text)) if len(c) >= min_chars]
+
+
 def detect_lang(text: str) -> Lang:
     """zh when the text has at least as many CJK characters as Latin words, else en."""
     cjk = len(_CJK_RE.findall(text))

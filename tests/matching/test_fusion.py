@@ -9,7 +9,9 @@ import pytest
 
 from matching import Matcher, MatcherConfig, Query, config_for
 from matching.config import LEXICAL, SHIPPED_GATE
+from matching.encoders import HashEncoder
 from matching.fusion import (
+    ClauseViews,
     DenseFeedback,
     FieldParams,
     GateParams,
@@ -19,6 +21,8 @@ from matching.fusion import (
     gated_weights,
     lexical_weight,
     rocchio,
+    story_clauses,
+    with_clauses,
 )
 
 from .conftest import LISTINGS
@@ -145,3 +149,57 @@ def test_dense_feedback_moves_the_ranking_only_on_its_channel() -> None:
     moved = Matcher("m", dataclasses.replace(config_for("hash"), dense_feedback={"hash": DenseFeedback()}))
     moved.add(LISTINGS)
     assert [r.parts["hash"] for r in moved.search(q)] != [r.parts["hash"] for r in plain.search(q)]
+
+
+STORY = ("我们是给人做精密外协件的小厂，早上开机干出来的活儿都没毛病，一到下午就慢慢跑偏，"
+         "差个两三丝，客户来抽检老说超差。")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (STORY, ["我们是给人做精密外协件的小厂", "早上开机干出来的活儿都没毛病", "一到下午就慢慢跑偏",
+             "差个两三丝", "客户来抽检老说超差"]),
+    ("Our workshop builds overhead cranes for steel stockyards. Operators complain that whenever "
+     "the trolley stops, the hook keeps swinging for half a minute, so they wait.",
+     ["Our workshop builds overhead cranes for steel stockyards",
+      "Operators complain that whenever the trolley stops",
+      "the hook keeps swinging for half a minute", "so they wait"]),
+    # not stories: a keyword list, a title with commas, a short query
+    ("修正Rodrigues参数模型；平方和优化；大角度机动；Lyapunov函数；航天器姿态控制方法研究", []),
+    ("High Sensitivity, Low Complexity, Multiplexed Diagnostic Devices for Point of Care Use", []),
+    ("塑料盖子翘起来，扣不上底座，怎么办？", []),
+])
+def test_a_story_is_encoded_by_its_clauses_a_title_or_keyword_list_is_not(
+        text: str, expected: list[str]) -> None:
+    assert story_clauses(text, ClauseViews()) == expected
+    assert story_clauses(text, ClauseViews(weight=0.0)) == []
+    assert len(story_clauses(STORY, ClauseViews(max_clauses=2))) == 2
+
+
+def test_the_story_vector_is_the_whole_plus_the_mean_of_its_clauses() -> None:
+    whole = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    parts = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32)
+    out = with_clauses(whole, parts, ClauseViews(weight=2.0))
+    np.testing.assert_allclose(out, np.array([1.0, 1.0, 1.0]) / np.sqrt(3), rtol=1e-6)
+    np.testing.assert_array_equal(with_clauses(whole, parts[:0], ClauseViews()), whole)
+
+
+def test_the_matcher_encodes_a_story_query_with_its_clauses_on_the_configured_channel() -> None:
+    plain = Matcher("p", config_for("hash"))
+    plain.add(LISTINGS)
+    views = Matcher("v", dataclasses.replace(config_for("hash"),
+                                             clause_views={"hash": ClauseViews(weight=1.5)}))
+    views.add(LISTINGS)
+    encoder = HashEncoder()
+    vecs = encoder.encode([STORY, *story_clauses(STORY, ClauseViews())])
+    expected = with_clauses(vecs[0], vecs[1:], ClauseViews(weight=1.5))
+    listing_vectors = encoder.encode([d.text for d in LISTINGS])
+    story = views.search(Query(STORY, top_k=3))
+    by_id = {d.id: i for i, d in enumerate(LISTINGS)}
+    weight = views.config.query_weights("zh", None)["hash"]
+    for r in story:
+        assert r.parts["hash"] == pytest.approx(
+            weight * float(listing_vectors[by_id[r.id]] @ expected), abs=1e-5)
+    assert ([r.parts["hash"] for r in story]
+            != [r.parts["hash"] for r in plain.search(Query(STORY, top_k=3))])
+    title = Query("锂电池隔膜", top_k=3)  # not a story: the same vector as without views
+    assert [r.score for r in views.search(title)] == [r.score for r in plain.search(title)]
