@@ -70,6 +70,8 @@ ACTIONS: tuple[str, ...] = (
     "financing.withdraw", "financing.interest", "financing.outcome",
     # the log itself
     "audit.prune",
+    # industry chains
+    "chain.create", "chain.update", "chain.import",
 )
 
 OBJECT_TYPES: tuple[str, ...] = (
@@ -82,4 +84,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "expert", "expert_invitation", "poc_request", "review_assignment",
     "challenge", "challenge_proposal", "challenge_milestone",
     "investor_mandate", "financing_request", "financing_interest",
+    "chain",
 )

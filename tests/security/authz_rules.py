@@ -30,6 +30,7 @@ from backend.accounts.models import User
 from backend.core.clock import today
 from backend.listings import files as listing_files
 from tests.builders import accounts as b
+from tests.builders import chains as chainb
 from tests.builders import challenges as cb
 from tests.builders import deals as d
 
@@ -412,6 +413,14 @@ def _financing_body(w: World, s: PartySet) -> dict[str, Any]:
             "field_id": w.field_id, "region": "福州市", "amount": "2000000.00",
             "instrument": "loan", "use_of_funds": "设备采购。", "trl_current": 5,
             "trl_target": 7}
+
+
+def _chain(w: World, s: PartySet) -> dict[str, Any]:
+    return {"chain_id": s.extra["chain_id"]}
+
+
+def _chain_xlsx(code: str) -> Callable[[World, PartySet], tuple[str, bytes, str]]:
+    return lambda w, s: ("产业链.xlsx", chainb.chain_xlsx(code), chainb.XLSX)
 
 
 def _policy(w: World, s: PartySet) -> dict[str, Any]:
@@ -1115,6 +1124,21 @@ RULES: list[Case] = [
          params=_financing("financing"),
          json=lambda w, s: {"status": "declined", "reason": "不在本期投资计划内"},
          why="an investor that marked interest records where it led"),
+
+    # industry chains (产业链图谱): administrators edit; everyone signed in reads; not public
+    Case("GET", "/api/v1/chains", LOGGED_IN),
+    Case("POST", "/api/v1/chains", ADMIN_ONLY, json=lambda w, s: chainb.chain_body("matrix-new")),
+    Case("POST", "/api/v1/chains/import", ADMIN_ONLY, upload=_chain_xlsx("matrix-new"),
+         why="a new chain from a workbook"),
+    Case("GET", "/api/v1/chains/{chain_id}", LOGGED_IN, params=_chain),
+    Case("PUT", "/api/v1/chains/{chain_id}", ADMIN_ONLY, params=_chain,
+         json=lambda w, s: chainb.graph_body(), why="a new version of the graph"),
+    Case("PUT", "/api/v1/chains/{chain_id}/import", ADMIN_ONLY, params=_chain,
+         upload=_chain_xlsx("matrix")),
+    Case("GET", "/api/v1/chains/{chain_id}/export", LOGGED_IN, params=_chain),
+    Case("GET", "/api/v1/chains/{chain_id}/versions", LOGGED_IN, params=_chain),
+    Case("GET", "/api/v1/chains/{chain_id}/versions/{number}", LOGGED_IN,
+         params=lambda w, s: {"chain_id": s.extra["chain_id"], "number": 1}),
 ]
 
 # Routes without a rule yet, each with the reason. Empty: every route is ruled above.
