@@ -72,6 +72,7 @@ ACTIONS: tuple[str, ...] = (
     "audit.prune",
     # industry chains
     "chain.create", "chain.update", "chain.import",
+    "chain_placement.place", "chain_placement.remove", "chain_placement.auto",
 )
 
 OBJECT_TYPES: tuple[str, ...] = (
@@ -84,5 +85,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "expert", "expert_invitation", "poc_request", "review_assignment",
     "challenge", "challenge_proposal", "challenge_milestone",
     "investor_mandate", "financing_request", "financing_interest",
-    "chain",
+    "chain", "chain_placement",
 )

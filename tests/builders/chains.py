@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.audit.service import Actor
-from backend.chains import schemas, service, workbook
-from backend.chains.models import Chain
+from backend.chains import placement, schemas, service, workbook
+from backend.chains.models import Chain, ChainPlacement
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NODES: list[dict[str, Any]] = [
@@ -60,3 +60,15 @@ def make_chain(db: Session, admin: User, code: str = "pv-test", **overrides: Any
 
 def chain_xlsx(code: str = "pv-test", **overrides: Any) -> bytes:
     return workbook.to_xlsx(schemas.ChainIn.model_validate(chain_body(code, **overrides)))
+
+
+def make_chain_from(db: Session, admin: User, document: dict[str, Any]) -> Chain:
+    return service.create(db, Actor(admin.id, admin.username), admin,
+                          schemas.ChainIn.model_validate(document))
+
+
+def place(db: Session, admin: User, chain: Chain, listing_id: int, node_key: str = "valves",
+          kind: str = "demand") -> ChainPlacement:
+    return placement.place(db, Actor(admin.id, admin.username), admin, chain,
+                           schemas.PlacementIn(node_key=node_key, listing_kind=kind,
+                                               listing_id=listing_id))

@@ -415,6 +415,10 @@ def _financing_body(w: World, s: PartySet) -> dict[str, Any]:
             "trl_target": 7}
 
 
+# A listing's placement on a chain: administrators, and members of the listing's owner.
+CHAIN_PLACER = rule(404, anon=401, admin=OK, firm_own=OK)
+
+
 def _chain(w: World, s: PartySet) -> dict[str, Any]:
     return {"chain_id": s.extra["chain_id"]}
 
@@ -1139,6 +1143,26 @@ RULES: list[Case] = [
     Case("GET", "/api/v1/chains/{chain_id}/versions", LOGGED_IN, params=_chain),
     Case("GET", "/api/v1/chains/{chain_id}/versions/{number}", LOGGED_IN,
          params=lambda w, s: {"chain_id": s.extra["chain_id"], "number": 1}),
+    Case("POST", "/api/v1/chains/{chain_id}/placements/auto", ADMIN_ONLY, params=_chain),
+    Case("GET", "/api/v1/chains/{chain_id}/placements", LOGGED_IN, params=_chain,
+         why="placements of listings the caller may see"),
+    Case("POST", "/api/v1/chains/{chain_id}/placements", CHAIN_PLACER, target="demand",
+         params=_chain, json=lambda w, s: {"node_key": "seals", "listing_kind": "demand",
+                                           "listing_id": s["demand"].id},
+         why="administrators any listing; a member its organisation's own"),
+    Case("GET", "/api/v1/chains/{chain_id}/figures", LOGGED_IN, params=_chain,
+         why="counts per node, names no listing"),
+    Case("GET", "/api/v1/chains/{chain_id}/gaps", LOGGED_IN, params=_chain,
+         why="best achievements among those the caller may see"),
+    Case("GET", "/api/v1/chains/{chain_id}/gaps/{node_key}/challenge-draft",
+         rule(403, anon=401, firm=OK, admin=OK),
+         params=lambda w, s: {"chain_id": s.extra["chain_id"], "node_key": "seals"},
+         why="those who may issue a challenge"),
+    Case("GET", "/api/v1/chains/{chain_id}/report", ADMIN_ONLY, params=_chain,
+         query={"year": 2026, "quarter": 4}, why="the bureau's quarterly report"),
+    Case("DELETE", "/api/v1/chains/{chain_id}/placements/{placement_id}", CHAIN_PLACER,
+         target="demand", params=lambda w, s: {"chain_id": s.extra["chain_id"],
+                                               "placement_id": s.extra["placement_id"]}),
 ]
 
 # Routes without a rule yet, each with the reason. Empty: every route is ruled above.

@@ -439,7 +439,10 @@ def build_world(db: Session) -> World:
     _rewards(db, own, approver, payer)
     _rewards(db, other, approver, payer)
     policy = r.policy(db, approver, key="matrix", effective_from=today().replace(year=2090))
-    own.extra["chain_id"] = chainb.make_chain(db, approver, code="matrix").id
+    chain = chainb.make_chain(db, approver, code="matrix")
+    for each in (own, other):
+        each.extra["chain_id"] = chain.id
+        each.extra["placement_id"] = chainb.place(db, approver, chain, each["demand"].id).id
     admin = b.make_admin(db)
     assert own.expert is not None and other.expert is not None
     users = {"firm": own.firm, "institute": own.institute, "broker": own.broker,
