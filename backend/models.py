@@ -3,6 +3,7 @@
 from backend.accounts import models as accounts_models
 from backend.audit import models as audit_models
 from backend.capital import models as capital_models
+from backend.chains import models as chains_models
 from backend.challenges import models as challenges_models
 from backend.core import generations
 from backend.db import Base
@@ -14,6 +15,7 @@ from backend.listings import models as listings_models
 from backend.matches import models as matches_models
 from backend.rewards import models as rewards_models
 
-__all__ = ["Base", "accounts_models", "audit_models", "capital_models", "challenges_models",
+__all__ = ["Base", "accounts_models", "audit_models", "capital_models", "chains_models",
+           "challenges_models",
            "deals_models", "experts_models", "generations", "intake_models",
            "integrity_models", "listings_models", "matches_models", "rewards_models"]

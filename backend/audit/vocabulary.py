@@ -70,6 +70,9 @@ ACTIONS: tuple[str, ...] = (
     "financing.withdraw", "financing.interest", "financing.outcome",
     # the log itself
     "audit.prune",
+    # industry chains
+    "chain.create", "chain.update", "chain.import",
+    "chain_placement.place", "chain_placement.remove", "chain_placement.auto",
 )
 
 OBJECT_TYPES: tuple[str, ...] = (
@@ -82,4 +85,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "expert", "expert_invitation", "poc_request", "review_assignment",
     "challenge", "challenge_proposal", "challenge_milestone",
     "investor_mandate", "financing_request", "financing_interest",
+    "chain", "chain_placement",
 )

@@ -242,3 +242,16 @@ def transition(session: Session, actor: audit.Actor, user: User, challenge: Chal
     session.flush()
     audit.record(session, actor, "challenge.transition", "challenge", challenge.id,
                  before={"status": current}, after={"status": to, "reason": reason})
+
+
+def aimed_at_demands(session: Session, demand_ids: list[int]
+                     ) -> list[tuple[int, int, str, ChallengeStatus]]:
+    """(challenge id, demand id, title, status) of the challenges past their draft aimed at
+    these demands, oldest first: the industry-chain map's gaps and quarterly report."""
+    if not demand_ids:
+        return []
+    rows = session.execute(select(Challenge.id, Challenge.demand_id, Challenge.title,
+                                  Challenge.status).where(
+        Challenge.demand_id.in_(demand_ids), Challenge.status != ChallengeStatus.DRAFT)
+        .order_by(Challenge.id))
+    return [(cid, did, title, status) for cid, did, title, status in rows if did is not None]

@@ -65,6 +65,7 @@ class Permission(StrEnum):
     FINANCING_WRITE = "financing:write"  # a firm or institute asks for money (capital/)
     MANDATE_EDIT = "mandate:edit-own"    # an investor keeps its organisation's mandate
     FINANCING_FEED = "financing:feed"    # an investor's feed, interest and outcomes
+    CHAIN_EDIT = "chain:edit"            # industry-chain maps: graphs, marks, placements
 
 
 _EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FEEDBACK,

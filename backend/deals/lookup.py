@@ -231,3 +231,31 @@ def deals_between(session: Session, org_ids: Sequence[int], other_org_id: int,
         .order_by(Deal.opened_at.desc()))
     return [(deal_id, achievement_org if demand_org == other_org_id else demand_org, opened)
             for deal_id, demand_org, achievement_org, opened in rows]
+
+
+@dataclass(frozen=True)
+class ListingDeal:
+    """A deal as the industry-chain map counts it: its pair, when it opened, and the contract
+    amount that counts (the market statistics' rule: confirmed by the parties, registered,
+    the registration not cancelled, the deal neither lost nor cancelled), else None."""
+
+    deal_id: int
+    demand_id: int
+    achievement_id: int
+    opened_at: datetime
+    counted_amount: Decimal | None
+
+
+def listing_deals(session: Session) -> list[ListingDeal]:
+    rows = session.execute(
+        select(Deal.id, Deal.demand_id, Deal.achievement_id, Deal.opened_at, Deal.stage,
+               Contract.confirmed_amount, Contract.registration_no, Contract.registry_status)
+        .outerjoin(Contract, Contract.deal_id == Deal.id).order_by(Deal.id))
+    out = []
+    for deal_id, demand_id, achievement_id, opened_at, stage, amount, reg_no, reg_status in rows:
+        counts = (amount is not None and reg_no is not None
+                  and reg_status != RegistryStatus.CANCELLED
+                  and stage not in (Stage.CANCELLED, Stage.LOST))
+        out.append(ListingDeal(deal_id, demand_id, achievement_id, opened_at,
+                               amount if counts else None))
+    return out

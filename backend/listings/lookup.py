@@ -11,10 +11,11 @@ and `visibility.visible_achievement_ids`; response shaping: `views.demand_views`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -231,3 +232,44 @@ def publish_poc_summary(session: Session, achievement_id: int, summary: str | No
     session.flush()
     audit.record(session, actor, "achievement.poc_summary", "achievement", achievement_id,
                  after={"summary_published": summary is not None})
+
+
+@dataclass(frozen=True)
+class ListingText:
+    """A listing as the industry-chain map places and counts it."""
+
+    kind: str                  # "demand" or "achievement"
+    id: int
+    organisation_id: int
+    title: str
+    text: str                  # title, body and keywords
+    field_code: str
+    region: str
+    status: str
+    published_at: datetime | None
+
+
+def placeable_listings(session: Session, ids: Mapping[str, Iterable[int]] | None = None
+                       ) -> list[ListingText]:
+    """Listings that were published (whatever became of them since) and are not hidden; only
+    those in `ids` ({kind: ids}) when given."""
+    out: list[ListingText] = []
+    kinds: tuple[tuple[str, Any, Any, tuple[Any, ...]], ...] = (
+        ("demand", Demand, Demand.description,
+         (DemandStatus.PUBLISHED, DemandStatus.IN_NEGOTIATION, DemandStatus.FULFILLED,
+          DemandStatus.CLOSED, DemandStatus.EXPIRED)),
+        ("achievement", Achievement, Achievement.abstract,
+         (AchievementStatus.PUBLISHED, AchievementStatus.TRANSFERRED)))
+    for kind, model, body, statuses in kinds:
+        query = (select(model.id, model.organisation_id, model.title, body, model.keywords,
+                        Field.code, model.region, model.status, model.published_at)
+                 .join(Field, Field.id == model.field_id)
+                 .where(model.hidden.is_(False), model.status.in_(statuses))
+                 .order_by(model.id))
+        if ids is not None:
+            query = query.where(model.id.in_(list(ids.get(kind, ()))))
+        for row in session.execute(query):
+            out.append(ListingText(kind, row[0], row[1], row[2],
+                                   " ".join([row[2], row[3], row[4].replace(",", " ")]),
+                                   row[5], row[6], str(row[7]), row[8]))
+    return out

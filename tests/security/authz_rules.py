@@ -30,6 +30,7 @@ from backend.accounts.models import User
 from backend.core.clock import today
 from backend.listings import files as listing_files
 from tests.builders import accounts as b
+from tests.builders import chains as chainb
 from tests.builders import challenges as cb
 from tests.builders import deals as d
 
@@ -412,6 +413,18 @@ def _financing_body(w: World, s: PartySet) -> dict[str, Any]:
             "field_id": w.field_id, "region": "福州市", "amount": "2000000.00",
             "instrument": "loan", "use_of_funds": "设备采购。", "trl_current": 5,
             "trl_target": 7}
+
+
+# A listing's placement on a chain: administrators, and members of the listing's owner.
+CHAIN_PLACER = rule(404, anon=401, admin=OK, firm_own=OK)
+
+
+def _chain(w: World, s: PartySet) -> dict[str, Any]:
+    return {"chain_id": s.extra["chain_id"]}
+
+
+def _chain_xlsx(code: str) -> Callable[[World, PartySet], tuple[str, bytes, str]]:
+    return lambda w, s: ("产业链.xlsx", chainb.chain_xlsx(code), chainb.XLSX)
 
 
 def _policy(w: World, s: PartySet) -> dict[str, Any]:
@@ -1115,6 +1128,41 @@ RULES: list[Case] = [
          params=_financing("financing"),
          json=lambda w, s: {"status": "declined", "reason": "不在本期投资计划内"},
          why="an investor that marked interest records where it led"),
+
+    # industry chains (产业链图谱): administrators edit; everyone signed in reads; not public
+    Case("GET", "/api/v1/chains", LOGGED_IN),
+    Case("POST", "/api/v1/chains", ADMIN_ONLY, json=lambda w, s: chainb.chain_body("matrix-new")),
+    Case("POST", "/api/v1/chains/import", ADMIN_ONLY, upload=_chain_xlsx("matrix-new"),
+         why="a new chain from a workbook"),
+    Case("GET", "/api/v1/chains/{chain_id}", LOGGED_IN, params=_chain),
+    Case("PUT", "/api/v1/chains/{chain_id}", ADMIN_ONLY, params=_chain,
+         json=lambda w, s: chainb.graph_body(), why="a new version of the graph"),
+    Case("PUT", "/api/v1/chains/{chain_id}/import", ADMIN_ONLY, params=_chain,
+         upload=_chain_xlsx("matrix")),
+    Case("GET", "/api/v1/chains/{chain_id}/export", LOGGED_IN, params=_chain),
+    Case("GET", "/api/v1/chains/{chain_id}/versions", LOGGED_IN, params=_chain),
+    Case("GET", "/api/v1/chains/{chain_id}/versions/{number}", LOGGED_IN,
+         params=lambda w, s: {"chain_id": s.extra["chain_id"], "number": 1}),
+    Case("POST", "/api/v1/chains/{chain_id}/placements/auto", ADMIN_ONLY, params=_chain),
+    Case("GET", "/api/v1/chains/{chain_id}/placements", LOGGED_IN, params=_chain,
+         why="placements of listings the caller may see"),
+    Case("POST", "/api/v1/chains/{chain_id}/placements", CHAIN_PLACER, target="demand",
+         params=_chain, json=lambda w, s: {"node_key": "seals", "listing_kind": "demand",
+                                           "listing_id": s["demand"].id},
+         why="administrators any listing; a member its organisation's own"),
+    Case("GET", "/api/v1/chains/{chain_id}/figures", LOGGED_IN, params=_chain,
+         why="counts per node, names no listing"),
+    Case("GET", "/api/v1/chains/{chain_id}/gaps", LOGGED_IN, params=_chain,
+         why="best achievements among those the caller may see"),
+    Case("GET", "/api/v1/chains/{chain_id}/gaps/{node_key}/challenge-draft",
+         rule(403, anon=401, firm=OK, admin=OK),
+         params=lambda w, s: {"chain_id": s.extra["chain_id"], "node_key": "seals"},
+         why="those who may issue a challenge"),
+    Case("GET", "/api/v1/chains/{chain_id}/report", ADMIN_ONLY, params=_chain,
+         query={"year": 2026, "quarter": 4}, why="the bureau's quarterly report"),
+    Case("DELETE", "/api/v1/chains/{chain_id}/placements/{placement_id}", CHAIN_PLACER,
+         target="demand", params=lambda w, s: {"chain_id": s.extra["chain_id"],
+                                               "placement_id": s.extra["placement_id"]}),
 ]
 
 # Routes without a rule yet, each with the reason. Empty: every route is ruled above.

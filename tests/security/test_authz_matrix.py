@@ -69,6 +69,7 @@ from backend.rewards import clawbacks, payouts, recompute, review
 from backend.rewards.models import RewardClaim
 from tests.builders import accounts as b
 from tests.builders import capital as capb
+from tests.builders import chains as chainb
 from tests.builders import challenges as cb
 from tests.builders import deals as d
 from tests.builders import experts as ex
@@ -438,6 +439,10 @@ def build_world(db: Session) -> World:
     _rewards(db, own, approver, payer)
     _rewards(db, other, approver, payer)
     policy = r.policy(db, approver, key="matrix", effective_from=today().replace(year=2090))
+    chain = chainb.make_chain(db, approver, code="matrix")
+    for each in (own, other):
+        each.extra["chain_id"] = chain.id
+        each.extra["placement_id"] = chainb.place(db, approver, chain, each["demand"].id).id
     admin = b.make_admin(db)
     assert own.expert is not None and other.expert is not None
     users = {"firm": own.firm, "institute": own.institute, "broker": own.broker,
