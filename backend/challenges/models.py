@@ -201,6 +201,6 @@ class ReviewSeat(Base):
     status: Mapped[ReviewSeatStatus] = mapped_column(str_enum(ReviewSeatStatus, 16),
                                                      default=ReviewSeatStatus.SEATED, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    scores: Mapped[Any] = mapped_column(JSON, default=None)     # {proposal id: {code: 1–5}}
-    comments: Mapped[Any] = mapped_column(JSON, default=None)   # {proposal id: text}
+    scores: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)  # {proposal id: {code: 1–5}}
+    comments: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)  # {proposal id: text}
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
