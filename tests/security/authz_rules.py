@@ -1102,7 +1102,7 @@ RULES: list[Case] = [
          why="a seated reviewer, once"),
     Case("GET", "/api/v1/challenges/{challenge_id}/proposals/{proposal_id}",
          rule(404, anon=401, firm_own=OK, inst_own=OK, admin=OK, expert_own=OK),
-         target="panel_proposal", label="under review",
+         target="panel_proposal",
          params=lambda w, s: {"challenge_id": s["challenge_panel"].id,
                               "proposal_id": s["panel_proposal"].id},
          why="its seated reviewers too, while seated"),
