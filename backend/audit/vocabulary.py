@@ -64,6 +64,8 @@ ACTIONS: tuple[str, ...] = (
     "challenge_proposal.submit", "challenge_proposal.update", "challenge_proposal.freeze",
     "challenge_milestone.submit", "challenge_milestone.accept", "challenge_milestone.reject",
     "challenge_milestone.pay",
+    "challenge.review_request", "challenge.review_replace", "challenge.review_submit",
+    "challenge_milestone.confirm", "challenge_milestone.dispute",
     # capital
     "mandate.create", "mandate.update",
     "financing.create", "financing.update", "financing.publish", "financing.close",

@@ -2,6 +2,11 @@
 reason), and only an accepted milestone's payment is recorded — never more in all than the
 prize plus top-up. A milestone past its due date and not accepted is late.
 
+Evidence before money: a recorded payment counts as paid (in the challenge's paid total, in
+the statistics, for the challenge's acceptance) only once the winner confirmed receiving it.
+The winner may instead dispute it with a reason: the record is withdrawn (the audit log keeps
+it), the milestone is accepted-but-unpaid again and the issuer records the payment anew.
+
 The rules on one milestone (`submit_evidence`, `accept`, `reject`, `pay`) are plain functions
 over the rows, with no session, so the property test can drive them directly; the `record_*`
 calls around them check who acts, and audit."""
@@ -23,6 +28,7 @@ from backend.challenges.models import (
     ChallengeStatus,
     Milestone,
     MilestoneStatus,
+    ReceiptStatus,
 )
 from backend.challenges.rules import is_issuer, require_issuer, total
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -53,7 +59,17 @@ def is_late(milestone: Milestone, today: date) -> bool:
 
 
 def paid_total(milestones: Iterable[Milestone]) -> Decimal:
+    """Every recorded payment, confirmed or not: what the ceiling is checked against."""
     return sum((m.paid_amount or Decimal(0) for m in milestones), Decimal(0))
+
+
+def is_confirmed(milestone: Milestone) -> bool:
+    return milestone.status == M.PAID and milestone.receipt_status == ReceiptStatus.CONFIRMED
+
+
+def confirmed_total(milestones: Iterable[Milestone]) -> Decimal:
+    """What counts as paid: payments the winner confirmed receiving."""
+    return sum((m.paid_amount or Decimal(0) for m in milestones if is_confirmed(m)), Decimal(0))
 
 
 # --- the rules on one milestone (pure) ------------------------------------------------------
@@ -104,6 +120,29 @@ def pay(milestone: Milestone, all_milestones: Iterable[Milestone], ceiling: Deci
     milestone.paid_amount = milestone.amount
     milestone.paid_on = paid_on
     milestone.payment_reference = reference
+    milestone.receipt_status = milestone.receipt_reason = milestone.receipt_at = None
+
+
+def confirm_receipt(milestone: Milestone, now: datetime) -> None:
+    if milestone.status != M.PAID or milestone.receipt_status is not None:
+        raise Conflict("只有已记录且尚未确认的付款可以确认收款。Only a recorded payment not yet "
+                       "answered can be confirmed.", current_status=milestone.status.value)
+    milestone.receipt_status = ReceiptStatus.CONFIRMED
+    milestone.receipt_at = now
+
+
+def dispute_receipt(milestone: Milestone, reason: str | None, now: datetime) -> None:
+    """The winner did not receive it (as recorded): the record is withdrawn."""
+    if not reason:
+        raise InvalidInput("reason", "对付款有异议须说明理由。A dispute needs a reason.")
+    if milestone.status != M.PAID or milestone.receipt_status is not None:
+        raise Conflict("只有已记录且尚未确认的付款可以提出异议。Only a recorded payment not yet "
+                       "answered can be disputed.", current_status=milestone.status.value)
+    milestone.status = M.ACCEPTED
+    milestone.paid_amount = milestone.paid_on = milestone.payment_reference = None
+    milestone.receipt_status = ReceiptStatus.DISPUTED
+    milestone.receipt_reason = reason
+    milestone.receipt_at = now
 
 
 # --- who acts, and the record ---------------------------------------------------------------
@@ -199,9 +238,34 @@ def record_payment(session: Session, actor: audit.Actor, user: User, challenge: 
     return milestone
 
 
+def record_receipt(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
+                   milestone_id: int, confirmed: bool, reason: str | None) -> Milestone:
+    """The winner confirms receiving a recorded payment, or disputes it with a reason."""
+    milestone = _milestone(session, user, challenge, milestone_id)
+    winners = _winner_orgs(session, challenge)
+    if winners.get(milestone.award_id) != user.organisation_id or user.role == Role.ADMIN:
+        raise PermissionDenied("只有中榜方可以确认收款。Only the winner confirms receiving a "
+                               "payment.")
+    _in_delivery(challenge)
+    before = milestone.status
+    recorded = {"paid_amount": milestone.paid_amount, "paid_on": milestone.paid_on,
+                "reference": milestone.payment_reference}
+    if confirmed:
+        confirm_receipt(milestone, utcnow())
+    else:
+        dispute_receipt(milestone, reason, utcnow())
+    was, now = _change(session, milestone, before, receipt=milestone.receipt_status,
+                       reason=reason, **recorded)
+    audit.record(session, actor, "challenge_milestone.confirm" if confirmed
+                 else "challenge_milestone.dispute", "challenge_milestone", milestone.id,
+                 before=was, after=now)
+    return milestone
+
+
 def check_all_paid(session: Session, challenge: Challenge) -> None:
-    open_ = [m for m in for_challenge(session, challenge) if m.status != M.PAID]
+    open_ = [m for m in for_challenge(session, challenge) if not is_confirmed(m)]
     if open_:
-        raise Conflict(f"尚有{len(open_)}个里程碑未验收付款，不能结项。{len(open_)} milestone(s) "
-                       "are not yet accepted and paid; the challenge cannot be accepted.")
+        raise Conflict(f"尚有{len(open_)}个里程碑未验收付款或未经中榜方确认收款，不能结项。"
+                       f"{len(open_)} milestone(s) are not yet accepted, paid and confirmed "
+                       "received; the challenge cannot be accepted.")
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -46,7 +47,20 @@ class MilestoneStatus(StrEnum):
     SUBMITTED = "submitted"         # evidence in, awaiting the issuer
     REJECTED = "rejected"           # the issuer rejected the evidence (with a reason)
     ACCEPTED = "accepted"           # the issuer accepted: its payment may be recorded
-    PAID = "paid"
+    PAID = "paid"                   # the issuer recorded the payment; counts once confirmed
+
+
+class ReceiptStatus(StrEnum):
+    """The winner's answer to a recorded milestone payment (evidence before money)."""
+
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+
+
+class ReviewSeatStatus(StrEnum):
+    SEATED = "seated"               # on the panel: reads the proposals, scores them
+    SUBMITTED = "submitted"         # scored every proposal; the sheet is final
+    REMOVED = "removed"             # taken off the panel: reads nothing any more
 
 
 class Challenge(Base):
@@ -75,6 +89,8 @@ class Challenge(Base):
     status: Mapped[ChallengeStatus] = mapped_column(str_enum(ChallengeStatus, 16),
                                                     default=ChallengeStatus.DRAFT, index=True)
     outcome_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # Why the award departs from the reviewers' ranking (required when it does).
+    ranking_departure_reason: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
@@ -163,3 +179,28 @@ class Milestone(Base):
     paid_amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
     paid_on: Mapped[date | None] = mapped_column(Date, default=None)
     payment_reference: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The winner's answer to the recorded payment; only a confirmed one counts as paid.
+    receipt_status: Mapped[ReceiptStatus | None] = mapped_column(str_enum(ReceiptStatus, 16),
+                                                                 default=None)
+    receipt_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    receipt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class ReviewSeat(Base):
+    """An expert's seat on a challenge's review panel, and their score sheet: for every
+    proposal the scores on the challenge's review form and a comment."""
+
+    __tablename__ = "challenge_review_seats"
+    __table_args__ = (UniqueConstraint("challenge_id", "expert_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert_profiles.user_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    similarity: Mapped[Decimal] = mapped_column(Numeric(6, 4), default=Decimal(0))
+    status: Mapped[ReviewSeatStatus] = mapped_column(str_enum(ReviewSeatStatus, 16),
+                                                     default=ReviewSeatStatus.SEATED, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    scores: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)  # {proposal id: {code: 1–5}}
+    comments: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)  # {proposal id: text}
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

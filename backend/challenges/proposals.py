@@ -21,7 +21,13 @@ from backend.accounts import service as accounts
 from backend.accounts.models import OrgKind, User, VerificationStatus
 from backend.audit import service as audit
 from backend.challenges import schemas
-from backend.challenges.models import Challenge, ChallengeStatus, Proposal
+from backend.challenges.models import (
+    Challenge,
+    ChallengeStatus,
+    Proposal,
+    ReviewSeat,
+    ReviewSeatStatus,
+)
 from backend.challenges.rules import closes_at, is_issuer
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
@@ -54,8 +60,20 @@ def team_org_ids(proposal: Proposal) -> set[int]:
     return {proposal.lead_org_id, *proposal.member_org_ids}
 
 
-def may_see(user: User, challenge: Challenge, proposal: Proposal) -> bool:
-    if user.role == Role.ADMIN or is_issuer(user, challenge):
+def reviewing(session: Session, user: User, challenge: Challenge) -> bool:
+    """Whether `user` is seated (now) on the challenge's review panel."""
+    if user.role != Role.EXPERT:
+        return False
+    return session.execute(select(ReviewSeat.id).where(
+        ReviewSeat.challenge_id == challenge.id, ReviewSeat.expert_id == user.id,
+        ReviewSeat.status.in_((ReviewSeatStatus.SEATED, ReviewSeatStatus.SUBMITTED)))
+    ).first() is not None
+
+
+def may_see(user: User, challenge: Challenge, proposal: Proposal, *,
+            reviewer: bool = False) -> bool:
+    """The team, the issuer, administrators, and (`reviewer`) the challenge's seated reviewers."""
+    if user.role == Role.ADMIN or is_issuer(user, challenge) or reviewer:
         return True
     return (user.role in (Role.FIRM, Role.INSTITUTE) and user.organisation_id is not None
             and user.organisation_id in team_org_ids(proposal))
@@ -68,7 +86,8 @@ def proposal_for(session: Session, user: User, challenge: Challenge, proposal_id
     if lock:
         query = query.with_for_update()
     proposal = session.execute(query).scalar_one_or_none()
-    if proposal is None or not may_see(user, challenge, proposal):
+    if proposal is None or not may_see(user, challenge, proposal,
+                                       reviewer=reviewing(session, user, challenge)):
         raise NotFound(NOT_FOUND)
     return proposal
 
@@ -76,7 +95,8 @@ def proposal_for(session: Session, user: User, challenge: Challenge, proposal_id
 def list_for(session: Session, user: User, challenge: Challenge) -> list[Proposal]:
     rows = session.execute(select(Proposal).where(Proposal.challenge_id == challenge.id)
                            .order_by(Proposal.id)).scalars().all()
-    return [p for p in rows if may_see(user, challenge, p)]
+    seated = reviewing(session, user, challenge)
+    return [p for p in rows if may_see(user, challenge, p, reviewer=seated)]
 
 
 # --- submitting and editing -----------------------------------------------------------------

@@ -8,7 +8,15 @@ from fastapi import APIRouter, Depends, status
 
 from backend.accounts.deps import ActorDep, CurrentUser, OptionalUser, require
 from backend.accounts.models import User
-from backend.challenges import milestones, proposals, schemas, selection, service, views
+from backend.challenges import (
+    milestones,
+    proposals,
+    review,
+    schemas,
+    selection,
+    service,
+    views,
+)
 from backend.challenges.models import ChallengeStatus
 from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.permissions import Permission
@@ -20,6 +28,7 @@ router = APIRouter(prefix="/api/v1/challenges", tags=["challenges"],
 
 Issuer = Annotated[User, Depends(require(Permission.CHALLENGE_ISSUE))]    # firms, the bureau
 Solver = Annotated[User, Depends(require(Permission.CHALLENGE_PROPOSE))]  # firms, institutes
+Reviewer = Annotated[User, Depends(require(Permission.REVIEW_WORK))]      # experts
 
 
 # --- challenges ---------------------------------------------------------------------------
@@ -39,6 +48,14 @@ def list_challenges(session: SessionDep, user: OptionalUser,
     rows, count = service.list_visible(session, user, status, page, page_size)
     return Page(items=[views.summary(c) for c in rows], total=count, page=page,
                 page_size=page_size)
+
+
+@router.get("/reviewing")
+def list_reviewing(session: SessionDep, user: Reviewer) -> list[schemas.ReviewingOut]:
+    """The challenges the expert is seated to review (declared before `/{challenge_id}`)."""
+    return [schemas.ReviewingOut(challenge=views.summary(c), seat_id=seat.id,
+                                 seat_status=seat.status)
+            for c, seat in review.my_challenges(session, user)]
 
 
 @router.get("/{challenge_id}")
@@ -159,3 +176,50 @@ def record_payment(challenge_id: int, milestone_id: int, body: schemas.Milestone
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     return views.milestone_view(milestones.record_payment(
         session, actor, user, challenge, milestone_id, body.paid_on, body.reference))
+
+
+@router.post("/{challenge_id}/milestones/{milestone_id}/receipt")
+def answer_payment(challenge_id: int, milestone_id: int, body: schemas.MilestoneReceiptIn,
+                   session: SessionDep, user: Solver, actor: ActorDep) -> schemas.MilestoneOut:
+    """The winner confirms receiving the recorded payment (only then it counts as paid) or
+    disputes it with a reason."""
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    return views.milestone_view(milestones.record_receipt(
+        session, actor, user, challenge, milestone_id, body.confirmed, body.reason))
+
+
+# --- expert review --------------------------------------------------------------------------
+
+@router.post("/{challenge_id}/review", status_code=status.HTTP_201_CREATED)
+def ask_review(challenge_id: int, body: schemas.ReviewRequestIn, session: SessionDep,
+               user: Issuer, actor: ActorDep) -> schemas.ReviewBoardOut:
+    """The issuer or an administrator: seat a panel without conflicts of interest."""
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    review.ask(session, actor, user, challenge, body)
+    return views.review_board(session, user, challenge)
+
+
+@router.get("/{challenge_id}/review")
+def get_review(challenge_id: int, session: SessionDep, user: CurrentUser
+               ) -> schemas.ReviewBoardOut:
+    """The issuer and administrators: panel and ranking; a seated reviewer: their sheet (the
+    ranking once they submitted)."""
+    challenge = service.challenge_for(session, user, challenge_id)
+    return views.review_board(session, user, challenge)
+
+
+@router.post("/{challenge_id}/review/seats/{seat_id}/replace")
+def replace_reviewer(challenge_id: int, seat_id: int, session: SessionDep, user: Issuer,
+                     actor: ActorDep) -> schemas.ReviewBoardOut:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    review.replace(session, actor, user, challenge, seat_id)
+    return views.review_board(session, user, challenge)
+
+
+@router.put("/{challenge_id}/review/scores")
+def submit_scores(challenge_id: int, body: schemas.ScoreSheetIn, session: SessionDep,
+                  user: Reviewer, actor: ActorDep) -> schemas.ReviewBoardOut:
+    """A seated reviewer's scores for every proposal; final once submitted."""
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    review.submit(session, actor, user, challenge, body)
+    return views.review_board(session, user, challenge)

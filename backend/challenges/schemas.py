@@ -9,10 +9,16 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from backend.accounts.models import OrgKind
-from backend.challenges.models import ChallengeStatus, MilestoneStatus
+from backend.challenges.models import (
+    ChallengeStatus,
+    MilestoneStatus,
+    ReceiptStatus,
+    ReviewSeatStatus,
+)
 from backend.core import clock
 from backend.core.dates import EPOCH, PastDate
 from backend.core.schemas import FreeText, Name, Schema, ShortName
+from backend.experts.models import ExpertKind
 
 # The deals domain's limits for money: positive, to the fen, below 10^14 yuan.
 Amount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
@@ -112,6 +118,8 @@ class SelectionIn(Schema):
 
     awards: Annotated[list[AwardIn], Field(default_factory=list, max_length=20)]
     reason: Reason | None = None
+    # Required when the chosen proposals are not the expert reviewers' top ones.
+    departure_reason: Reason | None = None
 
     @model_validator(mode="after")
     def _reason_for_none(self) -> SelectionIn:
@@ -156,6 +164,7 @@ class ChallengeOut(Schema):
     ended_at: datetime | None
     awards: list[AwardOut]
     is_issuer: bool
+    ranking_departure_reason: str | None = None
 
 
 class ChallengeSummary(Schema):
@@ -233,6 +242,9 @@ class MilestoneOut(Schema):
     paid_amount: Decimal | None
     paid_on: date | None
     payment_reference: str | None
+    receipt_status: ReceiptStatus | None
+    receipt_reason: str | None
+    receipt_at: datetime | None
 
 
 class MilestoneEvidenceIn(Schema):
@@ -246,3 +258,101 @@ class MilestoneDecisionIn(Schema):
 class MilestonePaymentIn(Schema):
     paid_on: PastDate
     reference: Reference
+
+
+class MilestoneReceiptIn(Schema):
+    """The winner's answer to a recorded payment: received, or disputed with the reason."""
+
+    confirmed: bool
+    reason: Reason | None = None
+
+    @model_validator(mode="after")
+    def _reason_for_dispute(self) -> MilestoneReceiptIn:
+        if not self.confirmed and not self.reason:
+            raise ValueError("对付款有异议须说明理由。A dispute needs a reason.")
+        return self
+
+
+# --- expert review ----------------------------------------------------------------------------
+
+class ReviewRequestIn(Schema):
+    """The kinds of expert the panel seats, one entry per seat."""
+
+    seats: Annotated[list[ExpertKind], Field(min_length=1, max_length=9)]
+
+
+class FormCriterion(Schema):
+    code: str
+    name: str
+    weight: int
+    low: int = 1
+    high: int = 5
+
+
+class ProposalScoresIn(Schema):
+    proposal_id: int
+    scores: dict[Annotated[str, Field(max_length=8)], int]
+    comment: Annotated[str, FreeText(max_length=2000, multiline=True)] = ""
+
+
+class ScoreSheetIn(Schema):
+    reviews: Annotated[list[ProposalScoresIn], Field(min_length=1, max_length=200)]
+
+
+class CriterionSummaryOut(Schema):
+    code: str
+    mean: Decimal
+    median: Decimal
+    spread: int
+    disagreement: bool
+
+
+class ProposalRankOut(Schema):
+    rank: int
+    proposal_id: int
+    lead_org_id: int
+    lead_org_name: str
+    reviews: int
+    overall_mean: Decimal | None
+    overall_median: Decimal | None
+    overall_spread: Decimal | None
+    reviewer_scores: list[Decimal]
+    disagreement: bool
+    criteria: list[CriterionSummaryOut]
+
+
+class ReviewSeatOut(Schema):
+    id: int
+    expert_id: int
+    expert_name: str
+    kind: ExpertKind
+    similarity: Decimal
+    status: ReviewSeatStatus
+    submitted_at: datetime | None
+
+
+class MySeatOut(Schema):
+    id: int
+    status: ReviewSeatStatus
+    scores: dict[str, dict[str, int]]
+    comments: dict[str, str]
+    proposal_ids: list[int]
+
+
+class ReviewBoardOut(Schema):
+    challenge_id: int
+    status: ChallengeStatus
+    form: list[FormCriterion]
+    complete: bool
+    seats: list[ReviewSeatOut]
+    ranking: list[ProposalRankOut]
+    departure_reason: str | None
+    my_seat: MySeatOut | None
+
+
+class ReviewingOut(Schema):
+    """A challenge an expert reviews, with their seat's state."""
+
+    challenge: ChallengeSummary
+    seat_id: int
+    seat_status: ReviewSeatStatus

@@ -1,6 +1,7 @@
 """The issuer's choice: one proposal, several (a split award whose amounts add up to the
 prize plus top-up), or none with the reason. Each choice carries its reason, so a departure
-from the expert reviewers' ranking (once the experts domain scores proposals) is on record.
+from the expert reviewers' ranking is on record: when the panel reviewed (`review.py`), every
+review must be in, and a choice that is not the ranking's top proposals needs its own reason.
 
 An award lays out its milestones from the challenge's plan, scaled to its part of the prize.
 It does not yet open a deal in the broker pipeline (`Award.deal_id` stays empty): a deal
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.audit import service as audit
-from backend.challenges import milestones, schemas
+from backend.challenges import milestones, review, schemas
 from backend.challenges.models import Award, Challenge, ChallengeStatus, Milestone, Proposal
 from backend.challenges.rules import require_issuer, total
 from backend.core.errors import Conflict, InvalidInput
@@ -31,6 +32,13 @@ def select_proposals(session: Session, actor: audit.Actor, user: User, challenge
                        f"challenge under review can be decided ({challenge.status.value}).",
                        current_status=challenge.status.value)
     now = utcnow()
+    top = review.departure(session, challenge, [a.proposal_id for a in data.awards])
+    if top is not None and data.awards and not data.departure_reason:
+        raise InvalidInput("departure_reason", f"评选结果与专家评审排序（前列：{top}）不一致，须说明理由。"
+                                               f"The choice departs from the reviewers' ranking "
+                                               f"(top: {top}); give the reason.")
+    if top is not None and data.awards:
+        challenge.ranking_departure_reason = data.departure_reason
     if not data.awards:
         challenge.status = ChallengeStatus.NOT_AWARDED
         challenge.outcome_reason = data.reason
@@ -76,6 +84,8 @@ def select_proposals(session: Session, actor: audit.Actor, user: User, challenge
     audit.record(session, actor, "challenge.award", "challenge", challenge.id,
                  before={"status": ChallengeStatus.UNDER_REVIEW},
                  after={"status": challenge.status, "reason": data.reason,
+                        "ranking_top": top, "departure_reason":
+                            challenge.ranking_departure_reason,
                         "awards": [{"proposal_id": a.proposal_id, "winner_org_id":
                                     a.winner_org_id, "amount": a.amount, "reason": a.reason}
                                    for a in awards]})

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from backend.accounts import service as accounts
 from backend.accounts.models import User
-from backend.challenges import milestones, schemas, selection
+from backend.challenges import milestones, review, schemas, selection
 from backend.challenges.models import Challenge, Milestone, Proposal
 from backend.challenges.rules import closes_at, is_issuer, total
 from backend.core import clock
+from backend.core.permissions import Role
 
 
 def challenge_view(session: Session, user: User | None, challenge: Challenge
@@ -25,7 +27,10 @@ def challenge_view(session: Session, user: User | None, challenge: Challenge
         demand_id=challenge.demand_id, status=challenge.status,
         outcome_reason=challenge.outcome_reason, published_at=challenge.published_at,
         closed_at=challenge.closed_at, decided_at=challenge.decided_at,
-        ended_at=challenge.ended_at, awards=awards, is_issuer=is_issuer(user, challenge))
+        ended_at=challenge.ended_at, awards=awards, is_issuer=is_issuer(user, challenge),
+        ranking_departure_reason=challenge.ranking_departure_reason
+        if is_issuer(user, challenge) or (user is not None and user.role == Role.ADMIN)
+        else None)
 
 
 def summary(challenge: Challenge) -> schemas.ChallengeSummary:
@@ -48,4 +53,12 @@ def milestone_view(milestone: Milestone) -> schemas.MilestoneOut:
         evidence=milestone.evidence, evidence_at=milestone.evidence_at,
         decision_reason=milestone.decision_reason, decided_at=milestone.decided_at,
         paid_amount=milestone.paid_amount, paid_on=milestone.paid_on,
-        payment_reference=milestone.payment_reference)
+        payment_reference=milestone.payment_reference, receipt_status=milestone.receipt_status,
+        receipt_reason=milestone.receipt_reason, receipt_at=milestone.receipt_at)
+
+
+def review_board(session: Session, user: User, challenge: Challenge) -> schemas.ReviewBoardOut:
+    session.flush()
+    lead_ids = sorted({r.proposal.lead_org_id for r in review.ranking(session, challenge)})
+    return review.board(session, user, challenge,
+                        accounts.organisation_names(session, lead_ids))

@@ -2,7 +2,7 @@
 accepts and confirms (or swaps) the panel the platform proposes, the experts accept or decline
 (a decline proposes a replacement), review, and the outcome is recorded on the listing.
 
-The panel is proposed by `matching.panels.propose`: one expert per seat of the required kinds,
+The panel is proposed by `panel.py` (`matching.panels.propose`): one expert per seat of the required kinds,
 maximising expertise (the matcher's text similarity between the expert's profile and the
 achievement) less a load penalty, among verified experts with capacity left this year and no
 conflict of interest with the achievement's organisation (`conflicts.py`).
@@ -11,7 +11,6 @@ conflict of interest with the achievement's organisation (`conflicts.py`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -23,7 +22,7 @@ from backend.core.clock import today
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.permissions import Role
 from backend.core.types import utcnow
-from backend.experts import conflicts, schemas, scoring
+from backend.experts import conflicts, panel, schemas, scoring
 from backend.experts.models import (
     AssignmentStatus,
     ExpertKind,
@@ -31,25 +30,15 @@ from backend.experts.models import (
     PocStatus,
     ReviewAssignment,
 )
-from backend.experts.pool import ExpertRow, load, loads, profile_text, verified_pool
+from backend.experts.pool import load, loads
 from backend.listings import lookup as listings
-from backend.listings import taxonomy
 from backend.listings.models import AchievementStatus
-from matching.encoders import HashEncoder
-from matching.panels import Candidate, NoPanel, expertise, propose
 
 NO_REQUEST = "未找到该概念验证申请。No such proof-of-concept request."
 OPEN = (PocStatus.REQUESTED, PocStatus.PANEL, PocStatus.REVIEWING)
 # Seats still on the panel (a declined or removed one has been replaced or is to be).
 ACTIVE = (AssignmentStatus.PROPOSED, AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED,
           AssignmentStatus.SUBMITTED)
-_KIND_ZH = {ExpertKind.SCIENTIST: "科学家", ExpertKind.ENTREPRENEUR: "企业家",
-            ExpertKind.INVESTOR: "投资人", ExpertKind.IP_LEGAL: "知识产权/法律专家",
-            ExpertKind.FINANCE: "财务专家"}
-# Expertise is compared with the matcher's deterministic character n-gram encoder: no model
-# to load inside a request, and Chinese field names and abstracts compare well enough to rank
-# a pool of experts; a panel is confirmed by a person.
-_ENCODER = HashEncoder(512)
 
 
 # --- requests ---------------------------------------------------------------------------------
@@ -131,42 +120,23 @@ def seats(session: Session, request_id: int) -> list[ReviewAssignment]:
         ReviewAssignment.request_id == request_id).order_by(ReviewAssignment.id)).scalars())
 
 
-@dataclass(frozen=True)
-class Scored:
-    row: ExpertRow
-    similarity: float
-    found: list[conflicts.Found]
-
-
-def score_pool(session: Session, request: PocRequest) -> list[Scored]:
+def score_pool(session: Session, request: PocRequest) -> list[panel.Scored]:
     """Every verified expert with their expertise for the achievement and their conflicts."""
-    rows = verified_pool(session)
-    names = {f.code: f"{f.name_zh} {f.name_en}" for f in taxonomy.all_fields(session)}
+    names = panel.field_names(session)
     title, abstract, keywords = listings.achievement_text(session, request.achievement_id)
     item = f"{names.get(request.field_code, '')} {title} {abstract} {' '.join(keywords)}"
-    similarity = expertise(_ENCODER, [profile_text(r, names) for r in rows], item)
-    found = conflicts.conflicts_for(session, rows, request.organisation_id) if rows else {}
-    return [Scored(r, s, found[r.profile.user_id]) for r, s in zip(rows, similarity, strict=True)]
+    return panel.score_pool(session, item, [request.organisation_id])
 
 
 def _propose(session: Session, request: PocRequest, kinds: Sequence[str],
              status: AssignmentStatus) -> list[ReviewAssignment]:
     taken = {s.expert_id for s in seats(session, request.id)}  # anyone asked before, too
-    pool = [Candidate(s.row.profile.user_id, s.row.profile.kind, s.similarity, s.row.load,
-                      s.row.profile.yearly_capacity,
-                      eligible=not s.found and s.row.profile.user_id not in taken)
-            for s in score_pool(session, request)]
-    try:
-        chosen = propose(kinds, pool)
-    except NoPanel as missing:
-        raise Conflict("没有可用的无利益冲突专家：" + "、".join(
-            _KIND_ZH[ExpertKind(k)] for k in missing.kinds) + "。No expert without a conflict "
-            "and with capacity left for: " + ", ".join(missing.kinds) + ".",
-            missing_kinds=missing.kinds) from None
-    made = [ReviewAssignment(request_id=request.id, expert_id=c.id, kind=ExpertKind(kind),
-                             similarity=Decimal(str(round(c.similarity, 4))), status=status,
+    chosen = panel.choose(score_pool(session, request), kinds, taken)
+    made = [ReviewAssignment(request_id=request.id, expert_id=s.row.profile.user_id,
+                             kind=ExpertKind(kind),
+                             similarity=Decimal(str(round(s.similarity, 4))), status=status,
                              created_at=utcnow())
-            for kind, c in zip(kinds, chosen, strict=True)]
+            for kind, s in chosen]
     session.add_all(made)
     session.flush()
     return made
@@ -189,7 +159,7 @@ def _check_fit(session: Session, request: PocRequest, expert_id: int, kind: Expe
     if row.profile.status != "verified" or not row.user.is_active:
         raise InvalidInput("expert_id", "该专家尚未通过审核。This expert is not verified.")
     if row.profile.kind != kind:
-        raise InvalidInput("expert_id", f"该席位需要{_KIND_ZH[kind]}。This seat needs a {kind}.")
+        raise InvalidInput("expert_id", f"该席位需要{panel.KIND_ZH[kind]}。This seat needs a {kind}.")
     if any(s.expert_id == expert_id for s in seats(session, request.id)):
         raise Conflict("该专家已在（或曾在）本评审组。This expert is or was on this panel.")
     found = conflicts.conflicts_for(session, [row], request.organisation_id)[expert_id]

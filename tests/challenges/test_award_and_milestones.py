@@ -118,6 +118,12 @@ def test_all_paid_the_challenge_is_accepted(client: TestClient, db: Session) -> 
         client.post(f"{base}/accept", json={"reason": "达标"}, headers=hi)
         assert client.post(f"{base}/payment", headers=hi, json={
             "paid_on": clock.today().isoformat(), "reference": f"B{m['id']}"}).status_code == 200
+    # Paid as recorded, not yet as confirmed by the winner: not accepted yet.
+    r = client.post(f"{URL}/{ch.id}/transitions", json={"to_status": "accepted"}, headers=hi)
+    assert r.status_code == 409
+    for m in client.get(f"{URL}/{ch.id}/milestones", headers=hw).json():
+        assert client.post(f"{URL}/{ch.id}/milestones/{m['id']}/receipt",
+                           json={"confirmed": True}, headers=hw).status_code == 200
     r = client.post(f"{URL}/{ch.id}/transitions", json={"to_status": "accepted"}, headers=hi)
     assert r.status_code == 200 and r.json()["status"] == "accepted"
 
@@ -149,3 +155,45 @@ def test_late_milestones_are_flagged_and_termination_keeps_payments(client: Test
     r = client.post(f"{URL}/{ch.id}/milestones/{ms[1]['id']}/evidence",
                     json={"text": "迟交"}, headers=hw)
     assert r.status_code == 409
+
+
+def test_a_payment_counts_only_once_the_winner_confirmed_it(client: TestClient,
+                                                            db: Session) -> None:
+    from backend.challenges import milestones as rules
+
+    issuer, ch, winner, loser = _delivering(db)
+    hi, hw = _h(db, issuer), _h(db, winner)
+    first = client.get(f"{URL}/{ch.id}/milestones", headers=hw).json()[0]
+    base = f"{URL}/{ch.id}/milestones/{first['id']}"
+    client.post(f"{base}/evidence", json={"text": "报告"}, headers=hw)
+    # Nothing recorded yet: nothing to confirm.
+    client.post(f"{base}/accept", headers=hi)
+    assert client.post(f"{base}/receipt", json={"confirmed": True},
+                       headers=hw).status_code == 409
+    pay = {"paid_on": clock.today().isoformat(), "reference": "BANK-9"}
+    assert client.post(f"{base}/payment", json=pay, headers=hi).status_code == 200
+    row = db.get_one(Milestone, first["id"])
+    assert rules.paid_total([row]) == Decimal(first["amount"])
+    assert rules.confirmed_total([row]) == 0
+    # Only the winner answers: the issuer by seat, a stranger does not see it.
+    assert client.post(f"{base}/receipt", json={"confirmed": True},
+                       headers=hi).status_code == 403
+    assert client.post(f"{base}/receipt", json={"confirmed": True},
+                       headers=_h(db, loser)).status_code == 404
+    assert client.post(f"{base}/receipt", json={"confirmed": False},
+                       headers=hw).status_code == 422
+    r = client.post(f"{base}/receipt", json={"confirmed": False, "reason": "未收到该笔款项"},
+                    headers=hw)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["status"] == "accepted" and got["paid_amount"] is None
+    assert got["receipt_status"] == "disputed" and got["receipt_reason"] == "未收到该笔款项"
+    # Recorded anew and confirmed: now it counts.
+    assert client.post(f"{base}/payment", json={**pay, "reference": "BANK-10"},
+                       headers=hi).json()["receipt_status"] is None
+    r = client.post(f"{base}/receipt", json={"confirmed": True}, headers=hw)
+    assert r.json()["receipt_status"] == "confirmed" and r.json()["status"] == "paid"
+    db.refresh(row)
+    assert rules.confirmed_total([row]) == Decimal(first["amount"])
+    assert client.post(f"{base}/receipt", json={"confirmed": False, "reason": "x"},
+                       headers=hw).status_code == 409

@@ -1,6 +1,7 @@
-"""Property: whatever the order of evidence, acceptance, rejection and payment on a split
-award's milestones, the total paid never exceeds prize plus top-up, and no milestone is paid
-without having been accepted."""
+"""Property: whatever the order of evidence, acceptance, rejection, payment and the winner's
+confirmation or dispute on a split award's milestones, the total paid never exceeds prize plus
+top-up, what counts as paid (confirmed) never exceeds what was recorded, and no milestone is
+paid without having been accepted."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from backend.challenges.models import Milestone, MilestoneStatus
 from backend.core.errors import Conflict, InvalidInput
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
-OPS = ("evidence", "accept", "reject", "pay")
+OPS = ("evidence", "accept", "reject", "pay", "confirm", "dispute")
 
 
 def _plan(cents: list[int], award_cents: list[int]) -> tuple[list[Milestone], Decimal]:
@@ -60,6 +61,10 @@ def test_payments_never_exceed_the_prize_nor_pay_an_unaccepted_milestone(
                 rules.accept(m, None, NOW)
             elif op == "reject":
                 rules.reject(m, "未达标", NOW)
+            elif op == "confirm":
+                rules.confirm_receipt(m, NOW)
+            elif op == "dispute":
+                rules.dispute_receipt(m, "未收到", NOW)
             else:
                 rules.pay(m, ms, ceiling, date(2026, 6, 1), "B")
         except Conflict:
@@ -69,7 +74,9 @@ def test_payments_never_exceed_the_prize_nor_pay_an_unaccepted_milestone(
             accepted_once.add(id(m))
         if m.status == MilestoneStatus.PAID:
             assert before == MilestoneStatus.ACCEPTED
-        assert rules.paid_total(ms) <= ceiling
+        assert rules.confirmed_total(ms) <= rules.paid_total(ms) <= ceiling
+        if op == "confirm":
+            assert before == MilestoneStatus.PAID and rules.is_confirmed(m)
     for m in ms:
         if m.paid_amount is not None:
             assert id(m) in accepted_once and m.status == MilestoneStatus.PAID

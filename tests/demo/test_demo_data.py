@@ -92,3 +92,17 @@ def test_seed_demo_refuses_to_run_in_production(db: Session, monkeypatch: pytest
     assert result.exit_code == 2
     assert "Refusing to load the demo market in production" in result.output
     assert db.execute(select(func.count()).select_from(User)).scalar_one() == 0
+
+
+def test_the_demo_has_an_open_challenge_and_one_in_delivery(db: Session) -> None:
+    from backend.challenges import milestones
+    from backend.challenges.models import Challenge, ChallengeStatus, Proposal
+
+    seed()
+    rows = db.execute(select(Challenge).order_by(Challenge.id)).scalars().all()
+    assert [c.status for c in rows] == [ChallengeStatus.PUBLISHED, ChallengeStatus.IN_DELIVERY]
+    assert db.execute(select(func.count()).select_from(Proposal)
+                      .where(Proposal.challenge_id == rows[0].id)).scalar_one() == 2
+    paid = milestones.for_challenge(db, rows[1])
+    assert milestones.confirmed_total(paid) == paid[0].amount > 0
+    assert audit.verify(db).ok

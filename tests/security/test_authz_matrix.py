@@ -39,7 +39,7 @@ from backend.capital import schemas as capital_schemas
 from backend.capital import service as capital
 from backend.challenges import milestones
 from backend.challenges import service as challenge_service
-from backend.challenges.models import ChallengeStatus
+from backend.challenges.models import ChallengeStatus, ReviewSeat, ReviewSeatStatus
 from backend.config import get_settings
 from backend.core import jobs
 from backend.core.clock import today
@@ -330,15 +330,38 @@ def _challenges(db: Session, s: PartySet) -> None:
     for to in (ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW):
         challenge_service.transition(db, cb.actor(s.firm), s.firm, reviewed, to, None)
     o["challenge_review"] = Obj(reviewed.id, orgs=both)
-    delivering, _, (pending, submitted, accepted) = cb.in_delivery(db, s.firm, s.institute)
+    delivering, _, (pending, submitted, accepted, paid) = cb.in_delivery(
+        db, s.firm, s.institute, parts=4)
     o["challenge_delivery"] = Obj(delivering.id, orgs=both)
-    for step in (submitted, accepted):
+    for step in (submitted, accepted, paid):
         milestones.record_evidence(db, cb.actor(s.institute), s.institute, delivering, step.id,
                                    "测试报告")
-    milestones.record_decision(db, cb.actor(s.firm), s.firm, delivering, accepted.id, True,
-                               None)
+    for step in (accepted, paid):
+        milestones.record_decision(db, cb.actor(s.firm), s.firm, delivering, step.id, True,
+                                   None)
+    milestones.record_payment(db, cb.actor(s.firm), s.firm, delivering, paid.id, today(),
+                              "BANK-MX")
     s.extra.update(milestone_pending=pending.id, milestone_submitted=submitted.id,
-                   milestone_accepted=accepted.id)
+                   milestone_accepted=accepted.id, milestone_paid=paid.id)
+    # Proposals closed; and one under review by a panel with the set's expert seated.
+    closed = cb.make_challenge(db, s.firm, ChallengeStatus.PUBLISHED)
+    cb.make_proposal(db, closed, s.institute)
+    challenge_service.transition(db, cb.actor(s.firm), s.firm, closed, ChallengeStatus.CLOSED,
+                                 None)
+    o["challenge_closed"] = Obj(closed.id, orgs=both)
+    panelled = cb.make_challenge(db, s.firm, ChallengeStatus.PUBLISHED)
+    answer = cb.make_proposal(db, panelled, s.institute)
+    for to in (ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW):
+        challenge_service.transition(db, cb.actor(s.firm), s.firm, panelled, to, None)
+    assert s.expert is not None
+    seat = ReviewSeat(challenge_id=panelled.id, expert_id=s.expert.id, kind="scientist",
+                      status=ReviewSeatStatus.SEATED)
+    db.add(seat)
+    db.flush()
+    seated = frozenset({s.expert.id})
+    o["challenge_panel"] = Obj(panelled.id, orgs=both, users=seated)
+    o["panel_proposal"] = Obj(answer.id, orgs=both, users=seated)
+    s.extra["panel_seat_id"] = seat.id
 def _capital(db: Session, s: PartySet) -> None:
     """The set's investor (verified, with a mandate); the set's firm's financing requests: a
     draft, one published to every investor with the set's investor's interest, and one

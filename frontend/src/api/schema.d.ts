@@ -880,6 +880,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenges/reviewing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reviewing
+         * @description The challenges the expert is seated to review (declared before `/{challenge_id}`).
+         */
+        get: operations["challenges-list_reviewing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/challenges/{challenge_id}": {
         parameters: {
             query?: never;
@@ -970,6 +990,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Payment
+         * @description The winner confirms receiving the recorded payment (only then it counts as paid) or
+         *     disputes it with a reason.
+         */
+        post: operations["challenges-answer_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/reject": {
         parameters: {
             query?: never;
@@ -1020,6 +1061,68 @@ export interface paths {
         /** Update Proposal */
         put: operations["challenges-update_proposal"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Review
+         * @description The issuer and administrators: panel and ranking; a seated reviewer: their sheet (the
+         *     ranking once they submitted).
+         */
+        get: operations["challenges-get_review"];
+        put?: never;
+        /**
+         * Ask Review
+         * @description The issuer or an administrator: seat a panel without conflicts of interest.
+         */
+        post: operations["challenges-ask_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/review/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Submit Scores
+         * @description A seated reviewer's scores for every proposal; final once submitted.
+         */
+        put: operations["challenges-submit_scores"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/review/seats/{seat_id}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace Reviewer */
+        post: operations["challenges-replace_reviewer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4597,7 +4700,7 @@ export interface components {
         /** AggregateOut */
         AggregateOut: {
             /** Criteria */
-            criteria: components["schemas"]["CriterionSummaryOut"][];
+            criteria: components["schemas"]["backend__experts__schemas__CriterionSummaryOut"][];
             /** Outliers */
             outliers: number[];
             /** Overall Mad */
@@ -4669,7 +4772,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "challenge.review_request" | "challenge.review_replace" | "challenge.review_submit" | "challenge_milestone.confirm" | "challenge_milestone.dispute" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -5264,6 +5367,8 @@ export interface components {
             proposals_close_at: string;
             /** Published At */
             published_at: string | null;
+            /** Ranking Departure Reason */
+            ranking_departure_reason?: string | null;
             /** Review Criteria */
             review_criteria: components["schemas"]["Criterion"][];
             status: components["schemas"]["ChallengeStatus"];
@@ -5794,26 +5899,6 @@ export interface components {
             high: number;
             /** Low */
             low: number;
-            /** Weight */
-            weight: string;
-        };
-        /** CriterionSummaryOut */
-        CriterionSummaryOut: {
-            /**
-             * Code
-             * @enum {string}
-             */
-            code: "technical_maturity" | "ip_strength" | "market_size" | "team" | "cost_to_pilot";
-            /** Disagreement */
-            disagreement: boolean;
-            /** Mad */
-            mad: string;
-            /** Mean */
-            mean: string;
-            /** Median */
-            median: string;
-            /** Spread */
-            spread: number;
             /** Weight */
             weight: string;
         };
@@ -7006,6 +7091,25 @@ export interface components {
          * @enum {string}
          */
         FlagStatus: "open" | "dismissed" | "confirmed" | "cleared";
+        /** FormCriterion */
+        FormCriterion: {
+            /** Code */
+            code: string;
+            /**
+             * High
+             * @default 5
+             */
+            high?: number;
+            /**
+             * Low
+             * @default 1
+             */
+            low?: number;
+            /** Name */
+            name: string;
+            /** Weight */
+            weight: number;
+        };
         /** GapOut */
         GapOut: {
             /** Best Achievements */
@@ -7842,6 +7946,16 @@ export interface components {
             reference: string;
         };
         /**
+         * MilestoneReceiptIn
+         * @description The winner's answer to a recorded payment: received, or disputed with the reason.
+         */
+        MilestoneReceiptIn: {
+            /** Confirmed */
+            confirmed: boolean;
+            /** Reason */
+            reason?: string | null;
+        };
+        /**
          * MilestoneStatus
          * @enum {string}
          */
@@ -7869,6 +7983,24 @@ export interface components {
              * @example 2026-11
              */
             month: string;
+        };
+        /** MySeatOut */
+        MySeatOut: {
+            /** Comments */
+            comments: {
+                [key: string]: string;
+            };
+            /** Id */
+            id: number;
+            /** Proposal Ids */
+            proposal_ids: number[];
+            /** Scores */
+            scores: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            status: components["schemas"]["ReviewSeatStatus"];
         };
         /**
          * NameMismatch
@@ -9106,6 +9238,45 @@ export interface components {
             status: components["schemas"]["ProposalStatus"];
             to_level: components["schemas"]["BrokerLevel"];
         };
+        /** ProposalRankOut */
+        ProposalRankOut: {
+            /** Criteria */
+            criteria: components["schemas"]["backend__challenges__schemas__CriterionSummaryOut"][];
+            /** Disagreement */
+            disagreement: boolean;
+            /** Lead Org Id */
+            lead_org_id: number;
+            /** Lead Org Name */
+            lead_org_name: string;
+            /** Overall Mean */
+            overall_mean: string | null;
+            /** Overall Median */
+            overall_median: string | null;
+            /** Overall Spread */
+            overall_spread: string | null;
+            /** Proposal Id */
+            proposal_id: number;
+            /** Rank */
+            rank: number;
+            /** Reviewer Scores */
+            reviewer_scores: string[];
+            /** Reviews */
+            reviews: number;
+        };
+        /** ProposalScoresIn */
+        ProposalScoresIn: {
+            /**
+             * Comment
+             * @default
+             */
+            comment?: string;
+            /** Proposal Id */
+            proposal_id: number;
+            /** Scores */
+            scores: {
+                [key: string]: number;
+            };
+        };
         /**
          * ProposalStatus
          * @enum {string}
@@ -9149,6 +9320,12 @@ export interface components {
             /** Text Zh */
             text_zh: string;
         };
+        /**
+         * ReceiptStatus
+         * @description The winner's answer to a recorded milestone payment (evidence before money).
+         * @enum {string}
+         */
+        ReceiptStatus: "confirmed" | "disputed";
         /**
          * Recommendation
          * @enum {string}
@@ -9311,6 +9488,23 @@ export interface components {
             /** Note */
             note: string;
         };
+        /** ReviewBoardOut */
+        ReviewBoardOut: {
+            /** Challenge Id */
+            challenge_id: number;
+            /** Complete */
+            complete: boolean;
+            /** Departure Reason */
+            departure_reason: string | null;
+            /** Form */
+            form: components["schemas"]["FormCriterion"][];
+            my_seat: components["schemas"]["MySeatOut"] | null;
+            /** Ranking */
+            ranking: components["schemas"]["ProposalRankOut"][];
+            /** Seats */
+            seats: components["schemas"]["ReviewSeatOut"][];
+            status: components["schemas"]["ChallengeStatus"];
+        };
         /** ReviewIn */
         ReviewIn: {
             /** Comments */
@@ -9358,6 +9552,44 @@ export interface components {
             };
             /** Trl */
             trl: number;
+        };
+        /**
+         * ReviewRequestIn
+         * @description The kinds of expert the panel seats, one entry per seat.
+         */
+        ReviewRequestIn: {
+            /** Seats */
+            seats: components["schemas"]["ExpertKind"][];
+        };
+        /** ReviewSeatOut */
+        ReviewSeatOut: {
+            /** Expert Id */
+            expert_id: number;
+            /** Expert Name */
+            expert_name: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["ExpertKind"];
+            /** Similarity */
+            similarity: string;
+            status: components["schemas"]["ReviewSeatStatus"];
+            /** Submitted At */
+            submitted_at: string | null;
+        };
+        /**
+         * ReviewSeatStatus
+         * @enum {string}
+         */
+        ReviewSeatStatus: "seated" | "submitted" | "removed";
+        /**
+         * ReviewingOut
+         * @description A challenge an expert reviews, with their seat's state.
+         */
+        ReviewingOut: {
+            challenge: components["schemas"]["ChallengeSummary"];
+            /** Seat Id */
+            seat_id: number;
+            seat_status: components["schemas"]["ReviewSeatStatus"];
         };
         /** RevokeIn */
         RevokeIn: {
@@ -9462,6 +9694,11 @@ export interface components {
          * @enum {string}
          */
         ScanTrigger: "submission" | "on_demand" | "schedule";
+        /** ScoreSheetIn */
+        ScoreSheetIn: {
+            /** Reviews */
+            reviews: components["schemas"]["ProposalScoresIn"][];
+        };
         /** SeatOut */
         SeatOut: {
             /** Expert Id */
@@ -9487,6 +9724,8 @@ export interface components {
         SelectionIn: {
             /** Awards */
             awards?: components["schemas"]["AwardIn"][];
+            /** Departure Reason */
+            departure_reason?: string | null;
             /** Reason */
             reason?: string | null;
         };
@@ -9886,6 +10125,19 @@ export interface components {
          * @enum {string}
          */
         backend__chains__models__Stage: "materials" | "components" | "equipment" | "products" | "services";
+        /** CriterionSummaryOut */
+        backend__challenges__schemas__CriterionSummaryOut: {
+            /** Code */
+            code: string;
+            /** Disagreement */
+            disagreement: boolean;
+            /** Mean */
+            mean: string;
+            /** Median */
+            median: string;
+            /** Spread */
+            spread: number;
+        };
         /** MilestoneOut */
         backend__challenges__schemas__MilestoneOut: {
             /** Amount */
@@ -9917,6 +10169,11 @@ export interface components {
             paid_on: string | null;
             /** Payment Reference */
             payment_reference: string | null;
+            /** Receipt At */
+            receipt_at: string | null;
+            /** Receipt Reason */
+            receipt_reason: string | null;
+            receipt_status: components["schemas"]["ReceiptStatus"] | null;
             /** Seq */
             seq: number;
             status: components["schemas"]["MilestoneStatus"];
@@ -9928,6 +10185,26 @@ export interface components {
          * @enum {string}
          */
         backend__deals__models__Stage: "requested" | "introduced" | "negotiating" | "signed" | "registered" | "paid" | "closed" | "lost" | "cancelled";
+        /** CriterionSummaryOut */
+        backend__experts__schemas__CriterionSummaryOut: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "technical_maturity" | "ip_strength" | "market_size" | "team" | "cost_to_pilot";
+            /** Disagreement */
+            disagreement: boolean;
+            /** Mad */
+            mad: string;
+            /** Mean */
+            mean: string;
+            /** Median */
+            median: string;
+            /** Spread */
+            spread: number;
+            /** Weight */
+            weight: string;
+        };
         /** InterestIn */
         backend__experts__schemas__InterestIn: {
             /** Credit Code */
@@ -11784,6 +12061,26 @@ export interface operations {
             };
         };
     };
+    "challenges-list_reviewing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewingOut"][];
+                };
+            };
+        };
+    };
     "challenges-get_challenge": {
         parameters: {
             query?: never;
@@ -11989,6 +12286,42 @@ export interface operations {
             };
         };
     };
+    "challenges-answer_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestoneReceiptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["backend__challenges__schemas__MilestoneOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "challenges-reject_milestone": {
         parameters: {
             query?: never;
@@ -12146,6 +12479,139 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChallengeProposalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-get_review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewBoardOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-ask_review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewBoardOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-submit_scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreSheetIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewBoardOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-replace_reviewer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                seat_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewBoardOut"];
                 };
             };
             /** @description Validation Error */

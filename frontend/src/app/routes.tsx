@@ -5,6 +5,7 @@ import { LoginPage } from '@/features/accounts/LoginPage';
 import { RegisterPage } from '@/features/accounts/RegisterPage';
 import { RequireRole } from '@/features/accounts/RequireRole';
 import { BrokerProfilePage, DirectoryPage } from '@/features/intake/DirectoryPages';
+import { ChallengeDetailPage, ChallengeListPage } from '@/features/challenges/ChallengePages';
 import { ListingsPage } from '@/features/listings/ListingsPage';
 import { LandingPage } from '@/features/market/LandingPage';
 import { AchievementPage, DemandPage } from '@/features/matches/PublicListingPages';
@@ -37,6 +38,8 @@ export const routes: RouteObject[] = [
           { path: 'brokers/:brokerId', element: <BrokerProfilePage /> },
           { path: 'login', element: <LoginPage /> },
           { path: 'register', element: <RegisterPage /> },
+          { path: 'challenges', element: <ChallengeListPage /> },
+          { path: 'challenges/:challengeId', element: <ChallengeDetailPage /> },
           ...roleRoutes,
           { path: '*', element: <NotFoundPage /> },
         ],

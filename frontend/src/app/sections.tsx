@@ -11,6 +11,7 @@ import { VerificationPage } from '@/features/admin/VerificationPage';
 import { DealBoardPage } from '@/features/deals/DealBoardPage';
 import { DealDetailPage } from '@/features/deals/DealDetailPage';
 import { expertPages } from '@/features/experts/sections';
+import { challengePages } from '@/features/challenges/sections';
 import { intakePages } from '@/features/intake/sections';
 import { IntroductionsPage, PartyDealsPage } from '@/features/deals/PartyDealsPages';
 import { EditAchievementPage, NewAchievementPage } from '@/features/listings/AchievementEditorPage';
@@ -155,7 +156,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
     role: 'expert',
     base: '/expert',
     labelKey: 'nav.expert',
-    pages: [workspace, ...expertPages.expert],
+    pages: [workspace, ...expertPages.expert, ...challengePages.expert],
   },
 };
 

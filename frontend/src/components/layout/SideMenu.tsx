@@ -25,8 +25,9 @@ export function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
   const items: MenuItems = [
     { key: '/', icon: <icons.HomeOutlined />, label: t('nav.home') },
     { key: '/listings', icon: <icons.AppstoreOutlined />, label: t('nav.listings') },
+    { key: '/challenges', icon: <icons.TrophyOutlined />, label: t('nav.challenges') },
   ];
-  const keys = ['/', '/listings'];
+  const keys = ['/', '/listings', '/challenges'];
 
   if (session.status === 'authenticated') {
     const section = ROLE_SECTIONS[session.user.role];

@@ -41,4 +41,5 @@ export {
   UploadOutlined,
   UserOutlined,
   WarningOutlined,
+  TrophyOutlined,
 } from '@ant-design/icons';
