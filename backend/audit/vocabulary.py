@@ -68,6 +68,8 @@ ACTIONS: tuple[str, ...] = (
     "mandate.create", "mandate.update",
     "financing.create", "financing.update", "financing.publish", "financing.close",
     "financing.withdraw", "financing.interest", "financing.outcome",
+    "financing.outcome_confirm", "financing.outcome_dispute", "financing.question",
+    "financing.answer",
     # the log itself
     "audit.prune",
 )
@@ -82,4 +84,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "expert", "expert_invitation", "poc_request", "review_assignment",
     "challenge", "challenge_proposal", "challenge_milestone",
     "investor_mandate", "financing_request", "financing_interest",
+    "financing_question",
 )

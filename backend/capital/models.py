@@ -53,6 +53,20 @@ class FinancingSubject(StrEnum):
     ACHIEVEMENT = "achievement"   # an institute's achievement
     DEMAND = "demand"             # a firm's demand it will fund
     PROJECT = "project"           # a firm's project, described in the request
+    DEAL = "deal"                 # a deal's parties ask for money to carry it out
+
+
+class OutcomeConfirmation(StrEnum):
+    """The owner's word on an investor's money outcome (evidence before money)."""
+
+    PENDING = "pending"        # recorded by the investor, not yet confirmed by the owner
+    CONFIRMED = "confirmed"    # the owner confirmed it: it counts in statistics and totals
+    DISPUTED = "disputed"      # the owner disputed it, with a reason: it does not count
+
+
+class QuestionSide(StrEnum):
+    INVESTOR = "investor"
+    OWNER = "owner"
 
 
 class InterestStatus(StrEnum):
@@ -105,6 +119,8 @@ class FinancingRequest(Base):
         ForeignKey("achievements.id"), index=True, default=None)
     demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id"), index=True,
                                                   default=None)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True,
+                                                default=None)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)
     field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"), index=True)
@@ -153,3 +169,28 @@ class Interest(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A money outcome (term sheet, approved loan): its amount, and the owner's word on it. It
+    # counts in statistics and totals only once confirmed (None: no money outcome recorded).
+    amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    confirmation: Mapped[OutcomeConfirmation | None] = mapped_column(
+        str_enum(OutcomeConfirmation, 16), default=None, index=True)
+    dispute_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+class Question(Base):
+    """A message in the thread between one investor and a request's owner: the investor asks,
+    the owner answers. Nobody but the two (and administrators) sees the thread."""
+
+    __tablename__ = "financing_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("financing_requests.id", ondelete="CASCADE"), index=True)
+    investor_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    side: Mapped[QuestionSide] = mapped_column(str_enum(QuestionSide, 16))
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

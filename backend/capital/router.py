@@ -132,3 +132,45 @@ def record_outcome(request_id: int, body: schemas.OutcomeIn, session: SessionDep
     """Record a term sheet, an approved loan, or a decline with its reason."""
     interest = service.record_outcome(session, actor, user, request_id, body)
     return service.interest_views(session, [interest])[0]
+
+
+@financing_router.post("/{request_id}/interests/{interest_id}/confirm")
+def confirm_outcome(request_id: int, interest_id: int, session: SessionDep,
+                    user: FinancingWriter, actor: ActorDep) -> schemas.InterestOut:
+    """The owner confirms an investor's term sheet or approved loan: from now on its amount
+    counts in statistics and totals (evidence before money)."""
+    interest = service.answer_outcome(session, actor, user, request_id, interest_id, True)
+    return service.interest_views(session, [interest])[0]
+
+
+@financing_router.post("/{request_id}/interests/{interest_id}/dispute")
+def dispute_outcome(request_id: int, interest_id: int, body: schemas.DisputeIn,
+                    session: SessionDep, user: FinancingWriter, actor: ActorDep
+                    ) -> schemas.InterestOut:
+    """The owner disputes an investor's outcome, with the reason; it does not count."""
+    interest = service.answer_outcome(session, actor, user, request_id, interest_id, False,
+                                      body.reason)
+    return service.interest_views(session, [interest])[0]
+
+
+@financing_router.get("/{request_id}/threads")
+def list_threads(request_id: int, session: SessionDep, user: CurrentUser
+                 ) -> list[schemas.ThreadOut]:
+    """Question threads: the owner and administrators see every investor's, an investor its
+    own; nobody else."""
+    return service.threads(session, user, request_id)
+
+
+@financing_router.post("/{request_id}/threads", status_code=status.HTTP_201_CREATED)
+def ask_question(request_id: int, body: schemas.QuestionIn, session: SessionDep,
+                 user: Investor, actor: ActorDep) -> schemas.ThreadOut:
+    """An investor asks the request's owner, in its own thread."""
+    return service.ask(session, actor, user, request_id, body)
+
+
+@financing_router.post("/{request_id}/threads/{investor_id}", status_code=status.HTTP_201_CREATED)
+def answer_question(request_id: int, investor_id: int, body: schemas.QuestionIn,
+                    session: SessionDep, user: FinancingWriter, actor: ActorDep
+                    ) -> schemas.ThreadOut:
+    """The owner answers in an investor's thread."""
+    return service.answer(session, actor, user, request_id, investor_id, body)

@@ -15,6 +15,8 @@ from backend.capital.models import (
     Instrument,
     InterestStatus,
     InvestorKind,
+    OutcomeConfirmation,
+    QuestionSide,
 )
 from backend.core.schemas import FreeText, Name, Schema, ShortName
 
@@ -106,18 +108,21 @@ class FinancingIn(FinancingBase):
     subject: FinancingSubject
     achievement_id: int | None = Field(default=None, ge=1)
     demand_id: int | None = Field(default=None, ge=1)
+    deal_id: int | None = Field(default=None, ge=1,
+                                description="for a deal: the deal whose party asks")
 
     @model_validator(mode="after")
     def _consistent(self) -> FinancingIn:
         _check_request(self)
         wants = {FinancingSubject.ACHIEVEMENT: "achievement_id",
-                 FinancingSubject.DEMAND: "demand_id"}.get(self.subject)
-        for name in ("achievement_id", "demand_id"):
+                 FinancingSubject.DEMAND: "demand_id",
+                 FinancingSubject.DEAL: "deal_id"}.get(self.subject)
+        for name in ("achievement_id", "demand_id", "deal_id"):
             if (getattr(self, name) is not None) != (name == wants):
                 raise ValueError(
                     "融资需求须对应所选的对象：成果填写 achievement_id，需求填写 demand_id，"
-                    "项目二者都不填。Give achievement_id for an achievement, demand_id for a "
-                    "demand, neither for a project.")
+                    "交易填写 deal_id，项目都不填。Give achievement_id for an achievement, "
+                    "demand_id for a demand, deal_id for a deal, none for a project.")
         return self
 
 
@@ -156,6 +161,7 @@ class FinancingOut(Schema):
     subject: FinancingSubject
     achievement_id: int | None
     demand_id: int | None
+    deal_id: int | None
     title: str
     summary: str
     field_id: int
@@ -172,6 +178,10 @@ class FinancingOut(Schema):
     status: FinancingStatus
     created_at: datetime
     published_at: datetime | None
+    reviewed_trl: int | None = Field(
+        default=None, description="the TRL a proof-of-concept review found (achievements)")
+    poc_passed_on: date | None = Field(
+        default=None, description="when the achievement passed proof of concept (通过概念验证)")
 
 
 class FeedItemOut(Schema):
@@ -191,15 +201,28 @@ class OutcomeIn(Schema):
     status: InterestStatus
     note: NoteText | None = None
     reason: Reason | None = Field(default=None, description="required when declining")
+    amount: PositiveYuan | None = Field(
+        default=None, description="the money committed: required for a term sheet or an "
+                                  "approved loan; counts once the request's owner confirms it")
 
     @model_validator(mode="after")
     def _reason(self) -> OutcomeIn:
         if self.status == InterestStatus.INTERESTED:
             raise ValueError("结果须为投资意向书、贷款获批或谢绝。An outcome is a term sheet, an "
                              "approved loan or a decline.")
-        if self.status == InterestStatus.DECLINED and not self.reason:
-            raise ValueError("谢绝时请说明原因。Give a reason for declining.")
+        if self.status == InterestStatus.DECLINED:
+            if not self.reason:
+                raise ValueError("谢绝时请说明原因。Give a reason for declining.")
+            if self.amount is not None:
+                raise ValueError("谢绝无金额。A decline has no amount.")
+        elif self.amount is None:
+            raise ValueError("请填写投资意向书或获批贷款的金额。Give the amount of the term sheet "
+                             "or the approved loan.")
         return self
+
+
+class DisputeIn(Schema):
+    reason: Reason
 
 
 class InterestOut(Schema):
@@ -212,6 +235,34 @@ class InterestOut(Schema):
     decline_reason: str | None
     created_at: datetime
     updated_at: datetime
+    amount: Decimal | None = Field(description="a term sheet's or an approved loan's amount")
+    confirmation: OutcomeConfirmation | None = Field(
+        description="the owner's word on the amount: it counts only when confirmed")
+    dispute_reason: str | None
+    outcome_at: datetime | None
+    confirmed_at: datetime | None
+
+
+class QuestionIn(Schema):
+    body: Annotated[str, FreeText(min_length=1, max_length=2000, multiline=True)]
+
+
+class MessageOut(Schema):
+    id: int
+    side: QuestionSide
+    body: str
+    author_name: str
+    created_at: datetime
+
+
+class ThreadOut(Schema):
+    """The questions between one investor and the request's owner."""
+
+    request_id: int
+    investor_id: int
+    investor_name: str
+    messages: list[MessageOut]
+    unanswered: bool = Field(description="the last message is the investor's")
 
 
 class InvestorOut(Schema):

@@ -402,6 +402,15 @@ def _financing(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
     return _ids(key, "request_id")
 
 
+def _financing_interest(w: World, s: PartySet) -> dict[str, Any]:
+    return {"request_id": s["financing"].id, "interest_id": s.extra["financing_interest_id"]}
+
+
+def _financing_thread(w: World, s: PartySet) -> dict[str, Any]:
+    return {"request_id": s["financing_named"].id,
+            "investor_id": s.investor.organisation_id}
+
+
 def _mandate_body(w: World, s: PartySet) -> dict[str, Any]:
     return {"investor_kind": "bank", "field_ids": [w.field_id], "trl_min": 2, "trl_max": 8,
             "ticket_min": "500000.00", "ticket_max": "5000000.00"}
@@ -1115,6 +1124,22 @@ RULES: list[Case] = [
          params=_financing("financing"),
          json=lambda w, s: {"status": "declined", "reason": "不在本期投资计划内"},
          why="an investor that marked interest records where it led"),
+    Case("POST", "/api/v1/financing-requests/{request_id}/interests/{interest_id}/confirm",
+         FINANCING_OWNER, target="financing", params=_financing_interest,
+         why="the owner's word on a term sheet's amount: only then does it count"),
+    Case("POST", "/api/v1/financing-requests/{request_id}/interests/{interest_id}/dispute",
+         FINANCING_OWNER, target="financing", params=_financing_interest,
+         json=lambda w, s: {"reason": "金额不符"}),
+    Case("GET", "/api/v1/financing-requests/{request_id}/threads",
+         {**FINANCING_READ, "inv": 404},
+         target="financing_named", params=_financing("financing_named"),
+         why="the owner and administrators see every investor's thread; an investor its own"),
+    Case("POST", "/api/v1/financing-requests/{request_id}/threads",
+         rule(403, anon=401, admin=409, inv=404, inv_own=OK), target="financing_named",
+         params=_financing("financing_named"), json=lambda w, s: {"body": "估值预期？"}),
+    Case("POST", "/api/v1/financing-requests/{request_id}/threads/{investor_id}",
+         FINANCING_OWNER, target="financing_named", params=_financing_thread,
+         json=lambda w, s: {"body": "已补充。"}, why="the owner answers an investor's thread"),
 ]
 
 # Routes without a rule yet, each with the reason. Empty: every route is ruled above.

@@ -352,6 +352,13 @@ def _capital(db: Session, s: PartySet) -> None:
     o["financing"] = Obj(shown.id, orgs=firm | {inv})
     named = capb.make_request(db, s.firm, audience="named", named_investor_ids=[inv])
     o["financing_named"] = Obj(named.id, orgs=firm | {inv})
+    # A term sheet waiting for the owner's word; a question in the named request's thread.
+    pending = capital.record_outcome(db, capb.actor(s.investor), s.investor, shown.id,
+                                     capital_schemas.OutcomeIn(status="term_sheet",
+                                                               amount=Decimal("2000000")))
+    s.extra["financing_interest_id"] = pending.id
+    capital.ask(db, capb.actor(s.investor), s.investor, named.id,
+                capital_schemas.QuestionIn(body="请提供财务数据。"))
 
 
 def _claim_obj(claim: RewardClaim) -> Obj:

@@ -2401,6 +2401,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/financing-requests/{request_id}/interests/{interest_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Outcome
+         * @description The owner confirms an investor's term sheet or approved loan: from now on its amount
+         *     counts in statistics and totals (evidence before money).
+         */
+        post: operations["capital-confirm_outcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/interests/{interest_id}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dispute Outcome
+         * @description The owner disputes an investor's outcome, with the reason; it does not count.
+         */
+        post: operations["capital-dispute_outcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/financing-requests/{request_id}/outcome": {
         parameters: {
             query?: never;
@@ -2432,6 +2473,51 @@ export interface paths {
         put?: never;
         /** Publish Request */
         post: operations["capital-publish_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Threads
+         * @description Question threads: the owner and administrators see every investor's, an investor its
+         *     own; nobody else.
+         */
+        get: operations["capital-list_threads"];
+        put?: never;
+        /**
+         * Ask Question
+         * @description An investor asks the request's owner, in its own thread.
+         */
+        post: operations["capital-ask_question"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/threads/{investor_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Question
+         * @description The owner answers in an investor's thread.
+         */
+        post: operations["capital-answer_question"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4395,7 +4481,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "audit.prune";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "audit.prune";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -4420,7 +4506,7 @@ export interface components {
              * @description what it was done to
              * @enum {string}
              */
-            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest";
+            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest" | "financing_question";
             /** Seq */
             seq: number;
         };
@@ -5722,6 +5808,11 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** DisputeIn */
+        DisputeIn: {
+            /** Reason */
+            reason: string;
+        };
         /** DossierIn */
         DossierIn: {
             /** Budget */
@@ -6397,6 +6488,11 @@ export interface components {
             amount: number | string;
             /** @default all_investors */
             audience?: components["schemas"]["FinancingAudience"];
+            /**
+             * Deal Id
+             * @description for a deal: the deal whose party asks
+             */
+            deal_id?: number | null;
             /** Demand Id */
             demand_id?: number | null;
             /** Field Id */
@@ -6435,6 +6531,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Deal Id */
+            deal_id: number | null;
             /** Demand Id */
             demand_id: number | null;
             /** Field Id */
@@ -6453,10 +6551,20 @@ export interface components {
             organisation_id: number;
             /** Organisation Name */
             organisation_name: string;
+            /**
+             * Poc Passed On
+             * @description when the achievement passed proof of concept (通过概念验证)
+             */
+            poc_passed_on?: string | null;
             /** Published At */
             published_at: string | null;
             /** Region */
             region: string;
+            /**
+             * Reviewed Trl
+             * @description the TRL a proof-of-concept review found (achievements)
+             */
+            reviewed_trl?: number | null;
             status: components["schemas"]["FinancingStatus"];
             subject: components["schemas"]["FinancingSubject"];
             /** Summary */
@@ -6479,7 +6587,7 @@ export interface components {
          * FinancingSubject
          * @enum {string}
          */
-        FinancingSubject: "achievement" | "demand" | "project";
+        FinancingSubject: "achievement" | "demand" | "project" | "deal";
         /**
          * FinancingUpdate
          * @description Changes to a draft: only the fields given change.
@@ -7302,6 +7410,21 @@ export interface components {
             person?: components["schemas"]["PersonIn"] | null;
             user: components["schemas"]["UserIn"];
         };
+        /** MessageOut */
+        MessageOut: {
+            /** Author Name */
+            author_name: string;
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            side: components["schemas"]["QuestionSide"];
+        };
         /** MilestoneDecisionIn */
         MilestoneDecisionIn: {
             /** Reason */
@@ -7575,8 +7698,19 @@ export interface components {
             /** Shareholders */
             shareholders?: components["schemas"]["ShareholderIn"][] | null;
         };
+        /**
+         * OutcomeConfirmation
+         * @description The owner's word on an investor's money outcome (evidence before money).
+         * @enum {string}
+         */
+        OutcomeConfirmation: "pending" | "confirmed" | "disputed";
         /** OutcomeIn */
         OutcomeIn: {
+            /**
+             * Amount
+             * @description the money committed: required for a term sheet or an approved loan; counts once the request's owner confirms it
+             */
+            amount?: number | string | null;
             /** Note */
             note?: string | null;
             /**
@@ -8505,6 +8639,16 @@ export interface components {
             /** Quarter */
             quarter: string;
         };
+        /** QuestionIn */
+        QuestionIn: {
+            /** Body */
+            body: string;
+        };
+        /**
+         * QuestionSide
+         * @enum {string}
+         */
+        QuestionSide: "investor" | "owner";
         /**
          * ReasonCode
          * @enum {string}
@@ -8964,6 +9108,25 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * ThreadOut
+         * @description The questions between one investor and the request's owner.
+         */
+        ThreadOut: {
+            /** Investor Id */
+            investor_id: number;
+            /** Investor Name */
+            investor_name: string;
+            /** Messages */
+            messages: components["schemas"]["MessageOut"][];
+            /** Request Id */
+            request_id: number;
+            /**
+             * Unanswered
+             * @description the last message is the investor's
+             */
+            unanswered: boolean;
+        };
         /** TokenOut */
         TokenOut: {
             /** Access Token */
@@ -9191,12 +9354,23 @@ export interface components {
         /** InterestOut */
         backend__capital__schemas__InterestOut: {
             /**
+             * Amount
+             * @description a term sheet's or an approved loan's amount
+             */
+            amount: string | null;
+            /** @description the owner's word on the amount: it counts only when confirmed */
+            confirmation: components["schemas"]["OutcomeConfirmation"] | null;
+            /** Confirmed At */
+            confirmed_at: string | null;
+            /**
              * Created At
              * Format: date-time
              */
             created_at: string;
             /** Decline Reason */
             decline_reason: string | null;
+            /** Dispute Reason */
+            dispute_reason: string | null;
             /** Id */
             id: number;
             /** Note */
@@ -9205,6 +9379,8 @@ export interface components {
             organisation_id: number;
             /** Organisation Name */
             organisation_name: string;
+            /** Outcome At */
+            outcome_at: string | null;
             /** Request Id */
             request_id: number;
             status: components["schemas"]["InterestStatus"];
@@ -14355,6 +14531,74 @@ export interface operations {
             };
         };
     };
+    "capital-confirm_outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                interest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-dispute_outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                interest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "capital-record_outcome": {
         parameters: {
             query?: never;
@@ -14408,6 +14652,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FinancingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-list_threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-ask_question": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-answer_question": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                investor_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadOut"];
                 };
             };
             /** @description Validation Error */

@@ -37,6 +37,17 @@ export const capitalZh = {
   'interestStatus.term_sheet': '已签投资意向书',
   'interestStatus.loan_approved': '贷款已获批',
   'interestStatus.declined': '已谢绝',
+  'auditAction.financing.outcome_confirm': '确认投融资结果',
+  'auditAction.financing.outcome_dispute': '对投融资结果提出异议',
+  'auditAction.financing.question': '投资机构提问',
+  'auditAction.financing.answer': '融资方答复',
+  'auditObject.financing_question': '融资问答',
+  'financingSubject.deal': '交易',
+  'confirmation.pending': '待融资方确认',
+  'confirmation.confirmed': '融资方已确认',
+  'confirmation.disputed': '融资方有异议',
+  'questionSide.investor': '投资机构',
+  'questionSide.owner': '融资方',
 };
 
 export const capitalEn: Record<keyof typeof capitalZh, string> = {
@@ -76,4 +87,15 @@ export const capitalEn: Record<keyof typeof capitalZh, string> = {
   'interestStatus.term_sheet': 'Term sheet',
   'interestStatus.loan_approved': 'Loan approved',
   'interestStatus.declined': 'Declined',
+  'auditAction.financing.outcome_confirm': 'Outcome confirmed',
+  'auditAction.financing.outcome_dispute': 'Outcome disputed',
+  'auditAction.financing.question': 'Investor asked',
+  'auditAction.financing.answer': 'Requester answered',
+  'auditObject.financing_question': 'Financing question',
+  'financingSubject.deal': 'Deal',
+  'confirmation.pending': 'Awaiting the requester',
+  'confirmation.confirmed': 'Confirmed by the requester',
+  'confirmation.disputed': 'Disputed by the requester',
+  'questionSide.investor': 'Investor',
+  'questionSide.owner': 'Requester',
 };
