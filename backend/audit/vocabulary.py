@@ -70,6 +70,9 @@ ACTIONS: tuple[str, ...] = (
     "financing.withdraw", "financing.interest", "financing.outcome",
     "financing.outcome_confirm", "financing.outcome_dispute", "financing.question",
     "financing.answer",
+    "roadshow.create", "roadshow.invite_request", "roadshow.invite_investor", "roadshow.hold",
+    "roadshow.cancel", "roadshow.consent_accept", "roadshow.consent_decline",
+    "roadshow.register", "roadshow.interest",
     # the log itself
     "audit.prune",
 )
@@ -84,5 +87,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "expert", "expert_invitation", "poc_request", "review_assignment",
     "challenge", "challenge_proposal", "challenge_milestone",
     "investor_mandate", "financing_request", "financing_interest",
-    "financing_question",
+    "financing_question", "roadshow", "roadshow_interest",
 )

@@ -194,3 +194,91 @@ class Question(Base):
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RoadshowStatus(StrEnum):
+    PLANNED = "planned"       # investors register; owners answer their invitations
+    HELD = "held"             # over: registered investors record interest and follow-ups
+    CANCELLED = "cancelled"
+
+
+class PresentationConsent(StrEnum):
+    INVITED = "invited"       # the owner has not answered: nobody sees the request there
+    ACCEPTED = "accepted"     # the owner consented: registered investors see its summary
+    DECLINED = "declined"
+
+
+class FollowUpStatus(StrEnum):
+    INTERESTED = "interested"        # interest recorded at the roadshow
+    MEETING = "meeting"              # a meeting with the team arranged or held
+    DUE_DILIGENCE = "due_diligence"  # in due diligence
+    DROPPED = "dropped"              # no further interest
+
+
+class Roadshow(Base):
+    """A roadshow (路演) an administrator organises: when, where, about what."""
+
+    __tablename__ = "roadshows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    place: Mapped[str | None] = mapped_column(String(200), default=None)
+    online_link: Mapped[str | None] = mapped_column(String(500), default=None)
+    status: Mapped[RoadshowStatus] = mapped_column(
+        str_enum(RoadshowStatus, 16), default=RoadshowStatus.PLANNED, index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class Presentation(Base):
+    """A financing request invited to present at a roadshow, and its owner's answer."""
+
+    __tablename__ = "roadshow_presentations"
+
+    roadshow_id: Mapped[int] = mapped_column(
+        ForeignKey("roadshows.id", ondelete="CASCADE"), primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("financing_requests.id", ondelete="CASCADE"), primary_key=True, index=True)
+    consent: Mapped[PresentationConsent] = mapped_column(
+        str_enum(PresentationConsent, 16), default=PresentationConsent.INVITED)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+class RoadshowInvestor(Base):
+    """An investor organisation invited to a roadshow; registered once it said it comes."""
+
+    __tablename__ = "roadshow_investors"
+
+    roadshow_id: Mapped[int] = mapped_column(
+        ForeignKey("roadshows.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"),
+                                                 primary_key=True, index=True)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+class RoadshowInterest(Base):
+    """After a roadshow: a registered investor's interest in a project that presented, and
+    where the follow-up stands."""
+
+    __tablename__ = "roadshow_interests"
+    __table_args__ = (UniqueConstraint("roadshow_id", "request_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roadshow_id: Mapped[int] = mapped_column(
+        ForeignKey("roadshows.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("financing_requests.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[FollowUpStatus] = mapped_column(
+        str_enum(FollowUpStatus, 16), default=FollowUpStatus.INTERESTED)
+    note: Mapped[str | None] = mapped_column(String(1000), default=None)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query, status
 
 from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
-from backend.capital import schemas, service
-from backend.capital.models import FinancingStatus
+from backend.capital import roadshows, schemas, service
+from backend.capital.models import FinancingStatus, RoadshowStatus
 from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute
@@ -19,10 +19,13 @@ investors_router = APIRouter(prefix="/api/v1/investors", tags=["capital"],
                              route_class=UnitOfWorkRoute)
 financing_router = APIRouter(prefix="/api/v1/financing-requests", tags=["capital"],
                              route_class=UnitOfWorkRoute)
+roadshows_router = APIRouter(prefix="/api/v1/roadshows", tags=["capital"],
+                             route_class=UnitOfWorkRoute)
 
 MandateEditor = Annotated[User, Depends(require(Permission.MANDATE_EDIT))]
 FinancingWriter = Annotated[User, Depends(require(Permission.FINANCING_WRITE))]
 Investor = Annotated[User, Depends(require(Permission.FINANCING_FEED))]
+Organiser = Annotated[User, Depends(require(Permission.ROADSHOW_MANAGE))]
 
 
 # --- investors and their mandates ------------------------------------------------------------
@@ -174,3 +177,88 @@ def answer_question(request_id: int, investor_id: int, body: schemas.QuestionIn,
                     ) -> schemas.ThreadOut:
     """The owner answers in an investor's thread."""
     return service.answer(session, actor, user, request_id, investor_id, body)
+
+
+# --- roadshows (路演) ----------------------------------------------------------------------------
+
+@roadshows_router.get("")
+def list_roadshows(session: SessionDep, user: CurrentUser) -> list[schemas.RoadshowOut]:
+    """Administrators: all; an investor: those it is invited to; an owner: those its requests
+    are invited to present at."""
+    return [roadshows.view(session, user, r) for r in roadshows.list_roadshows(session, user)]
+
+
+@roadshows_router.post("", status_code=status.HTTP_201_CREATED)
+def create_roadshow(body: schemas.RoadshowIn, session: SessionDep, user: Organiser,
+                    actor: ActorDep) -> schemas.RoadshowOut:
+    return roadshows.view(session, user, roadshows.create(session, actor, user, body))
+
+
+@roadshows_router.get("/{roadshow_id}")
+def get_roadshow(roadshow_id: int, session: SessionDep, user: CurrentUser
+                 ) -> schemas.RoadshowOut:
+    """A presenting request's summary only to those entitled to it (see capital/roadshows.py)."""
+    return roadshows.view(session, user, roadshows.roadshow_for(session, user, roadshow_id))
+
+
+@roadshows_router.post("/{roadshow_id}/presentations", status_code=status.HTTP_201_CREATED)
+def invite_request(roadshow_id: int, body: schemas.PresentationIn, session: SessionDep,
+                   user: Organiser, actor: ActorDep) -> schemas.RoadshowOut:
+    """Invite a published financing request to present; it does once its owner consents."""
+    return roadshows.view(session, user,
+                          roadshows.invite_request(session, actor, user, roadshow_id, body))
+
+
+@roadshows_router.post("/{roadshow_id}/investors", status_code=status.HTTP_201_CREATED)
+def invite_investor(roadshow_id: int, body: schemas.RoadshowInvestorIn, session: SessionDep,
+                    user: Organiser, actor: ActorDep) -> schemas.RoadshowOut:
+    return roadshows.view(session, user,
+                          roadshows.invite_investor(session, actor, user, roadshow_id, body))
+
+
+@roadshows_router.post("/{roadshow_id}/hold")
+def hold_roadshow(roadshow_id: int, session: SessionDep, user: Organiser,
+                  actor: ActorDep) -> schemas.RoadshowOut:
+    """The roadshow took place: registered investors may now record interest."""
+    return roadshows.view(session, user, roadshows.end(session, actor, user, roadshow_id,
+                                                       RoadshowStatus.HELD))
+
+
+@roadshows_router.post("/{roadshow_id}/cancel")
+def cancel_roadshow(roadshow_id: int, session: SessionDep, user: Organiser,
+                    actor: ActorDep) -> schemas.RoadshowOut:
+    return roadshows.view(session, user, roadshows.end(session, actor, user, roadshow_id,
+                                                       RoadshowStatus.CANCELLED))
+
+
+@roadshows_router.post("/{roadshow_id}/presentations/{request_id}/consent")
+def answer_invitation(roadshow_id: int, request_id: int, body: schemas.ConsentIn,
+                      session: SessionDep, user: FinancingWriter, actor: ActorDep
+                      ) -> schemas.RoadshowOut:
+    """The request's owner consents to present, or declines."""
+    return roadshows.view(session, user, roadshows.answer_invitation(
+        session, actor, user, roadshow_id, request_id, body.accept))
+
+
+@roadshows_router.post("/{roadshow_id}/registration")
+def register(roadshow_id: int, session: SessionDep, user: Investor, actor: ActorDep
+             ) -> schemas.RoadshowOut:
+    """An invited investor registers: it then sees the projects whose owners consented."""
+    return roadshows.view(session, user, roadshows.register(session, actor, user, roadshow_id))
+
+
+@roadshows_router.put("/{roadshow_id}/presentations/{request_id}/interest")
+def record_roadshow_interest(roadshow_id: int, request_id: int,
+                             body: schemas.RoadshowInterestIn, session: SessionDep,
+                             user: Investor, actor: ActorDep) -> schemas.RoadshowInterestOut:
+    """After the roadshow: a registered investor's interest in a project, and its follow-up."""
+    row = roadshows.record_interest(session, actor, user, roadshow_id, request_id, body)
+    return roadshows.interest_views(session, [row])[0]
+
+
+@roadshows_router.get("/{roadshow_id}/interests")
+def list_roadshow_interests(roadshow_id: int, session: SessionDep, user: CurrentUser
+                            ) -> list[schemas.RoadshowInterestOut]:
+    """Interest and follow-ups: administrators all; an owner on its requests; an investor its
+    own."""
+    return roadshows.interests(session, user, roadshow_id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -12,12 +13,16 @@ from backend.capital.models import (
     FinancingAudience,
     FinancingStatus,
     FinancingSubject,
+    FollowUpStatus,
     Instrument,
     InterestStatus,
     InvestorKind,
     OutcomeConfirmation,
+    PresentationConsent,
     QuestionSide,
+    RoadshowStatus,
 )
+from backend.core.clock import CHINA_TZ
 from backend.core.schemas import FreeText, Name, Schema, ShortName
 
 # A sane ceiling for one ticket or one request: 10 billion yuan (100亿元).
@@ -270,3 +275,107 @@ class InvestorOut(Schema):
     name: str
     region: str
     investor_kind: InvestorKind | None = Field(description="none until it sets its mandate")
+
+
+# --- roadshows ----------------------------------------------------------------------------------
+
+_LINK = re.compile(r"^https?://[^\s]{3,490}$")
+
+
+class RoadshowIn(Schema):
+    theme: Name
+    description: LongText = ""
+    starts_at: datetime = Field(description="when it starts; without an offset: Beijing time")
+    place: Annotated[str, FreeText(min_length=1, max_length=200)] | None = None
+    online_link: Annotated[str, Field(max_length=500)] | None = None
+
+    @field_validator("starts_at")
+    @classmethod
+    def _beijing(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=CHINA_TZ)
+        if not datetime(2000, 1, 1, tzinfo=UTC) <= value <= datetime(2100, 1, 1, tzinfo=UTC):
+            raise ValueError("日期不合理。The date is out of range.")
+        return value.astimezone(UTC)
+
+    @field_validator("online_link")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        if value is not None and not _LINK.match(value):
+            raise ValueError("线上链接须以 http:// 或 https:// 开头。The online link must be an "
+                             "http:// or https:// address.")
+        return value
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> RoadshowIn:
+        if not self.place and not self.online_link:
+            raise ValueError("请填写地点或线上链接。Give a place or an online link.")
+        return self
+
+
+class PresentationIn(Schema):
+    request_id: Annotated[int, Field(ge=1)]
+
+
+class ConsentIn(Schema):
+    accept: bool
+
+
+class RoadshowInvestorIn(Schema):
+    organisation_id: Annotated[int, Field(ge=1)]
+
+
+class RoadshowInterestIn(Schema):
+    status: FollowUpStatus = FollowUpStatus.INTERESTED
+    note: NoteText | None = None
+
+
+class PresentationOut(Schema):
+    """A request presenting at a roadshow. Its summary only for those entitled to it: the
+    owner, administrators, and registered investors once the owner consented."""
+
+    request_id: int
+    consent: PresentationConsent
+    answered_at: datetime | None
+    organisation_name: str
+    title: str
+    summary: str
+    amount: Decimal
+    instrument: Instrument
+    field_id: int
+    trl_current: int
+    trl_target: int
+
+
+class RoadshowInvestorOut(Schema):
+    organisation_id: int
+    name: str
+    registered_at: datetime | None
+
+
+class RoadshowOut(Schema):
+    id: int
+    theme: str
+    description: str
+    starts_at: datetime
+    place: str | None
+    online_link: str | None
+    status: RoadshowStatus
+    created_at: datetime
+    held_at: datetime | None
+    presentations: list[PresentationOut]
+    investors: list[RoadshowInvestorOut] | None = Field(
+        description="the invited investors: administrators only")
+    registered: bool | None = Field(description="for an invited investor: whether it registered")
+
+
+class RoadshowInterestOut(Schema):
+    id: int
+    roadshow_id: int
+    request_id: int
+    request_title: str
+    organisation_id: int
+    organisation_name: str
+    status: FollowUpStatus
+    note: str | None
+    updated_at: datetime

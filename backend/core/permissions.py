@@ -65,6 +65,8 @@ class Permission(StrEnum):
     FINANCING_WRITE = "financing:write"  # a firm or institute asks for money (capital/)
     MANDATE_EDIT = "mandate:edit-own"    # an investor keeps its organisation's mandate
     FINANCING_FEED = "financing:feed"    # an investor's feed, interest and outcomes
+    ROADSHOW_MANAGE = "roadshow:manage"  # organise roadshows: invite requests and investors
+    CAPITAL_STATS = "capital:stats"      # the capital chain's statistics (administrators)
 
 
 _EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FEEDBACK,

@@ -4110,6 +4110,203 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/roadshows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Roadshows
+         * @description Administrators: all; an investor: those it is invited to; an owner: those its requests
+         *     are invited to present at.
+         */
+        get: operations["capital-list_roadshows"];
+        put?: never;
+        /** Create Roadshow */
+        post: operations["capital-create_roadshow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Roadshow
+         * @description A presenting request's summary only to those entitled to it (see capital/roadshows.py).
+         */
+        get: operations["capital-get_roadshow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Roadshow */
+        post: operations["capital-cancel_roadshow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hold Roadshow
+         * @description The roadshow took place: registered investors may now record interest.
+         */
+        post: operations["capital-hold_roadshow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/interests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Roadshow Interests
+         * @description Interest and follow-ups: administrators all; an owner on its requests; an investor its
+         *     own.
+         */
+        get: operations["capital-list_roadshow_interests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/investors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite Investor */
+        post: operations["capital-invite_investor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/presentations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite Request
+         * @description Invite a published financing request to present; it does once its owner consents.
+         */
+        post: operations["capital-invite_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/presentations/{request_id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Invitation
+         * @description The request's owner consents to present, or declines.
+         */
+        post: operations["capital-answer_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/presentations/{request_id}/interest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record Roadshow Interest
+         * @description After the roadshow: a registered investor's interest in a project, and its follow-up.
+         */
+        put: operations["capital-record_roadshow_interest"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register
+         * @description An invited investor registers: it then sees the projects whose owners consented.
+         */
+        post: operations["capital-register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/flags": {
         parameters: {
             query?: never;
@@ -4481,7 +4678,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "audit.prune";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "roadshow.create" | "roadshow.invite_request" | "roadshow.invite_investor" | "roadshow.hold" | "roadshow.cancel" | "roadshow.consent_accept" | "roadshow.consent_decline" | "roadshow.register" | "roadshow.interest" | "audit.prune";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -4506,7 +4703,7 @@ export interface components {
              * @description what it was done to
              * @enum {string}
              */
-            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest" | "financing_question";
+            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest" | "financing_question" | "roadshow" | "roadshow_interest";
             /** Seq */
             seq: number;
         };
@@ -5337,6 +5534,11 @@ export interface components {
             message_en: string;
             /** Message Zh */
             message_zh: string;
+        };
+        /** ConsentIn */
+        ConsentIn: {
+            /** Accept */
+            accept: boolean;
         };
         /** ContractFileOut */
         ContractFileOut: {
@@ -6678,6 +6880,11 @@ export interface components {
          * @enum {string}
          */
         FlagStatus: "open" | "dismissed" | "confirmed" | "cleared";
+        /**
+         * FollowUpStatus
+         * @enum {string}
+         */
+        FollowUpStatus: "interested" | "meeting" | "due_diligence" | "dropped";
         /** GradeChangeOut */
         GradeChangeOut: {
             /**
@@ -8528,6 +8735,43 @@ export interface components {
             probability: number;
         };
         /**
+         * PresentationConsent
+         * @enum {string}
+         */
+        PresentationConsent: "invited" | "accepted" | "declined";
+        /** PresentationIn */
+        PresentationIn: {
+            /** Request Id */
+            request_id: number;
+        };
+        /**
+         * PresentationOut
+         * @description A request presenting at a roadshow. Its summary only for those entitled to it: the
+         *     owner, administrators, and registered investors once the owner consented.
+         */
+        PresentationOut: {
+            /** Amount */
+            amount: string;
+            /** Answered At */
+            answered_at: string | null;
+            consent: components["schemas"]["PresentationConsent"];
+            /** Field Id */
+            field_id: number;
+            instrument: components["schemas"]["Instrument"];
+            /** Organisation Name */
+            organisation_name: string;
+            /** Request Id */
+            request_id: number;
+            /** Summary */
+            summary: string;
+            /** Title */
+            title: string;
+            /** Trl Current */
+            trl_current: number;
+            /** Trl Target */
+            trl_target: number;
+        };
+        /**
          * PreviewOut
          * @description The matches of a draft, and help to write it better.
          */
@@ -8914,6 +9158,113 @@ export interface components {
             /** Paid */
             paid: string;
         };
+        /** RoadshowIn */
+        RoadshowIn: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Online Link */
+            online_link?: string | null;
+            /** Place */
+            place?: string | null;
+            /**
+             * Starts At
+             * Format: date-time
+             * @description when it starts; without an offset: Beijing time
+             */
+            starts_at: string;
+            /** Theme */
+            theme: string;
+        };
+        /** RoadshowInterestIn */
+        RoadshowInterestIn: {
+            /** Note */
+            note?: string | null;
+            /** @default interested */
+            status?: components["schemas"]["FollowUpStatus"];
+        };
+        /** RoadshowInterestOut */
+        RoadshowInterestOut: {
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Request Id */
+            request_id: number;
+            /** Request Title */
+            request_title: string;
+            /** Roadshow Id */
+            roadshow_id: number;
+            status: components["schemas"]["FollowUpStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** RoadshowInvestorIn */
+        RoadshowInvestorIn: {
+            /** Organisation Id */
+            organisation_id: number;
+        };
+        /** RoadshowInvestorOut */
+        RoadshowInvestorOut: {
+            /** Name */
+            name: string;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Registered At */
+            registered_at: string | null;
+        };
+        /** RoadshowOut */
+        RoadshowOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Held At */
+            held_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Investors
+             * @description the invited investors: administrators only
+             */
+            investors: components["schemas"]["RoadshowInvestorOut"][] | null;
+            /** Online Link */
+            online_link: string | null;
+            /** Place */
+            place: string | null;
+            /** Presentations */
+            presentations: components["schemas"]["PresentationOut"][];
+            /**
+             * Registered
+             * @description for an invited investor: whether it registered
+             */
+            registered: boolean | null;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            status: components["schemas"]["RoadshowStatus"];
+            /** Theme */
+            theme: string;
+        };
+        /**
+         * RoadshowStatus
+         * @enum {string}
+         */
+        RoadshowStatus: "planned" | "held" | "cancelled";
         /**
          * Role
          * @enum {string}
@@ -17850,6 +18201,356 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-list_roadshows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"][];
+                };
+            };
+        };
+    };
+    "capital-create_roadshow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoadshowIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-get_roadshow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-cancel_roadshow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-hold_roadshow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-list_roadshow_interests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowInterestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-invite_investor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoadshowInvestorIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-invite_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresentationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-answer_invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-record_roadshow_interest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoadshowInterestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowInterestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
                 };
             };
             /** @description Validation Error */

@@ -91,6 +91,9 @@ export const CODE_LABEL_PREFIX: Record<ApiEnum, string> = {
   'exports-export_dataset:dataset': 'exports.dataset.',
   OutcomeConfirmation: 'confirmation.',
   QuestionSide: 'questionSide.',
+  RoadshowStatus: 'roadshowStatus.',
+  PresentationConsent: 'presentationConsent.',
+  FollowUpStatus: 'followUpStatus.',
 };
 
 /** The catalogue key of a code, or null when the catalogue has no label for it. */
