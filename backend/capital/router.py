@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
-from backend.capital import roadshows, schemas, service
+from backend.capital import roadshows, schemas, service, stats
 from backend.capital.models import FinancingStatus, RoadshowStatus
 from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.permissions import Permission
@@ -19,6 +19,8 @@ investors_router = APIRouter(prefix="/api/v1/investors", tags=["capital"],
                              route_class=UnitOfWorkRoute)
 financing_router = APIRouter(prefix="/api/v1/financing-requests", tags=["capital"],
                              route_class=UnitOfWorkRoute)
+capital_router = APIRouter(prefix="/api/v1/capital", tags=["capital"],
+                           route_class=UnitOfWorkRoute)
 roadshows_router = APIRouter(prefix="/api/v1/roadshows", tags=["capital"],
                              route_class=UnitOfWorkRoute)
 
@@ -26,6 +28,7 @@ MandateEditor = Annotated[User, Depends(require(Permission.MANDATE_EDIT))]
 FinancingWriter = Annotated[User, Depends(require(Permission.FINANCING_WRITE))]
 Investor = Annotated[User, Depends(require(Permission.FINANCING_FEED))]
 Organiser = Annotated[User, Depends(require(Permission.ROADSHOW_MANAGE))]
+StatsReader = Annotated[User, Depends(require(Permission.CAPITAL_STATS))]
 
 
 # --- investors and their mandates ------------------------------------------------------------
@@ -262,3 +265,18 @@ def list_roadshow_interests(roadshow_id: int, session: SessionDep, user: Current
     """Interest and follow-ups: administrators all; an owner on its requests; an investor its
     own."""
     return roadshows.interests(session, user, roadshow_id)
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+@capital_router.get("/statistics")
+def capital_statistics(session: SessionDep, user: StatsReader) -> schemas.CapitalStatsOut:
+    """Money requested, committed and closed (confirmed outcomes only) by field, instrument and
+    stage; times to first interest and to close; proof of concept to financing."""
+    return stats.statistics(session)
+
+
+@capital_router.get("/totals")
+def capital_totals(session: SessionDep) -> schemas.CapitalTotalsOut:
+    """The public market page's capital totals (no login)."""
+    return stats.public_totals(session)

@@ -379,3 +379,40 @@ class RoadshowInterestOut(Schema):
     status: FollowUpStatus
     note: str | None
     updated_at: datetime
+
+
+# --- statistics ---------------------------------------------------------------------------------
+
+class CapitalTotalsOut(Schema):
+    """The public market page's capital figures: totals only."""
+
+    requests: int = Field(description="financing requests published (open or closed)")
+    requested: Decimal = Field(description="the money they ask for, yuan")
+    committed: Decimal = Field(description="term sheets and approved loans their owners "
+                                           "confirmed, yuan")
+    closed: Decimal = Field(description="confirmed commitments on closed requests, yuan")
+
+
+class CapitalGroupOut(CapitalTotalsOut):
+    key: str = Field(description="a top-level field's code, an instrument, or a stage "
+                                 "(research, development, industrialisation)")
+
+
+class CapitalStatsOut(Schema):
+    totals: CapitalGroupOut
+    by_field: list[CapitalGroupOut]
+    by_instrument: list[CapitalGroupOut]
+    by_stage: list[CapitalGroupOut]
+    days_to_first_interest: float | None = Field(
+        description="median days from publication to the first investor's interest")
+    days_to_close: float | None = Field(
+        description="median days from publication to the close of a request with a confirmed "
+                    "commitment")
+    pending_confirmation: int = Field(description="money outcomes awaiting their owner's word: "
+                                                  "counted nowhere")
+    poc_passed_requests: int = Field(description="requests for achievements that passed proof "
+                                                 "of concept")
+    poc_passed_financed: int = Field(description="of those, the ones with a confirmed "
+                                                 "commitment")
+    poc_conversion: float | None
+    other_conversion: float | None = Field(description="the same share for the other requests")

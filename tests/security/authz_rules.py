@@ -1187,6 +1187,9 @@ RULES: list[Case] = [
          why="a registered investor, after the event, on a project that presented"),
     Case("GET", "/api/v1/roadshows/{roadshow_id}/interests", ROADSHOW_READ,
          target="roadshow_held", params=_roadshow("roadshow_held")),
+    # the capital chain's statistics (confirmed money only) and the public totals
+    Case("GET", "/api/v1/capital/statistics", ADMIN_ONLY),
+    Case("GET", "/api/v1/capital/totals", PUBLIC, why="the market page's totals only"),
 ]
 
 # Routes without a rule yet, each with the reason. Empty: every route is ruled above.

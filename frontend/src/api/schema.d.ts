@@ -585,6 +585,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/capital/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Capital Statistics
+         * @description Money requested, committed and closed (confirmed outcomes only) by field, instrument and
+         *     stage; times to first interest and to close; proof of concept to financing.
+         */
+        get: operations["capital-capital_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capital/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Capital Totals
+         * @description The public market page's capital totals (no login).
+         */
+        get: operations["capital-capital_totals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/challenges": {
         parameters: {
             query?: never;
@@ -5065,6 +5106,102 @@ export interface components {
             limit: string;
             /** Reduced By */
             reduced_by: string;
+        };
+        /** CapitalGroupOut */
+        CapitalGroupOut: {
+            /**
+             * Closed
+             * @description confirmed commitments on closed requests, yuan
+             */
+            closed: string;
+            /**
+             * Committed
+             * @description term sheets and approved loans their owners confirmed, yuan
+             */
+            committed: string;
+            /**
+             * Key
+             * @description a top-level field's code, an instrument, or a stage (research, development, industrialisation)
+             */
+            key: string;
+            /**
+             * Requested
+             * @description the money they ask for, yuan
+             */
+            requested: string;
+            /**
+             * Requests
+             * @description financing requests published (open or closed)
+             */
+            requests: number;
+        };
+        /** CapitalStatsOut */
+        CapitalStatsOut: {
+            /** By Field */
+            by_field: components["schemas"]["CapitalGroupOut"][];
+            /** By Instrument */
+            by_instrument: components["schemas"]["CapitalGroupOut"][];
+            /** By Stage */
+            by_stage: components["schemas"]["CapitalGroupOut"][];
+            /**
+             * Days To Close
+             * @description median days from publication to the close of a request with a confirmed commitment
+             */
+            days_to_close: number | null;
+            /**
+             * Days To First Interest
+             * @description median days from publication to the first investor's interest
+             */
+            days_to_first_interest: number | null;
+            /**
+             * Other Conversion
+             * @description the same share for the other requests
+             */
+            other_conversion: number | null;
+            /**
+             * Pending Confirmation
+             * @description money outcomes awaiting their owner's word: counted nowhere
+             */
+            pending_confirmation: number;
+            /** Poc Conversion */
+            poc_conversion: number | null;
+            /**
+             * Poc Passed Financed
+             * @description of those, the ones with a confirmed commitment
+             */
+            poc_passed_financed: number;
+            /**
+             * Poc Passed Requests
+             * @description requests for achievements that passed proof of concept
+             */
+            poc_passed_requests: number;
+            totals: components["schemas"]["CapitalGroupOut"];
+        };
+        /**
+         * CapitalTotalsOut
+         * @description The public market page's capital figures: totals only.
+         */
+        CapitalTotalsOut: {
+            /**
+             * Closed
+             * @description confirmed commitments on closed requests, yuan
+             */
+            closed: string;
+            /**
+             * Committed
+             * @description term sheets and approved loans their owners confirmed, yuan
+             */
+            committed: string;
+            /**
+             * Requested
+             * @description the money they ask for, yuan
+             */
+            requested: string;
+            /**
+             * Requests
+             * @description financing requests published (open or closed)
+             */
+            requests: number;
         };
         /** ChallengeIn */
         ChallengeIn: {
@@ -11027,6 +11164,46 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-capital_statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapitalStatsOut"];
+                };
+            };
+        };
+    };
+    "capital-capital_totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapitalTotalsOut"];
                 };
             };
         };
