@@ -119,7 +119,7 @@ def withdraw_request(request_id: int, session: SessionDep, user: FinancingWriter
 
 @financing_router.get("/{request_id}/interests")
 def list_interests(request_id: int, session: SessionDep, user: CurrentUser
-                   ) -> list[schemas.InterestOut]:
+                   ) -> list[schemas.FinancingInterestOut]:
     """Who is interested and where it led: the owner and administrators see every investor's;
     an investor its own."""
     return service.interests(session, user, request_id)
@@ -127,14 +127,14 @@ def list_interests(request_id: int, session: SessionDep, user: CurrentUser
 
 @financing_router.post("/{request_id}/interest", status_code=status.HTTP_201_CREATED)
 def mark_interest(request_id: int, body: schemas.InterestIn, session: SessionDep,
-                  user: Investor, actor: ActorDep) -> schemas.InterestOut:
+                  user: Investor, actor: ActorDep) -> schemas.FinancingInterestOut:
     interest = service.mark_interest(session, actor, user, request_id, body)
     return service.interest_views(session, [interest])[0]
 
 
 @financing_router.post("/{request_id}/outcome")
 def record_outcome(request_id: int, body: schemas.OutcomeIn, session: SessionDep,
-                   user: Investor, actor: ActorDep) -> schemas.InterestOut:
+                   user: Investor, actor: ActorDep) -> schemas.FinancingInterestOut:
     """Record a term sheet, an approved loan, or a decline with its reason."""
     interest = service.record_outcome(session, actor, user, request_id, body)
     return service.interest_views(session, [interest])[0]
@@ -142,7 +142,7 @@ def record_outcome(request_id: int, body: schemas.OutcomeIn, session: SessionDep
 
 @financing_router.post("/{request_id}/interests/{interest_id}/confirm")
 def confirm_outcome(request_id: int, interest_id: int, session: SessionDep,
-                    user: FinancingWriter, actor: ActorDep) -> schemas.InterestOut:
+                    user: FinancingWriter, actor: ActorDep) -> schemas.FinancingInterestOut:
     """The owner confirms an investor's term sheet or approved loan: from now on its amount
     counts in statistics and totals (evidence before money)."""
     interest = service.answer_outcome(session, actor, user, request_id, interest_id, True)
@@ -152,7 +152,7 @@ def confirm_outcome(request_id: int, interest_id: int, session: SessionDep,
 @financing_router.post("/{request_id}/interests/{interest_id}/dispute")
 def dispute_outcome(request_id: int, interest_id: int, body: schemas.DisputeIn,
                     session: SessionDep, user: FinancingWriter, actor: ActorDep
-                    ) -> schemas.InterestOut:
+                    ) -> schemas.FinancingInterestOut:
     """The owner disputes an investor's outcome, with the reason; it does not count."""
     interest = service.answer_outcome(session, actor, user, request_id, interest_id, False,
                                       body.reason)

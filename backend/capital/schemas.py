@@ -230,7 +230,7 @@ class DisputeIn(Schema):
     reason: Reason
 
 
-class InterestOut(Schema):
+class FinancingInterestOut(Schema):
     id: int
     request_id: int
     organisation_id: int

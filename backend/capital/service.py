@@ -446,7 +446,7 @@ def record_outcome(session: Session, actor: audit.Actor, user: User, request_id:
     return interest
 
 
-def interests(session: Session, user: User, request_id: int) -> list[schemas.InterestOut]:
+def interests(session: Session, user: User, request_id: int) -> list[schemas.FinancingInterestOut]:
     """Who is interested: for the owner and administrators; an investor sees its own only."""
     request = request_for(session, user, request_id)
     query = select(Interest).where(Interest.request_id == request.id)
@@ -456,9 +456,9 @@ def interests(session: Session, user: User, request_id: int) -> list[schemas.Int
     return interest_views(session, rows)
 
 
-def interest_views(session: Session, rows: Sequence[Interest]) -> list[schemas.InterestOut]:
+def interest_views(session: Session, rows: Sequence[Interest]) -> list[schemas.FinancingInterestOut]:
     names = _org_names(session, (i.organisation_id for i in rows))
-    return [schemas.InterestOut(
+    return [schemas.FinancingInterestOut(
         id=i.id, request_id=i.request_id, organisation_id=i.organisation_id,
         organisation_name=names[i.organisation_id], status=i.status, note=i.note,
         decline_reason=i.decline_reason, created_at=i.created_at, updated_at=i.updated_at,

@@ -6546,7 +6546,7 @@ export interface components {
             /** Fields */
             fields: string[];
             /** Interests */
-            interests: components["schemas"]["backend__experts__schemas__InterestOut"][];
+            interests: components["schemas"]["InterestOut"][];
             kind: components["schemas"]["ExpertKind"];
             /** Load */
             load: number;
@@ -6857,6 +6857,45 @@ export interface components {
             trl_target: number;
             /** Use Of Funds */
             use_of_funds: string;
+        };
+        /** FinancingInterestOut */
+        FinancingInterestOut: {
+            /**
+             * Amount
+             * @description a term sheet's or an approved loan's amount
+             */
+            amount: string | null;
+            /** @description the owner's word on the amount: it counts only when confirmed */
+            confirmation: components["schemas"]["OutcomeConfirmation"] | null;
+            /** Confirmed At */
+            confirmed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decline Reason */
+            decline_reason: string | null;
+            /** Dispute Reason */
+            dispute_reason: string | null;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Outcome At */
+            outcome_at: string | null;
+            /** Request Id */
+            request_id: number;
+            status: components["schemas"]["InterestStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** FinancingOut */
         FinancingOut: {
@@ -7295,6 +7334,14 @@ export interface components {
          * @enum {string}
          */
         Instrument: "equity" | "loan" | "convertible" | "grant" | "insurance";
+        /** InterestOut */
+        InterestOut: {
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Organisation Name */
+            organisation_name: string;
+            relation: components["schemas"]["InterestRelation"];
+        };
         /**
          * InterestRelation
          * @enum {string}
@@ -9839,45 +9886,6 @@ export interface components {
             /** Note */
             note?: string | null;
         };
-        /** InterestOut */
-        backend__capital__schemas__InterestOut: {
-            /**
-             * Amount
-             * @description a term sheet's or an approved loan's amount
-             */
-            amount: string | null;
-            /** @description the owner's word on the amount: it counts only when confirmed */
-            confirmation: components["schemas"]["OutcomeConfirmation"] | null;
-            /** Confirmed At */
-            confirmed_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Decline Reason */
-            decline_reason: string | null;
-            /** Dispute Reason */
-            dispute_reason: string | null;
-            /** Id */
-            id: number;
-            /** Note */
-            note: string | null;
-            /** Organisation Id */
-            organisation_id: number;
-            /** Organisation Name */
-            organisation_name: string;
-            /** Outcome At */
-            outcome_at: string | null;
-            /** Request Id */
-            request_id: number;
-            status: components["schemas"]["InterestStatus"];
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-        };
         /** MilestoneOut */
         backend__capital__schemas__MilestoneOut: {
             /**
@@ -9932,14 +9940,6 @@ export interface components {
         backend__deals__models__Stage: "requested" | "introduced" | "negotiating" | "signed" | "registered" | "paid" | "closed" | "lost" | "cancelled";
         /** InterestIn */
         backend__experts__schemas__InterestIn: {
-            /** Credit Code */
-            credit_code?: string | null;
-            /** Organisation Name */
-            organisation_name: string;
-            relation: components["schemas"]["InterestRelation"];
-        };
-        /** InterestOut */
-        backend__experts__schemas__InterestOut: {
             /** Credit Code */
             credit_code?: string | null;
             /** Organisation Name */
@@ -15014,7 +15014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"];
+                    "application/json": components["schemas"]["FinancingInterestOut"];
                 };
             };
             /** @description Validation Error */
@@ -15045,7 +15045,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"][];
+                    "application/json": components["schemas"]["FinancingInterestOut"][];
                 };
             };
             /** @description Validation Error */
@@ -15077,7 +15077,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"];
+                    "application/json": components["schemas"]["FinancingInterestOut"];
                 };
             };
             /** @description Validation Error */
@@ -15113,7 +15113,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"];
+                    "application/json": components["schemas"]["FinancingInterestOut"];
                 };
             };
             /** @description Validation Error */
@@ -15148,7 +15148,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"];
+                    "application/json": components["schemas"]["FinancingInterestOut"];
                 };
             };
             /** @description Validation Error */
