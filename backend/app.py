@@ -20,7 +20,12 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backend.accounts.router import auth_router, broker_router, join_router, org_router
 from backend.audit.router import router as audit_router
-from backend.capital.router import financing_router, investors_router
+from backend.capital.router import (
+    capital_router,
+    financing_router,
+    investors_router,
+    roadshows_router,
+)
 from backend.chains.router import router as chains_router
 from backend.challenges.router import router as challenges_router
 from backend.config import get_settings
@@ -58,7 +63,8 @@ ROUTERS = [health_router, metrics_router, auth_router, org_router, join_router, 
            integrity_router, exports_router, stats_router, registry_router, payees_router,
            help_router, drafts_router, dossiers_router, directory_router, grades_router,
            experts_router, invitations_router, poc_router, reviews_router,
-           challenges_router, investors_router, financing_router, chains_router]
+           challenges_router, investors_router, financing_router,
+           roadshows_router, capital_router, chains_router]
 
 
 log = logging.getLogger(__name__)

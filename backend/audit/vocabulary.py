@@ -70,6 +70,11 @@ ACTIONS: tuple[str, ...] = (
     "mandate.create", "mandate.update",
     "financing.create", "financing.update", "financing.publish", "financing.close",
     "financing.withdraw", "financing.interest", "financing.outcome",
+    "financing.outcome_confirm", "financing.outcome_dispute", "financing.question",
+    "financing.answer",
+    "roadshow.create", "roadshow.invite_request", "roadshow.invite_investor", "roadshow.hold",
+    "roadshow.cancel", "roadshow.consent_accept", "roadshow.consent_decline",
+    "roadshow.register", "roadshow.interest",
     # the log itself
     "audit.prune",
     # industry chains
@@ -88,4 +93,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "challenge", "challenge_proposal", "challenge_milestone",
     "investor_mandate", "financing_request", "financing_interest",
     "chain", "chain_placement",
+    "financing_question", "roadshow", "roadshow_interest",
 )

@@ -53,6 +53,20 @@ class FinancingSubject(StrEnum):
     ACHIEVEMENT = "achievement"   # an institute's achievement
     DEMAND = "demand"             # a firm's demand it will fund
     PROJECT = "project"           # a firm's project, described in the request
+    DEAL = "deal"                 # a deal's parties ask for money to carry it out
+
+
+class OutcomeConfirmation(StrEnum):
+    """The owner's word on an investor's money outcome (evidence before money)."""
+
+    PENDING = "pending"        # recorded by the investor, not yet confirmed by the owner
+    CONFIRMED = "confirmed"    # the owner confirmed it: it counts in statistics and totals
+    DISPUTED = "disputed"      # the owner disputed it, with a reason: it does not count
+
+
+class QuestionSide(StrEnum):
+    INVESTOR = "investor"
+    OWNER = "owner"
 
 
 class InterestStatus(StrEnum):
@@ -105,6 +119,8 @@ class FinancingRequest(Base):
         ForeignKey("achievements.id"), index=True, default=None)
     demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id"), index=True,
                                                   default=None)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True,
+                                                default=None)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)
     field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"), index=True)
@@ -151,5 +167,118 @@ class Interest(Base):
     note: Mapped[str | None] = mapped_column(String(1000), default=None)
     decline_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A money outcome (term sheet, approved loan): its amount, and the owner's word on it. It
+    # counts in statistics and totals only once confirmed (None: no money outcome recorded).
+    amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    confirmation: Mapped[OutcomeConfirmation | None] = mapped_column(
+        str_enum(OutcomeConfirmation, 16), default=None, index=True)
+    dispute_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+class Question(Base):
+    """A message in the thread between one investor and a request's owner: the investor asks,
+    the owner answers. Nobody but the two (and administrators) sees the thread."""
+
+    __tablename__ = "financing_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("financing_requests.id", ondelete="CASCADE"), index=True)
+    investor_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    side: Mapped[QuestionSide] = mapped_column(str_enum(QuestionSide, 16))
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RoadshowStatus(StrEnum):
+    PLANNED = "planned"       # investors register; owners answer their invitations
+    HELD = "held"             # over: registered investors record interest and follow-ups
+    CANCELLED = "cancelled"
+
+
+class PresentationConsent(StrEnum):
+    INVITED = "invited"       # the owner has not answered: nobody sees the request there
+    ACCEPTED = "accepted"     # the owner consented: registered investors see its summary
+    DECLINED = "declined"
+
+
+class FollowUpStatus(StrEnum):
+    INTERESTED = "interested"        # interest recorded at the roadshow
+    MEETING = "meeting"              # a meeting with the team arranged or held
+    DUE_DILIGENCE = "due_diligence"  # in due diligence
+    DROPPED = "dropped"              # no further interest
+
+
+class Roadshow(Base):
+    """A roadshow (路演) an administrator organises: when, where, about what."""
+
+    __tablename__ = "roadshows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    place: Mapped[str | None] = mapped_column(String(200), default=None)
+    online_link: Mapped[str | None] = mapped_column(String(500), default=None)
+    status: Mapped[RoadshowStatus] = mapped_column(
+        str_enum(RoadshowStatus, 16), default=RoadshowStatus.PLANNED, index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class Presentation(Base):
+    """A financing request invited to present at a roadshow, and its owner's answer."""
+
+    __tablename__ = "roadshow_presentations"
+
+    roadshow_id: Mapped[int] = mapped_column(
+        ForeignKey("roadshows.id", ondelete="CASCADE"), primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("financing_requests.id", ondelete="CASCADE"), primary_key=True, index=True)
+    consent: Mapped[PresentationConsent] = mapped_column(
+        str_enum(PresentationConsent, 16), default=PresentationConsent.INVITED)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+class RoadshowInvestor(Base):
+    """An investor organisation invited to a roadshow; registered once it said it comes."""
+
+    __tablename__ = "roadshow_investors"
+
+    roadshow_id: Mapped[int] = mapped_column(
+        ForeignKey("roadshows.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"),
+                                                 primary_key=True, index=True)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+class RoadshowInterest(Base):
+    """After a roadshow: a registered investor's interest in a project that presented, and
+    where the follow-up stands."""
+
+    __tablename__ = "roadshow_interests"
+    __table_args__ = (UniqueConstraint("roadshow_id", "request_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roadshow_id: Mapped[int] = mapped_column(
+        ForeignKey("roadshows.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("financing_requests.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[FollowUpStatus] = mapped_column(
+        str_enum(FollowUpStatus, 16), default=FollowUpStatus.INTERESTED)
+    note: Mapped[str | None] = mapped_column(String(1000), default=None)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

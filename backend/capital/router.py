@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query, status
 
 from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
-from backend.capital import schemas, service
-from backend.capital.models import FinancingStatus
+from backend.capital import roadshows, schemas, service, stats
+from backend.capital.models import FinancingStatus, RoadshowStatus
 from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute
@@ -19,10 +19,16 @@ investors_router = APIRouter(prefix="/api/v1/investors", tags=["capital"],
                              route_class=UnitOfWorkRoute)
 financing_router = APIRouter(prefix="/api/v1/financing-requests", tags=["capital"],
                              route_class=UnitOfWorkRoute)
+capital_router = APIRouter(prefix="/api/v1/capital", tags=["capital"],
+                           route_class=UnitOfWorkRoute)
+roadshows_router = APIRouter(prefix="/api/v1/roadshows", tags=["capital"],
+                             route_class=UnitOfWorkRoute)
 
 MandateEditor = Annotated[User, Depends(require(Permission.MANDATE_EDIT))]
 FinancingWriter = Annotated[User, Depends(require(Permission.FINANCING_WRITE))]
 Investor = Annotated[User, Depends(require(Permission.FINANCING_FEED))]
+Organiser = Annotated[User, Depends(require(Permission.ROADSHOW_MANAGE))]
+StatsReader = Annotated[User, Depends(require(Permission.CAPITAL_STATS))]
 
 
 # --- investors and their mandates ------------------------------------------------------------
@@ -113,7 +119,7 @@ def withdraw_request(request_id: int, session: SessionDep, user: FinancingWriter
 
 @financing_router.get("/{request_id}/interests")
 def list_interests(request_id: int, session: SessionDep, user: CurrentUser
-                   ) -> list[schemas.InterestOut]:
+                   ) -> list[schemas.FinancingInterestOut]:
     """Who is interested and where it led: the owner and administrators see every investor's;
     an investor its own."""
     return service.interests(session, user, request_id)
@@ -121,14 +127,156 @@ def list_interests(request_id: int, session: SessionDep, user: CurrentUser
 
 @financing_router.post("/{request_id}/interest", status_code=status.HTTP_201_CREATED)
 def mark_interest(request_id: int, body: schemas.InterestIn, session: SessionDep,
-                  user: Investor, actor: ActorDep) -> schemas.InterestOut:
+                  user: Investor, actor: ActorDep) -> schemas.FinancingInterestOut:
     interest = service.mark_interest(session, actor, user, request_id, body)
     return service.interest_views(session, [interest])[0]
 
 
 @financing_router.post("/{request_id}/outcome")
 def record_outcome(request_id: int, body: schemas.OutcomeIn, session: SessionDep,
-                   user: Investor, actor: ActorDep) -> schemas.InterestOut:
+                   user: Investor, actor: ActorDep) -> schemas.FinancingInterestOut:
     """Record a term sheet, an approved loan, or a decline with its reason."""
     interest = service.record_outcome(session, actor, user, request_id, body)
     return service.interest_views(session, [interest])[0]
+
+
+@financing_router.post("/{request_id}/interests/{interest_id}/confirm")
+def confirm_outcome(request_id: int, interest_id: int, session: SessionDep,
+                    user: FinancingWriter, actor: ActorDep) -> schemas.FinancingInterestOut:
+    """The owner confirms an investor's term sheet or approved loan: from now on its amount
+    counts in statistics and totals (evidence before money)."""
+    interest = service.answer_outcome(session, actor, user, request_id, interest_id, True)
+    return service.interest_views(session, [interest])[0]
+
+
+@financing_router.post("/{request_id}/interests/{interest_id}/dispute")
+def dispute_outcome(request_id: int, interest_id: int, body: schemas.DisputeIn,
+                    session: SessionDep, user: FinancingWriter, actor: ActorDep
+                    ) -> schemas.FinancingInterestOut:
+    """The owner disputes an investor's outcome, with the reason; it does not count."""
+    interest = service.answer_outcome(session, actor, user, request_id, interest_id, False,
+                                      body.reason)
+    return service.interest_views(session, [interest])[0]
+
+
+@financing_router.get("/{request_id}/threads")
+def list_threads(request_id: int, session: SessionDep, user: CurrentUser
+                 ) -> list[schemas.ThreadOut]:
+    """Question threads: the owner and administrators see every investor's, an investor its
+    own; nobody else."""
+    return service.threads(session, user, request_id)
+
+
+@financing_router.post("/{request_id}/threads", status_code=status.HTTP_201_CREATED)
+def ask_question(request_id: int, body: schemas.QuestionIn, session: SessionDep,
+                 user: Investor, actor: ActorDep) -> schemas.ThreadOut:
+    """An investor asks the request's owner, in its own thread."""
+    return service.ask(session, actor, user, request_id, body)
+
+
+@financing_router.post("/{request_id}/threads/{investor_id}", status_code=status.HTTP_201_CREATED)
+def answer_question(request_id: int, investor_id: int, body: schemas.QuestionIn,
+                    session: SessionDep, user: FinancingWriter, actor: ActorDep
+                    ) -> schemas.ThreadOut:
+    """The owner answers in an investor's thread."""
+    return service.answer(session, actor, user, request_id, investor_id, body)
+
+
+# --- roadshows (路演) ----------------------------------------------------------------------------
+
+@roadshows_router.get("")
+def list_roadshows(session: SessionDep, user: CurrentUser) -> list[schemas.RoadshowOut]:
+    """Administrators: all; an investor: those it is invited to; an owner: those its requests
+    are invited to present at."""
+    return [roadshows.view(session, user, r) for r in roadshows.list_roadshows(session, user)]
+
+
+@roadshows_router.post("", status_code=status.HTTP_201_CREATED)
+def create_roadshow(body: schemas.RoadshowIn, session: SessionDep, user: Organiser,
+                    actor: ActorDep) -> schemas.RoadshowOut:
+    return roadshows.view(session, user, roadshows.create(session, actor, user, body))
+
+
+@roadshows_router.get("/{roadshow_id}")
+def get_roadshow(roadshow_id: int, session: SessionDep, user: CurrentUser
+                 ) -> schemas.RoadshowOut:
+    """A presenting request's summary only to those entitled to it (see capital/roadshows.py)."""
+    return roadshows.view(session, user, roadshows.roadshow_for(session, user, roadshow_id))
+
+
+@roadshows_router.post("/{roadshow_id}/presentations", status_code=status.HTTP_201_CREATED)
+def invite_request(roadshow_id: int, body: schemas.PresentationIn, session: SessionDep,
+                   user: Organiser, actor: ActorDep) -> schemas.RoadshowOut:
+    """Invite a published financing request to present; it does once its owner consents."""
+    return roadshows.view(session, user,
+                          roadshows.invite_request(session, actor, user, roadshow_id, body))
+
+
+@roadshows_router.post("/{roadshow_id}/investors", status_code=status.HTTP_201_CREATED)
+def invite_investor(roadshow_id: int, body: schemas.RoadshowInvestorIn, session: SessionDep,
+                    user: Organiser, actor: ActorDep) -> schemas.RoadshowOut:
+    return roadshows.view(session, user,
+                          roadshows.invite_investor(session, actor, user, roadshow_id, body))
+
+
+@roadshows_router.post("/{roadshow_id}/hold")
+def hold_roadshow(roadshow_id: int, session: SessionDep, user: Organiser,
+                  actor: ActorDep) -> schemas.RoadshowOut:
+    """The roadshow took place: registered investors may now record interest."""
+    return roadshows.view(session, user, roadshows.end(session, actor, user, roadshow_id,
+                                                       RoadshowStatus.HELD))
+
+
+@roadshows_router.post("/{roadshow_id}/cancel")
+def cancel_roadshow(roadshow_id: int, session: SessionDep, user: Organiser,
+                    actor: ActorDep) -> schemas.RoadshowOut:
+    return roadshows.view(session, user, roadshows.end(session, actor, user, roadshow_id,
+                                                       RoadshowStatus.CANCELLED))
+
+
+@roadshows_router.post("/{roadshow_id}/presentations/{request_id}/consent")
+def answer_invitation(roadshow_id: int, request_id: int, body: schemas.ConsentIn,
+                      session: SessionDep, user: FinancingWriter, actor: ActorDep
+                      ) -> schemas.RoadshowOut:
+    """The request's owner consents to present, or declines."""
+    return roadshows.view(session, user, roadshows.answer_invitation(
+        session, actor, user, roadshow_id, request_id, body.accept))
+
+
+@roadshows_router.post("/{roadshow_id}/registration")
+def register(roadshow_id: int, session: SessionDep, user: Investor, actor: ActorDep
+             ) -> schemas.RoadshowOut:
+    """An invited investor registers: it then sees the projects whose owners consented."""
+    return roadshows.view(session, user, roadshows.register(session, actor, user, roadshow_id))
+
+
+@roadshows_router.put("/{roadshow_id}/presentations/{request_id}/interest")
+def record_roadshow_interest(roadshow_id: int, request_id: int,
+                             body: schemas.RoadshowInterestIn, session: SessionDep,
+                             user: Investor, actor: ActorDep) -> schemas.RoadshowInterestOut:
+    """After the roadshow: a registered investor's interest in a project, and its follow-up."""
+    row = roadshows.record_interest(session, actor, user, roadshow_id, request_id, body)
+    return roadshows.interest_views(session, [row])[0]
+
+
+@roadshows_router.get("/{roadshow_id}/interests")
+def list_roadshow_interests(roadshow_id: int, session: SessionDep, user: CurrentUser
+                            ) -> list[schemas.RoadshowInterestOut]:
+    """Interest and follow-ups: administrators all; an owner on its requests; an investor its
+    own."""
+    return roadshows.interests(session, user, roadshow_id)
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+@capital_router.get("/statistics")
+def capital_statistics(session: SessionDep, user: StatsReader) -> schemas.CapitalStatsOut:
+    """Money requested, committed and closed (confirmed outcomes only) by field, instrument and
+    stage; times to first interest and to close; proof of concept to financing."""
+    return stats.statistics(session)
+
+
+@capital_router.get("/totals")
+def capital_totals(session: SessionDep) -> schemas.CapitalTotalsOut:
+    """The public market page's capital totals (no login)."""
+    return stats.public_totals(session)

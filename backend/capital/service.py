@@ -30,11 +30,15 @@ from backend.capital.models import (
     InterestStatus,
     Mandate,
     NamedInvestor,
+    OutcomeConfirmation,
+    Question,
+    QuestionSide,
 )
 from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.core.types import utcnow
+from backend.deals import access as deal_access
 from backend.listings import lookup, taxonomy
 
 _NO_REQUEST = "未找到该融资需求。No such financing request."
@@ -203,15 +207,27 @@ def views(session: Session, user: User, requests: Sequence[FinancingRequest]
     names = _org_names(session, (r.organisation_id for r in requests))
     privileged = [r.id for r in requests if user.role == Role.ADMIN or is_owner(user, r)]
     named = named_ids(session, privileged)
+    poc = poc_of(session, requests)
     return [schemas.FinancingOut(
         id=r.id, organisation_id=r.organisation_id, organisation_name=names[r.organisation_id],
         subject=r.subject, achievement_id=r.achievement_id, demand_id=r.demand_id,
+        deal_id=r.deal_id,
+        reviewed_trl=poc[r.id].reviewed_trl if r.id in poc else None,
+        poc_passed_on=poc[r.id].passed_on if r.id in poc else None,
         title=r.title, summary=r.summary, field_id=r.field_id, region=r.region,
         amount=r.amount, instrument=r.instrument, use_of_funds=r.use_of_funds,
         milestones=[schemas.MilestoneOut.model_validate(m) for m in r.milestones],
         trl_current=r.trl_current, trl_target=r.trl_target, audience=r.audience,
         named_investor_ids=named.get(r.id), status=r.status, created_at=r.created_at,
         published_at=r.published_at) for r in requests]
+
+
+def poc_of(session: Session, requests: Iterable[FinancingRequest]
+           ) -> dict[int, lookup.PocResult]:
+    """Proof-of-concept results behind requests for reviewed achievements, by request id."""
+    by_achievement = {r.id: r.achievement_id for r in requests if r.achievement_id is not None}
+    found = lookup.poc_results(session, by_achievement.values())
+    return {rid: found[aid] for rid, aid in by_achievement.items() if aid in found}
 
 
 # --- financing requests: the owner's work ----------------------------------------------------
@@ -224,16 +240,27 @@ def snapshot(session: Session, request: FinancingRequest) -> dict[str, Any]:
             "trl_target": request.trl_target, "audience": request.audience,
             "named_investor_ids": named_ids(session, [request.id]).get(request.id, []),
             "status": request.status, "subject": request.subject,
-            "achievement_id": request.achievement_id, "demand_id": request.demand_id}
+            "achievement_id": request.achievement_id, "demand_id": request.demand_id,
+            "deal_id": request.deal_id}
 
 
 def _check_subject(session: Session, user: User, data: schemas.FinancingIn) -> None:
-    allowed = ({FinancingSubject.ACHIEVEMENT} if user.role == Role.INSTITUTE
-               else {FinancingSubject.DEMAND, FinancingSubject.PROJECT})
+    allowed = ({FinancingSubject.ACHIEVEMENT, FinancingSubject.DEAL}
+               if user.role == Role.INSTITUTE
+               else {FinancingSubject.DEMAND, FinancingSubject.PROJECT, FinancingSubject.DEAL})
     if data.subject not in allowed:
-        raise InvalidInput("subject", "高校院所为其科技成果融资；企业为其技术需求或项目融资。"
-                           "An institute asks for money for an achievement; a firm for a "
-                           "demand or a project.")
+        raise InvalidInput("subject", "高校院所为其科技成果或交易融资；企业为其技术需求、项目或"
+                           "交易融资。An institute asks for money for an achievement or a deal; "
+                           "a firm for a demand, a project or a deal.")
+    if data.deal_id is not None:
+        try:
+            relation = deal_access.deal_for(session, user, data.deal_id).relation
+        except NotFound:
+            relation = None
+        if relation not in (deal_access.Relation.DEMAND_PARTY,
+                            deal_access.Relation.ACHIEVEMENT_PARTY):
+            raise InvalidInput("deal_id", "未找到贵机构作为一方的该交易。"
+                               "No such deal with your organisation as a party.")
     if data.achievement_id is not None:
         try:
             achievement = lookup.achievement_brief(session, data.achievement_id)
@@ -281,7 +308,8 @@ def create_request(session: Session, actor: audit.Actor, user: User,
     taxonomy.usable_field(session, data.field_id)
     request = FinancingRequest(
         organisation_id=user.organisation_id, created_by_id=user.id, subject=data.subject,
-        achievement_id=data.achievement_id, demand_id=data.demand_id, field_id=data.field_id,
+        achievement_id=data.achievement_id, demand_id=data.demand_id, deal_id=data.deal_id,
+        field_id=data.field_id,
         milestones=[m.model_dump(mode="json") for m in data.milestones],
         status=FinancingStatus.DRAFT,
         **{name: getattr(data, name) for name in _SIMPLE})
@@ -365,7 +393,8 @@ def end(session: Session, actor: audit.Actor, request: FinancingRequest,
 def _interest_snapshot(interest: Interest) -> dict[str, Any]:
     return {"request_id": interest.request_id, "organisation_id": interest.organisation_id,
             "status": interest.status, "note": interest.note,
-            "decline_reason": interest.decline_reason}
+            "decline_reason": interest.decline_reason, "amount": interest.amount,
+            "confirmation": interest.confirmation, "dispute_reason": interest.dispute_reason}
 
 
 def mark_interest(session: Session, actor: audit.Actor, user: User, request_id: int,
@@ -395,21 +424,29 @@ def record_outcome(session: Session, actor: audit.Actor, user: User, request_id:
     ).with_for_update()).scalar_one_or_none()
     if interest is None:
         raise Conflict("请先表达投资意向，再记录结果。Mark interest before recording an outcome.")
-    if interest.status == data.status:
+    if interest.confirmation == OutcomeConfirmation.CONFIRMED:
+        raise Conflict("融资方已确认该结果，不能再修改。The requesting organisation confirmed this "
+                       "outcome; it can no longer be changed.")
+    if interest.status == data.status and interest.amount == data.amount:
         raise Conflict("该结果已记录。This outcome is already recorded.")
     before = _interest_snapshot(interest)
     interest.status = data.status
     if data.note is not None:
         interest.note = data.note
-    interest.decline_reason = data.reason if data.status == InterestStatus.DECLINED else None
-    interest.updated_at = utcnow()
+    declined = data.status == InterestStatus.DECLINED
+    interest.decline_reason = data.reason if declined else None
+    # A money outcome waits for the owner's word; a decline moves no money.
+    interest.amount = None if declined else data.amount
+    interest.confirmation = None if declined else OutcomeConfirmation.PENDING
+    interest.dispute_reason, interest.confirmed_at, interest.confirmed_by_id = None, None, None
+    interest.updated_at = interest.outcome_at = utcnow()
     session.flush()
     audit.record(session, actor, "financing.outcome", "financing_interest", interest.id,
                  before=before, after=_interest_snapshot(interest))
     return interest
 
 
-def interests(session: Session, user: User, request_id: int) -> list[schemas.InterestOut]:
+def interests(session: Session, user: User, request_id: int) -> list[schemas.FinancingInterestOut]:
     """Who is interested: for the owner and administrators; an investor sees its own only."""
     request = request_for(session, user, request_id)
     query = select(Interest).where(Interest.request_id == request.id)
@@ -419,13 +456,112 @@ def interests(session: Session, user: User, request_id: int) -> list[schemas.Int
     return interest_views(session, rows)
 
 
-def interest_views(session: Session, rows: Sequence[Interest]) -> list[schemas.InterestOut]:
+def interest_views(session: Session, rows: Sequence[Interest]) -> list[schemas.FinancingInterestOut]:
     names = _org_names(session, (i.organisation_id for i in rows))
-    return [schemas.InterestOut(
+    return [schemas.FinancingInterestOut(
         id=i.id, request_id=i.request_id, organisation_id=i.organisation_id,
         organisation_name=names[i.organisation_id], status=i.status, note=i.note,
-        decline_reason=i.decline_reason, created_at=i.created_at, updated_at=i.updated_at)
+        decline_reason=i.decline_reason, created_at=i.created_at, updated_at=i.updated_at,
+        amount=i.amount, confirmation=i.confirmation, dispute_reason=i.dispute_reason,
+        outcome_at=i.outcome_at, confirmed_at=i.confirmed_at)
         for i in rows]
+
+
+def answer_outcome(session: Session, actor: audit.Actor, user: User, request_id: int,
+                   interest_id: int, confirm: bool, reason: str | None = None) -> Interest:
+    """The owner confirms an investor's money outcome (it then counts in statistics and
+    totals) or disputes it with a reason (it does not; the investor may record it again)."""
+    request = owned_request(session, user, request_id)
+    interest = session.execute(select(Interest).where(
+        Interest.id == interest_id, Interest.request_id == request.id).with_for_update()
+    ).scalar_one_or_none()
+    if interest is None:
+        raise NotFound("未找到该投资意向。No such interest in this request.")
+    if interest.confirmation != OutcomeConfirmation.PENDING:
+        raise Conflict("没有待确认的结果。There is no outcome waiting for your word.")
+    before = _interest_snapshot(interest)
+    if confirm:
+        interest.confirmation = OutcomeConfirmation.CONFIRMED
+        interest.confirmed_at, interest.confirmed_by_id = utcnow(), user.id
+    else:
+        interest.confirmation, interest.dispute_reason = OutcomeConfirmation.DISPUTED, reason
+    interest.updated_at = utcnow()
+    session.flush()
+    audit.record(session, actor,
+                 "financing.outcome_confirm" if confirm else "financing.outcome_dispute",
+                 "financing_interest", interest.id, before=before,
+                 after=_interest_snapshot(interest))
+    return interest
+
+
+# --- question threads: one per (request, investor) ------------------------------------------
+
+def _thread_views(session: Session, request_id: int, rows: Sequence[Question]
+                  ) -> list[schemas.ThreadOut]:
+    names = _org_names(session, (q.investor_org_id for q in rows))
+    authors = {uid: name for uid, name in session.execute(
+        select(User.id, User.display_name).where(User.id.in_({q.author_id for q in rows})))
+    } if rows else {}
+    threads: dict[int, list[Question]] = {}
+    for q in rows:
+        threads.setdefault(q.investor_org_id, []).append(q)
+    return [schemas.ThreadOut(
+        request_id=request_id, investor_id=org_id, investor_name=names[org_id],
+        messages=[schemas.MessageOut(id=m.id, side=m.side, body=m.body,
+                                     author_name=authors.get(m.author_id, ""),
+                                     created_at=m.created_at) for m in messages],
+        unanswered=messages[-1].side == QuestionSide.INVESTOR)
+        for org_id, messages in threads.items()]
+
+
+def threads(session: Session, user: User, request_id: int) -> list[schemas.ThreadOut]:
+    """The owner and administrators see every investor's thread; an investor its own only."""
+    request = request_for(session, user, request_id)
+    query = select(Question).where(Question.request_id == request.id)
+    if not (user.role == Role.ADMIN or is_owner(user, request)):
+        query = query.where(Question.investor_org_id == user.organisation_id)
+    rows = session.execute(query.order_by(Question.id)).scalars().all()
+    return _thread_views(session, request.id, rows)
+
+
+def ask(session: Session, actor: audit.Actor, user: User, request_id: int,
+        data: schemas.QuestionIn) -> schemas.ThreadOut:
+    """An investor who sees a published request asks its owner, in its own thread."""
+    org = _verified_investor_org(session, user)
+    request = request_for(session, user, request_id)
+    if request.status != FinancingStatus.PUBLISHED:
+        raise Conflict("该融资需求已不再征集资金。The request no longer seeks money.")
+    question = Question(request_id=request.id, investor_org_id=org.id,
+                        side=QuestionSide.INVESTOR, body=data.body, author_id=user.id)
+    session.add(question)
+    session.flush()
+    audit.record(session, actor, "financing.question", "financing_question", question.id,
+                 after={"request_id": request.id, "investor_org_id": org.id})
+    return _one_thread(session, request.id, org.id)
+
+
+def answer(session: Session, actor: audit.Actor, user: User, request_id: int, investor_id: int,
+           data: schemas.QuestionIn) -> schemas.ThreadOut:
+    """The owner answers in an investor's thread (one the investor opened)."""
+    request = owned_request(session, user, request_id)
+    if session.execute(select(Question.id).where(
+            Question.request_id == request.id, Question.investor_org_id == investor_id)
+            .limit(1)).first() is None:
+        raise NotFound("该投资机构没有提问。No questions from this investor.")
+    message = Question(request_id=request.id, investor_org_id=investor_id,
+                       side=QuestionSide.OWNER, body=data.body, author_id=user.id)
+    session.add(message)
+    session.flush()
+    audit.record(session, actor, "financing.answer", "financing_question", message.id,
+                 after={"request_id": request.id, "investor_org_id": investor_id})
+    return _one_thread(session, request.id, investor_id)
+
+
+def _one_thread(session: Session, request_id: int, investor_id: int) -> schemas.ThreadOut:
+    rows = session.execute(select(Question).where(
+        Question.request_id == request_id, Question.investor_org_id == investor_id)
+        .order_by(Question.id)).scalars().all()
+    return _thread_views(session, request_id, rows)[0]
 
 
 def own_interest_statuses(session: Session, org_id: int, request_ids: Iterable[int]
@@ -470,7 +606,8 @@ def investor_feed(session: Session, user: User, page: int, page_size: int
     parents = {f.id: f.parent_id for f in fields}
     wanted = set(context.mandate.field_ids)
     names = [f"{f.name_zh} {f.name_en}" for f in fields if f.id in wanted]
-    ranked = feed.rank(candidates, context.mandate, names, parents)
+    ranked = feed.rank(candidates, context.mandate, names, parents,
+                       poc_of(session, candidates))
     chosen = ranked[(page - 1) * page_size: page * page_size]
     outs = views(session, user, [r.request for r in chosen])
     mine = own_interest_statuses(session, context.org.id, (r.request.id for r in chosen))

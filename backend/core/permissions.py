@@ -66,6 +66,8 @@ class Permission(StrEnum):
     MANDATE_EDIT = "mandate:edit-own"    # an investor keeps its organisation's mandate
     FINANCING_FEED = "financing:feed"    # an investor's feed, interest and outcomes
     CHAIN_EDIT = "chain:edit"            # industry-chain maps: graphs, marks, placements
+    ROADSHOW_MANAGE = "roadshow:manage"  # organise roadshows: invite requests and investors
+    CAPITAL_STATS = "capital:stats"      # the capital chain's statistics (administrators)
 
 
 _EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FEEDBACK,

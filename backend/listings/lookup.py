@@ -273,3 +273,22 @@ def placeable_listings(session: Session, ids: Mapping[str, Iterable[int]] | None
                                    " ".join([row[2], row[3], row[4].replace(",", " ")]),
                                    row[5], row[6], str(row[7]), row[8]))
     return out
+
+
+@dataclass(frozen=True)
+class PocResult:
+    """An achievement's proof-of-concept outcome, as other domains see it (capital's feed)."""
+
+    reviewed_trl: int | None
+    passed_on: date | None
+
+
+def poc_results(session: Session, achievement_ids: Iterable[int]) -> dict[int, PocResult]:
+    """The reviewed ones among `achievement_ids` (a reviewed TRL or a pass), by id."""
+    ids = set(achievement_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(Achievement.id, Achievement.reviewed_trl,
+                                  Achievement.poc_passed_on).where(Achievement.id.in_(ids)))
+    return {aid: PocResult(trl, passed) for aid, trl, passed in rows
+            if trl is not None or passed is not None}

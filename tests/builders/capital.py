@@ -67,3 +67,12 @@ def make_request(db: Session, owner: User, publish: bool = True, **overrides: An
 
 D = Decimal
 __all__ = ["FinancingStatus", "service"]
+
+
+def make_roadshow(db: Session, admin: User, **overrides: Any) -> Any:
+    from backend.capital import roadshows
+
+    body: dict[str, Any] = {"theme": "智能制造专场路演", "description": "早中期项目",
+                            "starts_at": "2026-12-20T14:00:00", "place": "福州市海峡会展中心"}
+    return roadshows.create(db, actor(admin), admin,
+                            schemas.RoadshowIn.model_validate({**body, **overrides}))

@@ -268,7 +268,8 @@ def test_interest_and_outcomes_are_recorded_and_the_owner_sees_who(client: TestC
     investor, bank = c.make_investor(db), c.make_investor(db)
     c.set_mandate(db, investor)
     url = f"{REQUESTS}/{request.id}"
-    r = client.post(f"{url}/outcome", json={"status": "term_sheet"}, headers=h(db, investor))
+    r = client.post(f"{url}/outcome", json={"status": "term_sheet", "amount": "3000000.00"},
+                    headers=h(db, investor))
     assert r.status_code == 409, "interest comes first"
     r = client.post(f"{url}/interest", json={"note": "请提供财务数据"}, headers=h(db, investor))
     assert r.status_code == 201, r.text
@@ -281,7 +282,8 @@ def test_interest_and_outcomes_are_recorded_and_the_owner_sees_who(client: TestC
     r = client.post(f"{url}/outcome", json={"status": "declined", "reason": "估值过高"},
                     headers=h(db, bank))
     assert r.status_code == 200 and r.json()["decline_reason"] == "估值过高"
-    r = client.post(f"{url}/outcome", json={"status": "term_sheet"}, headers=h(db, investor))
+    r = client.post(f"{url}/outcome", json={"status": "term_sheet", "amount": "3000000.00"},
+                    headers=h(db, investor))
     assert r.status_code == 200 and r.json()["status"] == "term_sheet"
     owner_view = client.get(f"{url}/interests", headers=h(db, firm)).json()
     assert {(x["organisation_id"], x["status"]) for x in owner_view} == {

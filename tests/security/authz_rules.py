@@ -178,6 +178,10 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
                   frozenset({"firm_own", "inv_own"})),
     "financing_named": ("a financing request for named investors, the own one among them",
                         frozenset({"firm_own", "inv_own"})),
+    "roadshow": ("a planned roadshow, the firm's request presenting, the investor invited",
+                 frozenset({"firm_own", "inv_own"})),
+    "roadshow_held": ("a held roadshow, the firm's request presented, the investor registered",
+                      frozenset({"firm_own", "inv_own"})),
 }
 
 
@@ -274,6 +278,8 @@ FINANCING_DRAFT_READ = rule(404, anon=401, firm_own=OK, admin=OK, inv=404)
 FINANCING_READ = rule(404, anon=401, firm_own=OK, admin=OK, inv=OK)
 # The owner changes its request; brokers and investors refused by role, administrators by seat.
 FINANCING_OWNER = rule(403, anon=401, firm=404, inst=404, firm_own=OK, inv=403)
+# A roadshow: administrators, the owners of the requests invited, the investors invited.
+ROADSHOW_READ = rule(404, anon=401, admin=OK, firm_own=OK, inv_own=OK)
 
 
 def _ids(key: str, name: str) -> Callable[[World, PartySet], dict[str, Any]]:
@@ -407,6 +413,27 @@ def _const(**values: Any) -> Callable[[World, PartySet], dict[str, Any]]:
 
 def _financing(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
     return _ids(key, "request_id")
+
+
+def _financing_interest(w: World, s: PartySet) -> dict[str, Any]:
+    return {"request_id": s["financing"].id, "interest_id": s.extra["financing_interest_id"]}
+
+
+def _financing_thread(w: World, s: PartySet) -> dict[str, Any]:
+    return {"request_id": s["financing_named"].id,
+            "investor_id": s.investor.organisation_id}
+
+
+def _roadshow(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
+    return _ids(key, "roadshow_id")
+
+
+def _presentation(key: str) -> Callable[[World, PartySet], dict[str, Any]]:
+    return lambda w, s: {"roadshow_id": s[key].id, "request_id": s["financing"].id}
+
+
+def _roadshow_body(w: World, s: PartySet) -> dict[str, Any]:
+    return {"theme": "矩阵测试路演", "starts_at": "2026-12-20T14:00:00", "place": "福州"}
 
 
 def _mandate_body(w: World, s: PartySet) -> dict[str, Any]:
@@ -1198,6 +1225,54 @@ RULES: list[Case] = [
     Case("DELETE", "/api/v1/chains/{chain_id}/placements/{placement_id}", CHAIN_PLACER,
          target="demand", params=lambda w, s: {"chain_id": s.extra["chain_id"],
                                                "placement_id": s.extra["placement_id"]}),
+    Case("POST", "/api/v1/financing-requests/{request_id}/interests/{interest_id}/confirm",
+         FINANCING_OWNER, target="financing", params=_financing_interest,
+         why="the owner's word on a term sheet's amount: only then does it count"),
+    Case("POST", "/api/v1/financing-requests/{request_id}/interests/{interest_id}/dispute",
+         FINANCING_OWNER, target="financing", params=_financing_interest,
+         json=lambda w, s: {"reason": "金额不符"}),
+    Case("GET", "/api/v1/financing-requests/{request_id}/threads",
+         {**FINANCING_READ, "inv": 404},
+         target="financing_named", params=_financing("financing_named"),
+         why="the owner and administrators see every investor's thread; an investor its own"),
+    Case("POST", "/api/v1/financing-requests/{request_id}/threads",
+         rule(403, anon=401, admin=409, inv=404, inv_own=OK), target="financing_named",
+         params=_financing("financing_named"), json=lambda w, s: {"body": "估值预期？"}),
+    Case("POST", "/api/v1/financing-requests/{request_id}/threads/{investor_id}",
+         FINANCING_OWNER, target="financing_named", params=_financing_thread,
+         json=lambda w, s: {"body": "已补充。"}, why="the owner answers an investor's thread"),
+    # roadshows (路演): administrators organise; owners consent; invited investors register
+    Case("GET", "/api/v1/roadshows", rule(OK, anon=401),
+         why="administrators all; investors those invited to; owners those presenting at"),
+    Case("POST", "/api/v1/roadshows", ADMIN_ONLY, json=_roadshow_body),
+    Case("GET", "/api/v1/roadshows/{roadshow_id}", ROADSHOW_READ, target="roadshow",
+         params=_roadshow("roadshow"),
+         why="a presenting request's summary to registered investors only after consent"),
+    Case("POST", "/api/v1/roadshows/{roadshow_id}/presentations", ADMIN_ONLY,
+         target="roadshow", params=_roadshow("roadshow"),
+         json=lambda w, s: {"request_id": s["financing_named"].id}),
+    Case("POST", "/api/v1/roadshows/{roadshow_id}/investors", ADMIN_ONLY, target="roadshow",
+         params=_roadshow("roadshow"),
+         json=lambda w, s: {"organisation_id": s.extra["spare_investor_org"]}),
+    Case("POST", "/api/v1/roadshows/{roadshow_id}/hold", ADMIN_ONLY, target="roadshow",
+         params=_roadshow("roadshow")),
+    Case("POST", "/api/v1/roadshows/{roadshow_id}/cancel", ADMIN_ONLY, target="roadshow",
+         params=_roadshow("roadshow")),
+    Case("POST", "/api/v1/roadshows/{roadshow_id}/presentations/{request_id}/consent",
+         FINANCING_OWNER, target="roadshow", params=_presentation("roadshow"),
+         json=lambda w, s: {"accept": False}, why="the request's owner consents or declines"),
+    Case("POST", "/api/v1/roadshows/{roadshow_id}/registration",
+         rule(403, anon=401, admin=409, inv=404, inv_own=OK), target="roadshow",
+         params=_roadshow("roadshow"), why="an invited investor registers"),
+    Case("PUT", "/api/v1/roadshows/{roadshow_id}/presentations/{request_id}/interest",
+         rule(403, anon=401, admin=409, inv=404, inv_own=OK), target="roadshow_held",
+         params=_presentation("roadshow_held"), json=lambda w, s: {"status": "meeting"},
+         why="a registered investor, after the event, on a project that presented"),
+    Case("GET", "/api/v1/roadshows/{roadshow_id}/interests", ROADSHOW_READ,
+         target="roadshow_held", params=_roadshow("roadshow_held")),
+    # the capital chain's statistics (confirmed money only) and the public totals
+    Case("GET", "/api/v1/capital/statistics", ADMIN_ONLY),
+    Case("GET", "/api/v1/capital/totals", PUBLIC, why="the market page's totals only"),
 ]
 
 # Routes without a rule yet, each with the reason. Empty: every route is ruled above.

@@ -32,11 +32,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts import membership
-from backend.accounts.models import BrokerLevel, Organisation, User, VerificationStatus
+from backend.accounts.models import (
+    BrokerLevel,
+    Organisation,
+    OrgKind,
+    User,
+    VerificationStatus,
+)
 from backend.audit import checkpoint
 from backend.audit.service import Actor
+from backend.capital import roadshows
 from backend.capital import schemas as capital_schemas
 from backend.capital import service as capital
+from backend.capital.models import RoadshowStatus
 from backend.challenges import milestones
 from backend.challenges import service as challenge_service
 from backend.challenges.models import ChallengeStatus, ReviewSeat, ReviewSeatStatus
@@ -376,6 +384,28 @@ def _capital(db: Session, s: PartySet) -> None:
     o["financing"] = Obj(shown.id, orgs=firm | {inv})
     named = capb.make_request(db, s.firm, audience="named", named_investor_ids=[inv])
     o["financing_named"] = Obj(named.id, orgs=firm | {inv})
+    # A term sheet waiting for the owner's word; a question in the named request's thread.
+    pending = capital.record_outcome(db, capb.actor(s.investor), s.investor, shown.id,
+                                     capital_schemas.OutcomeIn(status="term_sheet",
+                                                               amount=Decimal("2000000")))
+    s.extra["financing_interest_id"] = pending.id
+    capital.ask(db, capb.actor(s.investor), s.investor, named.id,
+                capital_schemas.QuestionIn(body="请提供财务数据。"))
+    # Roadshows: a planned one (the published request invited, its owner consented; the
+    # investor invited, not yet registered) and a held one (the investor registered).
+    admin = b.make_admin(db)
+    for key, held in (("roadshow", False), ("roadshow_held", True)):
+        show = capb.make_roadshow(db, admin)
+        roadshows.invite_request(db, capb.actor(admin), admin, show.id,
+                                 capital_schemas.PresentationIn(request_id=shown.id))
+        roadshows.invite_investor(db, capb.actor(admin), admin, show.id,
+                                  capital_schemas.RoadshowInvestorIn(organisation_id=inv))
+        roadshows.answer_invitation(db, capb.actor(s.firm), s.firm, show.id, shown.id, True)
+        if held:
+            roadshows.register(db, capb.actor(s.investor), s.investor, show.id)
+            roadshows.end(db, capb.actor(admin), admin, show.id, RoadshowStatus.HELD)
+        o[key] = Obj(show.id, orgs=firm | {inv})
+    s.extra["spare_investor_org"] = b.make_org(db, OrgKind.INVESTOR, verified=True).id
 
 
 def _claim_obj(claim: RewardClaim) -> Obj:

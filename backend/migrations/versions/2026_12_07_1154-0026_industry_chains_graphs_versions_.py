@@ -2,7 +2,7 @@
 versions (the whole graph per save), listing placements on nodes
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-07 11:54:16.456973
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import backend.core.types
 
 revision: str = '0026'
-down_revision: str | Sequence[str] | None = '0024'
+down_revision: str | Sequence[str] | None = '0025'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -585,6 +585,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/capital/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Capital Statistics
+         * @description Money requested, committed and closed (confirmed outcomes only) by field, instrument and
+         *     stage; times to first interest and to close; proof of concept to financing.
+         */
+        get: operations["capital-capital_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capital/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Capital Totals
+         * @description The public market page's capital totals (no login).
+         */
+        get: operations["capital-capital_totals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/chains": {
         parameters: {
             query?: never;
@@ -2778,6 +2819,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/financing-requests/{request_id}/interests/{interest_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Outcome
+         * @description The owner confirms an investor's term sheet or approved loan: from now on its amount
+         *     counts in statistics and totals (evidence before money).
+         */
+        post: operations["capital-confirm_outcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/interests/{interest_id}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dispute Outcome
+         * @description The owner disputes an investor's outcome, with the reason; it does not count.
+         */
+        post: operations["capital-dispute_outcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/financing-requests/{request_id}/outcome": {
         parameters: {
             query?: never;
@@ -2809,6 +2891,51 @@ export interface paths {
         put?: never;
         /** Publish Request */
         post: operations["capital-publish_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Threads
+         * @description Question threads: the owner and administrators see every investor's, an investor its
+         *     own; nobody else.
+         */
+        get: operations["capital-list_threads"];
+        put?: never;
+        /**
+         * Ask Question
+         * @description An investor asks the request's owner, in its own thread.
+         */
+        post: operations["capital-ask_question"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/financing-requests/{request_id}/threads/{investor_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Question
+         * @description The owner answers in an investor's thread.
+         */
+        post: operations["capital-answer_question"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4401,6 +4528,203 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/roadshows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Roadshows
+         * @description Administrators: all; an investor: those it is invited to; an owner: those its requests
+         *     are invited to present at.
+         */
+        get: operations["capital-list_roadshows"];
+        put?: never;
+        /** Create Roadshow */
+        post: operations["capital-create_roadshow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Roadshow
+         * @description A presenting request's summary only to those entitled to it (see capital/roadshows.py).
+         */
+        get: operations["capital-get_roadshow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Roadshow */
+        post: operations["capital-cancel_roadshow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hold Roadshow
+         * @description The roadshow took place: registered investors may now record interest.
+         */
+        post: operations["capital-hold_roadshow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/interests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Roadshow Interests
+         * @description Interest and follow-ups: administrators all; an owner on its requests; an investor its
+         *     own.
+         */
+        get: operations["capital-list_roadshow_interests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/investors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite Investor */
+        post: operations["capital-invite_investor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/presentations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite Request
+         * @description Invite a published financing request to present; it does once its owner consents.
+         */
+        post: operations["capital-invite_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/presentations/{request_id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Invitation
+         * @description The request's owner consents to present, or declines.
+         */
+        post: operations["capital-answer_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/presentations/{request_id}/interest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record Roadshow Interest
+         * @description After the roadshow: a registered investor's interest in a project, and its follow-up.
+         */
+        put: operations["capital-record_roadshow_interest"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roadshows/{roadshow_id}/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register
+         * @description An invited investor registers: it then sees the projects whose owners consented.
+         */
+        post: operations["capital-register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/flags": {
         parameters: {
             query?: never;
@@ -4772,7 +5096,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "challenge.review_request" | "challenge.review_replace" | "challenge.review_submit" | "challenge_milestone.confirm" | "challenge_milestone.dispute" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "challenge.review_request" | "challenge.review_replace" | "challenge.review_submit" | "challenge_milestone.confirm" | "challenge_milestone.dispute" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "roadshow.create" | "roadshow.invite_request" | "roadshow.invite_investor" | "roadshow.hold" | "roadshow.cancel" | "roadshow.consent_accept" | "roadshow.consent_decline" | "roadshow.register" | "roadshow.interest" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -4797,7 +5121,7 @@ export interface components {
              * @description what it was done to
              * @enum {string}
              */
-            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest" | "chain" | "chain_placement";
+            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest" | "chain" | "chain_placement" | "financing_question" | "roadshow" | "roadshow_interest";
             /** Seq */
             seq: number;
         };
@@ -5187,6 +5511,102 @@ export interface components {
             limit: string;
             /** Reduced By */
             reduced_by: string;
+        };
+        /** CapitalGroupOut */
+        CapitalGroupOut: {
+            /**
+             * Closed
+             * @description confirmed commitments on closed requests, yuan
+             */
+            closed: string;
+            /**
+             * Committed
+             * @description term sheets and approved loans their owners confirmed, yuan
+             */
+            committed: string;
+            /**
+             * Key
+             * @description a top-level field's code, an instrument, or a stage (research, development, industrialisation)
+             */
+            key: string;
+            /**
+             * Requested
+             * @description the money they ask for, yuan
+             */
+            requested: string;
+            /**
+             * Requests
+             * @description financing requests published (open or closed)
+             */
+            requests: number;
+        };
+        /** CapitalStatsOut */
+        CapitalStatsOut: {
+            /** By Field */
+            by_field: components["schemas"]["CapitalGroupOut"][];
+            /** By Instrument */
+            by_instrument: components["schemas"]["CapitalGroupOut"][];
+            /** By Stage */
+            by_stage: components["schemas"]["CapitalGroupOut"][];
+            /**
+             * Days To Close
+             * @description median days from publication to the close of a request with a confirmed commitment
+             */
+            days_to_close: number | null;
+            /**
+             * Days To First Interest
+             * @description median days from publication to the first investor's interest
+             */
+            days_to_first_interest: number | null;
+            /**
+             * Other Conversion
+             * @description the same share for the other requests
+             */
+            other_conversion: number | null;
+            /**
+             * Pending Confirmation
+             * @description money outcomes awaiting their owner's word: counted nowhere
+             */
+            pending_confirmation: number;
+            /** Poc Conversion */
+            poc_conversion: number | null;
+            /**
+             * Poc Passed Financed
+             * @description of those, the ones with a confirmed commitment
+             */
+            poc_passed_financed: number;
+            /**
+             * Poc Passed Requests
+             * @description requests for achievements that passed proof of concept
+             */
+            poc_passed_requests: number;
+            totals: components["schemas"]["CapitalGroupOut"];
+        };
+        /**
+         * CapitalTotalsOut
+         * @description The public market page's capital figures: totals only.
+         */
+        CapitalTotalsOut: {
+            /**
+             * Closed
+             * @description confirmed commitments on closed requests, yuan
+             */
+            closed: string;
+            /**
+             * Committed
+             * @description term sheets and approved loans their owners confirmed, yuan
+             */
+            committed: string;
+            /**
+             * Requested
+             * @description the money they ask for, yuan
+             */
+            requested: string;
+            /**
+             * Requests
+             * @description financing requests published (open or closed)
+             */
+            requests: number;
         };
         /** ChainFigures */
         ChainFigures: {
@@ -5772,6 +6192,11 @@ export interface components {
             /** Message Zh */
             message_zh: string;
         };
+        /** ConsentIn */
+        ConsentIn: {
+            /** Accept */
+            accept: boolean;
+        };
         /** ContractFileOut */
         ContractFileOut: {
             /** Content Type */
@@ -6222,6 +6647,11 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** DisputeIn */
+        DisputeIn: {
+            /** Reason */
+            reason: string;
+        };
         /** DossierIn */
         DossierIn: {
             /** Budget */
@@ -6637,7 +7067,7 @@ export interface components {
             /** Fields */
             fields: string[];
             /** Interests */
-            interests: components["schemas"]["backend__experts__schemas__InterestOut"][];
+            interests: components["schemas"]["InterestOut"][];
             kind: components["schemas"]["ExpertKind"];
             /** Load */
             load: number;
@@ -6918,6 +7348,11 @@ export interface components {
             amount: number | string;
             /** @default all_investors */
             audience?: components["schemas"]["FinancingAudience"];
+            /**
+             * Deal Id
+             * @description for a deal: the deal whose party asks
+             */
+            deal_id?: number | null;
             /** Demand Id */
             demand_id?: number | null;
             /** Field Id */
@@ -6944,6 +7379,45 @@ export interface components {
             /** Use Of Funds */
             use_of_funds: string;
         };
+        /** FinancingInterestOut */
+        FinancingInterestOut: {
+            /**
+             * Amount
+             * @description a term sheet's or an approved loan's amount
+             */
+            amount: string | null;
+            /** @description the owner's word on the amount: it counts only when confirmed */
+            confirmation: components["schemas"]["OutcomeConfirmation"] | null;
+            /** Confirmed At */
+            confirmed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decline Reason */
+            decline_reason: string | null;
+            /** Dispute Reason */
+            dispute_reason: string | null;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Outcome At */
+            outcome_at: string | null;
+            /** Request Id */
+            request_id: number;
+            status: components["schemas"]["InterestStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** FinancingOut */
         FinancingOut: {
             /** Achievement Id */
@@ -6956,6 +7430,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Deal Id */
+            deal_id: number | null;
             /** Demand Id */
             demand_id: number | null;
             /** Field Id */
@@ -6974,10 +7450,20 @@ export interface components {
             organisation_id: number;
             /** Organisation Name */
             organisation_name: string;
+            /**
+             * Poc Passed On
+             * @description when the achievement passed proof of concept (通过概念验证)
+             */
+            poc_passed_on?: string | null;
             /** Published At */
             published_at: string | null;
             /** Region */
             region: string;
+            /**
+             * Reviewed Trl
+             * @description the TRL a proof-of-concept review found (achievements)
+             */
+            reviewed_trl?: number | null;
             status: components["schemas"]["FinancingStatus"];
             subject: components["schemas"]["FinancingSubject"];
             /** Summary */
@@ -7000,7 +7486,7 @@ export interface components {
          * FinancingSubject
          * @enum {string}
          */
-        FinancingSubject: "achievement" | "demand" | "project";
+        FinancingSubject: "achievement" | "demand" | "project" | "deal";
         /**
          * FinancingUpdate
          * @description Changes to a draft: only the fields given change.
@@ -7091,6 +7577,11 @@ export interface components {
          * @enum {string}
          */
         FlagStatus: "open" | "dismissed" | "confirmed" | "cleared";
+        /**
+         * FollowUpStatus
+         * @enum {string}
+         */
+        FollowUpStatus: "interested" | "meeting" | "due_diligence" | "dropped";
         /** FormCriterion */
         FormCriterion: {
             /** Code */
@@ -7430,6 +7921,14 @@ export interface components {
          * @enum {string}
          */
         Instrument: "equity" | "loan" | "convertible" | "grant" | "insurance";
+        /** InterestOut */
+        InterestOut: {
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Organisation Name */
+            organisation_name: string;
+            relation: components["schemas"]["InterestRelation"];
+        };
         /**
          * InterestRelation
          * @enum {string}
@@ -7915,6 +8414,21 @@ export interface components {
             person?: components["schemas"]["PersonIn"] | null;
             user: components["schemas"]["UserIn"];
         };
+        /** MessageOut */
+        MessageOut: {
+            /** Author Name */
+            author_name: string;
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            side: components["schemas"]["QuestionSide"];
+        };
         /** MilestoneDecisionIn */
         MilestoneDecisionIn: {
             /** Reason */
@@ -8298,8 +8812,19 @@ export interface components {
             /** Shareholders */
             shareholders?: components["schemas"]["ShareholderIn"][] | null;
         };
+        /**
+         * OutcomeConfirmation
+         * @description The owner's word on an investor's money outcome (evidence before money).
+         * @enum {string}
+         */
+        OutcomeConfirmation: "pending" | "confirmed" | "disputed";
         /** OutcomeIn */
         OutcomeIn: {
+            /**
+             * Amount
+             * @description the money committed: required for a term sheet or an approved loan; counts once the request's owner confirms it
+             */
+            amount?: number | string | null;
             /** Note */
             note?: string | null;
             /**
@@ -9153,6 +9678,43 @@ export interface components {
             probability: number;
         };
         /**
+         * PresentationConsent
+         * @enum {string}
+         */
+        PresentationConsent: "invited" | "accepted" | "declined";
+        /** PresentationIn */
+        PresentationIn: {
+            /** Request Id */
+            request_id: number;
+        };
+        /**
+         * PresentationOut
+         * @description A request presenting at a roadshow. Its summary only for those entitled to it: the
+         *     owner, administrators, and registered investors once the owner consented.
+         */
+        PresentationOut: {
+            /** Amount */
+            amount: string;
+            /** Answered At */
+            answered_at: string | null;
+            consent: components["schemas"]["PresentationConsent"];
+            /** Field Id */
+            field_id: number;
+            instrument: components["schemas"]["Instrument"];
+            /** Organisation Name */
+            organisation_name: string;
+            /** Request Id */
+            request_id: number;
+            /** Summary */
+            summary: string;
+            /** Title */
+            title: string;
+            /** Trl Current */
+            trl_current: number;
+            /** Trl Target */
+            trl_target: number;
+        };
+        /**
          * PreviewOut
          * @description The matches of a draft, and help to write it better.
          */
@@ -9303,6 +9865,16 @@ export interface components {
             /** Quarter */
             quarter: string;
         };
+        /** QuestionIn */
+        QuestionIn: {
+            /** Body */
+            body: string;
+        };
+        /**
+         * QuestionSide
+         * @enum {string}
+         */
+        QuestionSide: "investor" | "owner";
         /**
          * ReasonCode
          * @enum {string}
@@ -9629,6 +10201,113 @@ export interface components {
             /** Paid */
             paid: string;
         };
+        /** RoadshowIn */
+        RoadshowIn: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Online Link */
+            online_link?: string | null;
+            /** Place */
+            place?: string | null;
+            /**
+             * Starts At
+             * Format: date-time
+             * @description when it starts; without an offset: Beijing time
+             */
+            starts_at: string;
+            /** Theme */
+            theme: string;
+        };
+        /** RoadshowInterestIn */
+        RoadshowInterestIn: {
+            /** Note */
+            note?: string | null;
+            /** @default interested */
+            status?: components["schemas"]["FollowUpStatus"];
+        };
+        /** RoadshowInterestOut */
+        RoadshowInterestOut: {
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Request Id */
+            request_id: number;
+            /** Request Title */
+            request_title: string;
+            /** Roadshow Id */
+            roadshow_id: number;
+            status: components["schemas"]["FollowUpStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** RoadshowInvestorIn */
+        RoadshowInvestorIn: {
+            /** Organisation Id */
+            organisation_id: number;
+        };
+        /** RoadshowInvestorOut */
+        RoadshowInvestorOut: {
+            /** Name */
+            name: string;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Registered At */
+            registered_at: string | null;
+        };
+        /** RoadshowOut */
+        RoadshowOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Held At */
+            held_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Investors
+             * @description the invited investors: administrators only
+             */
+            investors: components["schemas"]["RoadshowInvestorOut"][] | null;
+            /** Online Link */
+            online_link: string | null;
+            /** Place */
+            place: string | null;
+            /** Presentations */
+            presentations: components["schemas"]["PresentationOut"][];
+            /**
+             * Registered
+             * @description for an invited investor: whether it registered
+             */
+            registered: boolean | null;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            status: components["schemas"]["RoadshowStatus"];
+            /** Theme */
+            theme: string;
+        };
+        /**
+         * RoadshowStatus
+         * @enum {string}
+         */
+        RoadshowStatus: "planned" | "held" | "cancelled";
         /**
          * Role
          * @enum {string}
@@ -9829,6 +10508,25 @@ export interface components {
             text: string;
             /** Version */
             version: number;
+        };
+        /**
+         * ThreadOut
+         * @description The questions between one investor and the request's owner.
+         */
+        ThreadOut: {
+            /** Investor Id */
+            investor_id: number;
+            /** Investor Name */
+            investor_name: string;
+            /** Messages */
+            messages: components["schemas"]["MessageOut"][];
+            /** Request Id */
+            request_id: number;
+            /**
+             * Unanswered
+             * @description the last message is the investor's
+             */
+            unanswered: boolean;
         };
         /** TokenOut */
         TokenOut: {
@@ -10083,32 +10781,6 @@ export interface components {
             /** Note */
             note?: string | null;
         };
-        /** InterestOut */
-        backend__capital__schemas__InterestOut: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Decline Reason */
-            decline_reason: string | null;
-            /** Id */
-            id: number;
-            /** Note */
-            note: string | null;
-            /** Organisation Id */
-            organisation_id: number;
-            /** Organisation Name */
-            organisation_name: string;
-            /** Request Id */
-            request_id: number;
-            status: components["schemas"]["InterestStatus"];
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-        };
         /** MilestoneOut */
         backend__capital__schemas__MilestoneOut: {
             /**
@@ -10207,14 +10879,6 @@ export interface components {
         };
         /** InterestIn */
         backend__experts__schemas__InterestIn: {
-            /** Credit Code */
-            credit_code?: string | null;
-            /** Organisation Name */
-            organisation_name: string;
-            relation: components["schemas"]["InterestRelation"];
-        };
-        /** InterestOut */
-        backend__experts__schemas__InterestOut: {
             /** Credit Code */
             credit_code?: string | null;
             /** Organisation Name */
@@ -11439,6 +12103,46 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-capital_statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapitalStatsOut"];
+                };
+            };
+        };
+    };
+    "capital-capital_totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapitalTotalsOut"];
                 };
             };
         };
@@ -15990,7 +16694,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"];
+                    "application/json": components["schemas"]["FinancingInterestOut"];
                 };
             };
             /** @description Validation Error */
@@ -16021,7 +16725,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"][];
+                    "application/json": components["schemas"]["FinancingInterestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-confirm_outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                interest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinancingInterestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-dispute_outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                interest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinancingInterestOut"];
                 };
             };
             /** @description Validation Error */
@@ -16056,7 +16828,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__capital__schemas__InterestOut"];
+                    "application/json": components["schemas"]["FinancingInterestOut"];
                 };
             };
             /** @description Validation Error */
@@ -16088,6 +16860,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FinancingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-list_threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-ask_question": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-answer_question": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                investor_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadOut"];
                 };
             };
             /** @description Validation Error */
@@ -19184,6 +20058,356 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-list_roadshows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"][];
+                };
+            };
+        };
+    };
+    "capital-create_roadshow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoadshowIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-get_roadshow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-cancel_roadshow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-hold_roadshow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-list_roadshow_interests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowInterestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-invite_investor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoadshowInvestorIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-invite_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresentationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-answer_invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-record_roadshow_interest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoadshowInterestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowInterestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
                 };
             };
             /** @description Validation Error */

@@ -228,3 +228,13 @@ export type Review = Schemas['ReviewOut'];
 export type Criterion = Schemas['CriterionOut'];
 export type Recommendation = Schemas['Recommendation'];
 export type AssignmentStatus = Schemas['AssignmentStatus'];
+// the capital chain (资金链)
+export type FinancingRequest = Schemas['FinancingOut'];
+export type FeedItem = Schemas['FeedItemOut'];
+export type FinancingInterest = Schemas['FinancingInterestOut'];
+export type OutcomeInput = Schemas['OutcomeIn'];
+export type FinancingThread = Schemas['ThreadOut'];
+export type Roadshow = Schemas['RoadshowOut'];
+export type FollowUpStatus = Schemas['FollowUpStatus'];
+export type CapitalStats = Schemas['CapitalStatsOut'];
+export type CapitalGroup = Schemas['CapitalGroupOut'];

@@ -12,6 +12,7 @@ import { DealBoardPage } from '@/features/deals/DealBoardPage';
 import { DealDetailPage } from '@/features/deals/DealDetailPage';
 import { expertPages } from '@/features/experts/sections';
 import { challengePages } from '@/features/challenges/sections';
+import { capitalPages } from '@/features/capital/sections';
 import { intakePages } from '@/features/intake/sections';
 import { IntroductionsPage, PartyDealsPage } from '@/features/deals/PartyDealsPages';
 import { EditAchievementPage, NewAchievementPage } from '@/features/listings/AchievementEditorPage';
@@ -86,6 +87,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       ...partyDeals(),
       members,
       ...intakePages.firm,
+      ...capitalPages.firm,
     ],
   },
   institute: {
@@ -103,6 +105,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       ...partyDeals(),
       members,
       ...expertPages.institute,
+      ...capitalPages.institute,
     ],
   },
   broker: {
@@ -144,13 +147,14 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       { path: 'exports', labelKey: 'nav.admin.exports', icon: <icons.ExportOutlined />, element: <ExportsPage /> },
       ...intakePages.admin,
       ...expertPages.admin,
+      ...capitalPages.admin,
     ],
   },
   investor: {
     role: 'investor',
     base: '/investor',
     labelKey: 'nav.investor',
-    pages: [workspace, members],
+    pages: [workspace, members, ...capitalPages.investor],
   },
   expert: {
     role: 'expert',

@@ -77,7 +77,7 @@ export const CODE_LABEL_PREFIX: Record<ApiEnum, string> = {
   'AuditEntryOut.action': 'auditAction.',
   'AuditEntryOut.object_type': 'auditObject.',
   'ConfirmIn.colluding': 'collusion.',
-  'CorpusStatusOut.kind': 'listingKind.',
+  ListingKind: 'listingKind.',
   'Eligibility.org_kinds': 'orgKind.',
   'Indicator-Input.comparator': 'comparator.',
   'EventOut.kind': 'event.',
@@ -91,6 +91,11 @@ export const CODE_LABEL_PREFIX: Record<ApiEnum, string> = {
   'exports-export_dataset:dataset': 'exports.dataset.',
   ReceiptStatus: 'receiptStatus.',
   ReviewSeatStatus: 'reviewSeatStatus.',
+  OutcomeConfirmation: 'confirmation.',
+  QuestionSide: 'questionSide.',
+  RoadshowStatus: 'roadshowStatus.',
+  PresentationConsent: 'presentationConsent.',
+  FollowUpStatus: 'followUpStatus.',
 };
 
 /** The catalogue key of a code, or null when the catalogue has no label for it. */

@@ -12,7 +12,7 @@ export function Card(props: CardProps) {
 export interface StatCardProps {
   title: ReactNode;
   /** null shows the placeholder (no data yet). */
-  value: number | null;
+  value: number | string | null;
   placeholder?: ReactNode;
   loading?: boolean;
   precision?: number;

@@ -1,0 +1,337 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+
+import type { CapitalGroup, FeedItem, FinancingInterest, FinancingRequest, Roadshow } from '@/api/types';
+import {
+  Button,
+  Card,
+  Form,
+  Input,
+  PageHeader,
+  ReasonDialog,
+  Space,
+  StatCard,
+  Table,
+  type TableColumns,
+  Tag,
+  Typography,
+  useMessage,
+  useShowError,
+} from '@/components/ui';
+import {
+  useAnswerOutcome,
+  useAsk,
+  useCapitalStats,
+  useFinancingInterests,
+  useFinancingRequest,
+  useFinancingRequests,
+  useInvestorFeed,
+  useMarkInterest,
+  useRecordOutcome,
+  useRoadshowAction,
+  useRoadshowInterest,
+  useRoadshows,
+  useThreads,
+} from '@/hooks/queries/capital';
+import { useSession } from '@/features/accounts/useSession';
+import { useFieldCodeName } from '@/features/listings/fields';
+import { useT } from '@/i18n';
+import { formatDate, formatDateTime } from '@/lib/dates';
+import { formatYuan } from '@/lib/money';
+
+function base(role: string | undefined): string {
+  return role === 'investor' ? '/investor' : role === 'institute' ? '/institute' : role === 'admin' ? '/admin' : '/firm';
+}
+
+function PocBadge({ request }: { request: FinancingRequest }) {
+  const t = useT();
+  if (!request.poc_passed_on) return null;
+  return <Tag color="green">{`${t('capital.pocPassed')} ${formatDate(request.poc_passed_on)}`}</Tag>;
+}
+
+function RequestFacts({ request }: { request: FinancingRequest }) {
+  const t = useT();
+  return (
+    <Space wrap size={4}>
+      <Tag>{t(`instrument.${request.instrument}`)}</Tag>
+      <Tag>{`TRL ${request.trl_current}→${request.trl_target}`}</Tag>
+      {request.reviewed_trl ? <Tag color="blue">{`${t('capital.reviewedTrl')} ${request.reviewed_trl}`}</Tag> : null}
+      <Typography.Text strong>{formatYuan(request.amount)}</Typography.Text>
+      <Typography.Text type="secondary">{request.region}</Typography.Text>
+      <PocBadge request={request} />
+    </Space>
+  );
+}
+
+/** The investor's feed: published requests that fit the mandate, best first. */
+export function InvestorFeedPage() {
+  const t = useT();
+  const feed = useInvestorFeed();
+  const columns: TableColumns<FeedItem> = [
+    {
+      key: 'title', title: t('capital.request'), render: (_, item) => (
+        <Space direction="vertical" size={2}>
+          <Link to={`/investor/requests/${item.request.id}`} data-testid={`feed-${item.request.id}`}>{item.request.title}</Link>
+          <Typography.Text type="secondary">{item.request.organisation_name}</Typography.Text>
+          <RequestFacts request={item.request} />
+        </Space>
+      ),
+    },
+    { key: 'score', title: t('capital.score'), width: 90, align: 'right', render: (_, item) => item.score.toFixed(2) },
+    { key: 'interest', title: t('capital.myInterest'), width: 130, render: (_, item) => (item.interest ? <Tag>{t(`interestStatus.${item.interest}`)}</Tag> : '—') },
+  ];
+  return (
+    <>
+      <PageHeader title={t('capital.feed.title')} subtitle={t('capital.feed.subtitle')} />
+      {feed.error ? <Typography.Text type="danger">{t('capital.feed.noMandate')}</Typography.Text> : null}
+      <Table rowKey={(item) => item.request.id} columns={columns} dataSource={feed.data?.items ?? []} loading={feed.isLoading} />
+    </>
+  );
+}
+
+/** The requests the caller may see: an owner's own, with a link to each. */
+export function MyFinancingPage() {
+  const t = useT();
+  const session = useSession();
+  const user = session.status === 'authenticated' ? session.user : undefined;
+  const requests = useFinancingRequests();
+  const columns: TableColumns<FinancingRequest> = [
+    { key: 'title', title: t('capital.request'), render: (_, r) => <Link to={`${base(user?.role)}/financing/${r.id}`}>{r.title}</Link> },
+    { key: 'facts', title: t('capital.facts'), render: (_, r) => <RequestFacts request={r} /> },
+    { key: 'status', title: t('capital.status'), width: 110, render: (_, r) => <Tag>{t(`financingStatus.${r.status}`)}</Tag> },
+  ];
+  return (
+    <>
+      <PageHeader title={t('capital.mine.title')} subtitle={t('capital.mine.subtitle')} />
+      <Table rowKey="id" columns={columns} dataSource={requests.data?.items ?? []} loading={requests.isLoading} />
+    </>
+  );
+}
+
+function Threads({ request, owner }: { request: FinancingRequest; owner: boolean }) {
+  const t = useT();
+  const threads = useThreads(request.id);
+  const ask = useAsk();
+  const showError = useShowError();
+  const [text, setText] = useState<Record<number, string>>({});
+  const send = (investorId?: number) => {
+    const body = text[investorId ?? 0]?.trim();
+    if (!body) return;
+    ask.mutate({ id: request.id, body, investorId }, {
+      onSuccess: () => setText({ ...text, [investorId ?? 0]: '' }),
+      onError: (e) => showError(e),
+    });
+  };
+  const box = (investorId?: number) => (
+    <Space.Compact style={{ width: '100%' }}>
+      <Input value={text[investorId ?? 0] ?? ''} maxLength={2000} aria-label={t('capital.thread.message')}
+        data-testid={`thread-input-${investorId ?? 'mine'}`}
+        onChange={(e) => setText({ ...text, [investorId ?? 0]: e.target.value })} />
+      <Button kind="primary" loading={ask.isPending} onClick={() => send(investorId)}>{owner ? t('capital.thread.answer') : t('capital.thread.ask')}</Button>
+    </Space.Compact>
+  );
+  return (
+    <Card title={t('capital.thread.title')}>
+      <Space direction="vertical" style={{ width: '100%' }}>
+        {(threads.data ?? []).map((thread) => (
+          <Card key={thread.investor_id} size="small" title={thread.investor_name}>
+            {thread.messages.map((m) => (
+              <Typography.Paragraph key={m.id} style={{ marginBottom: 4 }}>
+                <Tag>{t(`questionSide.${m.side}`)}</Tag>
+                {m.body}
+                <Typography.Text type="secondary">{` · ${formatDateTime(m.created_at)}`}</Typography.Text>
+              </Typography.Paragraph>
+            ))}
+            {owner ? box(thread.investor_id) : null}
+          </Card>
+        ))}
+        {!owner && request.status === 'published' ? box() : null}
+        {owner && (threads.data ?? []).length === 0 ? <Typography.Text type="secondary">{t('capital.thread.none')}</Typography.Text> : null}
+      </Space>
+    </Card>
+  );
+}
+
+function Interests({ request, owner }: { request: FinancingRequest; owner: boolean }) {
+  const t = useT();
+  const interests = useFinancingInterests(request.id);
+  const answer = useAnswerOutcome();
+  const showError = useShowError();
+  const message = useMessage();
+  const [disputing, setDisputing] = useState<FinancingInterest | null>(null);
+  const columns: TableColumns<FinancingInterest> = [
+    { key: 'who', title: t('capital.investor'), render: (_, i) => i.organisation_name },
+    { key: 'status', title: t('capital.status'), render: (_, i) => <Tag>{t(`interestStatus.${i.status}`)}</Tag> },
+    { key: 'amount', title: t('capital.amount'), align: 'right', render: (_, i) => (i.amount ? formatYuan(i.amount) : '—') },
+    { key: 'confirmation', title: t('capital.confirmation'), render: (_, i) => (i.confirmation ? <Tag color={i.confirmation === 'confirmed' ? 'green' : i.confirmation === 'disputed' ? 'red' : 'gold'}>{t(`confirmation.${i.confirmation}`)}</Tag> : '—') },
+    {
+      key: 'actions', title: '', render: (_, i) => (owner && i.confirmation === 'pending' ? (
+        <Space>
+          <Button size="small" kind="primary" data-testid={`confirm-${i.id}`} onClick={() => answer.mutate({ id: request.id, interestId: i.id }, { onSuccess: () => { void message.success(t('capital.confirmed')); }, onError: (e) => showError(e) })}>{t('capital.confirm')}</Button>
+          <Button size="small" danger onClick={() => setDisputing(i)}>{t('capital.dispute')}</Button>
+        </Space>
+      ) : null),
+    },
+  ];
+  return (
+    <Card title={t('capital.interests')}>
+      <Table rowKey="id" columns={columns} dataSource={interests.data ?? []} loading={interests.isLoading} pagination={false} />
+      <ReasonDialog open={disputing !== null} title={t('capital.dispute')} okText={t('capital.dispute')} danger
+        onCancel={() => setDisputing(null)}
+        onSubmit={(reason) => disputing && answer.mutate({ id: request.id, interestId: disputing.id, reason }, { onSuccess: () => setDisputing(null), onError: (e) => showError(e) })} />
+    </Card>
+  );
+}
+
+function InvestorActions({ request }: { request: FinancingRequest }) {
+  const t = useT();
+  const interests = useFinancingInterests(request.id);
+  const mark = useMarkInterest();
+  const outcome = useRecordOutcome();
+  const showError = useShowError();
+  const mine = interests.data?.[0];
+  const [form] = Form.useForm<{ amount: string }>();
+  if (!mine) {
+    return request.status === 'published' ? (
+      <Button kind="primary" data-testid="mark-interest" loading={mark.isPending} onClick={() => mark.mutate({ id: request.id }, { onError: (e) => showError(e) })}>{t('capital.markInterest')}</Button>
+    ) : null;
+  }
+  const record = (status: 'term_sheet' | 'loan_approved') => {
+    const amount = form.getFieldValue('amount') as string | undefined;
+    outcome.mutate({ id: request.id, body: { status, amount: amount?.trim() === '' ? null : (amount ?? null) } }, { onError: (e) => showError(e) });
+  };
+  return (
+    <Card title={t('capital.outcome')}>
+      <Space direction="vertical">
+        <Space wrap>
+          <Tag>{t(`interestStatus.${mine.status}`)}</Tag>
+          {mine.amount ? <Typography.Text>{formatYuan(mine.amount)}</Typography.Text> : null}
+          {mine.confirmation ? <Tag>{t(`confirmation.${mine.confirmation}`)}</Tag> : null}
+          {mine.dispute_reason ? <Typography.Text type="danger">{mine.dispute_reason}</Typography.Text> : null}
+        </Space>
+        {mine.confirmation !== 'confirmed' ? (
+          <Form form={form} layout="inline">
+            <Form.Item name="amount" label={t('capital.amountYuan')}>
+              <Input inputMode="decimal" data-testid="outcome-amount" style={{ width: 160 }} />
+            </Form.Item>
+            <Button data-testid="record-term-sheet" onClick={() => record('term_sheet')}>{t('interestStatus.term_sheet')}</Button>
+            <Button onClick={() => record('loan_approved')}>{t('interestStatus.loan_approved')}</Button>
+          </Form>
+        ) : null}
+      </Space>
+    </Card>
+  );
+}
+
+/** A financing request: its facts, the interest and outcomes, the question threads. */
+export function FinancingRequestPage() {
+  const t = useT();
+  const session = useSession();
+  const user = session.status === 'authenticated' ? session.user : undefined;
+  const id = Number(useParams().requestId);
+  const request = useFinancingRequest(id);
+  if (!request.data) return <Card loading={request.isLoading} />;
+  const r = request.data;
+  const owner = user?.role !== 'investor' && user?.role !== 'admin';
+  return (
+    <>
+      <PageHeader title={r.title} subtitle={`${r.organisation_name} · ${t(`financingSubject.${r.subject}`)} · ${t(`financingStatus.${r.status}`)}`} />
+      <Space direction="vertical" style={{ width: '100%' }} size={16}>
+        <Card>
+          <RequestFacts request={r} />
+          <Typography.Paragraph style={{ marginTop: 12 }}>{r.summary}</Typography.Paragraph>
+          <Typography.Title level={5}>{t('capital.useOfFunds')}</Typography.Title>
+          <Typography.Paragraph>{r.use_of_funds}</Typography.Paragraph>
+        </Card>
+        {user?.role === 'investor' ? <InvestorActions request={r} /> : <Interests request={r} owner={owner} />}
+        <Threads request={r} owner={owner} />
+      </Space>
+    </>
+  );
+}
+
+/** Roadshows: an investor registers and records interest after the event; an owner answers
+ *  its invitations; an administrator marks a roadshow held. */
+export function RoadshowsPage() {
+  const t = useT();
+  const session = useSession();
+  const user = session.status === 'authenticated' ? session.user : undefined;
+  const roadshows = useRoadshows();
+  const act = useRoadshowAction();
+  const interest = useRoadshowInterest();
+  const showError = useShowError();
+  const onError = (e: unknown) => showError(e);
+  const card = (show: Roadshow) => (
+    <Card key={show.id} title={show.theme} data-testid={`roadshow-${show.id}`}
+      extra={<Tag>{t(`roadshowStatus.${show.status}`)}</Tag>}>
+      <Typography.Paragraph>
+        {`${formatDateTime(show.starts_at)} · ${show.place ?? ''} ${show.online_link ?? ''}`}
+      </Typography.Paragraph>
+      {user?.role === 'investor' && show.status === 'planned' && !show.registered ? (
+        <Button kind="primary" data-testid={`register-${show.id}`} onClick={() => act.mutate({ kind: 'register', id: show.id }, { onError })}>{t('capital.roadshow.register')}</Button>
+      ) : null}
+      {user?.role === 'admin' && show.status === 'planned' ? (
+        <Button onClick={() => act.mutate({ kind: 'hold', id: show.id }, { onError })}>{t('capital.roadshow.hold')}</Button>
+      ) : null}
+      {show.presentations.map((p) => (
+        <Card key={p.request_id} size="small" style={{ marginTop: 8 }} title={p.title}>
+          <Typography.Paragraph>{`${p.organisation_name} · ${formatYuan(p.amount)} · ${t(`instrument.${p.instrument}`)}`}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{p.summary}</Typography.Paragraph>
+          {user?.role !== 'investor' ? <Tag>{t(`presentationConsent.${p.consent}`)}</Tag> : null}
+          {(user?.role === 'firm' || user?.role === 'institute') && show.status === 'planned' ? (
+            <Space>
+              <Button size="small" kind="primary" data-testid={`consent-${show.id}-${p.request_id}`} onClick={() => act.mutate({ kind: 'consent', id: show.id, requestId: p.request_id, accept: true }, { onError })}>{t('capital.roadshow.accept')}</Button>
+              <Button size="small" onClick={() => act.mutate({ kind: 'consent', id: show.id, requestId: p.request_id, accept: false }, { onError })}>{t('capital.roadshow.decline')}</Button>
+            </Space>
+          ) : null}
+          {user?.role === 'investor' && show.status === 'held' ? (
+            <Button size="small" data-testid={`roadshow-interest-${p.request_id}`} onClick={() => interest.mutate({ id: show.id, requestId: p.request_id, status: 'interested' }, { onError })}>{t('capital.markInterest')}</Button>
+          ) : null}
+        </Card>
+      ))}
+    </Card>
+  );
+  return (
+    <>
+      <PageHeader title={t('capital.roadshow.title')} subtitle={t('capital.roadshow.subtitle')} />
+      <Space direction="vertical" style={{ width: '100%' }} size={16}>
+        {(roadshows.data ?? []).map(card)}
+        {roadshows.data?.length === 0 ? <Typography.Text type="secondary">{t('capital.roadshow.none')}</Typography.Text> : null}
+      </Space>
+    </>
+  );
+}
+
+/** Administrators: money requested, committed and closed (confirmed only). */
+export function CapitalStatsPage() {
+  const t = useT();
+  const stats = useCapitalStats();
+  const s = stats.data;
+  const fieldName = useFieldCodeName();
+  const columns = (label: string, prefix: string): TableColumns<CapitalGroup> => [
+    { key: 'key', title: label, render: (_, g) => (prefix ? t(`${prefix}${g.key}` as never) : fieldName(g.key)) },
+    { key: 'requests', title: t('capital.stats.requests'), align: 'right', render: (_, g) => g.requests },
+    { key: 'requested', title: t('capital.stats.requested'), align: 'right', render: (_, g) => formatYuan(g.requested) },
+    { key: 'committed', title: t('capital.stats.committed'), align: 'right', render: (_, g) => formatYuan(g.committed) },
+    { key: 'closed', title: t('capital.stats.closed'), align: 'right', render: (_, g) => formatYuan(g.closed) },
+  ];
+  return (
+    <>
+      <PageHeader title={t('capital.stats.title')} subtitle={t('capital.stats.subtitle')} />
+      <Space wrap size={16} style={{ marginBottom: 16 }}>
+        <StatCard title={t('capital.stats.requested')} value={s ? formatYuan(s.totals.requested) : null} loading={stats.isLoading} />
+        <StatCard title={t('capital.stats.committed')} value={s ? formatYuan(s.totals.committed) : null} loading={stats.isLoading} />
+        <StatCard title={t('capital.stats.closed')} value={s ? formatYuan(s.totals.closed) : null} loading={stats.isLoading} />
+        <StatCard title={t('capital.stats.daysToInterest')} value={s?.days_to_first_interest ?? null} loading={stats.isLoading} />
+        <StatCard title={t('capital.stats.daysToClose')} value={s?.days_to_close ?? null} loading={stats.isLoading} />
+        <StatCard title={t('capital.stats.pocConversion')} value={s?.poc_conversion == null ? null : `${(s.poc_conversion * 100).toFixed(0)}%`} loading={stats.isLoading} />
+        <StatCard title={t('capital.stats.pending')} value={s?.pending_confirmation ?? null} loading={stats.isLoading} />
+      </Space>
+      <Space direction="vertical" style={{ width: '100%' }} size={16}>
+        <Table rowKey="key" columns={columns(t('capital.stats.field'), '')} dataSource={s?.by_field ?? []} pagination={false} />
+        <Table rowKey="key" columns={columns(t('capital.stats.instrument'), 'instrument.')} dataSource={s?.by_instrument ?? []} pagination={false} />
+        <Table rowKey="key" columns={columns(t('capital.stats.stage'), 'capital.stage.')} dataSource={s?.by_stage ?? []} pagination={false} />
+      </Space>
+    </>
+  );
+}

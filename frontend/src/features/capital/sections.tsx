@@ -1,0 +1,30 @@
+import type { SectionPage } from '@/app/sections';
+import { icons } from '@/components/ui';
+
+import { CapitalStatsPage, FinancingRequestPage, InvestorFeedPage, MyFinancingPage, RoadshowsPage } from './CapitalPages';
+
+function hidden(path: string, element: SectionPage['element']): SectionPage {
+  return { path, labelKey: 'nav.workspace', icon: null, element, menu: false };
+}
+
+const roadshows: SectionPage = { path: 'roadshows', labelKey: 'nav.capital.roadshows', icon: <icons.TeamOutlined />, element: <RoadshowsPage /> };
+const owner = (): SectionPage[] => [
+  { path: 'financing', labelKey: 'nav.capital.requests', icon: <icons.MoneyCollectOutlined />, element: <MyFinancingPage /> },
+  hidden('financing/:requestId', <FinancingRequestPage />),
+  roadshows,
+];
+
+/** The capital chain's pages in each role's section (app/sections.tsx). */
+export const capitalPages: Record<'investor' | 'firm' | 'institute' | 'admin', SectionPage[]> = {
+  investor: [
+    { path: 'feed', labelKey: 'nav.capital.feed', icon: <icons.NodeIndexOutlined />, element: <InvestorFeedPage /> },
+    hidden('requests/:requestId', <FinancingRequestPage />),
+    roadshows,
+  ],
+  firm: owner(),
+  institute: owner(),
+  admin: [
+    { path: 'capital', labelKey: 'nav.capital.stats', icon: <icons.BarChartOutlined />, element: <CapitalStatsPage /> },
+    roadshows,
+  ],
+};
