@@ -585,6 +585,280 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/chains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Chains */
+        get: operations["chains-list_chains"];
+        put?: never;
+        /** Create Chain */
+        post: operations["chains-create_chain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Chain
+         * @description A new chain from an XLSX workbook (the export's layout): all of it, or nothing with
+         *     every error by sheet and row.
+         */
+        post: operations["chains-import_chain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Chain */
+        get: operations["chains-get_chain"];
+        /**
+         * Save Chain
+         * @description Replace the chain's graph (nodes with their marks, edges): a new version.
+         */
+        put: operations["chains-save_chain"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Chain */
+        get: operations["chains-export_chain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chain Figures
+         * @description Per node over the period: local demands and achievements, deals, confirmed contract
+         *     value, unmet demands, open challenges, and the gaps they show.
+         */
+        get: operations["chains-chain_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chain Gaps
+         * @description Nodes ranked by unmet demand, each with the best achievements placed on it.
+         */
+        get: operations["chains-chain_gaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/gaps/{node_key}/challenge-draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Challenge Draft
+         * @description A challenge pre-filled for the node, to complete and post to `POST /api/v1/challenges`
+         *     (nothing is stored).
+         */
+        get: operations["chains-challenge_draft"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Reimport Chain
+         * @description Replace the chain's graph from an XLSX workbook (its code must be the chain's).
+         */
+        put: operations["chains-reimport_chain"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/placements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Placements
+         * @description Placements of listings the caller may see.
+         */
+        get: operations["chains-list_placements"];
+        put?: never;
+        /**
+         * Place Listing
+         * @description By hand: administrators any published listing; a firm or institute its own.
+         */
+        post: operations["chains-place_listing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/placements/auto": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Auto Place
+         * @description Re-run the automatic placement over every published listing (manual ones stay).
+         */
+        post: operations["chains-auto_place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/placements/{placement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove Placement */
+        delete: operations["chains-remove_placement"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Quarterly Report
+         * @description The quarter's report for the bureau (XLSX): figures, gaps, challenges and outcomes.
+         */
+        get: operations["chains-quarterly_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Versions */
+        get: operations["chains-list_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/versions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Version */
+        get: operations["chains-get_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/challenges": {
         parameters: {
             query?: never;
@@ -4395,7 +4669,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "audit.prune";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -4420,9 +4694,16 @@ export interface components {
              * @description what it was done to
              * @enum {string}
              */
-            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest";
+            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest" | "chain" | "chain_placement";
             /** Seq */
             seq: number;
+        };
+        /** AutoPlacementOut */
+        AutoPlacementOut: {
+            /** Listings */
+            listings: number;
+            /** Placed */
+            placed: number;
         };
         /** AwaitingItem */
         AwaitingItem: {
@@ -4526,6 +4807,17 @@ export interface components {
          * @enum {string}
          */
         BatchStatus: "open" | "paid" | "cancelled";
+        /** BestAchievement */
+        BestAchievement: {
+            /** Id */
+            id: number;
+            /** Region */
+            region: string;
+            /** Score */
+            score: number;
+            /** Title */
+            title: string;
+        };
         /** Body_achievements-import_achievements */
         "Body_achievements-import_achievements": {
             /** File */
@@ -4560,6 +4852,16 @@ export interface components {
             scope?: string;
             /** Username */
             username: string;
+        };
+        /** Body_chains-import_chain */
+        "Body_chains-import_chain": {
+            /** File */
+            file: string;
+        };
+        /** Body_chains-reimport_chain */
+        "Body_chains-reimport_chain": {
+            /** File */
+            file: string;
         };
         /** Body_deals-upload_contract_file */
         "Body_deals-upload_contract_file": {
@@ -4782,6 +5084,125 @@ export interface components {
             limit: string;
             /** Reduced By */
             reduced_by: string;
+        };
+        /** ChainFigures */
+        ChainFigures: {
+            /** Chain Id */
+            chain_id: number;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Nodes */
+            nodes: components["schemas"]["NodeFigures"][];
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Unmet After Days */
+            unmet_after_days: number;
+        };
+        /** ChainIn */
+        ChainIn: {
+            /** Code */
+            code: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Edges */
+            edges?: components["schemas"]["EdgeIn"][];
+            /**
+             * Is Dag
+             * @default true
+             */
+            is_dag?: boolean;
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Nodes */
+            nodes: components["schemas"]["NodeIn"][];
+            /**
+             * Note
+             * @description what this version changed
+             * @default
+             */
+            note?: string;
+            /** Region */
+            region: string;
+        };
+        /** ChainOut */
+        ChainOut: {
+            /** Code */
+            code: string;
+            /** Description */
+            description: string;
+            /** Edges */
+            edges: components["schemas"]["EdgeIn"][];
+            /** Id */
+            id: number;
+            /** Is Dag */
+            is_dag: boolean;
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Nodes */
+            nodes: components["schemas"]["NodeOut"][];
+            /** Region */
+            region: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ChainStage
+         * @description Upstream to downstream.
+         * @enum {string}
+         */
+        ChainStage: "materials" | "components" | "equipment" | "products" | "services";
+        /** ChainSummary */
+        ChainSummary: {
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Region */
+            region: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ChallengeDraft
+         * @description A challenge's fields pre-filled from a gap: the issuer completes and posts it to
+         *     `POST /api/v1/challenges`.
+         */
+        ChallengeDraft: {
+            /** Demand Id */
+            demand_id: number | null;
+            /** Node Key */
+            node_key: string;
+            /** Problem */
+            problem: string;
+            /** Title */
+            title: string;
         };
         /** ChallengeIn */
         ChallengeIn: {
@@ -5919,6 +6340,27 @@ export interface components {
             demand: components["schemas"]["DemandUpdate"];
         };
         /**
+         * EdgeIn
+         * @description `source` supplies `target` (keys of nodes of the same chain).
+         */
+        EdgeIn: {
+            /**
+             * Note
+             * @default
+             */
+            note?: string;
+            /**
+             * Source
+             * @description A node's key in its chain: letters, digits, _ . -
+             */
+            source: string;
+            /**
+             * Target
+             * @description A node's key in its chain: letters, digits, _ . -
+             */
+            target: string;
+        };
+        /**
          * Eligibility
          * @description Empty lists: any region; firms and institutes alike.
          */
@@ -6570,6 +7012,21 @@ export interface components {
          * @enum {string}
          */
         FlagStatus: "open" | "dismissed" | "confirmed" | "cleared";
+        /** GapOut */
+        GapOut: {
+            /** Best Achievements */
+            best_achievements: components["schemas"]["BestAchievement"][];
+            /** Marks */
+            marks: components["schemas"]["MarkKind"][];
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Node Key */
+            node_key: string;
+            /** Unmet Demands */
+            unmet_demands: number;
+        };
         /** GradeChangeOut */
         GradeChangeOut: {
             /**
@@ -6645,6 +7102,38 @@ export interface components {
             updated_at: string;
             /** Window Months */
             window_months: number;
+        };
+        /**
+         * GraphIn
+         * @description The whole chain as an administrator saves it: each save is a new version.
+         */
+        GraphIn: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Edges */
+            edges?: components["schemas"]["EdgeIn"][];
+            /**
+             * Is Dag
+             * @default true
+             */
+            is_dag?: boolean;
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Nodes */
+            nodes: components["schemas"]["NodeIn"][];
+            /**
+             * Note
+             * @description what this version changed
+             * @default
+             */
+            note?: string;
+            /** Region */
+            region: string;
         };
         /** HelpRequestIn */
         HelpRequestIn: {
@@ -7007,6 +7496,11 @@ export interface components {
              */
             years?: number;
         };
+        /**
+         * ListingKind
+         * @enum {string}
+         */
+        ListingKind: "demand" | "achievement";
         /** ListingOut */
         ListingOut: {
             /** Active */
@@ -7142,6 +7636,27 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /**
+         * MarkIn
+         * @description A status mark on a node, with its grounds.
+         */
+        MarkIn: {
+            /** Evidence */
+            evidence: string;
+            kind: components["schemas"]["MarkKind"];
+            /**
+             * Marked On
+             * Format: date
+             */
+            marked_on: string;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * MarkKind
+         * @enum {string}
+         */
+        MarkKind: "bottleneck" | "supply_risk" | "common_tech";
         /** MarkedRead */
         MarkedRead: {
             /** Marked */
@@ -7371,6 +7886,88 @@ export interface components {
             /** On File */
             on_file: string;
             role: components["schemas"]["PersonRole"];
+        };
+        /** NodeFigures */
+        NodeFigures: {
+            /** Achievements */
+            achievements: number;
+            /** Contract Value */
+            contract_value: string;
+            /** Deals */
+            deals: number;
+            /** Demands */
+            demands: number;
+            /** Gap */
+            gap: string[];
+            /** Marks */
+            marks: components["schemas"]["MarkKind"][];
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Node Key */
+            node_key: string;
+            /** Open Challenges */
+            open_challenges: number;
+            stage: components["schemas"]["ChainStage"];
+            /** Unmet Demands */
+            unmet_demands: number;
+        };
+        /** NodeIn */
+        NodeIn: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Field Codes
+             * @description taxonomy sub-field codes, e.g. equipment.cnc
+             */
+            field_codes: string[];
+            /**
+             * Key
+             * @description A node's key in its chain: letters, digits, _ . -
+             */
+            key: string;
+            /** Keywords */
+            keywords?: string[];
+            /** Marks */
+            marks?: components["schemas"]["MarkIn"][];
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            stage: components["schemas"]["ChainStage"];
+        };
+        /** NodeOut */
+        NodeOut: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Field Codes
+             * @description taxonomy sub-field codes, e.g. equipment.cnc
+             */
+            field_codes: string[];
+            /** Id */
+            id: number;
+            /**
+             * Key
+             * @description A node's key in its chain: letters, digits, _ . -
+             */
+            key: string;
+            /** Keywords */
+            keywords?: string[];
+            /** Marks */
+            marks?: components["schemas"]["MarkIn"][];
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            stage: components["schemas"]["ChainStage"];
         };
         /** NoteIn */
         NoteIn: {
@@ -8060,6 +8657,42 @@ export interface components {
          * @enum {string}
          */
         PersonRole: "legal_representative" | "shareholder" | "officer";
+        /** PlacementIn */
+        PlacementIn: {
+            /** Listing Id */
+            listing_id: number;
+            listing_kind: components["schemas"]["ListingKind"];
+            /**
+             * Node Key
+             * @description A node's key in its chain: letters, digits, _ . -
+             */
+            node_key: string;
+        };
+        /** PlacementOut */
+        PlacementOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Listing Id */
+            listing_id: number;
+            listing_kind: components["schemas"]["ListingKind"];
+            /** Node Key */
+            node_key: string;
+            /** Score */
+            score: number | null;
+            source: components["schemas"]["PlacementSource"];
+            /** Title */
+            title: string;
+        };
+        /**
+         * PlacementSource
+         * @enum {string}
+         */
+        PlacementSource: "auto" | "manual";
         /** PlanStep */
         "PlanStep-Input": {
             /** Amount */
@@ -9091,6 +9724,35 @@ export interface components {
             ok: boolean;
             /** Reason */
             reason: string | null;
+        };
+        /** VersionOut */
+        VersionOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            graph: components["schemas"]["ChainIn"];
+            /** Note */
+            note: string;
+            /** Number */
+            number: number;
+        };
+        /** VersionSummary */
+        VersionSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Note */
+            note: string;
+            /** Number */
+            number: number;
         };
         /** ViewOut */
         ViewOut: {
@@ -10491,6 +11153,558 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BrokerOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-list_chains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainSummary"][];
+                };
+            };
+        };
+    };
+    "chains-create_chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChainIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-import_chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_chains-import_chain"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-get_chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-save_chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GraphIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-export_chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chain as an XLSX workbook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-chain_figures": {
+        parameters: {
+            query?: {
+                /** @description a demand is unmet after this many days without an introduction */
+                unmet_after_days?: number;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
+            };
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainFigures"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-chain_gaps": {
+        parameters: {
+            query?: {
+                /** @description a demand is unmet after this many days without an introduction */
+                unmet_after_days?: number;
+                /** @description first day, Beijing time (inclusive), 2000-01-01 or later */
+                since?: string | null;
+                /** @description last day, Beijing time (inclusive), at most a year from today */
+                until?: string | null;
+            };
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GapOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-challenge_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chain_id: number;
+                node_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeDraft"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-reimport_chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_chains-reimport_chain"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-list_placements": {
+        parameters: {
+            query?: {
+                node_key?: string | null;
+            };
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-place_listing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlacementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-auto_place": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoPlacementOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-remove_placement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chain_id: number;
+                placement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-quarterly_report": {
+        parameters: {
+            query: {
+                year: number;
+                quarter: number;
+            };
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chain as an XLSX workbook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-list_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionSummary"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-get_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chain_id: number;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionOut"];
                 };
             };
             /** @description Validation Error */

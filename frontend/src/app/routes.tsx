@@ -10,6 +10,7 @@ import { LandingPage } from '@/features/market/LandingPage';
 import { AchievementPage, DemandPage } from '@/features/matches/PublicListingPages';
 
 import { NotFoundPage } from './NotFoundPage';
+import { ChainsPage } from './lazyPages';
 import { RouteError } from './RouteError';
 import { ROLE_SECTIONS } from './sections';
 
@@ -38,6 +39,7 @@ export const routes: RouteObject[] = [
           { path: 'login', element: <LoginPage /> },
           { path: 'register', element: <RegisterPage /> },
           ...roleRoutes,
+          { path: 'chains', element: <ChainsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -77,7 +77,7 @@ export const CODE_LABEL_PREFIX: Record<ApiEnum, string> = {
   'AuditEntryOut.action': 'auditAction.',
   'AuditEntryOut.object_type': 'auditObject.',
   'ConfirmIn.colluding': 'collusion.',
-  'CorpusStatusOut.kind': 'listingKind.',
+  ListingKind: 'listingKind.',
   'Eligibility.org_kinds': 'orgKind.',
   'Indicator-Input.comparator': 'comparator.',
   'EventOut.kind': 'event.',
@@ -89,6 +89,9 @@ export const CODE_LABEL_PREFIX: Record<ApiEnum, string> = {
   'ShareholderOut.kind': 'holderKind.',
   'achievements-download_import_template:format': 'fileFormat.',
   'exports-export_dataset:dataset': 'exports.dataset.',
+  ChainStage: 'chainStage.',
+  MarkKind: 'markKind.',
+  PlacementSource: 'placementSource.',
 };
 
 /** The catalogue key of a code, or null when the catalogue has no label for it. */

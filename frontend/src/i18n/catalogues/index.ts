@@ -2,6 +2,7 @@
 // catalogue typed Record<keyof zh, string> fails tsc when a key is missing.
 import { accountsEn, accountsZh } from './accounts';
 import { capitalEn, capitalZh } from './capital';
+import { chainsEn, chainsZh } from './chains';
 import { adminEn, adminZh } from './admin';
 import { codesEn, codesZh } from './codes';
 import { dealsEn, dealsZh } from './deals';
@@ -29,9 +30,10 @@ export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
   experts: expertsZh,
   roles: rolesZh,
   capital: capitalZh,
+  chains: chainsZh,
 };
 
-export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh, ...rolesZh, ...expertsZh, ...capitalZh };
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh, ...rolesZh, ...expertsZh, ...capitalZh, ...chainsZh };
 export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...sharedEn,
   ...accountsEn,
@@ -46,4 +48,5 @@ export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...rolesEn,
   ...expertsEn,
   ...capitalEn,
+  ...chainsEn,
 };
