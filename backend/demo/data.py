@@ -23,6 +23,7 @@ from backend.accounts.models import (
 from backend.audit.service import SYSTEM
 from backend.core.types import utcnow
 from backend.db import session_scope
+from backend.demo.chains import seed_chains
 from backend.demo.experts import EXPERTS, seed_experts
 from backend.demo.intake import seed_intake
 from backend.demo.listings import seed_listings
@@ -161,6 +162,7 @@ def seed(force: bool = False) -> list[DemoLogin]:
             seed_rewards(session)
             seed_intake(session)
             seed_experts(session, DEMO_PASSWORD)
+            seed_chains(session)
             logins += [DemoLogin("expert", u, DEMO_PASSWORD, f"{n}（{o}）")
                        for u, n, _, o, _, _ in EXPERTS]
     for login in logins:
