@@ -17,7 +17,7 @@ from backend.core.types import UTCDateTime, str_enum, utcnow
 from backend.db import Base
 
 
-class Stage(StrEnum):
+class ChainStage(StrEnum):
     """Upstream to downstream."""
 
     MATERIALS = "materials"      # 原材料
@@ -70,7 +70,7 @@ class ChainNode(Base):
     key: Mapped[str] = mapped_column(String(32))
     name_zh: Mapped[str] = mapped_column(String(64))
     name_en: Mapped[str] = mapped_column(String(100))
-    stage: Mapped[Stage] = mapped_column(str_enum(Stage, 16))
+    stage: Mapped[ChainStage] = mapped_column(str_enum(ChainStage, 16))
     description: Mapped[str] = mapped_column(Text, default="")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     field_codes: Mapped[list[str]] = mapped_column(JSON, default=list)   # taxonomy sub-fields

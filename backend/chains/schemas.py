@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from backend.chains.models import ListingKind, MarkKind, PlacementSource, Stage
+from backend.chains.models import ChainStage, ListingKind, MarkKind, PlacementSource
 from backend.core.dates import PastDate
 from backend.core.schemas import FreeText, Name, Schema, ShortName
 
@@ -39,7 +39,7 @@ class NodeIn(Schema):
     key: Key
     name_zh: ShortName
     name_en: Name
-    stage: Stage
+    stage: ChainStage
     description: Description = ""
     keywords: list[Keyword] = Field(default_factory=list, max_length=30)
     field_codes: list[Code] = Field(min_length=1, max_length=10,
@@ -134,7 +134,7 @@ class NodeFigures(Schema):
     node_key: str
     name_zh: str
     name_en: str
-    stage: Stage
+    stage: ChainStage
     marks: list[MarkKind]
     demands: int                 # local demands placed on the node, published in the period
     achievements: int            # local achievements placed on the node, in the period

@@ -23,6 +23,7 @@ from backend.accounts.models import (
 from backend.audit.service import SYSTEM
 from backend.core.types import utcnow
 from backend.db import session_scope
+from backend.demo.chains import seed_chains
 from backend.demo.challenges import seed_challenges
 from backend.demo.experts import EXPERTS, seed_experts
 from backend.demo.intake import seed_intake
@@ -163,6 +164,7 @@ def seed(force: bool = False) -> list[DemoLogin]:
             seed_intake(session)
             seed_experts(session, DEMO_PASSWORD)
             seed_challenges(session)
+            seed_chains(session)
             logins += [DemoLogin("expert", u, DEMO_PASSWORD, f"{n}（{o}）")
                        for u, n, _, o, _, _ in EXPERTS]
     for login in logins:

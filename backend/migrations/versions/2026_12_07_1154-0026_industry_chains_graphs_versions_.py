@@ -40,7 +40,7 @@ def upgrade() -> None:
     sa.Column('key', sa.String(length=32), nullable=False),
     sa.Column('name_zh', sa.String(length=64), nullable=False),
     sa.Column('name_en', sa.String(length=100), nullable=False),
-    sa.Column('stage', sa.Enum('materials', 'components', 'equipment', 'products', 'services', name='stage', native_enum=False, length=16), nullable=False),
+    sa.Column('stage', sa.Enum('materials', 'components', 'equipment', 'products', 'services', name='chainstage', native_enum=False, length=16), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('keywords', sa.JSON(), nullable=False),
     sa.Column('field_codes', sa.JSON(), nullable=False),

@@ -5686,6 +5686,12 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * ChainStage
+         * @description Upstream to downstream.
+         * @enum {string}
+         */
+        ChainStage: "materials" | "components" | "equipment" | "products" | "services";
         /** ChainSummary */
         ChainSummary: {
             /** Code */
@@ -8549,7 +8555,7 @@ export interface components {
             node_key: string;
             /** Open Challenges */
             open_challenges: number;
-            stage: components["schemas"]["backend__chains__models__Stage"];
+            stage: components["schemas"]["ChainStage"];
             /** Unmet Demands */
             unmet_demands: number;
         };
@@ -8578,7 +8584,7 @@ export interface components {
             name_en: string;
             /** Name Zh */
             name_zh: string;
-            stage: components["schemas"]["backend__chains__models__Stage"];
+            stage: components["schemas"]["ChainStage"];
         };
         /** NodeOut */
         NodeOut: {
@@ -8607,7 +8613,7 @@ export interface components {
             name_en: string;
             /** Name Zh */
             name_zh: string;
-            stage: components["schemas"]["backend__chains__models__Stage"];
+            stage: components["schemas"]["ChainStage"];
         };
         /** NoteIn */
         NoteIn: {
@@ -10791,12 +10797,6 @@ export interface components {
             /** Text */
             text: string;
         };
-        /**
-         * Stage
-         * @description Upstream to downstream.
-         * @enum {string}
-         */
-        backend__chains__models__Stage: "materials" | "components" | "equipment" | "products" | "services";
         /** CriterionSummaryOut */
         backend__challenges__schemas__CriterionSummaryOut: {
             /** Code */

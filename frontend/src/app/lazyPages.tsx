@@ -5,3 +5,4 @@ import { lazy } from 'react';
 export const MyRewardsPage = lazy(() => import('@/features/rewards/MyRewardsPage').then((m) => ({ default: m.MyRewardsPage })));
 export const StatisticsPage = lazy(() => import('@/features/admin/StatisticsPage').then((m) => ({ default: m.StatisticsPage })));
 export const PolicyEditorPage = lazy(() => import('@/features/rewards/PolicyEditorPage').then((m) => ({ default: m.PolicyEditorPage })));
+export const ChainsPage = lazy(() => import('@/features/chains/ChainsPage').then((m) => ({ default: m.ChainsPage })));

@@ -11,6 +11,7 @@ import { LandingPage } from '@/features/market/LandingPage';
 import { AchievementPage, DemandPage } from '@/features/matches/PublicListingPages';
 
 import { NotFoundPage } from './NotFoundPage';
+import { ChainsPage } from './lazyPages';
 import { RouteError } from './RouteError';
 import { ROLE_SECTIONS } from './sections';
 
@@ -41,6 +42,7 @@ export const routes: RouteObject[] = [
           { path: 'challenges', element: <ChallengeListPage /> },
           { path: 'challenges/:challengeId', element: <ChallengeDetailPage /> },
           ...roleRoutes,
+          { path: 'chains', element: <ChainsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -96,6 +96,9 @@ export const CODE_LABEL_PREFIX: Record<ApiEnum, string> = {
   RoadshowStatus: 'roadshowStatus.',
   PresentationConsent: 'presentationConsent.',
   FollowUpStatus: 'followUpStatus.',
+  ChainStage: 'chainStage.',
+  MarkKind: 'markKind.',
+  PlacementSource: 'placementSource.',
 };
 
 /** The catalogue key of a code, or null when the catalogue has no label for it. */

@@ -30,6 +30,9 @@ export function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
   const keys = ['/', '/listings', '/challenges'];
 
   if (session.status === 'authenticated') {
+    // the industry-chain map: everyone signed in reads it
+    items.push({ key: '/chains', icon: <icons.NodeIndexOutlined />, label: t('nav.chains') });
+    keys.push('/chains');
     const section = ROLE_SECTIONS[session.user.role];
     const children = section.pages.filter((page) => page.menu !== false).map((page) => {
       const key = sectionPagePath(section, page);

@@ -46,7 +46,7 @@ function base(role: string | undefined): string {
 function PocBadge({ request }: { request: FinancingRequest }) {
   const t = useT();
   if (!request.poc_passed_on) return null;
-  return <Tag color="green">{`${t('capital.pocPassed')} ${formatDate(request.poc_passed_on)}`}</Tag>;
+  return <Tag tone="success">{`${t('capital.pocPassed')} ${formatDate(request.poc_passed_on)}`}</Tag>;
 }
 
 function RequestFacts({ request }: { request: FinancingRequest }) {
@@ -55,7 +55,7 @@ function RequestFacts({ request }: { request: FinancingRequest }) {
     <Space wrap size={4}>
       <Tag>{t(`instrument.${request.instrument}`)}</Tag>
       <Tag>{`TRL ${request.trl_current}→${request.trl_target}`}</Tag>
-      {request.reviewed_trl ? <Tag color="blue">{`${t('capital.reviewedTrl')} ${request.reviewed_trl}`}</Tag> : null}
+      {request.reviewed_trl ? <Tag tone="info">{`${t('capital.reviewedTrl')} ${request.reviewed_trl}`}</Tag> : null}
       <Typography.Text strong>{formatYuan(request.amount)}</Typography.Text>
       <Typography.Text type="secondary">{request.region}</Typography.Text>
       <PocBadge request={request} />
@@ -163,7 +163,7 @@ function Interests({ request, owner }: { request: FinancingRequest; owner: boole
     { key: 'who', title: t('capital.investor'), render: (_, i) => i.organisation_name },
     { key: 'status', title: t('capital.status'), render: (_, i) => <Tag>{t(`interestStatus.${i.status}`)}</Tag> },
     { key: 'amount', title: t('capital.amount'), align: 'right', render: (_, i) => (i.amount ? formatYuan(i.amount) : '—') },
-    { key: 'confirmation', title: t('capital.confirmation'), render: (_, i) => (i.confirmation ? <Tag color={i.confirmation === 'confirmed' ? 'green' : i.confirmation === 'disputed' ? 'red' : 'gold'}>{t(`confirmation.${i.confirmation}`)}</Tag> : '—') },
+    { key: 'confirmation', title: t('capital.confirmation'), render: (_, i) => (i.confirmation ? <Tag tone={i.confirmation === 'confirmed' ? 'success' : i.confirmation === 'disputed' ? 'danger' : 'warning'}>{t(`confirmation.${i.confirmation}`)}</Tag> : '—') },
     {
       key: 'actions', title: '', render: (_, i) => (owner && i.confirmation === 'pending' ? (
         <Space>

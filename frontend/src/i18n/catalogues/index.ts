@@ -3,6 +3,7 @@
 import { accountsEn, accountsZh } from './accounts';
 import { capitalEn, capitalZh } from './capital';
 import { challengesEn, challengesZh } from './challenges';
+import { chainsEn, chainsZh } from './chains';
 import { adminEn, adminZh } from './admin';
 import { codesEn, codesZh } from './codes';
 import { dealsEn, dealsZh } from './deals';
@@ -31,9 +32,10 @@ export const CATALOGUE_PARTS: Record<string, Record<string, string>> = {
   roles: rolesZh,
   capital: capitalZh,
   challenges: challengesZh,
+  chains: chainsZh,
 };
 
-export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh, ...rolesZh, ...expertsZh, ...capitalZh, ...challengesZh };
+export const CATALOGUES_ZH = { ...sharedZh, ...accountsZh, ...listingsZh, ...matchesZh, ...dealsZh, ...rewardsZh, ...evidenceZh, ...adminZh, ...codesZh, ...intakeZh, ...rolesZh, ...expertsZh, ...capitalZh, ...challengesZh, ...chainsZh };
 export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...sharedEn,
   ...accountsEn,
@@ -49,4 +51,5 @@ export const CATALOGUES_EN: Record<keyof typeof CATALOGUES_ZH, string> = {
   ...expertsEn,
   ...capitalEn,
   ...challengesEn,
+  ...chainsEn,
 };

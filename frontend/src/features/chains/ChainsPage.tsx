@@ -1,0 +1,258 @@
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
+
+import type { components } from '@/api/schema';
+import { Chart } from '@/components/charts';
+import type { ChartOption } from '@/components/charts';
+import { Button, Card, EmptyState, Flex, List, Money, PageHeader, QueryState, Select, Space, Tag, Typography, useBelow, useMessage, useShowError } from '@/components/ui';
+import { useSession } from '@/features/accounts/useSession';
+import { useChain, useChainFigures, useChainGaps, useChains, useChallengeDraft } from '@/hooks/queries/chains';
+import { useLocale, useT } from '@/i18n';
+import { codeLabel } from '@/i18n/codeLabels';
+
+import { GAP_COLOUR, layout, MARK_COLOUR, nodeColour, OK_COLOUR } from './graph';
+
+type Chain = components['schemas']['ChainOut'];
+type Figures = components['schemas']['NodeFigures'];
+type Gap = components['schemas']['GapOut'];
+
+/** The industry-chain map: the graph (a list of nodes on a phone), each node's figures, the gap list. */
+export function ChainsPage() {
+  const t = useT();
+  const session = useSession();
+  const signedIn = session.status === 'authenticated';
+  const chains = useChains(signedIn);
+  const [picked, setPicked] = useState<number>();
+  const id = picked ?? chains.data?.[0]?.id;
+
+  if (session.status === 'anonymous') {
+    return (
+      <>
+        <PageHeader title={t('chains.title')} />
+        <EmptyState description={t('login.subtitle')} action={<Link to="/login">{t('user.login')}</Link>} />
+      </>
+    );
+  }
+  return (
+    <>
+      <PageHeader
+        title={t('chains.title')}
+        extra={
+          chains.data !== undefined && chains.data.length > 0 ? (
+            <Select
+              aria-label={t('chains.pick')}
+              style={{ minWidth: 200 }}
+              value={id}
+              onChange={(value: number) => setPicked(value)}
+              options={chains.data.map((c) => ({ value: c.id, label: c.name_zh }))}
+            />
+          ) : null
+        }
+      />
+      <QueryState isPending={chains.isPending} error={chains.error} retry={() => void chains.refetch()}>
+        {chains.data?.length === 0 ? <EmptyState description={t('chains.none')} /> : null}
+        {id !== undefined ? <ChainView id={id} /> : null}
+      </QueryState>
+    </>
+  );
+}
+
+function ChainView({ id }: { id: number }) {
+  const chain = useChain(id);
+  const figures = useChainFigures(id);
+  const gaps = useChainGaps(id);
+  const error = chain.error ?? figures.error ?? gaps.error;
+  return (
+    <QueryState isPending={chain.isPending || figures.isPending || gaps.isPending} error={error} retry={() => void chain.refetch()}>
+      {chain.data !== undefined && figures.data !== undefined && gaps.data !== undefined ? (
+        <Space direction="vertical" size="large" style={{ width: '100%' }}>
+          <ChainMap chain={chain.data} figures={figures.data.nodes} period={`${figures.data.start} — ${figures.data.end}`} />
+          <GapList chain={chain.data} gaps={gaps.data} />
+        </Space>
+      ) : null}
+    </QueryState>
+  );
+}
+
+function useNodeName() {
+  const { locale } = useLocale();
+  return (node: { name_zh: string; name_en: string }) => (locale === 'zh-CN' ? node.name_zh : node.name_en);
+}
+
+function ChainMap({ chain, figures, period }: { chain: Chain; figures: Figures[]; period: string }) {
+  const t = useT();
+  const narrow = useBelow('md');
+  const name = useNodeName();
+  const byKey = useMemo(() => new Map(figures.map((f) => [f.node_key, f])), [figures]);
+  const nodes = useMemo(() => new Map(chain.nodes.map((n) => [n.key, n])), [chain]);
+  const label = (key: string) => {
+    const node = nodes.get(key);
+    return node === undefined ? key : name(node);
+  };
+  const option: ChartOption = useMemo(() => {
+    const placed = layout(chain, figures, label);
+    return {
+      tooltip: {
+        formatter: (p: { dataType?: string; data?: { id?: string } }) => {
+          const f = p.dataType === 'node' && p.data?.id !== undefined ? byKey.get(p.data.id) : undefined;
+          if (f === undefined) return '';
+          return [
+            `<b>${label(f.node_key)}</b> · ${codeLabel(t, 'ChainStage', f.stage)}`,
+            `${t('chains.demands')}: ${f.demands}`,
+            `${t('chains.achievements')}: ${f.achievements}`,
+            `${t('chains.deals')}: ${f.deals}`,
+            `${t('chains.contractValue')}: ¥${f.contract_value}`,
+            `${t('chains.unmet')}: ${f.unmet_demands}`,
+            ...f.marks.map((m) => codeLabel(t, 'MarkKind', m)),
+            ...f.gap.map((g) => t(`chainGap.${g}` as never)),
+          ].join('<br/>');
+        },
+      },
+      series: [
+        {
+          type: 'graph',
+          layout: 'none',
+          roam: true,
+          symbolSize: 56,
+          edgeSymbol: ['none', 'arrow'],
+          edgeSymbolSize: 8,
+          label: { show: true, position: 'bottom', fontSize: 12 },
+          data: placed.map((n) => ({ id: n.id, name: n.name, x: n.x, y: n.y, itemStyle: { color: n.colour } })),
+          links: chain.edges.map((e) => ({ source: e.source, target: e.target })),
+          lineStyle: { color: '#8c8c8c', width: 1.5, curveness: 0.1 },
+        },
+      ],
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- label follows chain and locale
+  }, [chain, figures, byKey, t]);
+
+  return (
+    <Card title={`${name(chain)} · ${t('chains.version', { n: chain.version })}`} extra={<Typography.Text type="secondary">{t('chains.period')}: {period}</Typography.Text>}>
+      <Flex gap={12} wrap style={{ marginBottom: 8 }}>
+        <Tag tone="danger">{t('chains.legend.gap')}</Tag>
+        <Tag tone="warning">{t('chains.legend.bottleneck')}</Tag>
+        <Tag tone="success">{t('chains.legend.ok')}</Tag>
+      </Flex>
+      {narrow ? (
+        <List
+          data-testid="chain-node-list"
+          dataSource={chain.nodes}
+          renderItem={(node) => {
+            const f = byKey.get(node.key);
+            return (
+              <List.Item>
+                <Space direction="vertical" size={2} style={{ width: '100%' }}>
+                  <Space wrap>
+                    <span style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, background: nodeColour(f) }} />
+                    <Typography.Text strong>{name(node)}</Typography.Text>
+                    <Typography.Text type="secondary">{codeLabel(t, 'ChainStage', node.stage)}</Typography.Text>
+                    {(node.marks ?? []).map((m) => (
+                      <Tag key={m.kind} tone="warning">{codeLabel(t, 'MarkKind', m.kind)}</Tag>
+                    ))}
+                  </Space>
+                  {f !== undefined ? <NodeFigures figures={f} /> : null}
+                </Space>
+              </List.Item>
+            );
+          }}
+        />
+      ) : (
+        <div data-testid="chain-graph">
+          <Chart option={option} height={Math.max(360, 110 * Math.max(...countByStage(chain)))} />
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function countByStage(chain: Chain): number[] {
+  const counts = new Map<string, number>();
+  for (const node of chain.nodes) counts.set(node.stage, (counts.get(node.stage) ?? 0) + 1);
+  return [1, ...counts.values()];
+}
+
+function NodeFigures({ figures }: { figures: Figures }) {
+  const t = useT();
+  return (
+    <Flex gap={12} wrap>
+      <span>{t('chains.demands')}: {figures.demands}</span>
+      <span>{t('chains.achievements')}: {figures.achievements}</span>
+      <span>{t('chains.deals')}: {figures.deals}</span>
+      <span>
+        {t('chains.contractValue')}: <Money value={figures.contract_value} />
+      </span>
+      <span>{t('chains.unmet')}: {figures.unmet_demands}</span>
+      {figures.gap.map((g) => (
+        <Tag key={g} tone="danger">{t(`chainGap.${g}` as never)}</Tag>
+      ))}
+    </Flex>
+  );
+}
+
+function GapList({ chain, gaps }: { chain: Chain; gaps: Gap[] }) {
+  const t = useT();
+  const name = useNodeName();
+  const session = useSession();
+  const role = session.status === 'authenticated' ? session.user.role : null;
+  const mayIssue = role === 'firm' || role === 'admin';
+  const draft = useChallengeDraft(chain.id);
+  const message = useMessage();
+  const showError = useShowError();
+  return (
+    <Card title={t('chains.gaps')} data-testid="chain-gaps">
+      {gaps.length === 0 ? (
+        <EmptyState compact description={t('chains.noGaps')} />
+      ) : (
+        <List
+          dataSource={gaps}
+          renderItem={(gap) => (
+            <List.Item
+              actions={
+                mayIssue
+                  ? [
+                      <Button
+                        key="challenge"
+                        onClick={() =>
+                          draft.mutate(gap.node_key, {
+                            onSuccess: (d) => void message.success(t('chains.draftReady', { title: d.title })),
+                            onError: (e) => showError(e),
+                          })
+                        }
+                      >
+                        {t('chains.publishChallenge')}
+                      </Button>,
+                    ]
+                  : []
+              }
+            >
+              <Space direction="vertical" size={2}>
+                <Space wrap>
+                  <Typography.Text strong>{name(gap)}</Typography.Text>
+                  <Tag tone="danger">
+                    {t('chains.unmet')}: {gap.unmet_demands}
+                  </Tag>
+                  {gap.marks.map((m) => (
+                    <Tag key={m} tone="warning">{codeLabel(t, 'MarkKind', m)}</Tag>
+                  ))}
+                </Space>
+                {gap.best_achievements.length > 0 ? (
+                  <Typography.Text type="secondary">
+                    {t('chains.bestAchievements')}:{' '}
+                    {gap.best_achievements.map((a, i) => (
+                      <span key={a.id}>
+                        {i > 0 ? '；' : ''}
+                        <Link to={`/listings/achievements/${a.id}`}>{a.title}</Link>（{a.region}）
+                      </span>
+                    ))}
+                  </Typography.Text>
+                ) : null}
+              </Space>
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  );
+}
+
+export { GAP_COLOUR, MARK_COLOUR, OK_COLOUR };
