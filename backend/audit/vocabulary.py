@@ -58,6 +58,7 @@ ACTIONS: tuple[str, ...] = (
     "poc.request", "poc.accept", "poc.decline", "poc.publish", "poc.decide",
     "panel.swap", "panel.confirm", "review.accept", "review.decline", "review.submit",
     "achievement.poc_outcome", "achievement.poc_summary",
+    "poc_file.upload", "poc_file.read", "poc_file.delete",
     # challenges
     "challenge.create", "challenge.update", "challenge.top_up", "challenge.close",
     "challenge.transition", "challenge.award", "challenge.not_awarded",
@@ -82,4 +83,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "expert", "expert_invitation", "poc_request", "review_assignment",
     "challenge", "challenge_proposal", "challenge_milestone",
     "investor_mandate", "financing_request", "financing_interest",
+    "poc_file",
 )

@@ -47,10 +47,12 @@ from backend.core.permissions import Role
 from backend.deals import brokers, files, opening, pipeline
 from backend.deals.models import Notification, Stage
 from backend.deals.storage import file_store
+from backend.experts import dossier as expert_dossier
 from backend.experts import poc
 from backend.experts import pool as expert_pool
 from backend.experts.models import (
     AssignmentStatus,
+    DossierCategory,
     ExpertKind,
     ExpertProfile,
     PocRequest,
@@ -312,6 +314,10 @@ def _experts(db: Session, s: PartySet) -> None:
     o["poc_outlier"] = Obj(outlier.id, orgs=inst)
     decided = request(PocStatus.PASSED, [(ent, AssignmentStatus.SUBMITTED, 4)])
     o["poc_decided"] = Obj(decided.id, orgs=inst)
+    o["poc_dossier"] = Obj(accepted.id, orgs=inst, users=mine)
+    s.extra["poc_file_id"] = expert_dossier.attach(
+        db, d.actor(s.institute), s.institute, file_store(), accepted.id, DossierCategory.DATA,
+        "中试数据.pdf", io.BytesIO(PDF)).id
 def _challenges(db: Session, s: PartySet) -> None:
     """The set's firm issues challenges: a draft; an open one the set's institute has answered;
     one under review; one in delivery the institute won, its milestones pending, submitted

@@ -228,3 +228,5 @@ export type Review = Schemas['ReviewOut'];
 export type Criterion = Schemas['CriterionOut'];
 export type Recommendation = Schemas['Recommendation'];
 export type AssignmentStatus = Schemas['AssignmentStatus'];
+export type PocFile = Schemas['PocFileOut'];
+export type DossierCategory = Schemas['DossierCategory'];

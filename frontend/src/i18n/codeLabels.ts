@@ -89,6 +89,7 @@ export const CODE_LABEL_PREFIX: Record<ApiEnum, string> = {
   'ShareholderOut.kind': 'holderKind.',
   'achievements-download_import_template:format': 'fileFormat.',
   'exports-export_dataset:dataset': 'exports.dataset.',
+  DossierCategory: 'dossierCategory.',
 };
 
 /** The catalogue key of a code, or null when the catalogue has no label for it. */

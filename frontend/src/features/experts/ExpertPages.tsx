@@ -34,6 +34,7 @@ import {
 import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
 
+import { DossierFiles } from './DossierFiles';
 import { ReviewForm, ReviewsTable } from './ReviewForm';
 
 const KINDS: ExpertKind[] = ['scientist', 'entrepreneur', 'investor', 'ip_legal', 'finance'];
@@ -113,6 +114,7 @@ export function ReviewPage() {
                 { key: 'note', label: t('experts.poc.note'), children: s.request_note || '—' },
               ]}
             />
+            {s.status === 'declined' ? null : <DossierFiles requestId={s.request_id} editable={false} />}
           </Card>
           {s.status === 'invited' ? (
             <Space style={{ marginTop: 16 }}>

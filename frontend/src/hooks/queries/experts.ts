@@ -1,11 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '@/api/client';
-import { unwrap } from '@/api/problem';
+import { postForm } from '@/api/files';
+import { ensureOk, unwrap } from '@/api/problem';
 import type {
+  DossierCategory,
   ExpertInvitationInput,
   ExpertKind,
   PocDecision,
+  PocFile,
   PocRequestInput,
   PocStatus,
   ReviewInput,
@@ -170,5 +173,39 @@ export function useSwapSeat() {
     mutationFn: async ({ id, assignmentId, expertId }: { id: number; assignmentId: number; expertId: number }) =>
       unwrap(await api.POST('/api/v1/poc-requests/{request_id}/swap', { ...requestPath(id), body: { assignment_id: assignmentId, expert_id: expertId } })),
     onSuccess: invalidate,
+  });
+}
+
+// --- a request's dossier ----------------------------------------------------------------------
+
+const pocFileKeys = (requestId: number) => [...expertKeys.all, 'poc', 'files', requestId] as const;
+
+export function usePocFiles(requestId: number, enabled = true) {
+  return useQuery({
+    queryKey: pocFileKeys(requestId),
+    queryFn: async () => unwrap(await api.GET('/api/v1/poc-requests/{request_id}/files', { params: { path: { request_id: requestId } } })),
+    enabled,
+  });
+}
+
+export function useAttachPocFile(requestId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ file, category }: { file: File; category: DossierCategory }) => {
+      const form = new FormData();
+      form.append('category', category);
+      form.append('file', file);
+      return postForm<PocFile>(`/api/v1/poc-requests/${requestId}/files`, form);
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: pocFileKeys(requestId) }),
+  });
+}
+
+export function useRemovePocFile(requestId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (fileId: number) =>
+      ensureOk(await api.DELETE('/api/v1/poc-requests/{request_id}/files/{file_id}', { params: { path: { request_id: requestId, file_id: fileId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: pocFileKeys(requestId) }),
   });
 }
