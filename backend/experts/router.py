@@ -100,6 +100,24 @@ def add_conflict(user_id: int, body: schemas.ManualConflictIn, session: SessionD
     return [f.out() for f in conflicts.conflicts_of(session, user_id, body.organisation_id)]
 
 
+@experts_router.get("/{user_id}/manual-conflicts")
+def list_manual_conflicts(user_id: int, session: SessionDep, _: Manager
+                          ) -> list[schemas.ManualConflictOut]:
+    """The conflicts administrators recorded for the expert (the computed ones are listed per
+    request among the candidates)."""
+    return [schemas.ManualConflictOut(id=row.id, organisation_id=row.organisation_id,
+                                      organisation_name=name, reason=row.reason,
+                                      created_at=row.created_at)
+            for row, name in conflicts.manual_of(session, user_id)]
+
+
+@experts_router.delete("/{user_id}/conflicts/{conflict_id}",
+                       status_code=status.HTTP_204_NO_CONTENT)
+def remove_conflict(user_id: int, conflict_id: int, session: SessionDep, _: Manager,
+                    actor: ActorDep) -> None:
+    conflicts.remove_manual(session, actor, user_id, conflict_id)
+
+
 # --- invitations ------------------------------------------------------------------------------
 
 def _invitation_out(row: object) -> schemas.ExpertInvitationOut:

@@ -316,3 +316,11 @@ class PocFileOut(Schema):
     size: int
     sha256: str
     uploaded_at: datetime
+
+
+class ManualConflictOut(Schema):
+    id: int
+    organisation_id: int
+    organisation_name: str
+    reason: str
+    created_at: datetime

@@ -35,6 +35,7 @@ import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
 
 import { DossierFiles } from './DossierFiles';
+import { ManualConflicts } from './ExpertConflicts';
 import { ReviewForm, ReviewsTable } from './ReviewForm';
 
 const KINDS: ExpertKind[] = ['scientist', 'entrepreneur', 'investor', 'ip_legal', 'finance'];
@@ -237,7 +238,15 @@ export function ExpertPoolPage() {
         <Select<string> style={{ width: 140 }} aria-label={t('common.status')} value={status ?? 'all'} onChange={(v) => setStatus(v === 'all' ? undefined : (v as 'pending'))}
           options={[{ value: 'all', label: t('common.all') }, ...(['pending', 'verified', 'rejected'] as const).map((s) => ({ value: s, label: t(`verification.${s}`) }))]} />
       }>
-        <Table<Expert> rowKey="user_id" columns={columns} dataSource={experts.data?.items} loading={experts.isPending} pagination={false} scroll={{ x: 640 }} />
+        <Table<Expert>
+          rowKey="user_id"
+          columns={columns}
+          dataSource={experts.data?.items}
+          loading={experts.isPending}
+          pagination={false}
+          scroll={{ x: 640 }}
+          expandable={{ expandedRowRender: (e) => <ManualConflicts expertId={e.user_id} /> }}
+        />
       </Card>
       <Card title={t('experts.invitations')} style={{ marginTop: 16 }}>
         <Table

@@ -26,6 +26,7 @@ import { useT } from '@/i18n';
 import { formatDate } from '@/lib/dates';
 
 import { DossierFiles } from './DossierFiles';
+import { MixEditor } from './ExpertConflicts';
 import { PocStatusTag, SeatTag } from './ExpertPages';
 import { ReviewsTable } from './ReviewForm';
 
@@ -200,6 +201,9 @@ export function PocRequestsPage() {
             rowExpandable: () => true,
             expandedRowRender: (r) => (
               <Space direction="vertical" style={{ width: '100%' }}>
+                {r.status === 'requested' ? (
+                  <MixEditor requestId={r.id} loading={action.isPending} onAccept={(mix) => action.mutate({ id: r.id, action: 'accept', mix }, { onError: (e) => showError(e) })} />
+                ) : null}
                 {r.status === 'panel' || r.status === 'reviewing' ? <Candidates request={r} /> : null}
                 <Report request={r} />
                 <DossierFiles requestId={r.id} editable={false} />

@@ -93,9 +93,9 @@ export type PocAction = 'accept' | 'confirm';
 export function usePocAction() {
   const invalidate = useInvalidateExperts();
   return useMutation({
-    mutationFn: async ({ id, action }: { id: number; action: PocAction }) =>
+    mutationFn: async ({ id, action, mix }: { id: number; action: PocAction; mix?: ExpertKind[] }) =>
       action === 'accept'
-        ? unwrap(await api.POST('/api/v1/poc-requests/{request_id}/accept', { ...requestPath(id), body: {} }))
+        ? unwrap(await api.POST('/api/v1/poc-requests/{request_id}/accept', { ...requestPath(id), body: mix === undefined ? {} : { mix } }))
         : unwrap(await api.POST('/api/v1/poc-requests/{request_id}/confirm', requestPath(id))),
     onSuccess: invalidate,
   });
@@ -207,5 +207,34 @@ export function useRemovePocFile(requestId: number) {
     mutationFn: async (fileId: number) =>
       ensureOk(await api.DELETE('/api/v1/poc-requests/{request_id}/files/{file_id}', { params: { path: { request_id: requestId, file_id: fileId } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: pocFileKeys(requestId) }),
+  });
+}
+
+// --- conflicts an administrator records --------------------------------------------------------
+
+const manualConflictKeys = (expertId: number) => [...expertKeys.all, 'manual-conflicts', expertId] as const;
+
+export function useManualConflicts(expertId: number) {
+  return useQuery({
+    queryKey: manualConflictKeys(expertId),
+    queryFn: async () => unwrap(await api.GET('/api/v1/experts/{user_id}/manual-conflicts', { params: { path: { user_id: expertId } } })),
+  });
+}
+
+export function useAddConflict(expertId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: { organisation_id: number; reason: string }) =>
+      unwrap(await api.POST('/api/v1/experts/{user_id}/conflicts', { params: { path: { user_id: expertId } }, body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: expertKeys.all }),
+  });
+}
+
+export function useRemoveConflict(expertId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (conflictId: number) =>
+      ensureOk(await api.DELETE('/api/v1/experts/{user_id}/conflicts/{conflict_id}', { params: { path: { user_id: expertId, conflict_id: conflictId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: expertKeys.all }),
   });
 }
