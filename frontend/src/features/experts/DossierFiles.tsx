@@ -46,7 +46,7 @@ export function DossierFiles({ requestId, editable }: { requestId: number; edita
     },
   ];
   return (
-    <Space direction="vertical" style={{ width: '100%' }} data-testid={`poc-dossier-${requestId}`}>
+    <Space direction="vertical" style={{ width: '100%', marginTop: 8 }} data-testid={`poc-dossier-${requestId}`}>
       <Typography.Text strong>{t('experts.dossier')}</Typography.Text>
       <Typography.Text type="secondary">{t('experts.dossier.hint')}</Typography.Text>
       {editable ? (

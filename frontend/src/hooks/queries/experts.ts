@@ -7,6 +7,7 @@ import type {
   DossierCategory,
   ExpertInvitationInput,
   ExpertKind,
+  ExpertProfileInput,
   PocDecision,
   PocFile,
   PocRequestInput,
@@ -236,5 +237,13 @@ export function useRemoveConflict(expertId: number) {
     mutationFn: async (conflictId: number) =>
       ensureOk(await api.DELETE('/api/v1/experts/{user_id}/conflicts/{conflict_id}', { params: { path: { user_id: expertId, conflict_id: conflictId } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: expertKeys.all }),
+  });
+}
+
+export function useUpdateMyExpertProfile() {
+  const invalidate = useInvalidateExperts();
+  return useMutation({
+    mutationFn: async (body: ExpertProfileInput) => unwrap(await api.PUT('/api/v1/experts/me', { body })),
+    onSuccess: invalidate,
   });
 }
