@@ -58,6 +58,7 @@ ACTIONS: tuple[str, ...] = (
     "poc.request", "poc.accept", "poc.decline", "poc.publish", "poc.decide",
     "panel.swap", "panel.confirm", "review.accept", "review.decline", "review.submit",
     "achievement.poc_outcome", "achievement.poc_summary",
+    "poc_file.upload", "poc_file.read", "poc_file.delete", "expert.conflict_remove",
     # challenges
     "challenge.create", "challenge.update", "challenge.top_up", "challenge.close",
     "challenge.transition", "challenge.award", "challenge.not_awarded",
@@ -94,4 +95,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "investor_mandate", "financing_request", "financing_interest",
     "chain", "chain_placement",
     "financing_question", "roadshow", "roadshow_interest",
+    "poc_file",
 )

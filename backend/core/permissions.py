@@ -68,6 +68,7 @@ class Permission(StrEnum):
     CHAIN_EDIT = "chain:edit"            # industry-chain maps: graphs, marks, placements
     ROADSHOW_MANAGE = "roadshow:manage"  # organise roadshows: invite requests and investors
     CAPITAL_STATS = "capital:stats"      # the capital chain's statistics (administrators)
+    POC_DOSSIER = "poc:dossier"  # a review's dossier files (the institute, its panel, admins)
 
 
 _EVERYONE = {Permission.PROFILE_READ, Permission.MATCH_READ, Permission.MATCH_FEEDBACK,
@@ -85,13 +86,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                            Permission.DOSSIER_READ, Permission.POC_REQUEST,
                                            Permission.POC_READ,
                                            Permission.CHALLENGE_PROPOSE,
-                                           Permission.FINANCING_WRITE}),
+                                           Permission.FINANCING_WRITE,
+                                           Permission.POC_DOSSIER}),
     Role.BROKER: frozenset(_EVERYONE | {Permission.MATCH_FEED, Permission.DEAL_OPEN,
                                         Permission.CLAIM_SUBMIT, Permission.HELP_WORK,
                                         Permission.HELP_READ, Permission.DOSSIER_READ,
                                         Permission.DIRECTORY_EDIT}),
     # Reviews only; an expert acts for no organisation (their employer is a profile field).
-    Role.EXPERT: frozenset(_EVERYONE | {Permission.REVIEW_WORK}),
+    Role.EXPERT: frozenset(_EVERYONE | {Permission.REVIEW_WORK, Permission.POC_DOSSIER}),
     # Administrators organise reviews; they neither review nor ask for one.
     Role.ADMIN: frozenset(set(Permission) - {Permission.REVIEW_WORK, Permission.POC_REQUEST}),
     Role.INVESTOR: frozenset(_EVERYONE | {Permission.ORG_EDIT_OWN, Permission.MANDATE_EDIT,

@@ -40,6 +40,7 @@ NOTIFICATION_KINDS: tuple[str, ...] = (
     "draft.submitted", "draft.returned", "draft.approved",
     "dossier.requested", "dossier.granted", "dossier.decline", "dossier.revoke",
     "grade.proposed", "grade.promoted", "grade.demoted",
+    "panel.invited", "panel.withdrawn", "panel.accepted", "panel.declined", "poc.decided",
 )
 
 

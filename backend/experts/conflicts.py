@@ -196,3 +196,24 @@ def add_manual(session: Session, actor: audit.Actor, expert_id: int,
                  after={"organisation_id": data.organisation_id, "reason": data.reason})
     return row
 
+
+
+def manual_of(session: Session, expert_id: int) -> list[tuple[ManualConflict, str]]:
+    """The conflicts an administrator recorded for the expert, with the organisations' names."""
+    load(session, expert_id)
+    rows = list(session.execute(select(ManualConflict).where(
+        ManualConflict.expert_id == expert_id).order_by(ManualConflict.id)).scalars())
+    names = accounts.organisation_names(session, sorted({r.organisation_id for r in rows}))
+    return [(r, names.get(r.organisation_id, "")) for r in rows]
+
+
+def remove_manual(session: Session, actor: audit.Actor, expert_id: int, conflict_id: int
+                  ) -> None:
+    """Remove a recorded conflict (the computed ones stay: they follow the facts)."""
+    row = session.get(ManualConflict, conflict_id, with_for_update=True)
+    if row is None or row.expert_id != expert_id:
+        raise NotFound("未找到该登记的利益冲突。No such recorded conflict.")
+    before = {"organisation_id": row.organisation_id, "reason": row.reason}
+    session.delete(row)
+    session.flush()
+    audit.record(session, actor, "expert.conflict_remove", "expert", expert_id, before=before)

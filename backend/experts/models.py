@@ -186,3 +186,31 @@ class ReviewAssignment(Base):
     trl: Mapped[int | None] = mapped_column(Integer, default=None)
     confidential_note: Mapped[str | None] = mapped_column(Text, default=None)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class DossierCategory(StrEnum):
+    """What a file in a proof-of-concept dossier is (材料类别)."""
+
+    DATA = "data"                    # test data, measurements
+    PHOTO = "photo"                  # prototype photos
+    IP = "ip"                        # patents and other IP documents
+    TRANSFER_PLAN = "transfer_plan"  # the transfer (转化) plan
+    OTHER = "other"
+
+
+class PocFile(Base):
+    """A file of a proof-of-concept request's dossier, stored by content hash behind the deals'
+    file store (one piece of kit for uploads)."""
+
+    __tablename__ = "poc_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("poc_requests.id", ondelete="CASCADE"),
+                                            index=True)
+    category: Mapped[DossierCategory] = mapped_column(str_enum(DossierCategory, 16))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -22,7 +22,7 @@ from backend.core.clock import today
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.permissions import Role
 from backend.core.types import utcnow
-from backend.experts import conflicts, panel, schemas, scoring
+from backend.experts import conflicts, notices, panel, schemas, scoring
 from backend.experts.models import (
     AssignmentStatus,
     ExpertKind,
@@ -183,9 +183,13 @@ def swap(session: Session, actor: audit.Actor, request: PocRequest, data: schema
     new = ReviewAssignment(request_id=request.id, expert_id=data.expert_id, kind=seat.kind,
                            similarity=_similarity(session, request, data.expert_id),
                            status=seat.status, created_at=utcnow())
+    was_invited = seat.status == AssignmentStatus.INVITED
     seat.status = AssignmentStatus.REMOVED
     session.add(new)
     session.flush()
+    if was_invited:  # the expert had been told; a proposal was never shown to anyone
+        notices.withdrawn(session, request, seat)
+        notices.invited(session, request, new)
     audit.record(session, actor, "panel.swap", "poc_request", request.id,
                  before={"expert_id": seat.expert_id}, after={"expert_id": data.expert_id})
     return new
@@ -208,6 +212,8 @@ def confirm(session: Session, actor: audit.Actor, request: PocRequest) -> None:
         seat.status = AssignmentStatus.INVITED
     request.status = PocStatus.REVIEWING
     session.flush()
+    for seat in proposed:
+        notices.invited(session, request, seat)
     audit.record(session, actor, "panel.confirm", "poc_request", request.id,
                  after={"invited": [s.expert_id for s in proposed]})
 
@@ -243,12 +249,14 @@ def answer(session: Session, actor: audit.Actor, expert: User, assignment_id: in
     seat.answered_at = utcnow()
     session.flush()
     replacement = None
+    request = _request_of(session, seat)
     if not yes:
-        request = _request_of(session, seat)
         try:
             replacement = _propose(session, request, [seat.kind], AssignmentStatus.PROPOSED)[0]
         except Conflict:
             replacement = None
+    notices.answered(session, request, seat, load(session, expert.id).profile.name, yes,
+                     replacement)
     audit.record(session, actor, "review.accept" if yes else "review.decline",
                  "review_assignment", seat.id,
                  after={"request_id": seat.request_id,
@@ -342,6 +350,7 @@ def _record(session: Session, actor: audit.Actor, request: PocRequest, passed: b
     listings.record_poc_outcome(session, request.achievement_id, trl,
                                 request.decided_on if passed else None,
                                 summary if request.publish_summary else None, actor)
+    notices.decided(session, request)
     audit.record(session, actor, "poc.decide", "poc_request", request.id,
                  after={"status": request.status, "reviewed_trl": trl,
                         "score": str(score) if score is not None else None})

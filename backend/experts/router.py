@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Query, Request, Response, UploadFile, status
+from fastapi.responses import StreamingResponse
 
 from backend.accounts import schemas as account_schemas
 from backend.accounts import service as accounts
@@ -17,9 +18,11 @@ from backend.core.deps import DeskPageSize, PageNo, SessionDep, client_ip
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
+from backend.deals.storage import FileStore, file_store
 from backend.experts import schemas
-from backend.experts.models import ExpertKind, PocStatus
-from backend.experts.service import conflicts, poc, pool, views
+from backend.experts.models import DossierCategory, ExpertKind, PocStatus
+from backend.experts.service import conflicts, dossier, poc, pool, report_pdf, views
+from backend.intake.downloads import FILE_RESPONSE, stream_file
 
 experts_router = APIRouter(prefix="/api/v1/experts", tags=["experts"],
                            route_class=UnitOfWorkRoute)
@@ -33,6 +36,8 @@ Manager = Annotated[User, Depends(require(Permission.EXPERT_MANAGE))]   # admini
 Reviewer = Annotated[User, Depends(require(Permission.REVIEW_WORK))]    # experts
 Requester = Annotated[User, Depends(require(Permission.POC_REQUEST))]   # institutes
 PocReader = Annotated[User, Depends(require(Permission.POC_READ))]      # institutes, admins
+DossierReader = Annotated[User, Depends(require(Permission.POC_DOSSIER))]  # + seated experts
+Store = Annotated[FileStore, Depends(file_store)]
 
 
 # --- the pool ---------------------------------------------------------------------------------
@@ -93,6 +98,24 @@ def add_conflict(user_id: int, body: schemas.ManualConflictIn, session: SessionD
                  _: Manager, actor: ActorDep) -> list[schemas.ConflictOut]:
     conflicts.add_manual(session, actor, user_id, body)
     return [f.out() for f in conflicts.conflicts_of(session, user_id, body.organisation_id)]
+
+
+@experts_router.get("/{user_id}/manual-conflicts")
+def list_manual_conflicts(user_id: int, session: SessionDep, _: Manager
+                          ) -> list[schemas.ManualConflictOut]:
+    """The conflicts administrators recorded for the expert (the computed ones are listed per
+    request among the candidates)."""
+    return [schemas.ManualConflictOut(id=row.id, organisation_id=row.organisation_id,
+                                      organisation_name=name, reason=row.reason,
+                                      created_at=row.created_at)
+            for row, name in conflicts.manual_of(session, user_id)]
+
+
+@experts_router.delete("/{user_id}/conflicts/{conflict_id}",
+                       status_code=status.HTTP_204_NO_CONTENT)
+def remove_conflict(user_id: int, conflict_id: int, session: SessionDep, _: Manager,
+                    actor: ActorDep) -> None:
+    conflicts.remove_manual(session, actor, user_id, conflict_id)
 
 
 # --- invitations ------------------------------------------------------------------------------
@@ -180,6 +203,17 @@ def poc_report_xlsx(request_id: int, session: SessionDep, user: PocReader) -> Re
                              f'attachment; filename="poc-report-{request_id}.xlsx"'})
 
 
+@poc_router.get("/{request_id}/report.pdf", response_class=Response, responses={
+    200: {"content": {"application/pdf": {}}, "description": "PDF"}})
+def poc_report_pdf(request_id: int, session: SessionDep, user: PocReader) -> Response:
+    """The report as a PDF (labels, not codes; Chinese and English; no reviewer names;
+    confidential notes for administrators only)."""
+    report = views.report(session, user, poc.request_for(session, user, request_id))
+    return Response(report_pdf.report_pdf(report), media_type="application/pdf",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="poc-report-{request_id}.pdf"'})
+
+
 @poc_router.post("/{request_id}/accept")
 def accept_poc_request(request_id: int, body: schemas.AcceptIn, session: SessionDep,
                        user: Manager, actor: ActorDep) -> schemas.PocRequestOut:
@@ -263,3 +297,41 @@ def submit_review(assignment_id: int, body: schemas.ReviewIn, session: SessionDe
                   user: Reviewer, actor: ActorDep) -> schemas.AssignmentOut:
     """Submit the review (once; it cannot be changed afterwards)."""
     return views.assignment_view(session, poc.submit(session, actor, user, assignment_id, body))
+
+
+# --- the dossier of a request -----------------------------------------------------------------
+
+@poc_router.get("/{request_id}/files")
+def list_poc_files(request_id: int, session: SessionDep, user: DossierReader
+                   ) -> list[schemas.PocFileOut]:
+    """The dossier: for the institute, administrators and the experts seated on the panel
+    (invited, accepted or submitted) who have no conflict of interest with the institute."""
+    request = dossier.readable_request(session, user, request_id)
+    return [schemas.PocFileOut.model_validate(f) for f in dossier.files_of(session, request)]
+
+
+@poc_router.post("/{request_id}/files", status_code=status.HTTP_201_CREATED)
+@blocking
+def attach_poc_file(request_id: int, file: UploadFile,
+                    category: Annotated[DossierCategory, Form()], session: SessionDep,
+                    user: Requester, actor: ActorDep, store: Store) -> schemas.PocFileOut:
+    """The institute attaches data, prototype photos, IP documents or its transfer plan (PDF,
+    PNG or JPEG, within the upload size limit) until the outcome is recorded."""
+    row = dossier.attach(session, actor, user, store, request_id, category, file.filename,
+                         file.file)
+    return schemas.PocFileOut.model_validate(row)
+
+
+@poc_router.get("/{request_id}/files/{file_id}", response_class=StreamingResponse,
+                responses=FILE_RESPONSE)
+@blocking
+def download_poc_file(request_id: int, file_id: int, session: SessionDep, user: DossierReader,
+                      actor: ActorDep, store: Store) -> StreamingResponse:
+    request = dossier.readable_request(session, user, request_id)
+    return stream_file(store, dossier.read_file(session, actor, user, request, file_id))
+
+
+@poc_router.delete("/{request_id}/files/{file_id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_poc_file(request_id: int, file_id: int, session: SessionDep, user: Requester,
+                    actor: ActorDep) -> None:
+    dossier.remove(session, actor, user, request_id, file_id)

@@ -13,6 +13,7 @@ from backend.accounts.schemas import CreditCode, InvitationCode, Note, PersonIn,
 from backend.core.schemas import FreeText, Name, Schema, ShortName
 from backend.experts.models import (
     AssignmentStatus,
+    DossierCategory,
     ExpertKind,
     InterestRelation,
     PocStatus,
@@ -302,3 +303,24 @@ class PocStatsRow(Schema):
 class PocStatsOut(Schema):
     total: PocStatsRow
     by_field: list[PocStatsRow]
+
+
+# --- the dossier of a proof-of-concept request --------------------------------------------------
+
+class PocFileOut(Schema):
+    id: int
+    request_id: int
+    category: DossierCategory
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class ManualConflictOut(Schema):
+    id: int
+    organisation_id: int
+    organisation_name: str
+    reason: str
+    created_at: datetime

@@ -2,12 +2,14 @@
 
 The rules live in `pool.py` (invitations, registration, profiles, load), `conflicts.py`
 (conflicts of interest, computed and explained), `poc.py` (requests, panels, answers,
-reviews, outcomes), `scoring.py` (the review form and the aggregation) and `views.py` (what
-each reader sees); other domains and the router call them through this module.
+reviews, outcomes), `dossier.py` (the files an institute attaches for its panel),
+`scoring.py` (the review form and the aggregation), `views.py` (what each reader sees) and
+`report_pdf.py` (the report as a PDF);
+other domains and the router call them through this module.
 """
 
 from __future__ import annotations
 
-from backend.experts import conflicts, poc, pool, scoring, views
+from backend.experts import conflicts, dossier, poc, pool, report_pdf, scoring, views
 
-__all__ = ["conflicts", "poc", "pool", "scoring", "views"]
+__all__ = ["conflicts", "dossier", "poc", "pool", "report_pdf", "scoring", "views"]

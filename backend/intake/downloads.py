@@ -1,16 +1,16 @@
-"""Files sent to the browser: one response for every download of an intake file."""
+"""Files sent to the browser: one response for every download of a stored file (intake's,
+and the experts' dossiers)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 from urllib.parse import quote
 
 from fastapi.responses import StreamingResponse
 
 from backend.core.errors import NotFound
 from backend.deals.storage import ALLOWED_TYPES, FileStore
-from backend.intake.models import StoredFile
 
 _CHUNK = 64 * 1024
 FILE_RESPONSE: dict[int | str, dict[str, object]] = {
@@ -23,7 +23,20 @@ def _chunks(stream: BinaryIO) -> Iterator[bytes]:
             yield chunk
 
 
-def stream_file(store: FileStore, row: StoredFile) -> StreamingResponse:
+class StoredBytes(Protocol):
+    """A row that names stored content: an intake file, a proof-of-concept dossier file."""
+
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def filename(self) -> str: ...
+
+
+def stream_file(store: FileStore, row: StoredBytes) -> StreamingResponse:
     try:
         stream = store.open(row.sha256)
     except FileNotFoundError:

@@ -5,13 +5,15 @@ a review of its published achievement on the achievement's page; the administrat
 and confirms the panel the platform proposes (a scientist, an entrepreneur, an investor); each
 expert accepts and submits the review form, and sees the others' scores only after their own;
 the public listing then shows the 通过概念验证 badge and the reviewed TRL beside the declared
-one.
+one. Along the way the institute attaches a dossier file to its request, the seated scientist
+downloads it from the review page, and the institute downloads the report as a PDF.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -23,6 +25,7 @@ from tests.e2e.helpers import ADMIN_PASSWORD, DEMO_PASSWORD, Api, login
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 TITLE = "高强韧铝合金半固态成形关键技术"
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXPERTS = (("poc_sci", "周科学", "scientist", "新材料 铝合金 半固态成形 金属材料"),
            ("poc_ent", "吴企业", "entrepreneur", "压铸企业经营 汽车零部件 产线"),
            ("poc_inv", "郑投资", "investor", "新材料早期投资 汽车轻量化"))
@@ -51,10 +54,17 @@ def world(live_server: LiveServer) -> Iterator[int]:
     institute.close()
 
 
-def _review(page: Page, username: str, score: str) -> None:
+def _review(page: Page, username: str, score: str, *, dossier: bool = False) -> None:
     login(page, username, home="/expert")
     page.goto("/expert/reviews")
     page.get_by_role("link", name=TITLE).click()
+    if dossier:  # a seated expert reads the institute's dossier
+        files = page.locator("[data-testid^=poc-dossier-]")
+        expect(files.get_by_text("中试数据.pdf")).to_be_visible()
+        with page.expect_download() as info:
+            files.locator("[data-testid^=poc-file-download-]").first.click()
+        assert Path(info.value.path()).read_bytes() == PDF
+        screenshot(page, "zh-CN-32-poc-dossier-expert")
     page.get_by_role("button", name="接受邀请").click()
     expect(page.get_by_text("提交本人评审后可查看其他专家的评分。")).to_be_visible()
     for criterion in ("技术成熟度", "知识产权强度与自由实施", "市场规模", "团队", "中试成本（越低分越高）"):
@@ -73,6 +83,11 @@ def test_an_achievement_passes_a_proof_of_concept_review(new_page, world: int) -
     institute.get_by_test_id("poc-request-form").locator("textarea").fill("中试样件已完成，申请概念验证。")
     institute.get_by_test_id("poc-request-submit").click()
     expect(institute.get_by_text("已提交概念验证申请")).to_be_visible()
+    institute.goto("/institute/poc")
+    dossier = institute.locator("[data-testid^=poc-dossier-]")
+    dossier.locator("input[type=file]").set_input_files(
+        {"name": "中试数据.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    expect(dossier.get_by_text("中试数据.pdf")).to_be_visible()
 
     admin = new_page()
     login(admin, "admin", ADMIN_PASSWORD, home="/admin")
@@ -87,7 +102,15 @@ def test_an_achievement_passes_a_proof_of_concept_review(new_page, world: int) -
     expect(row.get_by_text("评审中")).to_be_visible()
 
     for username, score in (("poc_sci", "4"), ("poc_ent", "4"), ("poc_inv", "3")):
-        _review(new_page(), username, score)
+        _review(new_page(), username, score, dossier=username == "poc_sci")
+
+    institute.goto("/institute/poc")
+    with institute.expect_download() as info:
+        institute.locator("[data-testid^=poc-report-pdf-]").first.click()
+    report = Path(info.value.path()).read_bytes()
+    assert report.startswith(b"%PDF-")
+    assert "通过概念验证".encode("utf-16-be").hex().upper().encode() in report
+    screenshot(institute, "zh-CN-33-poc-institute")
 
     visitor = new_page()
     visitor.goto(f"/listings/achievements/{world}")

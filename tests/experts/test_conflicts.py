@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from backend.accounts import identity
@@ -137,3 +138,27 @@ def test_an_administrator_adds_a_manual_conflict(db: Session) -> None:
     conflicts.add_manual(db, e.actor(admin), expert.id, schemas.ManualConflictIn(
         organisation_id=owner.id, reason="曾与该机构负责人有师生关系"))
     assert _kinds(db, expert.id, owner.id) == [("manual", "管理员登记：曾与该机构负责人有师生关系")]
+
+
+def test_a_manual_conflict_is_listed_explained_and_removable(client: TestClient,
+                                                             db: Session) -> None:
+    admin = b.login_as(db, b.make_admin(db))
+    expert = e.make_expert(db, ExpertKind.SCIENTIST)
+    institute = b.make_institute_user(db)
+    org_id = institute.organisation_id
+    r = client.post(f"/api/v1/experts/{expert.id}/conflicts", headers=admin.headers,
+                    json={"organisation_id": org_id, "reason": "曾指导该团队"})
+    assert r.status_code == 201, r.text
+    assert [(c["kind"], c["message_zh"]) for c in r.json()] == [("manual", "管理员登记：曾指导该团队")]
+    again = client.post(f"/api/v1/experts/{expert.id}/conflicts", headers=admin.headers,
+                        json={"organisation_id": org_id, "reason": "重复"})
+    assert again.status_code == 409
+    listed = client.get(f"/api/v1/experts/{expert.id}/manual-conflicts",
+                        headers=admin.headers).json()
+    assert [(c["organisation_id"], c["reason"]) for c in listed] == [(org_id, "曾指导该团队")]
+    assert listed[0]["organisation_name"] != ""
+    url = f"/api/v1/experts/{expert.id}/conflicts/{listed[0]['id']}"
+    assert client.delete(url, headers=admin.headers).status_code == 204
+    assert client.delete(url, headers=admin.headers).status_code == 404
+    assert client.get(f"/api/v1/experts/{expert.id}/conflicts", headers=admin.headers,
+                      params={"organisation_id": org_id}).json() == []

@@ -182,6 +182,8 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
                  frozenset({"firm_own", "inv_own"})),
     "roadshow_held": ("a held roadshow, the firm's request presented, the investor registered",
                       frozenset({"firm_own", "inv_own"})),
+    "poc_dossier": ("a review under way with a dossier, the own expert seated",
+                    frozenset({"inst_own", "expert_own"})),
 }
 
 
@@ -493,6 +495,15 @@ def _review(w: World, s: PartySet) -> dict[str, Any]:
 EXPERT_ONLY = rule(403, anon=401, expert=OK)
 EXPERT_SEAT = rule(403, anon=401, expert=404, expert_own=OK)
 POC_READ = rule(403, anon=401, inst=404, inst_own=OK, admin=OK)
+# A review's dossier: the institute, administrators and the experts seated on the panel read
+# it (an expert elsewhere does not know of it); only the institute changes it.
+POC_DOSSIER_READ = rule(403, anon=401, inst=404, inst_own=OK, admin=OK, expert=404,
+                        expert_own=OK)
+POC_DOSSIER_WRITE = rule(403, anon=401, inst=404, inst_own=OK)
+
+
+def _dossier_file(w: World, s: PartySet) -> dict[str, Any]:
+    return {"request_id": s["poc_dossier"].id, "file_id": s.extra["poc_file_id"]}
 
 HIDE = {"reason": "内容违规，暂时隐藏。"}
 
@@ -1017,6 +1028,12 @@ RULES: list[Case] = [
          params=_ids("expert_profile", "user_id"),
          json=lambda w, s: {"organisation_id": s.institute.organisation_id,
                             "reason": "曾合作发表论文"}),
+    Case("GET", "/api/v1/experts/{user_id}/manual-conflicts", ADMIN_ONLY,
+         target="expert_profile", params=_ids("expert_profile", "user_id")),
+    Case("DELETE", "/api/v1/experts/{user_id}/conflicts/{conflict_id}", ADMIN_ONLY,
+         target="expert_profile",
+         params=lambda w, s: {"user_id": s["expert_profile"].id,
+                              "conflict_id": s.extra["manual_conflict_id"]}),
     Case("GET", "/api/v1/expert-invitations", ADMIN_ONLY),
     Case("POST", "/api/v1/expert-invitations", ADMIN_ONLY,
          json=_const(name="新专家", contact="13800000000", kind="investor")),
@@ -1039,6 +1056,8 @@ RULES: list[Case] = [
          params=_ids("poc_decided", "request_id")),
     Case("GET", "/api/v1/poc-requests/{request_id}/report.xlsx", POC_READ, target="poc_decided",
          params=_ids("poc_decided", "request_id")),
+    Case("GET", "/api/v1/poc-requests/{request_id}/report.pdf", POC_READ, target="poc_decided",
+         params=_ids("poc_decided", "request_id")),
     Case("POST", "/api/v1/poc-requests/{request_id}/accept", ADMIN_ONLY, target="poc_request",
          params=_ids("poc_request", "request_id"), json=_const()),
     Case("POST", "/api/v1/poc-requests/{request_id}/decline", ADMIN_ONLY, target="poc_request",
@@ -1054,6 +1073,20 @@ RULES: list[Case] = [
     Case("POST", "/api/v1/poc-requests/{request_id}/decide", ADMIN_ONLY, target="poc_outlier",
          params=_ids("poc_outlier", "request_id"),
          json=_const(passed=True, reviewed_trl=5, summary="复核通过")),
+
+    # a review's dossier
+    Case("GET", "/api/v1/poc-requests/{request_id}/files", POC_DOSSIER_READ,
+         target="poc_dossier", params=_ids("poc_dossier", "request_id"),
+         why="and the experts seated on its panel without a conflict of interest"),
+    Case("POST", "/api/v1/poc-requests/{request_id}/files", POC_DOSSIER_WRITE,
+         target="poc_dossier", params=_ids("poc_dossier", "request_id"),
+         form=_const(category="data"), upload=lambda w, s: ("中试数据.pdf", PDF,
+                                                            "application/pdf")),
+    Case("GET", "/api/v1/poc-requests/{request_id}/files/{file_id}", POC_DOSSIER_READ,
+         target="poc_dossier", params=_dossier_file,
+         why="and the experts seated on its panel without a conflict of interest"),
+    Case("DELETE", "/api/v1/poc-requests/{request_id}/files/{file_id}", POC_DOSSIER_WRITE,
+         target="poc_dossier", params=_dossier_file),
 
     # review assignments: each expert's own
     Case("GET", "/api/v1/review-assignments", EXPERT_ONLY),

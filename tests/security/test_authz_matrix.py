@@ -55,10 +55,13 @@ from backend.core.permissions import Role
 from backend.deals import brokers, files, opening, pipeline
 from backend.deals.models import Notification, Stage
 from backend.deals.storage import file_store
+from backend.experts import conflicts as expert_conflicts
+from backend.experts import dossier as expert_dossier
 from backend.experts import poc
 from backend.experts import pool as expert_pool
 from backend.experts.models import (
     AssignmentStatus,
+    DossierCategory,
     ExpertKind,
     ExpertProfile,
     PocRequest,
@@ -66,7 +69,7 @@ from backend.experts.models import (
     Recommendation,
     ReviewAssignment,
 )
-from backend.experts.schemas import ExpertInvitationIn
+from backend.experts.schemas import ExpertInvitationIn, ManualConflictIn
 from backend.intake import dossiers, visits
 from backend.intake.access import request_for
 from backend.intake.models import GradeProposal
@@ -270,6 +273,10 @@ def _experts(db: Session, s: PartySet) -> None:
     ent = ex.make_expert(db, ExpertKind.ENTREPRENEUR)
     inv = ex.make_expert(db, ExpertKind.INVESTOR)
     o["expert_profile"] = Obj(s.expert.id, users=mine)
+    s.extra["manual_conflict_id"] = expert_conflicts.add_manual(
+        db, d.actor(admin), s.expert.id, ManualConflictIn(
+            organisation_id=b.make_institute_user(db).organisation_id or 0,
+            reason="曾任该单位顾问")).id
     o["expert_pending"] = Obj(ex.make_expert(db, ExpertKind.FINANCE,
                                              status=VerificationStatus.PENDING).id)
     invitation, _ = expert_pool.invite(db, d.actor(admin), ExpertInvitationIn(
@@ -321,6 +328,10 @@ def _experts(db: Session, s: PartySet) -> None:
     o["poc_outlier"] = Obj(outlier.id, orgs=inst)
     decided = request(PocStatus.PASSED, [(ent, AssignmentStatus.SUBMITTED, 4)])
     o["poc_decided"] = Obj(decided.id, orgs=inst)
+    o["poc_dossier"] = Obj(accepted.id, orgs=inst, users=mine)
+    s.extra["poc_file_id"] = expert_dossier.attach(
+        db, d.actor(s.institute), s.institute, file_store(), accepted.id, DossierCategory.DATA,
+        "中试数据.pdf", io.BytesIO(PDF)).id
 def _challenges(db: Session, s: PartySet) -> None:
     """The set's firm issues challenges: a draft; an open one the set's institute has answered;
     one under review; one in delivery the institute won, its milestones pending, submitted

@@ -2,7 +2,7 @@
 departure from the reviewers' ranking, and the winner's confirmation of a milestone payment
 
 Revision ID: 0024
-Revises: 0022 (the lead re-chains the helpers' revisions at merge time)
+Revises: 0023
 Create Date: 2026-12-07 04:10:00
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import backend.core.types
 
 revision: str = '0024'
-down_revision: str | Sequence[str] | None = '0022'
+down_revision: str | Sequence[str] | None = '0023'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2627,6 +2627,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/experts/{user_id}/conflicts/{conflict_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove Conflict */
+        delete: operations["experts-remove_conflict"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/{user_id}/manual-conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Manual Conflicts
+         * @description The conflicts administrators recorded for the expert (the computed ones are listed per
+         *     request among the candidates).
+         */
+        get: operations["experts-list_manual_conflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/experts/{user_id}/verification": {
         parameters: {
             query?: never;
@@ -4198,6 +4236,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/poc-requests/{request_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Poc Files
+         * @description The dossier: for the institute, administrators and the experts seated on the panel
+         *     (invited, accepted or submitted) who have no conflict of interest with the institute.
+         */
+        get: operations["poc-list_poc_files"];
+        put?: never;
+        /**
+         * Attach Poc File
+         * @description The institute attaches data, prototype photos, IP documents or its transfer plan (PDF,
+         *     PNG or JPEG, within the upload size limit) until the outcome is recorded.
+         */
+        post: operations["poc-attach_poc_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Poc File */
+        get: operations["poc-download_poc_file"];
+        put?: never;
+        post?: never;
+        /** Remove Poc File */
+        delete: operations["poc-remove_poc_file"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/poc-requests/{request_id}/publish": {
         parameters: {
             query?: never;
@@ -4227,6 +4309,27 @@ export interface paths {
         };
         /** Poc Report */
         get: operations["poc-poc_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/poc-requests/{request_id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Poc Report Pdf
+         * @description The report as a PDF (labels, not codes; Chinese and English; no reviewer names;
+         *     confidential notes for administrators only).
+         */
+        get: operations["poc-poc_report_pdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5096,7 +5199,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "challenge.review_request" | "challenge.review_replace" | "challenge.review_submit" | "challenge_milestone.confirm" | "challenge_milestone.dispute" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "roadshow.create" | "roadshow.invite_request" | "roadshow.invite_investor" | "roadshow.hold" | "roadshow.cancel" | "roadshow.consent_accept" | "roadshow.consent_decline" | "roadshow.register" | "roadshow.interest" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "poc_file.upload" | "poc_file.read" | "poc_file.delete" | "expert.conflict_remove" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "challenge.review_request" | "challenge.review_replace" | "challenge.review_submit" | "challenge_milestone.confirm" | "challenge_milestone.dispute" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "roadshow.create" | "roadshow.invite_request" | "roadshow.invite_investor" | "roadshow.hold" | "roadshow.cancel" | "roadshow.consent_accept" | "roadshow.consent_decline" | "roadshow.register" | "roadshow.interest" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -5121,7 +5224,7 @@ export interface components {
              * @description what it was done to
              * @enum {string}
              */
-            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest" | "chain" | "chain_placement" | "financing_question" | "roadshow" | "roadshow_interest";
+            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest" | "chain" | "chain_placement" | "financing_question" | "roadshow" | "roadshow_interest" | "poc_file";
             /** Seq */
             seq: number;
         };
@@ -5302,6 +5405,12 @@ export interface components {
         };
         /** Body_help-requests-attach_visit_file */
         "Body_help-requests-attach_visit_file": {
+            /** File */
+            file: string;
+        };
+        /** Body_poc-attach_poc_file */
+        "Body_poc-attach_poc_file": {
+            category: components["schemas"]["DossierCategory"];
             /** File */
             file: string;
         };
@@ -6658,6 +6767,12 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /**
+         * DossierCategory
+         * @description What a file in a proof-of-concept dossier is (材料类别).
+         * @enum {string}
+         */
+        DossierCategory: "data" | "photo" | "ip" | "transfer_plan" | "other";
         /** DossierIn */
         DossierIn: {
             /** Budget */
@@ -8239,6 +8354,22 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** ManualConflictOut */
+        ManualConflictOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Organisation Id */
+            organisation_id: number;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Reason */
+            reason: string;
+        };
         /**
          * MarkIn
          * @description A status mark on a node, with its grounds.
@@ -8643,7 +8774,7 @@ export interface components {
              * @description what the notification is about
              * @enum {string}
              */
-            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted";
+            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted" | "panel.invited" | "panel.withdrawn" | "panel.accepted" | "panel.declined" | "poc.decided";
             /** Read At */
             read_at: string | null;
             /** Title */
@@ -9413,6 +9544,27 @@ export interface components {
              * @default
              */
             summary?: string;
+        };
+        /** PocFileOut */
+        PocFileOut: {
+            category: components["schemas"]["DossierCategory"];
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /** Request Id */
+            request_id: number;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
         };
         /** PocRequestIn */
         PocRequestIn: {
@@ -16301,6 +16453,67 @@ export interface operations {
             };
         };
     };
+    "experts-remove_conflict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+                conflict_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "experts-list_manual_conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManualConflictOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "experts-verify_expert": {
         parameters: {
             query?: never;
@@ -19446,6 +19659,136 @@ export interface operations {
             };
         };
     };
+    "poc-list_poc_files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocFileOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-attach_poc_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_poc-attach_poc_file"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PocFileOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-download_poc_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-remove_poc_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "poc-publish_poc_summary": {
         parameters: {
             query?: never;
@@ -19499,6 +19842,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "poc-poc_report_pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
                 };
             };
             /** @description Validation Error */

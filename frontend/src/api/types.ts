@@ -238,3 +238,5 @@ export type Roadshow = Schemas['RoadshowOut'];
 export type FollowUpStatus = Schemas['FollowUpStatus'];
 export type CapitalStats = Schemas['CapitalStatsOut'];
 export type CapitalGroup = Schemas['CapitalGroupOut'];
+export type PocFile = Schemas['PocFileOut'];
+export type DossierCategory = Schemas['DossierCategory'];

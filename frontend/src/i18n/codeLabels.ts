@@ -99,6 +99,7 @@ export const CODE_LABEL_PREFIX: Record<ApiEnum, string> = {
   ChainStage: 'chainStage.',
   MarkKind: 'markKind.',
   PlacementSource: 'placementSource.',
+  DossierCategory: 'dossierCategory.',
 };
 
 /** The catalogue key of a code, or null when the catalogue has no label for it. */

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 
-import type { Expert, ExpertInvitationInput, ExpertKind, PocRequest, ReviewAssignment } from '@/api/types';
+import type { Expert, ExpertInvitationInput, ExpertKind, ExpertProfileInput, PocRequest, ReviewAssignment } from '@/api/types';
 import {
   Alert,
   Button,
@@ -9,6 +9,7 @@ import {
   Descriptions,
   Form,
   Input,
+  InputNumber,
   PageHeader,
   QueryState,
   Select,
@@ -29,11 +30,14 @@ import {
   useMyAssignments,
   useMyExpertProfile,
   useSubmitReview,
+  useUpdateMyExpertProfile,
   useVerifyExpert,
 } from '@/hooks/queries/experts';
 import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
 
+import { DossierFiles } from './DossierFiles';
+import { ManualConflicts } from './ExpertConflicts';
 import { ReviewForm, ReviewsTable } from './ReviewForm';
 
 const KINDS: ExpertKind[] = ['scientist', 'entrepreneur', 'investor', 'ip_legal', 'finance'];
@@ -113,6 +117,7 @@ export function ReviewPage() {
                 { key: 'note', label: t('experts.poc.note'), children: s.request_note || '—' },
               ]}
             />
+            {s.status === 'declined' ? null : <DossierFiles requestId={s.request_id} editable={false} />}
           </Card>
           {s.status === 'invited' ? (
             <Space style={{ marginTop: 16 }}>
@@ -144,28 +149,77 @@ export function ReviewPage() {
   );
 }
 
-/** The expert's own profile as the platform keeps it. */
+/** The expert's own profile: what the platform keeps, and the parts the expert edits —
+ *  biography, declared interests (they drive the conflict checks) and yearly capacity. */
 export function MyExpertProfilePage() {
   const t = useT();
   const me = useMyExpertProfile();
+  const update = useUpdateMyExpertProfile();
+  const [form] = Form.useForm<Pick<ExpertProfileInput, 'bio' | 'yearly_capacity' | 'interests'>>();
+  const message = useMessage();
+  const showError = useShowError();
   return (
     <>
       <PageHeader title={t('nav.expert.profile')} />
       <QueryState isPending={me.isPending} error={me.error} retry={() => void me.refetch()}>
         {me.data === undefined ? null : ((p) => (
-          <Card>
-            <Descriptions
-              column={1}
-              items={[
-                { key: 'name', label: t('experts.name'), children: p.name },
-                { key: 'org', label: t('experts.organisation'), children: `${p.organisation_name} ${p.title}` },
-                { key: 'kind', label: t('experts.kind'), children: t(`expertKind.${p.kind}`) },
-                { key: 'status', label: t('common.status'), children: t(`verification.${p.status}`) },
-                { key: 'load', label: t('experts.load'), children: `${p.load} / ${p.yearly_capacity}` },
-                { key: 'interests', label: t('conflict.declared'), children: p.interests.map((i) => `${t(`interest.${i.relation}`)} ${i.organisation_name}`).join(t('list.separator')) || '—' },
-              ]}
-            />
-          </Card>
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <Card>
+              <Descriptions
+                column={1}
+                items={[
+                  { key: 'name', label: t('experts.name'), children: p.name },
+                  { key: 'org', label: t('experts.organisation'), children: `${p.organisation_name} ${p.title}` },
+                  { key: 'kind', label: t('experts.kind'), children: t(`expertKind.${p.kind}`) },
+                  { key: 'status', label: t('common.status'), children: t(`verification.${p.status}`) },
+                  { key: 'load', label: t('experts.load'), children: `${p.load} / ${p.yearly_capacity}` },
+                ]}
+              />
+            </Card>
+            <Card title={t('experts.profile.edit')}>
+              <Form
+                form={form}
+                layout="vertical"
+                aria-label={t('experts.profile.edit')}
+                initialValues={{ bio: p.bio, yearly_capacity: p.yearly_capacity, interests: p.interests }}
+                onFinish={(values) =>
+                  update.mutate(
+                    { name: p.name, organisation_name: p.organisation_name, organisation_credit_code: p.organisation_credit_code, title: p.title, fields: p.fields, kind: p.kind, ...values },
+                    { onSuccess: () => void message.success(t('experts.profile.saved')), onError: (e) => showError(e) },
+                  )
+                }
+              >
+                <Form.Item name="bio" label={t('experts.profile.bio')}>
+                  <Input.TextArea rows={4} maxLength={2000} showCount />
+                </Form.Item>
+                <Form.Item name="yearly_capacity" label={t('experts.profile.capacity')}>
+                  <InputNumber min={1} max={50} precision={0} />
+                </Form.Item>
+                <Typography.Text strong>{t('conflict.declared')}</Typography.Text>
+                <Form.List name="interests">
+                  {(fields, { add, remove }) => (
+                    <Space direction="vertical" style={{ width: '100%', marginTop: 8 }}>
+                      {fields.map((f) => (
+                        <Space key={f.key} wrap align="start">
+                          <Form.Item name={[f.name, 'relation']} rules={[{ required: true }]} style={{ minWidth: 120 }}>
+                            <Select aria-label={t('experts.profile.relation')} options={(['works_for', 'holds_shares', 'advises'] as const).map((r) => ({ value: r, label: t(`interest.${r}`) }))} />
+                          </Form.Item>
+                          <Form.Item name={[f.name, 'organisation_name']} rules={[{ required: true, whitespace: true, message: t('experts.conflicts.pickOrg') }]}>
+                            <Input aria-label={t('experts.organisation')} placeholder={t('experts.organisation')} maxLength={200} />
+                          </Form.Item>
+                          <Button onClick={() => remove(f.name)}>{t('experts.dossier.remove')}</Button>
+                        </Space>
+                      ))}
+                      <Button onClick={() => add({ relation: 'advises', organisation_name: '', credit_code: null })}>{t('experts.profile.addInterest')}</Button>
+                    </Space>
+                  )}
+                </Form.List>
+                <Button kind="primary" htmlType="submit" loading={update.isPending} style={{ marginTop: 16 }}>
+                  {t('experts.profile.save')}
+                </Button>
+              </Form>
+            </Card>
+          </Space>
         ))(me.data)}
       </QueryState>
     </>
@@ -235,7 +289,15 @@ export function ExpertPoolPage() {
         <Select<string> style={{ width: 140 }} aria-label={t('common.status')} value={status ?? 'all'} onChange={(v) => setStatus(v === 'all' ? undefined : (v as 'pending'))}
           options={[{ value: 'all', label: t('common.all') }, ...(['pending', 'verified', 'rejected'] as const).map((s) => ({ value: s, label: t(`verification.${s}`) }))]} />
       }>
-        <Table<Expert> rowKey="user_id" columns={columns} dataSource={experts.data?.items} loading={experts.isPending} pagination={false} scroll={{ x: 640 }} />
+        <Table<Expert>
+          rowKey="user_id"
+          columns={columns}
+          dataSource={experts.data?.items}
+          loading={experts.isPending}
+          pagination={false}
+          scroll={{ x: 640 }}
+          expandable={{ expandedRowRender: (e) => <ManualConflicts expertId={e.user_id} /> }}
+        />
       </Card>
       <Card title={t('experts.invitations')} style={{ marginTop: 16 }}>
         <Table

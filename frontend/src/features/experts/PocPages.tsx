@@ -25,23 +25,31 @@ import { useDecidePoc, useDeclinePoc, usePocAction, usePocCandidates, usePocRepo
 import { useT } from '@/i18n';
 import { formatDate } from '@/lib/dates';
 
+import { DossierFiles } from './DossierFiles';
+import { MixEditor } from './ExpertConflicts';
 import { PocStatusTag, SeatTag } from './ExpertPages';
 import { ReviewsTable } from './ReviewForm';
 
-/** The report as XLSX (the institute's once decided; the organiser's at any time). */
+/** The report as PDF or XLSX (the institute's once decided; the organiser's at any time). */
 function ReportDownload({ request }: { request: PocRequest }) {
   const t = useT();
   const showError = useShowError();
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'pdf' | 'xlsx' | null>(null);
+  const get = (format: 'pdf' | 'xlsx') => {
+    setBusy(format);
+    downloadFile(`/api/v1/poc-requests/${request.id}/report.${format}`, `poc-report-${request.id}.${format}`)
+      .catch((e: unknown) => showError(e))
+      .finally(() => setBusy(null));
+  };
   return (
-    <Button size="small" loading={busy} onClick={() => {
-      setBusy(true);
-      downloadFile(`/api/v1/poc-requests/${request.id}/report.xlsx`, `poc-report-${request.id}.xlsx`)
-        .catch((e: unknown) => showError(e))
-        .finally(() => setBusy(false));
-    }}>
-      {t('common.download')}
-    </Button>
+    <Space wrap size={4}>
+      <Button size="small" loading={busy === 'pdf'} data-testid={`poc-report-pdf-${request.id}`} onClick={() => get('pdf')}>
+        {t('experts.report.pdf')}
+      </Button>
+      <Button size="small" loading={busy === 'xlsx'} onClick={() => get('xlsx')}>
+        {t('experts.report.xlsx')}
+      </Button>
+    </Space>
   );
 }
 
@@ -190,11 +198,15 @@ export function PocRequestsPage() {
           pagination={false}
           scroll={{ x: 760 }}
           expandable={{
-            rowExpandable: (r) => r.status === 'panel' || r.status === 'reviewing' || (r.panel ?? []).some((s) => s.status === 'submitted'),
+            rowExpandable: () => true,
             expandedRowRender: (r) => (
               <Space direction="vertical" style={{ width: '100%' }}>
+                {r.status === 'requested' ? (
+                  <MixEditor requestId={r.id} loading={action.isPending} onAccept={(mix) => action.mutate({ id: r.id, action: 'accept', mix }, { onError: (e) => showError(e) })} />
+                ) : null}
                 {r.status === 'panel' || r.status === 'reviewing' ? <Candidates request={r} /> : null}
                 <Report request={r} />
+                <DossierFiles requestId={r.id} editable={false} />
               </Space>
             ),
           }}
@@ -221,13 +233,28 @@ export function InstitutePocPage() {
     { key: 'status', title: t('common.status'), width: 140, render: (_, r) => <PocStatusTag status={r.status} /> },
     { key: 'trl', title: 'TRL', width: 90, render: (_, r) => `${r.declared_trl}${r.reviewed_trl === null ? '' : ` → ${r.reviewed_trl}`}` },
     { key: 'summary', title: t('experts.summary'), render: (_, r) => r.summary ?? '—' },
-    { key: 'report', title: t('common.actions'), width: 100, render: (_, r) => (r.status === 'passed' || r.status === 'not_passed' ? <ReportDownload request={r} /> : null) },
+    { key: 'report', title: t('common.actions'), width: 160, render: (_, r) => (r.status === 'passed' || r.status === 'not_passed' ? <ReportDownload request={r} /> : null) },
   ];
+  const open = (r: PocRequest) => r.status === 'requested' || r.status === 'panel' || r.status === 'reviewing';
   return (
     <>
       <PageHeader title={t('nav.institute.poc')} subtitle={t('experts.poc.requestHint')} />
       <Card>
-        <Table<PocRequest> rowKey="id" columns={columns} dataSource={requests.data} loading={requests.isPending} pagination={false} scroll={{ x: 560 }} />
+        <Table<PocRequest>
+          rowKey="id"
+          columns={columns}
+          dataSource={requests.data}
+          loading={requests.isPending}
+          pagination={false}
+          scroll={{ x: 560 }}
+          expandable={{
+            // The dossier is always shown under its request (there are few requests per institute).
+            showExpandColumn: false,
+            rowExpandable: (r) => r.status !== 'declined',
+            expandedRowKeys: (requests.data ?? []).filter((r) => r.status !== 'declined').map((r) => r.id),
+            expandedRowRender: (r) => <DossierFiles requestId={r.id} editable={open(r)} />,
+          }}
+        />
       </Card>
     </>
   );

@@ -1,11 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '@/api/client';
-import { unwrap } from '@/api/problem';
+import { postForm } from '@/api/files';
+import { ensureOk, unwrap } from '@/api/problem';
 import type {
+  DossierCategory,
   ExpertInvitationInput,
   ExpertKind,
+  ExpertProfileInput,
   PocDecision,
+  PocFile,
   PocRequestInput,
   PocStatus,
   ReviewInput,
@@ -90,9 +94,9 @@ export type PocAction = 'accept' | 'confirm';
 export function usePocAction() {
   const invalidate = useInvalidateExperts();
   return useMutation({
-    mutationFn: async ({ id, action }: { id: number; action: PocAction }) =>
+    mutationFn: async ({ id, action, mix }: { id: number; action: PocAction; mix?: ExpertKind[] }) =>
       action === 'accept'
-        ? unwrap(await api.POST('/api/v1/poc-requests/{request_id}/accept', { ...requestPath(id), body: {} }))
+        ? unwrap(await api.POST('/api/v1/poc-requests/{request_id}/accept', { ...requestPath(id), body: mix === undefined ? {} : { mix } }))
         : unwrap(await api.POST('/api/v1/poc-requests/{request_id}/confirm', requestPath(id))),
     onSuccess: invalidate,
   });
@@ -169,6 +173,77 @@ export function useSwapSeat() {
   return useMutation({
     mutationFn: async ({ id, assignmentId, expertId }: { id: number; assignmentId: number; expertId: number }) =>
       unwrap(await api.POST('/api/v1/poc-requests/{request_id}/swap', { ...requestPath(id), body: { assignment_id: assignmentId, expert_id: expertId } })),
+    onSuccess: invalidate,
+  });
+}
+
+// --- a request's dossier ----------------------------------------------------------------------
+
+const pocFileKeys = (requestId: number) => [...expertKeys.all, 'poc', 'files', requestId] as const;
+
+export function usePocFiles(requestId: number, enabled = true) {
+  return useQuery({
+    queryKey: pocFileKeys(requestId),
+    queryFn: async () => unwrap(await api.GET('/api/v1/poc-requests/{request_id}/files', { params: { path: { request_id: requestId } } })),
+    enabled,
+  });
+}
+
+export function useAttachPocFile(requestId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ file, category }: { file: File; category: DossierCategory }) => {
+      const form = new FormData();
+      form.append('category', category);
+      form.append('file', file);
+      return postForm<PocFile>(`/api/v1/poc-requests/${requestId}/files`, form);
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: pocFileKeys(requestId) }),
+  });
+}
+
+export function useRemovePocFile(requestId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (fileId: number) =>
+      ensureOk(await api.DELETE('/api/v1/poc-requests/{request_id}/files/{file_id}', { params: { path: { request_id: requestId, file_id: fileId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: pocFileKeys(requestId) }),
+  });
+}
+
+// --- conflicts an administrator records --------------------------------------------------------
+
+const manualConflictKeys = (expertId: number) => [...expertKeys.all, 'manual-conflicts', expertId] as const;
+
+export function useManualConflicts(expertId: number) {
+  return useQuery({
+    queryKey: manualConflictKeys(expertId),
+    queryFn: async () => unwrap(await api.GET('/api/v1/experts/{user_id}/manual-conflicts', { params: { path: { user_id: expertId } } })),
+  });
+}
+
+export function useAddConflict(expertId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: { organisation_id: number; reason: string }) =>
+      unwrap(await api.POST('/api/v1/experts/{user_id}/conflicts', { params: { path: { user_id: expertId } }, body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: expertKeys.all }),
+  });
+}
+
+export function useRemoveConflict(expertId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (conflictId: number) =>
+      ensureOk(await api.DELETE('/api/v1/experts/{user_id}/conflicts/{conflict_id}', { params: { path: { user_id: expertId, conflict_id: conflictId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: expertKeys.all }),
+  });
+}
+
+export function useUpdateMyExpertProfile() {
+  const invalidate = useInvalidateExperts();
+  return useMutation({
+    mutationFn: async (body: ExpertProfileInput) => unwrap(await api.PUT('/api/v1/experts/me', { body })),
     onSuccess: invalidate,
   });
 }
