@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import User
+from backend.accounts.models import Organisation, User
 from backend.audit import service as audit
 from backend.core.clock import today
 from backend.core.errors import Conflict, InvalidInput, NotFound
@@ -69,6 +69,10 @@ def ask(session: Session, actor: audit.Actor, user: User, data: schemas.PocReque
     brief = listings.achievement_brief(session, data.achievement_id)
     if user.organisation_id is None or brief.organisation_id != user.organisation_id:
         raise NotFound("未找到该科技成果。No such achievement.")
+    # One open request per achievement: asks of one institute queue on its row, so the check
+    # below sees a request a parallel ask has just opened.
+    session.execute(select(Organisation.id).where(Organisation.id == brief.organisation_id)
+                    .with_for_update())
     if brief.status != AchievementStatus.PUBLISHED:
         raise Conflict("只有已发布的成果可以申请概念验证。Only a published achievement can be "
                        "reviewed.")
