@@ -145,7 +145,7 @@ def register(session: Session, data: schemas.ExpertRegistration, ip: str | None)
     invitation = (_usable_invitation(session, data.invitation_code)
                   if data.invitation_code else None)
     if invitation is not None and invitation.kind != data.profile.kind:
-        raise InvalidInput("profile.kind", f"该邀请码用于邀请{invitation.kind.value}类专家。"
+        raise InvalidInput("profile.kind", "该邀请码邀请的专家类型与所填类型不一致。"
                            f"This invitation is for a {invitation.kind.value} expert.")
     person = accounts.person_for(session, data.person) if data.person else None
     user = accounts.new_user(session, data.user, Role.EXPERT, person)
