@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from backend.capital.models import (
     FinancingAudience,
@@ -22,7 +22,8 @@ from backend.capital.models import (
     QuestionSide,
     RoadshowStatus,
 )
-from backend.core.clock import CHINA_TZ
+from backend.core.clock import CHINA_TZ, today
+from backend.core.dates import EPOCH
 from backend.core.schemas import FreeText, Name, Schema, ShortName
 
 # A sane ceiling for one ticket or one request: 10 billion yuan (100亿元).
@@ -75,9 +76,18 @@ class MandateOut(MandateIn):
     updated_at: datetime
 
 
+def _plannable(value: date) -> date:
+    """A date a milestone falls due: the epoch to ten years ahead (as for a challenge's)."""
+    latest = today() + timedelta(days=366 * 10)
+    if not EPOCH <= value <= latest:
+        raise ValueError(f"日期须在{EPOCH.isoformat()}至{latest.isoformat()}之间。The date must be "
+                         f"between {EPOCH.isoformat()} and {latest.isoformat()}.")
+    return value
+
+
 class MilestoneIn(Schema):
     text: Annotated[str, FreeText(min_length=1, max_length=500)]
-    due_on: date
+    due_on: Annotated[date, AfterValidator(_plannable)]
 
 
 class FinancingBase(Schema):

@@ -32,6 +32,8 @@ from backend.challenges.rules import closes_at, is_issuer
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.core.types import utcnow
+from backend.integrity import gather
+from backend.integrity.rules import org_links
 
 NOT_FOUND = "未找到该揭榜方案。No such proposal."
 _SOLVER_KINDS = (OrgKind.FIRM, OrgKind.INSTITUTE)
@@ -152,6 +154,44 @@ def _check_team(session: Session, challenge: Challenge, lead_org_id: int,
             raise InvalidInput(field, f"“{org.name}”所在地区（{org.region}）不在揭榜范围内。"
                                       f"“{org.name}” is in {org.region}; this challenge is open "
                                       f"to: {'、'.join(rules.regions)}.")
+    _refuse_related(session, challenge, lead_org_id, data.member_org_ids)
+
+
+_LINK_WORDS = {"legal_representative": "同一法定代表人", "officer": "同一董事或高管",
+               "shareholder": "同一股东", "person": "同一自然人",
+               "org_shareholder": "同一法人股东", "control": "控股关系",
+               "address": "注册地址相同", "phone": "联系电话相同",
+               "email_domain": "邮箱域名相同", "bank_account": "银行账户相同"}
+
+
+def _refuse_related(session: Session, challenge: Challenge, lead_org_id: int,
+                    member_org_ids: list[int]) -> None:
+    """No organisation of the issuer's group (the integrity rules' related-party links) on the
+    team: the issuer would award its prize, and the bureau's top-up, to itself."""
+    if challenge.issuer_org_id is None:
+        return
+    team = [lead_org_id, *member_org_ids]
+    found = {p.org_id: p for p in gather.parties(session, [challenge.issuer_org_id, *team])}
+    issuer = found.get(challenge.issuer_org_id)
+    if issuer is None:
+        return
+    for org_id in team:
+        party = found.get(org_id)
+        if party is None:
+            continue
+        links = org_links(party, "solver", issuer, "issuer")
+        if links:
+            names = accounts.declared_names(session, [org_id, challenge.issuer_org_id])
+            who = [f" {names[k]}" if isinstance(k := link.get("key"), int) and k in names
+                   else "" for link in links]
+            zh = "、".join(dict.fromkeys(_LINK_WORDS.get(str(link["attribute"]), "关联")[0]
+                                         + w for link, w in zip(links, who, strict=True)))
+            en = ", ".join(dict.fromkeys(str(link["attribute"]).replace("_", " ") + w
+                                         for link, w in zip(links, who, strict=True)))
+            raise InvalidInput(
+                "member_org_ids" if org_id != lead_org_id else "lead",
+                f"“{party.name}”与发榜方存在关联关系（{zh}），不能揭榜。“{party.name}” is related "
+                f"to the issuer ({en}) and cannot answer its challenge.")
 
 
 def _check_broker(session: Session, broker_id: int | None) -> None:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import User
+from backend.accounts.models import Organisation, User
 from backend.audit import service as audit
 from backend.core.clock import today
 from backend.core.errors import Conflict, InvalidInput, NotFound
@@ -58,6 +58,10 @@ def ask(session: Session, actor: audit.Actor, user: User, data: schemas.PocReque
     brief = listings.achievement_brief(session, data.achievement_id)
     if user.organisation_id is None or brief.organisation_id != user.organisation_id:
         raise NotFound("未找到该科技成果。No such achievement.")
+    # One open request per achievement: asks of one institute queue on its row, so the check
+    # below sees a request a parallel ask has just opened.
+    session.execute(select(Organisation.id).where(Organisation.id == brief.organisation_id)
+                    .with_for_update())
     if brief.status != AchievementStatus.PUBLISHED:
         raise Conflict("只有已发布的成果可以申请概念验证。Only a published achievement can be "
                        "reviewed.")
@@ -177,8 +181,10 @@ def swap(session: Session, actor: audit.Actor, request: PocRequest, data: schema
     seat = session.get(ReviewAssignment, data.assignment_id, with_for_update=True)
     if seat is None or seat.request_id != request.id:
         raise NotFound("未找到该评审席位。No such seat.")
-    if seat.status not in (AssignmentStatus.PROPOSED, AssignmentStatus.INVITED):
-        raise Conflict("只能替换尚未接受的席位。Only a seat not yet accepted can be swapped.")
+    if seat.status not in (AssignmentStatus.PROPOSED, AssignmentStatus.INVITED) and not (
+            seat.status == AssignmentStatus.ACCEPTED and _conflicts_now(session, request, seat)):
+        raise Conflict("只能替换尚未接受的席位（或已接受但存在利益冲突的席位）。Only a seat not yet "
+                       "accepted (or an accepted one whose expert has a conflict) can be swapped.")
     _check_fit(session, request, data.expert_id, seat.kind)
     new = ReviewAssignment(request_id=request.id, expert_id=data.expert_id, kind=seat.kind,
                            similarity=_similarity(session, request, data.expert_id),
@@ -220,6 +226,25 @@ def confirm(session: Session, actor: audit.Actor, request: PocRequest) -> None:
 
 # --- the experts' side ------------------------------------------------------------------------
 
+def _conflicts_now(session: Session, request: PocRequest, seat: ReviewAssignment
+                   ) -> list[conflicts.Found]:
+    """The seat's expert's conflicts with the request's organisation as they stand now (one may
+    have been recorded, or declared, since the panel was proposed)."""
+    return conflicts.conflicts_for(session, [load(session, seat.expert_id)],
+                                   request.organisation_id)[seat.expert_id]
+
+
+def _refuse_if_conflicted(session: Session, request: PocRequest, seat: ReviewAssignment
+                          ) -> None:
+    found = _conflicts_now(session, request, seat)
+    if found:
+        raise Conflict("您与该成果所属机构存在利益冲突，不能参加本次评审，请联系组织方："
+                       + "；".join(f.message_zh for f in found) + "。You have a conflict of "
+                       "interest with the achievement's organisation and cannot review it; "
+                       "the organiser will replace you: "
+                       + "; ".join(f.message_en for f in found) + ".")
+
+
 def seat_for(session: Session, expert: User, assignment_id: int, *, lock: bool = False
              ) -> ReviewAssignment:
     """The expert's own seat (not a proposal they have not been asked about yet), else 404."""
@@ -245,6 +270,8 @@ def answer(session: Session, actor: audit.Actor, expert: User, assignment_id: in
     if seat.status != AssignmentStatus.INVITED:
         raise Conflict("该邀请已答复。This invitation has already been answered.",
                        current_status=seat.status.value)
+    if yes:
+        _refuse_if_conflicted(session, _request_of(session, seat), seat)
     seat.status = AssignmentStatus.ACCEPTED if yes else AssignmentStatus.DECLINED
     seat.answered_at = utcnow()
     session.flush()
@@ -273,6 +300,7 @@ def submit(session: Session, actor: audit.Actor, expert: User, assignment_id: in
     problems = scoring.check_scores(data.scores)
     if problems:
         raise InvalidInput("scores", "；".join(problems))
+    _refuse_if_conflicted(session, _request_of(session, seat), seat)
     seat.scores, seat.comments = dict(data.scores), dict(data.comments)
     seat.recommendation, seat.trl = data.recommendation, data.trl
     seat.confidential_note = data.confidential_note or None

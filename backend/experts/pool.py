@@ -144,6 +144,9 @@ def snapshot(row: ExpertRow) -> dict[str, object]:
 def register(session: Session, data: schemas.ExpertRegistration, ip: str | None) -> User:
     invitation = (_usable_invitation(session, data.invitation_code)
                   if data.invitation_code else None)
+    if invitation is not None and invitation.kind != data.profile.kind:
+        raise InvalidInput("profile.kind", "该邀请码邀请的专家类型与所填类型不一致。"
+                           f"This invitation is for a {invitation.kind.value} expert.")
     person = accounts.person_for(session, data.person) if data.person else None
     user = accounts.new_user(session, data.user, Role.EXPERT, person)
     actor = audit.Actor(user.id, user.username, ip)
@@ -168,6 +171,10 @@ def register(session: Session, data: schemas.ExpertRegistration, ip: str | None)
 def update_profile(session: Session, actor: audit.Actor, user_id: int,
                    data: schemas.ExpertProfileIn) -> ExpertRow:
     before = load(session, user_id)
+    if before.profile.status == VerificationStatus.VERIFIED and data.kind != before.profile.kind:
+        raise Conflict("专家类型经审核确定，如需变更请联系管理员。The kind of expert was verified; "
+                       "ask an administrator to change it.",
+                       current_kind=before.profile.kind.value)
     _apply(session, before.profile, data)
     after = load(session, user_id)
     audit.record(session, actor, "expert.profile_update", "expert", user_id,
