@@ -32,7 +32,7 @@ def build(session: Session, user: User, chain: Chain, year: int, quarter: int) -
     data = figures.chain_figures(session, chain, start, end)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(FIGURES)
-    sheet.append([f"{chain.name_zh} {year}Q{quarter}（{start.isoformat()}—{end.isoformat()}）"])
+    sheet.append([_cell(chain.name_zh), f"{year}Q{quarter}（{start.isoformat()}—{end.isoformat()}）"])
     sheet.append(list(FIGURE_COLUMNS))
     for f in data.nodes:
         sheet.append([_cell(v) for v in (

@@ -20,15 +20,19 @@ from backend.core import clock
 from backend.core.dates import SEARCH_MARGIN
 from backend.deals.models import Stage
 from tests.builders import accounts as b
+from tests.builders import chains as chainb
 from tests.builders import deals as d
 
-# Values for the path parameters of the routes that take a period.
-PATH_VALUES = {"dataset": ["claims", "payouts", "clawbacks", "flags", "audit"]}
+# Values for the path parameters of the routes that take a period (a chain's id: the test's own).
+PATH_VALUES = {"dataset": ["claims", "payouts", "clawbacks", "flags", "audit"],
+               "chain_id": ["{chain_id}"]}
 EPOCH_MESSAGE = "日期须在2000-01-01至"
 
 
-def period_paths(app: FastAPI) -> list[str]:
-    """Every GET path whose operation takes `since` and `until`, from the route table."""
+def period_paths(app: FastAPI, values: dict[str, list[str]] | None = None) -> list[str]:
+    """Every GET path whose operation takes `since` and `until`, from the route table; path
+    parameters take `values` (those of PATH_VALUES by default)."""
+    values = {**PATH_VALUES, **(values or {})}
     paths = []
     for context in iter_route_contexts(app.routes):
         route = context.route
@@ -39,7 +43,7 @@ def period_paths(app: FastAPI) -> list[str]:
             expanded = [context.path]
             for param in route.dependant.path_params:
                 expanded = [p.replace(f"{{{param.name}}}", v) for p in expanded
-                            for v in PATH_VALUES[param.name]]
+                            for v in values[param.name]]
             paths += expanded
     return paths
 
@@ -48,7 +52,8 @@ def test_the_periods_found_are_the_ones_expected(app: FastAPI) -> None:
     assert sorted(period_paths(app)) == sorted([
         "/api/v1/audit/entries", "/api/v1/claims", "/api/v1/payouts", "/api/v1/clawbacks",
         "/api/v1/stats/rewards", "/api/v1/stats/flags",
-        *(f"/api/v1/exports/{name}" for name in PATH_VALUES["dataset"])])
+        *(f"/api/v1/exports/{name}" for name in PATH_VALUES["dataset"]),
+        "/api/v1/chains/{chain_id}/figures", "/api/v1/chains/{chain_id}/gaps"])
 
 
 def _bad_periods() -> list[tuple[dict[str, str], str]]:
@@ -60,8 +65,10 @@ def _bad_periods() -> list[tuple[dict[str, str], str]]:
 
 def test_every_period_refuses_dates_outside_the_platform_with_a_422_naming_the_field(
         app: FastAPI, client: TestClient, db: Session) -> None:
-    admin = b.login_as(db, b.make_admin(db))
-    for path in period_paths(app):
+    admin_user = b.make_admin(db)
+    admin = b.login_as(db, admin_user)
+    chain = chainb.make_chain(db, admin_user)
+    for path in period_paths(app, {"chain_id": [str(chain.id)]}):
         for params, field in _bad_periods():
             r = client.get(path, params=params, headers=admin.headers)
             assert r.status_code == 422, (path, params, r.text)

@@ -34,6 +34,7 @@ from backend.listings.models import Field
 from backend.matches.models import MatchFeedback
 from backend.rewards import clawbacks, payouts
 from tests.builders import accounts as b
+from tests.builders import chains as chainb
 from tests.builders import experts as ex
 from tests.builders import listings as lb
 from tests.builders import rewards as r
@@ -75,6 +76,8 @@ def test_the_exports_found_are_the_ones_expected(app: FastAPI) -> None:
         "/api/v1/exports/payouts/{batch_id}": (["batch_id"], ["csv", "xlsx"]),
         "/api/v1/registry/template": ([], ["csv"]),
         "/api/v1/poc-requests/{request_id}/report.xlsx": (["request_id"], ["xlsx"]),
+        "/api/v1/chains/{chain_id}/export": (["chain_id"], ["xlsx"]),
+        "/api/v1/chains/{chain_id}/report": (["chain_id"], ["xlsx"]),
     }
 
 
@@ -102,8 +105,11 @@ def _formula_world(db: Session) -> dict[str, list[str]]:
                  active=True))
     db.flush()
     flag_review.dismiss(db, r.actor(second), flag.id, PAYLOADS[2])
+    chain = chainb.make_chain(db, first, code="formula", name_zh=PAYLOADS[0],
+                              description=PAYLOADS[1])
     return {"dataset": ["claims", "payouts", "clawbacks", "flags", "audit"],
-            "batch_id": [str(batch.id)], "request_id": [str(_decided_review(db))]}
+            "batch_id": [str(batch.id)], "request_id": [str(_decided_review(db))],
+            "chain_id": [str(chain.id)]}
 
 
 def _decided_review(db: Session) -> int:
@@ -143,7 +149,9 @@ def test_no_export_writes_a_formula(app: FastAPI, client: TestClient, db: Sessio
             paths = [p.replace(f"{{{name}}}", v) for p in paths for v in values[name]]
         for url in paths:
             for fmt in formats:
-                response = client.get(url, params={"format": fmt}, headers=headers)
+                query = {"format": fmt, **({"year": 2026, "quarter": 4}
+                                           if url.endswith("/report") else {})}
+                response = client.get(url, params=query, headers=headers)
                 assert response.status_code == 200, (url, fmt, response.text)
                 cells = _cells(response.content, fmt)
                 formulas = [c for c in cells if isinstance(c, str) and
@@ -156,4 +164,4 @@ def test_no_export_writes_a_formula(app: FastAPI, client: TestClient, db: Sessio
                                  "/api/v1/registry/template") or fmt != "csv":
                     assert defused & set(PAYLOADS), (url, fmt)
                 checked += 1
-    assert checked == 19
+    assert checked == 21
