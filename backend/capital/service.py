@@ -424,6 +424,9 @@ def record_outcome(session: Session, actor: audit.Actor, user: User, request_id:
     ).with_for_update()).scalar_one_or_none()
     if interest is None:
         raise Conflict("请先表达投资意向，再记录结果。Mark interest before recording an outcome.")
+    if request.status == FinancingStatus.WITHDRAWN:
+        raise Conflict("该融资需求已撤回，不能再记录结果。The request was withdrawn; no outcome can "
+                       "be recorded on it.")
     if interest.confirmation == OutcomeConfirmation.CONFIRMED:
         raise Conflict("融资方已确认该结果，不能再修改。The requesting organisation confirmed this "
                        "outcome; it can no longer be changed.")

@@ -200,3 +200,19 @@ def test_a_reviewed_trl_outside_the_mandate_takes_the_request_out_of_the_feed(
     assert client.get(FEED, headers=h(db, investor)).json()["total"] == 0
     # Still visible as a request: the feed, not visibility, leaves it out.
     assert client.get(f"{REQUESTS}/{request.id}", headers=h(db, investor)).status_code == 200
+
+
+def test_no_outcome_is_recorded_on_a_withdrawn_request(client: TestClient, db: Session) -> None:
+    """A firm that withdrew its request sought no money: a term sheet recorded on it afterwards
+    would wait for a confirmation nobody should give, and could be confirmed by mistake."""
+    firm = b.make_firm_user(db)
+    request = c.make_request(db, firm)
+    investor = c.make_investor(db)
+    url = f"{REQUESTS}/{request.id}"
+    assert client.post(f"{url}/interest", json={}, headers=h(db, investor)).status_code == 201
+    assert client.post(f"{url}/withdraw", headers=h(db, firm)).status_code == 200
+    r = client.post(f"{url}/outcome", json={"status": "term_sheet", "amount": "1000000.00"},
+                    headers=h(db, investor))
+    assert r.status_code == 409, r.text
+    assert "撤回" in r.json()["detail"]
+    assert _actions(db, "financing.outcome") == []
