@@ -23,6 +23,7 @@ from backend.accounts.models import (
 from backend.audit.service import SYSTEM
 from backend.core.types import utcnow
 from backend.db import session_scope
+from backend.demo.capital import seed_capital
 from backend.demo.chains import seed_chains
 from backend.demo.challenges import seed_challenges
 from backend.demo.experts import EXPERTS, seed_experts
@@ -165,6 +166,7 @@ def seed(force: bool = False) -> list[DemoLogin]:
             seed_experts(session, DEMO_PASSWORD)
             seed_challenges(session)
             seed_chains(session)
+            seed_capital(session)
             logins += [DemoLogin("expert", u, DEMO_PASSWORD, f"{n}（{o}）")
                        for u, n, _, o, _, _ in EXPERTS]
     for login in logins:

@@ -106,3 +106,29 @@ def test_the_demo_has_an_open_challenge_and_one_in_delivery(db: Session) -> None
     paid = milestones.for_challenge(db, rows[1])
     assert milestones.confirmed_total(paid) == paid[0].amount > 0
     assert audit.verify(db).ok
+
+
+def test_the_demo_investor_has_a_mandate_requests_to_see_and_a_roadshow(db: Session) -> None:
+    """investor1's feed is not empty: a mandate, two published requests, a term sheet the
+    institute has not confirmed yet (so it counts nowhere), a roadshow it registered for."""
+    from backend.capital import stats
+    from backend.capital.models import (
+        FinancingRequest,
+        FinancingStatus,
+        Interest,
+        OutcomeConfirmation,
+        Presentation,
+        PresentationConsent,
+        RoadshowInvestor,
+    )
+
+    seed()
+    statuses = db.execute(select(FinancingRequest.status)).scalars().all()
+    assert statuses == [FinancingStatus.PUBLISHED, FinancingStatus.PUBLISHED]
+    [interest] = db.execute(select(Interest)).scalars().all()
+    assert interest.confirmation == OutcomeConfirmation.PENDING and interest.amount > 0
+    consents = db.execute(select(Presentation.consent).order_by(Presentation.request_id))
+    assert consents.scalars().all() == [PresentationConsent.ACCEPTED, PresentationConsent.INVITED]
+    assert db.execute(select(RoadshowInvestor.registered_at)).scalar_one() is not None
+    assert stats.public_totals(db).committed == 0
+    assert audit.verify(db).ok
