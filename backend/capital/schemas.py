@@ -297,7 +297,7 @@ class RoadshowIn(Schema):
     description: LongText = ""
     starts_at: datetime = Field(description="when it starts; without an offset: Beijing time")
     place: Annotated[str, FreeText(min_length=1, max_length=200)] | None = None
-    online_link: Annotated[str, Field(max_length=500)] | None = None
+    online_link: Annotated[str, FreeText(min_length=1, max_length=500)] | None = None
 
     @field_validator("starts_at")
     @classmethod

@@ -291,7 +291,7 @@ class FormCriterion(Schema):
 
 class ProposalScoresIn(Schema):
     proposal_id: int
-    scores: dict[Annotated[str, Field(max_length=8)], int]
+    scores: dict[Annotated[str, Field(pattern=r"^c[0-9]{1,2}$")], int]  # the form's c1, c2, …
     comment: Annotated[str, FreeText(max_length=2000, multiline=True)] = ""
 
 

@@ -146,7 +146,9 @@ def _ids(server: LiveServer, role: str | None) -> dict[str, int]:
         if role == "expert":  # no deals; the demo's review seat it accepted
             ids["assignmentId"] = int(api.get("/api/v1/review-assignments")[0]["id"])
             return ids
-        if role == "investor":  # no deals, no parameterised pages yet
+        if role in ("firm", "institute", "investor"):  # the demo's financing requests
+            ids["financingId"] = _first_id(api, "/api/v1/financing-requests?page_size=1")
+        if role == "investor":  # no deals
             return ids
         ids["dealId"] = _first_id(api, "/api/v1/deals?page_size=1")
         if role == "broker":

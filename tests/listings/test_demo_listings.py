@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
+from backend.demo import chain_data
 from backend.demo.data import seed
 from backend.listings.models import (
     Achievement,
@@ -25,13 +26,15 @@ from backend.listings.models import (
 from backend.listings.schemas import ip_number
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# The industry-chain demo adds its labelled sample listings (backend/demo/chains.py).
+CHAIN = Counter(kind for kind, _, _, _, labels in chain_data.SAMPLE if labels)
 
 
 def test_the_demo_market_has_listings_across_the_taxonomy(client: TestClient, db: Session) -> None:
     seed()
     demands = db.execute(select(Demand)).scalars().all()
     achievements = db.execute(select(Achievement)).scalars().all()
-    assert len(demands) == 220 and len(achievements) == 540
+    assert len(demands) == 220 + CHAIN["demand"] and len(achievements) == 540 + CHAIN["achievement"]
     subfields = db.execute(select(func.count()).select_from(Field).where(
         Field.parent_id.is_not(None))).scalar_one()
     assert len({d.field_id for d in demands} | {a.field_id for a in achievements}) == subfields
@@ -55,4 +58,4 @@ def test_the_demo_market_has_listings_across_the_taxonomy(client: TestClient, db
     assert r.status_code == 200 and r.json()["total"] > 0
     assert audit.verify(db).ok
     seed()  # seeding again adds nothing
-    assert db.execute(select(func.count()).select_from(Demand)).scalar_one() == 220
+    assert db.execute(select(func.count()).select_from(Demand)).scalar_one() == len(demands)

@@ -228,7 +228,7 @@ export function FinancingRequestPage() {
   const t = useT();
   const session = useSession();
   const user = session.status === 'authenticated' ? session.user : undefined;
-  const id = Number(useParams().requestId);
+  const id = Number(useParams().financingId);
   const request = useFinancingRequest(id);
   if (!request.data) return <Card loading={request.isLoading} />;
   const r = request.data;

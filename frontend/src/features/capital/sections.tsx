@@ -10,7 +10,7 @@ function hidden(path: string, element: SectionPage['element']): SectionPage {
 const roadshows: SectionPage = { path: 'roadshows', labelKey: 'nav.capital.roadshows', icon: <icons.TeamOutlined />, element: <RoadshowsPage /> };
 const owner = (): SectionPage[] => [
   { path: 'financing', labelKey: 'nav.capital.requests', icon: <icons.MoneyCollectOutlined />, element: <MyFinancingPage /> },
-  hidden('financing/:requestId', <FinancingRequestPage />),
+  hidden('financing/:financingId', <FinancingRequestPage />),
   roadshows,
 ];
 
@@ -18,7 +18,7 @@ const owner = (): SectionPage[] => [
 export const capitalPages: Record<'investor' | 'firm' | 'institute' | 'admin', SectionPage[]> = {
   investor: [
     { path: 'feed', labelKey: 'nav.capital.feed', icon: <icons.NodeIndexOutlined />, element: <InvestorFeedPage /> },
-    hidden('requests/:requestId', <FinancingRequestPage />),
+    hidden('requests/:financingId', <FinancingRequestPage />),
     roadshows,
   ],
   firm: owner(),
