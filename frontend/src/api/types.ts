@@ -210,6 +210,7 @@ export interface Page<T> {
 export type Expert = Schemas['ExpertOut'];
 export type ExpertKind = Schemas['ExpertKind'];
 export type ExpertProfileInput = Schemas['ExpertProfileIn'];
+export type ExpertRegistrationInput = Schemas['ExpertRegistration'];
 export type ExpertInvitation = Schemas['ExpertInvitationOut'];
 export type ExpertInvitationInput = Schemas['ExpertInvitationIn'];
 export type ExpertInvitationCreated = Schemas['ExpertInvitationCreated'];

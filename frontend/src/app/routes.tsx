@@ -6,6 +6,7 @@ import { RegisterPage } from '@/features/accounts/RegisterPage';
 import { RequireRole } from '@/features/accounts/RequireRole';
 import { BrokerProfilePage, DirectoryPage } from '@/features/intake/DirectoryPages';
 import { ChallengeDetailPage, ChallengeListPage } from '@/features/challenges/ChallengePages';
+import { ExpertApplyPage } from '@/features/experts/ExpertApplyPage';
 import { ListingsPage } from '@/features/listings/ListingsPage';
 import { LandingPage } from '@/features/market/LandingPage';
 import { AchievementPage, DemandPage } from '@/features/matches/PublicListingPages';
@@ -39,6 +40,7 @@ export const routes: RouteObject[] = [
           { path: 'brokers/:brokerId', element: <BrokerProfilePage /> },
           { path: 'login', element: <LoginPage /> },
           { path: 'register', element: <RegisterPage /> },
+          { path: 'experts/apply', element: <ExpertApplyPage /> },
           { path: 'challenges', element: <ChallengeListPage /> },
           { path: 'challenges/:challengeId', element: <ChallengeDetailPage /> },
           ...roleRoutes,

@@ -49,6 +49,8 @@ export function LoginPage() {
         </Form>
         <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
           {t('login.noAccount')} <Link to="/register">{t('login.toRegister')}</Link>
+          {' · '}
+          <Link to="/experts/apply">{t('experts.apply.link')}</Link>
         </Typography.Paragraph>
       </Card>
     </Flex>

@@ -74,7 +74,7 @@ const FIELDS = [
   'invitation_code',
 ];
 
-function AccountItems({ t }: { t: Translate }) {
+export function AccountItems({ t }: { t: Translate }) {
   return (
     <>
       <Divider orientation="left">{t('register.section.account')}</Divider>

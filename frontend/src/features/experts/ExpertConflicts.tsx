@@ -50,8 +50,8 @@ export function ManualConflicts({ expertId }: { expertId: number }) {
   );
 }
 
-export const DEFAULT_MIX: ExpertKind[] = ['scientist', 'entrepreneur', 'investor'];
-export const ALL_KINDS: ExpertKind[] = ['scientist', 'entrepreneur', 'investor', 'ip_legal', 'finance'];
+const DEFAULT_MIX: ExpertKind[] = ['scientist', 'entrepreneur', 'investor'];
+const ALL_KINDS: ExpertKind[] = ['scientist', 'entrepreneur', 'investor', 'ip_legal', 'finance'];
 
 /** The panel's required mix when accepting a request: how many of each kind (default one
  *  scientist, one entrepreneur, one investor). */

@@ -283,7 +283,7 @@ export function ExpertPoolPage() {
             {t('experts.invite')}
           </Button>
         </Form>
-        {code === null ? null : <Alert style={{ marginTop: 12 }} type="success" showIcon message={<Typography.Text copyable={{ text: code }}>{t('experts.invite.code', { code })}</Typography.Text>} />}
+        {code === null ? null : <Alert style={{ marginTop: 12 }} type="success" showIcon message={<Typography.Text copyable={{ text: `${window.location.origin}/experts/apply?code=${code}` }}>{t('experts.invite.code', { code })}</Typography.Text>} />}
       </Card>
       <Card title={t('nav.experts.pool')} style={{ marginTop: 16 }} extra={
         <Select<string> style={{ width: 140 }} aria-label={t('common.status')} value={status ?? 'all'} onChange={(v) => setStatus(v === 'all' ? undefined : (v as 'pending'))}

@@ -8,6 +8,7 @@ import type {
   ExpertInvitationInput,
   ExpertKind,
   ExpertProfileInput,
+  ExpertRegistrationInput,
   PocDecision,
   PocFile,
   PocRequestInput,
@@ -245,5 +246,13 @@ export function useUpdateMyExpertProfile() {
   return useMutation({
     mutationFn: async (body: ExpertProfileInput) => unwrap(await api.PUT('/api/v1/experts/me', { body })),
     onSuccess: invalidate,
+  });
+}
+
+/** Register as an expert (no login): with an invitation code in the pool at once, without one
+ *  an application administrators verify. */
+export function useRegisterExpert() {
+  return useMutation({
+    mutationFn: async (body: ExpertRegistrationInput) => unwrap(await api.POST('/api/v1/experts/register', { body })),
   });
 }
