@@ -1,5 +1,5 @@
 """Demo capital chain (资金链): `investor1`'s mandate, two published financing requests (one of
-`inst1`'s achievements, one project of `firm1`'s), `investor1`'s interest in the first with a
+`inst1`'s achievements, one project of `firm2`'s), `investor1`'s interest in the first with a
 term sheet awaiting the institute's word, and a planned roadshow to which both requests are
 invited — the institute has consented, the firm not yet — and `investor1` has registered."""
 
@@ -37,7 +37,7 @@ def _actor(user: User) -> Actor:
 def seed_capital(session: Session) -> None:
     if session.execute(select(FinancingRequest.id)).first():
         return
-    investor, institute, firm = (_user(session, u) for u in ("investor1", "inst1", "firm1"))
+    investor, institute, firm = (_user(session, u) for u in ("investor1", "inst1", "firm2"))
     admin = _user(session, "admin")
     achievement = session.execute(select(Achievement).where(
         Achievement.organisation_id == institute.organisation_id,
