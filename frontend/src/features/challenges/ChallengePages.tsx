@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 
+import { API_ENUMS } from '@/api/enums';
 import type { Role } from '@/api/types';
 import {
   Alert,
@@ -47,7 +48,7 @@ import {
 import { useT } from '@/i18n';
 import { formatDate, todayIso } from '@/lib/dates';
 
-const KINDS: ExpertKindCode[] = ['scientist', 'entrepreneur', 'investor', 'ip_legal', 'finance'];
+const KINDS = API_ENUMS.ExpertKind;
 
 export function ChallengeStatusTag({ status }: { status: Challenge['status'] }) {
   const t = useT();

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
-import type { ExpertKind, ExpertRegistrationInput } from '@/api/types';
+import { API_ENUMS } from '@/api/enums';
+import type { ExpertRegistrationInput } from '@/api/types';
 import { Alert, Button, Card, Col, Divider, Form, Input, InputNumber, PageHeader, Row, Select, useShowError } from '@/components/ui';
 import { AccountItems } from '@/features/accounts/RegisterPage';
 import { required } from '@/features/accounts/formRules';
@@ -10,7 +11,7 @@ import { useRegisterExpert } from '@/hooks/queries/experts';
 import { useFieldTree } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
 
-const KINDS: ExpertKind[] = ['scientist', 'entrepreneur', 'investor', 'ip_legal', 'finance'];
+const KINDS = API_ENUMS.ExpertKind;
 type Values = ExpertRegistrationInput & { password_confirm: string };
 const FIELDS = ['user.username', 'user.password', 'user.display_name', 'user.email', 'profile.organisation_name',
   'profile.title', 'profile.fields', 'profile.kind', 'profile.bio', 'profile.yearly_capacity', 'invitation_code'];

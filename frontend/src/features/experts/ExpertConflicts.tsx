@@ -1,5 +1,6 @@
 import { useState } from 'react';
 
+import { API_ENUMS } from '@/api/enums';
 import type { ExpertKind } from '@/api/types';
 import { Button, Form, Input, InputNumber, Select, Space, Typography, useShowError } from '@/components/ui';
 import { useOrganisations } from '@/hooks/queries/accounts';
@@ -51,7 +52,7 @@ export function ManualConflicts({ expertId }: { expertId: number }) {
 }
 
 const DEFAULT_MIX: ExpertKind[] = ['scientist', 'entrepreneur', 'investor'];
-const ALL_KINDS: ExpertKind[] = ['scientist', 'entrepreneur', 'investor', 'ip_legal', 'finance'];
+const ALL_KINDS = API_ENUMS.ExpertKind;
 
 /** The panel's required mix when accepting a request: how many of each kind (default one
  *  scientist, one entrepreneur, one investor). */

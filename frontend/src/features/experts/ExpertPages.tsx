@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 
-import type { Expert, ExpertInvitationInput, ExpertKind, ExpertProfileInput, PocRequest, ReviewAssignment } from '@/api/types';
+import { API_ENUMS } from '@/api/enums';
+import type { Expert, ExpertInvitationInput, ExpertProfileInput, PocRequest, ReviewAssignment } from '@/api/types';
 import {
   Alert,
   Button,
@@ -40,7 +41,7 @@ import { DossierFiles } from './DossierFiles';
 import { ManualConflicts } from './ExpertConflicts';
 import { ReviewForm, ReviewsTable } from './ReviewForm';
 
-const KINDS: ExpertKind[] = ['scientist', 'entrepreneur', 'investor', 'ip_legal', 'finance'];
+const KINDS = API_ENUMS.ExpertKind;
 
 export function SeatTag({ status }: { status: ReviewAssignment['status'] }) {
   const t = useT();
