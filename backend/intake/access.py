@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import User
 from backend.accounts.service import is_verified_broker
 from backend.core.errors import NotFound, PermissionDenied
+from backend.core.fetch import one_or_404
 from backend.core.permissions import Role
 from backend.intake.models import HelpOffer, HelpRequest, OfferStatus
 
@@ -73,10 +74,7 @@ def request_for(session: Session, user: User, request_id: int, *, lock: bool = F
     query = visible_requests(user).where(HelpRequest.id == request_id)
     if lock:
         query = query.with_for_update(of=HelpRequest)
-    request = session.execute(query.execution_options(populate_existing=True)
-                              ).scalar_one_or_none()
-    if request is None:
-        raise NotFound(NOT_FOUND)
+    request = one_or_404(session, query.execution_options(populate_existing=True), NOT_FOUND)
     return RequestAccess(request, seat_of(session, user, request), user)
 
 

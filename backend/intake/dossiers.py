@@ -28,6 +28,7 @@ from backend.accounts.models import Organisation, User
 from backend.accounts.service import load_user
 from backend.audit import service as audit
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from backend.core.fetch import one_or_404
 from backend.core.permissions import Role
 from backend.core.types import utcnow
 from backend.deals.storage import FileStore
@@ -85,10 +86,7 @@ def dossier_for(session: Session, user: User, dossier_id: int, *, lock: bool = F
     query = select(Dossier).where(Dossier.id == dossier_id)
     if lock:
         query = query.with_for_update()
-    dossier = session.execute(query.execution_options(populate_existing=True)
-                              ).scalar_one_or_none()
-    if dossier is None:
-        raise NotFound(NOT_FOUND)
+    dossier = one_or_404(session, query.execution_options(populate_existing=True), NOT_FOUND)
     try:
         if dossier.demand_id is not None:
             demands.check_visible(session, user, dossier.demand_id)
@@ -393,10 +391,7 @@ def view_log(session: Session, view: DossierAccessView, limit: int = 500
 def for_demand(session: Session, user: User, demand_id: int) -> DossierAccessView:
     """The dossier of a demand the user may see (404 when there is none or no view)."""
     demands.check_visible(session, user, demand_id)
-    dossier_id = session.execute(select(Dossier.id).where(Dossier.demand_id == demand_id)
-                                 ).scalar_one_or_none()
-    if dossier_id is None:
-        raise NotFound(NOT_FOUND)
+    dossier_id = one_or_404(session, select(Dossier.id).where(Dossier.demand_id == demand_id), NOT_FOUND)
     return dossier_for(session, user, dossier_id)
 
 

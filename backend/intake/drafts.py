@@ -22,6 +22,7 @@ from backend.accounts.service import is_verified_broker
 from backend.audit import service as audit
 from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from backend.core.fetch import one_or_404
 from backend.core.permissions import Role
 from backend.core.types import utcnow
 from backend.intake import dossiers, notices
@@ -88,9 +89,7 @@ def draft_for(session: Session, user: User, draft_id: int, *, lock: bool = False
     query = select(DemandDraft).where(DemandDraft.id == draft_id)
     if lock:
         query = query.with_for_update()
-    draft = session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
-    if draft is None:
-        raise NotFound(NOT_FOUND)
+    draft = one_or_404(session, query.execution_options(populate_existing=True), NOT_FOUND)
     try:
         access = insider(request_for(session, user, draft.help_request_id))
     except NotFound:

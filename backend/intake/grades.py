@@ -16,7 +16,8 @@ from backend.accounts import gates
 from backend.accounts.models import BrokerLevel, BrokerProfile, User, VerificationStatus
 from backend.audit import service as audit
 from backend.core import clock
-from backend.core.errors import Conflict, InvalidInput, NotFound
+from backend.core.errors import Conflict, InvalidInput
+from backend.core.fetch import one_or_404
 from backend.core.types import utcnow
 from backend.intake import findings, grading, notices, record
 from backend.intake.models import (
@@ -37,9 +38,7 @@ def _broker(session: Session, broker_id: int, *, lock: bool = False) -> BrokerPr
     query = select(BrokerProfile).where(BrokerProfile.user_id == broker_id)
     if lock:
         query = query.with_for_update()
-    profile = session.execute(query).scalar_one_or_none()
-    if profile is None:
-        raise NotFound("未找到该经纪人。No such broker.")
+    profile = one_or_404(session, query, "未找到该经纪人。No such broker.")
     return profile
 
 
@@ -185,10 +184,8 @@ def evaluate_all(session: Session, actor: audit.Actor = audit.SYSTEM,
 # --- decisions --------------------------------------------------------------------------------
 
 def _proposal(session: Session, proposal_id: int) -> GradeProposal:
-    proposal = session.execute(select(GradeProposal).where(GradeProposal.id == proposal_id)
-                               .with_for_update()).scalar_one_or_none()
-    if proposal is None:
-        raise NotFound(PROPOSAL_NOT_FOUND)
+    proposal = one_or_404(session, select(GradeProposal).where(GradeProposal.id == proposal_id)
+                          .with_for_update(), PROPOSAL_NOT_FOUND)
     if proposal.status is not ProposalStatus.PENDING:
         raise Conflict(f"该建议已处理（{proposal.status.value}）。This proposal has been decided "
                        f"({proposal.status.value}).", current_status=proposal.status.value)

@@ -20,6 +20,7 @@ from backend.accounts.models import Organisation, Person, User
 from backend.audit import service as audit
 from backend.core import paging
 from backend.core.errors import Conflict, InvalidInput, NotFound
+from backend.core.fetch import one_or_404
 from backend.core.permissions import Role
 from backend.core.types import utcnow
 from backend.integrity.context import SubjectKind
@@ -143,11 +144,8 @@ def list_subject(session: Session, actor: audit.Actor, subject: Subject, *, reas
 
 def revoke(session: Session, actor: audit.Actor, listing_id: int, reason: str
            ) -> DishonestyListing:
-    entry = session.execute(select(DishonestyListing).where(DishonestyListing.id == listing_id)
-                            .with_for_update().execution_options(populate_existing=True)
-                            ).scalar_one_or_none()
-    if entry is None:
-        raise NotFound(NOT_FOUND)
+    entry = one_or_404(session, select(DishonestyListing).where(DishonestyListing.id == listing_id)
+                       .with_for_update().execution_options(populate_existing=True), NOT_FOUND)
     if entry.revoked_at is not None:
         raise Conflict("该条目已撤销。This entry has already been revoked.")
     before = _snapshot(entry)

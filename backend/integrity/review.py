@@ -13,6 +13,7 @@ from backend.accounts.models import BrokerProfile
 from backend.audit import service as audit
 from backend.core import clock
 from backend.core.errors import Conflict, NotFound, PermissionDenied
+from backend.core.fetch import one_or_404
 from backend.core.types import utcnow
 from backend.deals.lookup import contract_for_claim
 from backend.integrity import dishonesty
@@ -26,11 +27,8 @@ NOT_FOUND = "未找到该风险提示。No such integrity flag."
 
 
 def _lock_flag(session: Session, flag_id: int) -> IntegrityFlag:
-    flag = session.execute(select(IntegrityFlag).where(IntegrityFlag.id == flag_id)
-                           .with_for_update().execution_options(populate_existing=True)
-                           ).scalar_one_or_none()
-    if flag is None:
-        raise NotFound(NOT_FOUND)
+    flag = one_or_404(session, select(IntegrityFlag).where(IntegrityFlag.id == flag_id)
+                      .with_for_update().execution_options(populate_existing=True), NOT_FOUND)
     return flag
 
 

@@ -14,6 +14,7 @@ from backend.accounts.models import User
 from backend.audit import service as audit
 from backend.core import paging
 from backend.core.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from backend.core.fetch import one_or_404
 from backend.core.permissions import Role
 from backend.listings import search, taxonomy, visibility
 from backend.listings.models import (
@@ -89,12 +90,8 @@ _LOAD = (joinedload(Achievement.field), selectinload(Achievement.ip_items))
 
 
 def get_achievement(session: Session, user: User | None, achievement_id: int) -> Achievement:
-    achievement = session.execute(
-        visibility.visible_achievements(user).where(Achievement.id == achievement_id)
-        .options(*_LOAD)).scalar_one_or_none()
-    if achievement is None:
-        raise NotFound(NOT_FOUND)
-    return achievement
+    return one_or_404(session, visibility.visible_achievements(user)
+                      .where(Achievement.id == achievement_id).options(*_LOAD), NOT_FOUND)
 
 
 def check_visible(session: Session, user: User | None, achievement_id: int) -> int:
@@ -105,12 +102,9 @@ def check_visible(session: Session, user: User | None, achievement_id: int) -> i
 
 
 def _locked(session: Session, user: User, achievement_id: int) -> Achievement:
-    achievement = session.execute(
-        visibility.visible_achievements(user).where(Achievement.id == achievement_id)
-        .options(*_LOAD).with_for_update(of=Achievement)).scalar_one_or_none()
-    if achievement is None:
-        raise NotFound(NOT_FOUND)
-    return achievement
+    return one_or_404(session, visibility.visible_achievements(user)
+                      .where(Achievement.id == achievement_id).options(*_LOAD)
+                      .with_for_update(of=Achievement), NOT_FOUND)
 
 
 def achievement_for_owner(session: Session, user: User, achievement_id: int) -> Achievement:

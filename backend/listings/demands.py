@@ -17,6 +17,7 @@ from backend.accounts.models import BrokerProfile, User, VerificationStatus
 from backend.audit import service as audit
 from backend.core import clock, paging
 from backend.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from backend.core.fetch import one_or_404
 from backend.core.permissions import Role
 from backend.listings import search, taxonomy, visibility
 from backend.listings.models import Demand, DemandBroker, DemandStatus, Visibility, modes_to_mask
@@ -82,11 +83,8 @@ def _check_budget(low: Decimal | None, high: Decimal | None) -> None:
 
 def get_demand(session: Session, user: User | None, demand_id: int) -> Demand:
     """A demand `user` may see (404 otherwise), with its field loaded."""
-    demand = session.execute(
-        visibility.visible_demands(user).where(Demand.id == demand_id)
-        .options(joinedload(Demand.field))).scalar_one_or_none()
-    if demand is None:
-        raise NotFound(NOT_FOUND)
+    demand = one_or_404(session, visibility.visible_demands(user).where(Demand.id == demand_id)
+                        .options(joinedload(Demand.field)), NOT_FOUND)
     return demand
 
 
@@ -98,11 +96,8 @@ def check_visible(session: Session, user: User | None, demand_id: int) -> int:
 
 
 def _locked(session: Session, user: User, demand_id: int) -> Demand:
-    demand = session.execute(
-        visibility.visible_demands(user).where(Demand.id == demand_id)
-        .options(joinedload(Demand.field)).with_for_update(of=Demand)).scalar_one_or_none()
-    if demand is None:
-        raise NotFound(NOT_FOUND)
+    demand = one_or_404(session, visibility.visible_demands(user).where(Demand.id == demand_id)
+                        .options(joinedload(Demand.field)).with_for_update(of=Demand), NOT_FOUND)
     return demand
 
 
@@ -291,11 +286,9 @@ def assign_broker(session: Session, actor: audit.Actor, demand: Demand, broker_i
 
 
 def unassign_broker(session: Session, actor: audit.Actor, demand: Demand, broker_id: int) -> None:
-    row = session.execute(select(DemandBroker).where(
-        DemandBroker.demand_id == demand.id, DemandBroker.broker_id == broker_id)
-    ).scalar_one_or_none()
-    if row is None:
-        raise NotFound("该经纪人未被指派到此需求。This broker is not assigned to the demand.")
+    row = one_or_404(session, select(DemandBroker).where(
+                     DemandBroker.demand_id == demand.id, DemandBroker.broker_id == broker_id),
+                     "该经纪人未被指派到此需求。This broker is not assigned to the demand.")
     session.delete(row)
     session.flush()
     audit.record(session, actor, "demand.unassign_broker", "demand", demand.id,

@@ -18,6 +18,7 @@ from backend.accounts.service import get_organisation, is_verified_broker
 from backend.audit import service as audit
 from backend.core import clock, paging
 from backend.core.errors import Conflict, NotFound
+from backend.core.fetch import one_or_404
 from backend.core.permissions import Role
 from backend.deals.lookup import (
     ConfirmedTerms,
@@ -60,10 +61,7 @@ def visible_claims(user: User) -> Select[RewardClaim]:
 
 
 def claim_for(session: Session, user: User, claim_id: int) -> RewardClaim:
-    claim = session.execute(visible_claims(user).where(RewardClaim.id == claim_id)
-                            ).scalar_one_or_none()
-    if claim is None:
-        raise NotFound(NOT_FOUND)
+    claim = one_or_404(session, visible_claims(user).where(RewardClaim.id == claim_id), NOT_FOUND)
     return claim
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from backend.audit import service as audit
 from backend.core import paging
 from backend.core.errors import Conflict, NotFound
+from backend.core.fetch import one_or_404
 from backend.core.types import utcnow
 from backend.rewards import payouts
 from backend.rewards.claims import lock_claim, snapshot
@@ -84,10 +85,8 @@ def claw_back(session: Session, actor: audit.Actor, claim_id: int, reason: str,
 
 
 def _lock(session: Session, clawback_id: int) -> ClawBack:
-    row = session.execute(select(ClawBack).where(ClawBack.id == clawback_id).with_for_update()
-                          .execution_options(populate_existing=True)).scalar_one_or_none()
-    if row is None:
-        raise NotFound(NOT_FOUND)
+    row = one_or_404(session, select(ClawBack).where(ClawBack.id == clawback_id).with_for_update()
+                     .execution_options(populate_existing=True), NOT_FOUND)
     return row
 
 

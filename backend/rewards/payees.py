@@ -18,7 +18,8 @@ from backend.accounts.identity import InvalidIdentifier, bank_account, mask_bank
 from backend.accounts.models import User
 from backend.audit import service as audit
 from backend.core import paging
-from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from backend.core.errors import Conflict, InvalidInput, PermissionDenied
+from backend.core.fetch import one_or_404
 from backend.core.permissions import Role
 from backend.core.types import utcnow
 from backend.rewards import schemas
@@ -69,11 +70,9 @@ def set_account(session: Session, actor: audit.Actor, broker: User,
 
 def verify(session: Session, actor: audit.Actor, broker_id: int, status: str,
            note: str | None) -> BrokerPayeeAccount:
-    row = session.execute(select(BrokerPayeeAccount).where(
-        BrokerPayeeAccount.broker_id == broker_id).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one_or_none()
-    if row is None:
-        raise NotFound(NOT_FOUND)
+    row = one_or_404(session, select(BrokerPayeeAccount).where(
+                     BrokerPayeeAccount.broker_id == broker_id).with_for_update()
+                     .execution_options(populate_existing=True), NOT_FOUND)
     before = _snapshot(row)
     row.status, row.note = PayeeStatus(status), note
     row.verified_by_id, row.verified_at = actor.user_id, utcnow()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from backend.audit import service as audit
 from backend.core import paging
 from backend.core.errors import Conflict, NotFound, PermissionDenied
+from backend.core.fetch import one_or_404
 from backend.core.types import utcnow
 from backend.rewards import payees
 from backend.rewards.claims import lock_claims
@@ -33,11 +34,8 @@ def batch_claim_ids(session: Session, batch_id: int) -> list[int]:
 
 
 def lock_batch(session: Session, batch_id: int) -> PayoutBatch:
-    batch = session.execute(select(PayoutBatch).where(PayoutBatch.id == batch_id)
-                            .with_for_update().execution_options(populate_existing=True)
-                            ).scalar_one_or_none()
-    if batch is None:
-        raise NotFound(NOT_FOUND)
+    batch = one_or_404(session, select(PayoutBatch).where(PayoutBatch.id == batch_id)
+                       .with_for_update().execution_options(populate_existing=True), NOT_FOUND)
     return batch
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.core.errors import Conflict, InvalidInput, NotFound
+from backend.core.fetch import one_or_404
 from backend.core.types import utcnow
 from backend.rewards import calculation as calc
 from backend.rewards import schemas
@@ -109,11 +110,9 @@ def revise_policy(session: Session, actor: audit.Actor, policy_id: int,
                   data: schemas.PolicyTerms) -> RewardPolicy:
     """Save a new version of the policy; the edited version is kept, superseded."""
     brackets = _check_terms(data)
-    current = session.execute(select(RewardPolicy).where(RewardPolicy.id == policy_id)
-                              .with_for_update()
-                              .execution_options(populate_existing=True)).scalar_one_or_none()
-    if current is None:
-        raise NotFound(NOT_FOUND)
+    current = one_or_404(session, select(RewardPolicy).where(RewardPolicy.id == policy_id)
+                         .with_for_update()
+                         .execution_options(populate_existing=True), NOT_FOUND)
     if current.superseded_at is not None:
         raise Conflict(f"该版本已被第{current.superseded_by_id}号版本取代，请修改最新版本。This "
                        "version has been superseded; edit the newest one.",
