@@ -28,7 +28,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from matching import calibration
 from matching.attributes import AttributeStore
+from matching.calibration import relevance
 from matching.config import FEEDBACK, LEXICAL, FeedbackParams, MatcherConfig
 from matching.encoders import Encoder, encode_batched, encode_queries, get_encoder
 from matching.fusion import QueryFeatures, field_boost, field_votes, rocchio, story_clauses, with_clauses
@@ -249,6 +251,7 @@ class Matcher:
             shown = cand[np.asarray(order, dtype=np.int64)]
             # the reasons' similarities: the query's own vectors (before any dense feedback)
             sims = {ch: self.vectors[ch].vectors(shown) @ qv for ch, qv in asked.items()}
+            lex_shown = None if lex is None else lex.at(shown)
             for rank, j in enumerate(order):
                 int_id = int(cand[j])
                 part_j = {
@@ -256,14 +259,17 @@ class Matcher:
                     for ch, v in parts.items()
                     if ch not in ("boost", FEEDBACK) or v[j]
                 }
+                shown_sims = {ch: float(v[rank]) for ch, v in sims.items()}
                 reasons = self._reasons(
                     query,
                     qwords,
                     int_id,
                     {ch: int_id in hits for ch, hits in dense_hits.items()},
-                    {ch: float(v[rank]) for ch, v in sims.items()},
+                    shown_sims,
                 )
-                results.append(Result(listing_ids[j], round(float(total[j]), 6), part_j, reasons))
+                lexical = None if lex_shown is None else float(lex_shown[rank])
+                results.append(Result(listing_ids[j], round(float(total[j]), 6), part_j, reasons,
+                                      relevance(shown_sims, lexical)))
             return results
 
     def _query_vector(self, channel: str, text: str) -> FloatMatrix:
@@ -407,7 +413,9 @@ class Matcher:
             reasons.append(Reason(ReasonCode.SHARED_TERMS, {"terms": tuple(terms)}))
         for ch, hit in dense_hit.items():
             if hit:
-                reasons.append(Reason(ReasonCode.SEMANTIC, {"similarity": round(sims[ch], 3), "encoder": ch}))
+                reasons.append(Reason(ReasonCode.SEMANTIC, {
+                    "similarity": round(calibration.similarity(ch, sims[ch]), 3),
+                    "cosine": round(sims[ch], 3), "encoder": ch}))
         attrs = self.attributes
         doc_field, doc_region = attrs.value("field", int_id), attrs.value("region", int_id)
         if query.field is not None and doc_field == query.field:

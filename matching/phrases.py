@@ -54,6 +54,7 @@ ZH_GENERIC = _wordset("""
     新型 新的 高效 先进 智能 一定 有效 有关 所述 用于 及其 其中 整个 每次 每天 时候 时间 地方 东西
     做 干 弄 搞 做出 做成 效率 成本 费用 价格 时间 速度
     一下 一点 有点 有些 什么 怎么 怎样 如何 这个 那个 这样 那样 老是 总 还是 就是 东东
+    想 找 找个 想找 想找个 找到 帮 帮忙 帮我们 获得 已获得 取得 得到 看看 试试 打算 准备
 """)
 EN_GENERIC = _wordset("""
     improve improves improved improving improvement increase reduce enhance enhanced optimise optimize
@@ -257,8 +258,10 @@ class PhraseEncoder:
     """Phrases and terms encoded with `encoder`, kept in memory (LRU by text) so a listing's
     terms are encoded once per process, whatever the match lists it shows in."""
 
-    def __init__(self, encoder: Encoder, size: int = 20_000) -> None:
+    def __init__(self, encoder: Encoder, size: int = 20_000, *,
+                 floor: float = MIN_SIMILARITY) -> None:
         self.encoder = encoder
+        self.floor = floor  # the encoder's chance level for a pair (`matching.calibration`)
         self.size = size
         self._vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -287,16 +290,18 @@ class PhraseEncoder:
 
 
 def correspondences(encoder: PhraseEncoder, phrases: Sequence[str], terms: Sequence[str],
-                    k: int = PAIRS, floor: float = MIN_SIMILARITY, *,
+                    k: int = PAIRS, floor: float | None = None, *,
                     demand: str | None = None) -> list[Correspondence]:
     """Up to `k` (phrase, term) pairs, each phrase and term used once, none whose similarity
-    is below `floor` and none where the phrase and the term are the same words. Pairs are
+    is below `floor` (by default the encoder's) and none where the phrase and the term are
+    the same words. Pairs are
     chosen by their similarity plus `CONTEXT` times the term's similarity to the whole
     `demand` (when given) and the phrase's to the achievement's terms taken together (their
     mean vector): a term that happens to resemble one phrase but has nothing to do with the
     demand (a machine part named in passing) loses to one that is about it."""
     if not phrases or not terms:
         return []
+    floor = encoder.floor if floor is None else floor
     vectors = encoder.encode([*phrases, *terms, *([demand] if demand is not None else [])])
     p_vec, t_vec = vectors[: len(phrases)], vectors[len(phrases): len(phrases) + len(terms)]
     sims = p_vec @ t_vec.T

@@ -123,3 +123,4 @@ class Result:
     score: float
     parts: Mapping[str, float]
     reasons: tuple[Reason, ...] = ()
+    relevance: float = 0.0  # how closely the texts correspond, 0..1 (`matching.calibration`)

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matching import Matcher, Reason, ReasonCode, detect_lang
+from matching.calibration import phrase_floor
 from matching.config import LEXICAL
 from matching.phrases import (
     PhraseEncoder,
@@ -85,11 +86,12 @@ class Explainer:
             channels = [PHRASE_CHANNEL]
         if not channels:
             return None
-        encoder = self.matcher.encoder(max(channels, key=lambda ch: weights.get(ch, 0.0)))
+        channel = max(channels, key=lambda ch: weights.get(ch, 0.0))
+        encoder = self.matcher.encoder(channel)
         with _lock:
             found = _encoders.get(id(encoder))
             if found is None or found.encoder is not encoder:
-                found = _encoders[id(encoder)] = PhraseEncoder(encoder)
+                found = _encoders[id(encoder)] = PhraseEncoder(encoder, floor=phrase_floor(channel))
         return found
 
     def content(self, term: str) -> bool:

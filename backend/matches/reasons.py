@@ -8,8 +8,11 @@ from typing import Any
 
 from backend.matches import schemas
 from matching import Reason, ReasonCode
+from matching.calibration import similarity_level
 
-ENCODER_LABELS = {"use": "USE", "minilm": "MiniLM", "hash": "hash"}
+# In words, never a number or a model's name (the UI's own labels: match.similar.*).
+SIMILAR_ZH = {"high": "非常相近", "medium": "相近", "low": "有一定关联"}
+SIMILAR_EN = {"high": "very close to", "medium": "close to", "low": "related to"}
 
 
 def _yuan(value: Any) -> str:
@@ -66,9 +69,9 @@ def render(reason: Reason, field_names: Mapping[str, tuple[str, str]]) -> schema
         zh = f"可能同属领域：{name_zh}（按描述推测）"
         en = f"Likely the same field: {name_en} (guessed from the text)"
     elif code == ReasonCode.SEMANTIC:
-        sim = _number(p.get("similarity"))
-        label = ENCODER_LABELS.get(str(p.get("encoder", "")), str(p.get("encoder", "")))
-        zh, en = f"语义相似度 {sim:.2f}（{label}）", f"Semantic similarity {sim:.2f} ({label})"
+        level = similarity_level(_number(p.get("similarity")))
+        zh = f"需求描述的问题与成果解决的问题{SIMILAR_ZH[level]}"
+        en = f"The problem the demand describes is {SIMILAR_EN[level]} the one the achievement solves"
     elif code == ReasonCode.SAME_FIELD:
         field_code = str(p.get("field", ""))
         name_zh, name_en = field_names.get(field_code, (field_code, field_code))

@@ -30,6 +30,9 @@ class MatchOut(Schema):
     kind: ListingKind
     id: int
     score: float
+    relevance: float = Field(description="how closely the two texts correspond, 0..1, on one "
+                             "scale for every encoder (matching.calibration): what the match's "
+                             "strength shows; `score` orders the list")
     parts: dict[str, float] = Field(description="each channel's contribution to `score`: bm25, "
                                                 "use, minilm, e5, hash, boost")
     reasons: list[ReasonOut]
@@ -47,6 +50,9 @@ class MatchesOut(Schema):
 
 class PairOut(Schema):
     score: float
+    relevance: float = Field(description="how closely the two texts correspond, 0..1, on one "
+                             "scale for every encoder (matching.calibration): what the match's "
+                             "strength shows; `score` orders the list")
     parts: dict[str, float]
     reasons: list[ReasonOut]
     new_side: ListingKind = Field(description="which listing of the pair was published recently")

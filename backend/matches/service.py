@@ -105,6 +105,7 @@ class Hit:
     score: float
     parts: Mapping[str, float]
     reasons: tuple[Reason, ...]
+    relevance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def _rank(search: Search, jobs: Sequence[_Job], lookup: Lookup) -> None:
                     continue
                 kept += 1
                 if len(hits) < job.k:
-                    hits.append(Hit(int(r.id), r.score, dict(r.parts), r.reasons + extra))
+                    hits.append(Hit(int(r.id), r.score, dict(r.parts), r.reasons + extra, r.relevance))
             job.hits = hits
             if len(hits) >= job.k or all(job.exhausted) or job.fetch >= MAX_FETCH:
                 continue
@@ -490,7 +491,7 @@ def _matches_out(session: Session, user: User | None, source: Kind | None,
         reasons = _explained(how, h, demand, achievement, v.field.code,
                              n < explain.EXPLAIN_ITEMS)
         items.append(schemas.MatchOut(
-            kind=target, id=h.id, score=h.score, parts=dict(h.parts),
+            kind=target, id=h.id, score=h.score, relevance=h.relevance, parts=dict(h.parts),
             reasons=_reasons(reasons, {**names, **_field_names(v)}),
             achievement=v if isinstance(v, listing_schemas.AchievementOut) else None,
             demand=v if isinstance(v, listing_schemas.DemandOut) else None))
@@ -779,7 +780,8 @@ def feed(session: Session, user: User, f: FeedFilters, page: int = 1, page_size:
         if p.new_side in explainers:  # the corpus that ranked the pair explains it
             reasons = explainers[p.new_side].rewrite(reasons, demand_words, achievement_words,
                                                      n < explain.EXPLAIN_ITEMS)
-        items.append(schemas.PairOut(score=p.hit.score, parts=dict(p.hit.parts),
+        items.append(schemas.PairOut(score=p.hit.score, relevance=p.hit.relevance,
+                                     parts=dict(p.hit.parts),
                                      reasons=_reasons(reasons, names), new_side=p.new_side,
                                      demand=dv, achievement=av))
     return schemas.FeedOut(items=items, since=since, field_codes=scope[1] if scope else [],

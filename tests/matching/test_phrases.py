@@ -124,3 +124,20 @@ def test_content_words_pass_unless_too_common() -> None:
     assert is_content("焊缝", idf=2.5)
     assert {"提高", "进行", "实现", "问题", "我们", "一种", "方法", "improve", "using",
             "method"} <= STOP_TERMS
+
+
+def test_the_encoders_own_floor_applies_unless_one_is_given() -> None:
+    # a pair scoring 0.5 passes a floor of 0.35 and fails an encoder whose chance level is 0.9
+    strict = PhraseEncoder(ConceptEncoder(), floor=0.9)
+    lenient = PhraseEncoder(ConceptEncoder(), floor=0.3)
+    phrases, terms = ["翘起来的塑料"], ["翘曲控制"]
+    assert correspondences(lenient, phrases, terms)
+    assert correspondences(strict, phrases, terms) == []
+    assert correspondences(strict, phrases, terms, floor=0.3)
+
+
+@pytest.mark.parametrize("text", ["想找个办法", "帮我们看看", "已获得"])
+def test_the_requesters_voice_is_no_phrase(text: str) -> None:
+    # "想找个" ↔ "已获得" was shown as a correspondence on the demo
+    assert demand_phrases(text) == []
+    assert technical_terms(text) == []

@@ -8458,6 +8458,11 @@ export interface components {
             };
             /** Reasons */
             reasons: components["schemas"]["ReasonOut"][];
+            /**
+             * Relevance
+             * @description how closely the two texts correspond, 0..1, on one scale for every encoder (matching.calibration): what the match's strength shows; `score` orders the list
+             */
+            relevance: number;
             /** Score */
             score: number;
         };
@@ -9229,6 +9234,11 @@ export interface components {
             };
             /** Reasons */
             reasons: components["schemas"]["ReasonOut"][];
+            /**
+             * Relevance
+             * @description how closely the two texts correspond, 0..1, on one scale for every encoder (matching.calibration): what the match's strength shows; `score` orders the list
+             */
+            relevance: number;
             /** Score */
             score: number;
         };

@@ -77,10 +77,11 @@ export function makeMatch(overrides: Partial<Match> = {}): Match {
     kind: 'achievement',
     id: 201,
     score: 0.8123,
+    relevance: 0.8123,
     parts: { bm25: 0.4, minilm: 0.4123 },
     reasons: [
       { code: 'shared_terms', params: { terms: ['焊缝'] }, text_zh: '共同关键词：焊缝', text_en: 'Shared terms: weld seam' },
-      { code: 'semantic', params: { similarity: 0.41, encoder: 'use' }, text_zh: '语义相似度 0.41（USE）', text_en: 'Semantic similarity 0.41 (USE)' },
+      { code: 'semantic', params: { similarity: 0.41, cosine: 0.41, encoder: 'use' }, text_zh: '需求描述的问题与成果解决的问题相近', text_en: 'The problem the demand describes is close to the one the achievement solves' },
       { code: 'trl_fit', params: { trl: 6, min_trl: 5 }, text_zh: '技术成熟度 6 级，满足不低于 5 级的要求', text_en: 'TRL 6 meets the required minimum of 5' },
     ],
     demand: null,

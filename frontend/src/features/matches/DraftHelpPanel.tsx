@@ -7,6 +7,7 @@ import { useFieldName } from '@/features/listings/fields';
 import { useDraftPreview } from '@/hooks/queries/matches';
 import { useLocale, useT } from '@/i18n';
 import { useDebounced } from '@/lib/useDebounced';
+import { ReasonText } from './MatchReasons';
 
 /** Ask for help once the description says at least this much (characters, trimmed). */
 const MIN_TEXT = 6;
@@ -159,7 +160,7 @@ export function DraftHelpPanel({ kind, form }: DraftHelpPanelProps) {
                       <MatchTitle match={match} />
                       {reason === undefined ? null : (
                         <Typography.Paragraph type="secondary" style={{ margin: 0, fontSize: 12 }}>
-                          {locale === 'zh-CN' ? reason.text_zh : reason.text_en}
+                          <ReasonText reason={reason} perspective={kind === 'demand' ? 'demand' : 'achievement'} />
                         </Typography.Paragraph>
                       )}
                     </li>

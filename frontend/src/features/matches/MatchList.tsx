@@ -98,10 +98,10 @@ export function MatchList({ sourceKind, sourceId, fit = true, ownDemand = false,
 
   if (matches.isError) return <LoadError error={matches.error} retry={() => void matches.refetch()} />;
   const items = matches.data?.items ?? [];
-  const best = items[0];
+  const allWeak = items.length > 0 && items.every((item) => matchStrength(item.relevance) === 'weak');
   return (
     <>
-    {best !== undefined && matchStrength(best.score) === 'weak' ? <WeakMatchesNote perspective={sourceKind} /> : null}
+    {allWeak ? <WeakMatchesNote perspective={sourceKind} /> : null}
     <List<Match>
       loading={matches.isPending}
       dataSource={items}
@@ -144,7 +144,7 @@ export function MatchList({ sourceKind, sourceId, fit = true, ownDemand = false,
           <Space direction="vertical" size={4} style={{ width: '100%' }}>
             <Space>
               <Tag tone="info">#{index + 1}</Tag>
-              <MatchScore score={match.score} parts={match.parts} />
+              <MatchScore relevance={match.relevance} />
             </Space>
             <MatchedListing match={match} />
             <MatchReasons reasons={match.reasons} perspective={sourceKind} />

@@ -44,6 +44,14 @@ function reasonText(reason: MatchReason, perspective: ReasonPerspective, t: Tran
   }
 }
 
+/** One reason in words (the draft panel shows the first beside each match). */
+export function ReasonText({ reason, perspective = 'pair' }: { reason: MatchReason; perspective?: ReasonPerspective }) {
+  const t = useT();
+  const { locale } = useLocale();
+  const fieldName = useFieldCodeName();
+  return <>{reasonText(reason, perspective, t, fieldName, locale)}</>;
+}
+
 /** Why a pair matched, in words the reader's language has (never a score or a model name). */
 export function MatchReasons({ reasons, perspective = 'pair' }: { reasons: readonly MatchReason[]; perspective?: ReasonPerspective }) {
   const t = useT();
@@ -61,11 +69,12 @@ export function MatchReasons({ reasons, perspective = 'pair' }: { reasons: reado
   );
 }
 
-/** How well it matches: a bar and a word; `parts` (the channels' shares) is not for people. */
-export function MatchScore({ score }: { score: number; parts?: Readonly<Record<string, number>> }) {
+/** How well it matches: a bar and a word, from the pair's relevance (one scale for every
+ *  encoder; the fused score only orders the list and is not for people). */
+export function MatchScore({ relevance }: { relevance: number }) {
   const t = useT();
-  const strength = matchStrength(score);
-  const percent = scorePercent(score);
+  const strength = matchStrength(relevance);
+  const percent = scorePercent(relevance);
   return (
     <Space size={8} align="center" aria-label={t('match.scoreLabel', { percent })} data-testid="match-strength" data-strength={strength}>
       <Progress

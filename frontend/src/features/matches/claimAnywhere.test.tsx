@@ -119,7 +119,7 @@ describe('a firm acting on a match', () => {
 });
 
 describe('the broker feed’s filters and pages', () => {
-  const pair = { score: 0.9, parts: { bm25: 0.9 }, reasons: makeMatch().reasons, new_side: 'demand', demand: makeDemand(), achievement: makeAchievement() };
+  const pair = { score: 0.9, relevance: 0.9, parts: { bm25: 0.9 }, reasons: makeMatch().reasons, new_side: 'demand', demand: makeDemand(), achievement: makeAchievement() };
 
   it('narrows by words and region, and pages on while there are more pairs', async () => {
     const user = userEvent.setup({ delay: null });

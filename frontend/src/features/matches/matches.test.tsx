@@ -71,7 +71,7 @@ describe('a firm’s demand and its matches', () => {
   it('marks weak matches as weak instead of presenting them as answers', async () => {
     serve({
       'GET /api/v1/demands/{id}': () => json(makeDemand({ mine: true })),
-      'GET /api/v1/demands/{id}/matches': () => json({ ...matches, items: [makeMatch({ score: 0.21 })] }),
+      'GET /api/v1/demands/{id}/matches': () => json({ ...matches, items: [makeMatch({ score: 0.21, relevance: 0.21 })] }),
       'GET /api/v1/matches/feedback': () => json([]),
     });
     renderRoutes(routes, { path: '/firm/demands/101', queryClient: as(makeUser()) });
@@ -82,7 +82,7 @@ describe('a firm’s demand and its matches', () => {
 
 describe('the broker’s match feed', () => {
   const feed = {
-    items: [{ score: 0.9, parts: { bm25: 0.9 }, reasons: makeMatch().reasons, new_side: 'demand', demand: makeDemand(), achievement: makeAchievement() }],
+    items: [{ score: 0.9, relevance: 0.9, parts: { bm25: 0.9 }, reasons: makeMatch().reasons, new_side: 'demand', demand: makeDemand(), achievement: makeAchievement() }],
     since: '2026-11-09T00:00:00Z',
     field_codes: ['equipment.robotics'],
   };
