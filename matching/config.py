@@ -73,7 +73,10 @@ SHIPPED_MIX: dict[str, dict[str, float]] = {
 SHIPPED_GATE = GateParams(
     bias=-6.81, top_slope=5.87, rarity_slope=-2.54, found_slope=8.35, ceiling=0.375
 )
-SHIPPED_FIELDS = FieldParams(given=0.027, predicted=0.014, docs=20, temperature=0.154)
+# the predicted field from the first ranking's best 5 (not 20), weighed more than the firm's own
+# (re-fitted on demand-achievement/dev 2026-12-07; no technical bench set has fields, so they
+# are untouched)
+SHIPPED_FIELDS = FieldParams(given=0.015, predicted=0.07, docs=5, temperature=0.05)
 SHIPPED_DENSE_FEEDBACK = {"e5": DenseFeedback(docs=3, temperature=0.01, weight=0.6)}
 SHIPPED_CLAUSE_VIEWS = {"e5": ClauseViews(weight=1.5, min_clauses=3, min_chars=50)}
 

@@ -188,7 +188,7 @@ def random_params(rng: random.Random) -> Params:
             found_slope=rng.uniform(0, 20), ceiling=rng.uniform(0.4, 1.0),
         ),
         fields=FieldParams(
-            given=rng.uniform(0, 0.1), predicted=rng.uniform(0, 0.1), docs=20,
+            given=rng.uniform(0, 0.1), predicted=rng.uniform(0, 0.15), docs=rng.choice([5, 10, 20]),
             temperature=rng.choice([0.01, 0.02, 0.05, 0.1]),
         ),
     )
