@@ -10,6 +10,7 @@ import { useSession } from '@/features/accounts/useSession';
 import { useChain, useChainFigures, useChainGaps, useChains } from '@/hooks/queries/chains';
 import { useLocale, useT } from '@/i18n';
 import { codeLabel } from '@/i18n/codeLabels';
+import { todayIso } from '@/lib/dates';
 
 import { GAP_COLOUR, layout, MARK_COLOUR, nodeColour, OK_COLOUR } from './graph';
 
@@ -255,11 +256,11 @@ export function GapList({ chain, gaps }: { chain: Chain; gaps: Gap[] }) {
 function QuarterlyReport({ chain }: { chain: Chain }) {
   const t = useT();
   const session = useSession();
-  const today = new Date();
-  const [year, setYear] = useState(today.getFullYear());
-  const [quarter, setQuarter] = useState(Math.floor(today.getMonth() / 3) + 1);
+  const [thisYear, thisMonth] = todayIso().split('-').map(Number) as [number, number]; // Beijing time
+  const [year, setYear] = useState(thisYear);
+  const [quarter, setQuarter] = useState(Math.floor((thisMonth - 1) / 3) + 1);
   if (session.status !== 'authenticated' || session.user.role !== 'admin') return null;
-  const years = Array.from({ length: 5 }, (_, i) => today.getFullYear() - i);
+  const years = Array.from({ length: 5 }, (_, i) => thisYear - i);
   const query = `year=${year}&quarter=${quarter}`;
   const base = `techbroker-chain-${chain.code}-${year}Q${quarter}`;
   return (
