@@ -140,3 +140,26 @@ def listed(session: Session, user: User, chain: Chain, node_key: str | None
         source=p.source, score=p.score, created_at=p.created_at)
         for p in rows if p.listing_id in seen[p.listing_kind.value]
         and (p.listing_kind.value, p.listing_id) in titles]
+
+
+def of_listing(session: Session, user: User, kind: ListingKind, listing_id: int
+               ) -> schemas.ListingChainsOut:
+    """The chain nodes a listing sits on (every chain), for those who may see the listing; and
+    whether the caller may place it by hand (administrators; members of its organisation)."""
+    see = (visibility.visible_demand_ids if kind == ListingKind.DEMAND
+           else visibility.visible_achievement_ids)
+    if listing_id not in see(session, user, [listing_id]):
+        raise NotFound(NO_LISTING)
+    found = lookup.placeable_listings(session, {kind.value: [listing_id]})
+    may_place = bool(found) and _may_place(user, found[0].organisation_id)
+    rows = session.execute(
+        select(ChainPlacement, ChainNode, Chain)
+        .join(ChainNode, ChainNode.id == ChainPlacement.node_id)
+        .join(Chain, Chain.id == ChainPlacement.chain_id)
+        .where(ChainPlacement.listing_kind == kind, ChainPlacement.listing_id == listing_id)
+        .order_by(Chain.id, ChainNode.sort, ChainNode.id)).all()
+    return schemas.ListingChainsOut(may_place=may_place, placements=[
+        schemas.ListingPlacementOut(
+            id=p.id, chain_id=c.id, chain_name_zh=c.name_zh, chain_name_en=c.name_en,
+            node_key=n.key, node_name_zh=n.name_zh, node_name_en=n.name_en, source=p.source,
+            score=p.score, created_at=p.created_at) for p, n, c in rows])

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
 
 from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
-from backend.chains import figures, placement, report, schemas, service, workbook
+from backend.chains import figures, placement, report, report_pdf, schemas, service, workbook
+from backend.chains.models import ListingKind
 from backend.config import get_settings
 from backend.core import clock, sheets
 from backend.core.dates import Period
@@ -31,6 +32,10 @@ UnmetAfter = Annotated[int, Query(ge=1, le=365, description="a demand is unmet a
 Editor = Annotated[User, Depends(require(Permission.CHAIN_EDIT))]   # administrators
 _XLSX: dict[int | str, dict[str, Any]] = {200: {
     "content": {MEDIA_TYPES["xlsx"]: {}}, "description": "The chain as an XLSX workbook."}}
+_PDF: dict[int | str, dict[str, Any]] = {200: {
+    "content": {"application/pdf": {}}, "description": "The report as a PDF."}}
+Year = Annotated[int, Query(ge=2000, le=2100)]
+Quarter = Annotated[int, Query(ge=1, le=4)]
 
 
 def _upload(file: UploadFile) -> bytes:
@@ -63,6 +68,14 @@ def import_chain(file: UploadFile, session: SessionDep, user: Editor, actor: Act
     every error by sheet and row."""
     doc = workbook.parse(_upload(file), sheets.Limits.of(get_settings()))
     return service.chain_out(session, service.create(session, actor, user, doc, imported=True))
+
+
+@router.get("/listings/{listing_kind}/{listing_id}/placements")
+def listing_placements(listing_kind: ListingKind, listing_id: int, session: SessionDep,
+                       user: CurrentUser) -> schemas.ListingChainsOut:
+    """On which chains' nodes a listing sits (automatic and manual), for those who may see the
+    listing, and whether the caller may place it by hand."""
+    return placement.of_listing(session, user, listing_kind, listing_id)
 
 
 @router.get("/{chain_id}")
@@ -193,13 +206,27 @@ def challenge_draft(chain_id: int, node_key: str, session: SessionDep, user: Iss
 @router.get("/{chain_id}/report", response_class=Response, responses=_XLSX)
 @blocking
 def quarterly_report(chain_id: int, session: SessionDep, user: Reporter,
-                     year: Annotated[int, Query(ge=2000, le=2100)],
-                     quarter: Annotated[int, Query(ge=1, le=4)]) -> Response:
+                     year: Year, quarter: Quarter) -> Response:
     """The quarter's report for the bureau (XLSX): figures, gaps, challenges and outcomes."""
     chain = service.chain_for(session, chain_id)
     name = f"techbroker-chain-{chain.code}-{year}Q{quarter}.xlsx"
     return Response(report.build(session, user, chain, year, quarter),
                     media_type=MEDIA_TYPES["xlsx"], headers={
+                        "Content-Disposition": f'attachment; filename="{name}"',
+                        "Cache-Control": "private, no-store",
+                        "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/{chain_id}/report.pdf", response_class=Response, responses=_PDF)
+@blocking
+def quarterly_report_pdf(chain_id: int, session: SessionDep, user: Reporter, year: Year,
+                         quarter: Quarter) -> Response:
+    """The quarter's report as a PDF (labels, not codes; Chinese with English beside): the
+    figures per node, the top gaps, the challenges and their outcomes."""
+    chain = service.chain_for(session, chain_id)
+    name = f"techbroker-chain-{chain.code}-{year}Q{quarter}.pdf"
+    return Response(report_pdf.build(session, user, chain, year, quarter),
+                    media_type="application/pdf", headers={
                         "Content-Disposition": f'attachment; filename="{name}"',
                         "Cache-Control": "private, no-store",
                         "X-Content-Type-Options": "nosniff"})

@@ -123,6 +123,26 @@ class PlacementOut(Schema):
     created_at: datetime
 
 
+class ListingPlacementOut(Schema):
+    """Where a listing sits: a chain's node, placed automatically or by hand."""
+
+    id: int
+    chain_id: int
+    chain_name_zh: str
+    chain_name_en: str
+    node_key: str
+    node_name_zh: str
+    node_name_en: str
+    source: PlacementSource
+    score: float | None
+    created_at: datetime
+
+
+class ListingChainsOut(Schema):
+    placements: list[ListingPlacementOut]
+    may_place: bool  # the caller may place the listing by hand and remove manual placements
+
+
 class AutoPlacementOut(Schema):
     placed: int        # automatic placements written (after the old automatic ones went)
     listings: int      # listings scored

@@ -5,15 +5,17 @@ pre-filled from a gap, and the quarterly report's figures recomputed from the re
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.chains import figures, report
+from backend.chains import figures, report, report_pdf
 from backend.chains.models import Chain, ChainNode, ChainPlacement
 from backend.challenges.models import ChallengeStatus
 from backend.core import clock
@@ -178,3 +180,59 @@ def test_the_quarterly_report_figures_equal_those_recomputed_from_the_records(
     assert got["valves"][3] == Decimal("300000.00")
     challenges = list(book[report.CHALLENGES].iter_rows(min_row=2, values_only=True))
     assert [(row[2], row[3]) for row in challenges] == [("mech_seals", "published")]
+
+
+def test_the_quarterly_report_as_pdf_in_words_with_the_sheets_figures(
+        client: TestClient, db: Session) -> None:
+    m = _Market(db)
+    today = clock.today()
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    q = {"year": year, "quarter": quarter}
+    r = client.get(f"{URL}/{m.chain.id}/report.pdf", params=q, headers=_h(db, m.admin))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/pdf"
+    assert f"-{year}Q{quarter}.pdf" in r.headers["content-disposition"]
+    assert r.content.startswith(b"%PDF-")
+    assert client.get(f"{URL}/{m.chain.id}/report.pdf", params=q,
+                      headers=_h(db, m.firm)).status_code == 403
+    assert client.get(f"{URL}/{m.chain.id}/report.pdf", params={"year": year, "quarter": 5},
+                      headers=_h(db, m.admin)).status_code == 422
+    pdf = pdf_text(r.content)
+    for words in ("季度报告 Quarterly report", "各节点数据", "主要缺口 Top gaps", "揭榜挂帅及其结果",
+                  "卡脖子 Bottleneck", "零部件 Components", "征集中 Open for proposals",
+                  "有需求无本地供给", "干气机械密封（北京市）"):
+        assert has(pdf, words), words
+    for code in ("mech_seals", "bottleneck", "components", "demand_without_supply",
+                 "published"):
+        assert code not in pdf, code   # labels, never codes
+    # every node's figures in the PDF equal the XLSX's (themselves checked against the records)
+    sheet = client.get(f"{URL}/{m.chain.id}/report", params=q, headers=_h(db, m.admin))
+    rows = list(load_workbook(io.BytesIO(sheet.content))[report.FIGURES]
+                .iter_rows(min_row=3, values_only=True))
+    names = {n["key"]: f"{n['name_zh']} {n['name_en']}" for n in chain_document()["nodes"]}
+    for row in rows:
+        value = Decimal(str(row[7])).quantize(Decimal("0.01"))
+        cells = [names[row[0]], *(str(v) for v in (row[4], row[5], row[6])),
+                 report_pdf.money(value), str(row[8]), str(row[9])]
+        assert has_in_order(pdf, cells), cells
+    assert has(pdf, "300,000.00")
+    assert not has(pdf, "800,000.00")  # the unregistered contract does not count
+
+
+def pdf_text(content: bytes) -> str:
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(content))
+                                      .pages))
+
+
+def has(text: str, words: str) -> bool:
+    return re.sub(r"\s+", "", words) in text
+
+
+def has_in_order(text: str, cells: list[str]) -> bool:
+    """The cells one after another in the text (a table row read left to right)."""
+    at = text.find(re.sub(r"\s+", "", cells[0]))
+    for cell in cells[1:]:
+        if at < 0:
+            return False
+        at = text.find(re.sub(r"\s+", "", cell), at + 1)
+    return at >= 0

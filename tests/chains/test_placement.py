@@ -106,3 +106,44 @@ def test_automatic_and_manual_placement_and_who_sees_what(client: TestClient,
     assert client.delete(f"{URL}/{cid}/placements/{pid}", headers=_h(db, firm)
                          ).status_code == 204
     assert seal.id in {p["listing_id"] for p in shown}
+
+
+def test_a_listing_shows_the_chain_nodes_it_sits_on_to_those_who_may_see_it(
+        client: TestClient, db: Session) -> None:
+    admin, firm, other = b.make_admin(db), b.make_firm_user(db), b.make_firm_user(db)
+    institute = b.make_institute_user(db)
+    cid = client.post(URL, json=chain_document(), headers=_h(db, admin)).json()["id"]
+    private = lb.make_demand(db, firm, title="阀体数控加工效率", field="equipment.cnc",
+                             description="球阀阀体需要专用数控加工中心。", keywords=("数控",),
+                             visibility=Visibility.PRIVATE)
+    draft = lb.make_demand(db, firm, title="草稿：球阀密封", status=DemandStatus.DRAFT)
+    assert client.post(f"{URL}/{cid}/placements/auto", headers=_h(db, admin)).status_code == 200
+    body = {"node_key": "motors", "listing_kind": "demand", "listing_id": private.id}
+    assert client.post(f"{URL}/{cid}/placements", json=body,
+                       headers=_h(db, firm)).status_code == 201
+    mine_url = f"{URL}/listings/demand/{private.id}/placements"
+    r = client.get(mine_url, headers=_h(db, firm))
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["may_place"] is True
+    assert sorted((p["node_key"], p["source"]) for p in got["placements"]) == [
+        ("machining", "auto"), ("motors", "manual"), ("valves", "auto")]
+    assert {p["chain_id"] for p in got["placements"]} == {cid}
+    assert got["placements"][0]["chain_name_zh"] and got["placements"][0]["node_name_en"]
+    assert client.get(mine_url, headers=_h(db, admin)).json()["may_place"] is True
+    # a private demand is not shown (nor said to exist) to another firm; the public sees none
+    assert client.get(mine_url, headers=_h(db, other)).status_code == 404
+    assert client.get(mine_url).status_code == 401
+    # an institute that may see a public listing reads its placements but may not place it
+    seal = lb.make_demand(db, firm, title="化工泵高温机械密封", field="materials.ceramics")
+    seen = client.get(f"{URL}/listings/demand/{seal.id}/placements",
+                      headers=_h(db, institute)).json()
+    assert seen["may_place"] is False
+    # the owner's draft: readable by the owner, not placeable (never published)
+    mine = client.get(f"{URL}/listings/demand/{draft.id}/placements",
+                      headers=_h(db, firm)).json()
+    assert mine == {"placements": [], "may_place": False}
+    assert client.get(f"{URL}/listings/demand/999999/placements",
+                      headers=_h(db, admin)).status_code == 404
+    assert client.get(f"{URL}/listings/firm/{seal.id}/placements",
+                      headers=_h(db, admin)).status_code == 422

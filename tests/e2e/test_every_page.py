@@ -155,6 +155,7 @@ def _ids(server: LiveServer, role: str | None) -> dict[str, int]:
             ids["claimId"] = _first_id(api, "/api/v1/claims?page_size=1")
         if role == "admin":  # a claim with an integrity flag, so its evidence is on the page
             ids["claimId"] = int(api.get("/api/v1/integrity/flags?page_size=1")["items"][0]["claim_id"])
+            ids["chainId"] = int(api.get("/api/v1/chains")[0]["id"])  # the demo's 温州泵阀 chain
         # Intake pages: the demo's first help request, draft and dossier this role may see
         # (a role with none skips those pages: see `_walkable`).
         if role in ("firm", "broker", "admin"):

@@ -665,6 +665,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/chains/listings/{listing_kind}/{listing_id}/placements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Listing Placements
+         * @description On which chains' nodes a listing sits (automatic and manual), for those who may see the
+         *     listing, and whether the caller may place it by hand.
+         */
+        get: operations["chains-listing_placements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/chains/{chain_id}": {
         parameters: {
             query?: never;
@@ -858,6 +879,27 @@ export interface paths {
          * @description The quarter's report for the bureau (XLSX): figures, gaps, challenges and outcomes.
          */
         get: operations["chains-quarterly_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chains/{chain_id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Quarterly Report Pdf
+         * @description The quarter's report as a PDF (labels, not codes; Chinese with English beside): the
+         *     figures per node, the top gaps, the challenges and their outcomes.
+         */
+        get: operations["chains-quarterly_report_pdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8196,6 +8238,13 @@ export interface components {
          * @enum {string}
          */
         JoinStatus: "pending" | "approved" | "declined";
+        /** ListingChainsOut */
+        ListingChainsOut: {
+            /** May Place */
+            may_place: boolean;
+            /** Placements */
+            placements: components["schemas"]["ListingPlacementOut"][];
+        };
         /**
          * ListingIn
          * @description A listing an administrator adds by hand (e.g. from another authority's decision).
@@ -8261,6 +8310,34 @@ export interface components {
             subject_kind: components["schemas"]["SubjectKind"];
             /** Subject Label */
             subject_label: string;
+        };
+        /**
+         * ListingPlacementOut
+         * @description Where a listing sits: a chain's node, placed automatically or by hand.
+         */
+        ListingPlacementOut: {
+            /** Chain Id */
+            chain_id: number;
+            /** Chain Name En */
+            chain_name_en: string;
+            /** Chain Name Zh */
+            chain_name_zh: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Node Key */
+            node_key: string;
+            /** Node Name En */
+            node_name_en: string;
+            /** Node Name Zh */
+            node_name_zh: string;
+            /** Score */
+            score: number | null;
+            source: components["schemas"]["PlacementSource"];
         };
         /** MandateIn */
         MandateIn: {
@@ -12395,6 +12472,38 @@ export interface operations {
             };
         };
     };
+    "chains-listing_placements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listing_kind: components["schemas"]["ListingKind"];
+                listing_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingChainsOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "chains-get_chain": {
         parameters: {
             query?: never;
@@ -12785,6 +12894,40 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "chains-quarterly_report_pdf": {
+        parameters: {
+            query: {
+                year: number;
+                quarter: number;
+            };
+            header?: never;
+            path: {
+                chain_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as a PDF. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
                 };
             };
             /** @description Validation Error */

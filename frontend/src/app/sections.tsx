@@ -25,6 +25,7 @@ import { MatchFeedPage } from '@/features/matches/MatchFeedPage';
 import { BrokerClaimPage, MyClaimsPage, SubmitClaimPage } from '@/features/rewards/BrokerClaimsPages';
 import { ClaimReviewPage, ClaimsReviewListPage } from '@/features/rewards/ClaimsReviewPages';
 import { DishonestyPage } from '@/features/rewards/DishonestyPage';
+import { ChainAdminListPage, ChainEditorPage } from '@/features/chains/ChainEditorPages';
 import { WorkspacePage } from '@/features/workspace/WorkspacePage';
 import type { MessageKey } from '@/i18n';
 
@@ -145,6 +146,9 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       { path: 'audit-log', labelKey: 'nav.admin.audit', icon: <icons.FileTextOutlined />, element: <AuditLogPage /> },
       { path: 'statistics', labelKey: 'nav.admin.statistics', icon: <icons.BarChartOutlined />, element: <StatisticsPage /> },
       { path: 'exports', labelKey: 'nav.admin.exports', icon: <icons.ExportOutlined />, element: <ExportsPage /> },
+      { path: 'chains', labelKey: 'nav.admin.chains', icon: <icons.NodeIndexOutlined />, element: <ChainAdminListPage /> },
+      hidden('chains/new', <ChainEditorPage />),
+      hidden('chains/:chainId', <ChainEditorPage />),
       ...intakePages.admin,
       ...expertPages.admin,
       ...capitalPages.admin,

@@ -1,14 +1,16 @@
 import { useMemo, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 
 import type { components } from '@/api/schema';
 import { Chart } from '@/components/charts';
+import { DownloadButton } from '@/components/files/DownloadButton';
 import type { ChartOption } from '@/components/charts';
-import { Button, Card, EmptyState, Flex, List, Money, PageHeader, QueryState, Select, Space, Tag, Typography, useBelow, useMessage, useShowError } from '@/components/ui';
+import { Button, Card, EmptyState, Flex, List, Money, PageHeader, QueryState, Select, Space, Tag, Typography, useBelow } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
-import { useChain, useChainFigures, useChainGaps, useChains, useChallengeDraft } from '@/hooks/queries/chains';
+import { useChain, useChainFigures, useChainGaps, useChains } from '@/hooks/queries/chains';
 import { useLocale, useT } from '@/i18n';
 import { codeLabel } from '@/i18n/codeLabels';
+import { todayIso } from '@/lib/dates';
 
 import { GAP_COLOUR, layout, MARK_COLOUR, nodeColour, OK_COLOUR } from './graph';
 
@@ -68,6 +70,7 @@ function ChainView({ id }: { id: number }) {
         <Space direction="vertical" size="large" style={{ width: '100%' }}>
           <ChainMap chain={chain.data} figures={figures.data.nodes} period={`${figures.data.start} — ${figures.data.end}`} />
           <GapList chain={chain.data} gaps={gaps.data} />
+          <QuarterlyReport chain={chain.data} />
         </Space>
       ) : null}
     </QueryState>
@@ -189,15 +192,13 @@ function NodeFigures({ figures }: { figures: Figures }) {
   );
 }
 
-function GapList({ chain, gaps }: { chain: Chain; gaps: Gap[] }) {
+export function GapList({ chain, gaps }: { chain: Chain; gaps: Gap[] }) {
   const t = useT();
   const name = useNodeName();
   const session = useSession();
   const role = session.status === 'authenticated' ? session.user.role : null;
   const mayIssue = role === 'firm' || role === 'admin';
-  const draft = useChallengeDraft(chain.id);
-  const message = useMessage();
-  const showError = useShowError();
+  const navigate = useNavigate();
   return (
     <Card title={t('chains.gaps')} data-testid="chain-gaps">
       {gaps.length === 0 ? (
@@ -212,12 +213,8 @@ function GapList({ chain, gaps }: { chain: Chain; gaps: Gap[] }) {
                   ? [
                       <Button
                         key="challenge"
-                        onClick={() =>
-                          draft.mutate(gap.node_key, {
-                            onSuccess: (d) => void message.success(t('chains.draftReady', { title: d.title })),
-                            onError: (e) => showError(e),
-                          })
-                        }
+                        data-testid={`publish-challenge-${gap.node_key}`}
+                        onClick={() => void navigate(`/challenges/new?chain=${chain.id}&node=${encodeURIComponent(gap.node_key)}`)}
                       >
                         {t('chains.publishChallenge')}
                       </Button>,
@@ -251,6 +248,39 @@ function GapList({ chain, gaps }: { chain: Chain; gaps: Gap[] }) {
           )}
         />
       )}
+    </Card>
+  );
+}
+
+/** The bureau's quarterly report, as XLSX or PDF, for a chosen year and quarter (administrators). */
+function QuarterlyReport({ chain }: { chain: Chain }) {
+  const t = useT();
+  const session = useSession();
+  const [thisYear, thisMonth] = todayIso().split('-').map(Number) as [number, number]; // Beijing time
+  const [year, setYear] = useState(thisYear);
+  const [quarter, setQuarter] = useState(Math.floor((thisMonth - 1) / 3) + 1);
+  if (session.status !== 'authenticated' || session.user.role !== 'admin') return null;
+  const years = Array.from({ length: 5 }, (_, i) => thisYear - i);
+  const query = `year=${year}&quarter=${quarter}`;
+  const base = `techbroker-chain-${chain.code}-${year}Q${quarter}`;
+  return (
+    <Card title={t('chains.report')} data-testid="chain-report" extra={<Link to={`/admin/chains/${chain.id}`}>{t('chains.edit')}</Link>}>
+      <Flex gap={8} wrap align="center">
+        <Select aria-label={t('chains.year')} style={{ width: 110 }} value={year} onChange={(v: number) => setYear(v)} options={years.map((y) => ({ value: y, label: t('chains.yearN', { n: y }) }))} />
+        <Select
+          aria-label={t('chains.quarter')}
+          style={{ width: 130 }}
+          value={quarter}
+          onChange={(v: number) => setQuarter(v)}
+          options={[1, 2, 3, 4].map((q) => ({ value: q, label: t('chains.quarterN', { n: q }) }))}
+        />
+        <DownloadButton path={`/api/v1/chains/${chain.id}/report?${query}`} filename={`${base}.xlsx`} data-testid="report-xlsx">
+          {t('chains.reportXlsx')}
+        </DownloadButton>
+        <DownloadButton path={`/api/v1/chains/${chain.id}/report.pdf?${query}`} filename={`${base}.pdf`} data-testid="report-pdf">
+          {t('chains.reportPdf')}
+        </DownloadButton>
+      </Flex>
     </Card>
   );
 }

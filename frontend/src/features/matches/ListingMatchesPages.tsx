@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 
 import { Button, Card, EmptyState, PageHeader, QueryState, Select } from '@/components/ui';
+import { ListingChainsCard } from '@/features/chains/ListingChainsCard';
 import { AchievementDetails, DemandDetails } from '@/features/listings/ListingDetailPages';
 import { useAchievement, useAchievements, useDemand, useDemands } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
@@ -35,6 +36,7 @@ export function OwnDemandPage() {
           <Card>
             <DemandDetails demand={demand.data} />
           </Card>
+          <ListingChainsCard kind="demand" listingId={id} />
           <Card title={t('match.forDemand')} extra={<FitSwitch fit={fit} onChange={setFit} />} style={{ marginTop: 16 }}>
             {demand.data.status === 'draft' ? (
               <EmptyState description={t('match.draftHint')} />
@@ -79,6 +81,7 @@ export function OwnAchievementPage() {
             <AchievementDetails achievement={achievement.data} />
           </Card>
           <PocRequestCard achievement={achievement.data} />
+          <ListingChainsCard kind="achievement" listingId={id} />
           <Card title={t('match.forAchievement')} extra={<FitSwitch fit={fit} onChange={setFit} />} style={{ marginTop: 16 }}>
             {achievement.data.status === 'draft' ? (
               <EmptyState description={t('match.draftHint')} />

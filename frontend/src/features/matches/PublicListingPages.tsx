@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import type { FieldRef } from '@/api/types';
 import { Button, Card, PageHeader, QueryState, Space, Typography } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
+import { ListingChainsCard } from '@/features/chains/ListingChainsCard';
 import { DossierPanel } from '@/features/intake/DossierPanel';
 import { AchievementDetails, DemandDetails } from '@/features/listings/ListingDetailPages';
 import { useAchievement, useDemand } from '@/hooks/queries/listings';
@@ -84,6 +85,7 @@ export function DemandPage() {
             <DemandDetails demand={demand.data} />
           </Card>
           <DossierPanel demandId={demand.data.id} />
+          <ListingChainsCard kind="demand" listingId={demand.data.id} />
           <ListingMatchesCard
             kind="demand"
             id={demand.data.id}
@@ -114,6 +116,7 @@ export function AchievementPage() {
           <Card>
             <AchievementDetails achievement={achievement.data} />
           </Card>
+          <ListingChainsCard kind="achievement" listingId={achievement.data.id} />
           <ListingMatchesCard kind="achievement" id={achievement.data.id} field={achievement.data.field} open={achievement.data.status === 'published'} />
         </>
       )}
