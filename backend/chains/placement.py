@@ -14,7 +14,7 @@ from backend.audit import service as audit
 from backend.chains import schemas
 from backend.chains.models import Chain, ChainNode, ChainPlacement, ListingKind, PlacementSource
 from backend.chains.service import nodes_of
-from backend.core.errors import NotFound
+from backend.core.errors import Conflict, NotFound
 from backend.core.permissions import Role
 from backend.listings import lookup, visibility
 from backend.matches.index import get_index_service
@@ -113,6 +113,11 @@ def remove(session: Session, actor: audit.Actor, user: User, chain: Chain,
                                                 [placement.listing_id]})
     if user.role != Role.ADMIN and (not found or not _may_place(user, found[0].organisation_id)):
         raise NotFound("未找到该挂接。No such placement.")
+    if user.role != Role.ADMIN and placement.source is not PlacementSource.MANUAL:
+        # the next automatic run would put it back: only administrators decide on those
+        raise Conflict("自动挂接只能由管理员移除；如挂接有误，请联系管理员。An automatic placement is "
+                       "removed by administrators only; ask them if it is wrong.",
+                       reason="automatic_placement")
     session.delete(placement)
     session.flush()
     audit.record(session, actor, "chain_placement.remove", "chain_placement", placement_id,

@@ -106,6 +106,13 @@ def test_automatic_and_manual_placement_and_who_sees_what(client: TestClient,
     assert client.delete(f"{URL}/{cid}/placements/{pid}", headers=_h(db, firm)
                          ).status_code == 204
     assert seal.id in {p["listing_id"] for p in shown}
+    # an automatic placement of the firm's own demand: only administrators remove it
+    now = client.get(f"{URL}/{cid}/placements", headers=_h(db, firm)).json()
+    auto = next(p for p in now if p["listing_id"] == seal.id and p["source"] == "auto")
+    r = client.delete(f"{URL}/{cid}/placements/{auto['id']}", headers=_h(db, firm))
+    assert r.status_code == 409 and "管理员" in r.json()["detail"]
+    assert client.delete(f"{URL}/{cid}/placements/{auto['id']}", headers=_h(db, admin)
+                         ).status_code == 204
 
 
 def test_a_listing_shows_the_chain_nodes_it_sits_on_to_those_who_may_see_it(
