@@ -148,6 +148,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       ...intakePages.admin,
       ...expertPages.admin,
       ...capitalPages.admin,
+      ...challengePages.admin,
     ],
   },
   investor: {
