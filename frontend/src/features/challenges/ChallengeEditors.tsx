@@ -439,7 +439,7 @@ export function ProposalEditorPage() {
             }
           />
           <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('challenges.proposal.closesAt', { when: formatDateTime(challenge.data.proposals_close_at) })} />
-          <ProposalForm c={challenge.data} own={own} lead={own === undefined || own.lead_org_id === orgId} />
+          {challenge.data.is_issuer ? <Alert type="info" showIcon message={t('challenges.proposal.issuer')} /> : <ProposalForm c={challenge.data} own={own} lead={own === undefined || own.lead_org_id === orgId} />}
         </>
       ) : null}
     </QueryState>
