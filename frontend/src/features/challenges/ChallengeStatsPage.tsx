@@ -23,7 +23,7 @@ export function ChallengeStatsPage() {
   ];
   const statusColumns: TableColumns<StatusRow> = [
     { key: 'status', title: t('common.status'), render: (_, r) => <ChallengeStatusTag status={r.status} /> },
-    { key: 'challenges', title: t('challenges.stats.challenges'), align: 'right', width: 140, render: (_, r) => r.challenges },
+    { key: 'challenges', title: t('challenges.stats.count'), align: 'right', width: 140, render: (_, r) => r.challenges },
   ];
   return (
     <>
