@@ -129,6 +129,7 @@ def test_a_challenge_from_the_editor_to_a_confirmed_payment(new_page, live_serve
     dialog.locator("#awards_1_reason").fill("成本最低")
     screenshot(firm, "zh-CN-42-challenge-split-award")
     dialog.get_by_role("button", name="确认授奖").click()
+    expect(firm.get_by_text("已记录评选结果")).to_be_visible()
     expect(firm.get_by_role("dialog")).to_have_count(0)
     expect(firm.get_by_text("指标最优")).to_be_visible()  # the results, with each reason
     expect(firm.get_by_text("成本最低")).to_be_visible()

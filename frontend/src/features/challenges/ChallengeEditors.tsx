@@ -611,8 +611,10 @@ export function AwardDialog({ c, board, open, onClose }: { c: Challenge; board: 
     const rank = board?.ranking.find((r) => r.proposal_id === p.id);
     return `#${p.id}${rank ? ` · ${rank.lead_org_name} · ${t('challenges.review.rank')} ${rank.rank} · ${rank.overall_mean ?? '—'}` : ''}`;
   };
+  // mutateAsync, not mutate: the decision re-renders the page without this dialog's card,
+  // and the confirmation must still be said.
   const submit = (v: AwardValues) =>
-    select.mutate(
+    select.mutateAsync(
       v.mode === 'none'
         ? { awards: [], reason: (v.reason ?? '').trim() }
         : {
@@ -620,13 +622,12 @@ export function AwardDialog({ c, board, open, onClose }: { c: Challenge; board: 
             reason: (v.reason ?? '').trim() === '' ? null : (v.reason ?? '').trim(),
             departure_reason: departs ? (v.departure_reason ?? '').trim() : null,
           },
-      {
-        onSuccess: () => {
-          onClose();
-          void message.success(t('challenges.award.done'));
-        },
-        onError: (e) => showError(e, { form, fields: ['awards', 'awards.*', 'reason', 'departure_reason'] }),
+    ).then(
+      () => {
+        onClose();
+        void message.success(t('challenges.award.done'));
       },
+      (e: unknown) => showError(e, { form, fields: ['awards', 'awards.*', 'reason', 'departure_reason'] }),
     );
   return (
     <Modal open={open} width={720} title={t('challenges.award.title')} okText={t('challenges.award.submit')} cancelText={t('common.cancel')} confirmLoading={select.isPending} onCancel={onClose} onOk={() => form.submit()}>
