@@ -15,6 +15,7 @@ from backend.challenges import (
     schemas,
     selection,
     service,
+    stats,
     views,
 )
 from backend.challenges.models import ChallengeStatus
@@ -28,6 +29,7 @@ router = APIRouter(prefix="/api/v1/challenges", tags=["challenges"],
 
 Issuer = Annotated[User, Depends(require(Permission.CHALLENGE_ISSUE))]    # firms, the bureau
 Solver = Annotated[User, Depends(require(Permission.CHALLENGE_PROPOSE))]  # firms, institutes
+StatsReader = Annotated[User, Depends(require(Permission.CHALLENGE_STATS))]  # administrators
 Reviewer = Annotated[User, Depends(require(Permission.REVIEW_WORK))]      # experts
 
 
@@ -46,7 +48,7 @@ def list_challenges(session: SessionDep, user: OptionalUser,
                     page_size: PageSize = 20) -> Page[schemas.ChallengeSummary]:
     """Published and past challenges for everyone; drafts only to their issuer."""
     rows, count = service.list_visible(session, user, status, page, page_size)
-    return Page(items=[views.summary(c) for c in rows], total=count, page=page,
+    return Page(items=views.summaries(session, rows), total=count, page=page,
                 page_size=page_size)
 
 
@@ -56,6 +58,13 @@ def list_reviewing(session: SessionDep, user: Reviewer) -> list[schemas.Reviewin
     return [schemas.ReviewingOut(challenge=views.summary(c), seat_id=seat.id,
                                  seat_status=seat.status)
             for c, seat in review.my_challenges(session, user)]
+
+
+@router.get("/statistics")
+def challenge_statistics(session: SessionDep, user: StatsReader) -> stats.ChallengeStatsOut:
+    """The bureau's dashboard: challenges by top-level field and status, prize money committed
+    and paid (winner-confirmed payments only), proposals (declared before `/{challenge_id}`)."""
+    return stats.statistics(session)
 
 
 @router.get("/{challenge_id}")

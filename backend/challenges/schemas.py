@@ -138,6 +138,7 @@ class AwardOut(Schema):
     reason: str
     deal_id: int | None
     decided_at: datetime
+    winner_name: str = ""  # organisations' names are public; proposals' content is not
 
 
 class ChallengeOut(Schema):
@@ -165,6 +166,7 @@ class ChallengeOut(Schema):
     awards: list[AwardOut]
     is_issuer: bool
     ranking_departure_reason: str | None = None
+    issuer_name: str | None = None  # None: the bureau
 
 
 class ChallengeSummary(Schema):
@@ -176,6 +178,8 @@ class ChallengeSummary(Schema):
     top_up: Decimal
     deadline: date
     status: ChallengeStatus
+    issuer_name: str | None = None  # None: the bureau
+    winner_names: list[str] = Field(default_factory=list)
 
 
 class PlanStep(Schema):

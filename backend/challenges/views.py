@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts import service as accounts
 from backend.accounts.models import User
 from backend.challenges import milestones, review, schemas, selection
-from backend.challenges.models import Challenge, Milestone, Proposal
+from backend.challenges.models import Award, Challenge, Milestone, Proposal
 from backend.challenges.rules import closes_at, is_issuer, total
 from backend.core import clock
 from backend.core.permissions import Role
@@ -16,7 +20,12 @@ from backend.core.permissions import Role
 def challenge_view(session: Session, user: User | None, challenge: Challenge
                    ) -> schemas.ChallengeOut:
     session.flush()
-    awards = [schemas.AwardOut.model_validate(a) for a in selection.awards_of(session, challenge)]
+    rows = selection.awards_of(session, challenge)
+    names = accounts.organisation_names(session, sorted(
+        {a.winner_org_id for a in rows} | ({challenge.issuer_org_id}
+                                            if challenge.issuer_org_id is not None else set())))
+    awards = [schemas.AwardOut.model_validate(a).model_copy(
+        update={"winner_name": names.get(a.winner_org_id, "")}) for a in rows]
     return schemas.ChallengeOut(
         id=challenge.id, issuer_org_id=challenge.issuer_org_id,
         bureau=challenge.issuer_org_id is None, title=challenge.title,
@@ -30,7 +39,9 @@ def challenge_view(session: Session, user: User | None, challenge: Challenge
         ended_at=challenge.ended_at, awards=awards, is_issuer=is_issuer(user, challenge),
         ranking_departure_reason=challenge.ranking_departure_reason
         if is_issuer(user, challenge) or (user is not None and user.role == Role.ADMIN)
-        else None)
+        else None,
+        issuer_name=names.get(challenge.issuer_org_id)
+        if challenge.issuer_org_id is not None else None)
 
 
 def summary(challenge: Challenge) -> schemas.ChallengeSummary:
@@ -38,6 +49,24 @@ def summary(challenge: Challenge) -> schemas.ChallengeSummary:
         id=challenge.id, issuer_org_id=challenge.issuer_org_id,
         bureau=challenge.issuer_org_id is None, title=challenge.title, prize=challenge.prize,
         top_up=challenge.top_up, deadline=challenge.deadline, status=challenge.status)
+
+
+def summaries(session: Session, challenges: Sequence[Challenge]
+              ) -> list[schemas.ChallengeSummary]:
+    """Summaries with the issuer's and the winners' names (public, unlike proposals)."""
+    ids = [c.id for c in challenges]
+    winners: dict[int, list[int]] = defaultdict(list)
+    if ids:
+        for cid, org_id in session.execute(select(Award.challenge_id, Award.winner_org_id)
+                                           .where(Award.challenge_id.in_(ids))
+                                           .order_by(Award.id)):
+            winners[cid].append(org_id)
+    names = accounts.organisation_names(session, sorted(
+        {o for orgs in winners.values() for o in orgs}
+        | {c.issuer_org_id for c in challenges if c.issuer_org_id is not None}))
+    return [summary(c).model_copy(update={
+        "issuer_name": names.get(c.issuer_org_id) if c.issuer_org_id is not None else None,
+        "winner_names": [names.get(o, "") for o in winners[c.id]]}) for c in challenges]
 
 
 def proposal_view(session: Session, proposal: Proposal) -> schemas.ChallengeProposalOut:

@@ -68,6 +68,7 @@ class Permission(StrEnum):
     CHAIN_EDIT = "chain:edit"            # industry-chain maps: graphs, marks, placements
     ROADSHOW_MANAGE = "roadshow:manage"  # organise roadshows: invite requests and investors
     CAPITAL_STATS = "capital:stats"      # the capital chain's statistics (administrators)
+    CHALLENGE_STATS = "challenge:stats"  # the challenges' dashboard (administrators)
     POC_DOSSIER = "poc:dossier"  # a review's dossier files (the institute, its panel, admins)
 
 

@@ -43,6 +43,16 @@ ACCOUNTS = {"firm": ("firm2", DEMO_PASSWORD), "institute": ("inst1", DEMO_PASSWO
             "broker": ("broker1", DEMO_PASSWORD), "admin": ("admin", ADMIN_PASSWORD),
             "expert": ("expert1", DEMO_PASSWORD), "investor": ("investor1", DEMO_PASSWORD)}
 
+# Public routes behind a role guard (the challenge editors): the visitor is sent to sign in, so
+# they are walked by the roles that may open them instead.
+GUARDED: dict[str, tuple[str, ...]] = {
+    "/challenges/new": ("firm", "admin"),
+    "/challenges/:challengeId": ("firm", "institute"),
+    "/challenges/:challengeId/edit": ("admin",),  # the demo's open one: "only drafts" is shown
+    "/challenges/:challengeId/proposal": ("institute",),  # inst1's proposal to the open one
+}
+VISITOR_SKIPS = set(GUARDED) - {"/challenges/:challengeId"}
+
 RAW_CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+(?:\.[a-z_]+)+\b")
 NOT_CODE = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+\.(?:csv|xlsx|png|pdf)\b"
                       r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|edu|gov)\b")  # domain names
@@ -135,10 +145,14 @@ def _ids(server: LiveServer, role: str | None) -> dict[str, int]:
                    for kind, path in (("demandId", "demands"), ("achievementId", "achievements"))}
             ids["brokerId"] = int(anonymous.get("/api/v1/broker-directory?page_size=1")
                                   .json()["items"][0]["broker_id"])
+            ids["challengeId"] = _open_challenge(anonymous.get(
+                "/api/v1/challenges?status=published").json())
             return ids
     api = Api(server.url, *ACCOUNTS[role])
     try:
         ids: dict[str, int] = {}
+        if role in ("firm", "institute", "admin"):  # the demo's open challenge
+            ids["challengeId"] = _open_challenge(api.get("/api/v1/challenges?status=published"))
         if role == "firm":
             ids["demandId"] = _first_id(api, "/api/v1/demands?mine=true&page_size=1")
         if role == "institute":
@@ -169,6 +183,11 @@ def _ids(server: LiveServer, role: str | None) -> dict[str, int]:
         return ids
     finally:
         api.close()
+
+
+def _open_challenge(page: dict[str, Any]) -> int:
+    assert page["items"], "the demo market has no open challenge"
+    return int(page["items"][0]["id"])
 
 
 def _walkable(path: str, ids: dict[str, int]) -> bool:
@@ -231,8 +250,9 @@ def _check(walk: Walk, size: str, width: int) -> None:
 def _walk(browser: Browser, server: LiveServer, role: str | None) -> list[str]:
     who = role or "visitor"
     ids = _ids(server, role)
-    paths = [p for p in (ROUTES["public"] if role is None else ROUTES["roles"][role])
-             if _walkable(p, ids)]
+    paths = ([p for p in ROUTES["public"] if p not in VISITOR_SKIPS] if role is None
+             else ROUTES["roles"][role] + [p for p, roles in GUARDED.items() if role in roles])
+    paths = [p for p in paths if _walkable(p, ids)]
     context = browser.new_context(base_url=server.url, locale="zh-CN",
                                   timezone_id="Asia/Shanghai", reduced_motion="reduce",
                                   viewport={"width": 1440, "height": 900})

@@ -1315,6 +1315,8 @@ RULES: list[Case] = [
     # the capital chain's statistics (confirmed money only) and the public totals
     Case("GET", "/api/v1/capital/statistics", ADMIN_ONLY),
     Case("GET", "/api/v1/capital/totals", PUBLIC, why="the market page's totals only"),
+    # the challenges' dashboard for the bureau (confirmed payments only)
+    Case("GET", "/api/v1/challenges/statistics", ADMIN_ONLY),
 ]
 
 # Routes without a rule yet, each with the reason. Empty: every route is ruled above.

@@ -983,6 +983,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenges/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Challenge Statistics
+         * @description The bureau's dashboard: challenges by top-level field and status, prize money committed
+         *     and paid (winner-confirmed payments only), proposals (declared before `/{challenge_id}`).
+         */
+        get: operations["challenges-challenge_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/challenges/{challenge_id}": {
         parameters: {
             query?: never;
@@ -5325,6 +5346,11 @@ export interface components {
             proposal_id: number;
             /** Reason */
             reason: string;
+            /**
+             * Winner Name
+             * @default
+             */
+            winner_name?: string;
             /** Winner Org Id */
             winner_org_id: number;
         };
@@ -5878,6 +5904,19 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** ChallengeGroupOut */
+        ChallengeGroupOut: {
+            /** Challenges */
+            challenges: number;
+            /** Committed */
+            committed: string;
+            /** Key */
+            key: string;
+            /** Paid */
+            paid: string;
+            /** Proposals */
+            proposals: number;
+        };
         /** ChallengeIn */
         ChallengeIn: {
             /**
@@ -5927,6 +5966,8 @@ export interface components {
             indicators: components["schemas"]["Indicator-Output"][];
             /** Is Issuer */
             is_issuer: boolean;
+            /** Issuer Name */
+            issuer_name?: string | null;
             /** Issuer Org Id */
             issuer_org_id: number | null;
             /** Milestones */
@@ -6016,11 +6057,29 @@ export interface components {
              */
             updated_at: string;
         };
+        /** ChallengeStatsOut */
+        ChallengeStatsOut: {
+            /** Awaiting Receipt */
+            awaiting_receipt: number;
+            /** By Field */
+            by_field: components["schemas"]["ChallengeGroupOut"][];
+            /** By Status */
+            by_status: components["schemas"]["ChallengeStatusCountOut"][];
+            /** Drafts */
+            drafts: number;
+            totals: components["schemas"]["ChallengeGroupOut"];
+        };
         /**
          * ChallengeStatus
          * @enum {string}
          */
         ChallengeStatus: "draft" | "published" | "closed" | "under_review" | "awarded" | "not_awarded" | "in_delivery" | "accepted" | "failed" | "terminated";
+        /** ChallengeStatusCountOut */
+        ChallengeStatusCountOut: {
+            /** Challenges */
+            challenges: number;
+            status: components["schemas"]["ChallengeStatus"];
+        };
         /** ChallengeSummary */
         ChallengeSummary: {
             /** Bureau */
@@ -6032,6 +6091,8 @@ export interface components {
             deadline: string;
             /** Id */
             id: number;
+            /** Issuer Name */
+            issuer_name?: string | null;
             /** Issuer Org Id */
             issuer_org_id: number | null;
             /** Prize */
@@ -6041,6 +6102,8 @@ export interface components {
             title: string;
             /** Top Up */
             top_up: string;
+            /** Winner Names */
+            winner_names?: string[];
         };
         /** ChallengeTransitionIn */
         ChallengeTransitionIn: {
@@ -13086,6 +13149,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewingOut"][];
+                };
+            };
+        };
+    };
+    "challenges-challenge_statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeStatsOut"];
                 };
             };
         };

@@ -5,6 +5,7 @@ import { LoginPage } from '@/features/accounts/LoginPage';
 import { RegisterPage } from '@/features/accounts/RegisterPage';
 import { RequireRole } from '@/features/accounts/RequireRole';
 import { BrokerProfilePage, DirectoryPage } from '@/features/intake/DirectoryPages';
+import { ChallengeEditorPage, ProposalEditorPage } from '@/features/challenges/ChallengeEditors';
 import { ChallengeDetailPage, ChallengeListPage } from '@/features/challenges/ChallengePages';
 import { ExpertApplyPage } from '@/features/experts/ExpertApplyPage';
 import { ListingsPage } from '@/features/listings/ListingsPage';
@@ -43,6 +44,14 @@ export const routes: RouteObject[] = [
           { path: 'experts/apply', element: <ExpertApplyPage /> },
           { path: 'challenges', element: <ChallengeListPage /> },
           { path: 'challenges/:challengeId', element: <ChallengeDetailPage /> },
+          {
+            element: <RequireRole roles={['firm', 'admin']} />,
+            children: [
+              { path: 'challenges/new', element: <ChallengeEditorPage /> },
+              { path: 'challenges/:challengeId/edit', element: <ChallengeEditorPage /> },
+            ],
+          },
+          { element: <RequireRole roles={['firm', 'institute']} />, children: [{ path: 'challenges/:challengeId/proposal', element: <ProposalEditorPage /> }] },
           ...roleRoutes,
           { path: 'chains', element: <ChainsPage /> },
           { path: '*', element: <NotFoundPage /> },

@@ -152,6 +152,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       ...intakePages.admin,
       ...expertPages.admin,
       ...capitalPages.admin,
+      ...challengePages.admin,
     ],
   },
   investor: {

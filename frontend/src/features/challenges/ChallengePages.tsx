@@ -9,8 +9,8 @@ import {
   Card,
   Descriptions,
   Form,
+  icons,
   Input,
-  Modal,
   PageHeader,
   QueryState,
   Radio,
@@ -26,6 +26,8 @@ import {
 } from '@/components/ui';
 import { Money } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
+import { AwardDialog } from '@/features/challenges/ChallengeEditors';
+import { proposalsOpen } from '@/features/challenges/proposalWindow';
 import {
   type Challenge,
   type ChallengeMilestone,
@@ -41,7 +43,6 @@ import {
   useMilestones,
   useReviewBoard,
   useReviewing,
-  useSelectProposals,
   useSubmitScores,
   useTransition,
 } from '@/hooks/queries/challenges';
@@ -62,18 +63,33 @@ export function ChallengeStatusTag({ status }: { status: Challenge['status'] }) 
 export function ChallengeListPage() {
   const t = useT();
   const list = useChallenges();
+  const session = useSession();
+  const mayIssue = session.status === 'authenticated' && (session.user.role === 'admin' || session.user.role === 'firm');
   const columns: TableColumns<ChallengeSummary> = [
     { key: 'title', title: t('challenges.title'), render: (_, c) => <Link to={`/challenges/${c.id}`}>{c.title}</Link> },
-    { key: 'issuer', title: t('challenges.issuer'), width: 120, render: (_, c) => (c.bureau ? t('challenges.bureau') : t('challenges.firm')) },
+    { key: 'issuer', title: t('challenges.issuer'), width: 160, render: (_, c) => (c.bureau ? t('challenges.bureau') : c.issuer_name ?? t('challenges.firm')) },
+    { key: 'winners', title: t('challenges.winners'), width: 160, render: (_, c) => (c.winner_names?.length ? c.winner_names.join('、') : '—') },
     { key: 'prize', title: t('challenges.prize'), width: 150, align: 'right', render: (_, c) => <Money value={c.prize} rounded /> },
     { key: 'deadline', title: t('challenges.deadline'), width: 120, render: (_, c) => formatDate(c.deadline) },
     { key: 'status', title: t('common.status'), width: 110, render: (_, c) => <ChallengeStatusTag status={c.status} /> },
   ];
   return (
     <>
-      <PageHeader title={t('challenges.title')} subtitle={t('challenges.subtitle')} />
+      <PageHeader
+        title={t('challenges.title')}
+        subtitle={t('challenges.subtitle')}
+        extra={
+          mayIssue ? (
+            <Link to="/challenges/new">
+              <Button kind="primary" icon={<icons.PlusOutlined />} data-testid="challenge-new">
+                {t('challenges.new')}
+              </Button>
+            </Link>
+          ) : undefined
+        }
+      />
       <Card>
-        <Table<ChallengeSummary> rowKey="id" columns={columns} dataSource={list.data?.items} loading={list.isPending} pagination={false} scroll={{ x: 640 }} locale={{ emptyText: t('challenges.none') }} />
+        <Table<ChallengeSummary> rowKey="id" columns={columns} dataSource={list.data?.items} loading={list.isPending} pagination={false} scroll={{ x: 900 }} locale={{ emptyText: t('challenges.none') }} />
       </Card>
     </>
   );
@@ -86,7 +102,8 @@ function ChallengeFacts({ c }: { c: Challenge }) {
       <Descriptions
         column={1}
         items={[
-          { key: 'issuer', label: t('challenges.issuer'), children: c.bureau ? t('challenges.bureau') : t('challenges.firm') },
+          { key: 'issuer', label: t('challenges.issuer'), children: c.bureau ? t('challenges.bureau') : c.issuer_name ?? t('challenges.firm') },
+          ...(c.awards.length > 0 ? [{ key: 'winners', label: t('challenges.winners'), children: c.awards.map((a) => a.winner_name).join('、') }] : []),
           { key: 'prize', label: t('challenges.prize'), children: <Money value={c.prize} /> },
           { key: 'topUp', label: t('challenges.topUp'), children: <Money value={c.top_up} /> },
           { key: 'total', label: t('challenges.total'), children: <Money value={c.total} /> },
@@ -122,7 +139,7 @@ function ChallengeFacts({ c }: { c: Challenge }) {
         <>
           <Typography.Title level={5}>{t('challenges.awards')}</Typography.Title>
           {c.awards.map((a) => (
-            <Alert key={a.id} type="success" showIcon style={{ marginBottom: 8 }} message={<Space wrap><Money value={a.amount} />{a.reason}</Space>} />
+            <Alert key={a.id} type="success" showIcon style={{ marginBottom: 8 }} message={<Space wrap><Typography.Text strong>{a.winner_name}</Typography.Text><Money value={a.amount} />{a.reason}</Space>} />
           ))}
           {c.outcome_reason ? <Typography.Paragraph>{`${t('challenges.outcome')}：${c.outcome_reason}`}</Typography.Paragraph> : null}
         </>
@@ -146,6 +163,7 @@ export function ChallengeDetailPage() {
         return (
           <>
             <PageHeader title={c.title} extra={<ChallengeStatusTag status={c.status} />} />
+            <ChallengeActions c={c} />
             <ChallengeFacts c={c} />
             {overseer && ['closed', 'under_review', 'awarded', 'not_awarded'].includes(c.status) ? <ReviewBoardCard c={c} /> : null}
             {overseer && c.status === 'awarded' ? <StartDelivery id={c.id} /> : null}
@@ -154,6 +172,41 @@ export function ChallengeDetailPage() {
         );
       })(challenge.data)}
     </QueryState>
+  );
+}
+
+/** The issuer's draft (edit, publish) and a solver's way in (submit, edit or read its proposal). */
+function ChallengeActions({ c }: { c: Challenge }) {
+  const t = useT();
+  const session = useSession();
+  const user = session.status === 'authenticated' ? session.user : null;
+  const solver = user !== null && (user.role === 'firm' || user.role === 'institute') && !c.is_issuer && user.organisation != null;
+  const mine = useChallengeProposals(c.id, solver && c.status !== 'draft');
+  if (c.is_issuer && c.status === 'draft') {
+    return (
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Link to={`/challenges/${c.id}/edit`}>
+          <Button kind="primary" icon={<icons.EditOutlined />}>{t('challenges.editor.editDraft')}</Button>
+        </Link>
+      </Space>
+    );
+  }
+  if (!solver) return null;
+  const own = (mine.data ?? [])[0];
+  const open = proposalsOpen(c);
+  if (own === undefined && !open) return null;
+  if (user.organisation?.verification_status !== 'verified' && own === undefined) {
+    return <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('challenges.proposal.verifyFirst')} />;
+  }
+  return (
+    <Space wrap style={{ marginBottom: 16 }}>
+      <Link to={`/challenges/${c.id}/proposal`}>
+        <Button kind={own === undefined ? 'primary' : 'secondary'} data-testid="proposal-open">
+          {own === undefined ? t('challenges.proposal.open') : t('challenges.proposal.mine')}
+        </Button>
+      </Link>
+      {own !== undefined && !open ? <Tag tone="neutral">{t('challenges.proposal.frozen')}</Tag> : null}
+    </Space>
   );
 }
 
@@ -222,64 +275,15 @@ function Board({ board, c }: { board: ReviewBoard; c: Challenge }) {
   );
 }
 
-interface AwardValues {
-  proposal_id: number;
-  reason: string;
-  departure_reason?: string;
-}
-
 function AwardButton({ c, board }: { c: Challenge; board: ReviewBoard | undefined }) {
   const t = useT();
   const [open, setOpen] = useState(false);
-  const proposals = useChallengeProposals(c.id, open);
-  const select = useSelectProposals(c.id);
-  const message = useMessage();
-  const showError = useShowError();
-  const [form] = Form.useForm<AwardValues>();
-  const chosen = Form.useWatch('proposal_id', form) as number | undefined;
-  const first = board?.ranking[0]?.proposal_id;
-  const departs = board !== undefined && board.seats.length > 0 && chosen !== undefined && chosen !== first;
   return (
     <>
-      <Button kind="primary" style={{ marginTop: 16 }} onClick={() => setOpen(true)} disabled={board !== undefined && board.seats.length > 0 && !board.complete}>
+      <Button kind="primary" style={{ marginTop: 16 }} onClick={() => setOpen(true)} disabled={board !== undefined && board.seats.length > 0 && !board.complete} data-testid="award-open">
         {t('challenges.award.open')}
       </Button>
-      <Modal open={open} title={t('challenges.award.title')} okText={t('challenges.award.submit')} cancelText={t('common.cancel')} confirmLoading={select.isPending} onCancel={() => setOpen(false)} onOk={() => form.submit()}>
-        <Form<AwardValues>
-          form={form}
-          layout="vertical"
-          aria-label={t('challenges.award.title')}
-          onFinish={(v) =>
-            select.mutate(
-              { awards: [{ proposal_id: v.proposal_id, amount: c.total, reason: v.reason }], departure_reason: departs ? v.departure_reason ?? null : null },
-              {
-                onSuccess: () => {
-                  setOpen(false);
-                  void message.success(t('challenges.award.done'));
-                },
-                onError: (e) => showError(e),
-              },
-            )
-          }
-        >
-          <Form.Item name="proposal_id" label={t('challenges.award.proposal')} rules={[{ required: true }]}>
-            <Radio.Group
-              options={(proposals.data ?? []).map((p) => {
-                const rank = board?.ranking.find((r) => r.proposal_id === p.id);
-                return { value: p.id, label: `#${p.id}${rank ? ` · ${t('challenges.review.rank')} ${rank.rank} · ${rank.overall_mean ?? '—'}` : ''}` };
-              })}
-            />
-          </Form.Item>
-          <Form.Item name="reason" label={t('challenges.award.reason')} rules={[{ required: true }]}>
-            <Input.TextArea rows={2} maxLength={1000} />
-          </Form.Item>
-          {departs ? (
-            <Form.Item name="departure_reason" label={t('challenges.review.departure')} extra={t('challenges.award.departureHint')} rules={[{ required: true }]}>
-              <Input.TextArea rows={2} maxLength={1000} />
-            </Form.Item>
-          ) : null}
-        </Form>
-      </Modal>
+      {open ? <AwardDialog c={c} board={board} open={open} onClose={() => setOpen(false)} /> : null}
     </>
   );
 }

@@ -37,9 +37,10 @@ export function useChallenges() {
   });
 }
 
-export function useChallenge(id: number) {
+export function useChallenge(id: number, enabled = true) {
   return useQuery({
     queryKey: challengeKeys.one(id),
+    enabled,
     queryFn: async () => unwrap(await api.GET('/api/v1/challenges/{challenge_id}', { params: { path: { challenge_id: id } } })),
   });
 }
@@ -135,5 +136,64 @@ export function useMilestoneAction(id: number) {
       }
     },
     onSuccess: invalidate,
+  });
+}
+
+// --- the issuer's editor, the solver's proposal, the bureau's dashboard ------------------------
+
+export type ChallengeInput = S['ChallengeIn'];
+export type ProposalInput = S['ChallengeProposalIn'];
+export type ChallengeStats = S['ChallengeStatsOut'];
+export type ChallengeGroup = S['ChallengeGroupOut'];
+
+/** Save a draft: create (no id) or replace (an id). */
+export function useSaveChallenge(id: number | null) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async (body: ChallengeInput) =>
+      id === null
+        ? unwrap(await api.POST('/api/v1/challenges', { body }))
+        : unwrap(await api.PUT('/api/v1/challenges/{challenge_id}', { params: { path: { challenge_id: id } }, body })),
+    onSuccess: invalidate,
+  });
+}
+
+/** Publish a saved draft. */
+export function usePublishChallenge() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async (id: number) =>
+      unwrap(await api.POST('/api/v1/challenges/{challenge_id}/transitions', { params: { path: { challenge_id: id } }, body: { to_status: 'published' } })),
+    onSuccess: invalidate,
+  });
+}
+
+/** The chains helper's gap → challenge draft (nothing stored). */
+export function useGapChallengeDraft(chainId: number | null, nodeKey: string | null) {
+  return useQuery({
+    queryKey: ['chains', 'challenge-draft', chainId, nodeKey],
+    enabled: chainId !== null && nodeKey !== null,
+    retry: false,
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/chains/{chain_id}/gaps/{node_key}/challenge-draft', { params: { path: { chain_id: chainId ?? 0, node_key: nodeKey ?? '' } } })),
+  });
+}
+
+/** Submit (no id) or edit (an id) the solver's own proposal. */
+export function useSaveProposal(challengeId: number, proposalId: number | null) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async (body: ProposalInput) =>
+      proposalId === null
+        ? unwrap(await api.POST('/api/v1/challenges/{challenge_id}/proposals', { params: { path: { challenge_id: challengeId } }, body }))
+        : unwrap(await api.PUT('/api/v1/challenges/{challenge_id}/proposals/{proposal_id}', { params: { path: { challenge_id: challengeId, proposal_id: proposalId } }, body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useChallengeStats() {
+  return useQuery({
+    queryKey: [...challengeKeys.all, 'statistics'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/challenges/statistics')),
   });
 }
