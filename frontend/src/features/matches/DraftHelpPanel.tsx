@@ -8,6 +8,8 @@ import { useDraftPreview } from '@/hooks/queries/matches';
 import { useLocale, useT } from '@/i18n';
 import { useDebounced } from '@/lib/useDebounced';
 
+import { useReasonText } from './MatchReasons';
+
 /** Ask for help once the description says at least this much (characters, trimmed). */
 const MIN_TEXT = 6;
 const DEBOUNCE_MS = 600;
@@ -97,6 +99,7 @@ export interface DraftHelpPanelProps {
 export function DraftHelpPanel({ kind, form }: DraftHelpPanelProps) {
   const t = useT();
   const { locale } = useLocale();
+  const reasonText = useReasonText(kind);
   const draft = useDraft(kind, form);
   const preview = useDraftPreview(draft);
   const keywords = (Form.useWatch('keywords', form) as string[] | undefined) ?? [];
@@ -159,7 +162,7 @@ export function DraftHelpPanel({ kind, form }: DraftHelpPanelProps) {
                       <MatchTitle match={match} />
                       {reason === undefined ? null : (
                         <Typography.Paragraph type="secondary" style={{ margin: 0, fontSize: 12 }}>
-                          {locale === 'zh-CN' ? reason.text_zh : reason.text_en}
+                          {reasonText(reason)}
                         </Typography.Paragraph>
                       )}
                     </li>

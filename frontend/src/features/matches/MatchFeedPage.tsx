@@ -109,7 +109,7 @@ export function MatchFeedPage() {
               renderItem={(pair) => (
                 <List.Item data-testid="match-item" actions={[<ClaimButton key="claim" demandId={pair.demand.id} achievementId={pair.achievement.id} />]}>
                   <Space direction="vertical" size={6} style={{ width: '100%' }}>
-                    <MatchScore score={pair.score} parts={pair.parts} />
+                    <MatchScore score={pair.score} parts={pair.parts} reasons={pair.reasons} />
                     <Pair pair={pair} />
                     <MatchReasons reasons={pair.reasons} />
                   </Space>

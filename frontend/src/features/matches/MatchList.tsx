@@ -101,7 +101,7 @@ export function MatchList({ sourceKind, sourceId, fit = true, ownDemand = false,
   const best = items[0];
   return (
     <>
-    {best !== undefined && matchStrength(best.score) === 'weak' ? <WeakMatchesNote perspective={sourceKind} /> : null}
+    {best !== undefined && matchStrength(best.score, best.reasons) === 'weak' ? <WeakMatchesNote perspective={sourceKind} /> : null}
     <List<Match>
       loading={matches.isPending}
       dataSource={items}
@@ -144,7 +144,7 @@ export function MatchList({ sourceKind, sourceId, fit = true, ownDemand = false,
           <Space direction="vertical" size={4} style={{ width: '100%' }}>
             <Space>
               <Tag tone="info">#{index + 1}</Tag>
-              <MatchScore score={match.score} parts={match.parts} />
+              <MatchScore score={match.score} parts={match.parts} reasons={match.reasons} />
             </Space>
             <MatchedListing match={match} />
             <MatchReasons reasons={match.reasons} perspective={sourceKind} />

@@ -30,7 +30,7 @@ function reasonText(reason: MatchReason, perspective: ReasonPerspective, t: Tran
       return t('match.reason.sharedTerms', { terms: terms.join(t('list.separator')) });
     }
     case 'semantic':
-      return t(`match.reason.semantic.${perspective}`, { level: t(`match.similar.${similarityLevel(number(p.similarity))}`) });
+      return t(`match.reason.semantic.${perspective}`, { level: t(`match.similar.${similarityLevel(number(p.similarity), text(p.encoder))}`) });
     case 'same_field':
       return t('match.reason.sameField', { field: fieldName(text(p.field)) });
     case 'same_region':
@@ -42,6 +42,14 @@ function reasonText(reason: MatchReason, perspective: ReasonPerspective, t: Tran
     default:
       return locale === 'zh-CN' ? reason.text_zh : reason.text_en;
   }
+}
+
+/** One reason in words (never a score or a model name), e.g. for a drafting hint. */
+export function useReasonText(perspective: ReasonPerspective = 'pair'): (reason: MatchReason) => string {
+  const t = useT();
+  const { locale } = useLocale();
+  const fieldName = useFieldCodeName();
+  return (reason) => reasonText(reason, perspective, t, fieldName, locale);
 }
 
 /** Why a pair matched, in words the reader's language has (never a score or a model name). */
@@ -62,9 +70,9 @@ export function MatchReasons({ reasons, perspective = 'pair' }: { reasons: reado
 }
 
 /** How well it matches: a bar and a word; `parts` (the channels' shares) is not for people. */
-export function MatchScore({ score }: { score: number; parts?: Readonly<Record<string, number>> }) {
+export function MatchScore({ score, reasons = [] }: { score: number; parts?: Readonly<Record<string, number>>; reasons?: readonly MatchReason[] }) {
   const t = useT();
-  const strength = matchStrength(score);
+  const strength = matchStrength(score, reasons);
   const percent = scorePercent(score);
   return (
     <Space size={8} align="center" aria-label={t('match.scoreLabel', { percent })} data-testid="match-strength" data-strength={strength}>
