@@ -8,7 +8,7 @@ import { useDraftPreview } from '@/hooks/queries/matches';
 import { useLocale, useT } from '@/i18n';
 import { useDebounced } from '@/lib/useDebounced';
 
-import { useReasonText } from './MatchReasons';
+import { useReasonText } from './reasonText';
 
 /** Ask for help once the description says at least this much (characters, trimmed). */
 const MIN_TEXT = 6;

@@ -18,14 +18,14 @@ export const WEAK_BELOW = 0.3;
 /** Cosines from which two texts read as very close / close, per encoder (the default for the
  *  encoders whose cosines spread over 0–1). E5's from the walk on the demo market: the one
  *  achievement answering a demand 0.926, related ones 0.90–0.92, unrelated fields 0.86–0.895. */
+const DEFAULT_SIMILARITY_FROM = { high: 0.55, medium: 0.35 };
 const SIMILARITY_FROM: Readonly<Record<string, { high: number; medium: number }>> = {
-  default: { high: 0.55, medium: 0.35 },
   e5: { high: 0.92, medium: 0.9 },
 };
 
 /** How close two texts read (the semantic channel's cosine), in three words. */
 export function similarityLevel(similarity: number, encoder?: string): SimilarityLevel {
-  const from = SIMILARITY_FROM[encoder ?? 'default'] ?? SIMILARITY_FROM.default!;
+  const from = SIMILARITY_FROM[encoder ?? 'default'] ?? DEFAULT_SIMILARITY_FROM;
   if (similarity >= from.high) return 'high';
   if (similarity >= from.medium) return 'medium';
   return 'low';
