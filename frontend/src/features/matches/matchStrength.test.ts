@@ -29,9 +29,17 @@ describe('how good a match is', () => {
     expect(matchStrength(0.2, [semantic(0.926, 'e5')])).toBe('weak');
   });
 
-  it('goes by the score alone when there is no semantic reason', () => {
+  it('goes by the score alone when no reasons are given', () => {
     expect(matchStrength(0.81)).toBe('strong');
-    expect(matchStrength(0.81, [])).toBe('strong');
     expect(matchStrength(0.4)).toBe('fair');
+  });
+
+  it('does not call a match strong that only shares a region or a field', () => {
+    // 果蔬气调保鲜新技术 for the injection-moulding demand: score 0.6, reason “同在福州市” only.
+    const region = { code: 'same_region' as const, params: { region: '福州市' }, text_zh: '', text_en: '' };
+    const terms = { code: 'shared_terms' as const, params: { terms: ['注塑'] }, text_zh: '', text_en: '' };
+    expect(matchStrength(0.6, [region])).toBe('fair');
+    expect(matchStrength(0.6, [])).toBe('fair');
+    expect(matchStrength(0.6, [terms, region])).toBe('strong');
   });
 });

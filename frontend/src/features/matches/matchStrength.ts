@@ -43,10 +43,17 @@ function bestSimilarity(reasons: readonly MatchReason[]): SimilarityLevel | unde
   return best;
 }
 
-export function matchStrength(score: number, reasons: readonly MatchReason[] = []): MatchStrength {
+/** The score in words. Given the reasons, a strong match also needs its texts to say so: a
+ *  semantic reason at least “close” on its encoder's scale, or shared terms or phrases; a pair
+ *  found only by field, region, maturity or price is at most fair. */
+export function matchStrength(score: number, reasons?: readonly MatchReason[]): MatchStrength {
   if (score < WEAK_BELOW) return 'weak';
   if (score < STRONG_FROM) return 'fair';
-  return bestSimilarity(reasons) === 'low' ? 'fair' : 'strong';
+  if (reasons === undefined) return 'strong';
+  const similarity = bestSimilarity(reasons);
+  const sharesWords = reasons.some((reason) => reason.code === 'shared_terms' || reason.code === 'phrases');
+  if (similarity === 'low') return 'fair';
+  return similarity !== undefined || sharesWords ? 'strong' : 'fair';
 }
 
 /** The score as a bar's length, 0–100. */
