@@ -54,7 +54,8 @@ ZH_GENERIC = _wordset("""
     新型 新的 高效 先进 智能 一定 有效 有关 所述 用于 及其 其中 整个 每次 每天 时候 时间 地方 东西
     做 干 弄 搞 做出 做成 效率 成本 费用 价格 时间 速度
     一下 一点 有点 有些 什么 怎么 怎样 如何 这个 那个 这样 那样 老是 总 还是 就是 东东
-    想 找 找个 想找 想找个 找到 帮 帮忙 帮我们 获得 已获得 取得 得到 看看 试试 打算 准备
+    想 找 找个 想找 想找个 找到 帮 帮忙 帮我们 获得 已获得 取得 得到 看看 试试 打算
+    准备 寻找 上不 上不去 下不来 已取得 围绕 本成果 成果
 """)
 EN_GENERIC = _wordset("""
     improve improves improved improving improvement increase reduce enhance enhanced optimise optimize

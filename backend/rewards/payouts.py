@@ -84,9 +84,11 @@ def pay_batch(session: Session, actor: audit.Actor, batch_id: int, bank_referenc
     claims = lock_claims(session, batch_claim_ids(session, batch_id))
     mine = sorted(c.id for c in claims.values() if c.approved_by_id == actor.user_id)
     if mine:
-        raise PermissionDenied(f"您批准了本批次中的申报{mine}，须由另一名管理员支付（双人复核）。You "
-                               f"approved claims {mine} in this batch; another administrator "
-                               "must pay it (four eyes).", reason="four_eyes", claim_ids=mine)
+        zh = "、".join(f"#{i}" for i in mine)
+        en = ", ".join(f"#{i}" for i in mine)
+        raise PermissionDenied(f"您批准了本批次中的申报 {zh}，须由另一名管理员支付（双人复核）。You "
+                               f"approved claim {en} in this batch; another administrator must "
+                               "pay it (four eyes).", reason="four_eyes", claim_ids=mine)
     payees.require_verified(session, [c.broker_id for c in claims.values()])
     for claim in claims.values():
         if claim.status != ClaimStatus.APPROVED:  # batches only hold approved claims

@@ -141,3 +141,16 @@ def test_the_requesters_voice_is_no_phrase(text: str) -> None:
     # "想找个" ↔ "已获得" was shown as a correspondence on the demo
     assert demand_phrases(text) == []
     assert technical_terms(text) == []
+
+
+def test_the_requesters_voice_and_boilerplate_are_never_a_reason() -> None:
+    # The walk on the demo market: “想找个” ↔ “已获得” was shown to a firm as why an
+    # achievement matched its injection-moulding defect.
+    phrases = demand_phrases("我们厂注塑件老是有气泡和缩痕，良品率上不去，想找个办法")
+    assert "想找个" not in phrases
+    assert "厂注塑件老是有气泡和缩痕" in phrases
+    terms = technical_terms("镁合金耐腐蚀处理关键技术研究与产业化",
+                            "本成果围绕镁合金耐腐蚀处理，针对铸件缩松缩孔导致良品率低等问题。"
+                            "已获得1项知识产权。", ["镁合金耐腐蚀处理"])
+    assert "已获得" not in terms and "本成果围绕镁合金耐腐蚀" not in terms
+    assert "铸件缩松缩孔" in terms

@@ -138,9 +138,12 @@ def test_a_batch_is_paid_by_an_administrator_who_approved_none_of_it(db: Session
     assert (batch.status, batch.total, batch.claim_count) == (
         BatchStatus.OPEN, D("29500.00"), 2)
     assert payouts.batch_claim_ids(db, batch.id) == [one.id, two.id]
-    for approver in (admins.a, admins.b):
-        with pytest.raises(PermissionDenied):
+    for approver, mine in ((admins.a, one.id), (admins.b, two.id)):
+        with pytest.raises(PermissionDenied) as refused:
             payouts.pay_batch(db, r.actor(approver), batch.id, "BK-BATCH")
+        # the claims named as people read them (#12), never as a Python list ("[12]")
+        assert f"申报 #{mine}" in refused.value.detail and f"claim #{mine}" in refused.value.detail
+        assert "[" not in refused.value.detail
     with pytest.raises(Conflict):  # in a batch: paid with the batch, not alone
         review.pay(db, r.actor(third), one.id, "BK-ALONE")
     done = payouts.pay_batch(db, r.actor(third), batch.id, "BK-BATCH")

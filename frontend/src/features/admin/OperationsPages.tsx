@@ -177,6 +177,8 @@ export function PayoutsPage() {
         open={paying !== null}
         title={t('roles.payouts.pay.title', { id: paying?.id ?? 0 })}
         description={t('roles.payouts.pay.detail')}
+        label={t('roles.payouts.bankReference')}
+        maxLength={64}
         okText={t('roles.payouts.pay')}
         loading={pay.isPending}
         onCancel={() => setPaying(null)}

@@ -65,3 +65,27 @@ describe('administrators’ operations pages', () => {
     expect(screen.getAllByText('已到账').length).toBeGreaterThan(0);
   });
 });
+
+describe('recording a payout batch paid', () => {
+  it('asks for the bank transfer’s reference under that name, not for a “reason”', async () => {
+    const user = userEvent.setup({ delay: null });
+    const batch = {
+      id: 1, status: 'open', claim_count: 1, claim_ids: [4], total: '21000.00', note: null, created_at: '2026-12-07T15:39:00Z', created_by_id: 1,
+      paid_at: null, paid_by_id: null, bank_reference: null, cancelled_at: null, cancelled_by_id: null,
+    };
+    const api = serve({
+      'GET /api/v1/payouts': () => json(page([batch])),
+      'POST /api/v1/payouts/{id}/pay': () => json({ ...batch, status: 'paid', paid_at: '2026-12-07T15:40:00Z', paid_by_id: 2, bank_reference: 'BOC-1' }),
+    });
+    renderRoutes(routes, { path: '/admin/payouts', queryClient: asAdmin() });
+    await user.click(await screen.findByTestId('pay-batch-1'));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).queryByText('原因')).not.toBeInTheDocument();
+    await user.type(within(dialog).getByRole('textbox', { name: '银行转账流水号' }), 'BOC-1');
+    await user.click(screen.getByTestId('pay-batch-dialog-ok'));
+    await waitFor(() => {
+      expect(api.calls('POST', '/api/v1/payouts/1/pay')).toHaveLength(1);
+    });
+    expect(await api.calls('POST', '/api/v1/payouts/1/pay')[0]!.json()).toEqual({ bank_reference: 'BOC-1' });
+  });
+});

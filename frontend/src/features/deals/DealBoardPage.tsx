@@ -109,7 +109,7 @@ export function DealBoardPage() {
       {
         onSuccess: () => {
           setEnding(null);
-          void message.success(t('deal.move.done', { stage: t(`stage.${to}`) }));
+          void message.success(isEnding(to) ? t(`deal.end.done.${to}`) : t('deal.move.done', { stage: t(`stage.${to}`) }));
         },
         onError: (error) => {
           // A 409 says which guard failed ("both parties must accept first"…): show it on the card.

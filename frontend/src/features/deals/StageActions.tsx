@@ -24,7 +24,7 @@ export function StageActions({ deal }: { deal: Deal }) {
       {
         onSuccess: () => {
           setEnding(null);
-          void message.success(t('deal.move.done', { stage: t(`stage.${to}`) }));
+          void message.success(isEnding(to) ? t(`deal.end.done.${to}`) : t('deal.move.done', { stage: t(`stage.${to}`) }));
         },
         onError: (error) => {
           if (error instanceof ApiError && (error.status === 409 || error.status === 422)) setRefusal(error.message);

@@ -69,6 +69,23 @@ describe('the broker’s deal board', () => {
       expect(api.calls('POST', '/api/v1/deals/501/transitions')).toHaveLength(1);
     });
     expect(await api.calls('POST', '/api/v1/deals/501/transitions')[0]!.json()).toEqual({ to_stage: 'lost', reason: '企业预算取消' });
+    // Ending a deal is not “advancing” it.
+    expect(await screen.findByText('已标记为流失')).toBeInTheDocument();
+    expect(screen.queryByText(/已推进到/)).not.toBeInTheDocument();
+  });
+
+  it('says a cancelled deal is cancelled, on the deal’s own page', async () => {
+    const user = userEvent.setup({ delay: null });
+    serve({
+      'GET /api/v1/deals/{id}': () => json(makeDeal({ allowed_next: ['cancelled'] })),
+      'POST /api/v1/deals/{id}/transitions': () => json(makeDeal({ stage: 'cancelled', allowed_next: [] })),
+    });
+    renderRoutes(routes, { path: '/broker/deals/501', queryClient: as(makeBrokerUser()) });
+    await user.click(await screen.findByTestId('stage-cancelled'));
+    await user.type(await screen.findByLabelText('原因'), '认领错了');
+    await user.click(screen.getByRole('button', { name: '确认结束' }));
+    expect(await screen.findByText('项目已取消')).toBeInTheDocument();
+    expect(screen.queryByText(/已推进到/)).not.toBeInTheDocument();
   });
 });
 

@@ -111,3 +111,25 @@ describe('drafting help on the demand form', () => {
     expect(await api.calls('POST', '/api/v1/matches/preview')[0]!.json()).toMatchObject({ kind: 'achievement', text: '注塑件残余应力与翘曲控制技术', fit: false });
   });
 });
+
+describe('drafting help in words', () => {
+  it('says how close a suggested achievement is in words, never as a cosine or a model name', async () => {
+    const user = userEvent.setup({ delay: null });
+    const semanticOnly: MatchPreview = {
+      ...helpfulAnswer,
+      items: [makeMatch({ score: 0.9, relevance: 0.2, reasons: [{ code: 'semantic', params: { similarity: 0.2, cosine: 0.801, encoder: 'e5' }, text_zh: '语义相似度 0.80（e5）', text_en: 'Semantic similarity 0.80 (e5)' }] })],
+    };
+    serve({
+      'GET /api/v1/fields': () => json(FIELD_TREE),
+      'POST /api/v1/matches/preview': () => json(semanticOnly),
+    });
+    renderRoutes(routes, { path: '/firm/demands/new', queryClient: signedInFirm() });
+    const form = await screen.findByTestId('demand-form');
+    await user.type(within(form).getByLabelText('需求描述'), '我们厂注塑件老是有气泡和缩痕，良品率上不去');
+    const match = await within(screen.getByTestId('draft-help')).findByTestId('draft-match');
+    // E5's cosine 0.801 is a median unrelated pair (similarity 0.2 on the common scale):
+    // said as a loose relation, in words, not as “非常相近” nor as a number.
+    expect(match).toHaveTextContent('您描述的问题与该成果解决的问题有一定关联');
+    expect(match).not.toHaveTextContent(/0\.80|e5/);
+  });
+});

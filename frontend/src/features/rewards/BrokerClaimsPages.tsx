@@ -144,6 +144,10 @@ export function SubmitClaimPage() {
   const dealId = Number(params.get('deal')) || null;
   const [side, setSide] = useState<ClaimSide | 'whole'>('whole');
   const submit = useSubmitClaim();
+  const registry = useDeal(dealId).data?.contract?.registry_status;
+  // A mismatch or a cancelled registration never passes; an unchecked one passes only under a
+  // policy with a grace period (the server decides), so it is said, not blocked.
+  const registryBlocks = registry === 'mismatch' || registry === 'cancelled';
 
   return (
     <>
@@ -188,10 +192,20 @@ export function SubmitClaimPage() {
                       style={{ display: 'block', marginTop: 8 }}
                     />
                   </div>
+                  {registry === undefined || registry === 'verified' ? null : (
+                    <Alert
+                      type={registryBlocks ? 'error' : 'warning'}
+                      showIcon
+                      data-testid="claim-registry"
+                      message={t(`registry.status.${registry}`)}
+                      description={t(registryBlocks ? 'claim.registry.blocks' : 'claim.registry.pending')}
+                    />
+                  )}
                   <Alert type="info" showIcon message={t('claim.declaration')} />
                   <div>
                     <ActionButton
                       kind="primary"
+                      disabledReason={registryBlocks ? t(`registry.status.${registry}`) : null}
                       loading={submit.isPending}
                       data-testid="claim-submit"
                       confirm={{ title: t('claim.submit.confirm'), description: t('claim.submit.confirmDetail'), okText: t('claim.submit'), testId: 'claim-submit-confirm' }}

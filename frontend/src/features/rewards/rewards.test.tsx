@@ -224,3 +224,31 @@ describe('the policy editor’s live calculator', () => {
     });
   });
 });
+
+describe('a broker’s claim on a contract the registry has not matched', () => {
+  const contract = (registry_status: 'unchecked' | 'mismatch') => ({
+    id: 61, name: '焊缝识别技术开发合同', type: 'development' as const, amount: '3000000.00', technology_amount: '3000000.00',
+    signed_on: '2026-10-01', buyer_org_id: 10, seller_org_id: 20, registration_no: '2026350100000123', registered_on: '2026-10-10',
+    received_amount: '3000000.00', uncounted_amount: '0.00', remaining_amount: '0.00', payments: [], files: [],
+    ...confirmedEvidence(), registry_status, registry_issues: registry_status === 'mismatch' ? ['amount'] : [],
+  });
+  const world = (registry_status: 'unchecked' | 'mismatch') =>
+    serve({
+      'GET /api/v1/deals': () => json(page([makeDealSummary({ stage: 'paid' })])),
+      'GET /api/v1/deals/{id}': () => json(makeDeal({ stage: 'paid', contract: contract(registry_status) })),
+      'POST /api/v1/reward-policies/preview': () => json(makeClaim().breakdown),
+    });
+
+  it('says before anything is filled in that the registry check is still to come', async () => {
+    world('unchecked');
+    renderRoutes(routes, { path: '/broker/claims/new?deal=501', queryClient: as(makeBrokerUser()) });
+    expect(await screen.findByTestId('claim-registry')).toHaveTextContent('尚未与技术合同登记机构的登记数据核对');
+  });
+
+  it('does not offer to submit a contract the registry contradicts', async () => {
+    world('mismatch');
+    renderRoutes(routes, { path: '/broker/claims/new?deal=501', queryClient: as(makeBrokerUser()) });
+    expect(await screen.findByTestId('claim-registry')).toHaveTextContent('与登记数据不符');
+    expect(screen.getByTestId('claim-submit')).toBeDisabled();
+  });
+});

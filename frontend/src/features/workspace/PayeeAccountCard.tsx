@@ -1,3 +1,5 @@
+import { useState } from 'react';
+
 import type { PayeeAccountInput } from '@/api/types';
 import { Button, Card, Col, Descriptions, Form, Input, Row, Tag, Typography, useMessage, useShowError } from '@/components/ui';
 import { required } from '@/features/accounts/formRules';
@@ -16,6 +18,9 @@ export function PayeeAccountCard() {
   const message = useMessage();
   const showError = useShowError();
   const account = mine.data ?? null;
+  // A recorded account is shown, not an empty form under it: the form opens when asked for.
+  const [changing, setChanging] = useState(false);
+  const formOpen = account === null || changing;
   return (
     <Card size="small" title={t('payee.title')} data-testid="payee-card">
       <Typography.Paragraph type="secondary">{t('payee.explain')}</Typography.Paragraph>
@@ -40,6 +45,12 @@ export function PayeeAccountCard() {
           ]}
         />
       )}
+      {formOpen ? null : (
+        <Button onClick={() => setChanging(true)} data-testid="payee-change">
+          {t('payee.change')}
+        </Button>
+      )}
+      {!formOpen ? null : (
       <Form<PayeeAccountInput>
         form={form}
         layout="vertical"
@@ -48,6 +59,7 @@ export function PayeeAccountCard() {
           save.mutate(values, {
             onSuccess: () => {
               form.resetFields();
+              setChanging(false);
               void message.success(t('payee.saved'));
             },
             onError: (error) => showError(error, { form, fields: FIELDS }),
@@ -74,7 +86,13 @@ export function PayeeAccountCard() {
         <Button kind="primary" htmlType="submit" loading={save.isPending} data-testid="payee-submit">
           {account === null ? t('payee.record') : t('payee.change')}
         </Button>
+        {account === null ? null : (
+          <Button kind="secondary" onClick={() => setChanging(false)} style={{ marginInlineStart: 8 }}>
+            {t('common.cancel')}
+          </Button>
+        )}
       </Form>
+      )}
     </Card>
   );
 }
