@@ -36,10 +36,12 @@ export function useDeals(filters: DealFilters = {}) {
   });
 }
 
-export function useDeal(id: number) {
+/** A deal by id; `null` (none chosen yet) asks nothing. */
+export function useDeal(id: number | null) {
   return useQuery({
-    queryKey: dealKeys.detail(id),
-    queryFn: async () => unwrap(await api.GET('/api/v1/deals/{deal_id}', { params: { path: { deal_id: id } } })),
+    queryKey: dealKeys.detail(id ?? 0),
+    queryFn: async () => unwrap(await api.GET('/api/v1/deals/{deal_id}', { params: { path: { deal_id: id ?? 0 } } })),
+    enabled: id !== null,
   });
 }
 
