@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, OrgKind, User, VerificationStatus
 from backend.audit import service as audit
-from backend.capital import schemas, service
+from backend.capital import notices, schemas, service
 from backend.capital.models import (
     FinancingRequest,
     FinancingStatus,
@@ -151,6 +151,21 @@ def create(session: Session, actor: audit.Actor, user: User, data: schemas.Roads
     return roadshow
 
 
+def update(session: Session, actor: audit.Actor, user: User, roadshow_id: int,
+           data: schemas.RoadshowIn) -> Roadshow:
+    """Change a planned roadshow's theme, time, place or link (audited, before/after)."""
+    roadshow = roadshow_for(session, user, roadshow_id, lock=True)
+    _require_planned(roadshow)
+    before = _snapshot(roadshow)
+    roadshow.theme, roadshow.description = data.theme, data.description
+    roadshow.starts_at, roadshow.place = data.starts_at, data.place
+    roadshow.online_link = data.online_link
+    session.flush()
+    audit.record(session, actor, "roadshow.update", "roadshow", roadshow.id, before=before,
+                 after=_snapshot(roadshow))
+    return roadshow
+
+
 def invite_request(session: Session, actor: audit.Actor, user: User, roadshow_id: int,
                    data: schemas.PresentationIn) -> Roadshow:
     """Invite a published request to present; its owner decides whether it does."""
@@ -166,6 +181,7 @@ def invite_request(session: Session, actor: audit.Actor, user: User, roadshow_id
     session.flush()
     audit.record(session, actor, "roadshow.invite_request", "roadshow", roadshow.id,
                  after={"request_id": request.id})
+    notices.request_invited(session, roadshow, request)
     return roadshow
 
 
@@ -183,6 +199,7 @@ def invite_investor(session: Session, actor: audit.Actor, user: User, roadshow_i
     session.flush()
     audit.record(session, actor, "roadshow.invite_investor", "roadshow", roadshow.id,
                  after={"organisation_id": org.id})
+    notices.investor_invited(session, roadshow, org.id)
     return roadshow
 
 
@@ -246,6 +263,7 @@ def register(session: Session, actor: audit.Actor, user: User, roadshow_id: int)
     session.flush()
     audit.record(session, actor, "roadshow.register", "roadshow", roadshow.id,
                  after={"organisation_id": org.id})
+    notices.registered(session, roadshow, org.name)
     return roadshow
 
 
