@@ -110,6 +110,9 @@ def test_a_financing_request_from_the_editor_to_a_confirmed_term_sheet(  # type:
     inv.goto("/investor/mandate")
     expect(inv.get_by_test_id("mandate-form")).to_be_visible()
     expect(inv.get_by_text("创业投资基金")).to_be_visible()
+    inv.get_by_test_id("mandate-form").locator("#description").fill("新材料、海洋经济与智能装备早中期项目。")
+    inv.get_by_test_id("mandate-save").click()
+    expect(inv.get_by_text("已保存")).to_be_visible()
 
     # 3. An administrator creates a roadshow in Beijing time and invites both.
     admin = new_page()

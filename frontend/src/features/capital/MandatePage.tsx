@@ -56,7 +56,10 @@ export function MandatePage() {
           {mandate.isPending ? null : (
             <Form<MandateInput> form={form} layout="vertical" data-testid="mandate-form" scrollToFirstError
               initialValues={mandate.data ?? { trl_min: 1, trl_max: 9, regions: [], instruments: [], field_ids: [], description: '' }}
-              onFinish={(values) => save.mutate({ ...values, regions: values.regions ?? [], instruments: values.instruments ?? [] }, {
+              onFinish={(v) => save.mutate({
+                investor_kind: v.investor_kind, description: v.description ?? '', field_ids: v.field_ids, trl_min: v.trl_min, trl_max: v.trl_max,
+                ticket_min: v.ticket_min, ticket_max: v.ticket_max, regions: v.regions ?? [], instruments: v.instruments ?? [],
+              }, {
                 onSuccess: () => void message.success(t('common.saved')),
                 onError: (e) => showError(e, { form, fields: MANDATE_FIELDS }),
               })}>
