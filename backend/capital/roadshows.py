@@ -92,7 +92,9 @@ def _presentations_for(session: Session, user: User, roadshow: Roadshow
         seat = _registration(session, roadshow.id, user.organisation_id)
         if seat is None or seat.registered_at is None:
             return []
-        query = query.where(Presentation.consent == PresentationConsent.ACCEPTED)
+        # A request withdrawn after it was invited is no longer shown to anyone outside it.
+        query = query.where(Presentation.consent == PresentationConsent.ACCEPTED,
+                            FinancingRequest.status != FinancingStatus.WITHDRAWN)
     else:
         query = query.where(FinancingRequest.organisation_id == user.organisation_id)
     return [(p, r) for p, r in session.execute(query.order_by(Presentation.invited_at,
@@ -275,8 +277,10 @@ def record_interest(session: Session, actor: audit.Actor, user: User, roadshow_i
     roadshow = roadshow_for(session, user, roadshow_id)
     seat = _registration(session, roadshow.id, org.id)
     presentation = session.get(Presentation, (roadshow.id, request_id))
+    request = session.get(FinancingRequest, request_id)
     if (seat is None or seat.registered_at is None or presentation is None
-            or presentation.consent != PresentationConsent.ACCEPTED):
+            or presentation.consent != PresentationConsent.ACCEPTED
+            or request is None or request.status == FinancingStatus.WITHDRAWN):
         raise NotFound("未找到该路演项目。No such project at this roadshow.")
     if roadshow.status != RoadshowStatus.HELD:
         raise Conflict("路演举行后才能记录意向。Interest is recorded after the roadshow is held.")

@@ -187,6 +187,35 @@ def test_a_withdrawn_or_draft_request_is_not_invited_to_a_roadshow(client: TestC
     assert kinds(db, firm) == []
 
 
+def test_a_request_withdrawn_after_its_invitation_leaves_the_roadshow(client: TestClient,
+                                                                     db: Session) -> None:
+    admin, firm, investor = b.make_admin(db), b.make_firm_user(db), c.make_investor(db)
+    request = c.make_request(db, firm)
+    roadshow = c.make_roadshow(db, admin)
+    url = f"{ROADSHOWS}/{roadshow.id}"
+    for path, body in (("presentations", {"request_id": request.id}),
+                       ("investors", {"organisation_id": investor.organisation_id})):
+        assert client.post(f"{url}/{path}", json=body, headers=h(db, admin)).status_code == 201
+    assert client.post(f"{url}/presentations/{request.id}/consent", json={"accept": True},
+                       headers=h(db, firm)).status_code == 200
+    assert client.post(f"{url}/registration", headers=h(db, investor)).status_code == 200
+
+    def titles() -> list[str]:
+        return [p["title"] for p in client.get(url, headers=h(db, investor))
+                .json()["presentations"]]
+
+    assert titles() == [request.title]
+    assert client.post(f"{REQUESTS}/{request.id}/withdraw", headers=h(db, firm)).status_code == 200
+    assert titles() == [], "withdrawn: the investor no longer sees it there"
+    assert client.post(f"{url}/hold", headers=h(db, admin)).status_code == 200
+    r = client.put(f"{url}/presentations/{request.id}/interest", json={"status": "interested"},
+                   headers=h(db, investor))
+    assert r.status_code == 404
+    # Its owner and the organiser still see it, with its state.
+    assert [p["title"] for p in client.get(url, headers=h(db, firm)).json()["presentations"]] \
+        == [request.title]
+
+
 # --- a dishonest owner ------------------------------------------------------------------------
 
 def test_a_firm_cannot_ask_for_money_for_an_institutes_achievement(client: TestClient,
