@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 
 import { API_ENUMS } from '@/api/enums';
 import { ApiError } from '@/api/problem';
@@ -24,6 +24,7 @@ import {
   type TableColumns,
   Tag,
   Typography,
+  icons,
   useMessage,
   useShowError,
 } from '@/components/ui';
@@ -144,6 +145,7 @@ export function MyFinancingPage() {
   const session = useSession();
   const user = session.status === 'authenticated' ? session.user : undefined;
   const requests = useFinancingRequests();
+  const navigate = useNavigate();
   const columns: TableColumns<FinancingRequest> = [
     { key: 'title', title: t('capital.request'), render: (_, r) => <Link to={`${base(user?.role)}/financing/${r.id}`}>{r.title}</Link> },
     { key: 'facts', title: t('capital.facts'), render: (_, r) => <RequestFacts request={r} /> },
@@ -152,7 +154,7 @@ export function MyFinancingPage() {
   return (
     <>
       <PageHeader title={t('capital.mine.title')} subtitle={t('capital.mine.subtitle')}
-        extra={<Link to={`${base(user?.role)}/financing/new`} data-testid="financing-new"><Button kind="primary">{t('capital.form.new')}</Button></Link>} />
+        extra={<Button kind="primary" icon={<icons.PlusOutlined />} data-testid="financing-new" onClick={() => void navigate(`${base(user?.role)}/financing/new`)}>{t('capital.form.new')}</Button>} />
       <Table rowKey="id" columns={columns} dataSource={requests.data?.items ?? []} loading={requests.isLoading} />
     </>
   );
@@ -278,13 +280,14 @@ function OwnerActions({ request, role }: { request: FinancingRequest; role: stri
   const act = useFinancingAction();
   const showError = useShowError();
   const message = useMessage();
+  const navigate = useNavigate();
   const run = (action: 'publish' | 'withdraw' | 'close', done: string) =>
     act.mutate({ id: request.id, action }, { onSuccess: () => void message.success(done), onError: (e) => showError(e) });
   return (
     <Space wrap>
       {request.status === 'draft' ? (
         <>
-          <Link to={`${base(role)}/financing/${request.id}/edit`} data-testid="financing-edit"><Button>{t('common.edit')}</Button></Link>
+          <Button data-testid="financing-edit" onClick={() => void navigate(`${base(role)}/financing/${request.id}/edit`)}>{t('common.edit')}</Button>
           <Button kind="primary" loading={act.isPending} data-testid="financing-publish-now" onClick={() => run('publish', t('capital.form.published'))}>{t('listing.publish')}</Button>
         </>
       ) : null}
@@ -342,6 +345,7 @@ export function RoadshowsPage() {
   const session = useSession();
   const user = session.status === 'authenticated' ? session.user : undefined;
   const roadshows = useRoadshows();
+  const navigate = useNavigate();
   const act = useRoadshowAction();
   const showError = useShowError();
   const onError = (e: unknown) => showError(e);
@@ -358,7 +362,7 @@ export function RoadshowsPage() {
       {user?.role === 'admin' && show.status === 'planned' ? (
         <>
           <Space wrap>
-            <Link to={`/admin/roadshows/${show.id}/edit`} data-testid={`roadshow-edit-${show.id}`}><Button>{t('common.edit')}</Button></Link>
+            <Button data-testid={`roadshow-edit-${show.id}`} onClick={() => void navigate(`/admin/roadshows/${show.id}/edit`)}>{t('common.edit')}</Button>
             <ActionButton confirm={{ title: t('capital.roadshow.hold.confirm'), okText: t('capital.roadshow.hold'), testId: `roadshow-hold-ok-${show.id}` }} data-testid={`roadshow-hold-${show.id}`} onClick={() => act.mutate({ kind: 'hold', id: show.id }, { onError })}>{t('capital.roadshow.hold')}</ActionButton>
             <ActionButton danger confirm={{ title: t('capital.roadshow.cancel.confirm'), okText: t('capital.roadshow.cancel'), danger: true }} onClick={() => act.mutate({ kind: 'cancel', id: show.id }, { onError })}>{t('capital.roadshow.cancel')}</ActionButton>
           </Space>
@@ -385,7 +389,7 @@ export function RoadshowsPage() {
   return (
     <>
       <PageHeader title={t('capital.roadshow.title')} subtitle={t('capital.roadshow.subtitle')}
-        extra={user?.role === 'admin' ? <Link to="/admin/roadshows/new" data-testid="roadshow-new"><Button kind="primary">{t('capital.roadshow.new')}</Button></Link> : null} />
+        extra={user?.role === 'admin' ? <Button kind="primary" icon={<icons.PlusOutlined />} data-testid="roadshow-new" onClick={() => void navigate('/admin/roadshows/new')}>{t('capital.roadshow.new')}</Button> : null} />
       <Space direction="vertical" style={{ width: '100%' }} size={16}>
         {(roadshows.data ?? []).map(card)}
         {roadshows.data?.length === 0 ? <Typography.Text type="secondary">{t('capital.roadshow.none')}</Typography.Text> : null}
