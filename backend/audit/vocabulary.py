@@ -75,7 +75,7 @@ ACTIONS: tuple[str, ...] = (
     "financing.answer",
     "roadshow.create", "roadshow.invite_request", "roadshow.invite_investor", "roadshow.hold",
     "roadshow.cancel", "roadshow.consent_accept", "roadshow.consent_decline",
-    "roadshow.register", "roadshow.interest",
+    "roadshow.register", "roadshow.interest", "roadshow.update",
     # the log itself
     "audit.prune",
     # industry chains

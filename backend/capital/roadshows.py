@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, OrgKind, User, VerificationStatus
 from backend.audit import service as audit
-from backend.capital import schemas, service
+from backend.capital import notices, schemas, service
 from backend.capital.models import (
     FinancingRequest,
     FinancingStatus,
@@ -92,7 +92,9 @@ def _presentations_for(session: Session, user: User, roadshow: Roadshow
         seat = _registration(session, roadshow.id, user.organisation_id)
         if seat is None or seat.registered_at is None:
             return []
-        query = query.where(Presentation.consent == PresentationConsent.ACCEPTED)
+        # A request withdrawn after it was invited is no longer shown to anyone outside it.
+        query = query.where(Presentation.consent == PresentationConsent.ACCEPTED,
+                            FinancingRequest.status != FinancingStatus.WITHDRAWN)
     else:
         query = query.where(FinancingRequest.organisation_id == user.organisation_id)
     return [(p, r) for p, r in session.execute(query.order_by(Presentation.invited_at,
@@ -151,6 +153,21 @@ def create(session: Session, actor: audit.Actor, user: User, data: schemas.Roads
     return roadshow
 
 
+def update(session: Session, actor: audit.Actor, user: User, roadshow_id: int,
+           data: schemas.RoadshowIn) -> Roadshow:
+    """Change a planned roadshow's theme, time, place or link (audited, before/after)."""
+    roadshow = roadshow_for(session, user, roadshow_id, lock=True)
+    _require_planned(roadshow)
+    before = _snapshot(roadshow)
+    roadshow.theme, roadshow.description = data.theme, data.description
+    roadshow.starts_at, roadshow.place = data.starts_at, data.place
+    roadshow.online_link = data.online_link
+    session.flush()
+    audit.record(session, actor, "roadshow.update", "roadshow", roadshow.id, before=before,
+                 after=_snapshot(roadshow))
+    return roadshow
+
+
 def invite_request(session: Session, actor: audit.Actor, user: User, roadshow_id: int,
                    data: schemas.PresentationIn) -> Roadshow:
     """Invite a published request to present; its owner decides whether it does."""
@@ -166,6 +183,7 @@ def invite_request(session: Session, actor: audit.Actor, user: User, roadshow_id
     session.flush()
     audit.record(session, actor, "roadshow.invite_request", "roadshow", roadshow.id,
                  after={"request_id": request.id})
+    notices.request_invited(session, roadshow, request)
     return roadshow
 
 
@@ -183,6 +201,7 @@ def invite_investor(session: Session, actor: audit.Actor, user: User, roadshow_i
     session.flush()
     audit.record(session, actor, "roadshow.invite_investor", "roadshow", roadshow.id,
                  after={"organisation_id": org.id})
+    notices.investor_invited(session, roadshow, org.id)
     return roadshow
 
 
@@ -246,6 +265,7 @@ def register(session: Session, actor: audit.Actor, user: User, roadshow_id: int)
     session.flush()
     audit.record(session, actor, "roadshow.register", "roadshow", roadshow.id,
                  after={"organisation_id": org.id})
+    notices.registered(session, roadshow, org.name)
     return roadshow
 
 
@@ -257,8 +277,10 @@ def record_interest(session: Session, actor: audit.Actor, user: User, roadshow_i
     roadshow = roadshow_for(session, user, roadshow_id)
     seat = _registration(session, roadshow.id, org.id)
     presentation = session.get(Presentation, (roadshow.id, request_id))
+    request = session.get(FinancingRequest, request_id)
     if (seat is None or seat.registered_at is None or presentation is None
-            or presentation.consent != PresentationConsent.ACCEPTED):
+            or presentation.consent != PresentationConsent.ACCEPTED
+            or request is None or request.status == FinancingStatus.WITHDRAWN):
         raise NotFound("未找到该路演项目。No such project at this roadshow.")
     if roadshow.status != RoadshowStatus.HELD:
         raise Conflict("路演举行后才能记录意向。Interest is recorded after the roadshow is held.")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 
 from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
 from backend.capital import roadshows, schemas, service, stats
-from backend.capital.models import FinancingStatus, RoadshowStatus
+from backend.capital.models import FinancingStatus, Instrument, RoadshowStatus
 from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute
@@ -29,6 +30,7 @@ FinancingWriter = Annotated[User, Depends(require(Permission.FINANCING_WRITE))]
 Investor = Annotated[User, Depends(require(Permission.FINANCING_FEED))]
 Organiser = Annotated[User, Depends(require(Permission.ROADSHOW_MANAGE))]
 StatsReader = Annotated[User, Depends(require(Permission.CAPITAL_STATS))]
+Stage = Literal["research", "development", "industrialisation"]
 
 
 # --- investors and their mandates ------------------------------------------------------------
@@ -54,10 +56,22 @@ def put_mandate(body: schemas.MandateIn, session: SessionDep, user: MandateEdito
 
 
 @investors_router.get("/me/feed")
-def investor_feed(session: SessionDep, user: Investor, page: PageNo = 1,
-                  page_size: PageSize = 20) -> Page[schemas.FeedItemOut]:
-    """Published requests that fit the mandate, best first (see capital/feed.py)."""
-    items, total = service.investor_feed(session, user, page, page_size)
+def investor_feed(
+    session: SessionDep, user: Investor, page: PageNo = 1, page_size: PageSize = 20,
+    field_id: Annotated[int | None, Query(ge=1, description="a field or its parent")] = None,
+    instrument: Instrument | None = None,
+    stage: Annotated[Stage | None, Query(description="by the current (or reviewed) TRL")] = None,
+    amount_min: Annotated[Decimal | None, Query(ge=0, le=schemas.MONEY_CEILING)] = None,
+    amount_max: Annotated[Decimal | None, Query(ge=0, le=schemas.MONEY_CEILING)] = None,
+    region: Annotated[str | None, Query(max_length=64, description="starts with")] = None,
+    poc_passed: bool | None = None,
+) -> Page[schemas.FeedItemOut]:
+    """Published requests that fit the mandate, best first (see capital/feed.py), narrowed by
+    field, instrument, stage, ticket range, region and proof of concept."""
+    narrow = service.FeedFilter(field_id=field_id, instrument=instrument, stage=stage,
+                                amount_min=amount_min, amount_max=amount_max,
+                                region=(region or "").strip() or None, poc_passed=poc_passed)
+    items, total = service.investor_feed(session, user, page, page_size, narrow)
     return Page(items=items, total=total, page=page, page_size=page_size)
 
 
@@ -202,6 +216,13 @@ def get_roadshow(roadshow_id: int, session: SessionDep, user: CurrentUser
                  ) -> schemas.RoadshowOut:
     """A presenting request's summary only to those entitled to it (see capital/roadshows.py)."""
     return roadshows.view(session, user, roadshows.roadshow_for(session, user, roadshow_id))
+
+
+@roadshows_router.put("/{roadshow_id}")
+def update_roadshow(roadshow_id: int, body: schemas.RoadshowIn, session: SessionDep,
+                    user: Organiser, actor: ActorDep) -> schemas.RoadshowOut:
+    """Change a planned roadshow (start in Beijing time when no offset is given)."""
+    return roadshows.view(session, user, roadshows.update(session, actor, user, roadshow_id, body))
 
 
 @roadshows_router.post("/{roadshow_id}/presentations", status_code=status.HTTP_201_CREATED)

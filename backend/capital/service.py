@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, exists, false, or_, select
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, OrgKind, User, VerificationStatus
 from backend.audit import service as audit
-from backend.capital import schemas
+from backend.capital import notices, schemas
 from backend.capital.models import (
     FinancingAudience,
     FinancingRequest,
@@ -366,6 +367,7 @@ def publish(session: Session, actor: audit.Actor, request: FinancingRequest) -> 
     session.flush()
     audit.record(session, actor, "financing.publish", "financing_request", request.id,
                  before={"status": FinancingStatus.DRAFT}, after={"status": request.status})
+    notices.published(session, request)
     return request
 
 
@@ -446,6 +448,7 @@ def record_outcome(session: Session, actor: audit.Actor, user: User, request_id:
     session.flush()
     audit.record(session, actor, "financing.outcome", "financing_interest", interest.id,
                  before=before, after=_interest_snapshot(interest))
+    notices.outcome(session, request, interest, user.id)
     return interest
 
 
@@ -494,6 +497,7 @@ def answer_outcome(session: Session, actor: audit.Actor, user: User, request_id:
                  "financing.outcome_confirm" if confirm else "financing.outcome_dispute",
                  "financing_interest", interest.id, before=before,
                  after=_interest_snapshot(interest))
+    notices.outcome_answered(session, request, interest, confirm, user.id)
     return interest
 
 
@@ -540,6 +544,7 @@ def ask(session: Session, actor: audit.Actor, user: User, request_id: int,
     session.flush()
     audit.record(session, actor, "financing.question", "financing_question", question.id,
                  after={"request_id": request.id, "investor_org_id": org.id})
+    notices.question(session, request, user.id)
     return _one_thread(session, request.id, org.id)
 
 
@@ -557,6 +562,7 @@ def answer(session: Session, actor: audit.Actor, user: User, request_id: int, in
     session.flush()
     audit.record(session, actor, "financing.answer", "financing_question", message.id,
                  after={"request_id": request.id, "investor_org_id": investor_id})
+    notices.answered(session, request, investor_id, user.id)
     return _one_thread(session, request.id, investor_id)
 
 
@@ -595,9 +601,45 @@ def feed_context(session: Session, user: User) -> FeedContext:
 FEED_LIMIT = 500  # requests considered per call (newest first); the feed is paged after ranking
 
 
-def investor_feed(session: Session, user: User, page: int, page_size: int
-                  ) -> tuple[list[schemas.FeedItemOut], int]:
-    """The published requests this investor may see that fit its mandate, best first."""
+@dataclass(frozen=True)
+class FeedFilter:
+    """The investor's own narrowing of its feed (inside the mandate, never beyond it)."""
+
+    field_id: int | None = None
+    instrument: str | None = None
+    stage: str | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    region: str | None = None
+    poc_passed: bool | None = None
+
+
+def _keeps(f: FeedFilter, request: FinancingRequest, parents: dict[int, int | None],
+           poc: lookup.PocResult | None) -> bool:
+    from backend.capital import stats
+
+    if f.field_id is not None and f.field_id not in (request.field_id,
+                                                     parents.get(request.field_id)):
+        return False
+    if f.instrument is not None and str(request.instrument) != f.instrument:
+        return False
+    trl = poc.reviewed_trl if poc is not None and poc.reviewed_trl else request.trl_current
+    if f.stage is not None and stats.stage_of(trl) != f.stage:
+        return False
+    if f.amount_min is not None and request.amount < f.amount_min:
+        return False
+    if f.amount_max is not None and request.amount > f.amount_max:
+        return False
+    if f.region and not request.region.startswith(f.region):
+        return False
+    passed = poc is not None and poc.passed_on is not None
+    return f.poc_passed is None or passed == f.poc_passed
+
+
+def investor_feed(session: Session, user: User, page: int, page_size: int,
+                  narrow: FeedFilter | None = None) -> tuple[list[schemas.FeedItemOut], int]:
+    """The published requests this investor may see that fit its mandate, best first,
+    narrowed by the investor's filters."""
     from backend.capital import feed  # numpy and the encoder only where the feed is asked for
 
     context = feed_context(session, user)
@@ -609,8 +651,14 @@ def investor_feed(session: Session, user: User, page: int, page_size: int
     parents = {f.id: f.parent_id for f in fields}
     wanted = set(context.mandate.field_ids)
     names = [f"{f.name_zh} {f.name_en}" for f in fields if f.id in wanted]
-    ranked = feed.rank(candidates, context.mandate, names, parents,
-                       poc_of(session, candidates))
+    pocs = poc_of(session, candidates)
+    ranked = feed.rank(candidates, context.mandate, names, parents, pocs)
+    if narrow is not None:
+        if (narrow.amount_min is not None and narrow.amount_max is not None
+                and narrow.amount_min > narrow.amount_max):
+            raise InvalidInput("amount_min", "金额下限不能高于上限。"
+                               "The lowest amount is above the highest.")
+        ranked = [r for r in ranked if _keeps(narrow, r.request, parents, pocs.get(r.request.id))]
     chosen = ranked[(page - 1) * page_size: page * page_size]
     outs = views(session, user, [r.request for r in chosen])
     mine = own_interest_statuses(session, context.org.id, (r.request.id for r in chosen))

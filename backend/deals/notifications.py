@@ -41,6 +41,10 @@ NOTIFICATION_KINDS: tuple[str, ...] = (
     "dossier.requested", "dossier.granted", "dossier.decline", "dossier.revoke",
     "grade.proposed", "grade.promoted", "grade.demoted",
     "panel.invited", "panel.withdrawn", "panel.accepted", "panel.declined", "poc.decided",
+    "financing.fits_mandate", "financing.addressed", "financing.question", "financing.answered",
+    "financing.outcome", "financing.declined", "financing.outcome_confirmed",
+    "financing.outcome_disputed", "roadshow.request_invited", "roadshow.investor_invited",
+    "roadshow.registered",
 )
 
 

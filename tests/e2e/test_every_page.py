@@ -167,6 +167,8 @@ def _ids(server: LiveServer, role: str | None) -> dict[str, int]:
         ids["dealId"] = _first_id(api, "/api/v1/deals?page_size=1")
         if role == "broker":
             ids["claimId"] = _first_id(api, "/api/v1/claims?page_size=1")
+        if role == "admin":  # the demo's roadshow, for its edit page
+            ids["roadshowId"] = int(api.get("/api/v1/roadshows")[0]["id"])
         if role == "admin":  # a claim with an integrity flag, so its evidence is on the page
             ids["claimId"] = int(api.get("/api/v1/integrity/flags?page_size=1")["items"][0]["claim_id"])
             ids["chainId"] = int(api.get("/api/v1/chains")[0]["id"])  # the demo's 温州泵阀 chain

@@ -1290,6 +1290,8 @@ RULES: list[Case] = [
     Case("GET", "/api/v1/roadshows/{roadshow_id}", ROADSHOW_READ, target="roadshow",
          params=_roadshow("roadshow"),
          why="a presenting request's summary to registered investors only after consent"),
+    Case("PUT", "/api/v1/roadshows/{roadshow_id}", ADMIN_ONLY, target="roadshow",
+         params=_roadshow("roadshow"), json=_roadshow_body),
     Case("POST", "/api/v1/roadshows/{roadshow_id}/presentations", ADMIN_ONLY,
          target="roadshow", params=_roadshow("roadshow"),
          json=lambda w, s: {"request_id": s["financing_named"].id}),

@@ -3576,7 +3576,8 @@ export interface paths {
         };
         /**
          * Investor Feed
-         * @description Published requests that fit the mandate, best first (see capital/feed.py).
+         * @description Published requests that fit the mandate, best first (see capital/feed.py), narrowed by
+         *     field, instrument, stage, ticket range, region and proof of concept.
          */
         get: operations["capital-investor_feed"];
         put?: never;
@@ -4728,7 +4729,11 @@ export interface paths {
          * @description A presenting request's summary only to those entitled to it (see capital/roadshows.py).
          */
         get: operations["capital-get_roadshow"];
-        put?: never;
+        /**
+         * Update Roadshow
+         * @description Change a planned roadshow (start in Beijing time when no offset is given).
+         */
+        put: operations["capital-update_roadshow"];
         post?: never;
         delete?: never;
         options?: never;
@@ -5262,7 +5267,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "poc_file.upload" | "poc_file.read" | "poc_file.delete" | "expert.conflict_remove" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "challenge.review_request" | "challenge.review_replace" | "challenge.review_submit" | "challenge_milestone.confirm" | "challenge_milestone.dispute" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "roadshow.create" | "roadshow.invite_request" | "roadshow.invite_investor" | "roadshow.hold" | "roadshow.cancel" | "roadshow.consent_accept" | "roadshow.consent_decline" | "roadshow.register" | "roadshow.interest" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "poc_file.upload" | "poc_file.read" | "poc_file.delete" | "expert.conflict_remove" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "challenge.review_request" | "challenge.review_replace" | "challenge.review_submit" | "challenge_milestone.confirm" | "challenge_milestone.dispute" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "roadshow.create" | "roadshow.invite_request" | "roadshow.invite_investor" | "roadshow.hold" | "roadshow.cancel" | "roadshow.consent_accept" | "roadshow.consent_decline" | "roadshow.register" | "roadshow.interest" | "roadshow.update" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -8919,7 +8924,7 @@ export interface components {
              * @description what the notification is about
              * @enum {string}
              */
-            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted" | "panel.invited" | "panel.withdrawn" | "panel.accepted" | "panel.declined" | "poc.decided";
+            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted" | "panel.invited" | "panel.withdrawn" | "panel.accepted" | "panel.declined" | "poc.decided" | "financing.fits_mandate" | "financing.addressed" | "financing.question" | "financing.answered" | "financing.outcome" | "financing.declined" | "financing.outcome_confirmed" | "financing.outcome_disputed" | "roadshow.request_invited" | "roadshow.investor_invited" | "roadshow.registered";
             /** Read At */
             read_at: string | null;
             /** Title */
@@ -18484,6 +18489,16 @@ export interface operations {
             query?: {
                 page?: number;
                 page_size?: number;
+                /** @description a field or its parent */
+                field_id?: number | null;
+                instrument?: components["schemas"]["Instrument"] | null;
+                /** @description by the current (or reviewed) TRL */
+                stage?: ("research" | "development" | "industrialisation") | null;
+                amount_min?: number | string | null;
+                amount_max?: number | string | null;
+                /** @description starts with */
+                region?: string | null;
+                poc_passed?: boolean | null;
             };
             header?: never;
             path?: never;
@@ -20744,6 +20759,41 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoadshowOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-update_roadshow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roadshow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoadshowIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

@@ -100,6 +100,7 @@ export const CODE_LABEL_PREFIX: Record<ApiEnum, string> = {
   MarkKind: 'markKind.',
   PlacementSource: 'placementSource.',
   DossierCategory: 'dossierCategory.',
+  'capital-investor_feed:stage': 'capital.stage.',
 };
 
 /** The catalogue key of a code, or null when the catalogue has no label for it. */

@@ -1,12 +1,21 @@
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 
-import type { CapitalGroup, FeedItem, FinancingInterest, FinancingRequest, Roadshow } from '@/api/types';
+import { API_ENUMS } from '@/api/enums';
+import { ApiError } from '@/api/problem';
+import type { CapitalGroup, FeedItem, FinancingInterest, FinancingRequest, Instrument, Roadshow } from '@/api/types';
 import {
+  ActionButton,
+  Alert,
   Button,
   Card,
+  Checkbox,
+  Col,
   Form,
   Input,
+  MoneyInput,
+  Row,
+  Select,
   PageHeader,
   ReasonDialog,
   Space,
@@ -15,6 +24,7 @@ import {
   type TableColumns,
   Tag,
   Typography,
+  icons,
   useMessage,
   useShowError,
 } from '@/components/ui';
@@ -22,22 +32,31 @@ import {
   useAnswerOutcome,
   useAsk,
   useCapitalStats,
+  useCapitalTotals,
+  useFilteredFeed,
+  type FeedFilters,
+  useFinancingAction,
   useFinancingInterests,
   useFinancingRequest,
   useFinancingRequests,
-  useInvestorFeed,
   useMarkInterest,
   useRecordOutcome,
   useRoadshowAction,
-  useRoadshowInterest,
   useRoadshows,
   useThreads,
 } from '@/hooks/queries/capital';
 import { useSession } from '@/features/accounts/useSession';
+import { FieldSelect } from '@/features/listings/FieldSelect';
 import { useFieldCodeName } from '@/features/listings/fields';
 import { useT } from '@/i18n';
+import { localiseServerText } from '@/i18n/serverText';
 import { formatDate, formatDateTime } from '@/lib/dates';
 import { formatYuan } from '@/lib/money';
+
+import { FollowUpSelect, InvitedInvestors, RoadshowInvitations } from './RoadshowForms';
+
+type Stage = NonNullable<FeedFilters['stage']>;
+const STAGES: Stage[] = ['research', 'development', 'industrialisation'];
 
 function base(role: string | undefined): string {
   return role === 'investor' ? '/investor' : role === 'institute' ? '/institute' : role === 'admin' ? '/admin' : '/firm';
@@ -63,10 +82,13 @@ function RequestFacts({ request }: { request: FinancingRequest }) {
   );
 }
 
-/** The investor's feed: published requests that fit the mandate, best first. */
+/** The investor's feed: published requests that fit the mandate, best first, narrowed by the
+ *  investor's filters (inside the mandate, never beyond it). */
 export function InvestorFeedPage() {
   const t = useT();
-  const feed = useInvestorFeed();
+  const [filters, setFilters] = useState<FeedFilters>({});
+  const feed = useFilteredFeed(filters);
+  const set = (patch: Partial<FeedFilters>) => setFilters((current) => ({ ...current, ...patch }));
   const columns: TableColumns<FeedItem> = [
     {
       key: 'title', title: t('capital.request'), render: (_, item) => (
@@ -80,11 +102,39 @@ export function InvestorFeedPage() {
     { key: 'score', title: t('capital.score'), width: 90, align: 'right', render: (_, item) => item.score.toFixed(2) },
     { key: 'interest', title: t('capital.myInterest'), width: 130, render: (_, item) => (item.interest ? <Tag>{t(`interestStatus.${item.interest}`)}</Tag> : '—') },
   ];
+  const problem = feed.error instanceof ApiError ? feed.error.problem : null;
   return (
     <>
-      <PageHeader title={t('capital.feed.title')} subtitle={t('capital.feed.subtitle')} />
-      {feed.error ? <Typography.Text type="danger">{t('capital.feed.noMandate')}</Typography.Text> : null}
-      <Table rowKey={(item) => item.request.id} columns={columns} dataSource={feed.data?.items ?? []} loading={feed.isLoading} />
+      <PageHeader title={t('capital.feed.title')} subtitle={t('capital.feed.subtitle')}
+        extra={<Link to="/investor/mandate">{t('capital.mandate.title')}</Link>} />
+      <Card size="small" style={{ marginBottom: 16 }}>
+        <Space wrap data-testid="feed-filters">
+          <div style={{ width: 220, maxWidth: '100%' }}>
+            <FieldSelect allowClear placeholder={t('common.field')} aria-label={t('common.field')} value={filters.field_id ?? null} onChange={(v) => set({ field_id: v ?? undefined })} />
+          </div>
+          <Select<Instrument> allowClear placeholder={t('capital.stats.instrument')} aria-label={t('capital.stats.instrument')} style={{ width: 160 }}
+            value={filters.instrument ?? undefined} onChange={(v) => set({ instrument: v })} data-testid="feed-instrument"
+            options={API_ENUMS.Instrument.map((i) => ({ value: i, label: t(`instrument.${i}`) }))} />
+          <Select<Stage> allowClear placeholder={t('capital.stats.stage')} aria-label={t('capital.stats.stage')} style={{ width: 200 }}
+            value={filters.stage ?? undefined} onChange={(v) => set({ stage: v })} data-testid="feed-stage"
+            options={STAGES.map((s) => ({ value: s, label: t(`capital.stage.${s}`) }))} />
+          <div style={{ width: 150 }}>
+            <MoneyInput placeholder={t('capital.feed.amountMin')} aria-label={t('capital.feed.amountMin')} value={filters.amount_min == null ? null : String(filters.amount_min)} onChange={(v) => set({ amount_min: v ?? undefined })} />
+          </div>
+          <div style={{ width: 150 }}>
+            <MoneyInput placeholder={t('capital.feed.amountMax')} aria-label={t('capital.feed.amountMax')} value={filters.amount_max == null ? null : String(filters.amount_max)} onChange={(v) => set({ amount_max: v ?? undefined })} />
+          </div>
+          <Input.Search allowClear placeholder={t('common.region')} aria-label={t('common.region')} style={{ width: 160, maxWidth: '100%' }}
+            onSearch={(v) => set({ region: v.trim() === '' ? undefined : v.trim() })} data-testid="feed-region" />
+          <Checkbox checked={filters.poc_passed === true} onChange={(e) => set({ poc_passed: e.target.checked ? true : undefined })} data-testid="feed-poc">
+            {t('capital.pocPassed')}
+          </Checkbox>
+        </Space>
+      </Card>
+      {problem !== null && problem.status === 409 ? (
+        <Alert type="info" showIcon message={t('capital.feed.noMandate')} action={<Link to="/investor/mandate">{t('capital.mandate.title')}</Link>} style={{ marginBottom: 16 }} />
+      ) : feed.error ? <Alert type="error" showIcon message={localiseServerText(problem?.detail ?? problem?.title ?? t('error.unexpected'))} style={{ marginBottom: 16 }} /> : null}
+      <Table rowKey={(item) => item.request.id} columns={columns} dataSource={feed.data?.items ?? []} loading={feed.isFetching} />
     </>
   );
 }
@@ -95,6 +145,7 @@ export function MyFinancingPage() {
   const session = useSession();
   const user = session.status === 'authenticated' ? session.user : undefined;
   const requests = useFinancingRequests();
+  const navigate = useNavigate();
   const columns: TableColumns<FinancingRequest> = [
     { key: 'title', title: t('capital.request'), render: (_, r) => <Link to={`${base(user?.role)}/financing/${r.id}`}>{r.title}</Link> },
     { key: 'facts', title: t('capital.facts'), render: (_, r) => <RequestFacts request={r} /> },
@@ -102,7 +153,8 @@ export function MyFinancingPage() {
   ];
   return (
     <>
-      <PageHeader title={t('capital.mine.title')} subtitle={t('capital.mine.subtitle')} />
+      <PageHeader title={t('capital.mine.title')} subtitle={t('capital.mine.subtitle')}
+        extra={<Button kind="primary" icon={<icons.PlusOutlined />} data-testid="financing-new" onClick={() => void navigate(`${base(user?.role)}/financing/new`)}>{t('capital.form.new')}</Button>} />
       <Table rowKey="id" columns={columns} dataSource={requests.data?.items ?? []} loading={requests.isLoading} />
     </>
   );
@@ -223,6 +275,32 @@ function InvestorActions({ request }: { request: FinancingRequest }) {
   );
 }
 
+function OwnerActions({ request, role }: { request: FinancingRequest; role: string | undefined }) {
+  const t = useT();
+  const act = useFinancingAction();
+  const showError = useShowError();
+  const message = useMessage();
+  const navigate = useNavigate();
+  const run = (action: 'publish' | 'withdraw' | 'close', done: string) =>
+    act.mutate({ id: request.id, action }, { onSuccess: () => void message.success(done), onError: (e) => showError(e) });
+  return (
+    <Space wrap>
+      {request.status === 'draft' ? (
+        <>
+          <Button data-testid="financing-edit" onClick={() => void navigate(`${base(role)}/financing/${request.id}/edit`)}>{t('common.edit')}</Button>
+          <Button kind="primary" loading={act.isPending} data-testid="financing-publish-now" onClick={() => run('publish', t('capital.form.published'))}>{t('listing.publish')}</Button>
+        </>
+      ) : null}
+      {request.status === 'published' ? (
+        <ActionButton confirm={{ title: t('capital.close.confirm'), okText: t('capital.close'), testId: 'financing-close-ok' }} loading={act.isPending} data-testid="financing-close" onClick={() => run('close', t('capital.closed'))}>{t('capital.close')}</ActionButton>
+      ) : null}
+      {request.status === 'draft' || request.status === 'published' ? (
+        <ActionButton danger confirm={{ title: t('capital.withdraw.confirm'), okText: t('capital.withdraw'), danger: true, testId: 'financing-withdraw-ok' }} loading={act.isPending} data-testid="financing-withdraw" onClick={() => run('withdraw', t('capital.withdrawn'))}>{t('capital.withdraw')}</ActionButton>
+      ) : null}
+    </Space>
+  );
+}
+
 /** A financing request: its facts, the interest and outcomes, the question threads. */
 export function FinancingRequestPage() {
   const t = useT();
@@ -235,13 +313,23 @@ export function FinancingRequestPage() {
   const owner = user?.role !== 'investor' && user?.role !== 'admin';
   return (
     <>
-      <PageHeader title={r.title} subtitle={`${r.organisation_name} · ${t(`financingSubject.${r.subject}`)} · ${t(`financingStatus.${r.status}`)}`} />
+      <PageHeader title={r.title} subtitle={`${r.organisation_name} · ${t(`financingSubject.${r.subject}`)} · ${t(`financingStatus.${r.status}`)}`}
+        extra={owner ? <OwnerActions request={r} role={user?.role} /> : null} />
       <Space direction="vertical" style={{ width: '100%' }} size={16}>
         <Card>
           <RequestFacts request={r} />
           <Typography.Paragraph style={{ marginTop: 12 }}>{r.summary}</Typography.Paragraph>
           <Typography.Title level={5}>{t('capital.useOfFunds')}</Typography.Title>
           <Typography.Paragraph>{r.use_of_funds}</Typography.Paragraph>
+          {r.milestones.length > 0 ? (
+            <>
+              <Typography.Title level={5}>{t('capital.form.milestones')}</Typography.Title>
+              <ul data-testid="financing-milestones">
+                {r.milestones.map((m, i) => <li key={i}>{`${formatDate(m.due_on)} · ${m.text}`}</li>)}
+              </ul>
+            </>
+          ) : null}
+          {r.audience === 'named' && owner ? <Tag>{t('financingAudience.named')}</Tag> : null}
         </Card>
         {user?.role === 'investor' ? <InvestorActions request={r} /> : <Interests request={r} owner={owner} />}
         <Threads request={r} owner={owner} />
@@ -257,22 +345,31 @@ export function RoadshowsPage() {
   const session = useSession();
   const user = session.status === 'authenticated' ? session.user : undefined;
   const roadshows = useRoadshows();
+  const navigate = useNavigate();
   const act = useRoadshowAction();
-  const interest = useRoadshowInterest();
   const showError = useShowError();
   const onError = (e: unknown) => showError(e);
   const card = (show: Roadshow) => (
     <Card key={show.id} title={show.theme} data-testid={`roadshow-${show.id}`}
       extra={<Tag>{t(`roadshowStatus.${show.status}`)}</Tag>}>
       <Typography.Paragraph>
-        {`${formatDateTime(show.starts_at)} · ${show.place ?? ''} ${show.online_link ?? ''}`}
+        {`${formatDateTime(show.starts_at)} ${t('capital.roadshow.beijing')} · ${show.place ?? ''} ${show.online_link ?? ''}`}
       </Typography.Paragraph>
       {user?.role === 'investor' && show.status === 'planned' && !show.registered ? (
         <Button kind="primary" data-testid={`register-${show.id}`} onClick={() => act.mutate({ kind: 'register', id: show.id }, { onError })}>{t('capital.roadshow.register')}</Button>
       ) : null}
+      {show.description ? <Typography.Paragraph type="secondary">{show.description}</Typography.Paragraph> : null}
       {user?.role === 'admin' && show.status === 'planned' ? (
-        <Button onClick={() => act.mutate({ kind: 'hold', id: show.id }, { onError })}>{t('capital.roadshow.hold')}</Button>
+        <>
+          <Space wrap>
+            <Button data-testid={`roadshow-edit-${show.id}`} onClick={() => void navigate(`/admin/roadshows/${show.id}/edit`)}>{t('common.edit')}</Button>
+            <ActionButton confirm={{ title: t('capital.roadshow.hold.confirm'), okText: t('capital.roadshow.hold'), testId: `roadshow-hold-ok-${show.id}` }} data-testid={`roadshow-hold-${show.id}`} onClick={() => act.mutate({ kind: 'hold', id: show.id }, { onError })}>{t('capital.roadshow.hold')}</ActionButton>
+            <ActionButton danger confirm={{ title: t('capital.roadshow.cancel.confirm'), okText: t('capital.roadshow.cancel'), danger: true }} onClick={() => act.mutate({ kind: 'cancel', id: show.id }, { onError })}>{t('capital.roadshow.cancel')}</ActionButton>
+          </Space>
+          <RoadshowInvitations show={show} />
+        </>
       ) : null}
+      {user?.role === 'admin' ? <InvitedInvestors show={show} /> : null}
       {show.presentations.map((p) => (
         <Card key={p.request_id} size="small" style={{ marginTop: 8 }} title={p.title}>
           <Typography.Paragraph>{`${p.organisation_name} · ${formatYuan(p.amount)} · ${t(`instrument.${p.instrument}`)}`}</Typography.Paragraph>
@@ -284,16 +381,15 @@ export function RoadshowsPage() {
               <Button size="small" onClick={() => act.mutate({ kind: 'consent', id: show.id, requestId: p.request_id, accept: false }, { onError })}>{t('capital.roadshow.decline')}</Button>
             </Space>
           ) : null}
-          {user?.role === 'investor' && show.status === 'held' ? (
-            <Button size="small" data-testid={`roadshow-interest-${p.request_id}`} onClick={() => interest.mutate({ id: show.id, requestId: p.request_id, status: 'interested' }, { onError })}>{t('capital.markInterest')}</Button>
-          ) : null}
+          {user?.role === 'investor' && show.status === 'held' ? <FollowUpSelect show={show} requestId={p.request_id} /> : null}
         </Card>
       ))}
     </Card>
   );
   return (
     <>
-      <PageHeader title={t('capital.roadshow.title')} subtitle={t('capital.roadshow.subtitle')} />
+      <PageHeader title={t('capital.roadshow.title')} subtitle={t('capital.roadshow.subtitle')}
+        extra={user?.role === 'admin' ? <Button kind="primary" icon={<icons.PlusOutlined />} data-testid="roadshow-new" onClick={() => void navigate('/admin/roadshows/new')}>{t('capital.roadshow.new')}</Button> : null} />
       <Space direction="vertical" style={{ width: '100%' }} size={16}>
         {(roadshows.data ?? []).map(card)}
         {roadshows.data?.length === 0 ? <Typography.Text type="secondary">{t('capital.roadshow.none')}</Typography.Text> : null}
@@ -333,5 +429,27 @@ export function CapitalStatsPage() {
         <Table rowKey="key" columns={columns(t('capital.stats.stage'), 'capital.stage.')} dataSource={s?.by_stage ?? []} pagination={false} />
       </Space>
     </>
+  );
+}
+
+/** The public market page's capital figures: counts and sums only, confirmed money only. */
+export function CapitalTotals() {
+  const t = useT();
+  const totals = useCapitalTotals();
+  const d = totals.isError ? null : totals.data;
+  const cards = [
+    { key: 'requests', title: t('capital.totals.requests'), value: d ? d.requests : null },
+    { key: 'requested', title: t('capital.totals.requested'), value: d ? formatYuan(d.requested) : null },
+    { key: 'committed', title: t('capital.totals.committed'), value: d ? formatYuan(d.committed) : null },
+    { key: 'closed', title: t('capital.totals.closed'), value: d ? formatYuan(d.closed) : null },
+  ];
+  return (
+    <Row gutter={[16, 16]} data-testid="capital-totals">
+      {cards.map((card) => (
+        <Col key={card.key} xs={24} sm={12} lg={6}>
+          <StatCard title={card.title} value={card.value} loading={totals.isPending} placeholder={t('common.notAvailable')} />
+        </Col>
+      ))}
+    </Row>
   );
 }

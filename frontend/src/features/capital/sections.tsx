@@ -2,6 +2,9 @@ import type { SectionPage } from '@/app/sections';
 import { icons } from '@/components/ui';
 
 import { CapitalStatsPage, FinancingRequestPage, InvestorFeedPage, MyFinancingPage, RoadshowsPage } from './CapitalPages';
+import { EditFinancingPage, NewFinancingPage } from './FinancingEditor';
+import { MandatePage } from './MandatePage';
+import { EditRoadshowPage, NewRoadshowPage } from './RoadshowForms';
 
 function hidden(path: string, element: SectionPage['element']): SectionPage {
   return { path, labelKey: 'nav.workspace', icon: null, element, menu: false };
@@ -10,7 +13,9 @@ function hidden(path: string, element: SectionPage['element']): SectionPage {
 const roadshows: SectionPage = { path: 'roadshows', labelKey: 'nav.capital.roadshows', icon: <icons.TeamOutlined />, element: <RoadshowsPage /> };
 const owner = (): SectionPage[] => [
   { path: 'financing', labelKey: 'nav.capital.requests', icon: <icons.MoneyCollectOutlined />, element: <MyFinancingPage /> },
+  hidden('financing/new', <NewFinancingPage />),
   hidden('financing/:financingId', <FinancingRequestPage />),
+  hidden('financing/:financingId/edit', <EditFinancingPage />),
   roadshows,
 ];
 
@@ -19,6 +24,7 @@ export const capitalPages: Record<'investor' | 'firm' | 'institute' | 'admin', S
   investor: [
     { path: 'feed', labelKey: 'nav.capital.feed', icon: <icons.NodeIndexOutlined />, element: <InvestorFeedPage /> },
     hidden('requests/:financingId', <FinancingRequestPage />),
+    { path: 'mandate', labelKey: 'nav.capital.mandate', icon: <icons.SolutionOutlined />, element: <MandatePage /> },
     roadshows,
   ],
   firm: owner(),
@@ -26,5 +32,7 @@ export const capitalPages: Record<'investor' | 'firm' | 'institute' | 'admin', S
   admin: [
     { path: 'capital', labelKey: 'nav.capital.stats', icon: <icons.BarChartOutlined />, element: <CapitalStatsPage /> },
     roadshows,
+    hidden('roadshows/new', <NewRoadshowPage />),
+    hidden('roadshows/:roadshowId/edit', <EditRoadshowPage />),
   ],
 };

@@ -2,6 +2,7 @@ import { useNavigate } from 'react-router';
 
 import { Chart } from '@/components/charts';
 import { Button, Card, Flex, Typography } from '@/components/ui';
+import { CapitalTotals } from '@/features/capital/CapitalPages';
 import { useMarketFigures } from '@/hooks/queries/market';
 import { useT } from '@/i18n';
 
@@ -36,6 +37,13 @@ export function LandingPage() {
           {t('landing.figures.title')}
         </Typography.Title>
         <MarketFigures figures={figures.isError ? null : figures.data} loading={figures.isPending} />
+      </section>
+
+      <section aria-labelledby="capital-totals">
+        <Typography.Title level={4} id="capital-totals">
+          {t('capital.totals.title')}
+        </Typography.Title>
+        <CapitalTotals />
       </section>
 
       {monthly !== undefined && monthly.length > 0 ? (

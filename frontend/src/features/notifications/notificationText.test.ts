@@ -39,4 +39,13 @@ describe('notifications in the reader’s language', () => {
     expect(notificationLink(note({}), 'firm')).toBe('/firm/deals/5');
     expect(notificationLink(note({ deal_id: null }), 'broker')).toBeNull();
   });
+
+  it('leads a capital-chain notification to its request or the roadshows', () => {
+    const asked = note({ deal_id: null, kind: 'financing.question', title: '融资需求 #12：投资机构提问' });
+    expect(notificationLink(asked, 'institute')).toBe('/institute/financing/12');
+    expect(notificationLink({ ...asked, kind: 'financing.fits_mandate' }, 'investor')).toBe('/investor/requests/12');
+    expect(notificationLink({ ...asked, title: '融资需求：' }, 'firm')).toBeNull();
+    expect(notificationLink(note({ deal_id: null, kind: 'roadshow.registered', title: '路演 #3：有投资机构报名' }), 'admin')).toBe('/admin/roadshows');
+    expect(notificationLink(note({ deal_id: null, kind: 'roadshow.investor_invited' }), 'broker')).toBeNull();
+  });
 });

@@ -37,7 +37,22 @@ export function notificationBody(notification: Notification, locale: Locale): st
   return null;
 }
 
-/** Where a notification leads: the deal, in the reader's own section. */
-export function notificationLink(notification: Pick<Notification, 'deal_id'>, role: Role): string | null {
-  return notification.deal_id === null ? null : `/${role}/deals/${notification.deal_id}`;
+/** Where a capital-chain notification leads: the request its title numbers ("融资需求 #12："),
+ *  or the roadshows, in the reader's own section. */
+function capitalLink(notification: Pick<Notification, 'kind' | 'title'>, role: Role): string | null {
+  if (notification.kind.startsWith('roadshow.')) {
+    return role === 'admin' || role === 'firm' || role === 'institute' || role === 'investor' ? `/${role}/roadshows` : null;
+  }
+  if (!notification.kind.startsWith('financing.')) return null;
+  const id = /#(\d+)/.exec(notification.title)?.[1];
+  if (id === undefined) return null;
+  if (role === 'investor') return `/investor/requests/${id}`;
+  return role === 'firm' || role === 'institute' ? `/${role}/financing/${id}` : null;
+}
+
+/** Where a notification leads: the deal (or the financing request, the roadshows), in the
+ *  reader's own section. */
+export function notificationLink(notification: Pick<Notification, 'deal_id' | 'kind' | 'title'>, role: Role): string | null {
+  if (notification.deal_id === null) return capitalLink(notification, role);
+  return `/${role}/deals/${notification.deal_id}`;
 }
