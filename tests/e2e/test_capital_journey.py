@@ -92,7 +92,7 @@ def test_a_financing_request_from_the_editor_to_a_confirmed_term_sheet(  # type:
     expect(inst).to_have_url(re.compile(r"/institute/financing/\d+$"))
     request_id = int(inst.url.rsplit("/", 1)[1])
     expect(inst.get_by_text("已发布").first).to_be_visible()
-    expect(inst.get_by_text("3,000,000.00").first).to_be_visible()
+    expect(inst.get_by_text("300 万元").first).to_be_visible()
 
     # 2. investor1 finds it in its feed, narrowed to equity, and opens it.
     inv = new_page()
@@ -177,7 +177,7 @@ def test_a_financing_request_from_the_editor_to_a_confirmed_term_sheet(  # type:
     visitor = new_page()
     visitor.goto("/")
     totals = visitor.get_by_test_id("capital-totals")
-    expect(totals.get_by_text("2,500,000.00")).to_be_visible()
+    expect(totals.get_by_text("250 万元")).to_be_visible()
 
     kinds = {n["kind"] for n in Api(live_server.url, "investor1", DEMO_PASSWORD).get(
         "/api/v1/notifications")["items"]}

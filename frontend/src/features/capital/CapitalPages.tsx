@@ -17,6 +17,7 @@ import {
   Row,
   Select,
   PageHeader,
+  Progress,
   ReasonDialog,
   Space,
   StatCard,
@@ -48,12 +49,24 @@ import {
 import { useSession } from '@/features/accounts/useSession';
 import { FieldSelect } from '@/features/listings/FieldSelect';
 import { useFieldCodeName } from '@/features/listings/fields';
-import { useT } from '@/i18n';
+import { useLocale, useT } from '@/i18n';
 import { localiseServerText } from '@/i18n/serverText';
 import { formatDate, formatDateTime } from '@/lib/dates';
-import { formatYuan } from '@/lib/money';
+import { formatAmount } from '@/lib/money';
 
 import { FollowUpSelect, InvitedInvestors, RoadshowInvitations } from './RoadshowForms';
+
+/** How well a request fits the mandate, as a bar with its percentage (never a raw decimal). */
+function FitBar({ score }: { score: number }) {
+  const percent = Math.max(0, Math.min(100, Math.round(score * 100)));
+  return <Progress percent={percent} steps={5} size="small" format={(p) => `${p ?? 0}%`} />;
+}
+
+/** Amounts as officials write them ("150 万元", "¥1,500,000"), in the reader's language. */
+function useYuan(): (yuan: string) => string {
+  const { locale } = useLocale();
+  return (yuan) => formatAmount(yuan, locale);
+}
 
 type Stage = NonNullable<FeedFilters['stage']>;
 const STAGES: Stage[] = ['research', 'development', 'industrialisation'];
@@ -69,13 +82,14 @@ function PocBadge({ request }: { request: FinancingRequest }) {
 }
 
 function RequestFacts({ request }: { request: FinancingRequest }) {
+  const yuan = useYuan();
   const t = useT();
   return (
     <Space wrap size={4}>
       <Tag>{t(`instrument.${request.instrument}`)}</Tag>
       <Tag>{`TRL ${request.trl_current}→${request.trl_target}`}</Tag>
       {request.reviewed_trl ? <Tag tone="info">{`${t('capital.reviewedTrl')} ${request.reviewed_trl}`}</Tag> : null}
-      <Typography.Text strong>{formatYuan(request.amount)}</Typography.Text>
+      <Typography.Text strong>{yuan(request.amount)}</Typography.Text>
       <Typography.Text type="secondary">{request.region}</Typography.Text>
       <PocBadge request={request} />
     </Space>
@@ -99,7 +113,7 @@ export function InvestorFeedPage() {
         </Space>
       ),
     },
-    { key: 'score', title: t('capital.score'), width: 90, align: 'right', render: (_, item) => item.score.toFixed(2) },
+    { key: 'score', title: t('capital.score'), width: 90, align: 'right', render: (_, item) => <FitBar score={item.score} /> },
     { key: 'interest', title: t('capital.myInterest'), width: 130, render: (_, item) => (item.interest ? <Tag>{t(`interestStatus.${item.interest}`)}</Tag> : '—') },
   ];
   const problem = feed.error instanceof ApiError ? feed.error.problem : null;
@@ -205,6 +219,7 @@ function Threads({ request, owner }: { request: FinancingRequest; owner: boolean
 }
 
 function Interests({ request, owner }: { request: FinancingRequest; owner: boolean }) {
+  const yuan = useYuan();
   const t = useT();
   const interests = useFinancingInterests(request.id);
   const answer = useAnswerOutcome();
@@ -214,7 +229,7 @@ function Interests({ request, owner }: { request: FinancingRequest; owner: boole
   const columns: TableColumns<FinancingInterest> = [
     { key: 'who', title: t('capital.investor'), render: (_, i) => i.organisation_name },
     { key: 'status', title: t('capital.status'), render: (_, i) => <Tag>{t(`interestStatus.${i.status}`)}</Tag> },
-    { key: 'amount', title: t('capital.amount'), align: 'right', render: (_, i) => (i.amount ? formatYuan(i.amount) : '—') },
+    { key: 'amount', title: t('capital.amount'), align: 'right', render: (_, i) => (i.amount ? yuan(i.amount) : '—') },
     { key: 'confirmation', title: t('capital.confirmation'), render: (_, i) => (i.confirmation ? <Tag tone={i.confirmation === 'confirmed' ? 'success' : i.confirmation === 'disputed' ? 'danger' : 'warning'}>{t(`confirmation.${i.confirmation}`)}</Tag> : '—') },
     {
       key: 'actions', title: '', render: (_, i) => (owner && i.confirmation === 'pending' ? (
@@ -236,6 +251,7 @@ function Interests({ request, owner }: { request: FinancingRequest; owner: boole
 }
 
 function InvestorActions({ request }: { request: FinancingRequest }) {
+  const yuan = useYuan();
   const t = useT();
   const interests = useFinancingInterests(request.id);
   const mark = useMarkInterest();
@@ -257,7 +273,7 @@ function InvestorActions({ request }: { request: FinancingRequest }) {
       <Space direction="vertical">
         <Space wrap>
           <Tag>{t(`interestStatus.${mine.status}`)}</Tag>
-          {mine.amount ? <Typography.Text>{formatYuan(mine.amount)}</Typography.Text> : null}
+          {mine.amount ? <Typography.Text>{yuan(mine.amount)}</Typography.Text> : null}
           {mine.confirmation ? <Tag>{t(`confirmation.${mine.confirmation}`)}</Tag> : null}
           {mine.dispute_reason ? <Typography.Text type="danger">{mine.dispute_reason}</Typography.Text> : null}
         </Space>
@@ -341,6 +357,7 @@ export function FinancingRequestPage() {
 /** Roadshows: an investor registers and records interest after the event; an owner answers
  *  its invitations; an administrator marks a roadshow held. */
 export function RoadshowsPage() {
+  const yuan = useYuan();
   const t = useT();
   const session = useSession();
   const user = session.status === 'authenticated' ? session.user : undefined;
@@ -372,7 +389,7 @@ export function RoadshowsPage() {
       {user?.role === 'admin' ? <InvitedInvestors show={show} /> : null}
       {show.presentations.map((p) => (
         <Card key={p.request_id} size="small" style={{ marginTop: 8 }} title={p.title}>
-          <Typography.Paragraph>{`${p.organisation_name} · ${formatYuan(p.amount)} · ${t(`instrument.${p.instrument}`)}`}</Typography.Paragraph>
+          <Typography.Paragraph>{`${p.organisation_name} · ${yuan(p.amount)} · ${t(`instrument.${p.instrument}`)}`}</Typography.Paragraph>
           <Typography.Paragraph type="secondary">{p.summary}</Typography.Paragraph>
           {user?.role !== 'investor' ? <Tag>{t(`presentationConsent.${p.consent}`)}</Tag> : null}
           {(user?.role === 'firm' || user?.role === 'institute') && show.status === 'planned' ? (
@@ -400,6 +417,7 @@ export function RoadshowsPage() {
 
 /** Administrators: money requested, committed and closed (confirmed only). */
 export function CapitalStatsPage() {
+  const yuan = useYuan();
   const t = useT();
   const stats = useCapitalStats();
   const s = stats.data;
@@ -407,17 +425,17 @@ export function CapitalStatsPage() {
   const columns = (label: string, prefix: string): TableColumns<CapitalGroup> => [
     { key: 'key', title: label, render: (_, g) => (prefix ? t(`${prefix}${g.key}` as never) : fieldName(g.key)) },
     { key: 'requests', title: t('capital.stats.requests'), align: 'right', render: (_, g) => g.requests },
-    { key: 'requested', title: t('capital.stats.requested'), align: 'right', render: (_, g) => formatYuan(g.requested) },
-    { key: 'committed', title: t('capital.stats.committed'), align: 'right', render: (_, g) => formatYuan(g.committed) },
-    { key: 'closed', title: t('capital.stats.closed'), align: 'right', render: (_, g) => formatYuan(g.closed) },
+    { key: 'requested', title: t('capital.stats.requested'), align: 'right', render: (_, g) => yuan(g.requested) },
+    { key: 'committed', title: t('capital.stats.committed'), align: 'right', render: (_, g) => yuan(g.committed) },
+    { key: 'closed', title: t('capital.stats.closed'), align: 'right', render: (_, g) => yuan(g.closed) },
   ];
   return (
     <>
       <PageHeader title={t('capital.stats.title')} subtitle={t('capital.stats.subtitle')} />
       <Space wrap size={16} style={{ marginBottom: 16 }}>
-        <StatCard title={t('capital.stats.requested')} value={s ? formatYuan(s.totals.requested) : null} loading={stats.isLoading} />
-        <StatCard title={t('capital.stats.committed')} value={s ? formatYuan(s.totals.committed) : null} loading={stats.isLoading} />
-        <StatCard title={t('capital.stats.closed')} value={s ? formatYuan(s.totals.closed) : null} loading={stats.isLoading} />
+        <StatCard title={t('capital.stats.requested')} value={s ? yuan(s.totals.requested) : null} loading={stats.isLoading} />
+        <StatCard title={t('capital.stats.committed')} value={s ? yuan(s.totals.committed) : null} loading={stats.isLoading} />
+        <StatCard title={t('capital.stats.closed')} value={s ? yuan(s.totals.closed) : null} loading={stats.isLoading} />
         <StatCard title={t('capital.stats.daysToInterest')} value={s?.days_to_first_interest ?? null} loading={stats.isLoading} />
         <StatCard title={t('capital.stats.daysToClose')} value={s?.days_to_close ?? null} loading={stats.isLoading} />
         <StatCard title={t('capital.stats.pocConversion')} value={s?.poc_conversion == null ? null : `${(s.poc_conversion * 100).toFixed(0)}%`} loading={stats.isLoading} />
@@ -434,14 +452,15 @@ export function CapitalStatsPage() {
 
 /** The public market page's capital figures: counts and sums only, confirmed money only. */
 export function CapitalTotals() {
+  const yuan = useYuan();
   const t = useT();
   const totals = useCapitalTotals();
   const d = totals.isError ? null : totals.data;
   const cards = [
     { key: 'requests', title: t('capital.totals.requests'), value: d ? d.requests : null },
-    { key: 'requested', title: t('capital.totals.requested'), value: d ? formatYuan(d.requested) : null },
-    { key: 'committed', title: t('capital.totals.committed'), value: d ? formatYuan(d.committed) : null },
-    { key: 'closed', title: t('capital.totals.closed'), value: d ? formatYuan(d.closed) : null },
+    { key: 'requested', title: t('capital.totals.requested'), value: d ? yuan(d.requested) : null },
+    { key: 'committed', title: t('capital.totals.committed'), value: d ? yuan(d.committed) : null },
+    { key: 'closed', title: t('capital.totals.closed'), value: d ? yuan(d.closed) : null },
   ];
   return (
     <Row gutter={[16, 16]} data-testid="capital-totals">
