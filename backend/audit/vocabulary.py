@@ -67,6 +67,7 @@ ACTIONS: tuple[str, ...] = (
     "challenge_milestone.pay",
     "challenge.review_request", "challenge.review_replace", "challenge.review_submit",
     "challenge_milestone.confirm", "challenge_milestone.dispute",
+    "challenge_proposal.member_accept", "challenge_proposal.member_decline",
     # capital
     "mandate.create", "mandate.update",
     "financing.create", "financing.update", "financing.publish", "financing.close",

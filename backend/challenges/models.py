@@ -57,6 +57,14 @@ class ReceiptStatus(StrEnum):
     DISPUTED = "disputed"
 
 
+class MemberConsent(StrEnum):
+    """A joint team's member organisation's answer to being named on a proposal."""
+
+    INVITED = "invited"             # named by the lead; not shown as a member to the issuer
+    ACCEPTED = "accepted"           # agreed to be on the team: shown, and the proposal selectable
+    DECLINED = "declined"           # refused: sees the proposal no more; blocks its selection
+
+
 class ReviewSeatStatus(StrEnum):
     SEATED = "seated"               # on the panel: reads the proposals, scores them
     SUBMITTED = "submitted"         # scored every proposal; the sheet is final
@@ -130,6 +138,24 @@ class Proposal(Base):
     # in the audit log).
     frozen_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class ProposalMember(Base):
+    """A member organisation named on a proposal, and whether it consented (an organisation
+    is not named to the issuer or reviewers, nor the proposal selected, before it agreed)."""
+
+    __tablename__ = "challenge_proposal_members"
+    __table_args__ = (UniqueConstraint("proposal_id", "org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("challenge_proposals.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[MemberConsent] = mapped_column(str_enum(MemberConsent, 16),
+                                                  default=MemberConsent.INVITED)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class Award(Base):

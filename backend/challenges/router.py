@@ -58,6 +58,13 @@ def list_reviewing(session: SessionDep, user: Reviewer) -> list[schemas.Reviewin
             for c, seat in review.my_challenges(session, user)]
 
 
+@router.get("/invitations")
+def list_invitations(session: SessionDep, user: Solver) -> list[schemas.InvitationOut]:
+    """The proposals the caller's organisation is named on as a joint team's member, with its
+    answer (declared before `/{challenge_id}`)."""
+    return views.invitation_views(session, proposals.invitations(session, user))
+
+
 @router.get("/{challenge_id}")
 def get_challenge(challenge_id: int, session: SessionDep, user: OptionalUser
                   ) -> schemas.ChallengeOut:
@@ -104,7 +111,7 @@ def submit_proposal(challenge_id: int, body: schemas.ChallengeProposalIn, sessio
                     user: Solver, actor: ActorDep) -> schemas.ChallengeProposalOut:
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     proposal = proposals.submit(session, actor, user, challenge, body)
-    return views.proposal_view(session, proposal)
+    return views.proposal_view(session, user, proposal)
 
 
 @router.get("/{challenge_id}/proposals")
@@ -112,7 +119,7 @@ def list_proposals(challenge_id: int, session: SessionDep, user: CurrentUser
                    ) -> list[schemas.ChallengeProposalOut]:
     """The issuer and administrators see every proposal; a solver its own team's only."""
     challenge = service.challenge_for(session, user, challenge_id)
-    return [views.proposal_view(session, p)
+    return [views.proposal_view(session, user, p)
             for p in proposals.list_for(session, user, challenge)]
 
 
@@ -120,7 +127,7 @@ def list_proposals(challenge_id: int, session: SessionDep, user: CurrentUser
 def get_proposal(challenge_id: int, proposal_id: int, session: SessionDep, user: CurrentUser
                  ) -> schemas.ChallengeProposalOut:
     challenge = service.challenge_for(session, user, challenge_id)
-    return views.proposal_view(session, proposals.proposal_for(session, user, challenge,
+    return views.proposal_view(session, user, proposals.proposal_for(session, user, challenge,
                                                                proposal_id))
 
 
@@ -130,7 +137,19 @@ def update_proposal(challenge_id: int, proposal_id: int, body: schemas.Challenge
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     proposal = proposals.proposal_for(session, user, challenge, proposal_id, lock=True)
     proposals.update(session, actor, user, challenge, proposal, body)
-    return views.proposal_view(session, proposal)
+    return views.proposal_view(session, user, proposal)
+
+
+@router.post("/{challenge_id}/proposals/{proposal_id}/membership")
+def answer_membership(challenge_id: int, proposal_id: int, body: schemas.MembershipAnswerIn,
+                      session: SessionDep, user: Solver, actor: ActorDep
+                      ) -> schemas.ChallengeProposalOut:
+    """A named member organisation agrees to be on the team (only then is it shown to the
+    issuer and may the proposal be selected) or declines."""
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    proposal = proposals.proposal_for(session, user, challenge, proposal_id, lock=True)
+    proposals.answer(session, actor, user, challenge, proposal, body.accept)
+    return views.proposal_view(session, user, proposal)
 
 
 # --- milestones ---------------------------------------------------------------------------

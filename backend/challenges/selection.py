@@ -15,9 +15,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts import service as accounts
 from backend.accounts.models import User
 from backend.audit import service as audit
-from backend.challenges import milestones, review, schemas
+from backend.challenges import milestones, proposals, review, schemas
 from backend.challenges.models import Award, Challenge, ChallengeStatus, Milestone, Proposal
 from backend.challenges.rules import require_issuer, total
 from backend.core.errors import Conflict, InvalidInput
@@ -61,6 +62,8 @@ def select_proposals(session: Session, actor: audit.Actor, user: User, challenge
     if missing:
         raise InvalidInput("awards", f"方案{missing}不属于该榜单。Proposals {missing} are not on "
                                      "this challenge.")
+    for choice in data.awards:
+        _check_selectable(session, challenge, found[choice.proposal_id])
     awards = []
     for choice in data.awards:
         proposal = found[choice.proposal_id]
@@ -90,6 +93,24 @@ def select_proposals(session: Session, actor: audit.Actor, user: User, challenge
                                     a.winner_org_id, "amount": a.amount, "reason": a.reason}
                                    for a in awards]})
     return awards
+
+
+def _check_selectable(session: Session, challenge: Challenge, proposal: Proposal) -> None:
+    """Every named member organisation agreed to be on the team, and nobody on it is related
+    to the issuer as the links stand now (a relation recorded after submission counts)."""
+    waiting = proposals.unconsented(session, proposal)
+    if waiting:
+        names = accounts.organisation_names(session, waiting)
+        listed = "、".join(names.get(o, str(o)) for o in waiting)
+        raise Conflict(f"方案{proposal.id}的联合体成员（{listed}）尚未同意加入，不能选定。Proposal "
+                       f"{proposal.id} cannot be chosen: its member organisations {listed} "
+                       f"have not agreed to be on the team.", proposal_id=proposal.id,
+                       unconsented_org_ids=waiting)
+    found = proposals.related_problem(session, challenge, proposal.lead_org_id,
+                                      list(proposal.member_org_ids))
+    if found is not None:
+        raise Conflict(f"方案{proposal.id}不能选定：{found[1]}Proposal {proposal.id} cannot be "
+                       f"chosen.", proposal_id=proposal.id)
 
 
 def awards_of(session: Session, challenge: Challenge) -> list[Award]:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts import service as accounts
 from backend.accounts.models import User
-from backend.challenges import milestones, review, schemas, selection
-from backend.challenges.models import Challenge, Milestone, Proposal
+from backend.challenges import milestones, proposals, review, schemas, selection
+from backend.challenges.models import (
+    Challenge,
+    MemberConsent,
+    Milestone,
+    Proposal,
+    ProposalMember,
+)
 from backend.challenges.rules import closes_at, is_issuer, total
 from backend.core import clock
 from backend.core.permissions import Role
@@ -40,9 +47,34 @@ def summary(challenge: Challenge) -> schemas.ChallengeSummary:
         top_up=challenge.top_up, deadline=challenge.deadline, status=challenge.status)
 
 
-def proposal_view(session: Session, proposal: Proposal) -> schemas.ChallengeProposalOut:
+def proposal_view(session: Session, user: User, proposal: Proposal
+                  ) -> schemas.ChallengeProposalOut:
+    """The team sees every organisation it named and its answer; anyone else (the issuer,
+    reviewers, administrators) only the members who agreed to be on it."""
     session.flush()
-    return schemas.ChallengeProposalOut.model_validate(proposal)
+    rows = {m.org_id: m for m in session.execute(select(ProposalMember).where(
+        ProposalMember.proposal_id == proposal.id)).scalars()}
+    answers = {o: m.status for o, m in rows.items()}
+    team = proposals.on_team(user, proposal, answers)
+    shown = [o for o in proposal.member_org_ids
+             if o in rows and (team or rows[o].status == MemberConsent.ACCEPTED)]
+    names = accounts.organisation_names(session, shown)
+    out = schemas.ChallengeProposalOut.model_validate(proposal)
+    out.member_org_ids = shown
+    out.members = [schemas.ProposalMemberOut(org_id=o, org_name=names.get(o, ""),
+                                             status=rows[o].status,
+                                             answered_at=rows[o].answered_at) for o in shown]
+    return out
+
+
+def invitation_views(session: Session, rows: list[tuple[ProposalMember, Proposal, Challenge]]
+                     ) -> list[schemas.InvitationOut]:
+    names = accounts.organisation_names(session, sorted({p.lead_org_id for _, p, _ in rows}))
+    return [schemas.InvitationOut(challenge=summary(c), proposal_id=p.id,
+                                  lead_org_id=p.lead_org_id,
+                                  lead_org_name=names.get(p.lead_org_id, ""), status=m.status,
+                                  invited_at=m.invited_at, answered_at=m.answered_at)
+            for m, p, c in rows]
 
 
 def milestone_view(milestone: Milestone) -> schemas.MilestoneOut:

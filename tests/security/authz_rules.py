@@ -1135,6 +1135,16 @@ RULES: list[Case] = [
     Case("PUT", "/api/v1/challenges/{challenge_id}/proposals/{proposal_id}",
          CHALLENGE_TEAM_WORK, target="challenge_proposal", params=_proposal,
          json=lambda w, s: cb.proposal_body(), why="the lead organisation, until the deadline"),
+    Case("GET", "/api/v1/challenges/invitations",
+         rule(403, anon=401, firm=OK, firm_own=OK, inst=OK, inst_own=OK, admin=OK),
+         why="firms and institutes: the proposals their organisation is named on as a member "
+             "(an administrator's list is empty)"),
+    Case("POST", "/api/v1/challenges/{challenge_id}/proposals/{proposal_id}/membership",
+         rule(404, anon=401, broker=403, broker_own=403, firm_own=403, inst_own=403,
+              admin=403),
+         target="challenge_proposal", params=_proposal, json=lambda w, s: {"accept": True},
+         why="only an organisation named as a member answers; the lead and the issuer have "
+             "nothing to answer (403), strangers do not see the proposal"),
     Case("GET", "/api/v1/challenges/{challenge_id}/milestones", CHALLENGE_TEAM_READ,
          target="challenge_delivery", params=_challenge("challenge_delivery")),
     Case("POST", "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/evidence",

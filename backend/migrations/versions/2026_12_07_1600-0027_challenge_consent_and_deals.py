@@ -1,0 +1,59 @@
+"""challenges: a joint team's member organisations consent before they are named
+(challenge_proposal_members; the members of proposals already in are invited)
+
+Revision ID: 0027
+Revises: 0026
+Create Date: 2026-12-07 16:00:00
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import backend.core.types
+
+revision: str = '0027'
+down_revision: str | Sequence[str] | None = '0026'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('challenge_proposal_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('invited', 'accepted', 'declined', name='memberconsent', native_enum=False, length=16), nullable=False),
+    sa.Column('invited_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_by_id', sa.Integer(), nullable=True),
+    sa.Column('answered_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['proposal_id'], ['challenge_proposals.id'], name=op.f('fk_challenge_proposal_members_proposal_id_challenge_proposals'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_challenge_proposal_members_org_id_organisations')),
+    sa.ForeignKeyConstraint(['answered_by_id'], ['users.id'], name=op.f('fk_challenge_proposal_members_answered_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_challenge_proposal_members')),
+    sa.UniqueConstraint('proposal_id', 'org_id', name=op.f('uq_challenge_proposal_members_proposal_id_org_id'))
+    )
+    op.create_index(op.f('ix_challenge_proposal_members_proposal_id'), 'challenge_proposal_members', ['proposal_id'], unique=False)
+    op.create_index(op.f('ix_challenge_proposal_members_org_id'), 'challenge_proposal_members', ['org_id'], unique=False)
+    # Members named before consent existed are invited: none is shown, nor its proposal
+    # selected, until it agrees.
+    bind = op.get_bind()
+    proposals = sa.table('challenge_proposals', sa.column('id', sa.Integer),
+                         sa.column('member_org_ids', sa.JSON), sa.column('created_at'))
+    members = sa.table('challenge_proposal_members', sa.column('proposal_id', sa.Integer),
+                       sa.column('org_id', sa.Integer), sa.column('status', sa.String),
+                       sa.column('invited_at'))
+    rows = []
+    for pid, org_ids, created in bind.execute(sa.select(proposals.c.id, proposals.c.member_org_ids,
+                                                        proposals.c.created_at)):
+        for org_id in org_ids or []:
+            rows.append({"proposal_id": pid, "org_id": int(org_id), "status": "invited",
+                         "invited_at": created})
+    if rows:
+        op.bulk_insert(members, rows)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f('ix_challenge_proposal_members_org_id'), table_name='challenge_proposal_members')
+    op.drop_index(op.f('ix_challenge_proposal_members_proposal_id'), table_name='challenge_proposal_members')
+    op.drop_table('challenge_proposal_members')
