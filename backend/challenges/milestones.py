@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.audit import service as audit
+from backend.challenges import notices
 from backend.challenges.models import (
     Award,
     Challenge,
@@ -208,6 +209,7 @@ def record_evidence(session: Session, actor: audit.Actor, user: User, challenge:
     was, now = _change(session, milestone, before, evidence=text)
     audit.record(session, actor, "challenge_milestone.submit", "challenge_milestone",
                  milestone.id, before=was, after=now)
+    notices.evidence_submitted(session, challenge, milestone)
     return milestone
 
 
@@ -222,6 +224,7 @@ def record_decision(session: Session, actor: audit.Actor, user: User, challenge:
     audit.record(session, actor, "challenge_milestone.accept" if accepted
                  else "challenge_milestone.reject", "challenge_milestone", milestone.id,
                  before=was, after=now)
+    notices.milestone_decided(session, challenge, milestone, accepted)
     return milestone
 
 
@@ -235,6 +238,7 @@ def record_payment(session: Session, actor: audit.Actor, user: User, challenge: 
     was, now = _change(session, milestone, before, paid_on=paid_on, reference=reference)
     audit.record(session, actor, "challenge_milestone.pay", "challenge_milestone", milestone.id,
                  before=was, after=now)
+    notices.milestone_paid(session, challenge, milestone)
     return milestone
 
 
@@ -259,6 +263,7 @@ def record_receipt(session: Session, actor: audit.Actor, user: User, challenge: 
     audit.record(session, actor, "challenge_milestone.confirm" if confirmed
                  else "challenge_milestone.dispute", "challenge_milestone", milestone.id,
                  before=was, after=now)
+    notices.receipt_answered(session, challenge, milestone, confirmed)
     return milestone
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from backend.accounts import service as accounts
 from backend.accounts.models import OrgKind, User, VerificationStatus
 from backend.audit import service as audit
-from backend.challenges import schemas
+from backend.challenges import notices, schemas
 from backend.challenges.models import (
     Challenge,
     ChallengeStatus,
@@ -273,9 +273,11 @@ def submit(session: Session, actor: audit.Actor, user: User, challenge: Challeng
             session.flush()
     except IntegrityError:
         raise Conflict(taken) from None
-    _sync_members(session, proposal)
+    invited = _sync_members(session, proposal)
     audit.record(session, actor, "challenge_proposal.submit", "challenge_proposal",
                  proposal.id, after={**snapshot(proposal), "sha256": fingerprint(proposal)})
+    notices.proposal_received(session, challenge, proposal)
+    notices.members_invited(session, challenge, invited)
     return proposal
 
 
@@ -292,13 +294,13 @@ def update(session: Session, actor: audit.Actor, user: User, challenge: Challeng
     proposal.revision += 1
     proposal.updated_at = utcnow()
     session.flush()
-    _sync_members(session, proposal)
+    notices.members_invited(session, challenge, _sync_members(session, proposal))
     audit.record(session, actor, "challenge_proposal.update", "challenge_proposal",
                  proposal.id, before={"sha256": before},
                  after={**snapshot(proposal), "sha256": fingerprint(proposal)})
 
 
-def _sync_members(session: Session, proposal: Proposal) -> None:
+def _sync_members(session: Session, proposal: Proposal) -> list[int]:
     """A newly named member organisation is invited; one no longer named loses its row (its
     answer with it); a member still named keeps its answer through the lead's edits."""
     named = set(proposal.member_org_ids)
@@ -307,11 +309,12 @@ def _sync_members(session: Session, proposal: Proposal) -> None:
     for org_id, row in rows.items():
         if org_id not in named:
             session.delete(row)
-    for org_id in proposal.member_org_ids:
-        if org_id not in rows:
-            session.add(ProposalMember(proposal_id=proposal.id, org_id=org_id,
-                                       status=MemberConsent.INVITED, invited_at=utcnow()))
+    invited = [o for o in proposal.member_org_ids if o not in rows]
+    for org_id in invited:
+        session.add(ProposalMember(proposal_id=proposal.id, org_id=org_id,
+                                   status=MemberConsent.INVITED, invited_at=utcnow()))
     session.flush()
+    return invited
 
 
 # --- a member organisation's consent ----------------------------------------------------------

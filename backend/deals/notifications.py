@@ -41,6 +41,10 @@ NOTIFICATION_KINDS: tuple[str, ...] = (
     "dossier.requested", "dossier.granted", "dossier.decline", "dossier.revoke",
     "grade.proposed", "grade.promoted", "grade.demoted",
     "panel.invited", "panel.withdrawn", "panel.accepted", "panel.declined", "poc.decided",
+    "challenge.proposal_received", "challenge.member_invited", "challenge.awarded",
+    "challenge.not_chosen", "challenge.not_awarded", "challenge.evidence_submitted",
+    "challenge.milestone_accepted", "challenge.milestone_rejected", "challenge.milestone_paid",
+    "challenge.receipt_confirmed", "challenge.receipt_disputed",
 )
 
 

@@ -1,5 +1,6 @@
 """challenges: a joint team's member organisations consent before they are named
-(challenge_proposal_members; the members of proposals already in are invited)
+(challenge_proposal_members; the members of proposals already in are invited); a deal carries
+a challenge award in place of the demand–achievement pair
 
 Revision ID: 0027
 Revises: 0026
@@ -16,6 +17,10 @@ revision: str = '0027'
 down_revision: str | Sequence[str] | None = '0026'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+_PAIR_OR_AWARD = ("(demand_id IS NOT NULL AND achievement_id IS NOT NULL AND challenge_award_id IS NULL) "
+                  "OR (demand_id IS NULL AND achievement_id IS NULL AND challenge_award_id IS NOT NULL)")
 
 
 def upgrade() -> None:
@@ -52,8 +57,31 @@ def upgrade() -> None:
     if rows:
         op.bulk_insert(members, rows)
 
+    with op.batch_alter_table('deals', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('challenge_award_id', sa.Integer(), nullable=True))
+        batch_op.alter_column('demand_id', existing_type=sa.Integer(), nullable=True)
+        batch_op.alter_column('achievement_id', existing_type=sa.Integer(), nullable=True)
+        batch_op.create_unique_constraint(batch_op.f('uq_deals_challenge_award_id'), ['challenge_award_id'])
+        batch_op.create_foreign_key(batch_op.f('fk_deals_challenge_award_id_challenge_awards'), 'challenge_awards', ['challenge_award_id'], ['id'])
+        batch_op.create_check_constraint('pair_or_award', _PAIR_OR_AWARD)
+
 
 def downgrade() -> None:
+    # Deals on an award have no pair: they cannot survive the pair becoming required again.
+    op.execute("UPDATE challenge_awards SET deal_id = NULL WHERE deal_id IN "
+               "(SELECT id FROM deals WHERE challenge_award_id IS NOT NULL)")
+    op.execute("DELETE FROM deal_events WHERE deal_id IN "
+               "(SELECT id FROM deals WHERE challenge_award_id IS NOT NULL)")
+    op.execute("DELETE FROM deal_brokers WHERE deal_id IN "
+               "(SELECT id FROM deals WHERE challenge_award_id IS NOT NULL)")
+    op.execute("DELETE FROM deals WHERE challenge_award_id IS NOT NULL")
+    with op.batch_alter_table('deals', schema=None) as batch_op:
+        batch_op.drop_constraint('pair_or_award', type_='check')
+        batch_op.drop_constraint(batch_op.f('fk_deals_challenge_award_id_challenge_awards'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('uq_deals_challenge_award_id'), type_='unique')
+        batch_op.alter_column('achievement_id', existing_type=sa.Integer(), nullable=False)
+        batch_op.alter_column('demand_id', existing_type=sa.Integer(), nullable=False)
+        batch_op.drop_column('challenge_award_id')
     op.drop_index(op.f('ix_challenge_proposal_members_org_id'), table_name='challenge_proposal_members')
     op.drop_index(op.f('ix_challenge_proposal_members_proposal_id'), table_name='challenge_proposal_members')
     op.drop_table('challenge_proposal_members')

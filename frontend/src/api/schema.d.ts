@@ -921,6 +921,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenges/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Invitations
+         * @description The proposals the caller's organisation is named on as a joint team's member, with its
+         *     answer (declared before `/{challenge_id}`).
+         */
+        get: operations["challenges-list_invitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/challenges/reviewing": {
         parameters: {
             query?: never;
@@ -1102,6 +1123,27 @@ export interface paths {
         /** Update Proposal */
         put: operations["challenges-update_proposal"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/proposals/{proposal_id}/membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Membership
+         * @description A named member organisation agrees to be on the team (only then is it shown to the
+         *     issuer and may the proposal be selected) or declines.
+         */
+        post: operations["challenges-answer_membership"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5066,13 +5108,16 @@ export interface components {
              */
             updated_at: string;
         };
-        /** AchievementSide */
+        /**
+         * AchievementSide
+         * @description On a challenge award's deal: the winning proposal and the winner, `price` the award.
+         */
         AchievementSide: {
             acceptance: components["schemas"]["Acceptance"];
             /** Field Code */
             field_code: string;
             /** Listing Id */
-            listing_id: number;
+            listing_id: number | null;
             /** Modes */
             modes: string[];
             organisation: components["schemas"]["OrganisationRef"] | null;
@@ -5083,7 +5128,7 @@ export interface components {
             /** Title */
             title: string;
             /** Trl */
-            trl: number;
+            trl: number | null;
         };
         /**
          * AchievementSort
@@ -5199,7 +5244,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "poc_file.upload" | "poc_file.read" | "poc_file.delete" | "expert.conflict_remove" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "challenge.review_request" | "challenge.review_replace" | "challenge.review_submit" | "challenge_milestone.confirm" | "challenge_milestone.dispute" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "roadshow.create" | "roadshow.invite_request" | "roadshow.invite_investor" | "roadshow.hold" | "roadshow.cancel" | "roadshow.consent_accept" | "roadshow.consent_decline" | "roadshow.register" | "roadshow.interest" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "poc_file.upload" | "poc_file.read" | "poc_file.delete" | "expert.conflict_remove" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "challenge.review_request" | "challenge.review_replace" | "challenge.review_submit" | "challenge_milestone.confirm" | "challenge_milestone.dispute" | "challenge_proposal.member_accept" | "challenge_proposal.member_decline" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "roadshow.create" | "roadshow.invite_request" | "roadshow.invite_investor" | "roadshow.hold" | "roadshow.cancel" | "roadshow.consent_accept" | "roadshow.consent_decline" | "roadshow.register" | "roadshow.interest" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -5933,7 +5978,11 @@ export interface components {
             /** Team */
             team: string;
         };
-        /** ChallengeProposalOut */
+        /**
+         * ChallengeProposalOut
+         * @description `member_org_ids` and `members`: to the team every organisation named (with its answer);
+         *     to the issuer, reviewers and administrators only those who agreed.
+         */
         ChallengeProposalOut: {
             /** Approach */
             approach: string;
@@ -5962,6 +6011,8 @@ export interface components {
             lead_org_id: number;
             /** Member Org Ids */
             member_org_ids: number[];
+            /** Members */
+            members?: components["schemas"]["ProposalMemberOut"][];
             /** Plan */
             plan: components["schemas"]["PlanStep-Output"][];
             /** Revision */
@@ -6467,6 +6518,22 @@ export interface components {
             share: string | null;
             status: components["schemas"]["BrokerStatus"];
         };
+        /**
+         * DealChallengeRef
+         * @description The challenge award a deal carries out (揭榜挂帅), in place of a demand–achievement pair.
+         */
+        DealChallengeRef: {
+            /** Amount */
+            amount: string;
+            /** Award Id */
+            award_id: number;
+            /** Challenge Id */
+            challenge_id: number;
+            /** Proposal Id */
+            proposal_id: number;
+            /** Title */
+            title: string;
+        };
         /** DealOpen */
         DealOpen: {
             /** Achievement Id */
@@ -6483,13 +6550,14 @@ export interface components {
             both_accepted: boolean;
             /** Brokers */
             brokers: components["schemas"]["DealBrokerOut"][];
+            challenge?: components["schemas"]["DealChallengeRef"] | null;
             contract: components["schemas"]["ContractOut"] | null;
             demand: components["schemas"]["DemandSide"];
             /** Ended At */
             ended_at: string | null;
             /** Id */
             id: number;
-            invitation: components["schemas"]["InvitationOut"] | null;
+            invitation: components["schemas"]["backend__deals__schemas__InvitationOut"] | null;
             /**
              * Opened At
              * Format: date-time
@@ -6505,6 +6573,8 @@ export interface components {
             achievement_organisation: string | null;
             /** Achievement Title */
             achievement_title: string;
+            /** Challenge Id */
+            challenge_id?: number | null;
             /** Contract Amount */
             contract_amount: string | null;
             /** Demand Organisation */
@@ -6638,6 +6708,8 @@ export interface components {
         /**
          * DemandSide
          * @description The demand as this viewer may see it: its organisation is None while hidden from them.
+         *     On a challenge award's deal (`DealOut.challenge`) there is no listing: the challenge's
+         *     title and issuer stand in for the demand.
          */
         DemandSide: {
             acceptance: components["schemas"]["Acceptance"];
@@ -6650,7 +6722,7 @@ export interface components {
             /** Field Code */
             field_code: string;
             /** Listing Id */
-            listing_id: number;
+            listing_id: number | null;
             /** Min Trl */
             min_trl: number | null;
             /** Modes */
@@ -8076,39 +8148,6 @@ export interface components {
             /** Region */
             region: string;
         };
-        /** InvitationOut */
-        InvitationOut: {
-            /** Broker Id */
-            broker_id: number;
-            /**
-             * Display Name
-             * @description the invited broker's name
-             */
-            display_name: string;
-            /**
-             * Invited At
-             * Format: date-time
-             */
-            invited_at: string;
-            /** Invited By Id */
-            invited_by_id?: number | null;
-            /**
-             * Invited By Name
-             * @description who invited them
-             */
-            invited_by_name?: string | null;
-            /**
-             * Names
-             * @description the name of every broker in proposed_shares
-             */
-            names?: {
-                [key: string]: string;
-            };
-            /** Proposed Shares */
-            proposed_shares: {
-                [key: string]: string;
-            };
-        };
         /** InviteIn */
         InviteIn: {
             /** Broker Id */
@@ -8495,6 +8534,12 @@ export interface components {
             /** Username */
             username: string;
         };
+        /**
+         * MemberConsent
+         * @description A joint team's member organisation's answer to being named on a proposal.
+         * @enum {string}
+         */
+        MemberConsent: "invited" | "accepted" | "declined";
         /** MemberInvitationCreated */
         MemberInvitationCreated: {
             /**
@@ -8550,6 +8595,14 @@ export interface components {
             invitation_code?: string | null;
             person?: components["schemas"]["PersonIn"] | null;
             user: components["schemas"]["UserIn"];
+        };
+        /**
+         * MembershipAnswerIn
+         * @description A named member organisation's answer: join the team, or not.
+         */
+        MembershipAnswerIn: {
+            /** Accept */
+            accept: boolean;
         };
         /** MessageOut */
         MessageOut: {
@@ -8774,7 +8827,7 @@ export interface components {
              * @description what the notification is about
              * @enum {string}
              */
-            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted" | "panel.invited" | "panel.withdrawn" | "panel.accepted" | "panel.declined" | "poc.decided";
+            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted" | "panel.invited" | "panel.withdrawn" | "panel.accepted" | "panel.declined" | "poc.decided" | "challenge.proposal_received" | "challenge.member_invited" | "challenge.awarded" | "challenge.not_chosen" | "challenge.not_awarded" | "challenge.evidence_submitted" | "challenge.milestone_accepted" | "challenge.milestone_rejected" | "challenge.milestone_paid" | "challenge.receipt_confirmed" | "challenge.receipt_disputed";
             /** Read At */
             read_at: string | null;
             /** Title */
@@ -9936,6 +9989,16 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** ProposalMemberOut */
+        ProposalMemberOut: {
+            /** Answered At */
+            answered_at: string | null;
+            /** Org Id */
+            org_id: number;
+            /** Org Name */
+            org_name: string;
+            status: components["schemas"]["MemberConsent"];
+        };
         /** ProposalOut */
         ProposalOut: {
             broker: components["schemas"]["BrokerRef"];
@@ -10962,6 +11025,27 @@ export interface components {
             /** Spread */
             spread: number;
         };
+        /**
+         * InvitationOut
+         * @description A proposal the caller's organisation is named on as a member of the team.
+         */
+        backend__challenges__schemas__InvitationOut: {
+            /** Answered At */
+            answered_at: string | null;
+            challenge: components["schemas"]["ChallengeSummary"];
+            /**
+             * Invited At
+             * Format: date-time
+             */
+            invited_at: string;
+            /** Lead Org Id */
+            lead_org_id: number;
+            /** Lead Org Name */
+            lead_org_name: string;
+            /** Proposal Id */
+            proposal_id: number;
+            status: components["schemas"]["MemberConsent"];
+        };
         /** MilestoneOut */
         backend__challenges__schemas__MilestoneOut: {
             /** Amount */
@@ -11009,6 +11093,39 @@ export interface components {
          * @enum {string}
          */
         backend__deals__models__Stage: "requested" | "introduced" | "negotiating" | "signed" | "registered" | "paid" | "closed" | "lost" | "cancelled";
+        /** InvitationOut */
+        backend__deals__schemas__InvitationOut: {
+            /** Broker Id */
+            broker_id: number;
+            /**
+             * Display Name
+             * @description the invited broker's name
+             */
+            display_name: string;
+            /**
+             * Invited At
+             * Format: date-time
+             */
+            invited_at: string;
+            /** Invited By Id */
+            invited_by_id?: number | null;
+            /**
+             * Invited By Name
+             * @description who invited them
+             */
+            invited_by_name?: string | null;
+            /**
+             * Names
+             * @description the name of every broker in proposed_shares
+             */
+            names?: {
+                [key: string]: string;
+            };
+            /** Proposed Shares */
+            proposed_shares: {
+                [key: string]: string;
+            };
+        };
         /** CriterionSummaryOut */
         backend__experts__schemas__CriterionSummaryOut: {
             /**
@@ -12917,6 +13034,26 @@ export interface operations {
             };
         };
     };
+    "challenges-list_invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["backend__challenges__schemas__InvitationOut"][];
+                };
+            };
+        };
+    };
     "challenges-list_reviewing": {
         parameters: {
             query?: never;
@@ -13325,6 +13462,42 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ChallengeProposalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeProposalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-answer_membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembershipAnswerIn"];
             };
         };
         responses: {
