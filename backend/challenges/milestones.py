@@ -181,6 +181,19 @@ def _milestone(session: Session, user: User, challenge: Challenge, milestone_id:
     raise NotFound(NOT_FOUND)
 
 
+def milestone_for(session: Session, user: User, challenge: Challenge, milestone_id: int
+                  ) -> Milestone:
+    """The milestone if `user` sees it (the issuer, administrators, its winner), else 404."""
+    return _milestone(session, user, challenge, milestone_id)
+
+
+def is_winner(session: Session, user: User, milestone: Milestone) -> bool:
+    if user.organisation_id is None or user.role == Role.ADMIN:
+        return False
+    return session.execute(select(Award.winner_org_id).where(
+        Award.id == milestone.award_id)).scalar_one() == user.organisation_id
+
+
 def _in_delivery(challenge: Challenge) -> None:
     if challenge.status != ChallengeStatus.IN_DELIVERY:
         raise Conflict(f"榜单不在履约阶段（{challenge.status.value}）。The challenge is not in "
@@ -265,6 +278,9 @@ def record_receipt(session: Session, actor: audit.Actor, user: User, challenge: 
                  before=was, after=now)
     notices.receipt_answered(session, challenge, milestone, confirmed)
     return milestone
+
+
+require_delivery = _in_delivery
 
 
 def check_all_paid(session: Session, challenge: Challenge) -> None:

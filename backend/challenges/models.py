@@ -212,6 +212,30 @@ class Milestone(Base):
     receipt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
+class ChallengeFile(Base):
+    """A file attached to a proposal (frozen with it at the deadline) or to a milestone's
+    evidence, stored by content hash behind the deals' file store."""
+
+    __tablename__ = "challenge_files"
+    __table_args__ = (
+        CheckConstraint("(proposal_id IS NULL) <> (milestone_id IS NULL)",
+                        name="proposal_or_milestone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("challenge_proposals.id"),
+                                                    index=True, default=None)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("challenge_milestones.id"),
+                                                     index=True, default=None)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ReviewSeat(Base):
     """An expert's seat on a challenge's review panel, and their score sheet: for every
     proposal the scores on the challenge's review form and a comment."""

@@ -136,6 +136,9 @@ def _check_open(challenge: Challenge) -> None:
                        current_status=challenge.status.value)
 
 
+check_open = _check_open  # the proposal's files follow the same deadline
+
+
 def _lead_org(session: Session, user: User, challenge: Challenge) -> int:
     refused = ("只有已认证的企业或高校院所可以揭榜。Only a verified firm or institute may submit "
                "a proposal.")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, UploadFile, status
+from fastapi.responses import StreamingResponse
 
 from backend.accounts.deps import ActorDep, CurrentUser, OptionalUser, require
 from backend.accounts.models import User
 from backend.challenges import (
+    files,
     milestones,
     proposals,
     review,
@@ -19,9 +21,11 @@ from backend.challenges import (
 )
 from backend.challenges.models import ChallengeStatus
 from backend.core.deps import PageNo, PageSize, SessionDep
-from backend.core.permissions import Permission
-from backend.core.routing import UnitOfWorkRoute
+from backend.core.permissions import Permission, Role
+from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
+from backend.deals.storage import FileStore, file_store
+from backend.intake.downloads import FILE_RESPONSE, stream_file
 
 router = APIRouter(prefix="/api/v1/challenges", tags=["challenges"],
                    route_class=UnitOfWorkRoute)
@@ -29,6 +33,7 @@ router = APIRouter(prefix="/api/v1/challenges", tags=["challenges"],
 Issuer = Annotated[User, Depends(require(Permission.CHALLENGE_ISSUE))]    # firms, the bureau
 Solver = Annotated[User, Depends(require(Permission.CHALLENGE_PROPOSE))]  # firms, institutes
 Reviewer = Annotated[User, Depends(require(Permission.REVIEW_WORK))]      # experts
+Store = Annotated[FileStore, Depends(file_store)]
 
 
 # --- challenges ---------------------------------------------------------------------------
@@ -152,6 +157,52 @@ def answer_membership(challenge_id: int, proposal_id: int, body: schemas.Members
     return views.proposal_view(session, user, proposal)
 
 
+@router.get("/{challenge_id}/proposals/{proposal_id}/files")
+def list_proposal_files(challenge_id: int, proposal_id: int, session: SessionDep,
+                        user: CurrentUser) -> list[schemas.ChallengeFileOut]:
+    """Whoever sees the proposal: its team, the issuer, administrators, seated reviewers."""
+    challenge = service.challenge_for(session, user, challenge_id)
+    proposal = proposals.proposal_for(session, user, challenge, proposal_id)
+    return [schemas.ChallengeFileOut.model_validate(f)
+            for f in files.proposal_files(session, proposal)]
+
+
+@router.post("/{challenge_id}/proposals/{proposal_id}/files",
+             status_code=status.HTTP_201_CREATED)
+@blocking
+def attach_proposal_file(challenge_id: int, proposal_id: int, file: UploadFile,
+                         session: SessionDep, user: Solver, actor: ActorDep, store: Store
+                         ) -> schemas.ChallengeFileOut:
+    """The lead attaches a PDF, PNG or JPEG until the deadline (frozen with the proposal)."""
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    proposal = proposals.proposal_for(session, user, challenge, proposal_id, lock=True)
+    return schemas.ChallengeFileOut.model_validate(files.attach_to_proposal(
+        session, actor, user, store, challenge, proposal, file.filename, file.file))
+
+
+@router.get("/{challenge_id}/proposals/{proposal_id}/files/{file_id}",
+            response_class=StreamingResponse, responses=FILE_RESPONSE)
+@blocking
+def download_proposal_file(challenge_id: int, proposal_id: int, file_id: int,
+                           session: SessionDep, user: CurrentUser, actor: ActorDep,
+                           store: Store) -> StreamingResponse:
+    challenge = service.challenge_for(session, user, challenge_id)
+    proposal = proposals.proposal_for(session, user, challenge, proposal_id)
+    insider = user.organisation_id is not None and user.role != Role.ADMIN and \
+        user.organisation_id in proposals.team_org_ids(proposal)
+    return stream_file(store, files.read(session, actor, user, file_id, proposal=proposal,
+                                         insider=insider))
+
+
+@router.delete("/{challenge_id}/proposals/{proposal_id}/files/{file_id}",
+               status_code=status.HTTP_204_NO_CONTENT)
+def remove_proposal_file(challenge_id: int, proposal_id: int, file_id: int,
+                         session: SessionDep, user: Solver, actor: ActorDep) -> None:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    proposal = proposals.proposal_for(session, user, challenge, proposal_id, lock=True)
+    files.remove_from_proposal(session, actor, user, challenge, proposal, file_id)
+
+
 # --- milestones ---------------------------------------------------------------------------
 
 @router.get("/{challenge_id}/milestones")
@@ -169,6 +220,42 @@ def submit_evidence(challenge_id: int, milestone_id: int, body: schemas.Mileston
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     return views.milestone_view(milestones.record_evidence(session, actor, user, challenge,
                                                            milestone_id, body.text))
+
+
+@router.get("/{challenge_id}/milestones/{milestone_id}/files")
+def list_milestone_files(challenge_id: int, milestone_id: int, session: SessionDep,
+                         user: CurrentUser) -> list[schemas.ChallengeFileOut]:
+    """The issuer, administrators and the milestone's winner."""
+    challenge = service.challenge_for(session, user, challenge_id)
+    milestone = milestones.milestone_for(session, user, challenge, milestone_id)
+    return [schemas.ChallengeFileOut.model_validate(f)
+            for f in files.milestone_files(session, milestone)]
+
+
+@router.post("/{challenge_id}/milestones/{milestone_id}/files",
+             status_code=status.HTTP_201_CREATED)
+@blocking
+def attach_milestone_file(challenge_id: int, milestone_id: int, file: UploadFile,
+                          session: SessionDep, user: Solver, actor: ActorDep, store: Store
+                          ) -> schemas.ChallengeFileOut:
+    """The winner attaches evidence (PDF, PNG or JPEG) until the milestone is accepted."""
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    milestone = milestones.milestone_for(session, user, challenge, milestone_id)
+    return schemas.ChallengeFileOut.model_validate(files.attach_to_milestone(
+        session, actor, user, store, challenge, milestone, file.filename, file.file))
+
+
+@router.get("/{challenge_id}/milestones/{milestone_id}/files/{file_id}",
+            response_class=StreamingResponse, responses=FILE_RESPONSE)
+@blocking
+def download_milestone_file(challenge_id: int, milestone_id: int, file_id: int,
+                            session: SessionDep, user: CurrentUser, actor: ActorDep,
+                            store: Store) -> StreamingResponse:
+    challenge = service.challenge_for(session, user, challenge_id)
+    milestone = milestones.milestone_for(session, user, challenge, milestone_id)
+    return stream_file(store, files.read(session, actor, user, file_id, milestone=milestone,
+                                         insider=milestones.is_winner(session, user,
+                                                                      milestone)))
 
 
 @router.post("/{challenge_id}/milestones/{milestone_id}/accept")

@@ -239,6 +239,17 @@ class ChallengeProposalOut(Schema):
     frozen_at: datetime | None
 
 
+class ChallengeFileOut(Schema):
+    id: int
+    proposal_id: int | None
+    milestone_id: int | None
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
 class MembershipAnswerIn(Schema):
     """A named member organisation's answer: join the team, or not."""
 

@@ -57,6 +57,28 @@ def upgrade() -> None:
     if rows:
         op.bulk_insert(members, rows)
 
+    op.create_table('challenge_files',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('challenge_id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=True),
+    sa.Column('milestone_id', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
+    sa.Column('uploaded_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('(proposal_id IS NULL) <> (milestone_id IS NULL)', name=op.f('ck_challenge_files_proposal_or_milestone')),
+    sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_challenge_files_challenge_id_challenges')),
+    sa.ForeignKeyConstraint(['proposal_id'], ['challenge_proposals.id'], name=op.f('fk_challenge_files_proposal_id_challenge_proposals')),
+    sa.ForeignKeyConstraint(['milestone_id'], ['challenge_milestones.id'], name=op.f('fk_challenge_files_milestone_id_challenge_milestones')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_challenge_files_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_challenge_files'))
+    )
+    op.create_index(op.f('ix_challenge_files_challenge_id'), 'challenge_files', ['challenge_id'], unique=False)
+    op.create_index(op.f('ix_challenge_files_proposal_id'), 'challenge_files', ['proposal_id'], unique=False)
+    op.create_index(op.f('ix_challenge_files_milestone_id'), 'challenge_files', ['milestone_id'], unique=False)
+
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.add_column(sa.Column('challenge_award_id', sa.Integer(), nullable=True))
         batch_op.alter_column('demand_id', existing_type=sa.Integer(), nullable=True)
@@ -82,6 +104,10 @@ def downgrade() -> None:
         batch_op.alter_column('achievement_id', existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column('demand_id', existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column('challenge_award_id')
+    op.drop_index(op.f('ix_challenge_files_milestone_id'), table_name='challenge_files')
+    op.drop_index(op.f('ix_challenge_files_proposal_id'), table_name='challenge_files')
+    op.drop_index(op.f('ix_challenge_files_challenge_id'), table_name='challenge_files')
+    op.drop_table('challenge_files')
     op.drop_index(op.f('ix_challenge_proposal_members_org_id'), table_name='challenge_proposal_members')
     op.drop_index(op.f('ix_challenge_proposal_members_proposal_id'), table_name='challenge_proposal_members')
     op.drop_table('challenge_proposal_members')
