@@ -69,6 +69,7 @@ ACTIONS: tuple[str, ...] = (
     "challenge_milestone.confirm", "challenge_milestone.dispute",
     "challenge_proposal.member_accept", "challenge_proposal.member_decline",
     "challenge_file.upload", "challenge_file.read", "challenge_file.delete",
+    "challenge_milestone.expert_check",
     # capital
     "mandate.create", "mandate.update",
     "financing.create", "financing.update", "financing.publish", "financing.close",

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.audit import service as audit
-from backend.challenges import notices
+from backend.challenges import notices, proposals
 from backend.challenges.models import (
     Award,
     Challenge,
@@ -166,6 +166,8 @@ def visible(session: Session, user: User, challenge: Challenge) -> list[Mileston
     rows = for_challenge(session, challenge)
     if user.role == Role.ADMIN or is_issuer(user, challenge):
         return rows
+    if challenge.milestone_expert_check and proposals.reviewing(session, user, challenge):
+        return rows  # the seated reviewers check the evidence
     winners = _winner_orgs(session, challenge)
     own = [m for m in rows if winners.get(m.award_id) == user.organisation_id]
     if user.organisation_id is None or user.organisation_id not in winners.values():
@@ -219,6 +221,9 @@ def record_evidence(session: Session, actor: audit.Actor, user: User, challenge:
     _in_delivery(challenge)
     before = milestone.status
     submit_evidence(milestone, text, utcnow())
+    # new evidence is checked anew
+    milestone.expert_checked_by_id = milestone.expert_checked_at = None
+    milestone.expert_check_note = None
     was, now = _change(session, milestone, before, evidence=text)
     audit.record(session, actor, "challenge_milestone.submit", "challenge_milestone",
                  milestone.id, before=was, after=now)
@@ -231,6 +236,10 @@ def record_decision(session: Session, actor: audit.Actor, user: User, challenge:
     milestone = _milestone(session, user, challenge, milestone_id)
     require_issuer(user, challenge)
     _in_delivery(challenge)
+    if accepted and challenge.milestone_expert_check and milestone.expert_checked_at is None:
+        raise Conflict("该榜单要求评审专家先确认里程碑成果，才能验收。This challenge needs a "
+                       "seated reviewer to confirm the milestone's evidence before it is "
+                       "accepted.", reason="expert_check_pending")
     before = milestone.status
     (accept if accepted else reject)(milestone, reason, utcnow())
     was, now = _change(session, milestone, before, reason=reason)
@@ -281,6 +290,27 @@ def record_receipt(session: Session, actor: audit.Actor, user: User, challenge: 
 
 
 require_delivery = _in_delivery
+
+
+def record_expert_check(session: Session, actor: audit.Actor, user: User,
+                        challenge: Challenge, milestone_id: int, note: str) -> Milestone:
+    """A reviewer seated on the challenge (which asks for the check) confirms the submitted
+    evidence; the issuer may then accept it. Anyone else: 404."""
+    if not (challenge.milestone_expert_check and proposals.reviewing(session, user, challenge)):
+        raise NotFound(NOT_FOUND)
+    milestone = _milestone(session, user, challenge, milestone_id)
+    _in_delivery(challenge)
+    if milestone.status != M.SUBMITTED or milestone.expert_checked_at is not None:
+        raise Conflict(f"只有已提交、尚未确认的里程碑成果可以确认（当前：{milestone.status.value}）。"
+                       f"Only submitted evidence not yet confirmed can be confirmed "
+                       f"({milestone.status.value}).", current_status=milestone.status.value)
+    milestone.expert_checked_by_id = user.id
+    milestone.expert_checked_at = utcnow()
+    milestone.expert_check_note = note
+    was, now = _change(session, milestone, milestone.status, note=note)
+    audit.record(session, actor, "challenge_milestone.expert_check", "challenge_milestone",
+                 milestone.id, before=was, after=now)
+    return milestone
 
 
 def check_all_paid(session: Session, challenge: Challenge) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -94,6 +95,8 @@ class Challenge(Base):
     review_criteria: Mapped[Any] = mapped_column(JSON)   # [{name, weight}]
     deadline: Mapped[date] = mapped_column(Date)         # last day for proposals, Beijing time
     demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id"), default=None)
+    # A seated reviewer confirms each milestone's evidence before the issuer may accept it.
+    milestone_expert_check: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[ChallengeStatus] = mapped_column(str_enum(ChallengeStatus, 16),
                                                     default=ChallengeStatus.DRAFT, index=True)
     outcome_reason: Mapped[str | None] = mapped_column(Text, default=None)
@@ -210,6 +213,11 @@ class Milestone(Base):
                                                                  default=None)
     receipt_reason: Mapped[str | None] = mapped_column(Text, default=None)
     receipt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # The expert check of the evidence (when the challenge asks for one): who, when, the note.
+    expert_checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"),
+                                                             default=None)
+    expert_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    expert_check_note: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class ChallengeFile(Base):

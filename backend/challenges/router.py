@@ -258,6 +258,16 @@ def download_milestone_file(challenge_id: int, milestone_id: int, file_id: int,
                                                                       milestone)))
 
 
+@router.post("/{challenge_id}/milestones/{milestone_id}/expert-check")
+def expert_check(challenge_id: int, milestone_id: int, body: schemas.MilestoneExpertCheckIn,
+                 session: SessionDep, user: Reviewer, actor: ActorDep) -> schemas.MilestoneOut:
+    """A reviewer seated on the challenge confirms the evidence (when the challenge asks for
+    the check); until then the issuer cannot accept the milestone."""
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    return views.milestone_view(milestones.record_expert_check(
+        session, actor, user, challenge, milestone_id, body.note))
+
+
 @router.post("/{challenge_id}/milestones/{milestone_id}/accept")
 def accept_milestone(challenge_id: int, milestone_id: int, session: SessionDep, user: Issuer,
                      actor: ActorDep, body: schemas.MilestoneDecisionIn | None = None

@@ -89,6 +89,8 @@ class ChallengeIn(Schema):
     review_criteria: Annotated[list[Criterion], Field(default_factory=list, max_length=20)]
     deadline: PlanDate
     demand_id: int | None = None
+    # A seated reviewer confirms each milestone's evidence before the issuer may accept it.
+    milestone_expert_check: bool = False
 
     @model_validator(mode="after")
     def _milestones_after_deadline(self) -> ChallengeIn:
@@ -168,6 +170,7 @@ class ChallengeOut(Schema):
     awards: list[AwardOut]
     is_issuer: bool
     ranking_departure_reason: str | None = None
+    milestone_expert_check: bool = False
 
 
 class ChallengeSummary(Schema):
@@ -288,6 +291,14 @@ class MilestoneOut(Schema):
     receipt_status: ReceiptStatus | None
     receipt_reason: str | None
     receipt_at: datetime | None
+    expert_checked_at: datetime | None = None
+    expert_check_note: str | None = None
+
+
+class MilestoneExpertCheckIn(Schema):
+    """A seated reviewer confirms the evidence meets the milestone's indicators."""
+
+    note: Reason
 
 
 class MilestoneEvidenceIn(Schema):

@@ -147,6 +147,7 @@ def _apply(challenge: Challenge, data: schemas.ChallengeIn) -> None:
     challenge.review_criteria = [c.model_dump(mode="json") for c in data.review_criteria]
     challenge.deadline = data.deadline
     challenge.demand_id = data.demand_id
+    challenge.milestone_expert_check = data.milestone_expert_check
 
 
 def create(session: Session, actor: audit.Actor, user: User,

@@ -35,6 +35,7 @@ def challenge_view(session: Session, user: User | None, challenge: Challenge
         outcome_reason=challenge.outcome_reason, published_at=challenge.published_at,
         closed_at=challenge.closed_at, decided_at=challenge.decided_at,
         ended_at=challenge.ended_at, awards=awards, is_issuer=is_issuer(user, challenge),
+        milestone_expert_check=challenge.milestone_expert_check,
         ranking_departure_reason=challenge.ranking_departure_reason
         if is_issuer(user, challenge) or (user is not None and user.role == Role.ADMIN)
         else None)
@@ -86,7 +87,9 @@ def milestone_view(milestone: Milestone) -> schemas.MilestoneOut:
         decision_reason=milestone.decision_reason, decided_at=milestone.decided_at,
         paid_amount=milestone.paid_amount, paid_on=milestone.paid_on,
         payment_reference=milestone.payment_reference, receipt_status=milestone.receipt_status,
-        receipt_reason=milestone.receipt_reason, receipt_at=milestone.receipt_at)
+        receipt_reason=milestone.receipt_reason, receipt_at=milestone.receipt_at,
+        expert_checked_at=milestone.expert_checked_at,
+        expert_check_note=milestone.expert_check_note)
 
 
 def review_board(session: Session, user: User, challenge: Challenge) -> schemas.ReviewBoardOut:

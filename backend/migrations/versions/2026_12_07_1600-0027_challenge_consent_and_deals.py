@@ -79,6 +79,13 @@ def upgrade() -> None:
     op.create_index(op.f('ix_challenge_files_proposal_id'), 'challenge_files', ['proposal_id'], unique=False)
     op.create_index(op.f('ix_challenge_files_milestone_id'), 'challenge_files', ['milestone_id'], unique=False)
 
+    op.add_column('challenges', sa.Column('milestone_expert_check', sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table('challenge_milestones', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('expert_checked_by_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('expert_checked_at', backend.core.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('expert_check_note', sa.Text(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_challenge_milestones_expert_checked_by_id_users'), 'users', ['expert_checked_by_id'], ['id'])
+
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.add_column(sa.Column('challenge_award_id', sa.Integer(), nullable=True))
         batch_op.alter_column('demand_id', existing_type=sa.Integer(), nullable=True)
@@ -104,6 +111,12 @@ def downgrade() -> None:
         batch_op.alter_column('achievement_id', existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column('demand_id', existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column('challenge_award_id')
+    with op.batch_alter_table('challenge_milestones', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_challenge_milestones_expert_checked_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('expert_check_note')
+        batch_op.drop_column('expert_checked_at')
+        batch_op.drop_column('expert_checked_by_id')
+    op.drop_column('challenges', 'milestone_expert_check')
     op.drop_index(op.f('ix_challenge_files_milestone_id'), table_name='challenge_files')
     op.drop_index(op.f('ix_challenge_files_proposal_id'), table_name='challenge_files')
     op.drop_index(op.f('ix_challenge_files_challenge_id'), table_name='challenge_files')
