@@ -67,6 +67,9 @@ ACTIONS: tuple[str, ...] = (
     "challenge_milestone.pay",
     "challenge.review_request", "challenge.review_replace", "challenge.review_submit",
     "challenge_milestone.confirm", "challenge_milestone.dispute",
+    "challenge_proposal.member_accept", "challenge_proposal.member_decline",
+    "challenge_file.upload", "challenge_file.read", "challenge_file.delete",
+    "challenge_milestone.expert_check",
     # capital
     "mandate.create", "mandate.update",
     "financing.create", "financing.update", "financing.publish", "financing.close",
@@ -95,5 +98,5 @@ OBJECT_TYPES: tuple[str, ...] = (
     "investor_mandate", "financing_request", "financing_interest",
     "chain", "chain_placement",
     "financing_question", "roadshow", "roadshow_interest",
-    "poc_file",
+    "poc_file", "challenge_file",
 )

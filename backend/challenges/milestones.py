@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.audit import service as audit
+from backend.challenges import notices, proposals
 from backend.challenges.models import (
     Award,
     Challenge,
@@ -165,6 +166,8 @@ def visible(session: Session, user: User, challenge: Challenge) -> list[Mileston
     rows = for_challenge(session, challenge)
     if user.role == Role.ADMIN or is_issuer(user, challenge):
         return rows
+    if challenge.milestone_expert_check and proposals.reviewing(session, user, challenge):
+        return rows  # the seated reviewers check the evidence
     winners = _winner_orgs(session, challenge)
     own = [m for m in rows if winners.get(m.award_id) == user.organisation_id]
     if user.organisation_id is None or user.organisation_id not in winners.values():
@@ -178,6 +181,19 @@ def _milestone(session: Session, user: User, challenge: Challenge, milestone_id:
         if m.id == milestone_id:
             return m
     raise NotFound(NOT_FOUND)
+
+
+def milestone_for(session: Session, user: User, challenge: Challenge, milestone_id: int
+                  ) -> Milestone:
+    """The milestone if `user` sees it (the issuer, administrators, its winner), else 404."""
+    return _milestone(session, user, challenge, milestone_id)
+
+
+def is_winner(session: Session, user: User, milestone: Milestone) -> bool:
+    if user.organisation_id is None or user.role == Role.ADMIN:
+        return False
+    return session.execute(select(Award.winner_org_id).where(
+        Award.id == milestone.award_id)).scalar_one() == user.organisation_id
 
 
 def _in_delivery(challenge: Challenge) -> None:
@@ -205,9 +221,13 @@ def record_evidence(session: Session, actor: audit.Actor, user: User, challenge:
     _in_delivery(challenge)
     before = milestone.status
     submit_evidence(milestone, text, utcnow())
+    # new evidence is checked anew
+    milestone.expert_checked_by_id = milestone.expert_checked_at = None
+    milestone.expert_check_note = None
     was, now = _change(session, milestone, before, evidence=text)
     audit.record(session, actor, "challenge_milestone.submit", "challenge_milestone",
                  milestone.id, before=was, after=now)
+    notices.evidence_submitted(session, challenge, milestone)
     return milestone
 
 
@@ -216,12 +236,17 @@ def record_decision(session: Session, actor: audit.Actor, user: User, challenge:
     milestone = _milestone(session, user, challenge, milestone_id)
     require_issuer(user, challenge)
     _in_delivery(challenge)
+    if accepted and challenge.milestone_expert_check and milestone.expert_checked_at is None:
+        raise Conflict("该榜单要求评审专家先确认里程碑成果，才能验收。This challenge needs a "
+                       "seated reviewer to confirm the milestone's evidence before it is "
+                       "accepted.", reason="expert_check_pending")
     before = milestone.status
     (accept if accepted else reject)(milestone, reason, utcnow())
     was, now = _change(session, milestone, before, reason=reason)
     audit.record(session, actor, "challenge_milestone.accept" if accepted
                  else "challenge_milestone.reject", "challenge_milestone", milestone.id,
                  before=was, after=now)
+    notices.milestone_decided(session, challenge, milestone, accepted)
     return milestone
 
 
@@ -235,6 +260,7 @@ def record_payment(session: Session, actor: audit.Actor, user: User, challenge: 
     was, now = _change(session, milestone, before, paid_on=paid_on, reference=reference)
     audit.record(session, actor, "challenge_milestone.pay", "challenge_milestone", milestone.id,
                  before=was, after=now)
+    notices.milestone_paid(session, challenge, milestone)
     return milestone
 
 
@@ -259,6 +285,31 @@ def record_receipt(session: Session, actor: audit.Actor, user: User, challenge: 
     audit.record(session, actor, "challenge_milestone.confirm" if confirmed
                  else "challenge_milestone.dispute", "challenge_milestone", milestone.id,
                  before=was, after=now)
+    notices.receipt_answered(session, challenge, milestone, confirmed)
+    return milestone
+
+
+require_delivery = _in_delivery
+
+
+def record_expert_check(session: Session, actor: audit.Actor, user: User,
+                        challenge: Challenge, milestone_id: int, note: str) -> Milestone:
+    """A reviewer seated on the challenge (which asks for the check) confirms the submitted
+    evidence; the issuer may then accept it. Anyone else: 404."""
+    if not (challenge.milestone_expert_check and proposals.reviewing(session, user, challenge)):
+        raise NotFound(NOT_FOUND)
+    milestone = _milestone(session, user, challenge, milestone_id)
+    _in_delivery(challenge)
+    if milestone.status != M.SUBMITTED or milestone.expert_checked_at is not None:
+        raise Conflict(f"只有已提交、尚未确认的里程碑成果可以确认（当前：{milestone.status.value}）。"
+                       f"Only submitted evidence not yet confirmed can be confirmed "
+                       f"({milestone.status.value}).", current_status=milestone.status.value)
+    milestone.expert_checked_by_id = user.id
+    milestone.expert_checked_at = utcnow()
+    milestone.expert_check_note = note
+    was, now = _change(session, milestone, milestone.status, note=note)
+    audit.record(session, actor, "challenge_milestone.expert_check", "challenge_milestone",
+                 milestone.id, before=was, after=now)
     return milestone
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -57,6 +58,14 @@ class ReceiptStatus(StrEnum):
     DISPUTED = "disputed"
 
 
+class MemberConsent(StrEnum):
+    """A joint team's member organisation's answer to being named on a proposal."""
+
+    INVITED = "invited"             # named by the lead; not shown as a member to the issuer
+    ACCEPTED = "accepted"           # agreed to be on the team: shown, and the proposal selectable
+    DECLINED = "declined"           # refused: sees the proposal no more; blocks its selection
+
+
 class ReviewSeatStatus(StrEnum):
     SEATED = "seated"               # on the panel: reads the proposals, scores them
     SUBMITTED = "submitted"         # scored every proposal; the sheet is final
@@ -86,6 +95,8 @@ class Challenge(Base):
     review_criteria: Mapped[Any] = mapped_column(JSON)   # [{name, weight}]
     deadline: Mapped[date] = mapped_column(Date)         # last day for proposals, Beijing time
     demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id"), default=None)
+    # A seated reviewer confirms each milestone's evidence before the issuer may accept it.
+    milestone_expert_check: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[ChallengeStatus] = mapped_column(str_enum(ChallengeStatus, 16),
                                                     default=ChallengeStatus.DRAFT, index=True)
     outcome_reason: Mapped[str | None] = mapped_column(Text, default=None)
@@ -130,6 +141,24 @@ class Proposal(Base):
     # in the audit log).
     frozen_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class ProposalMember(Base):
+    """A member organisation named on a proposal, and whether it consented (an organisation
+    is not named to the issuer or reviewers, nor the proposal selected, before it agreed)."""
+
+    __tablename__ = "challenge_proposal_members"
+    __table_args__ = (UniqueConstraint("proposal_id", "org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("challenge_proposals.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[MemberConsent] = mapped_column(str_enum(MemberConsent, 16),
+                                                  default=MemberConsent.INVITED)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class Award(Base):
@@ -184,6 +213,35 @@ class Milestone(Base):
                                                                  default=None)
     receipt_reason: Mapped[str | None] = mapped_column(Text, default=None)
     receipt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # The expert check of the evidence (when the challenge asks for one): who, when, the note.
+    expert_checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"),
+                                                             default=None)
+    expert_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    expert_check_note: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class ChallengeFile(Base):
+    """A file attached to a proposal (frozen with it at the deadline) or to a milestone's
+    evidence, stored by content hash behind the deals' file store."""
+
+    __tablename__ = "challenge_files"
+    __table_args__ = (
+        CheckConstraint("(proposal_id IS NULL) <> (milestone_id IS NULL)",
+                        name="proposal_or_milestone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("challenge_proposals.id"),
+                                                    index=True, default=None)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("challenge_milestones.id"),
+                                                     index=True, default=None)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ReviewSeat(Base):

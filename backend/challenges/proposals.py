@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 from backend.accounts import service as accounts
 from backend.accounts.models import OrgKind, User, VerificationStatus
 from backend.audit import service as audit
-from backend.challenges import schemas
+from backend.challenges import notices, schemas
 from backend.challenges.models import (
     Challenge,
     ChallengeStatus,
+    MemberConsent,
     Proposal,
+    ProposalMember,
     ReviewSeat,
     ReviewSeatStatus,
 )
@@ -72,13 +74,33 @@ def reviewing(session: Session, user: User, challenge: Challenge) -> bool:
     ).first() is not None
 
 
-def may_see(user: User, challenge: Challenge, proposal: Proposal, *,
-            reviewer: bool = False) -> bool:
+def consents(session: Session, proposal_ids: list[int]
+             ) -> dict[int, dict[int, MemberConsent]]:
+    """For each proposal, its named member organisations' answers."""
+    found: dict[int, dict[int, MemberConsent]] = {i: {} for i in proposal_ids}
+    if proposal_ids:
+        for row in session.execute(select(ProposalMember).where(
+                ProposalMember.proposal_id.in_(proposal_ids))).scalars():
+            found[row.proposal_id][row.org_id] = row.status
+    return found
+
+
+def on_team(user: User, proposal: Proposal, consent: dict[int, MemberConsent]) -> bool:
+    """The lead organisation's users, and a named member's unless it declined."""
+    if user.role not in (Role.FIRM, Role.INSTITUTE) or user.organisation_id is None:
+        return False
+    org = user.organisation_id
+    if org == proposal.lead_org_id:
+        return True
+    return org in proposal.member_org_ids and consent.get(org) != MemberConsent.DECLINED
+
+
+def may_see(user: User, challenge: Challenge, proposal: Proposal,
+            consent: dict[int, MemberConsent], *, reviewer: bool = False) -> bool:
     """The team, the issuer, administrators, and (`reviewer`) the challenge's seated reviewers."""
     if user.role == Role.ADMIN or is_issuer(user, challenge) or reviewer:
         return True
-    return (user.role in (Role.FIRM, Role.INSTITUTE) and user.organisation_id is not None
-            and user.organisation_id in team_org_ids(proposal))
+    return on_team(user, proposal, consent)
 
 
 def proposal_for(session: Session, user: User, challenge: Challenge, proposal_id: int, *,
@@ -89,6 +111,7 @@ def proposal_for(session: Session, user: User, challenge: Challenge, proposal_id
         query = query.with_for_update()
     proposal = session.execute(query).scalar_one_or_none()
     if proposal is None or not may_see(user, challenge, proposal,
+                                       consents(session, [proposal.id])[proposal.id],
                                        reviewer=reviewing(session, user, challenge)):
         raise NotFound(NOT_FOUND)
     return proposal
@@ -98,7 +121,8 @@ def list_for(session: Session, user: User, challenge: Challenge) -> list[Proposa
     rows = session.execute(select(Proposal).where(Proposal.challenge_id == challenge.id)
                            .order_by(Proposal.id)).scalars().all()
     seated = reviewing(session, user, challenge)
-    return [p for p in rows if may_see(user, challenge, p, reviewer=seated)]
+    answers = consents(session, [p.id for p in rows])
+    return [p for p in rows if may_see(user, challenge, p, answers[p.id], reviewer=seated)]
 
 
 # --- submitting and editing -----------------------------------------------------------------
@@ -110,6 +134,9 @@ def _check_open(challenge: Challenge) -> None:
                        f"closed at the end of {deadline} (Beijing time); no proposal can be "
                        f"submitted or changed now.", deadline=deadline,
                        current_status=challenge.status.value)
+
+
+check_open = _check_open  # the proposal's files follow the same deadline
 
 
 def _lead_org(session: Session, user: User, challenge: Challenge) -> int:
@@ -168,13 +195,23 @@ def _refuse_related(session: Session, challenge: Challenge, lead_org_id: int,
                     member_org_ids: list[int]) -> None:
     """No organisation of the issuer's group (the integrity rules' related-party links) on the
     team: the issuer would award its prize, and the bureau's top-up, to itself."""
+    found = related_problem(session, challenge, lead_org_id, member_org_ids)
+    if found is not None:
+        raise InvalidInput(*found)
+
+
+def related_problem(session: Session, challenge: Challenge, lead_org_id: int,
+                    member_org_ids: list[int]) -> tuple[str, str] | None:
+    """The field (`lead` or `member_org_ids`) and the message naming the relation when an
+    organisation on the team is related to a firm issuer as the links stand now — checked at
+    submission and again at selection (a relation recorded in between blocks the award)."""
     if challenge.issuer_org_id is None:
-        return
+        return None
     team = [lead_org_id, *member_org_ids]
     found = {p.org_id: p for p in gather.parties(session, [challenge.issuer_org_id, *team])}
     issuer = found.get(challenge.issuer_org_id)
     if issuer is None:
-        return
+        return None
     for org_id in team:
         party = found.get(org_id)
         if party is None:
@@ -188,10 +225,10 @@ def _refuse_related(session: Session, challenge: Challenge, lead_org_id: int,
                                          + w for link, w in zip(links, who, strict=True)))
             en = ", ".join(dict.fromkeys(str(link["attribute"]).replace("_", " ") + w
                                          for link, w in zip(links, who, strict=True)))
-            raise InvalidInput(
-                "member_org_ids" if org_id != lead_org_id else "lead",
-                f"“{party.name}”与发榜方存在关联关系（{zh}），不能揭榜。“{party.name}” is related "
-                f"to the issuer ({en}) and cannot answer its challenge.")
+            return ("member_org_ids" if org_id != lead_org_id else "lead",
+                    f"“{party.name}”与发榜方存在关联关系（{zh}），不能揭榜。“{party.name}” is "
+                    f"related to the issuer ({en}) and cannot answer its challenge.")
+    return None
 
 
 def _check_broker(session: Session, broker_id: int | None) -> None:
@@ -239,8 +276,11 @@ def submit(session: Session, actor: audit.Actor, user: User, challenge: Challeng
             session.flush()
     except IntegrityError:
         raise Conflict(taken) from None
+    invited = _sync_members(session, proposal)
     audit.record(session, actor, "challenge_proposal.submit", "challenge_proposal",
                  proposal.id, after={**snapshot(proposal), "sha256": fingerprint(proposal)})
+    notices.proposal_received(session, challenge, proposal)
+    notices.members_invited(session, challenge, invited)
     return proposal
 
 
@@ -257,9 +297,83 @@ def update(session: Session, actor: audit.Actor, user: User, challenge: Challeng
     proposal.revision += 1
     proposal.updated_at = utcnow()
     session.flush()
+    notices.members_invited(session, challenge, _sync_members(session, proposal))
     audit.record(session, actor, "challenge_proposal.update", "challenge_proposal",
                  proposal.id, before={"sha256": before},
                  after={**snapshot(proposal), "sha256": fingerprint(proposal)})
+
+
+def _sync_members(session: Session, proposal: Proposal) -> list[int]:
+    """A newly named member organisation is invited; one no longer named loses its row (its
+    answer with it); a member still named keeps its answer through the lead's edits."""
+    named = set(proposal.member_org_ids)
+    rows = {r.org_id: r for r in session.execute(select(ProposalMember).where(
+        ProposalMember.proposal_id == proposal.id)).scalars()}
+    for org_id, row in rows.items():
+        if org_id not in named:
+            session.delete(row)
+    invited = [o for o in proposal.member_org_ids if o not in rows]
+    for org_id in invited:
+        session.add(ProposalMember(proposal_id=proposal.id, org_id=org_id,
+                                   status=MemberConsent.INVITED, invited_at=utcnow()))
+    session.flush()
+    return invited
+
+
+# --- a member organisation's consent ----------------------------------------------------------
+
+_ANSWERABLE = (ChallengeStatus.PUBLISHED, ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW)
+
+
+def invitations(session: Session, user: User
+                ) -> list[tuple[ProposalMember, Proposal, Challenge]]:
+    """The proposals the caller's organisation is named on as a member, newest first."""
+    if user.role not in (Role.FIRM, Role.INSTITUTE) or user.organisation_id is None:
+        return []
+    rows = session.execute(
+        select(ProposalMember, Proposal, Challenge)
+        .join(Proposal, Proposal.id == ProposalMember.proposal_id)
+        .join(Challenge, Challenge.id == Proposal.challenge_id)
+        .where(ProposalMember.org_id == user.organisation_id)
+        .order_by(ProposalMember.id.desc())).all()
+    return [(m, p, c) for m, p, c in rows]
+
+
+def answer(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
+           proposal: Proposal, accept: bool) -> ProposalMember:
+    """The member organisation agrees to be on the team, or declines (final: the lead may
+    name it again only by taking it off and adding it anew, before the deadline)."""
+    row = None
+    if user.role in (Role.FIRM, Role.INSTITUTE) and user.organisation_id is not None:
+        row = session.execute(select(ProposalMember).where(
+            ProposalMember.proposal_id == proposal.id,
+            ProposalMember.org_id == user.organisation_id).with_for_update()
+        ).scalar_one_or_none()
+    if row is None:
+        raise PermissionDenied("只有被列为联合体成员的单位可以答复。Only an organisation named as a "
+                               "member of the team may answer.")
+    if row.status != MemberConsent.INVITED:
+        raise Conflict(f"贵单位已答复（{row.status.value}）。Your organisation has already "
+                       f"answered ({row.status.value}).", current_status=row.status.value)
+    if challenge.status not in _ANSWERABLE:
+        raise Conflict(f"榜单已评选（当前：{challenge.status.value}），不能再答复。The challenge "
+                       f"has been decided ({challenge.status.value}); the invitation can no "
+                       f"longer be answered.", current_status=challenge.status.value)
+    row.status = MemberConsent.ACCEPTED if accept else MemberConsent.DECLINED
+    row.answered_by_id = user.id
+    row.answered_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "challenge_proposal.member_accept" if accept
+                 else "challenge_proposal.member_decline", "challenge_proposal", proposal.id,
+                 before={"org_id": row.org_id, "status": MemberConsent.INVITED},
+                 after={"org_id": row.org_id, "status": row.status})
+    return row
+
+
+def unconsented(session: Session, proposal: Proposal) -> list[int]:
+    """Named member organisations that have not agreed (invited or declined)."""
+    answers = consents(session, [proposal.id])[proposal.id]
+    return [o for o in proposal.member_org_ids if answers.get(o) != MemberConsent.ACCEPTED]
 
 
 def freeze_all(session: Session, actor: audit.Actor, challenge: Challenge) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, UploadFile, status
+from fastapi.responses import StreamingResponse
 
 from backend.accounts.deps import ActorDep, CurrentUser, OptionalUser, require
 from backend.accounts.models import User
 from backend.challenges import (
+    files,
     milestones,
     proposals,
     review,
@@ -20,9 +22,11 @@ from backend.challenges import (
 )
 from backend.challenges.models import ChallengeStatus
 from backend.core.deps import PageNo, PageSize, SessionDep
-from backend.core.permissions import Permission
-from backend.core.routing import UnitOfWorkRoute
+from backend.core.permissions import Permission, Role
+from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
+from backend.deals.storage import FileStore, file_store
+from backend.intake.downloads import FILE_RESPONSE, stream_file
 
 router = APIRouter(prefix="/api/v1/challenges", tags=["challenges"],
                    route_class=UnitOfWorkRoute)
@@ -31,6 +35,7 @@ Issuer = Annotated[User, Depends(require(Permission.CHALLENGE_ISSUE))]    # firm
 Solver = Annotated[User, Depends(require(Permission.CHALLENGE_PROPOSE))]  # firms, institutes
 StatsReader = Annotated[User, Depends(require(Permission.CHALLENGE_STATS))]  # administrators
 Reviewer = Annotated[User, Depends(require(Permission.REVIEW_WORK))]      # experts
+Store = Annotated[FileStore, Depends(file_store)]
 
 
 # --- challenges ---------------------------------------------------------------------------
@@ -65,6 +70,13 @@ def challenge_statistics(session: SessionDep, user: StatsReader) -> stats.Challe
     """The bureau's dashboard: challenges by top-level field and status, prize money committed
     and paid (winner-confirmed payments only), proposals (declared before `/{challenge_id}`)."""
     return stats.statistics(session)
+
+
+@router.get("/invitations")
+def list_invitations(session: SessionDep, user: Solver) -> list[schemas.InvitationOut]:
+    """The proposals the caller's organisation is named on as a joint team's member, with its
+    answer (declared before `/{challenge_id}`)."""
+    return views.invitation_views(session, proposals.invitations(session, user))
 
 
 @router.get("/{challenge_id}")
@@ -113,7 +125,7 @@ def submit_proposal(challenge_id: int, body: schemas.ChallengeProposalIn, sessio
                     user: Solver, actor: ActorDep) -> schemas.ChallengeProposalOut:
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     proposal = proposals.submit(session, actor, user, challenge, body)
-    return views.proposal_view(session, proposal)
+    return views.proposal_view(session, user, proposal)
 
 
 @router.get("/{challenge_id}/proposals")
@@ -121,7 +133,7 @@ def list_proposals(challenge_id: int, session: SessionDep, user: CurrentUser
                    ) -> list[schemas.ChallengeProposalOut]:
     """The issuer and administrators see every proposal; a solver its own team's only."""
     challenge = service.challenge_for(session, user, challenge_id)
-    return [views.proposal_view(session, p)
+    return [views.proposal_view(session, user, p)
             for p in proposals.list_for(session, user, challenge)]
 
 
@@ -129,7 +141,7 @@ def list_proposals(challenge_id: int, session: SessionDep, user: CurrentUser
 def get_proposal(challenge_id: int, proposal_id: int, session: SessionDep, user: CurrentUser
                  ) -> schemas.ChallengeProposalOut:
     challenge = service.challenge_for(session, user, challenge_id)
-    return views.proposal_view(session, proposals.proposal_for(session, user, challenge,
+    return views.proposal_view(session, user, proposals.proposal_for(session, user, challenge,
                                                                proposal_id))
 
 
@@ -139,7 +151,65 @@ def update_proposal(challenge_id: int, proposal_id: int, body: schemas.Challenge
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     proposal = proposals.proposal_for(session, user, challenge, proposal_id, lock=True)
     proposals.update(session, actor, user, challenge, proposal, body)
-    return views.proposal_view(session, proposal)
+    return views.proposal_view(session, user, proposal)
+
+
+@router.post("/{challenge_id}/proposals/{proposal_id}/membership")
+def answer_membership(challenge_id: int, proposal_id: int, body: schemas.MembershipAnswerIn,
+                      session: SessionDep, user: Solver, actor: ActorDep
+                      ) -> schemas.ChallengeProposalOut:
+    """A named member organisation agrees to be on the team (only then is it shown to the
+    issuer and may the proposal be selected) or declines."""
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    proposal = proposals.proposal_for(session, user, challenge, proposal_id, lock=True)
+    proposals.answer(session, actor, user, challenge, proposal, body.accept)
+    return views.proposal_view(session, user, proposal)
+
+
+@router.get("/{challenge_id}/proposals/{proposal_id}/files")
+def list_proposal_files(challenge_id: int, proposal_id: int, session: SessionDep,
+                        user: CurrentUser) -> list[schemas.ChallengeFileOut]:
+    """Whoever sees the proposal: its team, the issuer, administrators, seated reviewers."""
+    challenge = service.challenge_for(session, user, challenge_id)
+    proposal = proposals.proposal_for(session, user, challenge, proposal_id)
+    return [schemas.ChallengeFileOut.model_validate(f)
+            for f in files.proposal_files(session, proposal)]
+
+
+@router.post("/{challenge_id}/proposals/{proposal_id}/files",
+             status_code=status.HTTP_201_CREATED)
+@blocking
+def attach_proposal_file(challenge_id: int, proposal_id: int, file: UploadFile,
+                         session: SessionDep, user: Solver, actor: ActorDep, store: Store
+                         ) -> schemas.ChallengeFileOut:
+    """The lead attaches a PDF, PNG or JPEG until the deadline (frozen with the proposal)."""
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    proposal = proposals.proposal_for(session, user, challenge, proposal_id, lock=True)
+    return schemas.ChallengeFileOut.model_validate(files.attach_to_proposal(
+        session, actor, user, store, challenge, proposal, file.filename, file.file))
+
+
+@router.get("/{challenge_id}/proposals/{proposal_id}/files/{file_id}",
+            response_class=StreamingResponse, responses=FILE_RESPONSE)
+@blocking
+def download_proposal_file(challenge_id: int, proposal_id: int, file_id: int,
+                           session: SessionDep, user: CurrentUser, actor: ActorDep,
+                           store: Store) -> StreamingResponse:
+    challenge = service.challenge_for(session, user, challenge_id)
+    proposal = proposals.proposal_for(session, user, challenge, proposal_id)
+    insider = user.organisation_id is not None and user.role != Role.ADMIN and \
+        user.organisation_id in proposals.team_org_ids(proposal)
+    return stream_file(store, files.read(session, actor, user, file_id, proposal=proposal,
+                                         insider=insider))
+
+
+@router.delete("/{challenge_id}/proposals/{proposal_id}/files/{file_id}",
+               status_code=status.HTTP_204_NO_CONTENT)
+def remove_proposal_file(challenge_id: int, proposal_id: int, file_id: int,
+                         session: SessionDep, user: Solver, actor: ActorDep) -> None:
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    proposal = proposals.proposal_for(session, user, challenge, proposal_id, lock=True)
+    files.remove_from_proposal(session, actor, user, challenge, proposal, file_id)
 
 
 # --- milestones ---------------------------------------------------------------------------
@@ -159,6 +229,52 @@ def submit_evidence(challenge_id: int, milestone_id: int, body: schemas.Mileston
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     return views.milestone_view(milestones.record_evidence(session, actor, user, challenge,
                                                            milestone_id, body.text))
+
+
+@router.get("/{challenge_id}/milestones/{milestone_id}/files")
+def list_milestone_files(challenge_id: int, milestone_id: int, session: SessionDep,
+                         user: CurrentUser) -> list[schemas.ChallengeFileOut]:
+    """The issuer, administrators and the milestone's winner."""
+    challenge = service.challenge_for(session, user, challenge_id)
+    milestone = milestones.milestone_for(session, user, challenge, milestone_id)
+    return [schemas.ChallengeFileOut.model_validate(f)
+            for f in files.milestone_files(session, milestone)]
+
+
+@router.post("/{challenge_id}/milestones/{milestone_id}/files",
+             status_code=status.HTTP_201_CREATED)
+@blocking
+def attach_milestone_file(challenge_id: int, milestone_id: int, file: UploadFile,
+                          session: SessionDep, user: Solver, actor: ActorDep, store: Store
+                          ) -> schemas.ChallengeFileOut:
+    """The winner attaches evidence (PDF, PNG or JPEG) until the milestone is accepted."""
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    milestone = milestones.milestone_for(session, user, challenge, milestone_id)
+    return schemas.ChallengeFileOut.model_validate(files.attach_to_milestone(
+        session, actor, user, store, challenge, milestone, file.filename, file.file))
+
+
+@router.get("/{challenge_id}/milestones/{milestone_id}/files/{file_id}",
+            response_class=StreamingResponse, responses=FILE_RESPONSE)
+@blocking
+def download_milestone_file(challenge_id: int, milestone_id: int, file_id: int,
+                            session: SessionDep, user: CurrentUser, actor: ActorDep,
+                            store: Store) -> StreamingResponse:
+    challenge = service.challenge_for(session, user, challenge_id)
+    milestone = milestones.milestone_for(session, user, challenge, milestone_id)
+    return stream_file(store, files.read(session, actor, user, file_id, milestone=milestone,
+                                         insider=milestones.is_winner(session, user,
+                                                                      milestone)))
+
+
+@router.post("/{challenge_id}/milestones/{milestone_id}/expert-check")
+def expert_check(challenge_id: int, milestone_id: int, body: schemas.MilestoneExpertCheckIn,
+                 session: SessionDep, user: Reviewer, actor: ActorDep) -> schemas.MilestoneOut:
+    """A reviewer seated on the challenge confirms the evidence (when the challenge asks for
+    the check); until then the issuer cannot accept the milestone."""
+    challenge = service.challenge_for(session, user, challenge_id, lock=True)
+    return views.milestone_view(milestones.record_expert_check(
+        session, actor, user, challenge, milestone_id, body.note))
 
 
 @router.post("/{challenge_id}/milestones/{milestone_id}/accept")

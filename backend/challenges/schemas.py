@@ -9,8 +9,10 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from backend.accounts.models import OrgKind
+from backend.capital.schemas import MONEY_CEILING
 from backend.challenges.models import (
     ChallengeStatus,
+    MemberConsent,
     MilestoneStatus,
     ReceiptStatus,
     ReviewSeatStatus,
@@ -20,9 +22,10 @@ from backend.core.dates import EPOCH, PastDate
 from backend.core.schemas import FreeText, Name, Schema, ShortName
 from backend.experts.models import ExpertKind
 
-# The deals domain's limits for money: positive, to the fen, below 10^14 yuan.
-Amount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
-TopUp = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+# Money: to the fen, and at most 10^10 yuan (the ceiling the capital domain uses for sums a
+# person states) — a prize, top-up, award, budget or plan step beyond it is a typing mistake.
+Amount = Annotated[Decimal, Field(gt=0, le=MONEY_CEILING, max_digits=13, decimal_places=2)]
+TopUp = Annotated[Decimal, Field(ge=0, le=MONEY_CEILING, max_digits=13, decimal_places=2)]
 Threshold = Annotated[Decimal, Field(max_digits=18, decimal_places=6)]
 LongText = Annotated[str, FreeText(min_length=1, max_length=10000, multiline=True)]
 Reason = Annotated[str, FreeText(min_length=1, max_length=1000, multiline=True)]
@@ -86,6 +89,8 @@ class ChallengeIn(Schema):
     review_criteria: Annotated[list[Criterion], Field(default_factory=list, max_length=20)]
     deadline: PlanDate
     demand_id: int | None = None
+    # A seated reviewer confirms each milestone's evidence before the issuer may accept it.
+    milestone_expert_check: bool = False
 
     @model_validator(mode="after")
     def _milestones_after_deadline(self) -> ChallengeIn:
@@ -167,6 +172,7 @@ class ChallengeOut(Schema):
     is_issuer: bool
     ranking_departure_reason: str | None = None
     issuer_name: str | None = None  # None: the bureau
+    milestone_expert_check: bool = False
 
 
 class ChallengeSummary(Schema):
@@ -210,11 +216,22 @@ class ChallengeProposalIn(Schema):
         return self
 
 
+class ProposalMemberOut(Schema):
+    org_id: int
+    org_name: str
+    status: MemberConsent
+    answered_at: datetime | None
+
+
 class ChallengeProposalOut(Schema):
+    """`member_org_ids` and `members`: to the team every organisation named (with its answer);
+    to the issuer, reviewers and administrators only those who agreed."""
+
     id: int
     challenge_id: int
     lead_org_id: int
     member_org_ids: list[int]
+    members: list[ProposalMemberOut] = Field(default_factory=list)
     broker_id: int | None
     approach: str
     team: str
@@ -227,6 +244,35 @@ class ChallengeProposalOut(Schema):
     revision: int
     frozen_sha256: str | None
     frozen_at: datetime | None
+
+
+class ChallengeFileOut(Schema):
+    id: int
+    proposal_id: int | None
+    milestone_id: int | None
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class MembershipAnswerIn(Schema):
+    """A named member organisation's answer: join the team, or not."""
+
+    accept: bool
+
+
+class InvitationOut(Schema):
+    """A proposal the caller's organisation is named on as a member of the team."""
+
+    challenge: ChallengeSummary
+    proposal_id: int
+    lead_org_id: int
+    lead_org_name: str
+    status: MemberConsent
+    invited_at: datetime
+    answered_at: datetime | None
 
 
 class MilestoneOut(Schema):
@@ -249,6 +295,14 @@ class MilestoneOut(Schema):
     receipt_status: ReceiptStatus | None
     receipt_reason: str | None
     receipt_at: datetime | None
+    expert_checked_at: datetime | None = None
+    expert_check_note: str | None = None
+
+
+class MilestoneExpertCheckIn(Schema):
+    """A seated reviewer confirms the evidence meets the milestone's indicators."""
+
+    note: Reason
 
 
 class MilestoneEvidenceIn(Schema):

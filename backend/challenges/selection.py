@@ -3,9 +3,8 @@ prize plus top-up), or none with the reason. Each choice carries its reason, so 
 from the expert reviewers' ranking is on record: when the panel reviewed (`review.py`), every
 review must be in, and a choice that is not the ranking's top proposals needs its own reason.
 
-An award lays out its milestones from the challenge's plan, scaled to its part of the prize.
-It does not yet open a deal in the broker pipeline (`Award.deal_id` stays empty): a deal
-needs a demand and an achievement, which a challenge's winner does not have (see the README).
+An award lays out its milestones from the challenge's plan, scaled to its part of the prize,
+and opens a deal in the broker pipeline (`deal.py`: a firm's challenge; the bureau's open none).
 """
 
 from __future__ import annotations
@@ -15,9 +14,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts import service as accounts
 from backend.accounts.models import User
 from backend.audit import service as audit
-from backend.challenges import milestones, review, schemas
+from backend.challenges import deal as challenge_deal
+from backend.challenges import milestones, notices, proposals, review, schemas
 from backend.challenges.models import Award, Challenge, ChallengeStatus, Milestone, Proposal
 from backend.challenges.rules import require_issuer, total
 from backend.core.errors import Conflict, InvalidInput
@@ -47,6 +48,7 @@ def select_proposals(session: Session, actor: audit.Actor, user: User, challenge
         audit.record(session, actor, "challenge.not_awarded", "challenge", challenge.id,
                      before={"status": ChallengeStatus.UNDER_REVIEW},
                      after={"status": challenge.status, "reason": data.reason})
+        notices.decided(session, challenge, [])
         return []
     whole = total(challenge)
     chosen = sum((a.amount for a in data.awards), whole * 0)
@@ -61,6 +63,8 @@ def select_proposals(session: Session, actor: audit.Actor, user: User, challenge
     if missing:
         raise InvalidInput("awards", f"方案{missing}不属于该榜单。Proposals {missing} are not on "
                                      "this challenge.")
+    for choice in data.awards:
+        _check_selectable(session, challenge, found[choice.proposal_id])
     awards = []
     for choice in data.awards:
         proposal = found[choice.proposal_id]
@@ -77,6 +81,7 @@ def select_proposals(session: Session, actor: audit.Actor, user: User, challenge
                                   due_on=date.fromisoformat(plan["due_on"]),
                                   amount=amount))
         awards.append(award)
+        challenge_deal.open_for_award(session, actor, user, challenge, award, proposal)
     challenge.status = ChallengeStatus.AWARDED
     challenge.outcome_reason = data.reason
     challenge.decided_at = now
@@ -89,7 +94,26 @@ def select_proposals(session: Session, actor: audit.Actor, user: User, challenge
                         "awards": [{"proposal_id": a.proposal_id, "winner_org_id":
                                     a.winner_org_id, "amount": a.amount, "reason": a.reason}
                                    for a in awards]})
+    notices.decided(session, challenge, awards)
     return awards
+
+
+def _check_selectable(session: Session, challenge: Challenge, proposal: Proposal) -> None:
+    """Every named member organisation agreed to be on the team, and nobody on it is related
+    to the issuer as the links stand now (a relation recorded after submission counts)."""
+    waiting = proposals.unconsented(session, proposal)
+    if waiting:
+        names = accounts.organisation_names(session, waiting)
+        listed = "、".join(names.get(o, str(o)) for o in waiting)
+        raise Conflict(f"方案{proposal.id}的联合体成员（{listed}）尚未同意加入，不能选定。Proposal "
+                       f"{proposal.id} cannot be chosen: its member organisations {listed} "
+                       f"have not agreed to be on the team.", proposal_id=proposal.id,
+                       unconsented_org_ids=waiting)
+    found = proposals.related_problem(session, challenge, proposal.lead_org_id,
+                                      list(proposal.member_org_ids))
+    if found is not None:
+        raise Conflict(f"方案{proposal.id}不能选定：{found[1]}Proposal {proposal.id} cannot be "
+                       f"chosen.", proposal_id=proposal.id)
 
 
 def awards_of(session: Session, challenge: Challenge) -> list[Award]:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from backend.accounts import service as accounts
 from backend.accounts.models import OrgKind, User, VerificationStatus
 from backend.audit import service as audit
+from backend.capital.schemas import MONEY_CEILING
 from backend.challenges import milestones, proposals, schemas
 from backend.challenges.models import Challenge, ChallengeStatus
 from backend.challenges.rules import NOT_FOUND, closes_at, may_see, require_issuer, total
@@ -146,6 +147,7 @@ def _apply(challenge: Challenge, data: schemas.ChallengeIn) -> None:
     challenge.review_criteria = [c.model_dump(mode="json") for c in data.review_criteria]
     challenge.deadline = data.deadline
     challenge.demand_id = data.demand_id
+    challenge.milestone_expert_check = data.milestone_expert_check
 
 
 def create(session: Session, actor: audit.Actor, user: User,
@@ -186,6 +188,7 @@ def set_top_up(session: Session, actor: audit.Actor, user: User, challenge: Chal
     if challenge.status != S.DRAFT:
         raise Conflict("只能为未发布的榜单追加悬赏。A top-up is added to a draft challenge only.",
                        current_status=challenge.status.value)
+    _check_ceiling("top_up", challenge.prize + top_up)
     before = challenge.top_up
     challenge.top_up = top_up
     session.flush()
@@ -193,7 +196,15 @@ def set_top_up(session: Session, actor: audit.Actor, user: User, challenge: Chal
                  before={"top_up": before}, after={"top_up": top_up, "total": total(challenge)})
 
 
+def _check_ceiling(field: str, whole: Decimal) -> None:
+    if whole > MONEY_CEILING:
+        raise InvalidInput(field, f"榜额加悬赏合计{whole}元，超过上限{MONEY_CEILING}元。The prize "
+                                  f"plus top-up come to {whole} yuan, above the ceiling of "
+                                  f"{MONEY_CEILING} yuan.")
+
+
 def _check_publishable(challenge: Challenge) -> None:
+    _check_ceiling("prize", total(challenge))
     planned = sum((Decimal(m["amount"]) for m in challenge.milestones), Decimal(0))
     if planned != total(challenge):
         raise InvalidInput("milestones", f"里程碑金额合计{planned}元，须等于榜额加悬赏"

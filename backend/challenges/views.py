@@ -10,8 +10,15 @@ from sqlalchemy.orm import Session
 
 from backend.accounts import service as accounts
 from backend.accounts.models import User
-from backend.challenges import milestones, review, schemas, selection
-from backend.challenges.models import Award, Challenge, Milestone, Proposal
+from backend.challenges import milestones, proposals, review, schemas, selection
+from backend.challenges.models import (
+    Award,
+    Challenge,
+    MemberConsent,
+    Milestone,
+    Proposal,
+    ProposalMember,
+)
 from backend.challenges.rules import closes_at, is_issuer, total
 from backend.core import clock
 from backend.core.permissions import Role
@@ -37,6 +44,7 @@ def challenge_view(session: Session, user: User | None, challenge: Challenge
         outcome_reason=challenge.outcome_reason, published_at=challenge.published_at,
         closed_at=challenge.closed_at, decided_at=challenge.decided_at,
         ended_at=challenge.ended_at, awards=awards, is_issuer=is_issuer(user, challenge),
+        milestone_expert_check=challenge.milestone_expert_check,
         ranking_departure_reason=challenge.ranking_departure_reason
         if is_issuer(user, challenge) or (user is not None and user.role == Role.ADMIN)
         else None,
@@ -69,9 +77,34 @@ def summaries(session: Session, challenges: Sequence[Challenge]
         "winner_names": [names.get(o, "") for o in winners[c.id]]}) for c in challenges]
 
 
-def proposal_view(session: Session, proposal: Proposal) -> schemas.ChallengeProposalOut:
+def proposal_view(session: Session, user: User, proposal: Proposal
+                  ) -> schemas.ChallengeProposalOut:
+    """The team sees every organisation it named and its answer; anyone else (the issuer,
+    reviewers, administrators) only the members who agreed to be on it."""
     session.flush()
-    return schemas.ChallengeProposalOut.model_validate(proposal)
+    rows = {m.org_id: m for m in session.execute(select(ProposalMember).where(
+        ProposalMember.proposal_id == proposal.id)).scalars()}
+    answers = {o: m.status for o, m in rows.items()}
+    team = proposals.on_team(user, proposal, answers)
+    shown = [o for o in proposal.member_org_ids
+             if o in rows and (team or rows[o].status == MemberConsent.ACCEPTED)]
+    names = accounts.organisation_names(session, shown)
+    out = schemas.ChallengeProposalOut.model_validate(proposal)
+    out.member_org_ids = shown
+    out.members = [schemas.ProposalMemberOut(org_id=o, org_name=names.get(o, ""),
+                                             status=rows[o].status,
+                                             answered_at=rows[o].answered_at) for o in shown]
+    return out
+
+
+def invitation_views(session: Session, rows: list[tuple[ProposalMember, Proposal, Challenge]]
+                     ) -> list[schemas.InvitationOut]:
+    names = accounts.organisation_names(session, sorted({p.lead_org_id for _, p, _ in rows}))
+    return [schemas.InvitationOut(challenge=summary(c), proposal_id=p.id,
+                                  lead_org_id=p.lead_org_id,
+                                  lead_org_name=names.get(p.lead_org_id, ""), status=m.status,
+                                  invited_at=m.invited_at, answered_at=m.answered_at)
+            for m, p, c in rows]
 
 
 def milestone_view(milestone: Milestone) -> schemas.MilestoneOut:
@@ -83,7 +116,9 @@ def milestone_view(milestone: Milestone) -> schemas.MilestoneOut:
         decision_reason=milestone.decision_reason, decided_at=milestone.decided_at,
         paid_amount=milestone.paid_amount, paid_on=milestone.paid_on,
         payment_reference=milestone.payment_reference, receipt_status=milestone.receipt_status,
-        receipt_reason=milestone.receipt_reason, receipt_at=milestone.receipt_at)
+        receipt_reason=milestone.receipt_reason, receipt_at=milestone.receipt_at,
+        expert_checked_at=milestone.expert_checked_at,
+        expert_check_note=milestone.expert_check_note)
 
 
 def review_board(session: Session, user: User, challenge: Challenge) -> schemas.ReviewBoardOut:

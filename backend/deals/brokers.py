@@ -183,7 +183,8 @@ def answer_invitation(session: Session, actor: audit.Actor, access: DealAccess,
     row.status, row.joined_at = BrokerStatus.ACTIVE, utcnow()
     _apply(deal, invitation.shares)
     session.flush()
-    if demand_side_consented(deal):  # else when the firm accepts (pipeline.admit_brokers)
+    # else when the firm accepts (pipeline.admit_brokers); a challenge's deal has no demand
+    if demand_side_consented(deal) and deal.demand_id is not None:
         listings.assign_broker_by_deal(session, actor, deal.demand_id, row.broker_id, deal.id)
     add_event(session, deal, access.user.id, "broker_joined",
               text="一位经纪人加入本项目。A broker joined the deal.",

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.challenges.models import Award, Challenge
 from backend.core.errors import NotFound
 from backend.deals import brokers as broker_rules
 from backend.deals.access import load_deal, relation_of
@@ -31,6 +32,7 @@ from backend.deals.models import (
     Stage,
 )
 from backend.listings import demands
+from backend.listings.models import Demand, Field
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,9 @@ class ContractSummary:
     uncounted_payments: tuple[PaymentLine, ...]
     deal_stage: Stage
     deal_opened_at: datetime
-    demand_id: int
-    achievement_id: int
+    demand_id: int | None            # None on a challenge award's deal
+    achievement_id: int | None
+    challenge_award_id: int | None
     demand_org_id: int
     achievement_org_id: int
     brokers: tuple[BrokerShare, ...]          # the active brokers; shares sum to 100
@@ -144,7 +147,8 @@ def contract_for_claim(session: Session, deal_id: int, *, lock: bool = False
         received_amount=sum((p.amount for p in lines if p.counted), ZERO),
         payments=lines, uncounted_payments=tuple(p for p in lines if not p.counted),
         deal_stage=deal.stage, deal_opened_at=deal.opened_at, demand_id=deal.demand_id,
-        achievement_id=deal.achievement_id, demand_org_id=deal.demand_org_id,
+        achievement_id=deal.achievement_id, challenge_award_id=deal.challenge_award_id,
+        demand_org_id=deal.demand_org_id,
         achievement_org_id=deal.achievement_org_id,
         brokers=tuple(BrokerShare(b.broker_id, b.role, b.share, b.joined_at)
                       for b in deal.brokers if b.status == BrokerStatus.ACTIVE),
@@ -195,16 +199,31 @@ class PairOutcome:
 SIGNED_STAGES = frozenset({Stage.SIGNED, Stage.REGISTERED, Stage.PAID, Stage.CLOSED})
 
 
+def challenge_field_code(session: Session, award_id: int | None) -> str:
+    """The field a challenge award's deal is counted in: its challenge's linked demand's, or
+    none ("")."""
+    if award_id is None:
+        return ""
+    code = session.execute(select(Field.code).select_from(Award)
+                           .join(Challenge, Challenge.id == Award.challenge_id)
+                           .join(Demand, Demand.id == Challenge.demand_id)
+                           .join(Field, Field.id == Demand.field_id)
+                           .where(Award.id == award_id)).scalar_one_or_none()
+    return code or ""
+
+
 def pair_outcomes(session: Session) -> list[PairOutcome]:
     """Every deal's pair and outcome, oldest first. Signed: the deal reached the signed stage
     (or later), or recorded a contract before it was lost or cancelled."""
     contracted = select(Contract.deal_id).where(Contract.deal_id == Deal.id).exists()
     rows = session.execute(select(
         Deal.id, Deal.demand_id, Deal.achievement_id, Deal.stage, Deal.demand_acceptance,
-        Deal.achievement_acceptance, contracted).order_by(Deal.id))
+        Deal.achievement_acceptance, contracted).where(Deal.demand_id.is_not(None),
+                                                       Deal.achievement_id.is_not(None))
+        .order_by(Deal.id))
     return [PairOutcome(i, d, a, Acceptance.ACCEPTED in (da, aa), Acceptance.DECLINED in (da, aa),
                         stage in SIGNED_STAGES or bool(has_contract))
-            for i, d, a, stage, da, aa, has_contract in rows]
+            for i, d, a, stage, da, aa, has_contract in rows if d is not None and a is not None]
 
 
 def open_deal_ids(session: Session, demand_id: int) -> list[int]:
@@ -250,9 +269,13 @@ def listing_deals(session: Session) -> list[ListingDeal]:
     rows = session.execute(
         select(Deal.id, Deal.demand_id, Deal.achievement_id, Deal.opened_at, Deal.stage,
                Contract.confirmed_amount, Contract.registration_no, Contract.registry_status)
-        .outerjoin(Contract, Contract.deal_id == Deal.id).order_by(Deal.id))
+        .outerjoin(Contract, Contract.deal_id == Deal.id)
+        .where(Deal.demand_id.is_not(None), Deal.achievement_id.is_not(None))
+        .order_by(Deal.id))
     out = []
     for deal_id, demand_id, achievement_id, opened_at, stage, amount, reg_no, reg_status in rows:
+        if demand_id is None or achievement_id is None:  # excluded above: a challenge's deal
+            continue
         counts = (amount is not None and reg_no is not None
                   and reg_status != RegistryStatus.CANCELLED
                   and stage not in (Stage.CANCELLED, Stage.LOST))

@@ -97,11 +97,26 @@ class ContractType(StrEnum):
 
 
 class Deal(Base):
+    """A deal on a demand–achievement pair, or on a challenge's award (揭榜挂帅: the issuer's
+    firm on the demand side, the winner on the achievement side; no listings)."""
+
     __tablename__ = "deals"
+    __table_args__ = (
+        CheckConstraint("(demand_id IS NOT NULL AND achievement_id IS NOT NULL AND "
+                        "challenge_award_id IS NULL) OR (demand_id IS NULL AND "
+                        "achievement_id IS NULL AND challenge_award_id IS NOT NULL)",
+                        name="pair_or_award"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id"), index=True)
-    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id"), index=True)
+    demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id"), index=True)
+    achievement_id: Mapped[int | None] = mapped_column(ForeignKey("achievements.id"),
+                                                       index=True)
+    # The challenge award this deal carries out, in place of the pair (unique: one deal each).
+    challenge_award_id: Mapped[int | None] = mapped_column(
+        ForeignKey("challenge_awards.id", use_alter=True,
+                   name="fk_deals_challenge_award_id_challenge_awards"),
+        unique=True, default=None)
     demand_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     achievement_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     stage: Mapped[Stage] = mapped_column(str_enum(Stage, 16), default=Stage.INTRODUCED,

@@ -45,6 +45,10 @@ NOTIFICATION_KINDS: tuple[str, ...] = (
     "financing.outcome", "financing.declined", "financing.outcome_confirmed",
     "financing.outcome_disputed", "roadshow.request_invited", "roadshow.investor_invited",
     "roadshow.registered",
+    "challenge.proposal_received", "challenge.member_invited", "challenge.awarded",
+    "challenge.not_chosen", "challenge.not_awarded", "challenge.evidence_submitted",
+    "challenge.milestone_accepted", "challenge.milestone_rejected", "challenge.milestone_paid",
+    "challenge.receipt_confirmed", "challenge.receipt_disputed",
 )
 
 

@@ -180,6 +180,8 @@ def _answer_request(session: Session, actor: audit.Actor, access: DealAccess, ac
     transition(session, actor, deal, Stage.INTRODUCED,
                "需求方同意撮合请求。The demand's firm accepted the request.", announce=False)
     admit_brokers(session, actor, deal)
+    if deal.demand_id is None or deal.achievement_id is None:  # requests are on pairs only
+        raise Conflict("该项目不是撮合请求。This deal is not a request.")
     demand = listings.demand_brief(session, deal.demand_id)
     achievement = listings.achievement_brief(session, deal.achievement_id)
     _announce_introduction(session, deal, demand.title, achievement.title, demand_party=False)

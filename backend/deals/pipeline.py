@@ -140,6 +140,8 @@ def _other_open_deal(session: Session, deal: Deal, *, broker_id: int | None = No
 def admit_brokers(session: Session, actor: audit.Actor, deal: Deal) -> None:
     """The demand's firm accepted the deal: its active brokers may see the demand (and who
     posted it) until the deal ends."""
+    if deal.demand_id is None:  # a challenge award's deal: no listing to open to them
+        return
     for row in active_brokers(deal):
         listings.assign_broker_by_deal(session, actor, deal.demand_id, row.broker_id, deal.id)
 
@@ -147,6 +149,8 @@ def admit_brokers(session: Session, actor: audit.Actor, deal: Deal) -> None:
 def end_assignments(session: Session, actor: audit.Actor, deal: Deal) -> None:
     """The deal ended: the demand assignments it made end too, but for a broker whom another
     open deal on the demand that the firm accepted still holds."""
+    if deal.demand_id is None:
+        return
     for row in active_brokers(deal):
         if _other_open_deal(session, deal, broker_id=row.broker_id) is None:
             listings.end_deal_assignment(session, actor, deal.demand_id, row.broker_id, deal.id)
@@ -154,6 +158,8 @@ def end_assignments(session: Session, actor: audit.Actor, deal: Deal) -> None:
 
 def _drive_listings(session: Session, actor: audit.Actor, deal: Deal, current: Stage,
                     to_stage: Stage) -> None:
+    if deal.demand_id is None or deal.achievement_id is None:
+        return  # a challenge award's deal moves no listing
     if to_stage == Stage.INTRODUCED:  # a request the firm accepted
         listings.mark_demand_in_negotiation(session, deal.demand_id, actor=actor)
     elif to_stage in _OUT:

@@ -157,9 +157,11 @@ class OrganisationRef(Schema):
 
 
 class DemandSide(Schema):
-    """The demand as this viewer may see it: its organisation is None while hidden from them."""
+    """The demand as this viewer may see it: its organisation is None while hidden from them.
+    On a challenge award's deal (`DealOut.challenge`) there is no listing: the challenge's
+    title and issuer stand in for the demand."""
 
-    listing_id: int
+    listing_id: int | None
     title: str
     field_code: str
     region: str
@@ -173,12 +175,14 @@ class DemandSide(Schema):
 
 
 class AchievementSide(Schema):
-    listing_id: int
+    """On a challenge award's deal: the winning proposal and the winner, `price` the award."""
+
+    listing_id: int | None
     title: str
     field_code: str
     region: str
     modes: list[str]
-    trl: int
+    trl: int | None
     price: Decimal | None
     organisation: OrganisationRef | None
     acceptance: Acceptance
@@ -289,6 +293,16 @@ class ShareProposalOut(Schema):
                                               "and proposed_by_id")
 
 
+class DealChallengeRef(Schema):
+    """The challenge award a deal carries out (揭榜挂帅), in place of a demand–achievement pair."""
+
+    challenge_id: int
+    award_id: int
+    proposal_id: int
+    title: str
+    amount: Decimal
+
+
 class DealOut(Schema):
     id: int
     stage: Stage
@@ -303,6 +317,7 @@ class DealOut(Schema):
     contract: ContractOut | None
     invitation: InvitationOut | None
     share_proposal: ShareProposalOut | None
+    challenge: DealChallengeRef | None = None
 
 
 class DealSummary(Schema):
@@ -316,6 +331,7 @@ class DealSummary(Schema):
     achievement_title: str
     achievement_organisation: str | None
     contract_amount: Decimal | None
+    challenge_id: int | None = None
 
 
 class EventOut(Schema):

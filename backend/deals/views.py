@@ -12,13 +12,16 @@ and the proposed split, not the contents, until they join.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, User
+from backend.challenges.models import Award, Challenge
 from backend.deals import brokers as broker_rules
-from backend.deals import evidence, schemas
+from backend.deals import evidence, lookup, schemas
 from backend.deals.access import (
     BROKERS,
     INSIDERS,
@@ -150,10 +153,60 @@ def _contract(session: Session, access: DealAccess) -> schemas.ContractOut | Non
         registry_issues=list(c.registry_issues or []))
 
 
+@dataclass(frozen=True)
+class _AwardDeal:
+    challenge_id: int
+    award_id: int
+    proposal_id: int
+    title: str
+    amount: Decimal
+    field_code: str
+
+
+def _award_deals(session: Session, deals: Iterable[Deal]) -> dict[int, _AwardDeal]:
+    """The challenge awards these deals carry out, by award id."""
+    ids = [d.challenge_award_id for d in deals if d.challenge_award_id is not None]
+    if not ids:
+        return {}
+    rows = session.execute(select(Award.id, Award.challenge_id, Award.proposal_id,
+                                  Award.amount, Challenge.title)
+                           .join(Challenge, Challenge.id == Award.challenge_id)
+                           .where(Award.id.in_(ids))).all()
+    return {a: _AwardDeal(c, a, p, title, amount, lookup.challenge_field_code(session, a))
+            for a, c, p, amount, title in rows}
+
+
+def _award_deal_view(session: Session, access: DealAccess, award: _AwardDeal
+                     ) -> tuple[schemas.DemandSide, schemas.AchievementSide,
+                                schemas.DealChallengeRef]:
+    """A challenge award's deal: the challenge (public, its issuer named) as the demand, the
+    winning proposal and the winner as the achievement."""
+    deal = access.deal
+    orgs = names_of_orgs(session, [deal.demand_org_id, deal.achievement_org_id])
+    regions: dict[int, str] = {i: r for i, r in session.execute(
+        select(Organisation.id, Organisation.region).where(
+            Organisation.id.in_([deal.demand_org_id, deal.achievement_org_id])))}
+    demand = schemas.DemandSide(
+        listing_id=None, title=award.title, field_code=award.field_code,
+        region=regions.get(deal.demand_org_id, ""), modes=[], budget_min=None, budget_max=None,
+        min_trl=None, anonymous=False,
+        organisation=schemas.OrganisationRef(id=deal.demand_org_id,
+                                             name=orgs[deal.demand_org_id]),
+        acceptance=deal.demand_acceptance)
+    achievement = schemas.AchievementSide(
+        listing_id=None, title=f"揭榜方案 #{award.proposal_id} Proposal #{award.proposal_id}",
+        field_code=award.field_code, region=regions.get(deal.achievement_org_id, ""), modes=[],
+        trl=None, price=award.amount,
+        organisation=schemas.OrganisationRef(id=deal.achievement_org_id,
+                                             name=orgs[deal.achievement_org_id]),
+        acceptance=deal.achievement_acceptance)
+    return demand, achievement, schemas.DealChallengeRef(
+        challenge_id=award.challenge_id, award_id=award.award_id,
+        proposal_id=award.proposal_id, title=award.title, amount=award.amount)
+
+
 def deal_view(session: Session, access: DealAccess) -> schemas.DealOut:
     deal, relation = access.deal, access.relation
-    demand = listings.demand_brief(session, deal.demand_id)
-    achievement = listings.achievement_brief(session, deal.achievement_id)
     orgs = names_of_orgs(session, [deal.demand_org_id, deal.achievement_org_id])
     sees_all = relation in _SEES_EVERYTHING
     shown_brokers = [b for b in deal.brokers
@@ -185,24 +238,18 @@ def deal_view(session: Session, access: DealAccess) -> schemas.DealOut:
             proposed_by_id=pending_split.proposed_by_id, proposed_at=pending_split.at,
             shares=pending_split.shares, awaiting=pending_split.awaiting,
             names={i: people.get(i, "") for i in sorted(named)})
-    demand_org = (schemas.OrganisationRef(id=deal.demand_org_id, name=orgs[deal.demand_org_id])
-                  if demand_org_visible(relation, demand, deal) else None)
+    challenge = None
+    if deal.demand_id is None or deal.achievement_id is None:
+        award = _award_deals(session, [deal])[deal.challenge_award_id or 0]
+        demand_side, achievement_side, challenge = _award_deal_view(session, access, award)
+    else:
+        demand_side, achievement_side = _listing_sides(session, access, orgs, deal.demand_id,
+                                                       deal.achievement_id)
     return schemas.DealOut(
         id=deal.id, stage=deal.stage, relation=relation,
         allowed_next=viewer_next_stages(relation, deal.stage), both_accepted=both_accepted(deal),
         opened_at=deal.opened_at, ended_at=deal.ended_at,
-        demand=schemas.DemandSide(
-            listing_id=demand.id, title=demand.title, field_code=demand.field_code,
-            region=demand.region, modes=demand.modes, budget_min=demand.budget_min,
-            budget_max=demand.budget_max, min_trl=demand.min_trl, anonymous=demand.anonymous,
-            organisation=demand_org, acceptance=deal.demand_acceptance),
-        achievement=schemas.AchievementSide(
-            listing_id=achievement.id, title=achievement.title,
-            field_code=achievement.field_code, region=achievement.region,
-            modes=achievement.modes, trl=achievement.trl, price=achievement.price,
-            organisation=schemas.OrganisationRef(id=deal.achievement_org_id,
-                                                 name=orgs[deal.achievement_org_id]),
-            acceptance=deal.achievement_acceptance),
+        demand=demand_side, achievement=achievement_side, challenge=challenge,
         brokers=[schemas.DealBrokerOut(
             broker_id=b.broker_id, display_name=people.get(b.broker_id, ""), role=b.role,
             status=b.status, share=None if relation in PARTIES else b.share,
@@ -211,16 +258,52 @@ def deal_view(session: Session, access: DealAccess) -> schemas.DealOut:
         invitation=invitation, share_proposal=proposal)
 
 
+def _listing_sides(session: Session, access: DealAccess, orgs: dict[int, str], demand_id: int,
+                   achievement_id: int) -> tuple[schemas.DemandSide, schemas.AchievementSide]:
+    deal, relation = access.deal, access.relation
+    demand = listings.demand_brief(session, demand_id)
+    achievement = listings.achievement_brief(session, achievement_id)
+    demand_org = (schemas.OrganisationRef(id=deal.demand_org_id, name=orgs[deal.demand_org_id])
+                  if demand_org_visible(relation, demand, deal) else None)
+    return (schemas.DemandSide(
+            listing_id=demand.id, title=demand.title, field_code=demand.field_code,
+            region=demand.region, modes=demand.modes, budget_min=demand.budget_min,
+            budget_max=demand.budget_max, min_trl=demand.min_trl, anonymous=demand.anonymous,
+            organisation=demand_org, acceptance=deal.demand_acceptance),
+            schemas.AchievementSide(
+            listing_id=achievement.id, title=achievement.title,
+            field_code=achievement.field_code, region=achievement.region,
+            modes=achievement.modes, trl=achievement.trl, price=achievement.price,
+            organisation=schemas.OrganisationRef(id=deal.achievement_org_id,
+                                                 name=orgs[deal.achievement_org_id]),
+            acceptance=deal.achievement_acceptance))
+
+
 def deal_summaries(session: Session, user: User, deals: Sequence[Deal]
                    ) -> list[schemas.DealSummary]:
     orgs = names_of_orgs(session, {d.demand_org_id for d in deals}
                          | {d.achievement_org_id for d in deals})
-    demands = listings.demand_briefs(session, [d.demand_id for d in deals])
-    achievements = listings.achievement_briefs(session, [d.achievement_id for d in deals])
+    demands = listings.demand_briefs(session, [d.demand_id for d in deals
+                                               if d.demand_id is not None])
+    achievements = listings.achievement_briefs(session, [d.achievement_id for d in deals
+                                                         if d.achievement_id is not None])
+    awards = _award_deals(session, deals)
     out = []
     for deal in deals:
         relation = relation_of(user, deal)
         if relation is None:  # the scoping query already excludes these
+            continue
+        if deal.demand_id is None or deal.achievement_id is None:
+            award = awards[deal.challenge_award_id or 0]
+            out.append(schemas.DealSummary(
+                id=deal.id, stage=deal.stage, relation=relation, opened_at=deal.opened_at,
+                ended_at=deal.ended_at, demand_title=award.title,
+                demand_organisation=orgs[deal.demand_org_id],
+                achievement_title=f"揭榜方案 #{award.proposal_id} Proposal #{award.proposal_id}",
+                achievement_organisation=orgs[deal.achievement_org_id],
+                contract_amount=(deal.contract.amount if deal.contract is not None
+                                 and relation in INSIDERS else None),
+                challenge_id=award.challenge_id))
             continue
         demand = demands[deal.demand_id]
         out.append(schemas.DealSummary(

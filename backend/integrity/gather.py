@@ -84,15 +84,17 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 
 def _contract_query() -> Any:
     return (select(Contract.id, Contract.deal_id, Contract.buyer_org_id, Contract.seller_org_id,
-                   Contract.type, Field.code, Contract.amount, Contract.technology_amount,
+                   Contract.type, func.coalesce(Field.code, ""), Contract.amount,
+                   Contract.technology_amount,
                    Contract.signed_on, Contract.registered_on, Contract.registration_no,
                    Deal.opened_at, Contract.confirmed_amount,
                    Contract.confirmed_technology_amount, Contract.evidence_status,
                    Contract.evidence_version, Contract.confirmed_version,
                    Contract.registry_status, Contract.registry_issues)
             .join(Deal, Deal.id == Contract.deal_id)
-            .join(Demand, Demand.id == Deal.demand_id)
-            .join(Field, Field.id == Demand.field_id))
+            # a challenge award's deal has no demand: its contract is checked too, field ""
+            .outerjoin(Demand, Demand.id == Deal.demand_id)
+            .outerjoin(Field, Field.id == Demand.field_id))
 
 
 def _payments(session: Session, contract_ids: Iterable[int] | None

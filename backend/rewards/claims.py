@@ -20,6 +20,7 @@ from backend.core import clock, paging
 from backend.core.errors import Conflict, NotFound
 from backend.core.fetch import one_or_404
 from backend.core.permissions import Role
+from backend.deals import lookup as deal_lookup
 from backend.deals.lookup import (
     ConfirmedTerms,
     ContractSummary,
@@ -308,7 +309,9 @@ def submit_claim(session: Session, actor: audit.Actor, user: User, deal_id: int,
                             already_this_year=already, awarded_this_year=awarded,
                             pending_this_year=already - awarded),
         region=policy.region or seller_region,
-        field_code=demand_brief(session, contract.demand_id).field_code,
+        field_code=(demand_brief(session, contract.demand_id).field_code
+                    if contract.demand_id is not None
+                    else deal_lookup.challenge_field_code(session, contract.challenge_award_id)),
         contract_type=str(terms.type), contract_name=contract.name,
         registration_no=terms.registration_no, signed_on=terms.signed_on,
         submitted_ip=actor.ip, device_id=device_id)

@@ -45,6 +45,7 @@ from backend.capital import roadshows
 from backend.capital import schemas as capital_schemas
 from backend.capital import service as capital
 from backend.capital.models import RoadshowStatus
+from backend.challenges import files as challenge_files
 from backend.challenges import milestones
 from backend.challenges import service as challenge_service
 from backend.challenges.models import ChallengeStatus, ReviewSeat, ReviewSeatStatus
@@ -342,7 +343,11 @@ def _challenges(db: Session, s: PartySet) -> None:
                                orgs=frozenset({s.firm.organisation_id or 0}))
     opened = cb.make_challenge(db, s.firm, ChallengeStatus.PUBLISHED)
     o["challenge_open"] = Obj(opened.id, orgs=both)
-    o["challenge_proposal"] = Obj(cb.make_proposal(db, opened, s.institute).id, orgs=both)
+    answer_open = cb.make_proposal(db, opened, s.institute)
+    o["challenge_proposal"] = Obj(answer_open.id, orgs=both)
+    s.extra["challenge_proposal_file_id"] = challenge_files.attach_to_proposal(
+        db, cb.actor(s.institute), s.institute, file_store(), opened, answer_open, "方案.pdf",
+        io.BytesIO(PDF)).id
     s.extra["challenge_open_id"] = opened.id
     reviewed = cb.make_challenge(db, s.firm, ChallengeStatus.PUBLISHED)
     s.extra["review_proposal_id"] = cb.make_proposal(db, reviewed, s.institute).id
@@ -360,6 +365,9 @@ def _challenges(db: Session, s: PartySet) -> None:
                                    None)
     milestones.record_payment(db, cb.actor(s.firm), s.firm, delivering, paid.id, today(),
                               "BANK-MX")
+    s.extra["challenge_milestone_file_id"] = challenge_files.attach_to_milestone(
+        db, cb.actor(s.institute), s.institute, file_store(), delivering, pending, "报告.pdf",
+        io.BytesIO(PDF)).id
     s.extra.update(milestone_pending=pending.id, milestone_submitted=submitted.id,
                    milestone_accepted=accepted.id, milestone_paid=paid.id)
     # Proposals closed; and one under review by a panel with the set's expert seated.

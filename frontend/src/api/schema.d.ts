@@ -963,6 +963,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenges/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Invitations
+         * @description The proposals the caller's organisation is named on as a joint team's member, with its
+         *     answer (declared before `/{challenge_id}`).
+         */
+        get: operations["challenges-list_invitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/challenges/reviewing": {
         parameters: {
             query?: never;
@@ -1077,6 +1098,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/expert-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Expert Check
+         * @description A reviewer seated on the challenge confirms the evidence (when the challenge asks for
+         *     the check); until then the issuer cannot accept the milestone.
+         */
+        post: operations["challenges-expert_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Milestone Files
+         * @description The issuer, administrators and the milestone's winner.
+         */
+        get: operations["challenges-list_milestone_files"];
+        put?: never;
+        /**
+         * Attach Milestone File
+         * @description The winner attaches evidence (PDF, PNG or JPEG) until the milestone is accepted.
+         */
+        post: operations["challenges-attach_milestone_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Milestone File */
+        get: operations["challenges-download_milestone_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/payment": {
         parameters: {
             query?: never;
@@ -1165,6 +1248,69 @@ export interface paths {
         /** Update Proposal */
         put: operations["challenges-update_proposal"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/proposals/{proposal_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Proposal Files
+         * @description Whoever sees the proposal: its team, the issuer, administrators, seated reviewers.
+         */
+        get: operations["challenges-list_proposal_files"];
+        put?: never;
+        /**
+         * Attach Proposal File
+         * @description The lead attaches a PDF, PNG or JPEG until the deadline (frozen with the proposal).
+         */
+        post: operations["challenges-attach_proposal_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/proposals/{proposal_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Proposal File */
+        get: operations["challenges-download_proposal_file"];
+        put?: never;
+        post?: never;
+        /** Remove Proposal File */
+        delete: operations["challenges-remove_proposal_file"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenges/{challenge_id}/proposals/{proposal_id}/membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Membership
+         * @description A named member organisation agrees to be on the team (only then is it shown to the
+         *     issuer and may the proposal be selected) or declines.
+         */
+        post: operations["challenges-answer_membership"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5134,13 +5280,16 @@ export interface components {
              */
             updated_at: string;
         };
-        /** AchievementSide */
+        /**
+         * AchievementSide
+         * @description On a challenge award's deal: the winning proposal and the winner, `price` the award.
+         */
         AchievementSide: {
             acceptance: components["schemas"]["Acceptance"];
             /** Field Code */
             field_code: string;
             /** Listing Id */
-            listing_id: number;
+            listing_id: number | null;
             /** Modes */
             modes: string[];
             organisation: components["schemas"]["OrganisationRef"] | null;
@@ -5151,7 +5300,7 @@ export interface components {
             /** Title */
             title: string;
             /** Trl */
-            trl: number;
+            trl: number | null;
         };
         /**
          * AchievementSort
@@ -5267,7 +5416,7 @@ export interface components {
              * @description what was done, e.g. claim.pay
              * @enum {string}
              */
-            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "poc_file.upload" | "poc_file.read" | "poc_file.delete" | "expert.conflict_remove" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "challenge.review_request" | "challenge.review_replace" | "challenge.review_submit" | "challenge_milestone.confirm" | "challenge_milestone.dispute" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "roadshow.create" | "roadshow.invite_request" | "roadshow.invite_investor" | "roadshow.hold" | "roadshow.cancel" | "roadshow.consent_accept" | "roadshow.consent_decline" | "roadshow.register" | "roadshow.interest" | "roadshow.update" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
+            action: "user.register" | "user.create_admin" | "organisation.register" | "organisation.update" | "organisation.verified" | "organisation.rejected" | "organisation.reveal_identity" | "broker.register" | "broker.verified" | "broker.rejected" | "organisation.join" | "organisation.join_request" | "organisation.join_approve" | "organisation.join_decline" | "organisation.invite" | "organisation.invitation_revoke" | "demand.create" | "demand.update" | "demand.publish" | "demand.withdraw" | "demand.close" | "demand.negotiate" | "demand.release" | "demand.fulfil" | "demand.expire" | "demand.assign_broker" | "demand.unassign_broker" | "demand.hide" | "demand.unhide" | "demand.import" | "achievement.create" | "achievement.update" | "achievement.publish" | "achievement.withdraw" | "achievement.transfer" | "achievement.hide" | "achievement.unhide" | "achievement.import" | "field.create" | "field.update" | "matching.reindex" | "matching.rebuild" | "deal.open" | "deal.request" | "deal.request_accept" | "deal.request_decline" | "deal.accept" | "deal.decline" | "deal.transition" | "deal.note" | "deal.broker_invite" | "deal.invitation_accept" | "deal.invitation_decline" | "deal.invitation_withdraw" | "deal.shares_change" | "deal.shares_propose" | "deal.shares_accept" | "deal.shares_reject" | "contract.record" | "contract.update" | "contract.register" | "contract_file.upload" | "payment.record" | "payment.correct" | "payment.void" | "contract.amend_registration" | "evidence.confirm" | "evidence.dispute" | "registry.import" | "policy.create" | "policy.revise" | "claim.submit" | "claim.review" | "claim.approve" | "claim.reject" | "claim.pay" | "claim.claw_back" | "clawback.create" | "clawback.recover" | "claim.recompute" | "payee.set" | "payee.verify" | "payout.create" | "payout.pay" | "payout.cancel" | "integrity.scan" | "integrity.scan_request" | "flag.dismiss" | "flag.dismiss_request" | "flag.confirm" | "dishonesty.list" | "dishonesty.revoke" | "help_request.create" | "help_request.accept" | "help_request.decline" | "help_request.assign" | "help_request.cancel" | "help_request.close" | "help_request.escalate" | "visit.create" | "visit.update" | "demand_draft.create" | "demand_draft.update" | "demand_draft.submit" | "demand_draft.discard" | "demand_draft.return" | "demand_draft.approve" | "dossier.create" | "dossier.update" | "dossier.attach" | "dossier.request" | "dossier.grant" | "dossier.decline" | "dossier.revoke" | "nda_terms.publish" | "nda_terms.accept" | "intake_file.upload" | "broker.directory_profile" | "training.record" | "grade_rule.update" | "grade_proposal.create" | "grade_proposal.confirmed" | "grade_proposal.rejected" | "broker.promote" | "broker.demote" | "expert.invite" | "expert.invitation_revoke" | "expert.register" | "expert.profile_update" | "expert.verified" | "expert.rejected" | "expert.conflict_add" | "poc.request" | "poc.accept" | "poc.decline" | "poc.publish" | "poc.decide" | "panel.swap" | "panel.confirm" | "review.accept" | "review.decline" | "review.submit" | "achievement.poc_outcome" | "achievement.poc_summary" | "poc_file.upload" | "poc_file.read" | "poc_file.delete" | "expert.conflict_remove" | "challenge.create" | "challenge.update" | "challenge.top_up" | "challenge.close" | "challenge.transition" | "challenge.award" | "challenge.not_awarded" | "challenge_proposal.submit" | "challenge_proposal.update" | "challenge_proposal.freeze" | "challenge_milestone.submit" | "challenge_milestone.accept" | "challenge_milestone.reject" | "challenge_milestone.pay" | "challenge.review_request" | "challenge.review_replace" | "challenge.review_submit" | "challenge_milestone.confirm" | "challenge_milestone.dispute" | "challenge_proposal.member_accept" | "challenge_proposal.member_decline" | "challenge_file.upload" | "challenge_file.read" | "challenge_file.delete" | "challenge_milestone.expert_check" | "mandate.create" | "mandate.update" | "financing.create" | "financing.update" | "financing.publish" | "financing.close" | "financing.withdraw" | "financing.interest" | "financing.outcome" | "financing.outcome_confirm" | "financing.outcome_dispute" | "financing.question" | "financing.answer" | "roadshow.create" | "roadshow.invite_request" | "roadshow.invite_investor" | "roadshow.hold" | "roadshow.cancel" | "roadshow.consent_accept" | "roadshow.consent_decline" | "roadshow.register" | "roadshow.interest" | "roadshow.update" | "audit.prune" | "chain.create" | "chain.update" | "chain.import" | "chain_placement.place" | "chain_placement.remove" | "chain_placement.auto";
             /** Actor Id */
             actor_id: number | null;
             /** Actor Label */
@@ -5292,7 +5441,7 @@ export interface components {
              * @description what it was done to
              * @enum {string}
              */
-            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest" | "chain" | "chain_placement" | "financing_question" | "roadshow" | "roadshow_interest" | "poc_file";
+            object_type: "user" | "organisation" | "broker" | "demand" | "achievement" | "field" | "matching_index" | "deal" | "deal_event" | "contract" | "contract_file" | "payment" | "reward_policy" | "reward_claim" | "claw_back" | "payout_batch" | "integrity_scan" | "integrity_flag" | "dishonesty_listing" | "audit_head" | "demo" | "registry_import" | "broker_payee_account" | "help_request" | "visit" | "demand_draft" | "dossier" | "nda_terms" | "intake_file" | "training_record" | "grade_rule" | "grade_proposal" | "expert" | "expert_invitation" | "poc_request" | "review_assignment" | "challenge" | "challenge_proposal" | "challenge_milestone" | "investor_mandate" | "financing_request" | "financing_interest" | "chain" | "chain_placement" | "financing_question" | "roadshow" | "roadshow_interest" | "poc_file" | "challenge_file";
             /** Seq */
             seq: number;
         };
@@ -5463,6 +5612,16 @@ export interface components {
         };
         /** Body_chains-reimport_chain */
         "Body_chains-reimport_chain": {
+            /** File */
+            file: string;
+        };
+        /** Body_challenges-attach_milestone_file */
+        "Body_challenges-attach_milestone_file": {
+            /** File */
+            file: string;
+        };
+        /** Body_challenges-attach_proposal_file */
+        "Body_challenges-attach_proposal_file": {
             /** File */
             file: string;
         };
@@ -5909,6 +6068,28 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** ChallengeFileOut */
+        ChallengeFileOut: {
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /** Milestone Id */
+            milestone_id: number | null;
+            /** Proposal Id */
+            proposal_id: number | null;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+        };
         /** ChallengeGroupOut */
         ChallengeGroupOut: {
             /** Challenges */
@@ -5934,6 +6115,11 @@ export interface components {
             eligibility?: components["schemas"]["Eligibility"];
             /** Indicators */
             indicators: components["schemas"]["Indicator-Input"][];
+            /**
+             * Milestone Expert Check
+             * @default false
+             */
+            milestone_expert_check?: boolean;
             /** Milestones */
             milestones: components["schemas"]["PlannedMilestone-Input"][];
             /** Prize */
@@ -5975,6 +6161,11 @@ export interface components {
             issuer_name?: string | null;
             /** Issuer Org Id */
             issuer_org_id: number | null;
+            /**
+             * Milestone Expert Check
+             * @default false
+             */
+            milestone_expert_check?: boolean;
             /** Milestones */
             milestones: components["schemas"]["PlannedMilestone-Output"][];
             /** Outcome Reason */
@@ -6021,7 +6212,11 @@ export interface components {
             /** Team */
             team: string;
         };
-        /** ChallengeProposalOut */
+        /**
+         * ChallengeProposalOut
+         * @description `member_org_ids` and `members`: to the team every organisation named (with its answer);
+         *     to the issuer, reviewers and administrators only those who agreed.
+         */
         ChallengeProposalOut: {
             /** Approach */
             approach: string;
@@ -6050,6 +6245,8 @@ export interface components {
             lead_org_id: number;
             /** Member Org Ids */
             member_org_ids: number[];
+            /** Members */
+            members?: components["schemas"]["ProposalMemberOut"][];
             /** Plan */
             plan: components["schemas"]["PlanStep-Output"][];
             /** Revision */
@@ -6577,6 +6774,22 @@ export interface components {
             share: string | null;
             status: components["schemas"]["BrokerStatus"];
         };
+        /**
+         * DealChallengeRef
+         * @description The challenge award a deal carries out (揭榜挂帅), in place of a demand–achievement pair.
+         */
+        DealChallengeRef: {
+            /** Amount */
+            amount: string;
+            /** Award Id */
+            award_id: number;
+            /** Challenge Id */
+            challenge_id: number;
+            /** Proposal Id */
+            proposal_id: number;
+            /** Title */
+            title: string;
+        };
         /** DealOpen */
         DealOpen: {
             /** Achievement Id */
@@ -6593,13 +6806,14 @@ export interface components {
             both_accepted: boolean;
             /** Brokers */
             brokers: components["schemas"]["DealBrokerOut"][];
+            challenge?: components["schemas"]["DealChallengeRef"] | null;
             contract: components["schemas"]["ContractOut"] | null;
             demand: components["schemas"]["DemandSide"];
             /** Ended At */
             ended_at: string | null;
             /** Id */
             id: number;
-            invitation: components["schemas"]["InvitationOut"] | null;
+            invitation: components["schemas"]["backend__deals__schemas__InvitationOut"] | null;
             /**
              * Opened At
              * Format: date-time
@@ -6615,6 +6829,8 @@ export interface components {
             achievement_organisation: string | null;
             /** Achievement Title */
             achievement_title: string;
+            /** Challenge Id */
+            challenge_id?: number | null;
             /** Contract Amount */
             contract_amount: string | null;
             /** Demand Organisation */
@@ -6748,6 +6964,8 @@ export interface components {
         /**
          * DemandSide
          * @description The demand as this viewer may see it: its organisation is None while hidden from them.
+         *     On a challenge award's deal (`DealOut.challenge`) there is no listing: the challenge's
+         *     title and issuer stand in for the demand.
          */
         DemandSide: {
             acceptance: components["schemas"]["Acceptance"];
@@ -6760,7 +6978,7 @@ export interface components {
             /** Field Code */
             field_code: string;
             /** Listing Id */
-            listing_id: number;
+            listing_id: number | null;
             /** Min Trl */
             min_trl: number | null;
             /** Modes */
@@ -8186,39 +8404,6 @@ export interface components {
             /** Region */
             region: string;
         };
-        /** InvitationOut */
-        InvitationOut: {
-            /** Broker Id */
-            broker_id: number;
-            /**
-             * Display Name
-             * @description the invited broker's name
-             */
-            display_name: string;
-            /**
-             * Invited At
-             * Format: date-time
-             */
-            invited_at: string;
-            /** Invited By Id */
-            invited_by_id?: number | null;
-            /**
-             * Invited By Name
-             * @description who invited them
-             */
-            invited_by_name?: string | null;
-            /**
-             * Names
-             * @description the name of every broker in proposed_shares
-             */
-            names?: {
-                [key: string]: string;
-            };
-            /** Proposed Shares */
-            proposed_shares: {
-                [key: string]: string;
-            };
-        };
         /** InviteIn */
         InviteIn: {
             /** Broker Id */
@@ -8645,6 +8830,12 @@ export interface components {
             /** Username */
             username: string;
         };
+        /**
+         * MemberConsent
+         * @description A joint team's member organisation's answer to being named on a proposal.
+         * @enum {string}
+         */
+        MemberConsent: "invited" | "accepted" | "declined";
         /** MemberInvitationCreated */
         MemberInvitationCreated: {
             /**
@@ -8701,6 +8892,14 @@ export interface components {
             person?: components["schemas"]["PersonIn"] | null;
             user: components["schemas"]["UserIn"];
         };
+        /**
+         * MembershipAnswerIn
+         * @description A named member organisation's answer: join the team, or not.
+         */
+        MembershipAnswerIn: {
+            /** Accept */
+            accept: boolean;
+        };
         /** MessageOut */
         MessageOut: {
             /** Author Name */
@@ -8725,6 +8924,14 @@ export interface components {
         MilestoneEvidenceIn: {
             /** Text */
             text: string;
+        };
+        /**
+         * MilestoneExpertCheckIn
+         * @description A seated reviewer confirms the evidence meets the milestone's indicators.
+         */
+        MilestoneExpertCheckIn: {
+            /** Note */
+            note: string;
         };
         /** MilestoneIn */
         MilestoneIn: {
@@ -8924,7 +9131,7 @@ export interface components {
              * @description what the notification is about
              * @enum {string}
              */
-            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted" | "panel.invited" | "panel.withdrawn" | "panel.accepted" | "panel.declined" | "poc.decided" | "financing.fits_mandate" | "financing.addressed" | "financing.question" | "financing.answered" | "financing.outcome" | "financing.declined" | "financing.outcome_confirmed" | "financing.outcome_disputed" | "roadshow.request_invited" | "roadshow.investor_invited" | "roadshow.registered";
+            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted" | "panel.invited" | "panel.withdrawn" | "panel.accepted" | "panel.declined" | "poc.decided" | "financing.fits_mandate" | "financing.addressed" | "financing.question" | "financing.answered" | "financing.outcome" | "financing.declined" | "financing.outcome_confirmed" | "financing.outcome_disputed" | "roadshow.request_invited" | "roadshow.investor_invited" | "roadshow.registered" | "challenge.proposal_received" | "challenge.member_invited" | "challenge.awarded" | "challenge.not_chosen" | "challenge.not_awarded" | "challenge.evidence_submitted" | "challenge.milestone_accepted" | "challenge.milestone_rejected" | "challenge.milestone_paid" | "challenge.receipt_confirmed" | "challenge.receipt_disputed";
             /** Read At */
             read_at: string | null;
             /** Title */
@@ -10091,6 +10298,16 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** ProposalMemberOut */
+        ProposalMemberOut: {
+            /** Answered At */
+            answered_at: string | null;
+            /** Org Id */
+            org_id: number;
+            /** Org Name */
+            org_name: string;
+            status: components["schemas"]["MemberConsent"];
+        };
         /** ProposalOut */
         ProposalOut: {
             broker: components["schemas"]["BrokerRef"];
@@ -11117,6 +11334,27 @@ export interface components {
             /** Spread */
             spread: number;
         };
+        /**
+         * InvitationOut
+         * @description A proposal the caller's organisation is named on as a member of the team.
+         */
+        backend__challenges__schemas__InvitationOut: {
+            /** Answered At */
+            answered_at: string | null;
+            challenge: components["schemas"]["ChallengeSummary"];
+            /**
+             * Invited At
+             * Format: date-time
+             */
+            invited_at: string;
+            /** Lead Org Id */
+            lead_org_id: number;
+            /** Lead Org Name */
+            lead_org_name: string;
+            /** Proposal Id */
+            proposal_id: number;
+            status: components["schemas"]["MemberConsent"];
+        };
         /** MilestoneOut */
         backend__challenges__schemas__MilestoneOut: {
             /** Amount */
@@ -11136,6 +11374,10 @@ export interface components {
             evidence: string | null;
             /** Evidence At */
             evidence_at: string | null;
+            /** Expert Check Note */
+            expert_check_note?: string | null;
+            /** Expert Checked At */
+            expert_checked_at?: string | null;
             /** Id */
             id: number;
             /** Indicators */
@@ -11164,6 +11406,39 @@ export interface components {
          * @enum {string}
          */
         backend__deals__models__Stage: "requested" | "introduced" | "negotiating" | "signed" | "registered" | "paid" | "closed" | "lost" | "cancelled";
+        /** InvitationOut */
+        backend__deals__schemas__InvitationOut: {
+            /** Broker Id */
+            broker_id: number;
+            /**
+             * Display Name
+             * @description the invited broker's name
+             */
+            display_name: string;
+            /**
+             * Invited At
+             * Format: date-time
+             */
+            invited_at: string;
+            /** Invited By Id */
+            invited_by_id?: number | null;
+            /**
+             * Invited By Name
+             * @description who invited them
+             */
+            invited_by_name?: string | null;
+            /**
+             * Names
+             * @description the name of every broker in proposed_shares
+             */
+            names?: {
+                [key: string]: string;
+            };
+            /** Proposed Shares */
+            proposed_shares: {
+                [key: string]: string;
+            };
+        };
         /** CriterionSummaryOut */
         backend__experts__schemas__CriterionSummaryOut: {
             /**
@@ -13138,6 +13413,26 @@ export interface operations {
             };
         };
     };
+    "challenges-list_invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["backend__challenges__schemas__InvitationOut"][];
+                };
+            };
+        };
+    };
     "challenges-list_reviewing": {
         parameters: {
             query?: never;
@@ -13334,6 +13629,145 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["backend__challenges__schemas__MilestoneOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-expert_check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestoneExpertCheckIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["backend__challenges__schemas__MilestoneOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-list_milestone_files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeFileOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-attach_milestone_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_challenges-attach_milestone_file"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeFileOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-download_milestone_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                milestone_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
                 };
             };
             /** @description Validation Error */
@@ -13566,6 +14000,176 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ChallengeProposalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeProposalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-list_proposal_files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeFileOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-attach_proposal_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_challenges-attach_proposal_file"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeFileOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-download_proposal_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                proposal_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-remove_proposal_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                proposal_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-answer_membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembershipAnswerIn"];
             };
         };
         responses: {

@@ -35,7 +35,11 @@ function Parties({ deal }: { deal: Deal }) {
             size="small"
             column={1}
             items={[
-              { key: 'title', label: t('demand.title'), children: <Link to={`/listings/demands/${demand.listing_id}`}>{demand.title}</Link> },
+              {
+                key: 'title',
+                label: deal.challenge ? t('deal.challenge') : t('demand.title'),
+                children: <Link to={deal.challenge ? `/challenges/${deal.challenge.challenge_id}` : `/listings/demands/${demand.listing_id}`}>{demand.title}</Link>,
+              },
               { key: 'org', label: t('common.organisation'), children: demand.organisation?.name ?? t('common.anonymousFirm') },
               { key: 'region', label: t('common.region'), children: demand.region },
               {
@@ -53,10 +57,18 @@ function Parties({ deal }: { deal: Deal }) {
             size="small"
             column={1}
             items={[
-              { key: 'title', label: t('achievement.title'), children: <Link to={`/listings/achievements/${achievement.listing_id}`}>{achievement.title}</Link> },
+              {
+                key: 'title',
+                label: deal.challenge ? t('deal.challengeProposal') : t('achievement.title'),
+                children: deal.challenge ? achievement.title : <Link to={`/listings/achievements/${achievement.listing_id}`}>{achievement.title}</Link>,
+              },
               { key: 'org', label: t('common.organisation'), children: achievement.organisation?.name ?? t('common.notAvailable') },
-              { key: 'trl', label: t('trl.label'), children: t('trl.value', { level: achievement.trl }) },
-              { key: 'price', label: t('achievement.price'), children: achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} rounded /> },
+              ...(achievement.trl === null ? [] : [{ key: 'trl', label: t('trl.label'), children: t('trl.value', { level: achievement.trl }) }]),
+              {
+                key: 'price',
+                label: deal.challenge ? t('deal.challengeAward') : t('achievement.price'),
+                children: achievement.price === null ? t('achievement.price.negotiable') : <Money value={achievement.price} rounded />,
+              },
             ]}
           />
         </Card>
