@@ -86,17 +86,22 @@ function DossierContent({ dossierId }: { dossierId: number }) {
 /** A demand's confidential dossier as the viewer may see it: ask for access, accept the
  *  owner's terms, then read it. Shows nothing when the demand has no dossier. */
 export function DossierPanel({ demandId }: { demandId: number }) {
-  const t = useT();
   const session = useSession();
   const signedIn = session.status === 'authenticated';
   const status = useDossierStatus(demandId, signedIn);
-  const request = useRequestDossierAccess(status.data?.dossier_id ?? 0);
+  if (!signedIn || status.data === undefined) return null;
+  return <DossierViewerCard status={status.data} />;
+}
+
+/** A dossier for a reader who is not its owner (a demand's or a financing request's): ask for
+ *  access, accept the owner's terms once granted, then read it. */
+export function DossierViewerCard({ status: s, title }: { status: DossierStatus; title?: string }) {
+  const t = useT();
+  const request = useRequestDossierAccess(s.dossier_id);
   const [message, setMessage] = useState('');
   const [reading, setReading] = useState(false);
   const toast = useMessage();
   const showError = useShowError();
-  if (!signedIn || status.data === undefined) return null;
-  const s = status.data;
   const body = (() => {
     if (s.owner) return <Link to={`/firm/dossiers/${s.dossier_id}`}>{t('intake.dossier.manage')}</Link>;
     if (s.can_view) return <DossierContent dossierId={s.dossier_id} />;
@@ -127,7 +132,7 @@ export function DossierPanel({ demandId }: { demandId: number }) {
     );
   })();
   return (
-    <Card title={t('intake.dossier')} style={{ marginTop: 16 }} data-testid="dossier-panel">
+    <Card title={title ?? t('intake.dossier')} style={{ marginTop: 16 }} data-testid="dossier-panel">
       {body}
       <TermsDialog status={s} open={reading} onClose={() => setReading(false)} />
     </Card>
