@@ -48,7 +48,9 @@ def _admit(client: TestClient, db: Session, owner: User, investor: User, did: in
 def test_the_owner_writes_it_and_nobody_else_may(client: TestClient, db: Session) -> None:
     firm, investor = b.make_firm_user(db), c.make_investor(db)
     rid = c.make_request(db, firm).id
+    assert client.get(f"{REQUESTS}/{rid}", headers=h(db, investor)).json()["has_dossier"] is False
     did = _write(client, db, firm, rid)
+    assert client.get(f"{REQUESTS}/{rid}", headers=h(db, investor)).json()["has_dossier"] is True
     r = client.get(f"{REQUESTS}/{rid}/dossier", headers=h(db, firm))
     assert r.json()["owner"] is True and r.json()["can_view"] is True
     assert client.get(f"{DOSSIERS}/{did}", headers=h(db, firm)).json()["details"] == BODY[
@@ -138,6 +140,8 @@ def test_a_withdrawn_request_closes_its_dossier_to_investors(client: TestClient,
     assert client.get(f"{REQUESTS}/{rid}", headers=h(db, investor)).status_code == 200
     assert client.get(f"{REQUESTS}/{rid}/dossier", headers=h(db, investor)).status_code == 404
     assert client.get(f"{DOSSIERS}/{did}", headers=h(db, investor)).status_code == 404
+    assert client.get(f"{REQUESTS}/{rid}", headers=h(db, investor)).json()["has_dossier"] is False
+    assert client.get(f"{REQUESTS}/{rid}", headers=h(db, firm)).json()["has_dossier"] is True
     assert client.get(f"{DOSSIERS}/{did}", headers=h(db, firm)).status_code == 200
     assert client.put(f"{REQUESTS}/{rid}/dossier", json=BODY,
                       headers=h(db, firm)).status_code == 409

@@ -7697,6 +7697,11 @@ export interface components {
             demand_id: number | null;
             /** Field Id */
             field_id: number;
+            /**
+             * Has Dossier
+             * @default false
+             */
+            has_dossier?: boolean;
             /** Id */
             id: number;
             instrument: components["schemas"]["Instrument"];

@@ -15,7 +15,7 @@ afterEach(() => {
   tokenStore.clear();
 });
 
-const REQUEST = { id: 5, title: '工业机器人视觉检测中试线', status: 'published' } as FinancingRequest;
+const REQUEST = { id: 5, title: '工业机器人视觉检测中试线', status: 'published', has_dossier: true } as FinancingRequest;
 
 describe("the investor's financing dossier card", () => {
   it('shows nothing of the content until the owner grants access and the terms are accepted', async () => {

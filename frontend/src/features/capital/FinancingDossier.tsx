@@ -12,11 +12,11 @@ import { useT } from '@/i18n';
  *  and see every read. */
 export function OwnerFinancingDossier({ request }: { request: FinancingRequest }) {
   const t = useT();
-  const status = useFinancingDossierStatus(request.id);
-  const dossierId = status.data?.dossier_id ?? null;
+  const status = useFinancingDossierStatus(request.id, request.has_dossier);
+  const dossierId = request.has_dossier ? (status.data?.dossier_id ?? null) : null;
   const dossier = useDossier(dossierId, dossierId !== null);
   const put = usePutFinancingDossier(request.id);
-  if (status.isPending || (dossierId !== null && dossier.isPending)) return <Card loading title={t('capital.dossier.title')} />;
+  if ((request.has_dossier && status.isPending) || (dossierId !== null && dossier.isPending)) return <Card loading title={t('capital.dossier.title')} />;
   const content = dossier.data ?? null;
   const editor = request.status === 'withdrawn' ? null : (
     <DossierEditor
@@ -49,8 +49,8 @@ export function OwnerFinancingDossier({ request }: { request: FinancingRequest }
 export function InvestorFinancingDossier({ request }: { request: FinancingRequest }) {
   const t = useT();
   const [open, setOpen] = useState(false);
-  const status = useFinancingDossierStatus(request.id);
-  if (status.data === undefined) return null;
+  const status = useFinancingDossierStatus(request.id, request.has_dossier);
+  if (!request.has_dossier || status.data === undefined) return null;
   if (!open && !status.data.can_view && status.data.access === null)
     return (
       <Card title={t('capital.dossier.title')} data-testid="financing-dossier">

@@ -250,11 +250,16 @@ export function useFinancingDossierStatus(requestId: number, enabled = true) {
 }
 
 export function usePutFinancingDossier(requestId: number) {
+  const queryClient = useQueryClient();
   const invalidate = useInvalidateDossiers();
   return useMutation({
     mutationFn: async (body: DossierInput) =>
       unwrap(await api.PUT('/api/v1/financing-requests/{request_id}/dossier', { params: { path: { request_id: requestId } }, body })),
-    onSuccess: invalidate,
+    onSuccess: async () => {
+      await invalidate();
+      // The request's `has_dossier` (the capital chain's queries).
+      await queryClient.invalidateQueries({ queryKey: ['capital'] });
+    },
   });
 }
 
