@@ -42,7 +42,7 @@ describe("the investor's financing dossier card", () => {
     await user.click(await screen.findByTestId('financing-dossier-open'));
     await user.click(await screen.findByTestId('dossier-request'));
     await waitFor(() => expect(api.calls('POST', '/api/v1/dossiers/9/access-requests')).toHaveLength(1));
-    expect(await screen.findByText('已申请，等待需求方授权。')).toBeInTheDocument();
+    expect(await screen.findByText('已申请，等待融资方授权。')).toBeInTheDocument();
     expect(screen.queryByTestId('dossier-content')).toBeNull();
     expect(api.calls('GET', '/api/v1/dossiers/9')).toHaveLength(0);
 

@@ -61,5 +61,5 @@ export function InvestorFinancingDossier({ request }: { request: FinancingReques
         </Space>
       </Card>
     );
-  return <DossierViewerCard status={status.data} title={t('capital.dossier.title')} />;
+  return <DossierViewerCard status={status.data} title={t('capital.dossier.title')} financing />;
 }

@@ -95,7 +95,7 @@ export function DossierPanel({ demandId }: { demandId: number }) {
 
 /** A dossier for a reader who is not its owner (a demand's or a financing request's): ask for
  *  access, accept the owner's terms once granted, then read it. */
-export function DossierViewerCard({ status: s, title }: { status: DossierStatus; title?: string }) {
+export function DossierViewerCard({ status: s, title, financing = false }: { status: DossierStatus; title?: string; financing?: boolean }) {
   const t = useT();
   const request = useRequestDossierAccess(s.dossier_id);
   const [message, setMessage] = useState('');
@@ -114,11 +114,11 @@ export function DossierViewerCard({ status: s, title }: { status: DossierStatus;
           </Button>
         </Space>
       );
-    if (s.access === 'requested') return <Alert type="info" showIcon message={t('intake.dossier.waiting')} />;
+    if (s.access === 'requested') return <Alert type="info" showIcon message={financing ? t('capital.dossier.waiting') : t('intake.dossier.waiting')} />;
     return (
       <Space direction="vertical" style={{ width: '100%' }}>
         {s.access === 'revoked' || s.access === 'declined' ? <Alert type="warning" showIcon message={t(`intake.dossier.was.${s.access}`)} /> : null}
-        <Typography.Paragraph>{t('intake.dossier.askExplain')}</Typography.Paragraph>
+        <Typography.Paragraph>{financing ? t('capital.dossier.askExplain') : t('intake.dossier.askExplain')}</Typography.Paragraph>
         <Input.TextArea rows={2} maxLength={500} value={message} onChange={(e) => setMessage(e.target.value)} placeholder={t('intake.dossier.askMessage')} aria-label={t('intake.dossier.askMessage')} />
         <Button
           kind="primary"
