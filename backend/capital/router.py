@@ -9,12 +9,15 @@ from fastapi import APIRouter, Depends, Query, status
 
 from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
-from backend.capital import roadshows, schemas, service, stats
+from backend.capital import dossiers, roadshows, schemas, service, stats
 from backend.capital.models import FinancingStatus, Instrument, RoadshowStatus
 from backend.core.deps import PageNo, PageSize, SessionDep
 from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute
 from backend.core.schemas import Page
+from backend.intake import dossiers as intake_dossiers
+from backend.intake import schemas as intake_schemas
+from backend.intake import views as intake_views
 
 investors_router = APIRouter(prefix="/api/v1/investors", tags=["capital"],
                              route_class=UnitOfWorkRoute)
@@ -129,6 +132,25 @@ def withdraw_request(request_id: int, session: SessionDep, user: FinancingWriter
                      actor: ActorDep) -> schemas.FinancingOut:
     request = service.owned_request(session, user, request_id)
     return _out(session, user, service.end(session, actor, request, FinancingStatus.WITHDRAWN))
+
+
+@financing_router.get("/{request_id}/dossier")
+def financing_dossier_status(request_id: int, session: SessionDep, user: CurrentUser
+                             ) -> intake_schemas.DossierStatusOut:
+    """Whether the request has a dossier, and what the caller may do about it (never its
+    content): its organisation, administrators, and investors who may see the request while it
+    is not withdrawn (404 otherwise). Access, terms and files go through `/api/v1/dossiers`."""
+    view = intake_dossiers.for_financing(session, user, request_id)
+    return intake_views.dossier_status(session, view)
+
+
+@financing_router.put("/{request_id}/dossier")
+def put_financing_dossier(request_id: int, body: intake_schemas.DossierIn, session: SessionDep,
+                          user: FinancingWriter, actor: ActorDep) -> intake_schemas.DossierOut:
+    """The requesting organisation writes the request's confidential dossier."""
+    dossier = dossiers.put(session, actor, user, request_id, body)
+    return intake_views.dossier_out(session, intake_dossiers.dossier_for(session, user,
+                                                                         dossier.id))
 
 
 @financing_router.get("/{request_id}/interests")

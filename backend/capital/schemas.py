@@ -197,6 +197,8 @@ class FinancingOut(Schema):
         default=None, description="the TRL a proof-of-concept review found (achievements)")
     poc_passed_on: date | None = Field(
         default=None, description="when the achievement passed proof of concept (通过概念验证)")
+    # Whether it carries a confidential dossier the caller may ask about (never its content).
+    has_dossier: bool = False
 
 
 class FeedItemOut(Schema):

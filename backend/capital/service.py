@@ -40,6 +40,7 @@ from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from backend.core.permissions import Role
 from backend.core.types import utcnow
 from backend.deals import access as deal_access
+from backend.intake.models import Dossier
 from backend.listings import lookup, taxonomy
 
 _NO_REQUEST = "未找到该融资需求。No such financing request."
@@ -209,6 +210,8 @@ def views(session: Session, user: User, requests: Sequence[FinancingRequest]
     privileged = [r.id for r in requests if user.role == Role.ADMIN or is_owner(user, r)]
     named = named_ids(session, privileged)
     poc = poc_of(session, requests)
+    with_dossier = set(session.execute(select(Dossier.financing_request_id).where(
+        Dossier.financing_request_id.in_([r.id for r in requests]))).scalars())
     return [schemas.FinancingOut(
         id=r.id, organisation_id=r.organisation_id, organisation_name=names[r.organisation_id],
         subject=r.subject, achievement_id=r.achievement_id, demand_id=r.demand_id,
@@ -220,7 +223,10 @@ def views(session: Session, user: User, requests: Sequence[FinancingRequest]
         milestones=[schemas.MilestoneOut.model_validate(m) for m in r.milestones],
         trl_current=r.trl_current, trl_target=r.trl_target, audience=r.audience,
         named_investor_ids=named.get(r.id), status=r.status, created_at=r.created_at,
-        published_at=r.published_at) for r in requests]
+        published_at=r.published_at,
+        has_dossier=r.id in with_dossier and (r.id in privileged
+                                              or r.status is not FinancingStatus.WITHDRAWN))
+        for r in requests]
 
 
 def poc_of(session: Session, requests: Iterable[FinancingRequest]

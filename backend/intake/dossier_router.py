@@ -11,7 +11,7 @@ from backend.accounts.deps import ActorDep, CurrentUser, require
 from backend.accounts.models import User
 from backend.core.deps import SessionDep
 from backend.core.errors import NotFound
-from backend.core.permissions import Permission
+from backend.core.permissions import Permission, Role, check_permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.deals.storage import FileStore, file_store
 from backend.intake import dossiers, schemas, terms, views
@@ -20,7 +20,25 @@ from backend.intake.downloads import FILE_RESPONSE, stream_file
 dossiers_router = APIRouter(tags=["dossiers"], route_class=UnitOfWorkRoute)
 
 Owner = Annotated[User, Depends(require(Permission.DEMAND_WRITE))]     # firms (and admins)
-Reader = Annotated[User, Depends(require(Permission.DOSSIER_READ))]
+
+
+async def _manager(user: CurrentUser) -> User:
+    """Firms own demands' dossiers; institutes (and firms) financing requests' too."""
+    if user.role != Role.INSTITUTE:
+        check_permission(user.role, Permission.DEMAND_WRITE)
+    return user
+
+
+async def _reader(user: CurrentUser) -> User:
+    """Investors ask for and read a financing request's dossier only (the service refuses them
+    a demand's)."""
+    if user.role != Role.INVESTOR:
+        check_permission(user.role, Permission.DOSSIER_READ)
+    return user
+
+
+Manager = Annotated[User, Depends(_manager)]
+Reader = Annotated[User, Depends(_reader)]
 Store = Annotated[FileStore, Depends(file_store)]
 
 
@@ -105,7 +123,7 @@ def _access_line(session: SessionDep, view: dossiers.DossierAccessView, user_id:
 
 
 @dossiers_router.post("/api/v1/dossiers/{dossier_id}/access/{user_id}/grant")
-def grant_dossier_access(dossier_id: int, user_id: int, session: SessionDep, user: Owner,
+def grant_dossier_access(dossier_id: int, user_id: int, session: SessionDep, user: Manager,
                          actor: ActorDep) -> schemas.AccessOut:
     view = dossiers.dossier_for(session, user, dossier_id, lock=True)
     dossiers.grant(session, actor, view, user_id)
@@ -113,7 +131,7 @@ def grant_dossier_access(dossier_id: int, user_id: int, session: SessionDep, use
 
 
 @dossiers_router.post("/api/v1/dossiers/{dossier_id}/access/{user_id}/decline")
-def decline_dossier_access(dossier_id: int, user_id: int, session: SessionDep, user: Owner,
+def decline_dossier_access(dossier_id: int, user_id: int, session: SessionDep, user: Manager,
                            actor: ActorDep) -> schemas.AccessOut:
     view = dossiers.dossier_for(session, user, dossier_id, lock=True)
     dossiers.decline(session, actor, view, user_id)
@@ -121,7 +139,7 @@ def decline_dossier_access(dossier_id: int, user_id: int, session: SessionDep, u
 
 
 @dossiers_router.post("/api/v1/dossiers/{dossier_id}/access/{user_id}/revoke")
-def revoke_dossier_access(dossier_id: int, user_id: int, session: SessionDep, user: Owner,
+def revoke_dossier_access(dossier_id: int, user_id: int, session: SessionDep, user: Manager,
                           actor: ActorDep) -> schemas.AccessOut:
     """Takes effect at once: the next read is refused."""
     view = dossiers.dossier_for(session, user, dossier_id, lock=True)

@@ -17,6 +17,7 @@ only), so no ranking, reason or preview can carry it to anyone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, BinaryIO
@@ -48,6 +49,25 @@ from backend.listings import demands, lookup
 
 NOT_FOUND = "未找到该保密资料。No such dossier."
 
+# A financing request's dossier (the capital chain, a domain above intake): who may know it
+# exists is the capital chain's rule, handed over when `backend.capital.dossiers` loads. The
+# check raises NotFound unless `user` may see the request's dossier (its owner, an administrator,
+# an investor of its audience while the request is not withdrawn).
+FinancingCheck = Callable[[Session, User, int], None]
+_financing_check: FinancingCheck | None = None
+
+
+def install_financing_check(check: FinancingCheck) -> None:
+    global _financing_check
+    _financing_check = check
+
+
+def _check_financing(session: Session, user: User, request_id: int) -> None:
+    if _financing_check is None:
+        raise RuntimeError("backend.capital.dossiers is not loaded: a financing request's "
+                           "dossier cannot be checked.")
+    _financing_check(session, user, request_id)
+
 
 class Relation(StrEnum):
     OWNER = "owner"      # a member of the owning firm
@@ -64,12 +84,16 @@ class DossierAccessView:
 
 
 def _snapshot(d: Dossier) -> dict[str, Any]:
-    return {"demand_id": d.demand_id, "draft_id": d.draft_id, "details": d.details,
+    return {"demand_id": d.demand_id, "draft_id": d.draft_id,
+            "financing_request_id": d.financing_request_id, "details": d.details,
             "volumes": d.volumes, "budget": d.budget}
 
 
 def _relation(session: Session, user: User, dossier: Dossier) -> Relation:
     if user.role == Role.FIRM and user.organisation_id == dossier.organisation_id:
+        return Relation.OWNER
+    if (dossier.financing_request_id is not None and user.role == Role.INSTITUTE
+            and user.organisation_id == dossier.organisation_id):
         return Relation.OWNER
     if user.role == Role.ADMIN:
         return Relation.ADMIN
@@ -88,7 +112,9 @@ def dossier_for(session: Session, user: User, dossier_id: int, *, lock: bool = F
         query = query.with_for_update()
     dossier = one_or_404(session, query.execution_options(populate_existing=True), NOT_FOUND)
     try:
-        if dossier.demand_id is not None:
+        if dossier.financing_request_id is not None:
+            _check_financing(session, user, dossier.financing_request_id)
+        elif dossier.demand_id is not None:
             demands.check_visible(session, user, dossier.demand_id)
         else:
             draft = session.get(DemandDraft, dossier.draft_id)
@@ -104,6 +130,13 @@ def access_row(session: Session, dossier_id: int, user_id: int) -> DossierAccess
     return session.execute(select(DossierAccess).where(
         DossierAccess.dossier_id == dossier_id, DossierAccess.user_id == user_id)
     ).scalar_one_or_none()
+
+
+def require_reader(view: DossierAccessView) -> None:
+    """Investors read a financing request's dossier only, never a demand's."""
+    if view.user.role == Role.INVESTOR and view.dossier.financing_request_id is None:
+        raise PermissionDenied("投资机构不能查看需求的保密资料。Investors read no demand's "
+                               "dossier.")
 
 
 def _require_owner(view: DossierAccessView) -> None:
@@ -156,6 +189,7 @@ def _log_view(session: Session, view: DossierAccessView, ip: str | None,
 
 
 def read(session: Session, actor: audit.Actor, view: DossierAccessView) -> Dossier:
+    require_reader(view)
     _require_read(session, view)
     _log_view(session, view, actor.ip)
     return view.dossier
@@ -163,6 +197,7 @@ def read(session: Session, actor: audit.Actor, view: DossierAccessView) -> Dossi
 
 def read_file(session: Session, actor: audit.Actor, view: DossierAccessView, file_id: int
               ) -> StoredFile:
+    require_reader(view)
     _require_read(session, view)
     row = files.file_of(session, file_id, dossier_id=view.dossier.id)
     _log_view(session, view, actor.ip, row.id)
@@ -229,6 +264,16 @@ def put_for_draft(session: Session, actor: audit.Actor, draft: DemandDraft, seat
                   organisation_id=draft.organisation_id)
 
 
+def put_for_financing(session: Session, actor: audit.Actor, request_id: int,
+                      organisation_id: int, data: DossierIn) -> Dossier:
+    """The requesting organisation writes its financing request's dossier (the capital chain
+    checked that the caller owns the request and may change it)."""
+    existing = session.execute(select(Dossier).where(Dossier.financing_request_id == request_id)
+                               .with_for_update()).scalar_one_or_none()
+    return _write(session, actor, existing, data, financing_request_id=request_id,
+                  organisation_id=organisation_id)
+
+
 def attach(session: Session, actor: audit.Actor, view: DossierAccessView, store: FileStore,
            filename: str | None, stream: BinaryIO) -> StoredFile:
     if view.relation not in (Relation.OWNER, Relation.DRAFTER):
@@ -281,7 +326,9 @@ def _title(dossier: Dossier, text: str) -> str:
 
 def request_access(session: Session, actor: audit.Actor, view: DossierAccessView, message: str
                    ) -> DossierAccess:
-    if view.relation is not Relation.OTHER or view.dossier.demand_id is None:
+    require_reader(view)
+    if view.relation is not Relation.OTHER or (view.dossier.demand_id is None
+                                               and view.dossier.financing_request_id is None):
         raise Conflict("您无需申请此资料的访问权限。You need not ask for access to this dossier.")
     row = access_row(session, view.dossier.id, view.user.id)
     if row is not None and row.status in (AccessStatus.REQUESTED, AccessStatus.GRANTED):
@@ -299,7 +346,7 @@ def grant(session: Session, actor: audit.Actor, view: DossierAccessView, user_id
     """The owner admits a user who can see the demand (who asked, or whom it invites)."""
     _require_owner(view)
     dossier = view.dossier
-    if dossier.demand_id is None:
+    if dossier.demand_id is None and dossier.financing_request_id is None:
         raise Conflict("需求发布后才能授权他人查看保密资料。Grant access once the demand is "
                        "published.")
     target = load_user(session, user_id)
@@ -307,10 +354,17 @@ def grant(session: Session, actor: audit.Actor, view: DossierAccessView, user_id
             dossier.organisation_id:
         raise InvalidInput("user_id", "不能授权该用户。This user cannot be granted access.")
     try:
-        demands.check_visible(session, target, dossier.demand_id)
+        if dossier.financing_request_id is not None:
+            if target.role != Role.INVESTOR:
+                raise NotFound(NOT_FOUND)
+            _check_financing(session, target, dossier.financing_request_id)
+        else:
+            if target.role == Role.INVESTOR:
+                raise NotFound(NOT_FOUND)
+            demands.check_visible(session, target, dossier.demand_id)  # type: ignore[arg-type]
     except NotFound:
         raise InvalidInput("user_id", "该用户看不到此需求，不能授权。This user cannot see the "
-                                      "demand.") from None
+                                      "request.") from None
     row = access_row(session, dossier.id, user_id)
     if row is not None and row.status is AccessStatus.GRANTED:
         return row
@@ -348,6 +402,7 @@ def revoke(session: Session, actor: audit.Actor, view: DossierAccessView, user_i
 
 def accept_terms(session: Session, actor: audit.Actor, view: DossierAccessView, version: int
                  ) -> tuple[int, Any]:
+    require_reader(view)
     current = terms.current(session, actor, view.dossier.organisation_id)
     if version != current.version:
         raise Conflict(f"保密协议已更新为第{current.version}版，请阅读后再接受。The terms are now "
@@ -427,6 +482,15 @@ def owned(session: Session, user: User) -> list[Owned]:
                   counts.get((d.id, AccessStatus.REQUESTED), 0),
                   counts.get((d.id, AccessStatus.GRANTED), 0), int(seen.get(d.id, 0)))
             for d in rows]
+
+
+def for_financing(session: Session, user: User, request_id: int) -> DossierAccessView:
+    """The dossier of a financing request the user may see (404 when there is none or no
+    view)."""
+    _check_financing(session, user, request_id)
+    dossier_id = one_or_404(session, select(Dossier.id).where(
+        Dossier.financing_request_id == request_id), NOT_FOUND)
+    return dossier_for(session, user, dossier_id)
 
 
 def draft_dossier_id(session: Session, draft_id: int) -> int | None:

@@ -200,11 +200,15 @@ class NdaAcceptance(Base):
 
 class Dossier(Base):
     """The confidential part of a demand: technical details, drawings, volumes, budget. Held on
-    a broker's draft until the firm approves it, then on the demand."""
+    a broker's draft until the firm approves it, then on the demand. Or the documents behind a
+    financing request (资金链), owned by the request: exactly one of the two kinds of owner."""
 
     __tablename__ = "dossiers"
     __table_args__ = (
-        CheckConstraint("(demand_id IS NOT NULL) OR (draft_id IS NOT NULL)", name="has_owner"),
+        CheckConstraint(
+            "((demand_id IS NOT NULL OR draft_id IS NOT NULL) AND financing_request_id IS NULL) "
+            "OR (financing_request_id IS NOT NULL AND demand_id IS NULL AND draft_id IS NULL)",
+            name="has_owner"),
         CheckConstraint("budget IS NULL OR budget >= 0", name="budget_nonnegative"),
     )
 
@@ -214,6 +218,8 @@ class Dossier(Base):
                                                   default=None)
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("demand_drafts.id"), unique=True,
                                                  default=None)
+    financing_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("financing_requests.id"), unique=True, default=None)
     details: Mapped[str] = mapped_column(Text)
     volumes: Mapped[str] = mapped_column(String(1000), default="")
     budget: Mapped[Decimal | None] = mapped_column(Money(), default=None)

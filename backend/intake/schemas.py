@@ -180,6 +180,7 @@ class DossierOut(Schema):
     id: int
     demand_id: int | None
     draft_id: int | None
+    financing_request_id: int | None = None
     details: str
     volumes: str
     budget: Decimal | None
@@ -204,6 +205,7 @@ class DossierStatusOut(Schema):
 
     dossier_id: int
     demand_id: int | None
+    financing_request_id: int | None = None
     owner: bool
     access: AccessStatus | None
     terms_version: int

@@ -125,7 +125,8 @@ def draft_views(session: Session, rows: Sequence[DemandDraft]) -> list[DraftOut]
 
 def dossier_out(session: Session, view: dossiers.DossierAccessView) -> DossierOut:
     d = view.dossier
-    return DossierOut(id=d.id, demand_id=d.demand_id, draft_id=d.draft_id, details=d.details,
+    return DossierOut(id=d.id, demand_id=d.demand_id, draft_id=d.draft_id,
+                      financing_request_id=d.financing_request_id, details=d.details,
                       volumes=d.volumes, budget=d.budget,
                       files=[file_out(f) for f in dossiers.files_of(session, d)],
                       updated_at=d.updated_at)
@@ -137,7 +138,7 @@ def dossier_status(session: Session, view: dossiers.DossierAccessView) -> Dossie
     row = dossiers.access_row(session, d.id, view.user.id)
     readable, _ = dossiers.may_read(session, view)
     return DossierStatusOut(
-        dossier_id=d.id, demand_id=d.demand_id,
+        dossier_id=d.id, demand_id=d.demand_id, financing_request_id=d.financing_request_id,
         owner=view.relation is dossiers.Relation.OWNER,
         access=row.status if row is not None else None,
         terms_version=current.version if current else 1,

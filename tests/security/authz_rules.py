@@ -1259,6 +1259,14 @@ RULES: list[Case] = [
          params=_financing("financing"),
          json=lambda w, s: {"status": "declined", "reason": "不在本期投资计划内"},
          why="an investor that marked interest records where it led"),
+    # A financing request's dossier: whoever sees the request learns it has one (its content
+    # goes through /api/v1/dossiers, behind a grant and the terms); its owner writes it.
+    Case("GET", "/api/v1/financing-requests/{request_id}/dossier", FINANCING_READ,
+         target="financing", params=_financing("financing"),
+         why="never its content: whether the caller may read it"),
+    Case("PUT", "/api/v1/financing-requests/{request_id}/dossier", FINANCING_OWNER,
+         target="financing", params=_financing("financing"),
+         json=lambda w, s: {"details": "融资尽调资料（保密）", "volumes": "", "budget": None}),
 
     # industry chains (产业链图谱): administrators edit; everyone signed in reads; not public
     Case("GET", "/api/v1/chains", LOGGED_IN),

@@ -41,6 +41,7 @@ from backend.accounts.models import (
 )
 from backend.audit import checkpoint
 from backend.audit.service import Actor
+from backend.capital import dossiers as capital_dossiers
 from backend.capital import roadshows
 from backend.capital import schemas as capital_schemas
 from backend.capital import service as capital
@@ -72,6 +73,7 @@ from backend.experts.models import (
 )
 from backend.experts.schemas import ExpertInvitationIn, ManualConflictIn
 from backend.intake import dossiers, visits
+from backend.intake import schemas as intake_schemas
 from backend.intake.access import request_for
 from backend.intake.models import GradeProposal
 from backend.integrity import dishonesty
@@ -410,6 +412,9 @@ def _capital(db: Session, s: PartySet) -> None:
     s.extra["financing_interest_id"] = pending.id
     capital.ask(db, capb.actor(s.investor), s.investor, named.id,
                 capital_schemas.QuestionIn(body="请提供财务数据。"))
+    # The published request carries a dossier (its content behind the owner's terms).
+    capital_dossiers.put(db, capb.actor(s.firm), s.firm, shown.id,
+                         intake_schemas.DossierIn(details="融资尽调资料（保密）"))
     # Roadshows: a planned one (the published request invited, its owner consented; the
     # investor invited, not yet registered) and a held one (the investor registered).
     admin = b.make_admin(db)

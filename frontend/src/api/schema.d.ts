@@ -3028,6 +3028,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/financing-requests/{request_id}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Financing Dossier Status
+         * @description Whether the request has a dossier, and what the caller may do about it (never its
+         *     content): its organisation, administrators, and investors who may see the request while it
+         *     is not withdrawn (404 otherwise). Access, terms and files go through `/api/v1/dossiers`.
+         */
+        get: operations["capital-financing_dossier_status"];
+        /**
+         * Put Financing Dossier
+         * @description The requesting organisation writes the request's confidential dossier.
+         */
+        put: operations["capital-put_financing_dossier"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/financing-requests/{request_id}/interest": {
         parameters: {
             query?: never;
@@ -7129,6 +7155,8 @@ export interface components {
             draft_id: number | null;
             /** Files */
             files: components["schemas"]["FileOut"][];
+            /** Financing Request Id */
+            financing_request_id?: number | null;
             /** Id */
             id: number;
             /**
@@ -7151,6 +7179,8 @@ export interface components {
             demand_id: number | null;
             /** Dossier Id */
             dossier_id: number;
+            /** Financing Request Id */
+            financing_request_id?: number | null;
             /** Owner */
             owner: boolean;
             /** Terms Accepted */
@@ -7885,6 +7915,11 @@ export interface components {
             demand_id: number | null;
             /** Field Id */
             field_id: number;
+            /**
+             * Has Dossier
+             * @default false
+             */
+            has_dossier?: boolean;
             /** Id */
             id: number;
             instrument: components["schemas"]["Instrument"];
@@ -17718,6 +17753,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FinancingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-financing_dossier_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierStatusOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capital-put_financing_dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DossierIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierOut"];
                 };
             };
             /** @description Validation Error */

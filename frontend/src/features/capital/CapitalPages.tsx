@@ -54,6 +54,7 @@ import { localiseServerText } from '@/i18n/serverText';
 import { formatDate, formatDateTime } from '@/lib/dates';
 import { formatAmount } from '@/lib/money';
 
+import { InvestorFinancingDossier, OwnerFinancingDossier } from './FinancingDossier';
 import { FollowUpSelect, InvitedInvestors, RoadshowInvitations } from './RoadshowForms';
 
 /** How well a request fits the mandate, as a bar with its percentage (never a raw decimal). */
@@ -348,6 +349,8 @@ export function FinancingRequestPage() {
           {r.audience === 'named' && owner ? <Tag>{t('financingAudience.named')}</Tag> : null}
         </Card>
         {user?.role === 'investor' ? <InvestorActions request={r} /> : <Interests request={r} owner={owner} />}
+        {owner ? <OwnerFinancingDossier request={r} /> : null}
+        {user?.role === 'investor' ? <InvestorFinancingDossier request={r} /> : null}
         <Threads request={r} owner={owner} />
       </Space>
     </>

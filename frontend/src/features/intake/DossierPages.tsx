@@ -157,7 +157,7 @@ export function DossiersPage() {
   );
 }
 
-function AccessTable({ dossierId }: { dossierId: number }) {
+export function AccessTable({ dossierId }: { dossierId: number }) {
   const t = useT();
   const access = useDossierAccess(dossierId);
   const decide = useDecideAccess(dossierId);
@@ -193,7 +193,7 @@ function AccessTable({ dossierId }: { dossierId: number }) {
   return <Table<DossierAccess> rowKey="user_id" size="small" columns={columns} dataSource={access.data} loading={access.isPending} pagination={false} scroll={{ x: 640 }} locale={{ emptyText: t('intake.access.none') }} />;
 }
 
-function ViewLog({ dossierId }: { dossierId: number }) {
+export function ViewLog({ dossierId }: { dossierId: number }) {
   const t = useT();
   const views = useDossierViews(dossierId);
   const columns: TableColumns<DossierView> = [

@@ -86,17 +86,22 @@ function DossierContent({ dossierId }: { dossierId: number }) {
 /** A demand's confidential dossier as the viewer may see it: ask for access, accept the
  *  owner's terms, then read it. Shows nothing when the demand has no dossier. */
 export function DossierPanel({ demandId }: { demandId: number }) {
-  const t = useT();
   const session = useSession();
   const signedIn = session.status === 'authenticated';
   const status = useDossierStatus(demandId, signedIn);
-  const request = useRequestDossierAccess(status.data?.dossier_id ?? 0);
+  if (!signedIn || status.data === undefined) return null;
+  return <DossierViewerCard status={status.data} />;
+}
+
+/** A dossier for a reader who is not its owner (a demand's or a financing request's): ask for
+ *  access, accept the owner's terms once granted, then read it. */
+export function DossierViewerCard({ status: s, title, financing = false }: { status: DossierStatus; title?: string; financing?: boolean }) {
+  const t = useT();
+  const request = useRequestDossierAccess(s.dossier_id);
   const [message, setMessage] = useState('');
   const [reading, setReading] = useState(false);
   const toast = useMessage();
   const showError = useShowError();
-  if (!signedIn || status.data === undefined) return null;
-  const s = status.data;
   const body = (() => {
     if (s.owner) return <Link to={`/firm/dossiers/${s.dossier_id}`}>{t('intake.dossier.manage')}</Link>;
     if (s.can_view) return <DossierContent dossierId={s.dossier_id} />;
@@ -109,11 +114,11 @@ export function DossierPanel({ demandId }: { demandId: number }) {
           </Button>
         </Space>
       );
-    if (s.access === 'requested') return <Alert type="info" showIcon message={t('intake.dossier.waiting')} />;
+    if (s.access === 'requested') return <Alert type="info" showIcon message={financing ? t('capital.dossier.waiting') : t('intake.dossier.waiting')} />;
     return (
       <Space direction="vertical" style={{ width: '100%' }}>
         {s.access === 'revoked' || s.access === 'declined' ? <Alert type="warning" showIcon message={t(`intake.dossier.was.${s.access}`)} /> : null}
-        <Typography.Paragraph>{t('intake.dossier.askExplain')}</Typography.Paragraph>
+        <Typography.Paragraph>{financing ? t('capital.dossier.askExplain') : t('intake.dossier.askExplain')}</Typography.Paragraph>
         <Input.TextArea rows={2} maxLength={500} value={message} onChange={(e) => setMessage(e.target.value)} placeholder={t('intake.dossier.askMessage')} aria-label={t('intake.dossier.askMessage')} />
         <Button
           kind="primary"
@@ -127,7 +132,7 @@ export function DossierPanel({ demandId }: { demandId: number }) {
     );
   })();
   return (
-    <Card title={t('intake.dossier')} style={{ marginTop: 16 }} data-testid="dossier-panel">
+    <Card title={title ?? t('intake.dossier')} style={{ marginTop: 16 }} data-testid="dossier-panel">
       {body}
       <TermsDialog status={s} open={reading} onClose={() => setReading(false)} />
     </Card>

@@ -208,6 +208,7 @@ export const dossierKeys = {
   all: ['dossiers'] as const,
   mine: () => [...dossierKeys.all, 'mine'] as const,
   status: (demandId: number) => [...dossierKeys.all, 'status', demandId] as const,
+  financingStatus: (requestId: number) => [...dossierKeys.all, 'financing-status', requestId] as const,
   content: (id: number) => [...dossierKeys.all, 'content', id] as const,
   access: (id: number) => [...dossierKeys.all, 'access', id] as const,
   views: (id: number) => [...dossierKeys.all, 'views', id] as const,
@@ -233,6 +234,32 @@ export function useDossierStatus(demandId: number, enabled = true) {
     queryFn: async () => unwrap(await api.GET('/api/v1/demands/{demand_id}/dossier', { params: { path: { demand_id: demandId } } })),
     enabled,
     retry: false,
+  });
+}
+
+/** Whether a financing request has a dossier and what the caller may do (404 when it has none,
+ *  or when the caller may not see it: a withdrawn request's is closed to investors). */
+export function useFinancingDossierStatus(requestId: number, enabled = true) {
+  return useQuery({
+    queryKey: dossierKeys.financingStatus(requestId),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/financing-requests/{request_id}/dossier', { params: { path: { request_id: requestId } } })),
+    enabled,
+    retry: false,
+  });
+}
+
+export function usePutFinancingDossier(requestId: number) {
+  const queryClient = useQueryClient();
+  const invalidate = useInvalidateDossiers();
+  return useMutation({
+    mutationFn: async (body: DossierInput) =>
+      unwrap(await api.PUT('/api/v1/financing-requests/{request_id}/dossier', { params: { path: { request_id: requestId } }, body })),
+    onSuccess: async () => {
+      await invalidate();
+      // The request's `has_dossier` (the capital chain's queries).
+      await queryClient.invalidateQueries({ queryKey: ['capital'] });
+    },
   });
 }
 
