@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
-from backend.challenges.models import Award, Challenge
 from backend.core.errors import NotFound
 from backend.deals import brokers as broker_rules
 from backend.deals.access import load_deal, relation_of
@@ -204,6 +203,9 @@ def challenge_field_code(session: Session, award_id: int | None) -> str:
     none ("")."""
     if award_id is None:
         return ""
+    # challenges sit above deals (they open deals): read their tables only when a deal is one
+    from backend.challenges.models import Award, Challenge
+
     code = session.execute(select(Field.code).select_from(Award)
                            .join(Challenge, Challenge.id == Award.challenge_id)
                            .join(Demand, Demand.id == Challenge.demand_id)

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, User
-from backend.challenges.models import Award, Challenge
 from backend.deals import brokers as broker_rules
 from backend.deals import evidence, lookup, schemas
 from backend.deals.access import (
@@ -168,6 +167,9 @@ def _award_deals(session: Session, deals: Iterable[Deal]) -> dict[int, _AwardDea
     ids = [d.challenge_award_id for d in deals if d.challenge_award_id is not None]
     if not ids:
         return {}
+    # challenges sit above deals (they open deals): read their tables only when a deal is one
+    from backend.challenges.models import Award, Challenge
+
     rows = session.execute(select(Award.id, Award.challenge_id, Award.proposal_id,
                                   Award.amount, Challenge.title)
                            .join(Challenge, Challenge.id == Award.challenge_id)
