@@ -87,13 +87,10 @@ def _days(values: list[float]) -> float | None:
 def statistics(session: Session) -> schemas.CapitalStatsOut:
     requests = _requests(session)
     interests = _interests(session, {r.id for r in requests})
-    fields = {f.id: f for f in taxonomy.all_fields(session)}
+    tops = taxonomy.top_level_codes(session)
 
     def top_field(r: FinancingRequest) -> str:
-        field = fields.get(r.field_id)
-        while field is not None and field.parent_id is not None:
-            field = fields.get(field.parent_id)
-        return field.code if field is not None else str(r.field_id)
+        return tops.get(r.field_id, str(r.field_id))
 
     to_interest, to_close = [], []
     for r in requests:

@@ -79,15 +79,12 @@ def statistics(session: Session) -> ChallengeStatsOut:
         if demand_ids
         else {}
     )
-    fields = {f.id: f for f in taxonomy.all_fields(session)}
+    tops = taxonomy.top_level_codes(session)
 
     def top_field(c: Challenge) -> str:
         if c.demand_id is None or c.demand_id not in demand_fields:
             return NO_FIELD
-        field = fields.get(demand_fields[c.demand_id])
-        while field is not None and field.parent_id is not None:
-            field = fields.get(field.parent_id)
-        return field.code if field is not None else NO_FIELD
+        return tops.get(demand_fields[c.demand_id], NO_FIELD)
 
     def figures(key: str, rows: Sequence[Challenge]) -> ChallengeGroupOut:
         return ChallengeGroupOut(

@@ -20,6 +20,18 @@ def all_fields(session: Session) -> list[Field]:
     return list(session.execute(select(Field).order_by(Field.sort, Field.id)).scalars())
 
 
+def top_level_codes(session: Session) -> dict[int, str]:
+    """Every field's top-level field's code, by field id (a top-level field maps to itself)."""
+    fields = {f.id: f for f in all_fields(session)}
+    codes: dict[int, str] = {}
+    for field_id, field in fields.items():
+        top = field
+        while top.parent_id is not None and top.parent_id in fields:
+            top = fields[top.parent_id]
+        codes[field_id] = top.code
+    return codes
+
+
 def field_tree(session: Session, include_inactive: bool = False) -> list[schemas.FieldOut]:
     """Top-level fields with their sub-fields, in display order."""
     fields = all_fields(session)
