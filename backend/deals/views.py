@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, User
 from backend.deals import brokers as broker_rules
-from backend.deals import evidence, lookup, schemas
+from backend.deals import evidence, schemas
 from backend.deals.access import (
     BROKERS,
     INSIDERS,
@@ -46,7 +46,7 @@ from backend.deals.models import (
 )
 from backend.deals.pipeline import allowed_next, both_accepted
 from backend.listings import lookup as listings
-from backend.listings.models import Visibility
+from backend.listings.models import Demand, Field, Visibility
 
 _SEES_EVERYTHING = BROKERS | {Relation.ADMIN}
 
@@ -170,12 +170,15 @@ def _award_deals(session: Session, deals: Iterable[Deal]) -> dict[int, _AwardDea
     # challenges sit above deals (they open deals): read their tables only when a deal is one
     from backend.challenges.models import Award, Challenge
 
+    # the field is the challenge's linked demand's, if any (as lookup.challenge_field_code)
     rows = session.execute(select(Award.id, Award.challenge_id, Award.proposal_id,
-                                  Award.amount, Challenge.title)
+                                  Award.amount, Challenge.title, Field.code)
                            .join(Challenge, Challenge.id == Award.challenge_id)
+                           .outerjoin(Demand, Demand.id == Challenge.demand_id)
+                           .outerjoin(Field, Field.id == Demand.field_id)
                            .where(Award.id.in_(ids))).all()
-    return {a: _AwardDeal(c, a, p, title, amount, lookup.challenge_field_code(session, a))
-            for a, c, p, amount, title in rows}
+    return {a: _AwardDeal(c, a, p, title, amount, code or "")
+            for a, c, p, amount, title, code in rows}
 
 
 def _award_deal_view(session: Session, access: DealAccess, award: _AwardDeal
