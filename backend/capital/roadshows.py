@@ -275,7 +275,9 @@ def record_interest(session: Session, actor: audit.Actor, user: User, roadshow_i
     project that presented with its owner's consent."""
     org = service._verified_investor_org(session, user)
     roadshow = roadshow_for(session, user, roadshow_id)
-    seat = _registration(session, roadshow.id, org.id)
+    # The investor's seat, locked: its first records at once (two tabs) take turns, so the
+    # second finds the first's row instead of inserting another (a 500 on the unique key).
+    seat = session.get(RoadshowInvestor, (roadshow.id, org.id), with_for_update=True)
     presentation = session.get(Presentation, (roadshow.id, request_id))
     request = session.get(FinancingRequest, request_id)
     if (seat is None or seat.registered_at is None or presentation is None

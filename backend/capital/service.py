@@ -103,6 +103,9 @@ def set_mandate(session: Session, actor: audit.Actor, user: User, data: schemas.
     org = _investor_org(session, user)
     for index, field_id in enumerate(data.field_ids):
         taxonomy.usable_field(session, field_id, f"field_ids.{index}")
+    # The organisation's row, locked: members saving its first mandate at once take turns,
+    # so the second replaces the first's instead of inserting another (a 500 on the key).
+    session.execute(select(Organisation.id).where(Organisation.id == org.id).with_for_update())
     mandate = session.get(Mandate, org.id, with_for_update=True)
     before = None if mandate is None else mandate_snapshot(mandate)
     if mandate is None:
