@@ -50,6 +50,11 @@ def select_proposals(session: Session, actor: audit.Actor, user: User, challenge
                      after={"status": challenge.status, "reason": data.reason})
         notices.decided(session, challenge, [])
         return []
+    if challenge.milestone_expert_check and not review.active_seats(session, challenge):
+        raise Conflict("该榜单要求评审专家确认里程碑成果，授奖前须先申请专家评审；否则无人能确认，里程碑"
+                       "无法验收。This challenge needs a seated reviewer to check each milestone's "
+                       "evidence: ask for the expert review before the award, or no milestone "
+                       "could ever be accepted.", reason="review_panel_required")
     whole = total(challenge)
     chosen = sum((a.amount for a in data.awards), whole * 0)
     if chosen != whole:

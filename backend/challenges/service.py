@@ -23,7 +23,7 @@ from backend.accounts.models import OrgKind, User, VerificationStatus
 from backend.audit import service as audit
 from backend.capital.schemas import MONEY_CEILING
 from backend.challenges import milestones, proposals, schemas
-from backend.challenges.models import Challenge, ChallengeStatus
+from backend.challenges.models import Challenge, ChallengeStatus, MilestoneStatus
 from backend.challenges.rules import NOT_FOUND, closes_at, may_see, require_issuer, total
 from backend.core import clock, paging
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -246,6 +246,8 @@ def transition(session: Session, actor: audit.Actor, user: User, challenge: Chal
         return
     if to == S.ACCEPTED:
         milestones.check_all_paid(session, challenge)
+    if to in (S.FAILED, S.TERMINATED):
+        _check_no_unanswered_payment(session, challenge)
     challenge.status = to
     if to in ENDED:
         challenge.ended_at = utcnow()
@@ -253,6 +255,22 @@ def transition(session: Session, actor: audit.Actor, user: User, challenge: Chal
     session.flush()
     audit.record(session, actor, "challenge.transition", "challenge", challenge.id,
                  before={"status": current}, after={"status": to, "reason": reason})
+
+
+def _check_no_unanswered_payment(session: Session, challenge: Challenge) -> None:
+    """A recorded payment waits for the winner's word (confirm or dispute), which an ended
+    challenge no longer takes: the issuer could record a payment and end the challenge at once,
+    leaving a “paid” milestone its winner can never dispute. It ends once every one is
+    answered."""
+    waiting = [m for m in milestones.for_challenge(session, challenge)
+               if m.status == MilestoneStatus.PAID and m.receipt_status is None]
+    if waiting:
+        titles = "、".join(f"“{m.title}”" for m in waiting)
+        raise Conflict(f"里程碑{titles}的付款尚待中榜方确认收款或提出异议，榜单暂不能结束。"
+                       f"{len(waiting)} recorded payment(s) still wait for the winner to confirm "
+                       "receiving them or dispute them; the challenge cannot end before that.",
+                       current_status=challenge.status.value,
+                       milestone_ids=[m.id for m in waiting])
 
 
 def aimed_at_demands(session: Session, demand_ids: list[int]

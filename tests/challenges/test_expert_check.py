@@ -26,12 +26,13 @@ def test_a_seated_reviewer_confirms_before_the_issuer_accepts(client: TestClient
     ch = c.make_challenge(db, issuer, ChallengeStatus.PUBLISHED, milestone_expert_check=True)
     assert client.get(f"{URL}/{ch.id}").json()["milestone_expert_check"] is True
     proposal = c.make_proposal(db, ch, winner)
-    c.award(db, issuer, ch, proposal)
-    service.transition(db, c.actor(issuer), issuer, ch, ChallengeStatus.IN_DELIVERY, None)
     expert, outsider = e.make_expert(db), e.make_expert(db)
+    # the panel sits before the award (a challenge asking for the check needs one: pentest)
     db.add(ReviewSeat(challenge_id=ch.id, expert_id=expert.id, kind="scientist",
                       status=ReviewSeatStatus.SUBMITTED))
     db.flush()
+    c.award(db, issuer, ch, proposal)
+    service.transition(db, c.actor(issuer), issuer, ch, ChallengeStatus.IN_DELIVERY, None)
     m1 = client.get(f"{URL}/{ch.id}/milestones", headers=_h(db, issuer)).json()[0]["id"]
     base = f"{URL}/{ch.id}/milestones/{m1}"
     assert client.post(f"{base}/evidence", json={"text": "报告"},
