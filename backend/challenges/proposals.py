@@ -34,6 +34,8 @@ from backend.challenges.rules import closes_at, is_issuer
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.core.types import utcnow
+from backend.experts import conflicts
+from backend.experts import pool as expert_pool
 from backend.integrity import gather
 from backend.integrity.rules import org_links
 
@@ -65,13 +67,33 @@ def team_org_ids(proposal: Proposal) -> set[int]:
 
 
 def reviewing(session: Session, user: User, challenge: Challenge) -> bool:
-    """Whether `user` is seated (now) on the challenge's review panel."""
+    """Whether `user` is seated (now) on the challenge's review panel, with no conflict of
+    interest as things stand now (one recorded or declared since the seating takes the seat's
+    reach away, as in the proof-of-concept reviews)."""
     if user.role != Role.EXPERT:
         return False
-    return session.execute(select(ReviewSeat.id).where(
+    seated = session.execute(select(ReviewSeat.id).where(
         ReviewSeat.challenge_id == challenge.id, ReviewSeat.expert_id == user.id,
         ReviewSeat.status.in_((ReviewSeatStatus.SEATED, ReviewSeatStatus.SUBMITTED)))
     ).first() is not None
+    return seated and not reviewer_conflicts(session, user.id, challenge)
+
+
+def reviewed_orgs(session: Session, challenge: Challenge) -> set[int]:
+    """The issuer and every organisation named on any proposal's team."""
+    orgs = {o for p in session.execute(select(Proposal).where(
+        Proposal.challenge_id == challenge.id)).scalars() for o in team_org_ids(p)}
+    if challenge.issuer_org_id is not None:
+        orgs.add(challenge.issuer_org_id)
+    return orgs
+
+
+def reviewer_conflicts(session: Session, expert_id: int, challenge: Challenge
+                       ) -> list[conflicts.Found]:
+    """The expert's conflicts of interest with the issuer or any team, as they stand now."""
+    row = expert_pool.load(session, expert_id)
+    return [f for org_id in sorted(reviewed_orgs(session, challenge))
+            for f in conflicts.conflicts_for(session, [row], org_id)[expert_id]]
 
 
 def consents(session: Session, proposal_ids: list[int]

@@ -98,10 +98,7 @@ def _item(challenge: Challenge) -> str:
 
 
 def _reviewed_orgs(session: Session, challenge: Challenge) -> set[int]:
-    orgs = {o for p in _proposals(session, challenge) for o in proposal_rules.team_org_ids(p)}
-    if challenge.issuer_org_id is not None:
-        orgs.add(challenge.issuer_org_id)
-    return orgs
+    return proposal_rules.reviewed_orgs(session, challenge)
 
 
 def _challenge_loads(session: Session) -> Counter[int]:
@@ -182,6 +179,14 @@ def submit(session: Session, actor: audit.Actor, user: User, challenge: Challeng
     if seat.status != ReviewSeatStatus.SEATED or challenge.status != ChallengeStatus.UNDER_REVIEW:
         raise Conflict("评审已提交或已结束，不能修改。The review is submitted or over; it cannot "
                        "be changed.", current_status=seat.status.value)
+    found = proposal_rules.reviewer_conflicts(session, user.id, challenge)
+    if found:
+        raise Conflict("您与发榜方或揭榜团队存在利益冲突，不能参加本次评审，发榜方将另行安排专家："
+                       + "；".join(f.message_zh for f in found) + "。You have a conflict of "
+                       "interest with the issuer or a team and cannot review this challenge; "
+                       "the issuer will seat another expert: "
+                       + "; ".join(f.message_en for f in found) + ".",
+                       reason="conflict_of_interest")
     form = criteria_of(challenge)
     ids = {p.id for p in _proposals(session, challenge)}
     given = [r.proposal_id for r in data.reviews]
