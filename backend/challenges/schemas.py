@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, StrictInt, model_validator
 
 from backend.accounts.models import OrgKind
 from backend.capital.schemas import MONEY_CEILING
@@ -349,7 +349,8 @@ class FormCriterion(Schema):
 
 class ProposalScoresIn(Schema):
     proposal_id: int
-    scores: dict[Annotated[str, Field(pattern=r"^c[0-9]{1,2}$")], int]  # the form's c1, c2, …
+    # the form's c1, c2, … — a JSON integer (lax parsing read `true` as 1 and "5" as 5: pentest)
+    scores: dict[Annotated[str, Field(pattern=r"^c[0-9]{1,2}$")], StrictInt]
     comment: Annotated[str, FreeText(max_length=2000, multiline=True)] = ""
 
 
