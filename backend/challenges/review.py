@@ -291,7 +291,7 @@ def board(session: Session, user: User, challenge: Challenge,
                                      submitted_at=s.submitted_at)
                for s in all_seats] if overseer else [],
         ranking=_ranking_out(ranking(session, challenge), org_names) if show_ranking else [],
-        departure_reason=challenge.ranking_departure_reason,
+        departure_reason=challenge.ranking_departure_reason if overseer else None,
         my_seat=schemas.MySeatOut(id=mine.id, status=mine.status, scores=mine.scores or {},
                                   comments=mine.comments or {},
                                   proposal_ids=[p.id for p in _proposals(session, challenge)])
