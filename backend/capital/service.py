@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, OrgKind, User, VerificationStatus
@@ -443,6 +443,8 @@ def record_outcome(session: Session, actor: audit.Actor, user: User, request_id:
                        "outcome; it can no longer be changed.")
     if interest.status == data.status and interest.amount == data.amount:
         raise Conflict("该结果已记录。This outcome is already recorded.")
+    if data.amount is not None:
+        _check_within_request(session, request, interest, data.amount)
     before = _interest_snapshot(interest)
     interest.status = data.status
     if data.note is not None:
@@ -459,6 +461,22 @@ def record_outcome(session: Session, actor: audit.Actor, user: User, request_id:
                  before=before, after=_interest_snapshot(interest))
     notices.outcome(session, request, interest, user.id)
     return interest
+
+
+def _check_within_request(session: Session, request: FinancingRequest, interest: Interest,
+                          amount: Decimal) -> None:
+    """The money confirmed on a request never exceeds what it asked for: the public totals
+    count confirmed outcomes, and two willing parties must not be able to inflate them."""
+    confirmed = session.execute(select(func.coalesce(func.sum(Interest.amount), 0)).where(
+        Interest.request_id == request.id, Interest.id != interest.id,
+        Interest.confirmation == OutcomeConfirmation.CONFIRMED)).scalar_one()
+    room = request.amount - Decimal(confirmed)
+    if amount > room:
+        raise Conflict(
+            f"金额 {amount:,.2f} 元超出该融资需求尚未落实的部分（需求 {request.amount:,.2f} 元，"
+            f"已确认 {Decimal(confirmed):,.2f} 元）。The amount {amount:,.2f} yuan is more than the "
+            f"request still lacks ({request.amount:,.2f} asked, {Decimal(confirmed):,.2f} "
+            "confirmed).", reason="above_request")
 
 
 def interests(session: Session, user: User, request_id: int) -> list[schemas.FinancingInterestOut]:
@@ -496,6 +514,7 @@ def answer_outcome(session: Session, actor: audit.Actor, user: User, request_id:
         raise Conflict("没有待确认的结果。There is no outcome waiting for your word.")
     before = _interest_snapshot(interest)
     if confirm:
+        _check_within_request(session, request, interest, interest.amount or Decimal(0))
         interest.confirmation = OutcomeConfirmation.CONFIRMED
         interest.confirmed_at, interest.confirmed_by_id = utcnow(), user.id
     else:

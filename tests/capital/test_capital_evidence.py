@@ -216,3 +216,33 @@ def test_no_outcome_is_recorded_on_a_withdrawn_request(client: TestClient, db: S
     assert r.status_code == 409, r.text
     assert "撤回" in r.json()["detail"]
     assert _actions(db, "financing.outcome") == []
+
+
+def test_confirmed_money_never_exceeds_the_amount_requested(client: TestClient,
+                                                              db: Session) -> None:
+    """Pentest: 9,999,999,999 confirmed on a 1,000,000 request went into the public totals."""
+    firm = b.make_firm_user(db)
+    request = c.make_request(db, firm, amount="1000000.00")
+    first, second = c.make_investor(db), c.make_investor(db)
+    url = f"{REQUESTS}/{request.id}"
+    for investor in (first, second):
+        assert client.post(f"{url}/interest", json={}, headers=h(db, investor)).status_code == 201
+    r = client.post(f"{url}/outcome", json={"status": "term_sheet", "amount": "9999999999.00"},
+                    headers=h(db, first))
+    assert r.status_code == 409 and r.json()["reason"] == "above_request"
+    assert "1,000,000.00" in r.json()["detail"]
+    ok = client.post(f"{url}/outcome", json={"status": "term_sheet", "amount": "600000.00"},
+                     headers=h(db, first)).json()
+    other = client.post(f"{url}/outcome", json={"status": "loan_approved", "amount": "500000.00"},
+                        headers=h(db, second)).json()
+    assert other["confirmation"] == "pending", "nothing confirmed yet: 500,000 still fits"
+    assert client.post(f"{url}/interests/{ok['id']}/confirm",
+                       headers=h(db, firm)).status_code == 200
+    # The owner cannot confirm past the amount asked either: 600,000 + 500,000 > 1,000,000.
+    r = client.post(f"{url}/interests/{other['id']}/confirm", headers=h(db, firm))
+    assert r.status_code == 409 and r.json()["reason"] == "above_request"
+    r = client.post(f"{url}/outcome", json={"status": "loan_approved", "amount": "400000.00"},
+                    headers=h(db, second))
+    assert r.status_code == 200
+    assert client.post(f"{url}/interests/{other['id']}/confirm",
+                       headers=h(db, firm)).status_code == 200
