@@ -27,6 +27,7 @@ from backend.capital.router import (
     roadshows_router,
 )
 from backend.chains.router import router as chains_router
+from backend.challenges.dossier_router import challenge_dossier_router
 from backend.challenges.router import router as challenges_router
 from backend.config import get_settings
 from backend.core.admission import FORM_ROOM, Admission, AdmissionMiddleware, Limits
@@ -63,7 +64,7 @@ ROUTERS = [health_router, metrics_router, auth_router, org_router, join_router, 
            integrity_router, exports_router, stats_router, registry_router, payees_router,
            help_router, drafts_router, dossiers_router, directory_router, grades_router,
            experts_router, invitations_router, poc_router, reviews_router,
-           challenges_router, investors_router, financing_router,
+           challenges_router, challenge_dossier_router, investors_router, financing_router,
            roadshows_router, capital_router, chains_router]
 
 

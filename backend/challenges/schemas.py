@@ -173,6 +173,8 @@ class ChallengeOut(Schema):
     ranking_departure_reason: str | None = None
     issuer_name: str | None = None  # None: the bureau
     milestone_expert_check: bool = False
+    # Whether it carries a confidential dossier the caller may know of (never its content).
+    has_dossier: bool = False
 
 
 class ChallengeSummary(Schema):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts import service as accounts
 from backend.accounts.models import User
-from backend.challenges import milestones, proposals, review, schemas, selection
+from backend.challenges import dossiers, milestones, proposals, review, schemas, selection
 from backend.challenges.models import (
     Award,
     Challenge,
@@ -49,7 +49,8 @@ def challenge_view(session: Session, user: User | None, challenge: Challenge
         if is_issuer(user, challenge) or (user is not None and user.role == Role.ADMIN)
         else None,
         issuer_name=names.get(challenge.issuer_org_id)
-        if challenge.issuer_org_id is not None else None)
+        if challenge.issuer_org_id is not None else None,
+        has_dossier=dossiers.has_dossier(session, user, challenge))
 
 
 def summary(challenge: Challenge) -> schemas.ChallengeSummary:

@@ -49,6 +49,8 @@ NOTIFICATION_KINDS: tuple[str, ...] = (
     "challenge.not_chosen", "challenge.not_awarded", "challenge.evidence_submitted",
     "challenge.milestone_accepted", "challenge.milestone_rejected", "challenge.milestone_paid",
     "challenge.receipt_confirmed", "challenge.receipt_disputed",
+    "challenge.dossier_requested", "challenge.dossier_granted", "challenge.dossier_declined",
+    "challenge.dossier_revoked",
 )
 
 

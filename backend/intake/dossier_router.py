@@ -30,9 +30,9 @@ async def _manager(user: CurrentUser) -> User:
 
 
 async def _reader(user: CurrentUser) -> User:
-    """Investors ask for and read a financing request's dossier only (the service refuses them
-    a demand's)."""
-    if user.role != Role.INVESTOR:
+    """Investors ask for and read a financing request's dossier only, experts a challenge's they
+    review (the service refuses them any other)."""
+    if user.role not in (Role.INVESTOR, Role.EXPERT):
         check_permission(user.role, Permission.DOSSIER_READ)
     return user
 

@@ -11,6 +11,10 @@ Administrators oversee the grants, acceptances and views but do not read the con
 Who knows a dossier exists: whoever may see its demand (they may ask for access). Every read of
 the content or a file by someone outside the owning firm is logged and shown to the owner.
 
+A financing request's and a challenge's dossiers follow the same rules; who may know of them
+(and, for a challenge, as whom: issuer, overseeing administrator, seated reviewer or eligible
+would-be solver) is the higher domain's rule, handed over when its module loads.
+
 The matcher never indexes dossier text (`matches/documents.py` reads the demand's own fields
 only), so no ranking, reason or preview can carry it to anyone.
 """
@@ -25,7 +29,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import Organisation, User
+from backend.accounts.models import Organisation, OrgKind, User
 from backend.accounts.service import load_user
 from backend.audit import service as audit
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -69,11 +73,45 @@ def _check_financing(session: Session, user: User, request_id: int) -> None:
     _financing_check(session, user, request_id)
 
 
+class ChallengeSeat(StrEnum):
+    """Who the caller is to a challenge, as far as its dossier goes (the challenges' rule)."""
+
+    ISSUER = "issuer"      # the issuing firm's users; the administrators for a bureau challenge
+    ADMIN = "admin"        # oversight of a firm's challenge: grants, terms, views; no content
+    REVIEWER = "reviewer"  # seated on its review panel: reads once the terms are accepted
+    SOLVER = "solver"      # an eligible would-be solver: asks, and reads after grant + terms
+
+
+# A challenge's dossier (揭榜挂帅, a domain above intake): who may know it exists, and as whom, is
+# the challenges' rule, handed over when `backend.challenges.dossiers` loads. The rule returns
+# the caller's seat or raises NotFound (a draft, a solver not eligible, a solver who did not
+# win once the challenge is decided).
+ChallengeRule = Callable[[Session, User, int], ChallengeSeat]
+_challenge_rule: ChallengeRule | None = None
+
+
+def install_challenge_rule(rule: ChallengeRule) -> None:
+    global _challenge_rule
+    _challenge_rule = rule
+
+
+def _challenge_seat(session: Session, user: User, challenge_id: int) -> ChallengeSeat:
+    if _challenge_rule is None:
+        raise RuntimeError("backend.challenges.dossiers is not loaded: a challenge's dossier "
+                           "cannot be checked.")
+    return _challenge_rule(session, user, challenge_id)
+
+
 class Relation(StrEnum):
-    OWNER = "owner"      # a member of the owning firm
+    OWNER = "owner"      # a member of the owning firm (a challenge's issuer)
     DRAFTER = "drafter"  # the broker drafting it, while it is on a draft
     ADMIN = "admin"
+    REVIEWER = "reviewer"  # a challenge's seated reviewer: needs the accepted terms, no grant
     OTHER = "other"      # may see the demand: needs a grant and the accepted terms
+
+
+_SEAT_RELATION = {ChallengeSeat.ISSUER: Relation.OWNER, ChallengeSeat.ADMIN: Relation.ADMIN,
+                  ChallengeSeat.REVIEWER: Relation.REVIEWER, ChallengeSeat.SOLVER: Relation.OTHER}
 
 
 @dataclass(frozen=True)
@@ -85,7 +123,8 @@ class DossierAccessView:
 
 def _snapshot(d: Dossier) -> dict[str, Any]:
     return {"demand_id": d.demand_id, "draft_id": d.draft_id,
-            "financing_request_id": d.financing_request_id, "details": d.details,
+            "financing_request_id": d.financing_request_id, "challenge_id": d.challenge_id,
+            "details": d.details,
             "volumes": d.volumes, "budget": d.budget}
 
 
@@ -112,6 +151,9 @@ def dossier_for(session: Session, user: User, dossier_id: int, *, lock: bool = F
         query = query.with_for_update()
     dossier = one_or_404(session, query.execution_options(populate_existing=True), NOT_FOUND)
     try:
+        if dossier.challenge_id is not None:
+            seat = _challenge_seat(session, user, dossier.challenge_id)
+            return DossierAccessView(dossier, _SEAT_RELATION[seat], user)
         if dossier.financing_request_id is not None:
             _check_financing(session, user, dossier.financing_request_id)
         elif dossier.demand_id is not None:
@@ -133,10 +175,14 @@ def access_row(session: Session, dossier_id: int, user_id: int) -> DossierAccess
 
 
 def require_reader(view: DossierAccessView) -> None:
-    """Investors read a financing request's dossier only, never a demand's."""
+    """Investors read a financing request's dossier only, never a demand's (nor a
+    challenge's: they are no solvers, and the challenges' rule does not seat them)."""
     if view.user.role == Role.INVESTOR and view.dossier.financing_request_id is None:
         raise PermissionDenied("投资机构不能查看需求的保密资料。Investors read no demand's "
                                "dossier.")
+    if view.user.role == Role.EXPERT and view.relation is not Relation.REVIEWER:
+        raise PermissionDenied("专家只能查看其评审的榜单的保密资料。Experts read only the dossier "
+                               "of a challenge they review.")
 
 
 def _require_owner(view: DossierAccessView) -> None:
@@ -157,9 +203,10 @@ def may_read(session: Session, view: DossierAccessView) -> tuple[bool, str | Non
     """(True, None), or (False, why): `access_required` or `terms_required`."""
     if view.relation in (Relation.OWNER, Relation.DRAFTER):
         return True, None
-    row = access_row(session, view.dossier.id, view.user.id)
-    if row is None or row.status != AccessStatus.GRANTED:
-        return False, "access_required"
+    if view.relation is not Relation.REVIEWER:  # a seated reviewer needs no grant
+        row = access_row(session, view.dossier.id, view.user.id)
+        if row is None or row.status != AccessStatus.GRANTED:
+            return False, "access_required"
     current = terms.latest(session, view.dossier.organisation_id)
     if current is None or not terms.has_accepted(session, view.user.id, current.id):
         return False, "terms_required"
@@ -264,6 +311,16 @@ def put_for_draft(session: Session, actor: audit.Actor, draft: DemandDraft, seat
                   organisation_id=draft.organisation_id)
 
 
+def put_for_challenge(session: Session, actor: audit.Actor, challenge_id: int,
+                      organisation_id: int, data: DossierIn) -> Dossier:
+    """The issuer writes its challenge's dossier (the challenges checked that the caller is the
+    issuer and may change it; `organisation_id` is the issuing firm, or the bureau)."""
+    existing = session.execute(select(Dossier).where(Dossier.challenge_id == challenge_id)
+                               .with_for_update()).scalar_one_or_none()
+    return _write(session, actor, existing, data, challenge_id=challenge_id,
+                  organisation_id=organisation_id)
+
+
 def put_for_financing(session: Session, actor: audit.Actor, request_id: int,
                       organisation_id: int, data: DossierIn) -> Dossier:
     """The requesting organisation writes its financing request's dossier (the capital chain
@@ -321,22 +378,41 @@ def _set(session: Session, actor: audit.Actor, dossier: Dossier, user_id: int,
 
 
 def _title(dossier: Dossier, text: str) -> str:
+    """A challenge's dossier's notices have kinds of their own (`challenge.dossier_*`) and
+    number the challenge: the bell leads to the challenge's page."""
+    if dossier.challenge_id is not None:
+        return f"揭榜挂帅 #{dossier.challenge_id}：保密资料{text}"
     return f"保密资料 #{dossier.id}：{text}"
+
+
+def _managers(session: Session, dossier: Dossier) -> list[int]:
+    """Who hears of a request: the owning organisation's users; for a bureau challenge's
+    dossier the administrators too (they act as its issuer)."""
+    members = notices.org_members(session, dossier.organisation_id)
+    if dossier.challenge_id is not None:
+        bureau = session.get(Organisation, dossier.organisation_id)
+        if bureau is not None and bureau.kind is OrgKind.BUREAU:
+            return list(dict.fromkeys([*members, *notices.admins(session)]))
+    return members
 
 
 def request_access(session: Session, actor: audit.Actor, view: DossierAccessView, message: str
                    ) -> DossierAccess:
     require_reader(view)
-    if view.relation is not Relation.OTHER or (view.dossier.demand_id is None
-                                               and view.dossier.financing_request_id is None):
+    dossier = view.dossier
+    if view.relation is not Relation.OTHER or (dossier.demand_id is None
+                                               and dossier.financing_request_id is None
+                                               and dossier.challenge_id is None):
         raise Conflict("您无需申请此资料的访问权限。You need not ask for access to this dossier.")
     row = access_row(session, view.dossier.id, view.user.id)
     if row is not None and row.status in (AccessStatus.REQUESTED, AccessStatus.GRANTED):
         return row
     row = _set(session, actor, view.dossier, view.user.id, AccessStatus.REQUESTED, "request",
                message)
-    notices.send(session, notices.org_members(session, view.dossier.organisation_id),
-                 "dossier.requested", _title(view.dossier, f"{view.user.display_name}申请查看"),
+    notices.send(session, _managers(session, dossier),
+                 "challenge.dossier_requested" if dossier.challenge_id is not None
+                 else "dossier.requested",
+                 _title(dossier, f"{view.user.display_name}申请查看"),
                  f"{view.user.display_name} asks to see the dossier. {message}".strip())
     return row
 
@@ -346,7 +422,8 @@ def grant(session: Session, actor: audit.Actor, view: DossierAccessView, user_id
     """The owner admits a user who can see the demand (who asked, or whom it invites)."""
     _require_owner(view)
     dossier = view.dossier
-    if dossier.demand_id is None and dossier.financing_request_id is None:
+    if (dossier.demand_id is None and dossier.financing_request_id is None
+            and dossier.challenge_id is None):
         raise Conflict("需求发布后才能授权他人查看保密资料。Grant access once the demand is "
                        "published.")
     target = load_user(session, user_id)
@@ -354,7 +431,12 @@ def grant(session: Session, actor: audit.Actor, view: DossierAccessView, user_id
             dossier.organisation_id:
         raise InvalidInput("user_id", "不能授权该用户。This user cannot be granted access.")
     try:
-        if dossier.financing_request_id is not None:
+        if dossier.challenge_id is not None:
+            # Only an eligible would-be solver, while the challenge takes requests (a reviewer
+            # reads without a grant; the issuer's own users need none).
+            if _challenge_seat(session, target, dossier.challenge_id) is not ChallengeSeat.SOLVER:
+                raise NotFound(NOT_FOUND)
+        elif dossier.financing_request_id is not None:
             if target.role != Role.INVESTOR:
                 raise NotFound(NOT_FOUND)
             _check_financing(session, target, dossier.financing_request_id)
@@ -369,7 +451,9 @@ def grant(session: Session, actor: audit.Actor, view: DossierAccessView, user_id
     if row is not None and row.status is AccessStatus.GRANTED:
         return row
     row = _set(session, actor, dossier, user_id, AccessStatus.GRANTED, "grant")
-    notices.send(session, [user_id], "dossier.granted",
+    notices.send(session, [user_id],
+                 "challenge.dossier_granted" if dossier.challenge_id is not None
+                 else "dossier.granted",
                  _title(dossier, "已获授权，接受保密协议后即可查看"),
                  "Access granted: accept the owner's non-disclosure terms to read it.")
     return row
@@ -384,7 +468,9 @@ def _decide(session: Session, actor: audit.Actor, view: DossierAccessView, user_
                        f"This user has no {current.value} access.", current_status=(
                            row.status.value if row else None))
     row = _set(session, actor, view.dossier, user_id, target, verb)
-    notices.send(session, [user_id], f"dossier.{verb}", _title(view.dossier, zh))
+    challenge = view.dossier.challenge_id is not None
+    notices.send(session, [user_id], f"challenge.dossier_{verb}d" if challenge
+                 else f"dossier.{verb}", _title(view.dossier, zh))
     return row
 
 
@@ -482,6 +568,15 @@ def owned(session: Session, user: User) -> list[Owned]:
                   counts.get((d.id, AccessStatus.REQUESTED), 0),
                   counts.get((d.id, AccessStatus.GRANTED), 0), int(seen.get(d.id, 0)))
             for d in rows]
+
+
+def for_challenge(session: Session, user: User, challenge_id: int) -> DossierAccessView:
+    """The dossier of a challenge the user may know it of (404 when there is none or no
+    view)."""
+    _challenge_seat(session, user, challenge_id)
+    dossier_id = one_or_404(session, select(Dossier.id).where(
+        Dossier.challenge_id == challenge_id), NOT_FOUND)
+    return dossier_for(session, user, dossier_id)
 
 
 def for_financing(session: Session, user: User, request_id: int) -> DossierAccessView:

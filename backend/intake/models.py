@@ -198,17 +198,25 @@ class NdaAcceptance(Base):
     ip: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
+# A dossier's owner: a demand (or the draft it grew from), a financing request or a challenge.
+HAS_OWNER = (
+    "((demand_id IS NOT NULL OR draft_id IS NOT NULL) AND financing_request_id IS NULL "
+    "AND challenge_id IS NULL) "
+    "OR (financing_request_id IS NOT NULL AND demand_id IS NULL AND draft_id IS NULL "
+    "AND challenge_id IS NULL) "
+    "OR (challenge_id IS NOT NULL AND demand_id IS NULL AND draft_id IS NULL "
+    "AND financing_request_id IS NULL)")
+
+
 class Dossier(Base):
     """The confidential part of a demand: technical details, drawings, volumes, budget. Held on
     a broker's draft until the firm approves it, then on the demand. Or the documents behind a
-    financing request (资金链), owned by the request: exactly one of the two kinds of owner."""
+    financing request (资金链), owned by the request; or the confidential part of a challenge
+    (揭榜挂帅), owned by the challenge: exactly one of the three kinds of owner."""
 
     __tablename__ = "dossiers"
     __table_args__ = (
-        CheckConstraint(
-            "((demand_id IS NOT NULL OR draft_id IS NOT NULL) AND financing_request_id IS NULL) "
-            "OR (financing_request_id IS NOT NULL AND demand_id IS NULL AND draft_id IS NULL)",
-            name="has_owner"),
+        CheckConstraint(HAS_OWNER, name="has_owner"),
         CheckConstraint("budget IS NULL OR budget >= 0", name="budget_nonnegative"),
     )
 
@@ -220,6 +228,8 @@ class Dossier(Base):
                                                  default=None)
     financing_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("financing_requests.id"), unique=True, default=None)
+    challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenges.id"), unique=True,
+                                                     default=None)
     details: Mapped[str] = mapped_column(Text)
     volumes: Mapped[str] = mapped_column(String(1000), default="")
     budget: Mapped[Decimal | None] = mapped_column(Money(), default=None)

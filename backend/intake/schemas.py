@@ -181,6 +181,7 @@ class DossierOut(Schema):
     demand_id: int | None
     draft_id: int | None
     financing_request_id: int | None = None
+    challenge_id: int | None = None
     details: str
     volumes: str
     budget: Decimal | None
@@ -206,7 +207,10 @@ class DossierStatusOut(Schema):
     dossier_id: int
     demand_id: int | None
     financing_request_id: int | None = None
+    challenge_id: int | None = None
     owner: bool
+    # A challenge's seated reviewer: reads once the terms are accepted, without asking.
+    reviewer: bool = False
     access: AccessStatus | None
     terms_version: int
     terms_accepted: bool

@@ -126,7 +126,8 @@ def draft_views(session: Session, rows: Sequence[DemandDraft]) -> list[DraftOut]
 def dossier_out(session: Session, view: dossiers.DossierAccessView) -> DossierOut:
     d = view.dossier
     return DossierOut(id=d.id, demand_id=d.demand_id, draft_id=d.draft_id,
-                      financing_request_id=d.financing_request_id, details=d.details,
+                      financing_request_id=d.financing_request_id,
+                      challenge_id=d.challenge_id, details=d.details,
                       volumes=d.volumes, budget=d.budget,
                       files=[file_out(f) for f in dossiers.files_of(session, d)],
                       updated_at=d.updated_at)
@@ -139,7 +140,8 @@ def dossier_status(session: Session, view: dossiers.DossierAccessView) -> Dossie
     readable, _ = dossiers.may_read(session, view)
     return DossierStatusOut(
         dossier_id=d.id, demand_id=d.demand_id, financing_request_id=d.financing_request_id,
-        owner=view.relation is dossiers.Relation.OWNER,
+        challenge_id=d.challenge_id, owner=view.relation is dossiers.Relation.OWNER,
+        reviewer=view.relation is dossiers.Relation.REVIEWER,
         access=row.status if row is not None else None,
         terms_version=current.version if current else 1,
         terms_accepted=current is not None and terms.has_accepted(session, view.user.id,

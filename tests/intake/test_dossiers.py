@@ -42,7 +42,7 @@ def test_no_dossier_without_a_grant_and_accepted_terms(client: TestClient, db: S
 
     status = client.get(f"/api/v1/demands/{demand_id}/dossier", headers=_h(db, institute)).json()
     assert status == {"dossier_id": dossier.id, "demand_id": demand_id, "owner": False,
-                      "financing_request_id": None,
+                      "financing_request_id": None, "challenge_id": None, "reviewer": False,
                       "access": None, "terms_version": 1, "terms_accepted": False,
                       "can_view": False}
     r = client.get(url, headers=_h(db, institute))

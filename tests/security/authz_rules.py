@@ -1215,6 +1215,28 @@ RULES: list[Case] = [
          params=lambda w, s: {"challenge_id": s["challenge_panel"].id,
                               "proposal_id": s["panel_proposal"].id},
          why="its seated reviewers too, while seated"),
+    # A challenge's dossier (issue 22): its issuer, administrators, seated reviewers and the
+    # eligible would-be solvers (every verified firm or institute here) learn it has one; its
+    # content goes through /api/v1/dossiers, behind a grant (none for reviewers) and the terms.
+    Case("GET", "/api/v1/challenges/{challenge_id}/dossier",
+         rule(404, anon=401, admin=OK, firm=OK, firm_own=OK, inst=OK, inst_own=OK),
+         target="challenge_open", params=_challenge("challenge_open"),
+         why="never its content: whether the caller may read it"),
+    Case("GET", "/api/v1/challenges/{challenge_id}/dossier",
+         rule(404, anon=401, admin=OK, firm=OK, firm_own=OK, inst=OK, inst_own=OK,
+              expert_own=OK), target="challenge_panel", params=_challenge("challenge_panel"),
+         why="its seated reviewers too"),
+    Case("PUT", "/api/v1/challenges/{challenge_id}/dossier", CHALLENGE_ISSUER,
+         target="challenge_open", params=_challenge("challenge_open"),
+         json=lambda w, s: {"details": "基板叠层结构（保密）", "volumes": "", "budget": None}),
+    Case("PUT", "/api/v1/challenges/{challenge_id}/dossier", CHALLENGE_ISSUER_UNSEEN,
+         target="challenge_draft", params=_challenge("challenge_draft"),
+         json=lambda w, s: {"details": "基板叠层结构（保密）", "volumes": "", "budget": None}),
+    Case("GET", "/api/v1/dossiers/{dossier_id}",
+         rule(403, anon=401, firm_own=OK, broker=404, broker_own=404, expert=404,
+              expert_own=403, inv=404, inv_own=404), target="challenge_panel",
+         params=lambda w, s: {"dossier_id": s.extra["challenge_dossier_id"]},
+         why="solvers need a grant, the seated reviewer the accepted terms; others know nothing"),
 
     # the audit chain's signed checkpoints: administrators
     Case("GET", "/api/v1/audit/checkpoint", ADMIN_ONLY),

@@ -46,6 +46,7 @@ from backend.capital import roadshows
 from backend.capital import schemas as capital_schemas
 from backend.capital import service as capital
 from backend.capital.models import RoadshowStatus
+from backend.challenges import dossiers as challenge_dossiers
 from backend.challenges import files as challenge_files
 from backend.challenges import milestones
 from backend.challenges import service as challenge_service
@@ -351,6 +352,9 @@ def _challenges(db: Session, s: PartySet) -> None:
         db, cb.actor(s.institute), s.institute, file_store(), opened, answer_open, "方案.pdf",
         io.BytesIO(PDF)).id
     s.extra["challenge_open_id"] = opened.id
+    # The open challenge carries a dossier (its content behind the issuer's terms).
+    challenge_dossiers.put(db, cb.actor(s.firm), s.firm, opened.id,
+                           intake_schemas.DossierIn(details="基板叠层结构（保密）"))
     reviewed = cb.make_challenge(db, s.firm, ChallengeStatus.PUBLISHED)
     s.extra["review_proposal_id"] = cb.make_proposal(db, reviewed, s.institute).id
     for to in (ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW):
@@ -391,6 +395,10 @@ def _challenges(db: Session, s: PartySet) -> None:
     o["challenge_panel"] = Obj(panelled.id, orgs=both, users=seated)
     o["panel_proposal"] = Obj(answer.id, orgs=both, users=seated)
     s.extra["panel_seat_id"] = seat.id
+    # The panel's challenge carries a dossier: the seated expert reads it after the terms.
+    s.extra["challenge_dossier_id"] = challenge_dossiers.put(
+        db, cb.actor(s.firm), s.firm, panelled.id,
+        intake_schemas.DossierIn(details="评审用保密资料")).id
 def _capital(db: Session, s: PartySet) -> None:
     """The set's investor (verified, with a mandate); the set's firm's financing requests: a
     draft, one published to every investor with the set's investor's interest, and one

@@ -389,7 +389,7 @@ function ChallengeForm({ id, original, initial }: { id: number | null; original:
           )}
         </Form.List>
       </Card>
-      <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('challenges.editor.confidentiality')} />
+      <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('challenges.editor.confidentialityDossier')} />
       <Space wrap>
         <Button htmlType="submit" loading={save.isPending && intent === 'save'} onClick={() => choose('save')} data-testid="challenge-save">
           {t('challenges.editor.saveDraft')}

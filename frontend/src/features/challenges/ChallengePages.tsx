@@ -26,6 +26,7 @@ import {
 } from '@/components/ui';
 import { Money } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
+import { ChallengeDossier } from '@/features/challenges/ChallengeDossier';
 import { AwardDialog } from '@/features/challenges/ChallengeEditors';
 import { proposalsOpen } from '@/features/challenges/proposalWindow';
 import {
@@ -165,6 +166,7 @@ export function ChallengeDetailPage() {
             <PageHeader title={c.title} extra={<ChallengeStatusTag status={c.status} />} />
             <ChallengeActions c={c} />
             <ChallengeFacts c={c} />
+            <ChallengeDossier c={c} />
             {overseer && ['closed', 'under_review', 'awarded', 'not_awarded'].includes(c.status) ? <ReviewBoardCard c={c} /> : null}
             {overseer && c.status === 'awarded' ? <StartDelivery id={c.id} /> : null}
             {(overseer || winner) && delivering ? <MilestoneTracker c={c} issuer={c.is_issuer} winner={winner} /> : null}
@@ -421,6 +423,7 @@ export function ScoreSheetPage() {
           <PageHeader title={challenge.data.title} subtitle={t('challenges.sheet.title')} />
           <Alert type={submitted ? 'success' : 'info'} showIcon style={{ marginBottom: 16 }} message={submitted ? t('challenges.sheet.submitted') : t('challenges.sheet.intro')} />
           {submitted ? <Board board={board.data} c={challenge.data} /> : null}
+          <ChallengeDossier c={challenge.data} />
           <Form
             form={form}
             layout="vertical"

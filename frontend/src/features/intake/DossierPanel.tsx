@@ -93,10 +93,13 @@ export function DossierPanel({ demandId }: { demandId: number }) {
   return <DossierViewerCard status={status.data} />;
 }
 
-/** A dossier for a reader who is not its owner (a demand's or a financing request's): ask for
- *  access, accept the owner's terms once granted, then read it. */
-export function DossierViewerCard({ status: s, title, financing = false }: { status: DossierStatus; title?: string; financing?: boolean }) {
+/** A dossier for a reader who is not its owner (a demand's, a financing request's or a
+ *  challenge's): ask for access, accept the owner's terms once granted, then read it. A
+ *  challenge's seated reviewer needs no grant: only the terms. */
+export function DossierViewerCard({ status: s, title, financing = false, challenge = false }: { status: DossierStatus; title?: string; financing?: boolean; challenge?: boolean }) {
   const t = useT();
+  const waiting = challenge ? t('challenges.dossier.waiting') : financing ? t('capital.dossier.waiting') : t('intake.dossier.waiting');
+  const askExplain = challenge ? t('challenges.dossier.askExplain') : financing ? t('capital.dossier.askExplain') : t('intake.dossier.askExplain');
   const request = useRequestDossierAccess(s.dossier_id);
   const [message, setMessage] = useState('');
   const [reading, setReading] = useState(false);
@@ -105,20 +108,20 @@ export function DossierViewerCard({ status: s, title, financing = false }: { sta
   const body = (() => {
     if (s.owner) return <Link to={`/firm/dossiers/${s.dossier_id}`}>{t('intake.dossier.manage')}</Link>;
     if (s.can_view) return <DossierContent dossierId={s.dossier_id} />;
-    if (s.access === 'granted')
+    if (s.access === 'granted' || s.reviewer)
       return (
         <Space direction="vertical">
-          <Alert type="info" showIcon message={t('intake.dossier.acceptToRead', { version: s.terms_version })} />
+          <Alert type="info" showIcon message={s.reviewer ? t('challenges.dossier.reviewerExplain', { version: s.terms_version }) : t('intake.dossier.acceptToRead', { version: s.terms_version })} />
           <Button kind="primary" onClick={() => setReading(true)} data-testid="terms-read">
             {t('intake.terms.read')}
           </Button>
         </Space>
       );
-    if (s.access === 'requested') return <Alert type="info" showIcon message={financing ? t('capital.dossier.waiting') : t('intake.dossier.waiting')} />;
+    if (s.access === 'requested') return <Alert type="info" showIcon message={waiting} />;
     return (
       <Space direction="vertical" style={{ width: '100%' }}>
         {s.access === 'revoked' || s.access === 'declined' ? <Alert type="warning" showIcon message={t(`intake.dossier.was.${s.access}`)} /> : null}
-        <Typography.Paragraph>{financing ? t('capital.dossier.askExplain') : t('intake.dossier.askExplain')}</Typography.Paragraph>
+        <Typography.Paragraph>{askExplain}</Typography.Paragraph>
         <Input.TextArea rows={2} maxLength={500} value={message} onChange={(e) => setMessage(e.target.value)} placeholder={t('intake.dossier.askMessage')} aria-label={t('intake.dossier.askMessage')} />
         <Button
           kind="primary"

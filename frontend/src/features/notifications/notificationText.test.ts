@@ -48,4 +48,13 @@ describe('notifications in the reader’s language', () => {
     expect(notificationLink(note({ deal_id: null, kind: 'roadshow.registered', title: '路演 #3：有投资机构报名' }), 'admin')).toBe('/admin/roadshows');
     expect(notificationLink(note({ deal_id: null, kind: 'roadshow.investor_invited' }), 'broker')).toBeNull();
   });
+
+  it('leads a challenge notification to the challenge, a reviewer to the score sheet', () => {
+    const asked = note({ deal_id: null, kind: 'challenge.dossier_requested', title: '揭榜挂帅 #7：保密资料测试用户申请查看' });
+    expect(notificationLink(asked, 'firm')).toBe('/challenges/7');
+    expect(notificationLink(asked, 'admin')).toBe('/challenges/7');
+    expect(notificationLink({ ...asked, kind: 'challenge.dossier_granted' }, 'institute')).toBe('/challenges/7');
+    expect(notificationLink({ ...asked, kind: 'challenge.dossier_granted' }, 'expert')).toBe('/expert/challenges/7');
+    expect(notificationLink({ ...asked, title: '揭榜挂帅：' }, 'firm')).toBeNull();
+  });
 });

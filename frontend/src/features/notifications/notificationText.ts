@@ -50,9 +50,18 @@ function capitalLink(notification: Pick<Notification, 'kind' | 'title'>, role: R
   return role === 'firm' || role === 'institute' ? `/${role}/financing/${id}` : null;
 }
 
-/** Where a notification leads: the deal (or the financing request, the roadshows), in the
- *  reader's own section. */
+/** Where a challenge's notification leads: the challenge its title numbers ("揭榜挂帅 #7："), on
+ *  the public page, or for a reviewer the score sheet's page. */
+function challengeLink(notification: Pick<Notification, 'kind' | 'title'>, role: Role): string | null {
+  if (!notification.kind.startsWith('challenge.')) return null;
+  const id = /#(\d+)/.exec(notification.title)?.[1];
+  if (id === undefined) return null;
+  return role === 'expert' ? `/expert/challenges/${id}` : `/challenges/${id}`;
+}
+
+/** Where a notification leads: the deal (or the financing request, the roadshows, the
+ *  challenge), in the reader's own section. */
 export function notificationLink(notification: Pick<Notification, 'deal_id' | 'kind' | 'title'>, role: Role): string | null {
-  if (notification.deal_id === null) return capitalLink(notification, role);
+  if (notification.deal_id === null) return capitalLink(notification, role) ?? challengeLink(notification, role);
   return `/${role}/deals/${notification.deal_id}`;
 }

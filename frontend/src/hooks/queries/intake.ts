@@ -209,6 +209,7 @@ export const dossierKeys = {
   mine: () => [...dossierKeys.all, 'mine'] as const,
   status: (demandId: number) => [...dossierKeys.all, 'status', demandId] as const,
   financingStatus: (requestId: number) => [...dossierKeys.all, 'financing-status', requestId] as const,
+  challengeStatus: (challengeId: number) => [...dossierKeys.all, 'challenge-status', challengeId] as const,
   content: (id: number) => [...dossierKeys.all, 'content', id] as const,
   access: (id: number) => [...dossierKeys.all, 'access', id] as const,
   views: (id: number) => [...dossierKeys.all, 'views', id] as const,
@@ -259,6 +260,31 @@ export function usePutFinancingDossier(requestId: number) {
       await invalidate();
       // The request's `has_dossier` (the capital chain's queries).
       await queryClient.invalidateQueries({ queryKey: ['capital'] });
+    },
+  });
+}
+
+/** Whether a challenge has a dossier and what the caller may do (404 when it has none, or when
+ *  the caller may not know of it: a draft's, a solver's not eligible, a loser's once decided). */
+export function useChallengeDossierStatus(challengeId: number, enabled = true) {
+  return useQuery({
+    queryKey: dossierKeys.challengeStatus(challengeId),
+    queryFn: async () => unwrap(await api.GET('/api/v1/challenges/{challenge_id}/dossier', { params: { path: { challenge_id: challengeId } } })),
+    enabled,
+    retry: false,
+  });
+}
+
+export function usePutChallengeDossier(challengeId: number) {
+  const queryClient = useQueryClient();
+  const invalidate = useInvalidateDossiers();
+  return useMutation({
+    mutationFn: async (body: DossierInput) =>
+      unwrap(await api.PUT('/api/v1/challenges/{challenge_id}/dossier', { params: { path: { challenge_id: challengeId } }, body })),
+    onSuccess: async () => {
+      await invalidate();
+      // The challenge's `has_dossier` (the challenges' queries).
+      await queryClient.invalidateQueries({ queryKey: ['challenges'] });
     },
   });
 }

@@ -159,6 +159,16 @@ export const challengesZh = {
   'challenges.stats.byStatus': '按状态',
   'challenges.stats.byField': '按领域',
   'nav.admin.challenges': '揭榜挂帅统计',
+  // The challenge's confidential dossier (issue 22)
+  'challenges.editor.confidentialityDossier': '保密说明：榜单的标题、问题、指标、榜额与发榜单位名称公开；揭榜方案只有方案团队、发榜方、评审专家和管理员可见。不宜公开的技术细节、图纸与数据，请在榜单详情页的“保密资料”中填写：符合揭榜条件的单位申请、经您同意并接受保密协议后方可查看，评审专家接受保密协议后可查看；每次查看都有记录。',
+  'challenges.dossier.title': '保密资料',
+  'challenges.dossier.view': '申请查看保密资料',
+  'challenges.dossier.issuerExplain': '不宜公开的技术细节、图纸与数据写在这里。符合揭榜条件的单位可以申请查看，经您同意并接受保密协议后才能看到；评审专家接受保密协议后即可查看。榜单评选后，未中榜的单位不能再查看。',
+  'challenges.dossier.ended': '榜单已结束，保密资料不能再修改。',
+  'challenges.dossier.waiting': '已申请，等待发榜方授权。',
+  'challenges.dossier.askExplain': '本榜单附有保密资料。发榜方同意并且您接受其保密协议后，才能查看；每次查看都会记录并告知发榜方。榜单评选后，未中榜的单位不能再查看。',
+  'challenges.dossier.reviewerExplain': '您是本榜单的评审专家，接受发榜方的保密协议（第{version}版）后即可查看保密资料。',
+  'challenges.dossier.oversight': '管理员可查看访问记录，但不能阅读保密资料内容。',
 };
 
 export const challengesEn: Record<keyof typeof challengesZh, string> = {
@@ -320,4 +330,13 @@ export const challengesEn: Record<keyof typeof challengesZh, string> = {
   'challenges.stats.byStatus': 'By status',
   'challenges.stats.byField': 'By field',
   'nav.admin.challenges': 'Challenge statistics',
+  'challenges.editor.confidentialityDossier': 'Confidentiality: the title, problem, indicators, prize and the issuer\'s name are public; a proposal is seen only by its team, the issuer, the reviewers and administrators. Technical details, drawings and data that should not be public go in the challenge\'s confidential dossier (on its page): eligible organisations ask for access and read it once you admit them and they accept your non-disclosure terms; the reviewers read it once they accept the terms; every read is logged.',
+  'challenges.dossier.title': 'Confidential dossier',
+  'challenges.dossier.view': 'Ask to see the confidential dossier',
+  'challenges.dossier.issuerExplain': 'Technical details, drawings and data that should not be public. Eligible organisations may ask for access and read it once you admit them and they accept your non-disclosure terms; the reviewers read it once they accept the terms. Once the challenge is decided, organisations that did not win can no longer read it.',
+  'challenges.dossier.ended': 'The challenge has ended; its dossier can no longer be changed.',
+  'challenges.dossier.waiting': 'Requested; waiting for the issuer.',
+  'challenges.dossier.askExplain': 'This challenge has a confidential dossier. You may read it once the issuer admits you and you accept its non-disclosure terms; each read is logged and shown to the issuer. Once the challenge is decided, organisations that did not win can no longer read it.',
+  'challenges.dossier.reviewerExplain': 'You review this challenge: accept the issuer\'s non-disclosure terms (version {version}) to read its confidential dossier.',
+  'challenges.dossier.oversight': 'Administrators see who asked and who read it, not its content.',
 };
