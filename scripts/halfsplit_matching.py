@@ -97,6 +97,7 @@ class Table:
     fields: list[str | None]
     langs: list[str]
     rows: list[Row]
+    similar: Vector  # listing x listing E5 cosine (for the diversified list)
 
     def other_language(self, row: Row) -> Vector:
         return np.array([1.0 if lang != row.lang else 0.0 for lang in self.langs])
@@ -165,7 +166,7 @@ def build_table(path: Path, cache_dir: Path | None, encoders: Mapping[str, Encod
             },
         ))
     langs = [str(r.get("lang") or detect_lang(doc_text(r))) for r in corpus]
-    return Table(ids, [r.get("field") for r in corpus], langs, rows)
+    return Table(ids, [r.get("field") for r in corpus], langs, rows, docs["e5"] @ docs["e5"].T)
 
 
 def z(v: Vector) -> Vector:
@@ -281,6 +282,9 @@ def families() -> dict[str, dict[str, Scorer]]:
         f"{alpha}": variant(lambda t, r, alpha=alpha: centring(t, r, alpha))
         for alpha in (0.25, 0.5, 0.75, 1.0)
     }
+    out["diversified top 20 (MMR on E5, λ 0.02–0.5)"] = {
+        f"{lam}": diversified(lam) for lam in (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
+    }
     shipped = MatcherConfig().fields
     out["field boosts × E5 views (81 settings)"] = {
         f"given {g} predicted {p} raw {a} clmax {b}": variant(
@@ -291,6 +295,29 @@ def families() -> dict[str, dict[str, Scorer]]:
                                             (0.0, 0.002, 0.005))
     }
     return out
+
+
+def diversified(lam: float, depth: int = 20) -> Scorer:
+    """Maximal marginal relevance over the shipped top `depth`: each next place goes to the
+    listing whose score less `lam` × its E5 cosine to the closest listing already placed is
+    best (two distractors on the same surface topic are alike; the answer differs)."""
+    shipped = variant()
+
+    def score(table: Table, row: Row, use_field: bool) -> Vector:
+        s = shipped(table, row, use_field)
+        candidates = [int(j) for j in np.argsort(-s, kind="stable")[:depth]]
+        placed: list[int] = []
+        while candidates:
+            penalty = [table.similar[c, placed].max() if placed else 0.0 for c in candidates]
+            best = int(np.argmax([s[c] - lam * p for c, p in zip(candidates, penalty, strict=True)]))
+            placed.append(candidates.pop(best))
+        out = s.copy()
+        top = float(s.max()) + 1.0
+        for n, c in enumerate(placed):
+            out[c] = top - n * 1e-3
+        return out
+
+    return score
 
 
 def centring(table: Table, row: Row, alpha: float) -> Vector:
