@@ -282,6 +282,12 @@ def families() -> dict[str, dict[str, Scorer]]:
         f"{alpha}": variant(lambda t, r, alpha=alpha: centring(t, r, alpha))
         for alpha in (0.25, 0.5, 0.75, 1.0)
     }
+    for views in (("e5", "e5_raw", "e5_clmax"), ("e5", "use"), ("e5", "minilm")):
+        out[f"+ w·z(reciprocal ranks on {' + '.join(views)})"] = {
+            f"k {k}, w {w}": variant(
+                lambda t, r, views=views, k=k, w=w: w * z(reciprocal_ranks(t, r, views, k)))
+            for k, w in itertools.product((10, 60), (0.002, 0.005, 0.01))
+        }
     out["diversified top 20 (MMR on E5, λ 0.02–0.5)"] = {
         f"{lam}": diversified(lam) for lam in (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
     }
@@ -318,6 +324,16 @@ def diversified(lam: float, depth: int = 20) -> Scorer:
         return out
 
     return score
+
+
+def reciprocal_ranks(table: Table, row: Row, views: tuple[str, ...], k: int) -> Vector:
+    """Σ 1 / (k + the listing's rank on each view): a rank feature."""
+    out = np.zeros(len(table.ids))
+    for view in views:
+        ranks = np.empty(len(table.ids))
+        ranks[np.argsort(-row.views[view], kind="stable")] = np.arange(1, len(table.ids) + 1)
+        out += 1.0 / (k + ranks)
+    return out
 
 
 def centring(table: Table, row: Row, alpha: float) -> Vector:
