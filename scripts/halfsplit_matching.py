@@ -288,6 +288,9 @@ def families() -> dict[str, dict[str, Scorer]]:
                 lambda t, r, views=views, k=k, w=w: w * z(reciprocal_ranks(t, r, views, k)))
             for k, w in itertools.product((10, 60), (0.002, 0.005, 0.01))
         }
+    out["the other language's best 1 or 2 moved up to place 3–10"] = {
+        f"place {p}, {n}": language_slot(p, n) for p, n in itertools.product((3, 4, 5, 6, 8, 10), (1, 2))
+    }
     out["diversified top 20 (MMR on E5, λ 0.02–0.5)"] = {
         f"{lam}": diversified(lam) for lam in (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
     }
@@ -321,6 +324,27 @@ def diversified(lam: float, depth: int = 20) -> Scorer:
         top = float(s.max()) + 1.0
         for n, c in enumerate(placed):
             out[c] = top - n * 1e-3
+        return out
+
+    return score
+
+
+def language_slot(position: int, count: int) -> Scorer:
+    """The best `count` listings in the other language than the demand's, when the shipped
+    ranking puts them below `position`, moved up to it (E5's scores across languages are not
+    comparable with its scores within one)."""
+    shipped = variant()
+
+    def score(table: Table, row: Row, use_field: bool) -> Vector:
+        s = shipped(table, row, use_field)
+        order = [int(j) for j in np.argsort(-s, kind="stable")]
+        other = [j for j in order if table.langs[j] != row.lang][:count]
+        moved = [j for j in other if order.index(j) > position - 1]
+        final = [j for j in order if j not in moved]
+        for n, j in enumerate(moved):
+            final.insert(position - 1 + n, j)
+        out = np.empty(len(s))
+        out[final] = -np.arange(len(final), dtype=np.float64)
         return out
 
     return score
