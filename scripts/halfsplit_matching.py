@@ -7,9 +7,10 @@
 The task must be small (demand-achievement: 454 listings): every listing is scored for every
 query, on every channel and view, once (`build_table`, from the embedding cache). The shipped
 ranking is then replayed in numpy (gated lexical weight, dense mix per language, given and
-predicted field boosts: exactly `MatcherConfig()`, checked against `scripts/eval_matching.py`),
-and each variant adds to it. A query's score is the mean of its nDCG@10 with the firm's field
-and without it (the two runs the README reports).
+predicted field boosts: exactly `MatcherConfig()`; tests/matching/test_halfsplit_matching.py
+checks it against the `Matcher`), and each variant adds to its score or reorders its list. A
+query's score is the mean of its nDCG@10 with the firm's field and without it (the two runs
+the README reports).
 
 A *family* is a variant at several settings. For each of `--halvings` random halvings of the
 queries, the family's best setting on one half (the shipped one included, so a family that never
