@@ -15,6 +15,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -315,3 +317,62 @@ def test_a_solver_related_to_the_bureau_cannot_answer_its_challenge(client: Test
                     headers=_h(db, related))
     assert r.status_code == 422, r.text
     assert r.json()["errors"][0]["field"] == "lead"
+
+
+_refs = iter(range(10**6))
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(registered_after=st.integers(0, 8),
+       ops=st.lists(st.tuples(st.sampled_from(("next", "next", "next", "dispute")),
+                              st.integers(0, 1)), min_size=4, max_size=14))
+def test_whatever_the_order_the_deal_and_the_challenge_agree_on_the_money(
+        db: Session, registered_after: int, ops: list[tuple[str, int]]) -> None:
+    """Through the services, milestones moving in any interleaving, paid, confirmed or
+    disputed, the contract registered at any point: what the
+    deal counts as received is what the milestones recorded (once attached), what it counts
+    as confirmed is what the challenge counts as paid, and neither exceeds the contract's
+    amount nor prize plus top-up."""
+    from backend.core.errors import DomainError
+
+    s = _delivering(db)
+    d.record_contract(db, s.world, amount=MILLION, signed_on=d.days_ago(30), confirm=False)
+    d.move(db, s.world, Stage.SIGNED)
+    registered = False
+    issuer, winner = (d.with_profile(db, u) for u in (s.issuer, s.winner))
+    for step, (op, index) in enumerate(ops):
+        if step == registered_after and not registered:
+            d.register(db, s.world, confirm=False, in_registry=False)
+            registered = True
+        ms = _milestones(db, s)
+        m = ms[index % len(ms)]
+        if op == "next":  # the milestone's next step
+            op = {"pending": "evidence", "rejected": "evidence", "submitted": "accept",
+                  "accepted": "pay"}.get(m.status.value, "confirm")
+        try:
+            with db.begin_nested():
+                if op == "evidence":
+                    rules.record_evidence(db, c.actor(winner), winner, s.challenge, m.id, "报告")
+                elif op == "accept":
+                    rules.record_decision(db, c.actor(issuer), issuer, s.challenge, m.id, True,
+                                          None)
+                elif op == "pay":
+                    rules.record_payment(db, c.actor(issuer), issuer, s.challenge, m.id,
+                                         clock.today(), f"P-{next(_refs)}")
+                else:
+                    rules.record_receipt(db, c.actor(winner), winner, s.challenge, m.id,
+                                         op == "confirm", "未收到" if op == "dispute" else None)
+        except DomainError:
+            continue
+        ms = _milestones(db, s)
+        got, confirmed, challenge_paid = _totals(db, s)
+        assert rules.confirmed_total(ms) <= rules.paid_total(ms) <= rules.total(s.challenge)
+        if registered:
+            assert got == rules.paid_total(ms) <= MILLION
+            assert confirmed == challenge_paid
+            live = [p for p in _payments(db, s) if p.voided_at is None]
+            assert sorted(p.challenge_milestone_id or 0 for p in live) == sorted(
+                x.id for x in ms if x.paid_amount is not None)
+        else:
+            assert (got, confirmed) == (0, 0)
