@@ -330,8 +330,10 @@ class Payment(Base):
 
     @property
     def correctable(self) -> bool:
-        """Neither voided nor confirmed by the parties: it counts for nothing yet."""
-        return self.voided_at is None and self.evidence_status != EvidenceStatus.CONFIRMED
+        """Neither voided nor confirmed by the parties: it counts for nothing yet (a
+        milestone's payment is the challenge's to change, never the deal's)."""
+        return (self.voided_at is None and self.evidence_status != EvidenceStatus.CONFIRMED
+                and self.challenge_milestone_id is None)
 
 
 def reference_key_of(bank_reference: str) -> str:
