@@ -470,6 +470,22 @@ class BrokerRow:
     user: User
 
 
+def bureau_organisation_id(session: Session, acting: User | None = None) -> int | None:
+    """The bureau's organisation (科技主管部门, kind `bureau`, verified), registered once: the
+    acting administrator's own when it is one, else the first on file; None when there is
+    none. It is the party the bureau is in a deal (its challenges' awards)."""
+    if acting is not None and acting.organisation_id is not None:
+        own = session.execute(select(Organisation.id).where(
+            Organisation.id == acting.organisation_id, Organisation.kind == OrgKind.BUREAU,
+            Organisation.verification_status == VerificationStatus.VERIFIED)).scalar_one_or_none()
+        if own is not None:
+            return own
+    return session.execute(select(Organisation.id).where(
+        Organisation.kind == OrgKind.BUREAU,
+        Organisation.verification_status == VerificationStatus.VERIFIED)
+        .order_by(Organisation.id).limit(1)).scalar_one_or_none()
+
+
 def get_broker(session: Session, user_id: int) -> BrokerRow:
     row = session.execute(
         select(BrokerProfile, User).join(User, User.id == BrokerProfile.user_id)

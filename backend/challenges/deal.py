@@ -3,23 +3,65 @@ demand–achievement pair: the issuer's firm is the demand side, the winner (the
 organisation) the achievement side, both having already agreed (the proposal and the award),
 so the deal starts `negotiating`. The broker the solver named on its proposal, if any and
 still verified, leads it with the whole share, so the reward rules apply to the contract it
-leads to. A bureau challenge has no issuing organisation to be a party: it opens no deal (its
-milestones are paid on the challenge)."""
+leads to.
+
+A bureau challenge (no issuing firm; administrators act as its issuer) opens a deal too: its
+demand side is the bureau's own organisation (kind `bureau`, registered once and verified,
+`accounts.bureau_organisation_id`), so the deal has two real parties the integrity rules can
+compare (a solver related to the bureau is refused like one related to a firm issuer) and the
+reward rules apply as on any deal. Without a bureau organisation on file the award is refused
+(409): the bureau registers itself first.
+
+The milestones are the deal's payment schedule (`backend.deals.schedule`): each milestone
+payment, once the deal's contract is registered, is a payment on that contract; the winner's
+receipt confirmation is that payment's confirmation."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts import service as accounts
 from backend.accounts.models import User, VerificationStatus
 from backend.audit import service as audit
-from backend.challenges.models import Award, Challenge, Proposal
-from backend.core.errors import NotFound
+from backend.challenges.models import (
+    Award,
+    Challenge,
+    Milestone,
+    MilestoneStatus,
+    Proposal,
+    ReceiptStatus,
+)
+from backend.core.errors import Conflict, NotFound
+from backend.deals import schedule
 from backend.deals.events import add_event
-from backend.deals.models import Acceptance, BrokerRole, BrokerStatus, Deal, DealBroker, Stage
+from backend.deals.models import (
+    Acceptance,
+    BrokerRole,
+    BrokerStatus,
+    Deal,
+    DealBroker,
+    Payment,
+    Stage,
+)
 from backend.deals.notifications import audience, deal_title, notify
+
+NO_BUREAU = ("科技主管部门尚未登记为平台机构（机构类型“科技主管部门”，且已认证），"
+             "授奖无法开启撮合项目；请先登记本部门机构信息。The bureau is not registered as an "
+             "organisation on the platform (of kind “bureau”, verified), so the award "
+             "cannot open its deal; register the bureau's organisation first.")
+
+
+def issuer_party(session: Session, challenge: Challenge, acting: User | None = None
+                 ) -> int | None:
+    """The organisation that is the issuer's party: the firm, or for a bureau challenge the
+    bureau's organisation (None when none is on file)."""
+    if challenge.issuer_org_id is not None:
+        return challenge.issuer_org_id
+    return accounts.bureau_organisation_id(session, acting)
 
 
 def _broker(session: Session, broker_id: int | None) -> int | None:
@@ -37,12 +79,15 @@ def _broker(session: Session, broker_id: int | None) -> int | None:
 
 def open_for_award(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
                    award: Award, proposal: Proposal) -> Deal | None:
-    if challenge.issuer_org_id is None:
-        return None
+    issuer_org_id = issuer_party(session, challenge, user)
+    if issuer_org_id is None:
+        raise Conflict(NO_BUREAU, reason="bureau_not_registered")
+    if issuer_org_id == award.winner_org_id:
+        raise Conflict("中榜方不能是发榜方本身。The winner cannot be the issuer itself.")
     broker_id = _broker(session, proposal.broker_id)
     now = award.decided_at
     deal = Deal(challenge_award_id=award.id, demand_id=None, achievement_id=None,
-                demand_org_id=challenge.issuer_org_id, achievement_org_id=award.winner_org_id,
+                demand_org_id=issuer_org_id, achievement_org_id=award.winner_org_id,
                 stage=Stage.NEGOTIATING, demand_acceptance=Acceptance.ACCEPTED,
                 achievement_acceptance=Acceptance.ACCEPTED, requested=False,
                 open_pair_key=None, opened_by_id=user.id, opened_at=now,
@@ -68,3 +113,57 @@ def open_for_award(session: Session, actor: audit.Actor, user: User, challenge: 
            deal_title(deal, "揭榜挂帅授奖，撮合项目已开启 The challenge's award opened a deal"),
            f"榜单：{challenge.title}", deal_id=deal.id, exclude=user.id)
     return deal
+
+
+# --- the milestones as the deal's payment schedule -----------------------------------------
+
+def _deal_id(session: Session, milestone: Milestone) -> int | None:
+    return session.execute(select(Award.deal_id).where(Award.id == milestone.award_id)
+                           ).scalar_one()
+
+
+def _item(milestone: Milestone, fallback_payer: int) -> schedule.MilestonePayment:
+    if milestone.paid_amount is None or milestone.paid_on is None \
+            or milestone.payment_reference is None:
+        raise ValueError("the milestone's payment is not recorded")
+    confirmed = milestone.receipt_status == ReceiptStatus.CONFIRMED
+    return schedule.MilestonePayment(
+        milestone_id=milestone.id, title=milestone.title, amount=milestone.paid_amount,
+        paid_on=milestone.paid_on, reference=milestone.payment_reference,
+        # rows paid before who paid was kept: the award's decider acted for the issuer
+        paid_by_id=milestone.paid_by_id or fallback_payer,
+        confirmed_by_id=(milestone.receipt_by_id or milestone.paid_by_id or fallback_payer)
+        if confirmed else None)
+
+
+def _paid(session: Session, award_id: int) -> list[Milestone]:
+    return list(session.execute(select(Milestone).where(
+        Milestone.award_id == award_id, Milestone.status == MilestoneStatus.PAID,
+        Milestone.paid_amount.is_not(None)).order_by(Milestone.seq)).scalars())
+
+
+def recorded_payments(session: Session, award_id: int) -> list[schedule.MilestonePayment]:
+    """The award's milestone payments recorded and not withdrawn (confirmed or not yet)."""
+    decider = session.execute(select(Award.decided_by_id).where(Award.id == award_id)
+                              ).scalar_one()
+    return [_item(m, decider) for m in _paid(session, award_id)]
+
+
+def check_payment(session: Session, milestone: Milestone, paid_on: date) -> None:
+    """Before the issuer records a milestone's payment: it fits under the deal's contract."""
+    recorded = sum((m.paid_amount or Decimal(0) for m in _paid(session, milestone.award_id)),
+                   Decimal("0.00")) + milestone.amount
+    schedule.check_fits(session, _deal_id(session, milestone), recorded, paid_on)
+
+
+def payment_recorded(session: Session, actor: audit.Actor, milestone: Milestone
+                     ) -> Payment | None:
+    """The issuer recorded the milestone's payment: on a registered contract, a payment."""
+    return schedule.record_milestone_payment(session, actor, _deal_id(session, milestone),
+                           _item(milestone, milestone.paid_by_id or actor.user_id or 0))
+
+
+def receipt_answered(session: Session, actor: audit.Actor, user: User, milestone: Milestone,
+                     confirmed: bool, reason: str | None) -> Payment | None:
+    return schedule.answer_milestone_payment(session, actor, _deal_id(session, milestone),
+                                             milestone.id, user.id, confirmed, reason)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.audit import service as audit
+from backend.challenges import deal as challenge_deal
 from backend.challenges import notices, proposals
 from backend.challenges.models import (
     Award,
@@ -256,10 +257,14 @@ def record_payment(session: Session, actor: audit.Actor, user: User, challenge: 
     require_issuer(user, challenge)
     _in_delivery(challenge)
     before = milestone.status
+    if milestone.status == M.ACCEPTED:  # else `pay` says why not
+        challenge_deal.check_payment(session, milestone, paid_on)
     pay(milestone, for_challenge(session, challenge), total(challenge), paid_on, reference)
+    milestone.paid_by_id, milestone.receipt_by_id = user.id, None
     was, now = _change(session, milestone, before, paid_on=paid_on, reference=reference)
     audit.record(session, actor, "challenge_milestone.pay", "challenge_milestone", milestone.id,
                  before=was, after=now)
+    challenge_deal.payment_recorded(session, actor, milestone)
     notices.milestone_paid(session, challenge, milestone)
     return milestone
 
@@ -280,11 +285,13 @@ def record_receipt(session: Session, actor: audit.Actor, user: User, challenge: 
         confirm_receipt(milestone, utcnow())
     else:
         dispute_receipt(milestone, reason, utcnow())
+    milestone.receipt_by_id = user.id
     was, now = _change(session, milestone, before, receipt=milestone.receipt_status,
                        reason=reason, **recorded)
     audit.record(session, actor, "challenge_milestone.confirm" if confirmed
                  else "challenge_milestone.dispute", "challenge_milestone", milestone.id,
                  before=was, after=now)
+    challenge_deal.receipt_answered(session, actor, user, milestone, confirmed, reason)
     notices.receipt_answered(session, challenge, milestone, confirmed)
     return milestone
 

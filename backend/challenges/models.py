@@ -208,6 +208,10 @@ class Milestone(Base):
     paid_amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
     paid_on: Mapped[date | None] = mapped_column(Date, default=None)
     payment_reference: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Who recorded the payment (for the issuer's side) and who answered it (for the winner's):
+    # on a deal with a registered contract these are the payment's two parties' answers.
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    receipt_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     # The winner's answer to the recorded payment; only a confirmed one counts as paid.
     receipt_status: Mapped[ReceiptStatus | None] = mapped_column(str_enum(ReceiptStatus, 16),
                                                                  default=None)

@@ -227,11 +227,14 @@ def related_problem(session: Session, challenge: Challenge, lead_org_id: int,
     """The field (`lead` or `member_org_ids`) and the message naming the relation when an
     organisation on the team is related to a firm issuer as the links stand now — checked at
     submission and again at selection (a relation recorded in between blocks the award)."""
-    if challenge.issuer_org_id is None:
+    issuer_org_id = challenge.issuer_org_id
+    if issuer_org_id is None:  # the bureau's challenge: the bureau's organisation, if on file
+        issuer_org_id = accounts.bureau_organisation_id(session)
+    if issuer_org_id is None:
         return None
     team = [lead_org_id, *member_org_ids]
-    found = {p.org_id: p for p in gather.parties(session, [challenge.issuer_org_id, *team])}
-    issuer = found.get(challenge.issuer_org_id)
+    found = {p.org_id: p for p in gather.parties(session, [issuer_org_id, *team])}
+    issuer = found.get(issuer_org_id)
     if issuer is None:
         return None
     for org_id in team:
@@ -240,7 +243,7 @@ def related_problem(session: Session, challenge: Challenge, lead_org_id: int,
             continue
         links = org_links(party, "solver", issuer, "issuer")
         if links:
-            names = accounts.declared_names(session, [org_id, challenge.issuer_org_id])
+            names = accounts.declared_names(session, [org_id, issuer_org_id])
             who = [f" {names[k]}" if isinstance(k := link.get("key"), int) and k in names
                    else "" for link in links]
             zh = "、".join(dict.fromkeys(_LINK_WORDS.get(str(link["attribute"]), "关联")[0]

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from backend.accounts import gates
 from backend.audit import service as audit
 from backend.core.errors import Conflict, InvalidInput
-from backend.deals import evidence, registry
+from backend.deals import evidence, registry, schedule
 from backend.deals.access import DealAccess, active_brokers, require_broker
 from backend.deals.events import add_event
 from backend.deals.ledger import received
-from backend.deals.models import Contract, ContractType, Payment, Stage
+from backend.deals.models import Contract, ContractType, Deal, Payment, Stage
 from backend.deals.pipeline import advance_if_fully_paid, transition
 
 EDITABLE_STAGES = frozenset({Stage.NEGOTIATING, Stage.SIGNED})
@@ -54,6 +54,7 @@ def record_contract(session: Session, actor: audit.Actor, access: DealAccess, *,
         raise InvalidInput("buyer_org_id", "买方和卖方须分别为本项目的两方机构。Buyer and seller must "
                                            "be the deal's two parties.")
     gates.require_for_deal(session, [b.broker_id for b in active_brokers(deal)], amount)
+    _check_milestones(session, deal, amount, signed_on)
     contract = deal.contract
     before = snapshot(contract) if contract is not None else None
     if contract is not None and before is not None and before == {
@@ -122,8 +123,38 @@ def register_contract(session: Session, actor: audit.Actor, access: DealAccess, 
                         "registry_status": contract.registry_status})
     transition(session, actor, deal, Stage.REGISTERED,
                f"技术合同已登记（{registration_no}）。The contract was registered ({registration_no}).")
+    if deal.challenge_award_id is not None:
+        schedule.attach(session, actor, deal, _milestone_payments(session, deal))
     advance_if_fully_paid(session, actor, deal)
     return contract
+
+
+def _milestone_payments(session: Session, deal: Deal) -> list[schedule.MilestonePayment]:
+    """A challenge award's deal: the milestone payments recorded on the challenge so far."""
+    if deal.challenge_award_id is None:
+        return []
+    # Read only when the deal is a challenge award's (deals sit below challenges).
+    from backend.challenges.deal import recorded_payments
+    return recorded_payments(session, deal.challenge_award_id)
+
+
+def _check_milestones(session: Session, deal: Deal, amount: Decimal, signed_on: date) -> None:
+    """On a challenge award's deal the contract is the milestones' payment schedule: its
+    amount is never below the milestone payments recorded, and it is signed no later than the
+    first of them."""
+    items = _milestone_payments(session, deal)
+    if not items:
+        return
+    recorded = sum((i.amount for i in items), Decimal("0.00"))
+    if amount < recorded:
+        raise Conflict(f"合同金额不能低于已登记的里程碑付款合计{recorded}元。The contract amount "
+                       f"cannot be below the {recorded} yuan of milestone payments recorded.",
+                       reason="contract_amount_below_milestones", recorded=str(recorded))
+    earliest = min(i.paid_on for i in items)
+    if signed_on > earliest:
+        raise InvalidInput("signed_on", f"已有{earliest}的里程碑付款，签订日期不能晚于它。A milestone "
+                                        f"payment dated {earliest} exists; signing cannot be "
+                                        f"later.")
 
 
 def _set_registration(session: Session, contract: Contract, registration_no: str,

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import User
+from backend.accounts.models import Organisation, OrgKind, User
 from backend.audit import service as audit
 from backend.audit.service import jsonable
 from backend.config import get_settings
@@ -84,6 +84,14 @@ def payment_terms(payment: Payment) -> dict[str, Any]:
     return terms
 
 
+def refuse_milestone_item(payment: Payment) -> None:
+    if payment.challenge_milestone_id is not None:
+        raise Conflict("这笔到账是揭榜挂帅里程碑的付款，须在榜单的里程碑上由中榜方确认或提出异议。This "
+                       "payment is a challenge milestone's payment: the winner confirms or "
+                       "disputes it on the challenge's milestone.",
+                       reason="milestone_payment")
+
+
 # --- declaring -----------------------------------------------------------------------------
 
 def declare_contract(session: Session, deal: Deal, contract: Contract, user_id: int, *,
@@ -136,6 +144,43 @@ def side_of(access: DealAccess, contract: Contract) -> EvidenceSide:
                            "contract.")
 
 
+def _bureau_side(session: Session, contract: Contract) -> EvidenceSide | None:
+    """The side of the contract that is the bureau's organisation (a bureau challenge's
+    deal), if either is."""
+    rows = session.execute(select(Organisation.id, Organisation.kind).where(
+        Organisation.id.in_([contract.buyer_org_id, contract.seller_org_id]))).all()
+    kinds = {org_id: kind for org_id, kind in rows}
+    if kinds.get(contract.buyer_org_id) == OrgKind.BUREAU:
+        return EvidenceSide.BUYER
+    if kinds.get(contract.seller_org_id) == OrgKind.BUREAU:
+        return EvidenceSide.SELLER
+    return None
+
+
+def _answering_side(session: Session, access: DealAccess, contract: Contract,
+                    kind: EvidenceKind, item: Contract | Payment) -> EvidenceSide:
+    """The side this user answers for. On a deal whose party is the bureau, administrators
+    answer for the bureau's side (they act for it); where a contract above the ceiling also
+    needs an administrator's confirmation, that one comes from another administrator once
+    the bureau's side has answered (four eyes)."""
+    side = side_of(access, contract)
+    if side != EvidenceSide.ADMIN:
+        return side
+    bureau = _bureau_side(session, contract)
+    if bureau is None:
+        return side
+    latest = _latest_answers(session, kind, item.id, item.evidence_version)
+    answered = latest.get(bureau)
+    if answered is None or EvidenceSide.ADMIN not in required_sides(kind, contract) \
+            or EvidenceSide.ADMIN in latest:
+        return bureau
+    if answered.user_id == access.user.id:
+        raise Conflict("您已代表科技主管部门答复；超过金额上限的合同还需另一位管理员确认。You answered "
+                       "for the bureau; a contract above the ceiling also needs another "
+                       "administrator's confirmation.", reason="another_admin")
+    return EvidenceSide.ADMIN
+
+
 def _item(session: Session, access: DealAccess, kind: EvidenceKind, item_id: int | None
           ) -> tuple[Contract, Contract | Payment]:
     contract = access.deal.contract
@@ -148,6 +193,7 @@ def _item(session: Session, access: DealAccess, kind: EvidenceKind, item_id: int
         .execution_options(populate_existing=True)).scalar_one_or_none()
     if payment is None:
         raise NotFound("未找到该到账记录。No such payment.")
+    refuse_milestone_item(payment)
     if payment.voided_at is not None:
         raise Conflict("该到账记录已作废，无需确认。This payment has been voided; there is nothing "
                        "to confirm.", reason="payment_voided")
@@ -161,7 +207,7 @@ def answer(session: Session, actor: audit.Actor, access: DealAccess, kind: Evide
     the version of the item they were shown; a stale version is refused (409)."""
     deal = access.deal
     contract, item = _item(session, access, kind, item_id)
-    side = side_of(access, contract)
+    side = _answering_side(session, access, contract, kind, item)
     if deal.stage in _ENDED:
         raise Conflict(f"该撮合项目已结束（{deal.stage.value}）。This deal has ended "
                        f"({deal.stage.value}).", current_stage=deal.stage.value)
@@ -281,7 +327,8 @@ def awaiting(session: Session, user: User) -> list[Awaiting]:
     payments: Sequence[Payment] = []
     if not admin:
         payments = session.execute(select(Payment).where(
-            Payment.contract_id.in_([c.id for c in contracts]), Payment.voided_at.is_(None))
+            Payment.contract_id.in_([c.id for c in contracts]), Payment.voided_at.is_(None),
+            Payment.challenge_milestone_id.is_(None))  # answered on the challenge
             .order_by(Payment.id)
         ).scalars().all()
     by_id = {c.id: c for c in contracts}

@@ -309,6 +309,13 @@ class Payment(Base):
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     void_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
+    # On a challenge award's deal: the milestone this payment pays (its schedule item). Such a
+    # payment is the milestone's payment, recorded by the issuer and answered by the winner on
+    # the challenge (`backend.deals.schedule`); it has no invoice file of its own.
+    challenge_milestone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("challenge_milestones.id", use_alter=True,
+                   name="fk_payments_challenge_milestone_id_challenge_milestones"),
+        index=True, default=None)
 
     contract: Mapped[Contract] = relationship(back_populates="payments", lazy="raise")
 
@@ -323,8 +330,10 @@ class Payment(Base):
 
     @property
     def correctable(self) -> bool:
-        """Neither voided nor confirmed by the parties: it counts for nothing yet."""
-        return self.voided_at is None and self.evidence_status != EvidenceStatus.CONFIRMED
+        """Neither voided nor confirmed by the parties: it counts for nothing yet (a
+        milestone's payment is the challenge's to change, never the deal's)."""
+        return (self.voided_at is None and self.evidence_status != EvidenceStatus.CONFIRMED
+                and self.challenge_milestone_id is None)
 
 
 def reference_key_of(bank_reference: str) -> str:

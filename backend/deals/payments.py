@@ -17,7 +17,6 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
@@ -26,6 +25,7 @@ from backend.core.types import utcnow
 from backend.deals import evidence
 from backend.deals.access import DealAccess, require_broker
 from backend.deals.events import add_event
+from backend.deals.evidence import refuse_milestone_item
 from backend.deals.ledger import received
 from backend.deals.models import (
     Contract,
@@ -33,11 +33,13 @@ from backend.deals.models import (
     EvidenceStatus,
     Payment,
     Stage,
-    reference_key_of,
 )
 from backend.deals.notifications import audience, deal_title, notify
 from backend.deals.pipeline import advance_if_fully_paid
+from backend.deals.references import flush_unique as _flush_unique
+from backend.deals.references import refuse_reused_reference as _refuse_reused_reference
 from backend.deals.registration import invoice_names_contract
+from backend.deals.schedule import refuse_direct
 
 PAYABLE_STAGES = frozenset({Stage.SIGNED, Stage.REGISTERED, Stage.PAID})
 
@@ -50,6 +52,7 @@ def record_payment(session: Session, actor: audit.Actor, access: DealAccess, *, 
     registration number or its name) is kept but not counted, and flagged on the timeline."""
     deal = access.deal
     contract = _payable_contract(session, access)
+    refuse_direct(deal)
     _check_date(contract, paid_on)
     _refuse_reused_reference(session, bank_reference)
     file_ok = session.execute(select(ContractFile.id).where(
@@ -116,42 +119,13 @@ def _check_date(contract: Contract, paid_on: date) -> None:
                                       "contract's signing.")
 
 
-def _reference_taken(reference: str) -> Conflict:
-    return Conflict(f"银行流水号“{reference}”已用于平台上另一笔到账记录，同一笔银行流水不能登记两次；"
-                    f"如那笔记录有误，请先作废它。The bank reference “{reference}” is already "
-                    f"used by another payment on the platform; one bank transfer cannot be "
-                    f"recorded twice (void the other payment first if it is wrong).",
-                    reason="bank_reference_taken", bank_reference=reference)
-
-
-def _refuse_reused_reference(session: Session, reference: str, *,
-                             exclude: int | None = None) -> None:
-    """One bank reference names one payment not voided, platform-wide."""
-    query = select(Payment.id).where(Payment.reference_key == reference_key_of(reference),
-                                     Payment.voided_at.is_(None))
-    if exclude is not None:
-        query = query.where(Payment.id != exclude)
-    if session.execute(query.limit(1)).first() is not None:
-        raise _reference_taken(reference)
-
-
-def _flush_unique(session: Session, reference: str) -> None:
-    """Flush; two payments with one reference written at once meet the unique index."""
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as exc:
-        if "reference_key" in str(exc.orig):
-            raise _reference_taken(reference) from None
-        raise
-
-
 def _correctable(session: Session, contract: Contract, payment_id: int) -> Payment:
     payment = session.execute(select(Payment).where(
         Payment.id == payment_id, Payment.contract_id == contract.id).with_for_update()
         .execution_options(populate_existing=True)).scalar_one_or_none()
     if payment is None:
         raise NotFound("未找到该到账记录。No such payment.")
+    refuse_milestone_item(payment)
     if payment.voided_at is not None:
         raise Conflict("该到账记录已作废，不能再修改或作废。This payment has been voided; it can "
                        "no longer be changed.", reason="payment_voided")

@@ -235,6 +235,9 @@ class PaymentOut(Schema):
     void_reason: str | None
     correctable: bool = Field(description="neither voided nor confirmed by the parties: "
                                           "it may still be corrected or voided")
+    challenge_milestone_id: int | None = Field(
+        default=None, description="on a challenge award's deal: the milestone this payment "
+                                  "pays; it is answered on the challenge, not here")
     evidence: EvidenceOut
 
 

@@ -1,5 +1,14 @@
-"""Demo challenges (揭榜挂帅): one open with two proposals in, and one reviewed by a panel,
-awarded and in delivery with its first milestone accepted, paid and confirmed by the winner.
+"""Demo challenges (揭榜挂帅), in the order they are created:
+
+1. open, with two joint-team proposals in: one whose member organisation has not answered its
+   invitation yet, one whose member accepted;
+2. reviewed by a panel, awarded and in delivery: the winner named a broker, so the award's
+   deal has a lead, who recorded the technology contract; the parties confirmed it and it was
+   registered; the first milestone was accepted, paid (a payment on that contract: the
+   milestones are its schedule) and confirmed received by the winner;
+3. closed and under review, with its expert seats assigned and no scores in yet;
+4. the bureau's own challenge, open (the administrators act as its issuer).
+
 Everything goes through the services, so each step is audited as in production."""
 
 from __future__ import annotations
@@ -11,10 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.accounts.service import load_user
 from backend.audit.service import Actor
 from backend.challenges import milestones, proposals, review, schemas, selection, service
 from backend.challenges.models import Challenge, ChallengeStatus
 from backend.core import clock
+from backend.deals import contracts, evidence, pipeline
+from backend.deals.access import DealAccess, deal_for
+from backend.deals.models import ContractType, EvidenceKind, Stage
 from backend.experts.models import ExpertKind
 
 
@@ -47,9 +60,12 @@ def _challenge(title: str, problem: str, indicator: tuple[str, str, str, str], p
         "deadline": deadline.isoformat()})
 
 
-def _proposal(approach: str, team: str, threshold: str, budget: str) -> schemas.ChallengeProposalIn:
+def _proposal(approach: str, team: str, threshold: str, budget: str, *,
+              members: list[int] | None = None, broker_id: int | None = None
+              ) -> schemas.ChallengeProposalIn:
     return schemas.ChallengeProposalIn.model_validate({
-        "approach": approach, "team": team,
+        "approach": approach, "team": team, "member_org_ids": members or [],
+        "broker_id": broker_id,
         "indicators": [{"name": "翘曲量", "unit": "mm", "comparator": "≤", "threshold": threshold}],
         "plan": [{"title": "样品与验证", "due_on": (clock.today() + timedelta(days=200)).isoformat(),
                   "amount": budget}],
@@ -59,25 +75,31 @@ def _proposal(approach: str, team: str, threshold: str, budget: str) -> schemas.
 def seed_challenges(session: Session) -> None:
     if session.execute(select(Challenge.id)).first():
         return
-    firm, inst1, inst2 = (_user(session, u) for u in ("firm1", "inst1", "inst2"))
-    # Open: two proposals in.
+    firm, inst1, inst2, inst3, inst4 = (_user(session, u) for u in (
+        "firm1", "inst1", "inst2", "inst3", "inst4"))
+    # Open: two joint-team proposals in (inst3 not answered yet, inst4 accepted).
     opened = service.create(session, _actor(firm), firm, _challenge(
         "大尺寸封装基板翘曲控制技术", "回流焊后封装基板翘曲超标，需要低膨胀材料与工艺方案，"
         "在现有产线上实现。", ("翘曲量", "mm", "≤", "0.1"), "1500000.00", 30))
     service.transition(session, _actor(firm), firm, opened, ChallengeStatus.PUBLISHED, None)
     proposals.submit(session, _actor(inst1), inst1, opened, _proposal(
-        "低膨胀树脂体系加分段回流工艺。", "材料学院课题组（教授2人、博士后3人）", "0.08", "1200000.00"))
-    proposals.submit(session, _actor(inst2), inst2, opened, _proposal(
-        "复合玻纤增强与仿真优化的叠层设计。", "海洋材料研究室（研究员1人、工程师4人）", "0.09", "1000000.00"))
+        "低膨胀树脂体系加分段回流工艺。", "材料学院课题组（教授2人、博士后3人）与先进材料所联合", "0.08",
+        "1200000.00", members=[inst3.organisation_id or 0]))
+    joint = proposals.submit(session, _actor(inst2), inst2, opened, _proposal(
+        "复合玻纤增强与仿真优化的叠层设计。", "海洋材料研究室（研究员1人、工程师4人）与泉州工研院联合",
+        "0.09", "1000000.00", members=[inst4.organisation_id or 0]))
+    proposals.answer(session, _actor(inst4), inst4, opened, joint, True)
     # Reviewed, awarded, in delivery.
     done = service.create(session, _actor(firm), firm, _challenge(
         "伺服电机编码器国产化", "进口编码器交期长、成本高，需要分辨率不低于23位的国产方案。",
         ("分辨率", "bit", "≥", "23"), "800000.00", 20))
     service.transition(session, _actor(firm), firm, done, ChallengeStatus.PUBLISHED, None)
+    # the second names a broker: when it wins, the award's deal has a lead
+    broker_id = _user(session, "broker1").id
     answers = [proposals.submit(session, _actor(who), who, done, _proposal(
-        text, team, "0.1", budget)) for who, text, team, budget in (
-        (inst1, "磁电式编码器与自研插值芯片。", "电气学院团队", "700000.00"),
-        (inst2, "光电式编码器与高精度码盘工艺。", "精密仪器团队", "750000.00"))]
+        text, team, "0.1", budget, broker_id=broker)) for who, text, team, budget, broker in (
+        (inst1, "磁电式编码器与自研插值芯片。", "电气学院团队", "700000.00", None),
+        (inst2, "光电式编码器与高精度码盘工艺。", "精密仪器团队", "750000.00", broker_id))]
     service.transition(session, _actor(firm), firm, done, ChallengeStatus.CLOSED, None)
     seats = review.ask(session, _actor(firm), firm, done, schemas.ReviewRequestIn(
         seats=[ExpertKind.SCIENTIST, ExpertKind.ENTREPRENEUR]))
@@ -91,6 +113,7 @@ def seed_challenges(session: Session) -> None:
         awards=[schemas.AwardIn(proposal_id=answers[1].id, amount=done.prize + done.top_up,
                                 reason="专家评审第一，工艺成熟")]))
     service.transition(session, _actor(firm), firm, done, ChallengeStatus.IN_DELIVERY, None)
+    _contract(session, done, firm, inst2)
     first = milestones.for_challenge(session, done)[0]
     milestones.record_evidence(session, _actor(inst2), inst2, done, first.id,
                                "样品测试报告：分辨率23位，温漂满足要求。")
@@ -98,4 +121,55 @@ def seed_challenges(session: Session) -> None:
     milestones.record_payment(session, _actor(firm), firm, done, first.id, clock.today(),
                               "DEMO-CH-0001")
     milestones.record_receipt(session, _actor(inst2), inst2, done, first.id, True, None)
+    # Under review: closed, the panel seated, no scores in yet.
+    firm2 = _user(session, "firm2")
+    reviewing = service.create(session, _actor(firm2), firm2, _challenge(
+        "海水淡化反渗透膜抗污染改性", "反渗透膜在高污染海水中通量衰减快，需要抗污染改性方案，"
+        "清洗周期延长一倍以上。", ("通量衰减", "%", "≤", "15"), "600000.00", 25))
+    service.transition(session, _actor(firm2), firm2, reviewing, ChallengeStatus.PUBLISHED, None)
+    for who, text, team, budget in (
+            (inst2, "两性离子聚合物表面接枝改性。", "膜材料课题组", "550000.00"),
+            (inst3, "石墨烯氧化物复合涂层。", "功能材料团队", "580000.00")):
+        proposals.submit(session, _actor(who), who, reviewing, _proposal(text, team, "12", budget))
+    service.transition(session, _actor(firm2), firm2, reviewing, ChallengeStatus.CLOSED, None)
+    review.ask(session, _actor(firm2), firm2, reviewing, schemas.ReviewRequestIn(
+        seats=[ExpertKind.SCIENTIST, ExpertKind.ENTREPRENEUR]))
+    # The bureau's own challenge, open.
+    admin = _user(session, "admin")
+    bureau = service.create(session, _actor(admin), admin, _challenge(
+        "工业软件国产化：注塑成型工艺仿真", "区域注塑企业依赖进口仿真软件，需要满足常用材料库与翘曲预测"
+        "精度要求的国产仿真方案。", ("翘曲预测误差", "%", "≤", "10"), "2000000.00", 40))
+    service.transition(session, _actor(admin), admin, bureau, ChallengeStatus.PUBLISHED, None)
     session.flush()
+
+
+def _contract(session: Session, challenge: Challenge, firm: User, winner: User) -> None:
+    """The award's deal: its broker records the development contract (the award's amount,
+    signed a fortnight ago), both parties confirm it, and it is registered."""
+    deal_id = selection.awards_of(session, challenge)[0].deal_id
+    if deal_id is None:
+        return
+    broker = _user(session, "broker1")
+    amount = challenge.prize + challenge.top_up
+
+    def access(user: User) -> DealAccess:
+        session.flush()
+        loaded = load_user(session, user.id)
+        if loaded is None:
+            raise LookupError(user.username)
+        return deal_for(session, loaded, deal_id, lock=True)
+
+    contracts.record_contract(session, _actor(broker), access(broker),
+                              name=f"{challenge.title}技术开发合同", type_=ContractType.DEVELOPMENT,
+                              amount=amount, signed_on=clock.today() - timedelta(days=14),
+                              buyer_org_id=firm.organisation_id or 0,
+                              seller_org_id=winner.organisation_id or 0)
+    pipeline.request_transition(session, _actor(broker), access(broker), Stage.SIGNED, None)
+    contracts.register_contract(session, _actor(broker), access(broker),
+                                registration_no=f"{clock.today().year}350100900001",
+                                registered_on=clock.today() - timedelta(days=7),
+                                technology_amount=amount)
+    for party in (firm, winner):
+        version = access(party).deal.contract.evidence_version  # type: ignore[union-attr]
+        evidence.answer(session, _actor(party), access(party), EvidenceKind.CONTRACT, None,
+                        version, True, None)

@@ -68,6 +68,16 @@ def make_org(db: Session, kind: OrgKind = OrgKind.FIRM, verified: bool = True,
     return org
 
 
+def make_bureau(db: Session, **overrides: object) -> Organisation:
+    """The bureau's organisation (科技主管部门), registered once and verified: the party its
+    challenges' deals have on the demand side."""
+    org = service.create_organisation(db, organisation_in(OrgKind.INSTITUTE, **overrides),
+                                      kind=OrgKind.BUREAU)
+    org.verification_status = VerificationStatus.VERIFIED
+    db.flush()
+    return org
+
+
 def make_user(db: Session, role: Role, organisation: Organisation | None = None,
               username: str | None = None, person_id: int | None = None) -> User:
     user = User(username=username or f"{role.value}{next(_seq)}", display_name="测试用户",

@@ -103,18 +103,21 @@ def test_the_deal_runs_through_the_pipeline_without_listings(client: TestClient,
     assert client.get(f"{DEALS}/{deal.id}", headers=_h(db, issuer)).json()["stage"] == "lost"
 
 
-def test_without_a_broker_the_deal_has_none_and_the_bureau_opens_no_deal(
+def test_without_a_broker_the_deal_has_none_and_the_bureau_is_a_party_of_its_own(
         client: TestClient, db: Session) -> None:
     issuer, ch, _, (p1,) = _awarded(db)
     c.award(db, issuer, ch, p1)
     deal = _deal_of(db, p1)
     assert client.get(f"{DEALS}/{deal.id}", headers=_h(db, issuer)).json()["brokers"] == []
+    # A bureau challenge's deal has the bureau's organisation on the demand side.
+    office = b.make_bureau(db)
     admin = b.make_admin(db)
     bureau = c.make_challenge(db, admin, ChallengeStatus.PUBLISHED)
-    proposal = c.make_proposal(db, bureau, b.make_institute_user(db))
+    solver = b.make_institute_user(db)
+    proposal = c.make_proposal(db, bureau, solver)
     c.award(db, admin, bureau, proposal)
-    award = db.query(Award).filter(Award.proposal_id == proposal.id).one()
-    assert award.deal_id is None
+    deal = _deal_of(db, proposal)
+    assert (deal.demand_org_id, deal.achievement_org_id) == (office.id, solver.organisation_id)
 
 
 def test_a_split_award_opens_a_deal_per_winner(db: Session) -> None:

@@ -174,6 +174,7 @@ def test_a_published_challenge_closes_by_itself_after_the_deadline_day(
 def test_a_bureau_challenge_with_a_top_up_is_decided_by_the_administrators(
         client: TestClient, db: Session) -> None:
     admin, other_admin, firm = b.make_admin(db), b.make_admin(db), b.make_firm_user(db)
+    b.make_bureau(db)  # the bureau's organisation: its side of the award's deal
     body = c.challenge_body(prize="500000.00")
     body["milestones"][1]["amount"] = "400000.00"       # 200,000 + 400,000 = prize + top-up
     r = client.post(URL, json=body, headers=_h(db, admin))

@@ -94,17 +94,46 @@ def test_seed_demo_refuses_to_run_in_production(db: Session, monkeypatch: pytest
     assert db.execute(select(func.count()).select_from(User)).scalar_one() == 0
 
 
-def test_the_demo_has_an_open_challenge_and_one_in_delivery(db: Session) -> None:
+def test_the_demo_shows_the_challenge_features(db: Session) -> None:
+    """An open challenge with two joint teams (one member's invitation pending, one accepted);
+    one in delivery whose first milestone is paid as a confirmed payment on its deal's
+    registered contract; one under review with its panel seated; the bureau's own."""
     from backend.challenges import milestones
-    from backend.challenges.models import Challenge, ChallengeStatus, Proposal
+    from backend.challenges.models import (
+        Award,
+        Challenge,
+        ChallengeStatus,
+        MemberConsent,
+        Proposal,
+        ProposalMember,
+        ReviewSeat,
+    )
+    from backend.deals.ledger import confirmed_received
+    from backend.deals.models import Contract, EvidenceStatus, Payment
 
     seed()
     rows = db.execute(select(Challenge).order_by(Challenge.id)).scalars().all()
-    assert [c.status for c in rows] == [ChallengeStatus.PUBLISHED, ChallengeStatus.IN_DELIVERY]
+    assert [c.status for c in rows] == [ChallengeStatus.PUBLISHED, ChallengeStatus.IN_DELIVERY,
+                                        ChallengeStatus.UNDER_REVIEW, ChallengeStatus.PUBLISHED]
+    assert [c.issuer_org_id is None for c in rows] == [False, False, False, True]
     assert db.execute(select(func.count()).select_from(Proposal)
                       .where(Proposal.challenge_id == rows[0].id)).scalar_one() == 2
+    consents = db.execute(select(ProposalMember.status).join(
+        Proposal, Proposal.id == ProposalMember.proposal_id).where(
+        Proposal.challenge_id == rows[0].id).order_by(ProposalMember.id)).scalars().all()
+    assert consents == [MemberConsent.INVITED, MemberConsent.ACCEPTED]
     paid = milestones.for_challenge(db, rows[1])
     assert milestones.confirmed_total(paid) == paid[0].amount > 0
+    award = db.execute(select(Award).where(Award.challenge_id == rows[1].id)).scalar_one()
+    deal = db.get_one(Deal, award.deal_id)
+    assert deal.stage == Stage.REGISTERED
+    contract = db.execute(select(Contract).where(Contract.deal_id == deal.id)).scalar_one()
+    assert contract.evidence_status == EvidenceStatus.CONFIRMED
+    [payment] = db.execute(select(Payment).where(Payment.contract_id == contract.id)).scalars()
+    assert payment.challenge_milestone_id == paid[0].id
+    assert confirmed_received(db, contract.id) == paid[0].amount
+    assert db.execute(select(func.count()).select_from(ReviewSeat)
+                      .where(ReviewSeat.challenge_id == rows[2].id)).scalar_one() == 2
     assert audit.verify(db).ok
 
 

@@ -9793,6 +9793,11 @@ export interface components {
             amount: string;
             /** Bank Reference */
             bank_reference: string;
+            /**
+             * Challenge Milestone Id
+             * @description on a challenge award's deal: the milestone this payment pays; it is answered on the challenge, not here
+             */
+            challenge_milestone_id?: number | null;
             /** Confirmed Amount */
             confirmed_amount: string | null;
             /**
