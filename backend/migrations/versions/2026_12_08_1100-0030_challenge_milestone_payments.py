@@ -2,7 +2,7 @@
 it pays (its schedule item); a milestone keeps who recorded its payment and who answered it
 
 Revision ID: 0030
-Revises: 0028
+Revises: 0029
 Create Date: 2026-12-07 18:00:00
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0030'
-down_revision: str | Sequence[str] | None = '0028'
+down_revision: str | Sequence[str] | None = '0029'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
