@@ -143,3 +143,21 @@ describe('the audit log', () => {
     expect(screen.getByTestId('verify-result')).toHaveTextContent('第7条的哈希与内容不符');
   });
 });
+
+describe('the statistics page', () => {
+  it('names which stage each deal figure counts, so “fully paid” and “closed” do not contradict', async () => {
+    serve({
+      'GET /api/v1/deals/dashboard': () =>
+        json({ scope: 'all', open_by_stage: [{ stage: 'paid', count: 4 }], open_total: 4, closed_this_year: { year: 2026, count: 0, amount: '0.00' }, my_share_amount: null }),
+      'GET /api/v1/market/figures': () =>
+        json({ demands: 10, achievements: 20, deals: 6, completed: 4, contract_amount: '4000000.00', rewards_paid: '0.00', monthly: [] }),
+    });
+    renderRoutes(routes, { path: '/admin/statistics', queryClient: admin() });
+    expect(await screen.findByText('2026 年已结项')).toBeInTheDocument();
+    expect((await screen.findByText('已全额到账')).closest('.ant-statistic')).toHaveTextContent('4');
+    expect(screen.getByText(/2026 年已结项项目合同额/)).toBeInTheDocument();
+    // The four fully paid deals wait at “已到账”, not yet “已结项”; nothing is called “已完成”.
+    expect(screen.getByRole('img', { name: /阶段为已到账或已结项/ })).toBeInTheDocument();
+    expect(screen.queryByText('已完成')).not.toBeInTheDocument();
+  });
+});

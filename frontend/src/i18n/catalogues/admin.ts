@@ -77,7 +77,7 @@ export const adminZh = {
   'stats.closedThisYear': '{year} 年已结项',
   'stats.openDeals.help': '尚未结束的撮合项目，从引荐到已到账各阶段（全额到账但尚未结项的也在其中）；经纪人只计自己参与的项目。',
   'stats.closedThisYear.help': '本年（北京时间）转为“已结项”的项目数；已全额到账但尚未结项的项目不在其中。',
-  'stats.closedAmount': '已完成项目合同额',
+  'stats.closedAmount': '{year} 年已结项项目合同额',
 
   'exports.subtitle': '导出奖补、发放、追回、风险提示和审计日志，供财务和上级部门使用；以及重建索引和风险扫描。',
   'exports.title': '导出数据',
@@ -192,7 +192,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   'stats.closedThisYear': 'Closed in {year}',
   'stats.openDeals.help': 'Deals not ended yet, from introduced to paid (fully paid deals not yet closed included); a broker counts only their own deals.',
   'stats.closedThisYear.help': 'Deals moved to closed this calendar year (Beijing time); deals fully paid but not yet closed are not among them.',
-  'stats.closedAmount': 'Contract amount of closed deals',
+  'stats.closedAmount': 'Contract amount of deals closed in {year}',
 
   'exports.subtitle': 'Export claims, payouts, claw-backs, flags and the audit log for finance and oversight; rebuild the matching index and rescan claims.',
   'exports.title': 'Export data',

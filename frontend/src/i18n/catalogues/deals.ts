@@ -9,7 +9,7 @@ export const dealsZh = {
   'stage.signed': '已签约',
   'stage.registered': '已登记',
   'stage.paid': '已到账',
-  'stage.closed': '已完成',
+  'stage.closed': '已结项',
   'stage.lost': '已流失',
   'stage.cancelled': '已取消',
   'acceptance.pending': '待答复',
