@@ -30,6 +30,10 @@ describe('the verification queue', () => {
     renderRoutes(routes, { path: '/admin/verifications', queryClient: admin() });
 
     await user.click(await screen.findByTestId('verify-approve-organisation-10'));
+    // Nothing happens until the administrator confirms, in a question naming the organisation.
+    expect(await screen.findByText('确认通过 福州示例科技有限公司 的认证？')).toBeInTheDocument();
+    expect(api.calls('POST', '/api/v1/organisations/10/verification')).toHaveLength(0);
+    await user.click(screen.getByTestId('verify-approve-confirm-organisation-10'));
     await waitFor(() => {
       expect(api.calls('POST', '/api/v1/organisations/10/verification')).toHaveLength(1);
     });

@@ -112,6 +112,9 @@ export const adminZh = {
   'maintenance.scan.start': '开始扫描',
   'maintenance.scan.running': '扫描中',
   'maintenance.scan.latest': '最近一次：{at}，检查 {claims} 条申报，新增提示 {raised} 条，消除 {cleared} 条，用时 {ms} 毫秒',
+  'verification.approve.confirm': '确认通过 {name} 的认证？',
+  'verification.approve.explain.organisation': '通过后，该单位即可发布需求或成果、参与撮合，并出现在平台上。',
+  'verification.approve.explain.broker': '通过后，该经纪人即可认领需求、推进撮合并申报奖补。',
 } satisfies Record<string, string>;
 
 export const adminEn: Record<keyof typeof adminZh, string> = {
@@ -227,4 +230,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   'maintenance.scan.start': 'Scan now',
   'maintenance.scan.running': 'Scanning',
   'maintenance.scan.latest': 'Last scan {at}: {claims} claims checked, {raised} flags raised, {cleared} cleared, {ms} ms',
+  'verification.approve.confirm': 'Verify {name}?',
+  'verification.approve.explain.organisation': 'Once verified, it may publish demands or achievements, take part in deals and appear on the platform.',
+  'verification.approve.explain.broker': 'Once verified, the broker may claim demands, run deals and claim rewards.',
 };
