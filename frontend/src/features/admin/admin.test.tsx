@@ -149,7 +149,7 @@ describe('the audit log', () => {
 });
 
 describe('the statistics page', () => {
-  it('names which stage each deal figure counts, so “fully paid” and “closed” do not contradict', async () => {
+  it('names which stage each deal figure counts, so “fully paid” and “closed” do not contradict', { timeout: 60_000 }, async () => {
     serve({
       'GET /api/v1/deals/dashboard': () =>
         json({ scope: 'all', open_by_stage: [{ stage: 'paid', count: 4 }], open_total: 4, closed_this_year: { year: 2026, count: 0, amount: '0.00' }, my_share_amount: null }),
@@ -157,7 +157,8 @@ describe('the statistics page', () => {
         json({ demands: 10, achievements: 20, deals: 6, completed: 4, contract_amount: '4000000.00', rewards_paid: '0.00', monthly: [] }),
     });
     renderRoutes(routes, { path: '/admin/statistics', queryClient: admin() });
-    expect(await screen.findByText('2026 年已结项')).toBeInTheDocument();
+    // The page and its charts load lazily.
+    expect(await screen.findByText('2026 年已结项', undefined, { timeout: 20_000 })).toBeInTheDocument();
     expect((await screen.findByText('已全额到账')).closest('.ant-statistic')).toHaveTextContent('4');
     expect(screen.getByText(/2026 年已结项项目合同额/)).toBeInTheDocument();
     // The four fully paid deals wait at “已到账”, not yet “已结项”; nothing is called “已完成”.
