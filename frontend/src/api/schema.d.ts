@@ -2486,7 +2486,8 @@ export interface paths {
         };
         /**
          * List Own Dossiers
-         * @description The dossiers on the caller's firm's demands, with pending requests, grants and views.
+         * @description The dossiers the caller's organisation owns, on its demands and its financing requests,
+         *     with pending requests, grants and views (an administrator has none).
          */
         get: operations["dossiers-list_own_dossiers"];
         put?: never;
@@ -5752,6 +5753,11 @@ export interface components {
             policy_id: number;
             /** Policy Key */
             policy_key: string;
+            /**
+             * Policy Name
+             * @description the policy's name as people read it (null on claims made before it was kept)
+             */
+            policy_name?: string | null;
             /** Policy Version */
             policy_version: number;
             /** Received Amount */
@@ -7190,19 +7196,25 @@ export interface components {
         };
         /**
          * DossierSummaryOut
-         * @description One of the firm's dossiers, for managing its access.
+         * @description One of the organisation's dossiers, for managing its access: a demand's (a firm's) or a
+         *     financing request's (a firm's or an institute's); exactly one of the two ids is set.
          */
         DossierSummaryOut: {
             /** Demand Id */
-            demand_id: number;
-            /** Demand Title */
-            demand_title: string;
+            demand_id: number | null;
+            /** Financing Request Id */
+            financing_request_id: number | null;
             /** Granted */
             granted: number;
             /** Id */
             id: number;
             /** Requested */
             requested: number;
+            /**
+             * Title
+             * @description the demand's or the financing request's title
+             */
+            title: string;
             /**
              * Updated At
              * Format: date-time
@@ -8770,7 +8782,7 @@ export interface components {
             achievements: number;
             /**
              * Completed
-             * @description deals fully paid (已完成): at stage paid or closed, the contract's confirmed amount reached by confirmed payments
+             * @description deals fully paid (已全额到账): at stage paid or closed, the contract's confirmed amount reached by confirmed payments
              */
             completed: number;
             /**
@@ -9166,7 +9178,7 @@ export interface components {
              * @description what the notification is about
              * @enum {string}
              */
-            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted" | "panel.invited" | "panel.withdrawn" | "panel.accepted" | "panel.declined" | "poc.decided" | "financing.fits_mandate" | "financing.addressed" | "financing.question" | "financing.answered" | "financing.outcome" | "financing.declined" | "financing.outcome_confirmed" | "financing.outcome_disputed" | "roadshow.request_invited" | "roadshow.investor_invited" | "roadshow.registered" | "challenge.proposal_received" | "challenge.member_invited" | "challenge.awarded" | "challenge.not_chosen" | "challenge.not_awarded" | "challenge.evidence_submitted" | "challenge.milestone_accepted" | "challenge.milestone_rejected" | "challenge.milestone_paid" | "challenge.receipt_confirmed" | "challenge.receipt_disputed";
+            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted" | "panel.invited" | "panel.withdrawn" | "panel.accepted" | "panel.declined" | "poc.decided" | "financing.fits_mandate" | "financing.addressed" | "financing.question" | "financing.answered" | "financing.outcome" | "financing.declined" | "financing.outcome_confirmed" | "financing.outcome_disputed" | "financing.dossier_requested" | "financing.dossier_granted" | "financing.dossier_declined" | "financing.dossier_revoked" | "roadshow.request_invited" | "roadshow.investor_invited" | "roadshow.registered" | "challenge.proposal_received" | "challenge.member_invited" | "challenge.awarded" | "challenge.not_chosen" | "challenge.not_awarded" | "challenge.evidence_submitted" | "challenge.milestone_accepted" | "challenge.milestone_rejected" | "challenge.milestone_paid" | "challenge.receipt_confirmed" | "challenge.receipt_disputed";
             /** Read At */
             read_at: string | null;
             /** Title */
