@@ -362,7 +362,8 @@ def request_access(session: Session, actor: audit.Actor, view: DossierAccessView
     row = _set(session, actor, view.dossier, view.user.id, AccessStatus.REQUESTED, "request",
                message)
     notices.send(session, notices.org_members(session, view.dossier.organisation_id),
-                 _kind(view.dossier, "dossier.requested"), _title(view.dossier, f"{view.user.display_name}申请查看"),
+                 _kind(view.dossier, "dossier.requested"),
+                 _title(view.dossier, f"{view.user.display_name}申请查看"),
                  f"{view.user.display_name} asks to see the dossier. {message}".strip())
     return row
 

@@ -241,7 +241,8 @@ def published_duplicates(session: Session, organisation_id: int,
         query = query.where(Achievement.id != exclude_id)
     existing: dict[tuple[str, str], Achievement] = {}
     for achievement, number in session.execute(query).all():
-        existing.setdefault((same_title(achievement.title), number), achievement)
+        if number is not None:
+            existing.setdefault((same_title(achievement.title), number), achievement)
     found: dict[int, Achievement] = {}
     for index, (title, numbers) in enumerate(candidates):
         for number in numbers:

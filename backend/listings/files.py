@@ -70,7 +70,8 @@ NOTES_BILINGUAL = [
     ("关键词", "选填，多个用分号、逗号或顿号分隔，最多16个，每个最多30字",
      "optional; separated by ; , or 、; up to 16 of up to 30 characters"),
     ("技术成熟度", "必填，1–9 的整数（TRL）", "required, a whole number 1–9 (TRL)"),
-    ("阶段", "必填：实验室 / 中试 / 产业化", "required: 实验室 (lab) / 中试 (pilot) / 产业化 (industrialised)"),
+    ("阶段", "必填：实验室 / 中试 / 产业化",
+     "required: 实验室 (lab) / 中试 (pilot) / 产业化 (industrialised)"),
     ("知识产权", "选填，多项用分号分隔，每项“类型:编号:名称”；类型为发明专利、实用新型、软件著作权、"
               "技术秘密；专利编号如 201710601862.3（含校验位），软件著作权如 2019SR1234567，"
               "技术秘密不填编号",

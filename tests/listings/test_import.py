@@ -219,7 +219,8 @@ def test_csv_template_and_gbk_files_and_field_names(client: TestClient, db: Sess
     assert lines[0] == HEADER
     # Then what each column wants, in both languages, and an example: rows marked "#".
     assert len(lines) == 3 and all(line[0].startswith("# ") for line in lines[1:])
-    assert lines[1][HEADER.index("技术成熟度")] == "必填，1–9 的整数（TRL）｜required, a whole number 1–9 (TRL)"
+    assert lines[1][HEADER.index("技术成熟度")] == (
+        "必填，1–9 的整数（TRL）｜required, a whole number 1–9 (TRL)")
     assert lines[2][HEADER.index("阶段")] == "中试"
     # Uploaded unchanged, it imports nothing and says why.
     job = submit(client, institute.headers, {"file": ("template.csv", r.content, "text/csv")},

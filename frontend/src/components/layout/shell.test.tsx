@@ -86,6 +86,7 @@ describe('the bell', () => {
 
 describe('the side menu', () => {
   it('highlights the investor’s project feed, not the workspace, on a request opened from it', async () => {
+    windowWidth(1280);
     serve({ 'GET /api/v1/notifications': () => json({ ...notifications, items: [], total: 0, unread: 0 }) });
     const queryClient = createQueryClient();
     signIn(queryClient, makeUser({ id: 30, role: 'investor', organisation: { id: 40, name: '海峡科创投资基金有限公司', kind: 'investor', region: '福州市', verification_status: 'verified' } }));

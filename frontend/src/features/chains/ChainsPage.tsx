@@ -12,7 +12,7 @@ import { useLocale, useT } from '@/i18n';
 import { codeLabel } from '@/i18n/codeLabels';
 import { todayIso } from '@/lib/dates';
 
-import { GAP_COLOUR, layout, MARK_COLOUR, nodeColour, OK_COLOUR } from './graph';
+import { GAP_COLOUR, type GraphShape, layout, MARK_COLOUR, nodeColour, OK_COLOUR } from './graph';
 
 type Chain = components['schemas']['ChainOut'];
 type Figures = components['schemas']['NodeFigures'];
@@ -92,6 +92,48 @@ function ChainMap({ chain, figures, period }: { chain: Chain; figures: Figures[]
     const node = nodes.get(key);
     return node === undefined ? key : name(node);
   };
+  return (
+    <Card title={`${name(chain)} · ${t('chains.version', { n: chain.version })}`} extra={<Typography.Text type="secondary">{t('chains.period')}: {period}</Typography.Text>}>
+      <Flex gap={12} wrap style={{ marginBottom: 8 }}>
+        <Tag tone="danger">{t('chains.legend.gap')}</Tag>
+        <Tag tone="warning">{t('chains.legend.bottleneck')}</Tag>
+        <Tag tone="success">{t('chains.legend.ok')}</Tag>
+      </Flex>
+      {narrow ? (
+        <List
+          data-testid="chain-node-list"
+          dataSource={chain.nodes}
+          renderItem={(node) => {
+            const f = byKey.get(node.key);
+            return (
+              <List.Item>
+                <Space direction="vertical" size={2} style={{ width: '100%' }}>
+                  <Space wrap>
+                    <span style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, background: nodeColour(f) }} />
+                    <Typography.Text strong>{name(node)}</Typography.Text>
+                    <Typography.Text type="secondary">{codeLabel(t, 'ChainStage', node.stage)}</Typography.Text>
+                    {(node.marks ?? []).map((m) => (
+                      <Tag key={m.kind} tone="warning">{codeLabel(t, 'MarkKind', m.kind)}</Tag>
+                    ))}
+                  </Space>
+                  {f !== undefined ? <NodeFigures figures={f} /> : null}
+                </Space>
+              </List.Item>
+            );
+          }}
+        />
+      ) : (
+        <ChainGraph chain={chain} figures={figures} label={label} />
+      )}
+    </Card>
+  );
+}
+
+/** The chain drawn as a graph, upstream to downstream: the map's, coloured by its figures, or the
+ *  chain editor's read-only preview of the version being edited (`figures` null: marks only). */
+export function ChainGraph({ chain, figures, label, testId = 'chain-graph' }: { chain: GraphShape; figures: Figures[] | null; label: (key: string) => string; testId?: string }) {
+  const t = useT();
+  const byKey = useMemo(() => new Map((figures ?? []).map((f) => [f.node_key, f])), [figures]);
   const option: ChartOption = useMemo(() => {
     const placed = layout(chain, figures, label);
     return {
@@ -128,47 +170,14 @@ function ChainMap({ chain, figures, period }: { chain: Chain; figures: Figures[]
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- label follows chain and locale
   }, [chain, figures, byKey, t]);
-
   return (
-    <Card title={`${name(chain)} · ${t('chains.version', { n: chain.version })}`} extra={<Typography.Text type="secondary">{t('chains.period')}: {period}</Typography.Text>}>
-      <Flex gap={12} wrap style={{ marginBottom: 8 }}>
-        <Tag tone="danger">{t('chains.legend.gap')}</Tag>
-        <Tag tone="warning">{t('chains.legend.bottleneck')}</Tag>
-        <Tag tone="success">{t('chains.legend.ok')}</Tag>
-      </Flex>
-      {narrow ? (
-        <List
-          data-testid="chain-node-list"
-          dataSource={chain.nodes}
-          renderItem={(node) => {
-            const f = byKey.get(node.key);
-            return (
-              <List.Item>
-                <Space direction="vertical" size={2} style={{ width: '100%' }}>
-                  <Space wrap>
-                    <span style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, background: nodeColour(f) }} />
-                    <Typography.Text strong>{name(node)}</Typography.Text>
-                    <Typography.Text type="secondary">{codeLabel(t, 'ChainStage', node.stage)}</Typography.Text>
-                    {(node.marks ?? []).map((m) => (
-                      <Tag key={m.kind} tone="warning">{codeLabel(t, 'MarkKind', m.kind)}</Tag>
-                    ))}
-                  </Space>
-                  {f !== undefined ? <NodeFigures figures={f} /> : null}
-                </Space>
-              </List.Item>
-            );
-          }}
-        />
-      ) : (
-        <div data-testid="chain-graph">
-          <Chart option={option} height={Math.max(360, 110 * Math.max(...countByStage(chain)))} />
-        </div>
-      )}
-    </Card>
+    <div data-testid={testId}>
+      <Chart option={option} height={Math.max(360, 110 * Math.max(...countByStage(chain)))} />
+    </div>
   );
 }
 
-function countByStage(chain: Chain): number[] {
+function countByStage(chain: GraphShape): number[] {
   const counts = new Map<string, number>();
   for (const node of chain.nodes) counts.set(node.stage, (counts.get(node.stage) ?? 0) + 1);
   return [1, ...counts.values()];
