@@ -37,7 +37,7 @@ import { useLocale, useT } from '@/i18n';
 import { codeLabel } from '@/i18n/codeLabels';
 import { formatDateTime } from '@/lib/dates';
 
-import { ChainGraph } from './ChainsPage';
+import { ChainGraph } from './ChainGraph';
 import { STAGES } from './graph';
 import { graphProblems, type GraphProblem } from './problems';
 

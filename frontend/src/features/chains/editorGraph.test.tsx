@@ -35,7 +35,7 @@ const CHAIN = {
   updated_at: '2026-12-01T00:00:00Z',
   description: '',
   is_dag: true,
-  nodes: [node('casting', 'materials'), node('seal', 'components', [{ kind: 'bottleneck', note: '' }])],
+  nodes: [node('casting', 'materials'), node('seal', 'components', [{ kind: 'bottleneck', reason: '供应单一', evidence: '', marked_on: '2026-11-01' }])],
   edges: [{ source: 'casting', target: 'seal', note: '' }],
 } as unknown as components['schemas']['ChainOut'];
 
