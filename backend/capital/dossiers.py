@@ -11,12 +11,13 @@ accepted the current terms.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.audit import service as audit
 from backend.capital import service
-from backend.capital.models import FinancingStatus
+from backend.capital.models import FinancingRequest, FinancingStatus
 from backend.core.errors import Conflict, NotFound
 from backend.core.permissions import Role
 from backend.intake import dossiers
@@ -31,7 +32,13 @@ def _check(session: Session, user: User, request_id: int) -> None:
         raise NotFound(dossiers.NOT_FOUND)
 
 
+def _titles(session: Session, request_ids: list[int]) -> dict[int, str]:
+    return dict(session.execute(select(FinancingRequest.id, FinancingRequest.title).where(
+        FinancingRequest.id.in_(request_ids))).tuples().all())
+
+
 dossiers.install_financing_check(_check)
+dossiers.install_financing_titles(_titles)
 
 
 def put(session: Session, actor: audit.Actor, user: User, request_id: int, data: DossierIn

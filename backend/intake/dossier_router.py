@@ -59,10 +59,12 @@ def put_demand_dossier(demand_id: int, body: schemas.DossierIn, session: Session
 
 
 @dossiers_router.get("/api/v1/dossiers")
-def list_own_dossiers(session: SessionDep, user: Owner) -> list[schemas.DossierSummaryOut]:
-    """The dossiers on the caller's firm's demands, with pending requests, grants and views."""
+def list_own_dossiers(session: SessionDep, user: Manager) -> list[schemas.DossierSummaryOut]:
+    """The dossiers the caller's organisation owns, on its demands and its financing requests,
+    with pending requests, grants and views (an administrator has none)."""
     return [schemas.DossierSummaryOut(
-        id=o.dossier.id, demand_id=o.dossier.demand_id or 0, demand_title=o.demand_title,
+        id=o.dossier.id, demand_id=o.dossier.demand_id,
+        financing_request_id=o.dossier.financing_request_id, title=o.title,
         requested=o.requested, granted=o.granted, views=o.views,
         updated_at=o.dossier.updated_at) for o in dossiers.owned(session, user)]
 

@@ -66,6 +66,17 @@ def install_financing_check(check: FinancingCheck) -> None:
     _financing_check = check
 
 
+# The titles of financing requests by id, for the owner's list of dossiers (installed with the
+# check above).
+FinancingTitles = Callable[[Session, list[int]], dict[int, str]]
+_financing_titles: FinancingTitles | None = None
+
+
+def install_financing_titles(titles: FinancingTitles) -> None:
+    global _financing_titles
+    _financing_titles = titles
+
+
 def _check_financing(session: Session, user: User, request_id: int) -> None:
     if _financing_check is None:
         raise RuntimeError("backend.capital.dossiers is not loaded: a financing request's "
@@ -378,10 +389,13 @@ def _set(session: Session, actor: audit.Actor, dossier: Dossier, user_id: int,
 
 
 def _title(dossier: Dossier, text: str) -> str:
-    """A challenge's dossier's notices have kinds of their own (`challenge.dossier_*`) and
-    number the challenge: the bell leads to the challenge's page."""
+    """A challenge's or a financing request's dossier has notice kinds of its own
+    (`challenge.dossier_*`, `financing.dossier_*`) and numbers what it belongs to: the bell
+    leads each reader to that page in their own section."""
     if dossier.challenge_id is not None:
         return f"揭榜挂帅 #{dossier.challenge_id}：保密资料{text}"
+    if dossier.financing_request_id is not None:
+        return f"融资需求 #{dossier.financing_request_id}：保密资料{text}"
     return f"保密资料 #{dossier.id}：{text}"
 
 
@@ -394,6 +408,20 @@ def _managers(session: Session, dossier: Dossier) -> list[int]:
         if bureau is not None and bureau.kind is OrgKind.BUREAU:
             return list(dict.fromkeys([*members, *notices.admins(session)]))
     return members
+
+
+# A demand's dossier keeps the dossier kinds; a challenge's and a financing request's speak of
+# what they belong to.
+_OWN_KIND = {"dossier.requested": "dossier_requested", "dossier.granted": "dossier_granted",
+             "dossier.decline": "dossier_declined", "dossier.revoke": "dossier_revoked"}
+
+
+def _kind(dossier: Dossier, kind: str) -> str:
+    if dossier.challenge_id is not None:
+        return f"challenge.{_OWN_KIND[kind]}"
+    if dossier.financing_request_id is not None:
+        return f"financing.{_OWN_KIND[kind]}"
+    return kind
 
 
 def request_access(session: Session, actor: audit.Actor, view: DossierAccessView, message: str
@@ -409,10 +437,9 @@ def request_access(session: Session, actor: audit.Actor, view: DossierAccessView
         return row
     row = _set(session, actor, view.dossier, view.user.id, AccessStatus.REQUESTED, "request",
                message)
-    notices.send(session, _managers(session, dossier),
-                 "challenge.dossier_requested" if dossier.challenge_id is not None
-                 else "dossier.requested",
-                 _title(dossier, f"{view.user.display_name}申请查看"),
+    notices.send(session, _managers(session, view.dossier),
+                 _kind(view.dossier, "dossier.requested"),
+                 _title(view.dossier, f"{view.user.display_name}申请查看"),
                  f"{view.user.display_name} asks to see the dossier. {message}".strip())
     return row
 
@@ -451,9 +478,7 @@ def grant(session: Session, actor: audit.Actor, view: DossierAccessView, user_id
     if row is not None and row.status is AccessStatus.GRANTED:
         return row
     row = _set(session, actor, dossier, user_id, AccessStatus.GRANTED, "grant")
-    notices.send(session, [user_id],
-                 "challenge.dossier_granted" if dossier.challenge_id is not None
-                 else "dossier.granted",
+    notices.send(session, [user_id], _kind(dossier, "dossier.granted"),
                  _title(dossier, "已获授权，接受保密协议后即可查看"),
                  "Access granted: accept the owner's non-disclosure terms to read it.")
     return row
@@ -468,9 +493,8 @@ def _decide(session: Session, actor: audit.Actor, view: DossierAccessView, user_
                        f"This user has no {current.value} access.", current_status=(
                            row.status.value if row else None))
     row = _set(session, actor, view.dossier, user_id, target, verb)
-    challenge = view.dossier.challenge_id is not None
-    notices.send(session, [user_id], f"challenge.dossier_{verb}d" if challenge
-                 else f"dossier.{verb}", _title(view.dossier, zh))
+    notices.send(session, [user_id], _kind(view.dossier, f"dossier.{verb}"),
+                 _title(view.dossier, zh))
     return row
 
 
@@ -539,18 +563,21 @@ def for_demand(session: Session, user: User, demand_id: int) -> DossierAccessVie
 @dataclass(frozen=True)
 class Owned:
     dossier: Dossier
-    demand_title: str
+    title: str        # the demand's or the financing request's
     requested: int
     granted: int
     views: int
 
 
 def owned(session: Session, user: User) -> list[Owned]:
-    """The dossiers on the caller's firm's demands, newest change first, with their counts."""
-    if user.role != Role.FIRM or user.organisation_id is None:
+    """The dossiers the caller's organisation owns — on its demands (firms) and on its financing
+    requests (firms and institutes) — newest change first, with their counts. Drafts' dossiers
+    (still the broker's work) and administrators have none here."""
+    if user.role not in (Role.FIRM, Role.INSTITUTE) or user.organisation_id is None:
         return []
     rows = list(session.execute(select(Dossier).where(
-        Dossier.organisation_id == user.organisation_id, Dossier.demand_id.is_not(None))
+        Dossier.organisation_id == user.organisation_id,
+        Dossier.demand_id.is_not(None) | Dossier.financing_request_id.is_not(None))
         .order_by(Dossier.updated_at.desc(), Dossier.id.desc())).scalars())
     ids = [d.id for d in rows]
     if not ids:
@@ -563,9 +590,18 @@ def owned(session: Session, user: User) -> list[Owned]:
     seen = dict(session.execute(select(DossierView.dossier_id, func.count())
                                 .where(DossierView.dossier_id.in_(ids))
                                 .group_by(DossierView.dossier_id)).all())
-    titles = lookup.demand_briefs(session, [d.demand_id for d in rows if d.demand_id])
-    return [Owned(d, titles[d.demand_id].title if d.demand_id in titles else "",
-                  counts.get((d.id, AccessStatus.REQUESTED), 0),
+    demand_titles = {k: v.title for k, v in lookup.demand_briefs(
+        session, [d.demand_id for d in rows if d.demand_id]).items()}
+    request_ids = [d.financing_request_id for d in rows if d.financing_request_id]
+    request_titles = _financing_titles(session, request_ids) \
+        if request_ids and _financing_titles is not None else {}
+
+    def title(d: Dossier) -> str:
+        if d.financing_request_id is not None:
+            return request_titles.get(d.financing_request_id, "")
+        return demand_titles.get(d.demand_id or 0, "")
+
+    return [Owned(d, title(d), counts.get((d.id, AccessStatus.REQUESTED), 0),
                   counts.get((d.id, AccessStatus.GRANTED), 0), int(seen.get(d.id, 0)))
             for d in rows]
 

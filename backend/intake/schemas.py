@@ -190,11 +190,13 @@ class DossierOut(Schema):
 
 
 class DossierSummaryOut(Schema):
-    """One of the firm's dossiers, for managing its access."""
+    """One of the organisation's dossiers, for managing its access: a demand's (a firm's) or a
+    financing request's (a firm's or an institute's); exactly one of the two ids is set."""
 
     id: int
-    demand_id: int
-    demand_title: str
+    demand_id: int | None
+    financing_request_id: int | None
+    title: str = Field(description="the demand's or the financing request's title")
     requested: int
     granted: int
     views: int

@@ -7,13 +7,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from backend.accounts.models import User
+from backend.accounts.models import Organisation, User
 from backend.audit import service as audit
 from backend.core import paging
-from backend.core.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from backend.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from backend.core.fetch import one_or_404
 from backend.core.permissions import Role
 from backend.listings import search, taxonomy, visibility
@@ -187,6 +187,8 @@ def update_achievement(session: Session, actor: audit.Actor, achievement: Achiev
     changed = {k for k in after if after[k] != before[k]}
     if not changed:
         return achievement
+    if achievement.status == AchievementStatus.PUBLISHED and changed & {"title", "ip_items"}:
+        _refuse_duplicate(session, achievement)
     if changed & {"title", "abstract", "keywords", "ip_items"}:
         achievement.search_text = achievement_search_text(
             achievement.title, achievement.abstract, achievement.keywords.split(","),
@@ -213,11 +215,65 @@ def _move(session: Session, actor: audit.Actor, achievement: Achievement,
     return achievement
 
 
+def same_title(title: str) -> str:
+    """A title as the duplicate rule compares it: case and spacing (full-width too) ignored."""
+    return "".join(title.split()).casefold()
+
+
+def published_duplicates(session: Session, organisation_id: int,
+                         candidates: list[tuple[str, list[str]]],
+                         exclude_id: int | None = None) -> dict[int, Achievement]:
+    """For each candidate (title, IP numbers), by its index, the organisation's published
+    achievement it would duplicate: the same title (`same_title`) and at least one IP number
+    in common. Drafts, withdrawn and transferred achievements never count. The organisation's
+    row is locked first, so two publications of one achievement at once cannot both pass."""
+    wanted = {n for _, numbers in candidates for n in numbers}
+    if not wanted:
+        return {}
+    session.execute(select(Organisation.id).where(Organisation.id == organisation_id)
+                    .with_for_update())
+    query = (select(Achievement, IpItem.number).join(IpItem)
+             .where(Achievement.organisation_id == organisation_id,
+                    Achievement.status == AchievementStatus.PUBLISHED,
+                    IpItem.number.in_(sorted(wanted)))
+             .order_by(Achievement.id))
+    if exclude_id is not None:
+        query = query.where(Achievement.id != exclude_id)
+    existing: dict[tuple[str, str], Achievement] = {}
+    for achievement, number in session.execute(query).all():
+        if number is not None:
+            existing.setdefault((same_title(achievement.title), number), achievement)
+    found: dict[int, Achievement] = {}
+    for index, (title, numbers) in enumerate(candidates):
+        for number in numbers:
+            match = existing.get((same_title(title), number))
+            if match is not None:
+                found[index] = match
+                break
+    return found
+
+
+def duplicate_message(existing: Achievement) -> str:
+    return (f"本机构已发布过同名、专利号相同的成果《{existing.title}》（编号 {existing.id}），不能重复发布；"
+            f"请修改那条成果，或先撤回它。Your institute has already published “{existing.title}” "
+            f"(no. {existing.id}) with the same title and patent number; edit that listing, or "
+            "withdraw it first.")
+
+
+def _refuse_duplicate(session: Session, achievement: Achievement) -> None:
+    numbers = [i.number for i in achievement.ip_items if i.number is not None]
+    found = published_duplicates(session, achievement.organisation_id,
+                                 [(achievement.title, numbers)], exclude_id=achievement.id)
+    if 0 in found:
+        raise Conflict(duplicate_message(found[0]), existing_achievement_id=found[0].id)
+
+
 def publish_achievement(session: Session, actor: audit.Actor,
                         achievement: Achievement) -> Achievement:
     check_transition("achievement", achievement.status, AchievementStatus.PUBLISHED,
                      ACHIEVEMENT_TRANSITIONS)
     require_verified_organisation(session, achievement.organisation_id)
+    _refuse_duplicate(session, achievement)
     return _move(session, actor, achievement, AchievementStatus.PUBLISHED, "publish")
 
 

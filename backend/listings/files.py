@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from backend.core.tabular import Table, text_cell, to_csv
 from backend.listings import schemas
-from backend.listings.importer import COLUMNS
+from backend.listings.importer import COLUMNS, NOTE_MARK
 from backend.listings.models import Field
 
 MODE_ZH = {"development": "技术开发", "transfer": "技术转让", "licensing": "技术许可",
@@ -60,26 +60,44 @@ EXAMPLE = ["一种高强度碳纤维复合材料的低温固化方法", "针对�
            "研发了低温快速固化树脂体系……", "materials.composites", "碳纤维; 低温固化; 轻量化", "6", "中试",
            "发明专利:201710601862.3:一种碳纤维复合材料的低温固化方法; 技术秘密::树脂配方",
            "800000", "是", "技术转让、技术许可", "张教授", "福州市"]
-NOTES = [
-    ("标题", "必填，最多200字"),
-    ("摘要", "必填，最多5000字"),
-    ("领域代码", "必填（或改用“领域”列填写领域名称），见“领域代码”工作表"),
-    ("关键词", "选填，多个用分号、逗号或顿号分隔，最多16个，每个最多30字"),
-    ("技术成熟度", "必填，1–9 的整数（TRL）"),
-    ("阶段", "必填：实验室 / 中试 / 产业化"),
+# (column, what it wants in Chinese, in English), in template order.
+NOTES_BILINGUAL = [
+    ("标题", "必填，最多200字", "required, up to 200 characters"),
+    ("摘要", "必填，最多5000字", "required, up to 5,000 characters"),
+    ("领域代码", "必填（或改用“领域”列填写领域名称），见“领域代码”工作表",
+     "required (or a 领域 column with the field's name); codes on the 领域代码 sheet of the Excel "
+     "template"),
+    ("关键词", "选填，多个用分号、逗号或顿号分隔，最多16个，每个最多30字",
+     "optional; separated by ; , or 、; up to 16 of up to 30 characters"),
+    ("技术成熟度", "必填，1–9 的整数（TRL）", "required, a whole number 1–9 (TRL)"),
+    ("阶段", "必填：实验室 / 中试 / 产业化",
+     "required: 实验室 (lab) / 中试 (pilot) / 产业化 (industrialised)"),
     ("知识产权", "选填，多项用分号分隔，每项“类型:编号:名称”；类型为发明专利、实用新型、软件著作权、"
               "技术秘密；专利编号如 201710601862.3（含校验位），软件著作权如 2019SR1234567，"
-              "技术秘密不填编号"),
-    ("价格（元）", "选填，不小于0的数字；不填则须面议"),
-    ("面议", "选填：是 / 否；不填时，未填价格即为面议"),
-    ("合作方式", "选填，多个用顿号分隔：技术开发、技术转让、技术许可、技术咨询、技术服务、联合研发"),
-    ("团队负责人", "必填，最多64字"),
-    ("地区", "必填，如 福州市"),
+              "技术秘密不填编号",
+     "optional; items separated by ;, each kind:number:title; kinds 发明专利 (invention patent), "
+     "实用新型 (utility model), 软件著作权 (software copyright), 技术秘密 (know-how, no number); "
+     "patent numbers like 201710601862.3 with the check digit"),
+    ("价格（元）", "选填，不小于0的数字；不填则须面议", "optional, yuan, 0 or more; none means negotiable"),
+    ("面议", "选填：是 / 否；不填时，未填价格即为面议", "optional: 是 (yes) / 否 (no)"),
+    ("合作方式", "选填，多个用顿号分隔：技术开发、技术转让、技术许可、技术咨询、技术服务、联合研发",
+     "optional, separated by 、: 技术开发 development, 技术转让 transfer, 技术许可 licensing, "
+     "技术咨询 consulting, 技术服务 service, 联合研发 joint R&D"),
+    ("团队负责人", "必填，最多64字", "required, up to 64 characters"),
+    ("地区", "必填，如 福州市", "required, e.g. 福州市"),
 ]
+NOTES = [(column, zh) for column, zh, _ in NOTES_BILINGUAL]
 
 
 def template_csv() -> bytes:
-    return to_csv(Table("achievements-template", [h for h, _ in COLUMNS]))
+    """The header, then two rows the importer skips (NOTE_MARK): what each column wants, in
+    Chinese and English, and an example to copy without its mark."""
+    explain = [f"{zh}｜{en}" for _, zh, en in NOTES_BILINGUAL]
+    explain[0] = f"{NOTE_MARK} 说明（以 # 开头的行不会导入）Notes, rows starting with # are " \
+                 f"not imported: {explain[0]}"
+    example = list(EXAMPLE)
+    example[0] = f"{NOTE_MARK} 示例 Example: {example[0]}"
+    return to_csv(Table("achievements-template", [h for h, _ in COLUMNS], [explain, example]))
 
 
 def template_xlsx(fields: Sequence[Field]) -> bytes:

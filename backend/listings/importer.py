@@ -34,6 +34,9 @@ from backend.listings.schemas import AchievementIn
 from backend.listings.service import allocate_ids
 
 MAX_REPORTED_ERRORS = 1000
+# A data row whose first cell starts with this is a note and is skipped: the CSV template's
+# explanation and example rows, so a template uploaded unchanged imports nothing.
+NOTE_MARK = "#"
 PROGRESS_EVERY = 500  # rows
 
 # (header in the template, key) in template order; `field` may also be given by name (领域).
@@ -243,7 +246,7 @@ def check_rows(fields: Fields, rows: Iterator[list[str]],
     valid: list[tuple[int, AchievementIn]] = []
     count = 0
     for number, cells in enumerate(rows, start=2):
-        if not any(cells):
+        if not any(cells) or (cells and str(cells[0]).lstrip().startswith(NOTE_MARK)):
             continue
         count += 1
         if progress is not None and count % PROGRESS_EVERY == 0:
@@ -266,7 +269,9 @@ def check_rows(fields: Fields, rows: Iterator[list[str]],
     if progress is not None and count % PROGRESS_EVERY:
         progress(count)
     if count == 0 and not errors:
-        errors.append(RowError(2, "", "文件中没有数据行。The file has no data rows."))
+        errors.append(RowError(2, "", "文件中没有数据行（以 # 开头的说明、示例行不会导入）。The file "
+                                      "has no data rows (rows starting with # are notes and are "
+                                      "not imported)."))
     return valid, errors
 
 
@@ -281,6 +286,31 @@ def reported(errors: list[RowError]) -> tuple[list[dict[str, Any]], str]:
     rows = len({e.row for e in errors})
     return items, (f"有{rows}行存在错误，未导入任何数据；请修改后重新上传。{len(errors)} problem(s) in "
                    f"{rows} row(s); nothing was imported.")
+
+
+def duplicate_errors(session: Session, organisation_id: int,
+                     valid: list[tuple[int, AchievementIn]]) -> list[RowError]:
+    """Rows that would publish an achievement twice (`achievements.published_duplicates`):
+    against what the organisation has published, and against an earlier row of the file."""
+    candidates = [(d.title, [i.number for i in d.ip_items if i.number is not None])
+                  for _, d in valid]
+    existing = achievement_service.published_duplicates(session, organisation_id, candidates)
+    errors: list[RowError] = []
+    earlier: dict[tuple[str, str], int] = {}
+    for index, ((row, _), (title, numbers)) in enumerate(zip(valid, candidates, strict=True)):
+        if index in existing:
+            errors.append(RowError(row, HEADER_OF["title"],
+                                   achievement_service.duplicate_message(existing[index])))
+            continue
+        keys = [(achievement_service.same_title(title), n) for n in numbers]
+        first = next((earlier[k] for k in keys if k in earlier), None)
+        if first is not None:
+            errors.append(RowError(row, HEADER_OF["title"], (
+                f"与第{first}行标题和专利号相同，同一成果不能发布两次。Same title and patent number "
+                f"as row {first}: one achievement is published once.")))
+        for key in keys:
+            earlier.setdefault(key, row)
+    return errors
 
 
 def insert_achievements(session: Session, organisation_id: int, user_id: int,

@@ -100,6 +100,12 @@ def run(job_id: int) -> ImportStatus | None:
         except DomainError as exc:
             _fail(job, exc.detail, [], 0)
             return job.status
+        if job.publish:
+            duplicates = importer.duplicate_errors(session, job.organisation_id, valid)
+            if duplicates:
+                items, summary = importer.reported(duplicates)
+                _fail(job, summary, items, len(duplicates))
+                return job.status
         user = session.get(User, job.created_by_id)
         label = user.username if user is not None else "user"
         actor = audit.Actor(job.created_by_id, label, job.requested_from)

@@ -20,7 +20,7 @@ class MarketFigures(Schema):
     demands: int = Field(description="demands a visitor who is not logged in can see")
     achievements: int = Field(description="achievements a visitor who is not logged in can see")
     deals: int = Field(description="deals opened (撮合项目), whatever their stage")
-    completed: int = Field(description="deals fully paid (已完成): at stage paid or closed, the "
+    completed: int = Field(description="deals fully paid (已全额到账): at stage paid or closed, the "
                                        "contract's confirmed amount reached by confirmed "
                                        "payments")
     contract_amount: Decimal = Field(description="sum of registered contracts' amounts as their "

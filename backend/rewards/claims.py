@@ -129,7 +129,7 @@ def breakdown(policy: RewardPolicy, reward: calc.ClaimReward, *, contract_amount
 
     return {
         "policy_id": policy.id, "policy_key": policy.key, "policy_version": policy.version,
-        "base_kind": str(policy.base), "base": money(deal.base),
+        "policy_name": policy.name, "base_kind": str(policy.base), "base": money(deal.base),
         "contract_amount": money(contract_amount), "technology_amount": money(technology_amount),
         "received_amount": money(received_amount),
         "lines": [{"lower": money(line.lower), "upper": money(line.upper),

@@ -142,6 +142,8 @@ class BreakdownOut(Schema):
     policy_id: int
     policy_key: str
     policy_version: int
+    policy_name: str | None = Field(default=None, description="the policy's name as people "
+                                    "read it (null on claims made before it was kept)")
     base_kind: RewardBase
     base: Decimal
     contract_amount: Decimal

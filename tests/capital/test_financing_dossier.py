@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.audit.models import AuditEntry
+from backend.deals.models import Notification
 from backend.intake.models import DossierView
 from tests.builders import accounts as b
 from tests.builders import capital as c
@@ -162,3 +163,47 @@ def test_an_investor_reads_no_demands_dossier_still(client: TestClient, db: Sess
     assert client.get(f"{DOSSIERS}/{did}", headers=h(db, investor)).status_code in (403, 404)
     assert client.post(f"{DOSSIERS}/{did}/access/{investor.id}/grant",
                        headers=h(db, firm)).status_code == 422
+
+
+def _notices(db: Session, user: User) -> list[tuple[str, str]]:
+    return [(n.kind, n.title) for n in db.execute(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    ).scalars()]
+
+
+def test_its_notifications_speak_of_the_request_not_a_demands_dossier(
+        client: TestClient, db: Session) -> None:
+    institute, investor = b.make_institute_user(db), c.make_investor(db)
+    achievement = lb.make_achievement(db, institute)
+    rid = c.make_request(db, institute, subject="achievement", achievement_id=achievement.id).id
+    did = _write(client, db, institute, rid)
+    _admit(client, db, institute, investor, did)
+    assert client.post(f"{DOSSIERS}/{did}/access/{investor.id}/revoke",
+                       headers=h(db, institute)).status_code == 200
+    owner_notes = [n for n in _notices(db, institute) if "dossier" in n[0]]
+    assert [k for k, _ in owner_notes] == ["financing.dossier_requested"]
+    assert owner_notes[0][1].startswith(f"融资需求 #{rid}：保密资料")
+    investor_notes = [n for n in _notices(db, investor) if "dossier" in n[0]]
+    assert [k for k, _ in investor_notes] == ["financing.dossier_granted",
+                                              "financing.dossier_revoked"]
+    assert all(title.startswith(f"融资需求 #{rid}：") for _, title in investor_notes)
+
+
+def test_the_owners_list_holds_financing_dossiers_and_no_one_elses(
+        client: TestClient, db: Session) -> None:
+    institute, firm, investor = (b.make_institute_user(db), b.make_firm_user(db),
+                                 c.make_investor(db))
+    achievement = lb.make_achievement(db, institute)
+    request = c.make_request(db, institute, subject="achievement", achievement_id=achievement.id)
+    did = _write(client, db, institute, request.id)
+    _admit(client, db, institute, investor, did)
+    firm_rid = c.make_request(db, firm).id
+    firm_did = _write(client, db, firm, firm_rid)
+    listed = client.get(DOSSIERS, headers=h(db, institute)).json()
+    assert [(x["id"], x["demand_id"], x["financing_request_id"], x["title"], x["requested"],
+             x["granted"]) for x in listed] == [(did, None, request.id, request.title, 0, 1)]
+    assert [x["id"] for x in client.get(DOSSIERS, headers=h(db, firm)).json()] == [firm_did]
+    # Admitted or not, others' dossiers are not listed as one's own.
+    assert client.get(DOSSIERS, headers=h(db, investor)).status_code == 403
+    assert client.get(DOSSIERS, headers=h(db, b.make_institute_user(db))).json() == []
+    assert client.get(DOSSIERS, headers=h(db, b.make_admin(db))).json() == []

@@ -218,7 +218,7 @@ def test_the_owner_lists_its_dossiers_with_their_counts(client: TestClient, db: 
     _accept(client, db, broker, dossier.id)
     client.get(f"/api/v1/dossiers/{dossier.id}", headers=_h(db, broker))
     listed = client.get("/api/v1/dossiers", headers=_h(db, firm)).json()
-    assert [(x["id"], x["demand_id"], x["demand_title"], x["requested"], x["granted"],
-             x["views"]) for x in listed] == [
-        (dossier.id, demand_id, "焊接工艺保密资料需求", 1, 1, 1)]
+    assert [(x["id"], x["demand_id"], x["financing_request_id"], x["title"], x["requested"],
+             x["granted"], x["views"]) for x in listed] == [
+        (dossier.id, demand_id, None, "焊接工艺保密资料需求", 1, 1, 1)]
     assert client.get("/api/v1/dossiers", headers=_h(db, b.make_admin(db))).json() == []

@@ -215,7 +215,23 @@ def test_csv_template_and_gbk_files_and_field_names(client: TestClient, db: Sess
     r = client.get(f"{URL}/template", params={"format": "csv"}, headers=institute.headers)
     assert r.status_code == 200
     assert r.content.startswith(b"\xef\xbb\xbf")
-    assert r.content.decode("utf-8-sig").strip() == ",".join(HEADER)
+    lines = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert lines[0] == HEADER
+    # Then what each column wants, in both languages, and an example: rows marked "#".
+    assert len(lines) == 3 and all(line[0].startswith("# ") for line in lines[1:])
+    assert lines[1][HEADER.index("技术成熟度")] == (
+        "必填，1–9 的整数（TRL）｜required, a whole number 1–9 (TRL)")
+    assert lines[2][HEADER.index("阶段")] == "中试"
+    # Uploaded unchanged, it imports nothing and says why.
+    job = submit(client, institute.headers, {"file": ("template.csv", r.content, "text/csv")},
+                 {"publish": "true"})
+    assert job["status"] == "failed" and job["imported"] == 0 and _count(db) == 0
+    assert "以 # 开头的说明、示例行不会导入" in job["errors"][0]["message"]
+    # The example with its mark taken off is a valid row.
+    lines[2][0] = lines[2][0].removeprefix("# 示例 Example: ")
+    job = submit(client, institute.headers, {"file": ("t.csv", csv_bytes(lines[1:]), "text/csv")})
+    assert job["status"] == "succeeded" and job["imported"] == 1, job
+    assert db.get(Achievement, job["ids"][0]).title == "一种高强度碳纤维复合材料的低温固化方法"  # type: ignore[union-attr]
     header = [h if h != "领域代码" else "领域" for h in HEADER]
     rows = [row(1, 领域代码="水污染治理")]
     job = submit(client, institute.headers,

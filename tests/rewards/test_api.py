@@ -192,6 +192,7 @@ def test_preview_the_worked_examples(client: TestClient, db: Session, amount: st
     shown = client.post("/api/v1/reward-policies/preview", headers=headers,
                         json={"contract_amount": amount}).json()
     assert shown["amount"] == reward and shown["policy_key"] == "default"
+    assert (shown["policy_name"], shown["policy_version"]) == ("技术经纪人奖补默认政策（分段累计）", 1)
 
 
 def test_the_policy_rate_by_grade_pays_the_brokers_grade_when_claimed(

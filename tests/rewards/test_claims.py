@@ -45,6 +45,7 @@ def test_a_claim_on_a_paid_registered_deal_pays_the_default_policy(db: Session) 
         {"lower": "1000000.00", "upper": None, "rate": "0.01", "portion": "0.00",
          "amount": "0.00"}]
     assert claim.breakdown["policy_key"] == "default"
+    assert claim.breakdown["policy_name"] == "技术经纪人奖补默认政策（分段累计）"
     assert r.open_flags(db, claim.id) == []
     actions = db.execute(select(AuditEntry.action).where(
         AuditEntry.object_type.in_(["reward_claim", "integrity_scan"])).order_by(AuditEntry.seq)

@@ -978,8 +978,9 @@ RULES: list[Case] = [
          target="dossier", params=lambda w, s: {**_dossier(w, s), "user_id": s.spare.id}),
     Case("POST", "/api/v1/dossiers/{dossier_id}/files", DOSSIER_OWNER, target="dossier",
          params=_dossier, upload=_pdf),
-    Case("GET", "/api/v1/dossiers", rule(403, anon=401, firm=OK, admin=OK),
-         why="each firm's own (an administrator has none)"),
+    Case("GET", "/api/v1/dossiers", rule(403, anon=401, firm=OK, inst=OK, admin=OK),
+         why="each organisation's own, its demands' and financing requests' (an "
+             "administrator has none)"),
     Case("GET", "/api/v1/nda-terms", rule(403, anon=401, firm=OK, admin=OK)),
     Case("POST", "/api/v1/nda-terms", rule(403, anon=401, firm=OK),
          json=lambda w, s: {"text": "本企业保密协议（第二版）：接收方仅为评估合作使用资料，"

@@ -39,6 +39,10 @@ export interface SectionPage {
   element: ReactNode;
   /** Deeper pages (a demand, a deal) are routed and guarded but not in the side menu. */
   menu?: false;
+  /** For a page not in the menu whose path is not under its menu entry's: the path of the
+   *  menu page it belongs to, highlighted while it is open (the investor's `requests/:id`
+   *  under `feed`). */
+  under?: string;
 }
 
 export interface RoleSection {

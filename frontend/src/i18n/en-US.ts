@@ -95,7 +95,7 @@ export const enUS: Messages = {
   'landing.figures.rewardsPaid': 'Rewards paid (10k yuan)',
   'landing.figures.unavailable': 'Market figures could not be loaded; refresh the page in a moment.',
   'landing.figures.rewardsPaidYuan': 'Rewards paid (yuan)',
-  'landing.figures.completed': 'Completed',
+  'landing.figures.completed': 'Fully paid',
   'landing.figures.demands.help': 'Demands a visitor who is not logged in can see: published and public (in negotiation included); not those for brokers only, private, drafts, withdrawn or hidden.',
   'landing.figures.achievements.help': 'Achievements a visitor who is not logged in can see: published and public; not drafts, withdrawn or hidden.',
   'landing.figures.deals.help': 'Every deal ever opened on the platform, whatever its stage (cancelled and lost included).',

@@ -95,7 +95,7 @@ const shell = {
   'landing.figures.rewardsPaid': '已发放奖补（万元）',
   'landing.figures.unavailable': '暂时无法加载市场数据，请稍后刷新页面。',
   'landing.figures.rewardsPaidYuan': '已发放奖补（元）',
-  'landing.figures.completed': '已完成',
+  'landing.figures.completed': '已全额到账',
   'landing.figures.demands.help': '未登录的访客能看到的技术需求数：已发布、公开可见的需求（含洽谈中），不含仅经纪人可见、不公开、草稿、已撤回和被隐藏的。',
   'landing.figures.achievements.help': '未登录的访客能看到的科技成果数：已发布、公开可见的成果，不含草稿、已撤回和被隐藏的。',
   'landing.figures.deals.help': '平台上开启过的撮合项目总数，不论阶段（含已取消、未成交）。',

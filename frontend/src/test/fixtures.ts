@@ -229,6 +229,7 @@ export function makeClaim(overrides: Partial<Claim> = {}): Claim {
       policy_id: 1,
       policy_key: 'default',
       policy_version: 1,
+      policy_name: '福州市技术经纪人奖补政策',
       base_kind: 'min_technology_received',
       base: '1000000.00',
       contract_amount: '1000000.00',

@@ -1,4 +1,4 @@
-import { useLocation, useNavigate } from 'react-router';
+import { matchPath, useLocation, useNavigate } from 'react-router';
 
 import { ROLE_SECTIONS, sectionPagePath } from '@/app/sections';
 import { icons, Menu, type MenuProps } from '@/components/ui';
@@ -21,6 +21,7 @@ export function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
   const session = useSession();
   const { pathname } = useLocation();
   const navigate = useNavigate();
+  let under: string | undefined;
 
   const items: MenuItems = [
     { key: '/', icon: <icons.HomeOutlined />, label: t('nav.home') },
@@ -40,9 +41,12 @@ export function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
       return { key, icon: page.icon, label: t(page.labelKey) };
     });
     items.push({ type: 'divider' }, { type: 'group', key: section.base, label: t(section.labelKey), children });
+    // A deeper page whose path does not lie under its menu entry's highlights that entry.
+    const owner = section.pages.find((page) => page.under !== undefined && matchPath(sectionPagePath(section, page), pathname) !== null);
+    if (owner?.under !== undefined) under = `${section.base}/${owner.under}`;
   }
 
-  const selected = selectedKey(pathname, keys);
+  const selected = under ?? selectedKey(pathname, keys);
   return (
     <Menu
       mode="inline"

@@ -83,3 +83,16 @@ describe('the bell', () => {
     expect(api.calls('POST', '/api/v1/notifications/3/read')).toHaveLength(1);
   });
 });
+
+describe('the side menu', () => {
+  it('highlights the investor’s project feed, not the workspace, on a request opened from it', async () => {
+    windowWidth(1280);
+    serve({ 'GET /api/v1/notifications': () => json({ ...notifications, items: [], total: 0, unread: 0 }) });
+    const queryClient = createQueryClient();
+    signIn(queryClient, makeUser({ id: 30, role: 'investor', organisation: { id: 40, name: '海峡科创投资基金有限公司', kind: 'investor', region: '福州市', verification_status: 'verified' } }));
+    renderRoutes(routes, { path: '/investor/requests/7', queryClient });
+    const feed = await screen.findByRole('menuitem', { name: /项目推荐/ });
+    expect(feed).toHaveClass('ant-menu-item-selected');
+    expect(screen.getByRole('menuitem', { name: /工作台/ })).not.toHaveClass('ant-menu-item-selected');
+  });
+});

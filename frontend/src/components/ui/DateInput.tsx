@@ -13,7 +13,9 @@ export interface DateInputProps {
   'aria-label'?: string;
 }
 
-/** A date picker whose value is the ISO date string, so forms hold what the API sends. */
+/** A date picker whose value is the ISO date string, so forms hold what the API sends.
+ *  Enter confirms a typed date and nothing more: it never submits the surrounding form, which
+ *  would send it before the fields after the date are filled in. */
 export function DateInput({ value, onChange, disabledFuture = false, ...props }: DateInputProps) {
   return (
     <DatePicker
@@ -21,6 +23,9 @@ export function DateInput({ value, onChange, disabledFuture = false, ...props }:
       value={value ? dayjs(value) : null}
       onChange={(date: Dayjs | null) => onChange?.(date === null ? null : date.format('YYYY-MM-DD'))}
       disabledDate={disabledFuture ? (date) => date.isAfter(dayjs(todayIso()), 'day') : undefined}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') event.preventDefault();
+      }}
       {...props}
     />
   );

@@ -133,7 +133,7 @@ function PipelineCard() {
             <StatCard title={t('stats.openDeals')} help={t('stats.openDeals.help')} value={dashboard.data.open_total} />
             <StatCard title={t('stats.closedThisYear', { year: dashboard.data.closed_this_year.year })} help={t('stats.closedThisYear.help')} value={dashboard.data.closed_this_year.count} />
             <Card size="small">
-              {t('stats.closedAmount')}: <Money value={dashboard.data.closed_this_year.amount} />
+              {t('stats.closedAmount', { year: dashboard.data.closed_this_year.year })}: <Money value={dashboard.data.closed_this_year.amount} />
             </Card>
             <Space wrap>
               {dashboard.data.open_by_stage.map((s) => (

@@ -39,7 +39,7 @@ function StatusTag({ status }: { status: VerificationStatus }) {
   return <Tag tone={status === 'verified' ? 'success' : status === 'rejected' ? 'danger' : 'warning'}>{t(`verification.${status}`)}</Tag>;
 }
 
-/** Approve at once; reject with a note the applicant will read. */
+/** Approve once the administrator confirms, naming who; reject with a note the applicant will read. */
 function Decide({ target, status }: { target: Target; status: VerificationStatus }) {
   const t = useT();
   const verify = useVerify();
@@ -53,14 +53,20 @@ function Decide({ target, status }: { target: Target; status: VerificationStatus
   return (
     <Space size={0}>
       {status !== 'verified' ? (
-        <Button
+        <ActionButton
           kind="link"
           loading={verify.isPending && verify.variables.decision.status === 'verified'}
           data-testid={`verify-approve-${target.kind}-${target.id}`}
+          confirm={{
+            title: t('verification.approve.confirm', { name: target.name }),
+            description: t(target.kind === 'organisation' ? 'verification.approve.explain.organisation' : 'verification.approve.explain.broker'),
+            okText: t('verification.approve'),
+            testId: `verify-approve-confirm-${target.kind}-${target.id}`,
+          }}
           onClick={() => verify.mutate({ target: target.kind, id: target.id, decision: { status: 'verified' } }, { onSuccess: done('verification.approved'), onError: (e) => showError(e) })}
         >
           {t('verification.approve')}
-        </Button>
+        </ActionButton>
       ) : null}
       {status !== 'rejected' ? (
         <Button kind="link" danger data-testid={`verify-reject-${target.kind}-${target.id}`} onClick={() => setRejecting(true)}>

@@ -30,6 +30,10 @@ describe('the verification queue', () => {
     renderRoutes(routes, { path: '/admin/verifications', queryClient: admin() });
 
     await user.click(await screen.findByTestId('verify-approve-organisation-10'));
+    // Nothing happens until the administrator confirms, in a question naming the organisation.
+    expect(await screen.findByText('确认通过 福州示例科技有限公司 的认证？')).toBeInTheDocument();
+    expect(api.calls('POST', '/api/v1/organisations/10/verification')).toHaveLength(0);
+    await user.click(screen.getByTestId('verify-approve-confirm-organisation-10'));
     await waitFor(() => {
       expect(api.calls('POST', '/api/v1/organisations/10/verification')).toHaveLength(1);
     });
@@ -141,5 +145,24 @@ describe('the audit log', () => {
       expect(screen.getByTestId('verify-result')).toHaveTextContent('哈希链自第 7 条起不一致');
     });
     expect(screen.getByTestId('verify-result')).toHaveTextContent('第7条的哈希与内容不符');
+  });
+});
+
+describe('the statistics page', () => {
+  it('names which stage each deal figure counts, so “fully paid” and “closed” do not contradict', { timeout: 60_000 }, async () => {
+    serve({
+      'GET /api/v1/deals/dashboard': () =>
+        json({ scope: 'all', open_by_stage: [{ stage: 'paid', count: 4 }], open_total: 4, closed_this_year: { year: 2026, count: 0, amount: '0.00' }, my_share_amount: null }),
+      'GET /api/v1/market/figures': () =>
+        json({ demands: 10, achievements: 20, deals: 6, completed: 4, contract_amount: '4000000.00', rewards_paid: '0.00', monthly: [] }),
+    });
+    renderRoutes(routes, { path: '/admin/statistics', queryClient: admin() });
+    // The page and its charts load lazily.
+    expect(await screen.findByText('2026 年已结项', undefined, { timeout: 20_000 })).toBeInTheDocument();
+    expect((await screen.findByText('已全额到账')).closest('.ant-statistic')).toHaveTextContent('4');
+    expect(screen.getByText(/2026 年已结项项目合同额/)).toBeInTheDocument();
+    // The four fully paid deals wait at “已到账”, not yet “已结项”; nothing is called “已完成”.
+    expect(screen.getByRole('img', { name: /阶段为已到账或已结项/ })).toBeInTheDocument();
+    expect(screen.queryByText('已完成')).not.toBeInTheDocument();
   });
 });

@@ -6,8 +6,8 @@ import { EditFinancingPage, NewFinancingPage } from './FinancingEditor';
 import { MandatePage } from './MandatePage';
 import { EditRoadshowPage, NewRoadshowPage } from './RoadshowForms';
 
-function hidden(path: string, element: SectionPage['element']): SectionPage {
-  return { path, labelKey: 'nav.workspace', icon: null, element, menu: false };
+function hidden(path: string, element: SectionPage['element'], under?: string): SectionPage {
+  return { path, labelKey: 'nav.workspace', icon: null, element, menu: false, ...(under === undefined ? {} : { under }) };
 }
 
 const roadshows: SectionPage = { path: 'roadshows', labelKey: 'nav.capital.roadshows', icon: <icons.TeamOutlined />, element: <RoadshowsPage /> };
@@ -23,7 +23,7 @@ const owner = (): SectionPage[] => [
 export const capitalPages: Record<'investor' | 'firm' | 'institute' | 'admin', SectionPage[]> = {
   investor: [
     { path: 'feed', labelKey: 'nav.capital.feed', icon: <icons.NodeIndexOutlined />, element: <InvestorFeedPage /> },
-    hidden('requests/:financingId', <FinancingRequestPage />),
+    hidden('requests/:financingId', <FinancingRequestPage />, 'feed'),
     { path: 'mandate', labelKey: 'nav.capital.mandate', icon: <icons.SolutionOutlined />, element: <MandatePage /> },
     roadshows,
   ],

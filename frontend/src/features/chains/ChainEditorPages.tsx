@@ -37,6 +37,7 @@ import { useLocale, useT } from '@/i18n';
 import { codeLabel } from '@/i18n/codeLabels';
 import { formatDateTime } from '@/lib/dates';
 
+import { ChainGraph } from './ChainGraph';
 import { STAGES } from './graph';
 import { graphProblems, type GraphProblem } from './problems';
 
@@ -80,6 +81,31 @@ function useProblemWords() {
     chain: t('chainEditor.chain'),
     name,
   };
+}
+
+/** The version being edited drawn as the chain map draws it, read-only and as it is typed:
+ *  nodes without a key or stage yet, and edges to nodes not there, are left out until they are. */
+function GraphPreview({ nodes, edges, saved }: { nodes: DraftNode[]; edges: (Partial<EdgeIn> | undefined)[]; saved: ChainOut | undefined }) {
+  const t = useT();
+  const name = useNodeName();
+  const drawn = nodes.flatMap((n) => (n?.key && n.stage ? [{ ...n, key: n.key, stage: n.stage }] : []));
+  const keys = new Set(drawn.map((n) => n.key));
+  const links = edges.flatMap((e) => (e?.source && e.target && keys.has(e.source) && keys.has(e.target) ? [{ source: e.source, target: e.target }] : []));
+  const byKey = new Map(drawn.map((n) => [n.key, n]));
+  const label = (key: string) => name(byKey.get(key) ?? { key });
+  return (
+    <Card
+      title={t('chainEditor.preview')}
+      extra={<Typography.Text type="secondary">{saved === undefined ? t('chainEditor.preview.new') : t('chainEditor.preview.editing', { n: saved.version })}</Typography.Text>}
+      style={{ marginBottom: 16 }}
+    >
+      {drawn.length === 0 ? (
+        <Typography.Text type="secondary">{t('chainEditor.preview.empty')}</Typography.Text>
+      ) : (
+        <ChainGraph chain={{ nodes: drawn, edges: links }} figures={null} label={label} testId="chain-editor-graph" />
+      )}
+    </Card>
+  );
 }
 
 /** Every problem the server found, located in words. */
@@ -253,6 +279,7 @@ function ChainEditor({ chain }: { chain?: ChainOut }) {
   const save = useSaveChain(chain?.id ?? 0);
   const [problems, setProblems] = useState<GraphProblem[] | null>(null);
   const nodes: DraftNode[] = Form.useWatch('nodes', form) ?? [];
+  const edges: (Partial<EdgeIn> | undefined)[] = Form.useWatch('edges', form) ?? [];
   const fieldOptions = useSubFieldOptions();
   const stageOptions = STAGES.map((s) => ({ value: s, label: codeLabel(t, 'ChainStage', s) }));
   const markOptions = MARK_KINDS.map((m) => ({ value: m, label: codeLabel(t, 'MarkKind', m) }));
@@ -321,6 +348,7 @@ function ChainEditor({ chain }: { chain?: ChainOut }) {
         }
       />
       {problems !== null ? <ProblemList problems={problems} /> : null}
+      <GraphPreview nodes={nodes} edges={edges} saved={chain} />
       <Form<FormValues> form={form} layout="vertical" initialValues={chain === undefined ? EMPTY : toValues(chain)} onFinish={submit} scrollToFirstError>
         <Card title={t('chainEditor.chain')}>
           <Row gutter={16}>

@@ -2,9 +2,7 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import type { components } from '@/api/schema';
-import { Chart } from '@/components/charts';
 import { DownloadButton } from '@/components/files/DownloadButton';
-import type { ChartOption } from '@/components/charts';
 import { Button, Card, EmptyState, Flex, List, Money, PageHeader, QueryState, Select, Space, Tag, Typography, useBelow } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
 import { useChain, useChainFigures, useChainGaps, useChains } from '@/hooks/queries/chains';
@@ -12,7 +10,8 @@ import { useLocale, useT } from '@/i18n';
 import { codeLabel } from '@/i18n/codeLabels';
 import { todayIso } from '@/lib/dates';
 
-import { GAP_COLOUR, layout, MARK_COLOUR, nodeColour, OK_COLOUR } from './graph';
+import { ChainGraph } from './ChainGraph';
+import { GAP_COLOUR, MARK_COLOUR, nodeColour, OK_COLOUR } from './graph';
 
 type Chain = components['schemas']['ChainOut'];
 type Figures = components['schemas']['NodeFigures'];
@@ -92,43 +91,6 @@ function ChainMap({ chain, figures, period }: { chain: Chain; figures: Figures[]
     const node = nodes.get(key);
     return node === undefined ? key : name(node);
   };
-  const option: ChartOption = useMemo(() => {
-    const placed = layout(chain, figures, label);
-    return {
-      tooltip: {
-        formatter: (p: { dataType?: string; data?: { id?: string } }) => {
-          const f = p.dataType === 'node' && p.data?.id !== undefined ? byKey.get(p.data.id) : undefined;
-          if (f === undefined) return '';
-          return [
-            `<b>${label(f.node_key)}</b> · ${codeLabel(t, 'ChainStage', f.stage)}`,
-            `${t('chains.demands')}: ${f.demands}`,
-            `${t('chains.achievements')}: ${f.achievements}`,
-            `${t('chains.deals')}: ${f.deals}`,
-            `${t('chains.contractValue')}: ¥${f.contract_value}`,
-            `${t('chains.unmet')}: ${f.unmet_demands}`,
-            ...f.marks.map((m) => codeLabel(t, 'MarkKind', m)),
-            ...f.gap.map((g) => t(`chainGap.${g}` as never)),
-          ].join('<br/>');
-        },
-      },
-      series: [
-        {
-          type: 'graph',
-          layout: 'none',
-          roam: true,
-          symbolSize: 56,
-          edgeSymbol: ['none', 'arrow'],
-          edgeSymbolSize: 8,
-          label: { show: true, position: 'bottom', fontSize: 12 },
-          data: placed.map((n) => ({ id: n.id, name: n.name, x: n.x, y: n.y, itemStyle: { color: n.colour } })),
-          links: chain.edges.map((e) => ({ source: e.source, target: e.target })),
-          lineStyle: { color: '#8c8c8c', width: 1.5, curveness: 0.1 },
-        },
-      ],
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- label follows chain and locale
-  }, [chain, figures, byKey, t]);
-
   return (
     <Card title={`${name(chain)} · ${t('chains.version', { n: chain.version })}`} extra={<Typography.Text type="secondary">{t('chains.period')}: {period}</Typography.Text>}>
       <Flex gap={12} wrap style={{ marginBottom: 8 }}>
@@ -160,18 +122,10 @@ function ChainMap({ chain, figures, period }: { chain: Chain; figures: Figures[]
           }}
         />
       ) : (
-        <div data-testid="chain-graph">
-          <Chart option={option} height={Math.max(360, 110 * Math.max(...countByStage(chain)))} />
-        </div>
+        <ChainGraph chain={chain} figures={figures} label={label} />
       )}
     </Card>
   );
-}
-
-function countByStage(chain: Chain): number[] {
-  const counts = new Map<string, number>();
-  for (const node of chain.nodes) counts.set(node.stage, (counts.get(node.stage) ?? 0) + 1);
-  return [1, ...counts.values()];
 }
 
 function NodeFigures({ figures }: { figures: Figures }) {

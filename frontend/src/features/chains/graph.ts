@@ -1,6 +1,5 @@
 import type { components } from '@/api/schema';
 
-type Chain = components['schemas']['ChainOut'];
 type Figures = components['schemas']['NodeFigures'];
 
 export const STAGES = ['materials', 'components', 'equipment', 'products', 'services'] as const;
@@ -24,8 +23,18 @@ export interface GraphNode {
   colour: string;
 }
 
-/** Nodes laid out left to right by stage (upstream to downstream), top to bottom in order. */
-export function layout(chain: Chain, figures: Figures[], label: (key: string) => string): GraphNode[] {
+/** What a graph is drawn from: a saved chain, or the version being edited. */
+export interface GraphShape {
+  nodes: { key: string; stage: (typeof STAGES)[number]; marks?: unknown[] }[];
+  edges: { source: string; target: string }[];
+}
+
+/** Nodes laid out left to right by stage (upstream to downstream), top to bottom in order.
+ *  Without figures (a version being edited), a node with marks is amber, else green. */
+export function layout(chain: GraphShape, figures: Figures[] | null, label: (key: string) => string): GraphNode[] {
+  if (figures === null) {
+    return layout(chain, [], label).map((node, i) => ((chain.nodes[i]?.marks ?? []).length > 0 ? { ...node, colour: MARK_COLOUR } : node));
+  }
   const byKey = new Map(figures.map((f) => [f.node_key, f]));
   const rows = new Map<string, number>();
   return chain.nodes.map((node) => {

@@ -6,6 +6,7 @@ import { required } from '@/features/accounts/formRules';
 import { useAmendRegistration, useRecordContract, useRegisterContract } from '@/hooks/queries/deals';
 import { useT } from '@/i18n';
 import { formatDate } from '@/lib/dates';
+import { formatYuan } from '@/lib/money';
 import { cmp, isPositiveAmount, parseDec } from '@/lib/decimal';
 
 import { CONTRACT_EDITABLE, runsDeal } from './access';
@@ -122,7 +123,12 @@ function RegistrationForm({ deal, amend = false, onDone }: { deal: Deal; amend?:
   const amount = contract?.amount ?? null;
   const initial: Partial<RegistrationInput> = amend && contract !== null
     ? { registration_no: contract.registration_no ?? undefined, registered_on: contract.registered_on ?? undefined, technology_amount: contract.technology_amount ?? undefined }
-    : { technology_amount: amount ?? undefined };
+    : {};
+  const labels: Record<(typeof REGISTRATION_FIELDS)[number], string> = {
+    registration_no: t('contract.registrationNo'),
+    registered_on: t('contract.registeredOn'),
+    technology_amount: t('contract.technologyAmount'),
+  };
   return (
     <Form<RegistrationInput>
       form={form}
@@ -130,6 +136,11 @@ function RegistrationForm({ deal, amend = false, onDone }: { deal: Deal; amend?:
       data-testid={amend ? 'amend-registration-form' : 'registration-form'}
       aria-label={t(amend ? 'contract.amend' : 'contract.registration.label')}
       initialValues={initial}
+      scrollToFirstError
+      onFinishFailed={({ errorFields }) => {
+        const missing = errorFields.map((field) => labels[field.name[0] as keyof typeof labels]).filter(Boolean);
+        if (missing.length > 0) void message.warning(t('contract.form.incomplete', { fields: missing.join(t('list.separator')) }));
+      }}
       onFinish={(values) =>
         save.mutate(values, {
           onSuccess: () => {
@@ -161,7 +172,16 @@ function RegistrationForm({ deal, amend = false, onDone }: { deal: Deal; amend?:
           <Form.Item
             name="technology_amount"
             label={t('contract.technologyAmount')}
-            extra={t('contract.technologyAmount.hint')}
+            extra={
+              <>
+                {t('contract.technologyAmount.hint')}
+                {amount !== null && !amend ? (
+                  <Button kind="link" size="small" onClick={() => form.setFieldsValue({ technology_amount: amount })} data-testid="technology-amount-use-contract">
+                    {t('contract.technologyAmount.useContract', { amount: formatYuan(amount) })}
+                  </Button>
+                ) : null}
+              </>
+            }
             rules={[
               { required: true, message: t('form.required', { field: t('contract.technologyAmount') }) },
               {

@@ -156,6 +156,60 @@ describe('a deal’s page', () => {
     });
   });
 
+  it('does not register the contract when Enter is pressed in the date before the amount is filled in', async () => {
+    const user = userEvent.setup({ delay: null });
+    const contract = {
+      id: 61,
+      name: '焊缝识别技术开发合同',
+      type: 'development' as const,
+      amount: '1000000.00',
+      technology_amount: null,
+      signed_on: '2026-10-01',
+      buyer_org_id: 10,
+      seller_org_id: 20,
+      registration_no: null,
+      registered_on: null,
+      received_amount: '0.00',
+      uncounted_amount: '0.00',
+      remaining_amount: '1000000.00',
+      payments: [],
+      files: [],
+      ...confirmedEvidence(),
+    };
+    const api = serve({
+      'GET /api/v1/deals/{id}': () => json(makeDeal({ stage: 'signed', allowed_next: ['registered', 'lost', 'cancelled'], both_accepted: true, contract })),
+      'GET /api/v1/deals/{id}/timeline': () => json([]),
+      'POST /api/v1/deals/{id}/contract/registration': () => json(makeDeal({ stage: 'registered' })),
+    });
+    renderRoutes(routes, { path: '/broker/deals/501', queryClient: as(makeBrokerUser()) });
+
+    const form = await screen.findByTestId('registration-form');
+    // The technology amount is the broker's to state, not silently the contract amount.
+    expect(within(form).getByLabelText('技术交易额')).toHaveValue('');
+    await user.type(within(form).getByLabelText('技术合同登记号'), '2026350100000123');
+    const date = within(form).getByLabelText('登记日期');
+    await user.click(date);
+    await user.type(date, '2026-10-10{Enter}');
+    // Enter in the date only confirms the date.
+    expect(within(form).queryByText('请填写技术交易额')).not.toBeInTheDocument();
+    // Enter in another field submits, which checks every field first and names what is missing.
+    await user.type(within(form).getByLabelText('技术合同登记号'), '{Enter}');
+    expect(await within(form).findByText('请填写技术交易额')).toBeInTheDocument();
+    expect(await screen.findByText('还有必填项未填写：技术交易额')).toBeInTheDocument();
+    expect(api.calls('POST', '/api/v1/deals/501/contract/registration')).toHaveLength(0);
+
+    await user.click(within(form).getByTestId('technology-amount-use-contract'));
+    await user.click(within(form).getByTestId('registration-submit'));
+    await waitFor(() => {
+      expect(api.calls('POST', '/api/v1/deals/501/contract/registration')).toHaveLength(1);
+    });
+    expect(await api.calls('POST', '/api/v1/deals/501/contract/registration')[0]!.json()).toEqual({
+      registration_no: '2026350100000123',
+      registered_on: '2026-10-10',
+      technology_amount: '1000000.00',
+    });
+  });
+
   it('records a payment against a signed contract', async () => {
     const user = userEvent.setup({ delay: null });
     const contract = {

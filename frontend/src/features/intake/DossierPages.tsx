@@ -17,6 +17,7 @@ import {
   Space,
   Table,
   type TableColumns,
+  Tag,
   Typography,
   useMessage,
   useShowError,
@@ -127,7 +128,23 @@ export function DossiersPage() {
   const t = useT();
   const dossiers = useOwnDossiers();
   const columns: TableColumns<DossierSummary> = [
-    { key: 'title', title: t('demand.title'), render: (_, d) => <Link to={`/firm/dossiers/${d.id}`}>{d.demand_title}</Link> },
+    {
+      key: 'title',
+      title: t('intake.dossier.of'),
+      // A financing request's dossier is managed on the request's page, a demand's on its own.
+      render: (_, d) =>
+        d.financing_request_id !== null ? (
+          <>
+            <Tag>{t('capital.request')}</Tag>
+            <Link to={`/firm/financing/${d.financing_request_id}`}>{d.title}</Link>
+          </>
+        ) : (
+          <>
+            <Tag>{t('listingKind.demand')}</Tag>
+            <Link to={`/firm/dossiers/${d.id}`}>{d.title}</Link>
+          </>
+        ),
+    },
     { key: 'requested', title: t('intake.dossier.requested'), width: 90, align: 'right', render: (_, d) => d.requested },
     { key: 'granted', title: t('intake.dossier.granted'), width: 90, align: 'right', render: (_, d) => d.granted },
     { key: 'views', title: t('intake.dossier.views'), width: 90, align: 'right', render: (_, d) => d.views },

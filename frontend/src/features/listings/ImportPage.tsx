@@ -98,6 +98,7 @@ export function ImportPage() {
               1. {t('import.template.title')}
             </Typography.Title>
             <Typography.Paragraph type="secondary">{t('import.template.hint')}</Typography.Paragraph>
+            <Typography.Paragraph type="secondary">{t('import.template.notes')}</Typography.Paragraph>
             <Space wrap>
               <DownloadButton path={`${IMPORT_TEMPLATE_PATH}?format=xlsx`} filename="achievements-template.xlsx" data-testid="template-xlsx">
                 {t('import.template.xlsx')}

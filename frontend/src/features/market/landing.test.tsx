@@ -57,8 +57,8 @@ describe('the landing page', () => {
     expect(screen.getByText('342')).toBeInTheDocument();
     expect(screen.getByText('12,345')).toBeInTheDocument(); // 万元, integer part
     // Fully paid deals have a figure of their own, and every figure says what it counts.
-    expect(screen.getByText('已完成').closest('.ant-statistic')).toHaveTextContent('4');
-    for (const title of ['技术需求', '科技成果', '撮合项目', '已完成', '技术合同成交额（万元）', '已发放奖补（万元）']) {
+    expect(screen.getByText('已全额到账').closest('.ant-statistic')).toHaveTextContent('4');
+    for (const title of ['技术需求', '科技成果', '撮合项目', '已全额到账', '技术合同成交额（万元）', '已发放奖补（万元）']) {
       const card = screen.getAllByText(title).map((node) => node.closest('.ant-statistic')).find((node) => node !== null);
       expect(card?.querySelector('[data-help]')?.getAttribute('data-help'), title).toMatch(/.{10,}/);
     }

@@ -57,4 +57,15 @@ describe('notifications in the reader’s language', () => {
     expect(notificationLink({ ...asked, kind: 'challenge.dossier_granted' }, 'expert')).toBe('/expert/challenges/7');
     expect(notificationLink({ ...asked, title: '揭榜挂帅：' }, 'firm')).toBeNull();
   });
+
+  it('leads a financing dossier’s owner to the request and its investor to the request page, never to a firm’s dossier page', () => {
+    const asked = note({ deal_id: null, kind: 'financing.dossier_requested', title: '融资需求 #12：保密资料海峡科创申请查看' });
+    expect(notificationLink(asked, 'institute')).toBe('/institute/financing/12');
+    expect(notificationLink(asked, 'firm')).toBe('/firm/financing/12');
+    const granted = note({ deal_id: null, kind: 'financing.dossier_granted', title: '融资需求 #12：保密资料已获授权，接受保密协议后即可查看' });
+    expect(notificationLink(granted, 'investor')).toBe('/investor/requests/12');
+    // A demand's dossier: its firm answers on the dossier's page.
+    expect(notificationLink(note({ deal_id: null, kind: 'dossier.requested', title: '保密资料 #7：李四申请查看' }), 'firm')).toBe('/firm/dossiers/7');
+    expect(notificationLink(note({ deal_id: null, kind: 'dossier.requested', title: '保密资料 #7：李四申请查看' }), 'institute')).toBeNull();
+  });
 });

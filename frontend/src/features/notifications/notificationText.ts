@@ -62,6 +62,11 @@ function challengeLink(notification: Pick<Notification, 'kind' | 'title'>, role:
 /** Where a notification leads: the deal (or the financing request, the roadshows, the
  *  challenge), in the reader's own section. */
 export function notificationLink(notification: Pick<Notification, 'deal_id' | 'kind' | 'title'>, role: Role): string | null {
+  if (notification.deal_id === null && notification.kind === 'dossier.requested' && role === 'firm') {
+    // A demand's dossier ("保密资料 #7：…"): its owner answers the request on the dossier's page.
+    const id = /#(\d+)/.exec(notification.title)?.[1];
+    return id === undefined ? null : `/firm/dossiers/${id}`;
+  }
   if (notification.deal_id === null) return capitalLink(notification, role) ?? challengeLink(notification, role);
   return `/${role}/deals/${notification.deal_id}`;
 }

@@ -29,7 +29,7 @@ export function BreakdownTable({ breakdown }: { breakdown: Breakdown }) {
         column={TWO_COLUMNS}
         style={{ marginBottom: 12 }}
         items={[
-          { key: 'policy', label: t('breakdown.policy'), children: `${breakdown.policy_key} v${breakdown.policy_version}` },
+          { key: 'policy', label: t('breakdown.policy'), children: t('breakdown.policyVersion', { name: breakdown.policy_name ?? breakdown.policy_key, version: breakdown.policy_version }) },
           { key: 'base_kind', label: t('breakdown.baseKind'), children: t(`rewardBase.${breakdown.base_kind}`) },
           { key: 'contract', label: t('contract.amount'), children: <Money value={breakdown.contract_amount} /> },
           { key: 'tech', label: t('contract.technologyAmount'), children: <Money value={breakdown.technology_amount} /> },

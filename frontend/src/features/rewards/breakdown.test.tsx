@@ -27,3 +27,16 @@ describe('the claim breakdown’s year so far', () => {
     expect(screen.getByText('年度上限已占用')).toBeInTheDocument();
   });
 });
+
+describe('the claim breakdown’s policy', () => {
+  it('is named in words with its version, not by its internal key', () => {
+    renderWithProviders(<BreakdownTable breakdown={makeClaim().breakdown} />);
+    expect(screen.getByText('福州市技术经纪人奖补政策（第 1 版）')).toBeInTheDocument();
+    expect(screen.queryByText(/default/)).toBeNull();
+  });
+
+  it('falls back to the key on a claim made before names were kept', () => {
+    renderWithProviders(<BreakdownTable breakdown={{ ...makeClaim().breakdown, policy_name: null }} />);
+    expect(screen.getByText('default（第 1 版）')).toBeInTheDocument();
+  });
+});

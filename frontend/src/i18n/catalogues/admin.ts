@@ -77,7 +77,7 @@ export const adminZh = {
   'stats.closedThisYear': '{year} 年已结项',
   'stats.openDeals.help': '尚未结束的撮合项目，从引荐到已到账各阶段（全额到账但尚未结项的也在其中）；经纪人只计自己参与的项目。',
   'stats.closedThisYear.help': '本年（北京时间）转为“已结项”的项目数；已全额到账但尚未结项的项目不在其中。',
-  'stats.closedAmount': '已完成项目合同额',
+  'stats.closedAmount': '{year} 年已结项项目合同额',
 
   'exports.subtitle': '导出奖补、发放、追回、风险提示和审计日志，供财务和上级部门使用；以及重建索引和风险扫描。',
   'exports.title': '导出数据',
@@ -112,6 +112,9 @@ export const adminZh = {
   'maintenance.scan.start': '开始扫描',
   'maintenance.scan.running': '扫描中',
   'maintenance.scan.latest': '最近一次：{at}，检查 {claims} 条申报，新增提示 {raised} 条，消除 {cleared} 条，用时 {ms} 毫秒',
+  'verification.approve.confirm': '确认通过 {name} 的认证？',
+  'verification.approve.explain.organisation': '通过后，该单位即可发布需求或成果、参与撮合，并出现在平台上。',
+  'verification.approve.explain.broker': '通过后，该经纪人即可认领需求、推进撮合并申报奖补。',
 } satisfies Record<string, string>;
 
 export const adminEn: Record<keyof typeof adminZh, string> = {
@@ -192,7 +195,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   'stats.closedThisYear': 'Closed in {year}',
   'stats.openDeals.help': 'Deals not ended yet, from introduced to paid (fully paid deals not yet closed included); a broker counts only their own deals.',
   'stats.closedThisYear.help': 'Deals moved to closed this calendar year (Beijing time); deals fully paid but not yet closed are not among them.',
-  'stats.closedAmount': 'Contract amount of closed deals',
+  'stats.closedAmount': 'Contract amount of deals closed in {year}',
 
   'exports.subtitle': 'Export claims, payouts, claw-backs, flags and the audit log for finance and oversight; rebuild the matching index and rescan claims.',
   'exports.title': 'Export data',
@@ -227,4 +230,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   'maintenance.scan.start': 'Scan now',
   'maintenance.scan.running': 'Scanning',
   'maintenance.scan.latest': 'Last scan {at}: {claims} claims checked, {raised} flags raised, {cleared} cleared, {ms} ms',
+  'verification.approve.confirm': 'Verify {name}?',
+  'verification.approve.explain.organisation': 'Once verified, it may publish demands or achievements, take part in deals and appear on the platform.',
+  'verification.approve.explain.broker': 'Once verified, the broker may claim demands, run deals and claim rewards.',
 };

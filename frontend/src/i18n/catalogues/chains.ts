@@ -113,6 +113,10 @@ export const chainsZh = {
   'chainPlacement.remove': '取消挂接',
   'chainPlacement.removeConfirm': '取消这个手动挂接？',
   'chainPlacement.removed': '已取消挂接。',
+  'chainEditor.preview': '图谱预览',
+  'chainEditor.preview.new': '新建的产业链，保存前的样子（只读）',
+  'chainEditor.preview.editing': '正在编辑的版本（基于第 {n} 版，保存后生效；只读）',
+  'chainEditor.preview.empty': '填写节点的标识和环节后，这里会画出图谱。',
 };
 
 export const chainsEn: Record<keyof typeof chainsZh, string> = {
@@ -229,4 +233,8 @@ export const chainsEn: Record<keyof typeof chainsZh, string> = {
   'chainPlacement.remove': 'Remove',
   'chainPlacement.removeConfirm': 'Remove this placement by hand?',
   'chainPlacement.removed': 'Placement removed.',
+  'chainEditor.preview': 'Graph preview',
+  'chainEditor.preview.new': 'The new chain as it will look once saved (read-only)',
+  'chainEditor.preview.editing': 'The version being edited (from version {n}; saved as a new one; read-only)',
+  'chainEditor.preview.empty': 'Give nodes a key and a stage, and the graph is drawn here.',
 };

@@ -9,7 +9,7 @@ export const dealsZh = {
   'stage.signed': '已签约',
   'stage.registered': '已登记',
   'stage.paid': '已到账',
-  'stage.closed': '已完成',
+  'stage.closed': '已结项',
   'stage.lost': '已流失',
   'stage.cancelled': '已取消',
   'acceptance.pending': '待答复',
@@ -189,6 +189,10 @@ export const dealsZh = {
   'timeline.note': '备注',
   'timeline.note.visible': '需求方和成果方也能看到',
   'timeline.note.add': '添加备注',
+
+  // Registration: the technology amount is typed (or taken from the contract on purpose), never prefilled.
+  'contract.technologyAmount.useContract': '按合同金额 {amount} 元填写',
+  'contract.form.incomplete': '还有必填项未填写：{fields}',
 } satisfies Record<string, string>;
 
 export const dealsEn: Record<keyof typeof dealsZh, string> = {
@@ -381,4 +385,7 @@ export const dealsEn: Record<keyof typeof dealsZh, string> = {
   'timeline.note': 'Note',
   'timeline.note.visible': 'The demand and achievement sides may see it too',
   'timeline.note.add': 'Add note',
+
+  'contract.technologyAmount.useContract': 'Use the contract amount, {amount} yuan',
+  'contract.form.incomplete': 'Still to fill in: {fields}',
 };

@@ -264,6 +264,7 @@ export const intakeZh = {
   'intake.rules.exam': '须通过考试',
   'intake.rules.noFinding': '窗口内无违规认定',
   'intake.rules.active': '启用',
+  'intake.dossier.of': '所属需求',
 } as const;
 
 export const intakeEn: Record<keyof typeof intakeZh, string> = {
@@ -530,4 +531,5 @@ export const intakeEn: Record<keyof typeof intakeZh, string> = {
   'intake.rules.exam': 'Exam required',
   'intake.rules.noFinding': 'No upheld finding in the window',
   'intake.rules.active': 'In use',
+  'intake.dossier.of': 'For',
 };

@@ -155,6 +155,7 @@ export const listingsZh = {
   'import.done.published': '已导入并发布 {count} 条科技成果',
   'import.done.drafts': '已导入 {count} 条科技成果（草稿），可在“我的科技成果”中检查后发布',
   'import.done.view': '查看我的科技成果',
+  'import.template.notes': 'CSV 模板第 2、3 行是各列说明和示例，以 # 开头，导入时会跳过；照示例填写时请去掉 # 前缀。',
 } satisfies Record<string, string>;
 
 export const listingsEn: Record<keyof typeof listingsZh, string> = {
@@ -313,4 +314,5 @@ export const listingsEn: Record<keyof typeof listingsZh, string> = {
   'import.done.published': '{count} achievement(s) imported and published',
   'import.done.drafts': '{count} achievement(s) imported as drafts; check and publish them under “My achievements”',
   'import.done.view': 'My achievements',
+  'import.template.notes': 'Rows 2 and 3 of the CSV template explain each column and give an example; they start with # and are skipped on import. Copy the example without its # prefix.',
 };

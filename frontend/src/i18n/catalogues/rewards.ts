@@ -210,6 +210,7 @@ export const rewardsZh = {
   'dishonesty.revoke.explain': '撤销后 {subject} 可以重新申报。请说明依据。',
   'dishonesty.empty': '名单为空。',
   'dishonesty.emptyActive': '当前没有有效的失信记录。',
+  'breakdown.policyVersion': '{name}（第 {version} 版）',
 } satisfies Record<string, string>;
 
 export const rewardsEn: Record<keyof typeof rewardsZh, string> = {
@@ -423,4 +424,5 @@ export const rewardsEn: Record<keyof typeof rewardsZh, string> = {
   'dishonesty.revoke.explain': 'Once revoked, {subject} may claim again. Say on what grounds.',
   'dishonesty.empty': 'The list is empty.',
   'dishonesty.emptyActive': 'Nobody is listed at present.',
+  'breakdown.policyVersion': '{name} (version {version})',
 };
