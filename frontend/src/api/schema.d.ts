@@ -1043,6 +1043,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenges/{challenge_id}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Challenge Dossier Status
+         * @description Whether the challenge has a dossier, and what the caller may do about it (never its
+         *     content): its issuer, administrators, seated reviewers, and eligible would-be solvers while
+         *     the challenge is open to them (the winning teams after the decision); 404 otherwise.
+         */
+        get: operations["challenges-challenge_dossier_status"];
+        /**
+         * Put Challenge Dossier
+         * @description The issuer writes the challenge's confidential part (text; files through
+         *     `/api/v1/dossiers/{id}/files`).
+         */
+        put: operations["challenges-put_challenge_dossier"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/challenges/{challenge_id}/milestones": {
         parameters: {
             query?: never;
@@ -6183,6 +6210,11 @@ export interface components {
             eligibility: components["schemas"]["Eligibility"];
             /** Ended At */
             ended_at: string | null;
+            /**
+             * Has Dossier
+             * @default false
+             */
+            has_dossier?: boolean;
             /** Id */
             id: number;
             /** Indicators */
@@ -7153,6 +7185,8 @@ export interface components {
         DossierOut: {
             /** Budget */
             budget: string | null;
+            /** Challenge Id */
+            challenge_id?: number | null;
             /** Demand Id */
             demand_id: number | null;
             /** Details */
@@ -7181,6 +7215,8 @@ export interface components {
             access: components["schemas"]["AccessStatus"] | null;
             /** Can View */
             can_view: boolean;
+            /** Challenge Id */
+            challenge_id?: number | null;
             /** Demand Id */
             demand_id: number | null;
             /** Dossier Id */
@@ -7189,6 +7225,11 @@ export interface components {
             financing_request_id?: number | null;
             /** Owner */
             owner: boolean;
+            /**
+             * Reviewer
+             * @default false
+             */
+            reviewer?: boolean;
             /** Terms Accepted */
             terms_accepted: boolean;
             /** Terms Version */
@@ -9178,7 +9219,7 @@ export interface components {
              * @description what the notification is about
              * @enum {string}
              */
-            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted" | "panel.invited" | "panel.withdrawn" | "panel.accepted" | "panel.declined" | "poc.decided" | "financing.fits_mandate" | "financing.addressed" | "financing.question" | "financing.answered" | "financing.outcome" | "financing.declined" | "financing.outcome_confirmed" | "financing.outcome_disputed" | "financing.dossier_requested" | "financing.dossier_granted" | "financing.dossier_declined" | "financing.dossier_revoked" | "roadshow.request_invited" | "roadshow.investor_invited" | "roadshow.registered" | "challenge.proposal_received" | "challenge.member_invited" | "challenge.awarded" | "challenge.not_chosen" | "challenge.not_awarded" | "challenge.evidence_submitted" | "challenge.milestone_accepted" | "challenge.milestone_rejected" | "challenge.milestone_paid" | "challenge.receipt_confirmed" | "challenge.receipt_disputed";
+            kind: "deal.introduced" | "deal.accepted" | "deal.stage" | "deal.note" | "deal.invitation" | "deal.invitation_declined" | "deal.invitation_withdrawn" | "deal.broker_joined" | "deal.shares_changed" | "deal.shares_proposed" | "deal.shares_rejected" | "deal.requested" | "deal.request_accepted" | "deal.evidence_declared" | "deal.evidence_answered" | "deal.evidence_ceiling" | "deal.payment_corrected" | "deal.payment_voided" | "organisation.join_request" | "organisation.join_decided" | "help.offered" | "help.accepted" | "help.assigned" | "help.escalated" | "help.cancel" | "help.close" | "draft.submitted" | "draft.returned" | "draft.approved" | "dossier.requested" | "dossier.granted" | "dossier.decline" | "dossier.revoke" | "grade.proposed" | "grade.promoted" | "grade.demoted" | "panel.invited" | "panel.withdrawn" | "panel.accepted" | "panel.declined" | "poc.decided" | "financing.fits_mandate" | "financing.addressed" | "financing.question" | "financing.answered" | "financing.outcome" | "financing.declined" | "financing.outcome_confirmed" | "financing.outcome_disputed" | "financing.dossier_requested" | "financing.dossier_granted" | "financing.dossier_declined" | "financing.dossier_revoked" | "roadshow.request_invited" | "roadshow.investor_invited" | "roadshow.registered" | "challenge.proposal_received" | "challenge.member_invited" | "challenge.awarded" | "challenge.not_chosen" | "challenge.not_awarded" | "challenge.evidence_submitted" | "challenge.milestone_accepted" | "challenge.milestone_rejected" | "challenge.milestone_paid" | "challenge.receipt_confirmed" | "challenge.receipt_disputed" | "challenge.dossier_requested" | "challenge.dossier_granted" | "challenge.dossier_declined" | "challenge.dossier_revoked";
             /** Read At */
             read_at: string | null;
             /** Title */
@@ -9764,6 +9805,11 @@ export interface components {
             amount: string;
             /** Bank Reference */
             bank_reference: string;
+            /**
+             * Challenge Milestone Id
+             * @description on a challenge award's deal: the milestone this payment pays; it is answered on the challenge, not here
+             */
+            challenge_milestone_id?: number | null;
             /** Confirmed Amount */
             confirmed_amount: string | null;
             /**
@@ -13573,6 +13619,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChallengeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-challenge_dossier_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierStatusOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-put_challenge_dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DossierIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierOut"];
                 };
             };
             /** @description Validation Error */
