@@ -89,6 +89,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       members,
       ...intakePages.firm,
       ...capitalPages.firm,
+      ...challengePages.firm,
     ],
   },
   institute: {
@@ -107,6 +108,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       members,
       ...expertPages.institute,
       ...capitalPages.institute,
+      ...challengePages.institute,
     ],
   },
   broker: {

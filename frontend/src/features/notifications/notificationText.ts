@@ -50,9 +50,18 @@ function capitalLink(notification: Pick<Notification, 'kind' | 'title'>, role: R
   return role === 'firm' || role === 'institute' ? `/${role}/financing/${id}` : null;
 }
 
-/** Where a notification leads: the deal (or the financing request, the roadshows), in the
+/** Where a challenge's notification leads: a member's invitations, or the challenge its title
+ *  numbers ("揭榜挂帅 #12：") — its page holds the proposals and the milestones. */
+function challengeLink(notification: Pick<Notification, 'kind' | 'title'>, role: Role): string | null {
+  if (notification.kind === 'challenge.member_invited') return role === 'firm' || role === 'institute' ? `/${role}/challenges` : null;
+  const id = /#(\d+)/.exec(notification.title)?.[1];
+  return id === undefined ? null : `/challenges/${id}`;
+}
+
+/** Where a notification leads: the deal (or the financing request, the roadshows, a challenge), in the
  *  reader's own section. */
 export function notificationLink(notification: Pick<Notification, 'deal_id' | 'kind' | 'title'>, role: Role): string | null {
+  if (notification.deal_id === null && notification.kind.startsWith('challenge.')) return challengeLink(notification, role);
   if (notification.deal_id === null) return capitalLink(notification, role);
   return `/${role}/deals/${notification.deal_id}`;
 }
