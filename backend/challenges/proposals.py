@@ -333,7 +333,7 @@ def partners(session: Session, user: User, challenge: Challenge, q: str
     rules = schemas.Eligibility.model_validate(challenge.eligibility)
     if not rules.joint_teams or not q.strip():
         return []
-    kinds = set(rules.org_kinds) or set(_SOLVER_KINDS)
+    kinds: set[OrgKind] = set(rules.org_kinds) or set(_SOLVER_KINDS)
     query = select(Organisation).where(
         Organisation.verification_status == VerificationStatus.VERIFIED,
         Organisation.kind.in_(sorted(kinds)),
