@@ -584,7 +584,7 @@ function ProposalForm({ c, own, lead }: { c: Challenge; own: ChallengeProposal |
         {own ? (
           <>
             {readOnly && lead ? <Typography.Paragraph type="secondary">{t('challenges.files.frozen')}</Typography.Paragraph> : null}
-            <ChallengeFiles challengeId={c.id} owner={{ kind: 'proposal', id: own.id }} editable={!readOnly} testId="proposal-files" />
+            <ChallengeFiles challengeId={c.id} owner={{ kind: 'proposal', id: own.id }} editable={!readOnly} testId="proposal-files" titled={false} />
           </>
         ) : (
           <Typography.Text type="secondary">{t('challenges.files.afterSubmit')}</Typography.Text>

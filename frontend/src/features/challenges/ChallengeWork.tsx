@@ -62,7 +62,7 @@ function consentTone(status: ChallengeInvitation['status']) {
 /** A proposal's or a milestone's files: everyone who sees it downloads; `editable` (the lead
  *  before the deadline, the winner while the milestone awaits a decision) uploads, and for a
  *  proposal removes. The server refuses the same, in words, if the view is stale. */
-export function ChallengeFiles({ challengeId, owner, editable, testId }: { challengeId: number; owner: FileOwner; editable: boolean; testId: string }) {
+export function ChallengeFiles({ challengeId, owner, editable, testId, titled = true }: { challengeId: number; owner: FileOwner; editable: boolean; testId: string; titled?: boolean }) {
   const t = useT();
   const files = useChallengeFiles(challengeId, owner);
   const attach = useAttachChallengeFile(challengeId, owner);
@@ -106,7 +106,7 @@ export function ChallengeFiles({ challengeId, owner, editable, testId }: { chall
   ];
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid={testId}>
-      <Typography.Text strong>{owner.kind === 'proposal' ? t('challenges.files.proposal') : t('challenges.files.milestone')}</Typography.Text>
+      {titled ? <Typography.Text strong>{owner.kind === 'proposal' ? t('challenges.files.proposal') : t('challenges.files.milestone')}</Typography.Text> : null}
       {editable ? (
         <Space wrap>
           <Upload
