@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.accounts import service as accounts
-from backend.accounts.models import OrgKind, User, VerificationStatus
+from backend.accounts.models import Organisation, OrgKind, User, VerificationStatus
 from backend.audit import service as audit
 from backend.challenges import notices, schemas
 from backend.challenges.models import (
@@ -343,6 +343,33 @@ def _sync_members(session: Session, proposal: Proposal) -> list[int]:
                                    status=MemberConsent.INVITED, invited_at=utcnow()))
     session.flush()
     return invited
+
+
+# --- finding members by name ---------------------------------------------------------------
+
+PARTNER_LIMIT = 20
+
+
+def partners(session: Session, user: User, challenge: Challenge, q: str
+             ) -> list[Organisation]:
+    """Verified organisations whose name contains `q` and that the challenge's eligibility
+    admits as a joint team's member (kind, region), neither the issuer nor the caller's own:
+    at most `PARTNER_LIMIT`, by name. Naming one only invites it; it joins once it agrees."""
+    rules = schemas.Eligibility.model_validate(challenge.eligibility)
+    if not rules.joint_teams or not q.strip():
+        return []
+    kinds: set[OrgKind] = set(rules.org_kinds) or set(_SOLVER_KINDS)
+    query = select(Organisation).where(
+        Organisation.verification_status == VerificationStatus.VERIFIED,
+        Organisation.kind.in_(sorted(kinds)),
+        Organisation.name.contains(q.strip(), autoescape=True))
+    if rules.regions:
+        query = query.where(Organisation.region.in_(rules.regions))
+    excluded = {o for o in (challenge.issuer_org_id, user.organisation_id) if o is not None}
+    if excluded:
+        query = query.where(Organisation.id.not_in(sorted(excluded)))
+    return list(session.execute(query.order_by(Organisation.name, Organisation.id)
+                                .limit(PARTNER_LIMIT)).scalars())
 
 
 # --- a member organisation's consent ----------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, UploadFile, status
+from fastapi import APIRouter, Depends, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 
 from backend.accounts.deps import ActorDep, CurrentUser, OptionalUser, require
@@ -152,6 +152,17 @@ def update_proposal(challenge_id: int, proposal_id: int, body: schemas.Challenge
     proposal = proposals.proposal_for(session, user, challenge, proposal_id, lock=True)
     proposals.update(session, actor, user, challenge, proposal, body)
     return views.proposal_view(session, user, proposal)
+
+
+@router.get("/{challenge_id}/partners")
+def find_partners(challenge_id: int, session: SessionDep, user: Solver,
+                  q: Annotated[str, Query(min_length=2, max_length=100)]
+                  ) -> list[schemas.PartnerOut]:
+    """Verified organisations by name (at least two characters) that the challenge admits as
+    a joint team's member, to name on a proposal: name, kind and region only."""
+    challenge = service.challenge_for(session, user, challenge_id)
+    return [schemas.PartnerOut(id=o.id, name=o.name, kind=o.kind, region=o.region)
+            for o in proposals.partners(session, user, challenge, q)]
 
 
 @router.post("/{challenge_id}/proposals/{proposal_id}/membership")

@@ -265,6 +265,16 @@ class MembershipAnswerIn(Schema):
     accept: bool
 
 
+class PartnerOut(Schema):
+    """A verified organisation a lead may name as a joint team's member: only what the
+    platform already shows of it publicly (its name, kind and region)."""
+
+    id: int
+    name: str
+    kind: OrgKind
+    region: str
+
+
 class InvitationOut(Schema):
     """A proposal the caller's organisation is named on as a member of the team."""
 

@@ -154,7 +154,7 @@ def test_a_challenge_from_the_editor_to_a_confirmed_payment(new_page, live_serve
     solver.goto(f"/challenges/{challenge_id}")
     solver.get_by_role("button", name="提交成果材料").first.click()
     solver.get_by_role("dialog").locator("textarea").fill("第三方测试报告：翘曲量0.08mm。")
-    solver.get_by_role("dialog").get_by_test_id("reason-dialog-ok").click()
+    solver.get_by_role("dialog").get_by_test_id("evidence-ok").click()
     expect(solver.get_by_text("待验收").first).to_be_visible()
     firm.reload()
     firm.get_by_role("button", name="验收通过").first.click()

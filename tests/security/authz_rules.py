@@ -1140,6 +1140,11 @@ RULES: list[Case] = [
          rule(403, anon=401, firm=OK, firm_own=OK, inst=OK, inst_own=OK, admin=OK),
          why="firms and institutes: the proposals their organisation is named on as a member "
              "(an administrator's list is empty)"),
+    Case("GET", "/api/v1/challenges/{challenge_id}/partners",
+         rule(403, anon=401, firm=OK, firm_own=OK, inst=OK, inst_own=OK, admin=OK),
+         target="challenge_open", params=_challenge("challenge_open"), query={"q": "测试"},
+         why="firms and institutes naming a joint team's members: verified organisations "
+             "the challenge admits, by name (name, kind, region only)"),
     Case("POST", "/api/v1/challenges/{challenge_id}/proposals/{proposal_id}/membership",
          rule(404, anon=401, broker=403, broker_own=403, firm_own=403, inst_own=403,
               admin=403),

@@ -1242,6 +1242,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenges/{challenge_id}/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find Partners
+         * @description Verified organisations by name (at least two characters) that the challenge admits as
+         *     a joint team's member, to name on a proposal: name, kind and region only.
+         */
+        get: operations["challenges-find_partners"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/challenges/{challenge_id}/proposals": {
         parameters: {
             query?: never;
@@ -9683,6 +9704,20 @@ export interface components {
             score: number;
         };
         /**
+         * PartnerOut
+         * @description A verified organisation a lead may name as a joint team's member: only what the
+         *     platform already shows of it publicly (its name, kind and region).
+         */
+        PartnerOut: {
+            /** Id */
+            id: number;
+            kind: components["schemas"]["OrgKind"];
+            /** Name */
+            name: string;
+            /** Region */
+            region: string;
+        };
+        /**
          * PartyOut
          * @description Who posted a listing. For an anonymous demand seen by someone who may not know,
          *     `organisation_id` and the contacts are null and `name` is 匿名企业 Anonymous firm.
@@ -14035,6 +14070,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["backend__challenges__schemas__MilestoneOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "challenges-find_partners": {
+        parameters: {
+            query: {
+                q: string;
+            };
+            header?: never;
+            path: {
+                challenge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerOut"][];
                 };
             };
             /** @description Validation Error */

@@ -93,6 +93,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       members,
       ...intakePages.firm,
       ...capitalPages.firm,
+      ...challengePages.firm,
     ],
   },
   institute: {
@@ -111,6 +112,7 @@ export const ROLE_SECTIONS: Record<Role, RoleSection> = {
       members,
       ...expertPages.institute,
       ...capitalPages.institute,
+      ...challengePages.institute,
     ],
   },
   broker: {

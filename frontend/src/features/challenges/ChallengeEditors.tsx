@@ -48,6 +48,7 @@ import { useDemands } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
 
+import { ChallengeFiles, MemberConsents, PartnerPicker } from './ChallengeWork';
 import { proposalsOpen } from './proposalWindow';
 
 type Comparator = '≤' | '≥' | '=';
@@ -407,7 +408,7 @@ function ChallengeForm({ id, original, initial }: { id: number | null; original:
 interface ProposalValues {
   approach?: string;
   team?: string;
-  member_org_ids?: string[];
+  member_org_ids?: number[];
   indicators?: IndicatorRow[];
   plan?: { title?: string; due_on?: string | null; amount?: string | null }[];
   ip_arrangement?: string;
@@ -460,7 +461,7 @@ function ProposalForm({ c, own, lead }: { c: Challenge; own: ChallengeProposal |
     ? {
         approach: own.approach,
         team: own.team,
-        member_org_ids: own.member_org_ids.map(String),
+        member_org_ids: own.member_org_ids,
         indicators: own.indicators.map((i) => ({ ...i, threshold: i.threshold })),
         plan: own.plan.map((p) => ({ title: p.title, due_on: p.due_on, amount: p.amount })),
         ip_arrangement: own.ip_arrangement,
@@ -470,7 +471,7 @@ function ProposalForm({ c, own, lead }: { c: Challenge; own: ChallengeProposal |
     const body: ProposalInput = {
       approach: (v.approach ?? '').trim(),
       team: (v.team ?? '').trim(),
-      member_org_ids: (v.member_org_ids ?? []).map((s) => Number(s)).filter((n) => Number.isInteger(n) && n > 0),
+      member_org_ids: v.member_org_ids ?? [],
       indicators: indicatorOut(v.indicators),
       plan: (v.plan ?? []).map((p) => ({ title: (p.title ?? '').trim(), due_on: p.due_on ?? '', amount: p.amount ?? '' })),
       budget: yuan(sum),
@@ -482,6 +483,7 @@ function ProposalForm({ c, own, lead }: { c: Challenge; own: ChallengeProposal |
     });
   };
   return (
+    <>
     <Form<ProposalValues> form={form} layout="vertical" initialValues={initial} onFinish={submit} disabled={readOnly} scrollToFirstError aria-label={t('challenges.proposal.title')} data-testid="proposal-form">
       {own ? (
         <Descriptions
@@ -507,9 +509,12 @@ function ProposalForm({ c, own, lead }: { c: Challenge; own: ChallengeProposal |
           <Input.TextArea rows={4} maxLength={10000} />
         </Form.Item>
         {c.eligibility.joint_teams ? (
-          <Form.Item name="member_org_ids" label={t('challenges.proposal.members')} extra={t('challenges.proposal.membersHint')}>
-            <Select mode="tags" tokenSeparators={[',', '，', ' ']} open={false} suffixIcon={null} maxCount={10} />
-          </Form.Item>
+          <>
+            <Form.Item name="member_org_ids" label={t('challenges.partners.label')} extra={t('challenges.partners.hint')}>
+              <PartnerPicker challengeId={c.id} known={Object.fromEntries((own?.members ?? []).map((m) => [m.org_id, m.org_name]))} disabled={readOnly} />
+            </Form.Item>
+            {own ? <MemberConsents proposal={own} /> : null}
+          </>
         ) : (
           <Typography.Paragraph type="secondary">{t('challenges.proposal.noJoint')}</Typography.Paragraph>
         )}
@@ -575,6 +580,17 @@ function ProposalForm({ c, own, lead }: { c: Challenge; own: ChallengeProposal |
         </Button>
       )}
     </Form>
+      <Card title={t('challenges.files.proposal')} style={{ marginTop: 16 }}>
+        {own ? (
+          <>
+            {readOnly && lead ? <Typography.Paragraph type="secondary">{t('challenges.files.frozen')}</Typography.Paragraph> : null}
+            <ChallengeFiles challengeId={c.id} owner={{ kind: 'proposal', id: own.id }} editable={!readOnly} testId="proposal-files" titled={false} />
+          </>
+        ) : (
+          <Typography.Text type="secondary">{t('challenges.files.afterSubmit')}</Typography.Text>
+        )}
+      </Card>
+    </>
   );
 }
 

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { API_ENUMS } from '@/api/enums';
 import type { Role } from '@/api/types';
 import {
+  ActionButton,
   Alert,
   Button,
   Card,
@@ -28,6 +29,7 @@ import { Money } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
 import { ChallengeDossier } from '@/features/challenges/ChallengeDossier';
 import { AwardDialog } from '@/features/challenges/ChallengeEditors';
+import { ChallengeFiles, EvidenceDialog, ExpertCheckDialog, ExpertCheckState, MilestoneDetails, ProposalsCard } from '@/features/challenges/ChallengeWork';
 import { proposalsOpen } from '@/features/challenges/proposalWindow';
 import {
   type Challenge,
@@ -161,6 +163,9 @@ export function ChallengeDetailPage() {
         const overseer = c.is_issuer || role === 'admin';
         const winner = session.status === 'authenticated' && c.awards.some((a) => a.winner_org_id === session.user.organisation?.id);
         const delivering = ['in_delivery', 'accepted', 'failed', 'terminated'].includes(c.status);
+        // A seated reviewer checks the evidence when the challenge asks for it (the API answers
+        // 404 to any other expert; the tracker then says nothing).
+        const checker = role === 'expert' && c.milestone_expert_check === true;
         return (
           <>
             <PageHeader title={c.title} extra={<ChallengeStatusTag status={c.status} />} />
@@ -168,8 +173,9 @@ export function ChallengeDetailPage() {
             <ChallengeFacts c={c} />
             <ChallengeDossier c={c} />
             {overseer && ['closed', 'under_review', 'awarded', 'not_awarded'].includes(c.status) ? <ReviewBoardCard c={c} /> : null}
+            {overseer && c.status !== 'draft' ? <ProposalsCard c={c} /> : null}
             {overseer && c.status === 'awarded' ? <StartDelivery id={c.id} /> : null}
-            {(overseer || winner) && delivering ? <MilestoneTracker c={c} issuer={c.is_issuer} winner={winner} /> : null}
+            {(overseer || winner || checker) && delivering ? <MilestoneTracker c={c} issuer={c.is_issuer} winner={winner} checker={checker} /> : null}
           </>
         );
       })(challenge.data)}
@@ -292,9 +298,9 @@ function AwardButton({ c, board }: { c: Challenge; board: ReviewBoard | undefine
 
 // --- the milestone tracker (issuer and winner) ----------------------------------------------------
 
-type Dialog = { kind: 'evidence' | 'payment' | 'dispute'; milestone: ChallengeMilestone } | null;
+type Dialog = { kind: 'evidence' | 'payment' | 'dispute' | 'check'; milestone: ChallengeMilestone } | null;
 
-function MilestoneTracker({ c, issuer, winner }: { c: Challenge; issuer: boolean; winner: boolean }) {
+function MilestoneTracker({ c, issuer, winner, checker }: { c: Challenge; issuer: boolean; winner: boolean; checker: boolean }) {
   const t = useT();
   const list = useMilestones(c.id, true);
   const act = useMilestoneAction(c.id);
@@ -308,6 +314,7 @@ function MilestoneTracker({ c, issuer, winner }: { c: Challenge; issuer: boolean
     { key: 'due', title: t('challenges.dueOn'), width: 110, render: (_, m) => formatDate(m.due_on) },
     { key: 'amount', title: t('challenges.amount'), width: 130, align: 'right', render: (_, m) => <Money value={m.amount} rounded /> },
     { key: 'status', title: t('common.status'), width: 110, render: (_, m) => <Tag tone={m.status === 'paid' ? 'success' : m.status === 'rejected' ? 'danger' : 'info'}>{t(`milestoneStatus.${m.status}`)}</Tag> },
+    ...(c.milestone_expert_check ? [{ key: 'check', title: t('challenges.check.title'), width: 150, render: (_: unknown, m: ChallengeMilestone) => <ExpertCheckState m={m} /> }] : []),
     {
       key: 'receipt',
       title: t('challenges.tracker.receipt'),
@@ -320,10 +327,22 @@ function MilestoneTracker({ c, issuer, winner }: { c: Challenge; issuer: boolean
       render: (_, m) => (
         <Space wrap>
           {winner && c.status === 'in_delivery' && (m.status === 'pending' || m.status === 'rejected') ? (
-            <Button size="small" onClick={() => setDialog({ kind: 'evidence', milestone: m })}>{t('challenges.tracker.evidence')}</Button>
+            <Button size="small" data-testid={`milestone-evidence-${m.id}`} onClick={() => setDialog({ kind: 'evidence', milestone: m })}>{t('challenges.tracker.evidence')}</Button>
           ) : null}
           {issuer && c.status === 'in_delivery' && m.status === 'submitted' ? (
-            <Button size="small" kind="primary" loading={act.isPending} onClick={() => act.mutate({ milestoneId: m.id, action: { kind: 'accept' } }, { onError })}>{t('challenges.tracker.accept')}</Button>
+            <ActionButton
+              size="small"
+              kind="primary"
+              loading={act.isPending}
+              data-testid={`milestone-accept-${m.id}`}
+              disabledReason={c.milestone_expert_check && !m.expert_checked_at ? t('challenges.check.acceptBlocked') : null}
+              onClick={() => act.mutate({ milestoneId: m.id, action: { kind: 'accept' } }, { onError })}
+            >
+              {t('challenges.tracker.accept')}
+            </ActionButton>
+          ) : null}
+          {checker && c.status === 'in_delivery' && m.status === 'submitted' && !m.expert_checked_at ? (
+            <Button size="small" kind="primary" data-testid={`milestone-check-${m.id}`} onClick={() => setDialog({ kind: 'check', milestone: m })}>{t('challenges.check.open')}</Button>
           ) : null}
           {issuer && c.status === 'in_delivery' && m.status === 'accepted' ? (
             <Button size="small" kind="primary" onClick={() => setDialog({ kind: 'payment', milestone: m })}>{t('challenges.tracker.pay')}</Button>
@@ -340,16 +359,31 @@ function MilestoneTracker({ c, issuer, winner }: { c: Challenge; issuer: boolean
   ];
   return (
     <Card style={{ marginTop: 16 }} title={t('challenges.tracker.title')} extra={<Space>{t('challenges.tracker.paidConfirmed')}<Money value={confirmed.toFixed(2)} /></Space>}>
-      <Table<ChallengeMilestone> rowKey="id" columns={columns} dataSource={list.data} loading={list.isPending} pagination={false} scroll={{ x: 760 }} />
-      <ReasonDialog
-        open={dialog?.kind === 'evidence'}
-        title={t('challenges.tracker.evidence')}
-        label={t('challenges.tracker.evidenceText')}
-        okText={t('common.submit')}
-        maxLength={10000}
+      {c.milestone_expert_check ? <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('challenges.check.required')} /> : null}
+      <Table<ChallengeMilestone>
+        rowKey="id"
+        columns={columns}
+        dataSource={list.data}
+        loading={list.isPending}
+        pagination={false}
+        scroll={{ x: 760 }}
+        expandable={{
+          expandedRowRender: (m) => <MilestoneDetails c={c} m={m} uploads={winner && c.status === 'in_delivery' && ['pending', 'submitted', 'rejected'].includes(m.status)} />,
+          expandRowByClick: false,
+        }}
+      />
+      <EvidenceDialog
+        c={c}
+        m={dialog?.kind === 'evidence' ? dialog.milestone : null}
         loading={act.isPending}
         onCancel={done}
         onSubmit={(text) => dialog && act.mutate({ milestoneId: dialog.milestone.id, action: { kind: 'evidence', text } }, { onSuccess: done, onError })}
+      />
+      <ExpertCheckDialog
+        m={dialog?.kind === 'check' ? dialog.milestone : null}
+        loading={act.isPending}
+        onCancel={done}
+        onSubmit={(note) => dialog && act.mutate({ milestoneId: dialog.milestone.id, action: { kind: 'expertCheck', note } }, { onSuccess: done, onError })}
       />
       <ReasonDialog
         open={dialog?.kind === 'payment'}
@@ -420,7 +454,11 @@ export function ScoreSheetPage() {
     <QueryState isPending={board.isPending || challenge.isPending} error={board.error ?? challenge.error} retry={() => void board.refetch()}>
       {board.data && challenge.data ? (
         <>
-          <PageHeader title={challenge.data.title} subtitle={t('challenges.sheet.title')} />
+          <PageHeader
+            title={challenge.data.title}
+            subtitle={t('challenges.sheet.title')}
+            extra={challenge.data.milestone_expert_check && ['in_delivery', 'accepted', 'failed', 'terminated'].includes(challenge.data.status) ? <Link to={`/challenges/${id}`}>{t('challenges.check.goTracker')}</Link> : undefined}
+          />
           <Alert type={submitted ? 'success' : 'info'} showIcon style={{ marginBottom: 16 }} message={submitted ? t('challenges.sheet.submitted') : t('challenges.sheet.intro')} />
           {submitted ? <Board board={board.data} c={challenge.data} /> : null}
           <ChallengeDossier c={challenge.data} />
@@ -449,6 +487,7 @@ export function ScoreSheetPage() {
                     { key: 'ip', label: t('challenges.sheet.ip'), children: p.ip_arrangement },
                   ]}
                 />
+                <ChallengeFiles challengeId={id} owner={{ kind: 'proposal', id: p.id }} editable={false} testId={`proposal-files-${p.id}`} />
                 {board.data.form.map((c) => (
                   <Form.Item
                     key={c.code}

@@ -50,10 +50,11 @@ function capitalLink(notification: Pick<Notification, 'kind' | 'title'>, role: R
   return role === 'firm' || role === 'institute' ? `/${role}/financing/${id}` : null;
 }
 
-/** Where a challenge's notification leads: the challenge its title numbers ("揭榜挂帅 #7："), on
- *  the public page, or for a reviewer the score sheet's page. */
+/** Where a challenge's notification leads: a member's invitations, or the challenge its title
+ *  numbers ("揭榜挂帅 #7：") — its page holds the proposals and the milestones —, for a reviewer
+ *  the score sheet's page. */
 function challengeLink(notification: Pick<Notification, 'kind' | 'title'>, role: Role): string | null {
-  if (!notification.kind.startsWith('challenge.')) return null;
+  if (notification.kind === 'challenge.member_invited') return role === 'firm' || role === 'institute' ? `/${role}/challenges` : null;
   const id = /#(\d+)/.exec(notification.title)?.[1];
   if (id === undefined) return null;
   return role === 'expert' ? `/expert/challenges/${id}` : `/challenges/${id}`;
@@ -67,6 +68,7 @@ export function notificationLink(notification: Pick<Notification, 'deal_id' | 'k
     const id = /#(\d+)/.exec(notification.title)?.[1];
     return id === undefined ? null : `/firm/dossiers/${id}`;
   }
-  if (notification.deal_id === null) return capitalLink(notification, role) ?? challengeLink(notification, role);
+  if (notification.deal_id === null && notification.kind.startsWith('challenge.')) return challengeLink(notification, role);
+  if (notification.deal_id === null) return capitalLink(notification, role);
   return `/${role}/deals/${notification.deal_id}`;
 }

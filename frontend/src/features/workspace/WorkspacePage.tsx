@@ -1,5 +1,6 @@
 import { Alert, Card, Col, FigureTitle, Flex, Money, PageHeader, Row, Space, StatCard, Tag, Typography } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
+import { PendingInvitations } from '@/features/challenges/ChallengeWork';
 import { useFieldCodeName } from '@/features/listings/fields';
 import { useDealDashboard } from '@/hooks/queries/deals';
 import { useT } from '@/i18n';
@@ -60,6 +61,7 @@ export function WorkspacePage() {
             description={t('workspace.joinPending.next')}
           />
         ) : null}
+        <PendingInvitations />
         {user.organisation === null && user.join_request?.status === 'declined' ? (
           <Alert type="error" showIcon message={t('workspace.joinDeclined', { name: user.join_request.organisation_name })} />
         ) : null}

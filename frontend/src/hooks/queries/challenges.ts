@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '@/api/client';
+import { postForm } from '@/api/files';
 import type { components } from '@/api/schema';
-import { unwrap } from '@/api/problem';
+import { ensureOk, unwrap } from '@/api/problem';
 
 type S = components['schemas'];
 export type Challenge = S['ChallengeOut'];
@@ -114,6 +115,7 @@ export function useTransition(id: number) {
 export type MilestoneAction =
   | { kind: 'evidence'; text: string }
   | { kind: 'accept' }
+  | { kind: 'expertCheck'; note: string }
   | { kind: 'payment'; paid_on: string; reference: string }
   | { kind: 'receipt'; confirmed: boolean; reason?: string };
 
@@ -127,6 +129,8 @@ export function useMilestoneAction(id: number) {
           return unwrap(await api.POST('/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/evidence', { params: { path }, body: { text: action.text } }));
         case 'accept':
           return unwrap(await api.POST('/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/accept', { params: { path }, body: {} }));
+        case 'expertCheck':
+          return unwrap(await api.POST('/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/expert-check', { params: { path }, body: { note: action.note } }));
         case 'payment':
           return unwrap(await api.POST('/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/payment', { params: { path }, body: { paid_on: action.paid_on, reference: action.reference } }));
         case 'receipt':
@@ -195,5 +199,99 @@ export function useChallengeStats() {
   return useQuery({
     queryKey: [...challengeKeys.all, 'statistics'],
     queryFn: async () => unwrap(await api.GET('/api/v1/challenges/statistics')),
+  });
+}
+
+// --- joint teams' invitations, members by name, proposal and milestone files -------------------
+
+export type ChallengeInvitation = S['backend__challenges__schemas__InvitationOut'];
+export type ChallengePartner = S['PartnerOut'];
+export type ChallengeFile = S['ChallengeFileOut'];
+
+const invitationKey = [...challengeKeys.all, 'invitations'] as const;
+
+/** The proposals the caller's organisation is named on as a joint team's member. */
+export function useInvitations(enabled = true) {
+  return useQuery({ queryKey: invitationKey, enabled, queryFn: async () => unwrap(await api.GET('/api/v1/challenges/invitations')) });
+}
+
+export function useAnswerMembership() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async ({ challengeId, proposalId, accept }: { challengeId: number; proposalId: number; accept: boolean }) =>
+      unwrap(
+        await api.POST('/api/v1/challenges/{challenge_id}/proposals/{proposal_id}/membership', {
+          params: { path: { challenge_id: challengeId, proposal_id: proposalId } },
+          body: { accept },
+        }),
+      ),
+    onSuccess: invalidate,
+  });
+}
+
+/** One proposal the caller may see (an invited member sees the proposal it is named on). */
+export function useChallengeProposal(challengeId: number, proposalId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...challengeKeys.proposals(challengeId), 'one', proposalId],
+    enabled,
+    retry: false,
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/challenges/{challenge_id}/proposals/{proposal_id}', { params: { path: { challenge_id: challengeId, proposal_id: proposalId } } })),
+  });
+}
+
+/** Organisations the challenge admits as members, by name (two characters at least). */
+export function usePartners(challengeId: number, q: string) {
+  const query = q.trim();
+  return useQuery({
+    queryKey: [...challengeKeys.all, 'partners', challengeId, query],
+    enabled: query.length >= 2,
+    queryFn: async () => unwrap(await api.GET('/api/v1/challenges/{challenge_id}/partners', { params: { path: { challenge_id: challengeId }, query: { q: query } } })),
+  });
+}
+
+export type FileOwner = { kind: 'proposal'; id: number } | { kind: 'milestone'; id: number };
+
+/** The API path of a proposal's or a milestone's files. */
+export function filesPath(challengeId: number, owner: FileOwner): string {
+  return `/api/v1/challenges/${challengeId}/${owner.kind === 'proposal' ? 'proposals' : 'milestones'}/${owner.id}/files`;
+}
+
+const fileKeys = (challengeId: number, owner: FileOwner) => [...challengeKeys.all, 'files', challengeId, owner.kind, owner.id] as const;
+
+export function useChallengeFiles(challengeId: number, owner: FileOwner, enabled = true) {
+  return useQuery({
+    queryKey: fileKeys(challengeId, owner),
+    enabled,
+    retry: false,
+    queryFn: async () =>
+      owner.kind === 'proposal'
+        ? unwrap(await api.GET('/api/v1/challenges/{challenge_id}/proposals/{proposal_id}/files', { params: { path: { challenge_id: challengeId, proposal_id: owner.id } } }))
+        : unwrap(await api.GET('/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/files', { params: { path: { challenge_id: challengeId, milestone_id: owner.id } } })),
+  });
+}
+
+export function useAttachChallengeFile(challengeId: number, owner: FileOwner) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (file: File) => {
+      const form = new FormData();
+      form.append('file', file);
+      return postForm<ChallengeFile>(filesPath(challengeId, owner), form);
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: fileKeys(challengeId, owner) }),
+  });
+}
+
+export function useRemoveProposalFile(challengeId: number, proposalId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (fileId: number) =>
+      ensureOk(
+        await api.DELETE('/api/v1/challenges/{challenge_id}/proposals/{proposal_id}/files/{file_id}', {
+          params: { path: { challenge_id: challengeId, proposal_id: proposalId, file_id: fileId } },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: fileKeys(challengeId, { kind: 'proposal', id: proposalId }) }),
   });
 }
