@@ -467,15 +467,15 @@ def _check_within_request(session: Session, request: FinancingRequest, interest:
                           amount: Decimal) -> None:
     """The money confirmed on a request never exceeds what it asked for: the public totals
     count confirmed outcomes, and two willing parties must not be able to inflate them."""
-    confirmed = session.execute(select(func.coalesce(func.sum(Interest.amount), 0)).where(
+    confirmed = Decimal(session.execute(select(func.coalesce(func.sum(Interest.amount), 0)).where(
         Interest.request_id == request.id, Interest.id != interest.id,
-        Interest.confirmation == OutcomeConfirmation.CONFIRMED)).scalar_one()
-    room = request.amount - Decimal(confirmed)
+        Interest.confirmation == OutcomeConfirmation.CONFIRMED)).scalar_one() or 0)
+    room = request.amount - confirmed
     if amount > room:
         raise Conflict(
             f"金额 {amount:,.2f} 元超出该融资需求尚未落实的部分（需求 {request.amount:,.2f} 元，"
-            f"已确认 {Decimal(confirmed):,.2f} 元）。The amount {amount:,.2f} yuan is more than the "
-            f"request still lacks ({request.amount:,.2f} asked, {Decimal(confirmed):,.2f} "
+            f"已确认 {confirmed:,.2f} 元）。The amount {amount:,.2f} yuan is more than the "
+            f"request still lacks ({request.amount:,.2f} asked, {confirmed:,.2f} "
             "confirmed).", reason="above_request")
 
 

@@ -33,6 +33,7 @@ from backend.challenges.models import (
     ReceiptStatus,
 )
 from backend.challenges.rules import is_issuer, require_issuer, total
+from backend.core.clock import CHINA_TZ
 from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.core.permissions import Role
 from backend.core.types import FEN, utcnow
@@ -114,6 +115,11 @@ def pay(milestone: Milestone, all_milestones: Iterable[Milestone], ceiling: Deci
         raise Conflict(f"只有验收通过的里程碑才能记录付款（当前：{milestone.status.value}）。Only an "
                        f"accepted milestone's payment can be recorded (this one is "
                        f"{milestone.status.value}).", current_status=milestone.status.value)
+    if milestone.decided_at is not None:
+        accepted_on = milestone.decided_at.astimezone(CHINA_TZ).date()
+        if paid_on < accepted_on:
+            raise InvalidInput("paid_on", f"付款日期不能早于验收日期（{accepted_on}）：只有验收通过后才付款。"
+                               f"A milestone is paid after its acceptance ({accepted_on}).")
     already = paid_total(all_milestones)
     if already + milestone.amount > ceiling:
         raise Conflict(f"付款合计将超过榜额加悬赏{ceiling}元。Payments would exceed the prize plus "

@@ -101,6 +101,10 @@ def test_a_milestone_is_paid_only_after_acceptance(client: TestClient, db: Sessi
     assert client.post(f"{base}/payment", json=pay, headers=hi).status_code == 409
     client.post(f"{base}/evidence", json={"text": "复测：0.12mm"}, headers=hw)
     assert client.post(f"{base}/accept", headers=hi).json()["status"] == "accepted"
+    # Pentest: a payment dated before the acceptance (2020-01-01) was recorded.
+    early = {**pay, "paid_on": "2020-01-01"}
+    r = client.post(f"{base}/payment", json=early, headers=hi)
+    assert r.status_code == 422 and "验收" in r.json()["detail"] + str(r.json().get("errors"))
     r = client.post(f"{base}/payment", json=pay, headers=hi)
     assert r.status_code == 200 and r.json()["paid_amount"] == first["amount"]
     assert client.post(f"{base}/payment", json=pay, headers=hi).status_code == 409
