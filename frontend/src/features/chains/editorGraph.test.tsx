@@ -46,7 +46,7 @@ describe('the chain editor', () => {
     signIn(queryClient, makeAdminUser());
     renderRoutes(routes, { path: '/admin/chains/4', queryClient });
     const graph = await screen.findByTestId('chain-editor-graph', undefined, { timeout: 20_000 });
-    const card = graph.closest('.ant-card')!;
+    const card = graph.closest<HTMLElement>('.ant-card')!;
     expect(within(card).getByText('图谱预览')).toBeInTheDocument();
     expect(within(card).getByText('正在编辑的版本（基于第 3 版，保存后生效；只读）')).toBeInTheDocument();
   }, 60_000);
