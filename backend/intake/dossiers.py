@@ -437,8 +437,8 @@ def request_access(session: Session, actor: audit.Actor, view: DossierAccessView
         return row
     row = _set(session, actor, view.dossier, view.user.id, AccessStatus.REQUESTED, "request",
                message)
-    notices.send(session, _managers(session, view.dossier),
-                 _kind(view.dossier, "dossier.requested"),
+    kind = _kind(view.dossier, "dossier.requested")
+    notices.send(session, _managers(session, view.dossier), kind,
                  _title(view.dossier, f"{view.user.display_name}申请查看"),
                  f"{view.user.display_name} asks to see the dossier. {message}".strip())
     return row
@@ -478,7 +478,8 @@ def grant(session: Session, actor: audit.Actor, view: DossierAccessView, user_id
     if row is not None and row.status is AccessStatus.GRANTED:
         return row
     row = _set(session, actor, dossier, user_id, AccessStatus.GRANTED, "grant")
-    notices.send(session, [user_id], _kind(dossier, "dossier.granted"),
+    kind = _kind(dossier, "dossier.granted")
+    notices.send(session, [user_id], kind,
                  _title(dossier, "已获授权，接受保密协议后即可查看"),
                  "Access granted: accept the owner's non-disclosure terms to read it.")
     return row
@@ -493,7 +494,8 @@ def _decide(session: Session, actor: audit.Actor, view: DossierAccessView, user_
                        f"This user has no {current.value} access.", current_status=(
                            row.status.value if row else None))
     row = _set(session, actor, view.dossier, user_id, target, verb)
-    notices.send(session, [user_id], _kind(view.dossier, f"dossier.{verb}"),
+    kind = _kind(view.dossier, f"dossier.{verb}")
+    notices.send(session, [user_id], kind,
                  _title(view.dossier, zh))
     return row
 

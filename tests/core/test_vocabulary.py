@@ -31,6 +31,11 @@ DYNAMIC = {
     "deals/contracts.py:kind": ("contract_recorded", "contract_updated"),
     "listings/service.py:kind": ("demand", "achievement"),
     "deals/evidence.py:kind.value": ("contract", "payment"),
+    # a dossier's notices speak of what it belongs to: a demand, a challenge, a financing request
+    "intake/dossiers.py:kind": (
+        "dossier.requested", "dossier.granted", "dossier.decline", "dossier.revoke",
+        *(f"{owner}.dossier_{event}" for owner in ("challenge", "financing")
+          for event in ("requested", "granted", "declined", "revoked"))),
     "intake/notices.py:kind": (),  # forwards its caller's code, which is checked at the call
 }
 
