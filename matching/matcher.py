@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from matching import calibration
 from matching.attributes import AttributeStore
 from matching.calibration import relevance
 from matching.config import FEEDBACK, LEXICAL, FeedbackParams, MatcherConfig
-from matching.encoders import Encoder, encode_batched, encode_queries, get_encoder
+from matching.encoders import CachedEncoder, Encoder, encode_batched, encode_queries, get_encoder
 from matching.fusion import QueryFeatures, field_boost, field_votes, rocchio, story_clauses, with_clauses
 from matching.lexical import LexicalIndex, SparseScores, token_counts
 from matching.persist import (
@@ -272,13 +272,35 @@ class Matcher:
                                       relevance(shown_sims, lexical)))
             return results
 
-    def _query_vector(self, channel: str, text: str) -> FloatMatrix:
-        """The query's vector on a dense channel: the whole text's, or for a story-like query
-        the whole's with its clauses' (`matching.fusion.ClauseViews`), encoded in one batch."""
+    def _query_texts(self, channel: str, text: str) -> list[str]:
+        """What a query is encoded as on a dense channel: the whole text and, for a story-like
+        query, its clauses (`matching.fusion.ClauseViews`)."""
         views = self.config.clause_views.get(channel)
-        parts = story_clauses(text, views) if views is not None else []
-        vecs = encode_queries(self._encoders[channel], [text, *parts])
-        return with_clauses(vecs[0], vecs[1:], views) if views is not None and parts else vecs[0]
+        return [text, *(story_clauses(text, views) if views is not None else [])]
+
+    def _query_vector(self, channel: str, text: str) -> FloatMatrix:
+        """The query's vector on a dense channel: the whole text's, or the whole's with its
+        clauses', encoded in one batch."""
+        texts = self._query_texts(channel, text)
+        vecs = encode_queries(self._encoders[channel], texts)
+        views = self.config.clause_views.get(channel)
+        return with_clauses(vecs[0], vecs[1:], views) if views is not None and len(texts) > 1 else vecs[0]
+
+    def prime_queries(self, texts: Sequence[str], batch_size: int = 64) -> int:
+        """Encode `texts` as queries, on every dense channel their language searches, into the
+        encoders' caches (a no-op for an encoder without one): a listing's own match list then
+        encodes nothing on the request, since the worker primes each listing it indexes with
+        its own text. Returns the texts sent to the encoders (cached or not)."""
+        by_channel: dict[str, list[str]] = {}
+        for text in texts:
+            for channel in self.config.channel_weights(detect_lang(text)):
+                if channel in self.vectors and isinstance(self._encoders[channel], CachedEncoder):
+                    by_channel.setdefault(channel, []).extend(self._query_texts(channel, text))
+        for channel, batch in by_channel.items():
+            unique = list(dict.fromkeys(batch))
+            for start in range(0, len(unique), batch_size):
+                encode_queries(self._encoders[channel], unique[start:start + batch_size])
+        return sum(len(batch) for batch in by_channel.values())
 
     def query_features(self, qtokens: list[str], lex: FloatMatrix | None) -> QueryFeatures:
         """The gate's view of a query (`matching.fusion.QueryFeatures`); `lex` the normalised

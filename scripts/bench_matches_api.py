@@ -26,14 +26,16 @@ Rankings the process keeps between calls (`IndexService.search`) are dropped bef
 listing call, so each ranks afresh; the feed is timed as reloaded (rankings kept) and cold.
 
 `--profile hash` (the default) needs no model and builds 100,000 listings in minutes. With
-`--profile default` (USE + MiniLM) the query encoders are real and their time per query is
+`--profile default` (E5, USE and MiniLM) the query encoders are real and their time per query is
 reported separately. Encoding every document of a large corpus with both models on two CPU
 cores takes most of an hour, so above `--encode-limit` documents the document vectors are
 stand-ins (the hash encoder's vectors, of the real models' dimensions): search cost depends on
-the index's size and kind (HNSW), not on where its vectors came from. The sampled listings'
-own texts are then put in the embedding cache with the real model, as indexing them would
-have, so a listing's matches encode no query (as in production) while a preview encodes its
-draft with the real model on every call.
+the index's size and kind (HNSW), not on where its vectors came from. The listings the timed
+calls use or show (found by making each call once against a throwaway embedding cache) are
+then primed with the real models as the worker primes every listing it indexes
+(`IndexService.prime`: its text as a query, the words its reasons pair), so a listing's
+matches send nothing to a model (as in production) while a preview encodes its draft with the
+real model on every call.
 """
 
 from __future__ import annotations
@@ -276,28 +278,62 @@ def _build_index(profile: str, encode_limit: int, n_docs: int) -> dict[str, Any]
     return out
 
 
-def _warm_embeddings(sources: dict[str, tuple[list[int], list[int]]]) -> dict[str, Any]:
-    """Put the sampled listings' own texts in the embedding cache, as indexing them would
-    have (their document vectors being stand-ins): a listing's matches then encode no query,
-    as in production. Returns how long the model took for them."""
+def _shown(callers: Sequence[_Caller], count: int) -> dict[str, set[int]]:
+    """The listings the timed calls will show (by kind), found by making each call once with
+    every encoder writing to a throwaway cache: the real cache stays as the worker left it."""
+    from backend.matches import explain
+    from backend.matches.index import get_index_service
+    from matching import CachedEncoder
+    from matching.cache import EmbeddingCache
+
+    service = get_index_service()
+    cached = [e for e in service.encoders.values() if isinstance(e, CachedEncoder)]
+    kept = [e.cache for e in cached]
+    shown: dict[str, set[int]] = {"demand": set(), "achievement": set()}
+    with tempfile.TemporaryDirectory(prefix="bench-dry-") as scratch:
+        for encoder in cached:
+            encoder.cache = EmbeddingCache(Path(scratch))
+        try:
+            for caller in callers:
+                for call in (caller.demand_matches, caller.achievement_matches, caller.preview):
+                    for i in range(count):
+                        for item in call(i).json()["items"]:
+                            shown[item["kind"]].add(item["id"])
+        finally:
+            for encoder, cache in zip(cached, kept, strict=True):
+                encoder.cache = cache
+    explain.forget()  # what the dry calls left in memory
+    service.results.clear()
+    return shown
+
+
+def _prime(sources: dict[str, tuple[list[int], list[int]]], shown: dict[str, set[int]]
+           ) -> dict[str, Any]:
+    """Prime the sampled listings and those the calls show as the worker does when it
+    indexes them (`IndexService.prime`: their texts as queries, their reasons' words), their
+    document vectors being stand-ins: a listing's matches then encode nothing, as in
+    production. Returns how long the models took."""
     from backend.db import session_scope
     from backend.matches import documents
     from backend.matches.index import get_index_service
-    from matching import detect_lang
 
     service = get_index_service()
-    texts: list[str] = []
+    out: dict[str, Any] = {}
     with session_scope() as session:
         for at, kind in enumerate(documents.KINDS):  # sources: (demand ids, achievement ids)
-            ids = sorted({i for pair in sources.values() for i in pair[at]})
-            texts += [d.text for d in documents.documents(session, kind, ids).values()]
-    out: dict[str, Any] = {"texts": len(texts)}
-    for channel, encoder in service.encoders.items():
-        mine = [t for t in texts if channel in service.config.channel_weights(detect_lang(t))]
-        t = time.perf_counter()
-        encoder.encode(mine)
-        out[channel] = {"texts": len(mine), "seconds": round(time.perf_counter() - t, 1)}
-    print(f"embedding cache filled for the sampled listings: {out}", flush=True)
+            matcher = service.matcher(session, kind)
+            used = sorted({i for pair in sources.values() for i in pair[at]})
+            t = time.perf_counter()
+            service.prime(session, kind, matcher,
+                          list(documents.documents(session, kind, used).values()))
+            # those only shown need only their reasons' words (the worker primes both for all)
+            only_shown = sorted(shown[kind] - set(used))
+            service.prime(session, kind, matcher,
+                          list(documents.documents(session, kind, only_shown).values()),
+                          queries=False)
+            out[kind] = {"sources": len(used), "shown": len(only_shown),
+                         "seconds": round(time.perf_counter() - t, 1)}
+    print(f"primed as the worker would have: {out}", flush=True)
     return out
 
 
@@ -415,23 +451,26 @@ def run(args: argparse.Namespace, url: str, engine: Engine) -> dict[str, Any]:
     run = int(runs.read_text()) + 1 if runs.exists() else 0
     runs.write_text(str(run))
     drafts = {role: _drafts(n_calls, args.seed + 100 * run + n) for n, role in enumerate(ROLES)}
-    if summary["index"]["stand_in_vectors"]:
-        summary["embedding_cache_warmup"] = _warm_embeddings(sources)
     results: dict[str, dict[str, Any]] = {}
     service = get_index_service()
     with session_scope() as session:  # served before the clock starts, as an API process
         for kind in ("demand", "achievement"):  # loads them in the background (kept runs)
             service.matcher(session, kind)
-    load_before = _load()
     with TestClient(create_app()) as client:
+        callers: dict[str, _Caller] = {}
         for role in ROLES:
-            username = USERS[role]
             password = ADMIN_PASSWORD if role == "admin" else DEMO_PASSWORD
-            r = client.post("/api/v1/auth/token", data={"username": username,
+            r = client.post("/api/v1/auth/token", data={"username": USERS[role],
                                                         "password": password})
             r.raise_for_status()
             headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
-            caller = _Caller(client, headers, *sources[role], drafts[role])
+            callers[role] = _Caller(client, headers, *sources[role], drafts[role])
+        if summary["index"]["stand_in_vectors"]:
+            shown = _shown([callers[role] for role in ROLES if role != "admin"], n_calls)
+            summary["primed"] = _prime(sources, shown)
+        load_before = _load()
+        for role in ROLES:
+            caller = callers[role]
             calls: dict[str, Callable[[int], Any]] = {}
             if role != "admin":
                 calls["demand_matches"] = caller.demand_matches

@@ -29,6 +29,7 @@ from backend.listings.models import (
     Visibility,
     mask_to_modes,
 )
+from backend.matches import explain
 from matching import Document
 
 Kind = Literal["demand", "achievement"]
@@ -168,3 +169,17 @@ def changed_since(session: Session, kind: Kind, since: datetime) -> list[int]:
     model = Demand if kind == "demand" else Achievement
     return list(session.execute(select(model.id).where(model.updated_at >= since)
                                 .order_by(model.id)).scalars())
+
+
+def explained_sides(session: Session, kind: Kind, ids: Sequence[int]) -> list[explain.Side]:
+    """The words a match list explains these listings by (`explain.Side`: title, body and
+    keywords, as their owners and the lists show them)."""
+    model = Demand if kind == "demand" else Achievement
+    body = Demand.description if kind == "demand" else Achievement.abstract
+    out: list[explain.Side] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start:start + CHUNK])
+        out += [explain.side(title, text, keywords) for title, text, keywords in session.execute(
+            select(model.title, body, model.keywords).where(model.id.in_(chunk))
+            .order_by(model.id))]
+    return out

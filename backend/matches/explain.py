@@ -21,7 +21,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matching import Matcher, Reason, ReasonCode, detect_lang
+from matching import CachedEncoder, Matcher, Reason, ReasonCode, detect_lang
 from matching.calibration import phrase_floor
 from matching.config import LEXICAL
 from matching.phrases import (
@@ -69,6 +69,15 @@ def _terms(achievement: Side) -> tuple[str, ...]:
     return tuple(technical_terms(achievement.title, achievement.text, achievement.keywords))
 
 
+def forget() -> None:
+    """Drop what this process keeps in memory of phrases, terms and their vectors (a benchmark
+    starting as a fresh API process would)."""
+    with _lock:
+        _encoders.clear()
+    _phrases.cache_clear()
+    _terms.cache_clear()
+
+
 class Explainer:
     """Rewrites one corpus's match reasons (that corpus's `matcher` made them)."""
 
@@ -110,6 +119,27 @@ class Explainer:
             texts += [*_phrases(demand.full), demand.full, *_terms(achievement)]
         for encoder, texts in batches.values():
             encoder.encode(list(dict.fromkeys(texts)))
+
+    def prime_listings(self, kind: str, sides: Sequence[Side], batch_size: int = 256) -> int:
+        """Encode what explaining these listings of `kind` will take (a demand's phrases and
+        whole text, an achievement's technical terms) into the phrase encoder's on-disk cache:
+        the worker does it for each listing it indexes, so the reasons of a match list encode
+        nothing on the request. Returns the texts sent (cached or not)."""
+        batches: dict[int, tuple[PhraseEncoder, list[str]]] = {}
+        for listing in sides:
+            encoder = self._phrase_encoder(listing.full)
+            if encoder is None or not isinstance(encoder.encoder, CachedEncoder):
+                continue
+            texts = batches.setdefault(id(encoder), (encoder, []))[1]
+            if kind == "demand":
+                texts += [*_phrases(listing.full), listing.full]
+            else:
+                texts += _terms(listing)
+        for encoder, texts in batches.values():
+            unique = list(dict.fromkeys(texts))
+            for start in range(0, len(unique), batch_size):
+                encoder.encoder.encode(unique[start:start + batch_size])
+        return sum(len(texts) for _, texts in batches.values())
 
     def rewrite(self, reasons: Sequence[Reason], demand: Side, achievement: Side,
                 phrases: bool = True) -> tuple[Reason, ...]:

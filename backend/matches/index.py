@@ -53,7 +53,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -63,9 +63,10 @@ from sqlalchemy.orm import Session
 
 from backend.config import get_settings
 from backend.core.types import utcnow
-from backend.matches import documents
+from backend.matches import documents, explain
 from backend.matches.documents import CORPUS, KINDS, Kind
 from matching import (
+    CachedEncoder,
     Document,
     Encoder,
     IndexCorrupt,
@@ -511,7 +512,25 @@ class IndexService:
                 slot.epoch += 1  # followers re-read everything rather than this list
                 slot.changed = {}
             slot.changed.update(dict.fromkeys(ids, slot.generation))
-            return self._changed(slot, matcher)
+            version = self._changed(slot, matcher)
+        self.prime(session, kind, matcher, list(docs.values()))
+        return version
+
+    @staticmethod
+    def prime(session: Session, kind: Kind, matcher: Matcher, docs: Sequence[Document], *,
+              queries: bool = True) -> None:
+        """Encode now, into the embedding cache, what these listings' match lists and the
+        reasons they are shown with will ask of the models: each listing's text as a query
+        (whole and by clauses, `Matcher.prime_queries`; unless `queries` is false) and the
+        words its reasons pair (`explain.Explainer.prime_listings`). With E5 that was most
+        of a list's time; the API then only searches and reads the cache."""
+        cached = any(isinstance(matcher.encoder(ch), CachedEncoder) for ch in matcher.config.encoders)
+        if not docs or not cached:  # the hash encoder: nothing worth keeping
+            return
+        if queries:
+            matcher.prime_queries([d.text for d in docs])
+        sides = documents.explained_sides(session, kind, [int(d.id) for d in docs])
+        explain.Explainer(matcher).prime_listings(kind, sides)
 
     def ensure(self, session: Session, kind: Kind, unusable: int | None = None) -> int:
         """Make sure the index of `kind` on disk can be served (`matching.ensure_index`, which
@@ -556,6 +575,7 @@ class IndexService:
             matcher.remove([str(i) for i in recent if i not in docs])
             if docs:
                 matcher.add(docs.values())
+                self.prime(session, kind, matcher, list(docs.values()))
             matcher.compact()
             with slot.load_lock:
                 version = self._publish(slot, matcher)
@@ -582,6 +602,7 @@ class IndexService:
         batch: list[Document]
         for batch in documents.iter_documents(session, kind, self.batch_size):
             matcher.add(batch)
+            self.prime(session, kind, matcher, batch)
             done += len(batch)
             if progress is not None:
                 progress(done, max(total, done))

@@ -32,6 +32,18 @@ class CountingEncoder:
         return self.inner.encode(texts)
 
 
+class QueryCountingEncoder(CountingEncoder):
+    """Encodes queries apart from listings, as E5 does (its own prefix)."""
+
+    def __init__(self, name: str = "counting") -> None:
+        super().__init__(name=name)
+        self.queries: list[str] = []
+
+    def encode_queries(self, texts: list[str]) -> FloatMatrix:
+        self.queries.extend(texts)
+        return self.inner.encode([f"query: {t}" for t in texts])
+
+
 LISTINGS = [
     Document(
         "a:1",
