@@ -12,6 +12,7 @@ from backend.accounts.models import OrgKind
 from backend.capital.schemas import MONEY_CEILING
 from backend.challenges.models import (
     ChallengeStatus,
+    ExpertVerdict,
     MemberConsent,
     MilestoneStatus,
     ReceiptStatus,
@@ -309,11 +310,14 @@ class MilestoneOut(Schema):
     receipt_at: datetime | None
     expert_checked_at: datetime | None = None
     expert_check_note: str | None = None
+    expert_verdict: ExpertVerdict | None = None
 
 
 class MilestoneExpertCheckIn(Schema):
-    """A seated reviewer confirms the evidence meets the milestone's indicators."""
+    """A seated reviewer's verdict on the evidence: it meets the milestone's indicators
+    (pass), or not (fail, the note saying why)."""
 
+    verdict: ExpertVerdict = ExpertVerdict.PASSED
     note: Reason
 
 

@@ -119,7 +119,7 @@ def milestone_view(milestone: Milestone) -> schemas.MilestoneOut:
         payment_reference=milestone.payment_reference, receipt_status=milestone.receipt_status,
         receipt_reason=milestone.receipt_reason, receipt_at=milestone.receipt_at,
         expert_checked_at=milestone.expert_checked_at,
-        expert_check_note=milestone.expert_check_note)
+        expert_check_note=milestone.expert_check_note, expert_verdict=milestone.expert_verdict)
 
 
 def review_board(session: Session, user: User, challenge: Challenge) -> schemas.ReviewBoardOut:
