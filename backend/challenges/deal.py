@@ -30,6 +30,7 @@ from backend.audit import service as audit
 from backend.challenges.models import (
     Award,
     Challenge,
+    ChallengeStatus,
     Milestone,
     MilestoneStatus,
     Proposal,
@@ -37,6 +38,7 @@ from backend.challenges.models import (
 )
 from backend.core.errors import Conflict, NotFound
 from backend.deals import schedule
+from backend.deals.access import load_deal
 from backend.deals.events import add_event
 from backend.deals.models import (
     Acceptance,
@@ -48,6 +50,8 @@ from backend.deals.models import (
     Stage,
 )
 from backend.deals.notifications import audience, deal_title, notify
+from backend.deals.pipeline import ENDED as DEAL_ENDED
+from backend.deals.pipeline import transition as deal_transition
 
 NO_BUREAU = ("科技主管部门尚未登记为平台机构（机构类型“科技主管部门”，且已认证），"
              "授奖无法开启撮合项目；请先登记本部门机构信息。The bureau is not registered as an "
@@ -113,6 +117,30 @@ def open_for_award(session: Session, actor: audit.Actor, user: User, challenge: 
            deal_title(deal, "揭榜挂帅授奖，撮合项目已开启 The challenge's award opened a deal"),
            f"榜单：{challenge.title}", deal_id=deal.id, exclude=user.id)
     return deal
+
+
+def end_for_challenge(session: Session, actor: audit.Actor, challenge: Challenge,
+                      reason: str | None) -> None:
+    """The challenge failed or was terminated: its award deals still open end with it, in the
+    same transaction, through the deal pipeline's own move (timeline, audit, notices), the
+    reason naming the challenge. A deal whose contract is fully paid closes (its record
+    stands); any other is cancelled. (The challenge cannot end while a payment awaits the
+    winner's word, so none is left unanswered here.)"""
+    deal_ids = [d for d in session.execute(select(Award.deal_id).where(
+        Award.challenge_id == challenge.id, Award.deal_id.is_not(None))).scalars()]
+    if not deal_ids:
+        return
+    word_zh, word = (("验收不通过（失败）", "failed") if challenge.status == ChallengeStatus.FAILED
+                     else ("终止", "was terminated"))
+    text = (f"揭榜挂帅榜单 #{challenge.id}“{challenge.title}”已{word_zh}，撮合项目随之结束。"
+            f"The challenge #{challenge.id} {word}; its deal ends with it."
+            + (f" {reason}" if reason else ""))
+    for deal_id in sorted(deal_ids):
+        deal = load_deal(session, deal_id, lock=True)
+        if deal is None or deal.stage in DEAL_ENDED:
+            continue
+        deal_transition(session, actor, deal,
+                        Stage.CLOSED if deal.stage == Stage.PAID else Stage.CANCELLED, text)
 
 
 # --- the milestones as the deal's payment schedule -----------------------------------------

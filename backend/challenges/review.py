@@ -222,17 +222,28 @@ class Ranked:
 def ranking(session: Session, challenge: Challenge) -> list[Ranked]:
     """Proposals by the panel's mean overall score, best first (ties: the earlier proposal)."""
     form = criteria_of(challenge)
-    sheets = [s.scores or {} for s in active_seats(session, challenge)
-              if s.status == ReviewSeatStatus.SUBMITTED]
+    sheets = [s.scores or {} for s in counted_sheets(session, challenge)]
     rows = [Ranked(p, scoring.aggregate([sheet[str(p.id)] for sheet in sheets
                                          if str(p.id) in sheet], form))
             for p in _proposals(session, challenge)]
     return sorted(rows, key=lambda r: (-r.mean, r.proposal.id))
 
 
+def counted_sheets(session: Session, challenge: Challenge) -> list[ReviewSeat]:
+    """The submitted sheets that count: not those of a reviewer with a conflict of interest
+    as things stand now (one recorded after they submitted ends their seat's reach, and their
+    scores with it)."""
+    return [s for s in active_seats(session, challenge)
+            if s.status == ReviewSeatStatus.SUBMITTED
+            and not proposal_rules.reviewer_conflicts(session, s.expert_id, challenge)]
+
+
 def complete(session: Session, challenge: Challenge) -> bool:
+    """Every active seat submitted (a conflicted one that has not is replaced by the issuer),
+    and at least one sheet counts."""
     active = active_seats(session, challenge)
-    return bool(active) and all(s.status == ReviewSeatStatus.SUBMITTED for s in active)
+    return (bool(active) and all(s.status == ReviewSeatStatus.SUBMITTED for s in active)
+            and bool(counted_sheets(session, challenge)))
 
 
 def departure(session: Session, challenge: Challenge, chosen: Sequence[int]) -> list[int] | None:

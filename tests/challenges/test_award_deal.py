@@ -142,3 +142,41 @@ def test_a_deal_carries_the_pair_or_the_award_never_neither(db: Session) -> None
                     demand_org_id=deal.demand_org_id, achievement_org_id=deal.achievement_org_id,
                     opened_by_id=issuer.id))
         db.flush()
+
+
+@pytest.mark.parametrize("end", [ChallengeStatus.TERMINATED, ChallengeStatus.FAILED])
+def test_ending_the_challenge_ends_its_deals(db: Session, end: ChallengeStatus) -> None:
+    from backend.audit.models import AuditEntry
+    from backend.challenges import service
+
+    issuer, winner = b.make_firm_user(db), b.make_institute_user(db)
+    ch, proposal, _ = c.in_delivery(db, issuer, winner)
+    deal = _deal_of(db, proposal)
+    assert deal.stage == Stage.NEGOTIATING
+    service.transition(db, c.actor(issuer), issuer, ch, end, "攻关方向调整")
+    db.flush()
+    db.refresh(deal)
+    assert deal.stage == Stage.CANCELLED and deal.ended_at is not None
+    entry = db.query(AuditEntry).filter(AuditEntry.action == "deal.transition",
+                                        AuditEntry.object_id == str(deal.id)).one()
+    assert entry.after["stage"] == "cancelled"
+    assert f"#{ch.id}" in entry.after["reason"] and "攻关方向调整" in entry.after["reason"]
+
+
+def test_a_payment_awaiting_its_answer_keeps_challenge_and_deal_open(db: Session) -> None:
+    from datetime import timedelta
+
+    from backend.challenges import milestones, service
+    from backend.core.errors import Conflict
+
+    issuer, winner = b.make_firm_user(db), b.make_institute_user(db)
+    ch, proposal, (m1, *_) = c.in_delivery(db, issuer, winner)
+    deal = _deal_of(db, proposal)
+    milestones.record_evidence(db, c.actor(winner), winner, ch, m1.id, "报告")
+    milestones.record_decision(db, c.actor(issuer), issuer, ch, m1.id, True, None)
+    milestones.record_payment(db, c.actor(issuer), issuer, ch, m1.id,
+                              clock.today() + timedelta(days=0), "PAY-1")
+    with pytest.raises(Conflict):
+        service.transition(db, c.actor(issuer), issuer, ch, ChallengeStatus.TERMINATED, "x")
+    db.refresh(deal)
+    assert deal.stage == Stage.NEGOTIATING
