@@ -127,7 +127,7 @@ def end_for_challenge(session: Session, actor: audit.Actor, challenge: Challenge
     stands); any other is cancelled. (The challenge cannot end while a payment awaits the
     winner's word, so none is left unanswered here.)"""
     deal_ids = [d for d in session.execute(select(Award.deal_id).where(
-        Award.challenge_id == challenge.id, Award.deal_id.is_not(None))).scalars()]
+        Award.challenge_id == challenge.id)).scalars() if d is not None]
     if not deal_ids:
         return
     word_zh, word = (("验收不通过（失败）", "failed") if challenge.status == ChallengeStatus.FAILED
