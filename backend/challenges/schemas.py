@@ -228,11 +228,15 @@ class ProposalMemberOut(Schema):
 
 class ChallengeProposalOut(Schema):
     """`member_org_ids` and `members`: to the team every organisation named (with its answer);
-    to the issuer, reviewers and administrators only those who agreed."""
+    to the issuer, reviewers and administrators only those who agreed. `lead_org_name`: to the
+    issuer, administrators and the team."""
 
     id: int
     challenge_id: int
     lead_org_id: int
+    # The lead organisation's name: to the issuer (who may see who proposed to it),
+    # administrators and the team; None to a seated reviewer.
+    lead_org_name: str | None = None
     member_org_ids: list[int]
     members: list[ProposalMemberOut] = Field(default_factory=list)
     broker_id: int | None

@@ -6301,7 +6301,8 @@ export interface components {
         /**
          * ChallengeProposalOut
          * @description `member_org_ids` and `members`: to the team every organisation named (with its answer);
-         *     to the issuer, reviewers and administrators only those who agreed.
+         *     to the issuer, reviewers and administrators only those who agreed. `lead_org_name`: to the
+         *     issuer, administrators and the team.
          */
         ChallengeProposalOut: {
             /** Approach */
@@ -6329,6 +6330,8 @@ export interface components {
             ip_arrangement: string;
             /** Lead Org Id */
             lead_org_id: number;
+            /** Lead Org Name */
+            lead_org_name?: string | null;
             /** Member Org Ids */
             member_org_ids: number[];
             /** Members */

@@ -342,7 +342,7 @@ export function ProposalsCard({ c }: { c: Challenge }) {
         <Collapse
           items={(list.data ?? []).map((p) => ({
             key: p.id,
-            label: `${t('challenges.review.proposal')} #${p.id} · ${formatDateTime(p.updated_at)}`,
+            label: `${p.lead_org_name ?? `${t('challenges.review.proposal')} #${p.id}`} · ${formatDateTime(p.updated_at)}`,
             extra: p.frozen_sha256 ? <Tag tone="neutral">{t('challenges.proposal.frozen')}</Tag> : null,
             children: (
               <>

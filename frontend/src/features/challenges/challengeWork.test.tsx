@@ -30,7 +30,7 @@ function challenge(overrides: Partial<Challenge> = {}): Challenge {
 
 function proposal(overrides: Partial<ChallengeProposal> = {}): ChallengeProposal {
   return {
-    id: 31, challenge_id: 5, lead_org_id: 20, member_org_ids: [], members: [], broker_id: null,
+    id: 31, challenge_id: 5, lead_org_id: 20, lead_org_name: null, member_org_ids: [], members: [], broker_id: null,
     approach: '低应力封装工艺', team: '王教授团队', indicators: [{ name: '翘曲量', unit: 'mm', comparator: '≤', threshold: '0.08' }],
     plan: [{ title: '样品', due_on: '2027-03-01', amount: '400000.00' }], budget: '400000.00', ip_arrangement: '共有',
     created_at: '2026-12-01T02:00:00Z', updated_at: '2026-12-01T02:00:00Z', revision: 1, frozen_sha256: null, frozen_at: null, ...overrides,
@@ -122,6 +122,23 @@ describe("the lead's proposal editor", () => {
     expect(screen.getByTestId('proposal-files-download-9')).toBeEnabled();
     expect(screen.queryByTestId('proposal-files-upload')).toBeNull();
     expect(screen.queryByText('删除')).toBeNull();
+  });
+});
+
+describe("the issuer's received proposals", () => {
+  it('names each proposal by its lead organisation', async () => {
+    const queryClient = createQueryClient();
+    signIn(queryClient, makeUser());
+    serve({
+      'GET /api/v1/challenges/{id}': () => json(challenge({ is_issuer: true, status: 'closed' })),
+      'GET /api/v1/challenges/{id}/proposals': () => json([proposal({ lead_org_name: '闽江工学院' })]),
+      'GET /api/v1/challenges/{id}/proposals/{pid}/files': () => json([]),
+      'GET /api/v1/notifications': () => json(page([])),
+    });
+    renderRoutes(routes, { path: '/challenges/5', queryClient });
+    const card = await screen.findByTestId('issuer-proposals');
+    expect(await within(card).findByText(/^闽江工学院 · /)).toBeInTheDocument();
+    expect(within(card).queryByText(/#31/)).toBeNull();
   });
 });
 
