@@ -49,7 +49,7 @@ from backend.deals.models import (
     Payment,
     Stage,
 )
-from backend.deals.notifications import audience, deal_title, notify
+from backend.deals.notifications import deal_title, notify
 from backend.deals.pipeline import ENDED as DEAL_ENDED
 from backend.deals.pipeline import transition as deal_transition
 
@@ -95,10 +95,12 @@ def open_for_award(session: Session, actor: audit.Actor, user: User, challenge: 
                 stage=Stage.NEGOTIATING, demand_acceptance=Acceptance.ACCEPTED,
                 achievement_acceptance=Acceptance.ACCEPTED, requested=False,
                 open_pair_key=None, opened_by_id=user.id, opened_at=now,
+                # the named broker is invited to lead: it leads once it accepts (the deals'
+                # own invitation answer), with the whole share
                 brokers=[] if broker_id is None else [
                     DealBroker(broker_id=broker_id, role=BrokerRole.LEAD,
-                               status=BrokerStatus.ACTIVE, share=Decimal("100.00"),
-                               joined_at=now)])
+                               status=BrokerStatus.INVITED, share=Decimal("0.00"),
+                               invited_by_id=user.id)])
     session.add(deal)
     session.flush()
     award.deal_id = deal.id
@@ -106,16 +108,23 @@ def open_for_award(session: Session, actor: audit.Actor, user: User, challenge: 
     audit.record(session, actor, "deal.open", "deal", deal.id, after={
         "challenge_id": challenge.id, "challenge_award_id": award.id,
         "demand_org_id": deal.demand_org_id, "achievement_org_id": deal.achievement_org_id,
-        "lead_broker_id": broker_id, "stage": deal.stage})
+        "invited_lead_broker_id": broker_id, "stage": deal.stage})
     add_event(session, deal, user.id, "opened", to_stage=Stage.NEGOTIATING,
               text=f"揭榜挂帅授奖（榜单 #{challenge.id}），双方进入洽谈。The challenge's award "
                    f"(challenge #{challenge.id}) opens the deal; the parties negotiate.",
               data={"challenge_id": challenge.id, "challenge_award_id": award.id})
-    # the parties know (they decided it, or are told of the award): the broker is told here
-    notify(session, audience(session, deal, demand_party=False, achievement_party=False),
-           "deal.accepted",
-           deal_title(deal, "揭榜挂帅授奖，撮合项目已开启 The challenge's award opened a deal"),
-           f"榜单：{challenge.title}", deal_id=deal.id, exclude=user.id)
+    if broker_id is not None:
+        # the invitation the deals' answer reads (`brokers.pending_invitation`): all of it
+        add_event(session, deal, user.id, "broker_invited", visible_to_parties=False,
+                  text="揭榜方指定的经纪人受邀牵头本项目，确认后生效。The broker the solver named "
+                       "is invited to lead the deal; it leads once it accepts.",
+                  data={"broker_id": broker_id, "shares": {broker_id: "100.00"}})
+        # the parties know (they decided it, or are told of the award): the broker is asked
+        notify(session, [broker_id], "deal.invitation",
+               deal_title(deal, "揭榜挂帅授奖：邀请您牵头撮合项目 The challenge's award: you are "
+                                "invited to lead the deal"),
+               f"榜单：{challenge.title}。确认后您将作为牵头经纪人（份额100%）。Once you accept "
+               "you lead it with the whole share.", deal_id=deal.id, exclude=user.id)
     return deal
 
 

@@ -51,6 +51,7 @@ def test_an_award_opens_a_deal_between_the_issuer_and_the_winner(client: TestCli
     issuer, ch, (winner, loser), (p1, _p2) = _awarded(db, broker=broker, solvers=2)
     c.award(db, issuer, ch, p1)
     deal = _deal_of(db, p1)
+    c.lead_accepts(db, broker, deal.id)
     assert (deal.demand_id, deal.achievement_id) == (None, None)
     assert deal.demand_org_id == issuer.organisation_id
     assert deal.achievement_org_id == winner.organisation_id
@@ -82,6 +83,7 @@ def test_the_deal_runs_through_the_pipeline_without_listings(client: TestClient,
     issuer, ch, (winner,), (p1,) = _awarded(db, broker=broker)
     c.award(db, issuer, ch, p1)
     deal = _deal_of(db, p1)
+    c.lead_accepts(db, broker, deal.id)
     h = _h(db, broker)
     r = client.put(f"{DEALS}/{deal.id}/contract", headers=h, json={
         "name": "基板翘曲控制技术开发合同", "type": "development", "amount": "1000000.00",
@@ -180,3 +182,33 @@ def test_a_payment_awaiting_its_answer_keeps_challenge_and_deal_open(db: Session
         service.transition(db, c.actor(issuer), issuer, ch, ChallengeStatus.TERMINATED, "x")
     db.refresh(deal)
     assert deal.stage == Stage.NEGOTIATING
+
+
+def test_the_named_broker_leads_only_once_it_accepts(client: TestClient, db: Session) -> None:
+    broker = b.make_broker(db)
+    issuer, ch, _, (p1,) = _awarded(db, broker=broker)
+    c.award(db, issuer, ch, p1)
+    deal = _deal_of(db, p1)
+    # invited, not yet leading: no lead broker, no share
+    body = client.get(f"{DEALS}/{deal.id}", headers=_h(db, broker)).json()
+    assert [(x["broker_id"], x["status"], x["share"]) for x in body["brokers"]] == [
+        (broker.id, "invited", "0.00")]
+    assert body["invitation"]["proposed_shares"] == {str(broker.id): "100.00"}
+    assert body["relation"] == "invitee"
+    r = client.post(f"{DEALS}/{deal.id}/invitation/accept", headers=_h(db, broker))
+    assert r.status_code == 200, r.text
+    body = client.get(f"{DEALS}/{deal.id}", headers=_h(db, broker)).json()
+    assert [(x["broker_id"], x["status"], x["role"], x["share"]) for x in body["brokers"]] == [
+        (broker.id, "active", "lead", "100.00")]
+
+
+def test_the_named_broker_may_decline(client: TestClient, db: Session) -> None:
+    broker = b.make_broker(db)
+    issuer, ch, _, (p1,) = _awarded(db, broker=broker)
+    c.award(db, issuer, ch, p1)
+    deal = _deal_of(db, p1)
+    r = client.post(f"{DEALS}/{deal.id}/invitation/decline", headers=_h(db, broker))
+    assert r.status_code == 204, r.text
+    assert client.get(f"{DEALS}/{deal.id}", headers=_h(db, broker)).status_code == 404
+    body = client.get(f"{DEALS}/{deal.id}", headers=_h(db, issuer)).json()
+    assert [x for x in body["brokers"] if x["status"] == "active"] == []
