@@ -75,14 +75,40 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
 @app.command("create-admin")
 def create_admin(username: str, password: Annotated[str, typer.Option(prompt=True,
                                                                        hide_input=True)],
-                 display_name: str = "管理员") -> None:
-    """Create an administrator account (科技主管部门)."""
-    from backend.accounts import service
+                 display_name: str = "管理员",
+                 bureau: Annotated[Path | None, typer.Option(
+                     help="a JSON file with the bureau's organisation (科技主管部门: name, "
+                          "credit_code, legal_representative, registered_address, phone, "
+                          "email_domain, region, as in the registration body): the "
+                          "administrator belongs to it, registered (kind bureau, verified) "
+                          "when its credit code is not on file yet")] = None) -> None:
+    """Create an administrator account (科技主管部门), optionally of the bureau's organisation."""
+    from pydantic import ValidationError
+
+    from backend.accounts import schemas, service
+    from backend.audit.service import SYSTEM
+    from backend.core.errors import Conflict
     from backend.db import session_scope
 
-    with session_scope() as session:
-        user = service.create_admin(session, username, password, display_name)
-    typer.echo(f"administrator {user.username} created (id {user.id})")
+    details = None
+    if bureau is not None:
+        try:
+            raw = json.loads(bureau.read_text(encoding="utf-8"))
+            # the registration body's kind admits no bureau: the organisation is made one
+            details = schemas.OrganisationIn.model_validate({**raw, "kind": "institute"})
+        except (OSError, ValueError, ValidationError) as exc:
+            typer.echo(f"科技主管部门机构信息无法读取 The bureau's details cannot be read: {exc}",
+                       err=True)
+            raise typer.Exit(2) from exc
+    try:
+        with session_scope() as session:
+            org = service.ensure_bureau(session, SYSTEM, details) if details else None
+            user = service.create_admin(session, username, password, display_name, org)
+            named = f" of {org.name} (organisation {org.id})" if org else ""
+            typer.echo(f"administrator {user.username} created (id {user.id}){named}")
+    except Conflict as exc:
+        typer.echo(exc.detail, err=True)
+        raise typer.Exit(2) from exc
 
 
 @app.command("seed-demo")

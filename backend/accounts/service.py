@@ -260,6 +260,27 @@ def create_admin(session: Session, username: str, password: str, display_name: s
     return user
 
 
+def ensure_bureau(session: Session, actor: audit.Actor, data: schemas.OrganisationIn
+                  ) -> Organisation:
+    """The bureau's organisation (科技主管部门) with this credit code: the one on file, or
+    registered now (kind bureau, and verified: whoever runs the command vouches for it). A
+    credit code registered to an organisation of another kind is refused (409)."""
+    found = session.execute(select(Organisation).where(
+        Organisation.credit_code == data.credit_code)).scalar_one_or_none()
+    if found is not None:
+        if found.kind != OrgKind.BUREAU:
+            raise Conflict("该统一社会信用代码已登记为其他类型的机构，不是科技主管部门。This credit "
+                           "code belongs to an organisation that is not the bureau.",
+                           kind=found.kind.value)
+        return found
+    org = create_organisation(session, data, kind=OrgKind.BUREAU)
+    audit.record(session, actor, "organisation.register", "organisation", org.id,
+                 after=organisation_snapshot(session, org))
+    return verify_organisation(session, actor, org, schemas.VerificationDecision(
+        status=VerificationStatus.VERIFIED, note="由 techbroker create-admin 登记 registered by "
+                                                 "techbroker create-admin"))
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 def load_user(session: Session, user_id: int) -> User | None:

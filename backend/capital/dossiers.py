@@ -37,8 +37,22 @@ def _titles(session: Session, request_ids: list[int]) -> dict[int, str]:
         FinancingRequest.id.in_(request_ids))).tuples().all())
 
 
+def _takes_files(session: Session, dossier: Dossier) -> None:
+    """A closed or withdrawn request's dossier takes no more files (409)."""
+    if dossier.financing_request_id is None:
+        return
+    request = session.get(FinancingRequest, dossier.financing_request_id)
+    if request is not None and request.status in (FinancingStatus.CLOSED,
+                                                  FinancingStatus.WITHDRAWN):
+        raise Conflict(f"该融资需求已{'结束' if request.status is FinancingStatus.CLOSED else '撤回'}"
+                       f"，保密资料不能再添加附件。This financing request is "
+                       f"{request.status.value}: its dossier takes no more files.",
+                       current_status=request.status.value)
+
+
 dossiers.install_financing_check(_check)
 dossiers.install_financing_titles(_titles)
+dossiers.install_attach_check(_takes_files)
 
 
 def put(session: Session, actor: audit.Actor, user: User, request_id: int, data: DossierIn

@@ -30,6 +30,7 @@ from backend.audit import service as audit
 from backend.challenges.models import (
     Award,
     Challenge,
+    ChallengeStatus,
     Milestone,
     MilestoneStatus,
     Proposal,
@@ -37,6 +38,7 @@ from backend.challenges.models import (
 )
 from backend.core.errors import Conflict, NotFound
 from backend.deals import schedule
+from backend.deals.access import load_deal
 from backend.deals.events import add_event
 from backend.deals.models import (
     Acceptance,
@@ -47,7 +49,9 @@ from backend.deals.models import (
     Payment,
     Stage,
 )
-from backend.deals.notifications import audience, deal_title, notify
+from backend.deals.notifications import deal_title, notify
+from backend.deals.pipeline import ENDED as DEAL_ENDED
+from backend.deals.pipeline import transition as deal_transition
 
 NO_BUREAU = ("科技主管部门尚未登记为平台机构（机构类型“科技主管部门”，且已认证），"
              "授奖无法开启撮合项目；请先登记本部门机构信息。The bureau is not registered as an "
@@ -91,10 +95,12 @@ def open_for_award(session: Session, actor: audit.Actor, user: User, challenge: 
                 stage=Stage.NEGOTIATING, demand_acceptance=Acceptance.ACCEPTED,
                 achievement_acceptance=Acceptance.ACCEPTED, requested=False,
                 open_pair_key=None, opened_by_id=user.id, opened_at=now,
+                # the named broker is invited to lead: it leads once it accepts (the deals'
+                # own invitation answer), with the whole share
                 brokers=[] if broker_id is None else [
                     DealBroker(broker_id=broker_id, role=BrokerRole.LEAD,
-                               status=BrokerStatus.ACTIVE, share=Decimal("100.00"),
-                               joined_at=now)])
+                               status=BrokerStatus.INVITED, share=Decimal("0.00"),
+                               invited_by_id=user.id)])
     session.add(deal)
     session.flush()
     award.deal_id = deal.id
@@ -102,17 +108,48 @@ def open_for_award(session: Session, actor: audit.Actor, user: User, challenge: 
     audit.record(session, actor, "deal.open", "deal", deal.id, after={
         "challenge_id": challenge.id, "challenge_award_id": award.id,
         "demand_org_id": deal.demand_org_id, "achievement_org_id": deal.achievement_org_id,
-        "lead_broker_id": broker_id, "stage": deal.stage})
+        "invited_lead_broker_id": broker_id, "stage": deal.stage})
     add_event(session, deal, user.id, "opened", to_stage=Stage.NEGOTIATING,
               text=f"揭榜挂帅授奖（榜单 #{challenge.id}），双方进入洽谈。The challenge's award "
                    f"(challenge #{challenge.id}) opens the deal; the parties negotiate.",
               data={"challenge_id": challenge.id, "challenge_award_id": award.id})
-    # the parties know (they decided it, or are told of the award): the broker is told here
-    notify(session, audience(session, deal, demand_party=False, achievement_party=False),
-           "deal.accepted",
-           deal_title(deal, "揭榜挂帅授奖，撮合项目已开启 The challenge's award opened a deal"),
-           f"榜单：{challenge.title}", deal_id=deal.id, exclude=user.id)
+    if broker_id is not None:
+        # the invitation the deals' answer reads (`brokers.pending_invitation`): all of it
+        add_event(session, deal, user.id, "broker_invited", visible_to_parties=False,
+                  text="揭榜方指定的经纪人受邀牵头本项目，确认后生效。The broker the solver named "
+                       "is invited to lead the deal; it leads once it accepts.",
+                  data={"broker_id": broker_id, "shares": {broker_id: "100.00"}})
+        # the parties know (they decided it, or are told of the award): the broker is asked
+        notify(session, [broker_id], "deal.invitation",
+               deal_title(deal, "揭榜挂帅授奖：邀请您牵头撮合项目 The challenge's award: you are "
+                                "invited to lead the deal"),
+               f"榜单：{challenge.title}。确认后您将作为牵头经纪人（份额100%）。Once you accept "
+               "you lead it with the whole share.", deal_id=deal.id, exclude=user.id)
     return deal
+
+
+def end_for_challenge(session: Session, actor: audit.Actor, challenge: Challenge,
+                      reason: str | None) -> None:
+    """The challenge failed or was terminated: its award deals still open end with it, in the
+    same transaction, through the deal pipeline's own move (timeline, audit, notices), the
+    reason naming the challenge. A deal whose contract is fully paid closes (its record
+    stands); any other is cancelled. (The challenge cannot end while a payment awaits the
+    winner's word, so none is left unanswered here.)"""
+    deal_ids = [d for d in session.execute(select(Award.deal_id).where(
+        Award.challenge_id == challenge.id)).scalars() if d is not None]
+    if not deal_ids:
+        return
+    word_zh, word = (("验收不通过（失败）", "failed") if challenge.status == ChallengeStatus.FAILED
+                     else ("终止", "was terminated"))
+    text = (f"揭榜挂帅榜单 #{challenge.id}“{challenge.title}”已{word_zh}，撮合项目随之结束。"
+            f"The challenge #{challenge.id} {word}; its deal ends with it."
+            + (f" {reason}" if reason else ""))
+    for deal_id in sorted(deal_ids):
+        deal = load_deal(session, deal_id, lock=True)
+        if deal is None or deal.stage in DEAL_ENDED:
+            continue
+        deal_transition(session, actor, deal,
+                        Stage.CLOSED if deal.stage == Stage.PAID else Stage.CANCELLED, text)
 
 
 # --- the milestones as the deal's payment schedule -----------------------------------------

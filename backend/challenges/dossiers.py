@@ -81,7 +81,20 @@ def seat(session: Session, user: User, challenge_id: int) -> ChallengeSeat:
     raise NotFound(dossiers.NOT_FOUND)
 
 
+def _takes_files(session: Session, dossier: Dossier) -> None:
+    """An ended challenge's dossier takes no more files (409), as its text is no longer
+    written."""
+    if dossier.challenge_id is None:
+        return
+    challenge = session.get(Challenge, dossier.challenge_id)
+    if challenge is not None and challenge.status in service.ENDED:
+        raise Conflict(f"榜单已结束（{challenge.status.value}），保密资料不能再添加附件。This "
+                       f"challenge has ended ({challenge.status.value}); its dossier takes no "
+                       "more files.", current_status=challenge.status.value)
+
+
 dossiers.install_challenge_rule(seat)
+dossiers.install_attach_check(_takes_files)
 
 
 def has_dossier(session: Session, user: User | None, challenge: Challenge) -> bool:

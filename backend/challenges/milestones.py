@@ -28,6 +28,7 @@ from backend.challenges.models import (
     Award,
     Challenge,
     ChallengeStatus,
+    ExpertVerdict,
     Milestone,
     MilestoneStatus,
     ReceiptStatus,
@@ -230,7 +231,7 @@ def record_evidence(session: Session, actor: audit.Actor, user: User, challenge:
     submit_evidence(milestone, text, utcnow())
     # new evidence is checked anew
     milestone.expert_checked_by_id = milestone.expert_checked_at = None
-    milestone.expert_check_note = None
+    milestone.expert_check_note = milestone.expert_verdict = None
     was, now = _change(session, milestone, before, evidence=text)
     audit.record(session, actor, "challenge_milestone.submit", "challenge_milestone",
                  milestone.id, before=was, after=now)
@@ -247,6 +248,12 @@ def record_decision(session: Session, actor: audit.Actor, user: User, challenge:
         raise Conflict("该榜单要求评审专家先确认里程碑成果，才能验收。This challenge needs a "
                        "seated reviewer to confirm the milestone's evidence before it is "
                        "accepted.", reason="expert_check_pending")
+    if accepted and milestone.expert_verdict == ExpertVerdict.FAILED:
+        raise Conflict(f"评审专家认定该里程碑成果未通过（{milestone.expert_check_note}），不能验收；"
+                       f"可以驳回，待中榜方补充成果后重新评审。A seated reviewer found the evidence "
+                       f"failed ({milestone.expert_check_note}): the milestone cannot be accepted; "
+                       "it may be rejected, and new evidence is checked anew.",
+                       reason="expert_verdict_fail")
     before = milestone.status
     (accept if accepted else reject)(milestone, reason, utcnow())
     was, now = _change(session, milestone, before, reason=reason)
@@ -306,21 +313,24 @@ require_delivery = _in_delivery
 
 
 def record_expert_check(session: Session, actor: audit.Actor, user: User,
-                        challenge: Challenge, milestone_id: int, note: str) -> Milestone:
-    """A reviewer seated on the challenge (which asks for the check) confirms the submitted
-    evidence; the issuer may then accept it. Anyone else: 404."""
+                        challenge: Challenge, milestone_id: int, note: str,
+                        verdict: ExpertVerdict = ExpertVerdict.PASSED) -> Milestone:
+    """A reviewer seated on the challenge (which asks for the check) records a verdict on the
+    submitted evidence: on a pass the issuer may accept it; on a fail (the note its reason)
+    the issuer may only reject it. One verdict a submission. Anyone else: 404."""
     if not (challenge.milestone_expert_check and proposals.reviewing(session, user, challenge)):
         raise NotFound(NOT_FOUND)
     milestone = _milestone(session, user, challenge, milestone_id)
     _in_delivery(challenge)
     if milestone.status != M.SUBMITTED or milestone.expert_checked_at is not None:
-        raise Conflict(f"只有已提交、尚未确认的里程碑成果可以确认（当前：{milestone.status.value}）。"
-                       f"Only submitted evidence not yet confirmed can be confirmed "
+        raise Conflict(f"只有已提交、尚未评审的里程碑成果可以评审（当前：{milestone.status.value}）。"
+                       f"Only submitted evidence without a verdict can be given one "
                        f"({milestone.status.value}).", current_status=milestone.status.value)
     milestone.expert_checked_by_id = user.id
     milestone.expert_checked_at = utcnow()
     milestone.expert_check_note = note
-    was, now = _change(session, milestone, milestone.status, note=note)
+    milestone.expert_verdict = verdict
+    was, now = _change(session, milestone, milestone.status, note=note, verdict=verdict)
     audit.record(session, actor, "challenge_milestone.expert_check", "challenge_milestone",
                  milestone.id, before=was, after=now)
     return milestone

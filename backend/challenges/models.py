@@ -58,6 +58,13 @@ class ReceiptStatus(StrEnum):
     DISPUTED = "disputed"
 
 
+class ExpertVerdict(StrEnum):
+    """A seated reviewer's verdict on a milestone's evidence (when the challenge asks for one)."""
+
+    PASSED = "pass"                 # the evidence meets the indicators: the issuer may accept
+    FAILED = "fail"                 # it does not (with the reason): the issuer may only reject
+
+
 class MemberConsent(StrEnum):
     """A joint team's member organisation's answer to being named on a proposal."""
 
@@ -217,11 +224,14 @@ class Milestone(Base):
                                                                  default=None)
     receipt_reason: Mapped[str | None] = mapped_column(Text, default=None)
     receipt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    # The expert check of the evidence (when the challenge asks for one): who, when, the note.
+    # The expert check of the evidence (when the challenge asks for one): who, when, the
+    # verdict and its note (a fail's reason). New evidence clears it.
     expert_checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"),
                                                              default=None)
     expert_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     expert_check_note: Mapped[str | None] = mapped_column(Text, default=None)
+    expert_verdict: Mapped[ExpertVerdict | None] = mapped_column(str_enum(ExpertVerdict, 16),
+                                                                 default=None)
 
 
 class ChallengeFile(Base):

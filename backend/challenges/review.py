@@ -151,17 +151,23 @@ def ask(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
 
 def replace(session: Session, actor: audit.Actor, user: User, challenge: Challenge,
             seat_id: int) -> ReviewSeat:
-    """Take a reviewer who has not submitted off the panel; a new expert of the same kind is
-    seated (409 when nobody fits)."""
+    """Take a reviewer who has not submitted (or whose submitted sheet no longer counts: a
+    conflict of interest since) off the panel; a new expert of the same kind is seated (409
+    when nobody fits)."""
     if not may_ask(user, challenge):
         raise PermissionDenied("只有发榜方或管理员可以调整评审专家组。Only the issuer or an "
                                "administrator may change the panel.")
     seat = session.get(ReviewSeat, seat_id, with_for_update=True)
     if seat is None or seat.challenge_id != challenge.id:
         raise NotFound("未找到该评审席位。No such seat.")
-    if seat.status != ReviewSeatStatus.SEATED or challenge.status != ChallengeStatus.UNDER_REVIEW:
-        raise Conflict("只能替换评审中尚未提交的席位。Only a seat that has not submitted, on a "
-                       "challenge under review, can be replaced.", current_status=seat.status.value)
+    replaceable = seat.status == ReviewSeatStatus.SEATED or (
+        seat.status == ReviewSeatStatus.SUBMITTED
+        and proposal_rules.reviewer_conflicts(session, seat.expert_id, challenge))
+    if not replaceable or challenge.status != ChallengeStatus.UNDER_REVIEW:
+        raise Conflict("只能替换评审中尚未提交的席位（或评分因利益冲突不再计入的席位）。Only a seat "
+                       "that has not submitted (or whose scores no longer count for a conflict "
+                       "of interest), on a challenge under review, can be replaced.",
+                       current_status=seat.status.value)
     seat.status = ReviewSeatStatus.REMOVED
     session.flush()
     new = _seat(session, challenge, [seat.kind])[0]
@@ -222,17 +228,28 @@ class Ranked:
 def ranking(session: Session, challenge: Challenge) -> list[Ranked]:
     """Proposals by the panel's mean overall score, best first (ties: the earlier proposal)."""
     form = criteria_of(challenge)
-    sheets = [s.scores or {} for s in active_seats(session, challenge)
-              if s.status == ReviewSeatStatus.SUBMITTED]
+    sheets = [s.scores or {} for s in counted_sheets(session, challenge)]
     rows = [Ranked(p, scoring.aggregate([sheet[str(p.id)] for sheet in sheets
                                          if str(p.id) in sheet], form))
             for p in _proposals(session, challenge)]
     return sorted(rows, key=lambda r: (-r.mean, r.proposal.id))
 
 
+def counted_sheets(session: Session, challenge: Challenge) -> list[ReviewSeat]:
+    """The submitted sheets that count: not those of a reviewer with a conflict of interest
+    as things stand now (one recorded after they submitted ends their seat's reach, and their
+    scores with it)."""
+    return [s for s in active_seats(session, challenge)
+            if s.status == ReviewSeatStatus.SUBMITTED
+            and not proposal_rules.reviewer_conflicts(session, s.expert_id, challenge)]
+
+
 def complete(session: Session, challenge: Challenge) -> bool:
+    """Every active seat submitted (a conflicted one that has not is replaced by the issuer),
+    and at least one sheet counts."""
     active = active_seats(session, challenge)
-    return bool(active) and all(s.status == ReviewSeatStatus.SUBMITTED for s in active)
+    return (bool(active) and all(s.status == ReviewSeatStatus.SUBMITTED for s in active)
+            and bool(counted_sheets(session, challenge)))
 
 
 def departure(session: Session, challenge: Challenge, chosen: Sequence[int]) -> list[int] | None:
@@ -241,6 +258,10 @@ def departure(session: Session, challenge: Challenge, chosen: Sequence[int]) -> 
     if not active_seats(session, challenge):
         return None
     if not complete(session, challenge):
+        if all(s.status == ReviewSeatStatus.SUBMITTED for s in active_seats(session, challenge)):
+            raise Conflict("已提交的专家评分均因利益冲突不再计入，请替换评审专家后再评选。No "
+                           "submitted sheet counts (each reviewer has a conflict of interest): "
+                           "replace them before deciding.", reason="no_counted_review")
         raise Conflict("专家评审尚未全部提交，不能评选。Not every reviewer has submitted; the "
                        "challenge cannot be decided yet.")
     top = [r.proposal.id for r in ranking(session, challenge)][:len(chosen)]

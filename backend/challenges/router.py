@@ -281,11 +281,12 @@ def download_milestone_file(challenge_id: int, milestone_id: int, file_id: int,
 @router.post("/{challenge_id}/milestones/{milestone_id}/expert-check")
 def expert_check(challenge_id: int, milestone_id: int, body: schemas.MilestoneExpertCheckIn,
                  session: SessionDep, user: Reviewer, actor: ActorDep) -> schemas.MilestoneOut:
-    """A reviewer seated on the challenge confirms the evidence (when the challenge asks for
-    the check); until then the issuer cannot accept the milestone."""
+    """A reviewer seated on the challenge records a verdict on the evidence, pass or fail with
+    the reason (when the challenge asks for the check); until a pass the issuer cannot accept
+    the milestone (rejecting it stays allowed)."""
     challenge = service.challenge_for(session, user, challenge_id, lock=True)
     return views.milestone_view(milestones.record_expert_check(
-        session, actor, user, challenge, milestone_id, body.note))
+        session, actor, user, challenge, milestone_id, body.note, body.verdict))
 
 
 @router.post("/{challenge_id}/milestones/{milestone_id}/accept")

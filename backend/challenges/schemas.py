@@ -12,6 +12,7 @@ from backend.accounts.models import OrgKind
 from backend.capital.schemas import MONEY_CEILING
 from backend.challenges.models import (
     ChallengeStatus,
+    ExpertVerdict,
     MemberConsent,
     MilestoneStatus,
     ReceiptStatus,
@@ -227,11 +228,15 @@ class ProposalMemberOut(Schema):
 
 class ChallengeProposalOut(Schema):
     """`member_org_ids` and `members`: to the team every organisation named (with its answer);
-    to the issuer, reviewers and administrators only those who agreed."""
+    to the issuer, reviewers and administrators only those who agreed. `lead_org_name`: to the
+    issuer, administrators and the team."""
 
     id: int
     challenge_id: int
     lead_org_id: int
+    # The lead organisation's name: to the issuer (who may see who proposed to it),
+    # administrators and the team; None to a seated reviewer.
+    lead_org_name: str | None = None
     member_org_ids: list[int]
     members: list[ProposalMemberOut] = Field(default_factory=list)
     broker_id: int | None
@@ -309,11 +314,14 @@ class MilestoneOut(Schema):
     receipt_at: datetime | None
     expert_checked_at: datetime | None = None
     expert_check_note: str | None = None
+    expert_verdict: ExpertVerdict | None = None
 
 
 class MilestoneExpertCheckIn(Schema):
-    """A seated reviewer confirms the evidence meets the milestone's indicators."""
+    """A seated reviewer's verdict on the evidence: it meets the milestone's indicators
+    (pass), or not (fail, the note saying why)."""
 
+    verdict: ExpertVerdict = ExpertVerdict.PASSED
     note: Reason
 
 

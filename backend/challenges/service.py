@@ -22,6 +22,7 @@ from backend.accounts import service as accounts
 from backend.accounts.models import OrgKind, User, VerificationStatus
 from backend.audit import service as audit
 from backend.capital.schemas import MONEY_CEILING
+from backend.challenges import deal as challenge_deal
 from backend.challenges import milestones, proposals, schemas
 from backend.challenges.models import Challenge, ChallengeStatus, MilestoneStatus
 from backend.challenges.rules import NOT_FOUND, closes_at, may_see, require_issuer, total
@@ -255,6 +256,8 @@ def transition(session: Session, actor: audit.Actor, user: User, challenge: Chal
     session.flush()
     audit.record(session, actor, "challenge.transition", "challenge", challenge.id,
                  before={"status": current}, after={"status": to, "reason": reason})
+    if to in (S.FAILED, S.TERMINATED):
+        challenge_deal.end_for_challenge(session, actor, challenge, reason)
 
 
 def _check_no_unanswered_payment(session: Session, challenge: Challenge) -> None:

@@ -89,8 +89,13 @@ def proposal_view(session: Session, user: User, proposal: Proposal
     team = proposals.on_team(user, proposal, answers)
     shown = [o for o in proposal.member_org_ids
              if o in rows and (team or rows[o].status == MemberConsent.ACCEPTED)]
-    names = accounts.organisation_names(session, shown)
+    challenge = session.get(Challenge, proposal.challenge_id)
+    named_lead = team or user.role == Role.ADMIN or (
+        challenge is not None and is_issuer(user, challenge))
+    names = accounts.organisation_names(session, [*shown, *(
+        [proposal.lead_org_id] if named_lead else [])])
     out = schemas.ChallengeProposalOut.model_validate(proposal)
+    out.lead_org_name = names.get(proposal.lead_org_id, "") if named_lead else None
     out.member_org_ids = shown
     out.members = [schemas.ProposalMemberOut(org_id=o, org_name=names.get(o, ""),
                                              status=rows[o].status,
@@ -101,7 +106,9 @@ def proposal_view(session: Session, user: User, proposal: Proposal
 def invitation_views(session: Session, rows: list[tuple[ProposalMember, Proposal, Challenge]]
                      ) -> list[schemas.InvitationOut]:
     names = accounts.organisation_names(session, sorted({p.lead_org_id for _, p, _ in rows}))
-    return [schemas.InvitationOut(challenge=summary(c), proposal_id=p.id,
+    challenges = {c.id: c for _, _, c in rows}
+    named = {s.id: s for s in summaries(session, list(challenges.values()))}
+    return [schemas.InvitationOut(challenge=named[c.id], proposal_id=p.id,
                                   lead_org_id=p.lead_org_id,
                                   lead_org_name=names.get(p.lead_org_id, ""), status=m.status,
                                   invited_at=m.invited_at, answered_at=m.answered_at)
@@ -119,7 +126,7 @@ def milestone_view(milestone: Milestone) -> schemas.MilestoneOut:
         payment_reference=milestone.payment_reference, receipt_status=milestone.receipt_status,
         receipt_reason=milestone.receipt_reason, receipt_at=milestone.receipt_at,
         expert_checked_at=milestone.expert_checked_at,
-        expert_check_note=milestone.expert_check_note)
+        expert_check_note=milestone.expert_check_note, expert_verdict=milestone.expert_verdict)
 
 
 def review_board(session: Session, user: User, challenge: Challenge) -> schemas.ReviewBoardOut:

@@ -25,7 +25,7 @@ from backend.audit.service import Actor
 from backend.challenges import milestones, proposals, review, schemas, selection, service
 from backend.challenges.models import Challenge, ChallengeStatus
 from backend.core import clock
-from backend.deals import contracts, evidence, pipeline
+from backend.deals import brokers, contracts, evidence, pipeline
 from backend.deals.access import DealAccess, deal_for
 from backend.deals.models import ContractType, EvidenceKind, Stage
 from backend.experts.models import ExpertKind
@@ -94,7 +94,7 @@ def seed_challenges(session: Session) -> None:
         "伺服电机编码器国产化", "进口编码器交期长、成本高，需要分辨率不低于23位的国产方案。",
         ("分辨率", "bit", "≥", "23"), "800000.00", 20))
     service.transition(session, _actor(firm), firm, done, ChallengeStatus.PUBLISHED, None)
-    # the second names a broker: when it wins, the award's deal has a lead
+    # the second names a broker: when it wins, the broker is asked to lead the award's deal
     broker_id = _user(session, "broker1").id
     answers = [proposals.submit(session, _actor(who), who, done, _proposal(
         text, team, "0.1", budget, broker_id=broker)) for who, text, team, budget, broker in (
@@ -159,6 +159,8 @@ def _contract(session: Session, challenge: Challenge, firm: User, winner: User) 
             raise LookupError(user.username)
         return deal_for(session, loaded, deal_id, lock=True)
 
+    # the broker the winner named accepts leading the deal
+    brokers.answer_invitation(session, _actor(broker), access(broker), True)
     contracts.record_contract(session, _actor(broker), access(broker),
                               name=f"{challenge.title}技术开发合同", type_=ContractType.DEVELOPMENT,
                               amount=amount, signed_on=clock.today() - timedelta(days=14),

@@ -113,6 +113,17 @@ def _challenge_seat(session: Session, user: User, challenge_id: int) -> Challeng
     return _challenge_rule(session, user, challenge_id)
 
 
+# Whether what a financing request's or a challenge's dossier belongs to still takes files: the
+# owning domain's rule (a closed or withdrawn request, an ended challenge: no), installed with
+# the rules above. It raises Conflict (409, saying why) when not.
+AttachCheck = Callable[[Session, Dossier], None]
+_attach_checks: list[AttachCheck] = []
+
+
+def install_attach_check(check: AttachCheck) -> None:
+    _attach_checks.append(check)
+
+
 class Relation(StrEnum):
     OWNER = "owner"      # a member of the owning firm (a challenge's issuer)
     DRAFTER = "drafter"  # the broker drafting it, while it is on a draft
@@ -347,6 +358,8 @@ def attach(session: Session, actor: audit.Actor, view: DossierAccessView, store:
     if view.relation not in (Relation.OWNER, Relation.DRAFTER):
         raise PermissionDenied("只有资料所属企业或起草人可以上传附件。Only the owner or the "
                                "drafting broker may attach files.")
+    for check in _attach_checks:
+        check(session, view.dossier)
     return files.store_file(session, actor, store, filename, stream, dossier_id=view.dossier.id)
 
 

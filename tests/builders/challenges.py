@@ -115,3 +115,12 @@ def in_delivery(db: Session, issuer: User, winner: User, parts: int = 3
     service.transition(db, actor(issuer), issuer, challenge, ChallengeStatus.IN_DELIVERY, None)
     db.flush()
     return challenge, proposal, milestones.for_challenge(db, challenge)
+
+
+def lead_accepts(db: Session, broker: User, deal_id: int) -> None:
+    """The broker the solver named accepts leading the award's deal (the deals' invitation)."""
+    from backend.deals import brokers
+    from backend.deals.access import deal_for
+
+    brokers.answer_invitation(db, actor(broker), deal_for(db, broker, deal_id, lock=True), True)
+    db.flush()

@@ -207,3 +207,34 @@ def test_the_owners_list_holds_financing_dossiers_and_no_one_elses(
     assert client.get(DOSSIERS, headers=h(db, investor)).status_code == 403
     assert client.get(DOSSIERS, headers=h(db, b.make_institute_user(db))).json() == []
     assert client.get(DOSSIERS, headers=h(db, b.make_admin(db))).json() == []
+
+
+def test_no_file_is_added_once_the_request_is_closed_or_withdrawn(client: TestClient,
+                                                                 db: Session) -> None:
+    firm = b.make_firm_user(db)
+    for end in ("close", "withdraw"):
+        rid = c.make_request(db, firm).id
+        did = _write(client, db, firm, rid)
+        pdf = {"file": ("a.pdf", PDF, "application/pdf")}
+        assert client.post(f"{DOSSIERS}/{did}/files", files=pdf,
+                           headers=h(db, firm)).status_code == 201
+        r = client.post(f"{REQUESTS}/{rid}/{end}", headers=h(db, firm))
+        assert r.status_code == 200, r.text
+        r = client.post(f"{DOSSIERS}/{did}/files", files=pdf, headers=h(db, firm))
+        assert r.status_code == 409, (end, r.text)
+        assert "融资需求" in r.json()["detail"] and "financing request" in r.json()["detail"]
+
+
+def test_an_institutes_terms_speak_of_the_institute_not_a_demand_side(
+        client: TestClient, db: Session) -> None:
+    institute, investor = b.make_institute_user(db), c.make_investor(db)
+    achievement = lb.make_achievement(db, institute)
+    rid = c.make_request(db, institute, subject="achievement", achievement_id=achievement.id).id
+    did = _write(client, db, institute, rid)
+    text = client.get(f"{DOSSIERS}/{did}/terms", headers=h(db, investor)).json()["text"]
+    assert "需求方" not in text and "the firm" not in text
+    assert "本机构" in text and "the institution" in text
+    # a firm's stay as they were
+    firm = b.make_firm_user(db)
+    did = _write(client, db, firm, c.make_request(db, firm).id)
+    assert "需求方" in client.get(f"{DOSSIERS}/{did}/terms", headers=h(db, investor)).json()["text"]

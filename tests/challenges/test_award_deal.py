@@ -51,6 +51,7 @@ def test_an_award_opens_a_deal_between_the_issuer_and_the_winner(client: TestCli
     issuer, ch, (winner, loser), (p1, _p2) = _awarded(db, broker=broker, solvers=2)
     c.award(db, issuer, ch, p1)
     deal = _deal_of(db, p1)
+    c.lead_accepts(db, broker, deal.id)
     assert (deal.demand_id, deal.achievement_id) == (None, None)
     assert deal.demand_org_id == issuer.organisation_id
     assert deal.achievement_org_id == winner.organisation_id
@@ -82,6 +83,7 @@ def test_the_deal_runs_through_the_pipeline_without_listings(client: TestClient,
     issuer, ch, (winner,), (p1,) = _awarded(db, broker=broker)
     c.award(db, issuer, ch, p1)
     deal = _deal_of(db, p1)
+    c.lead_accepts(db, broker, deal.id)
     h = _h(db, broker)
     r = client.put(f"{DEALS}/{deal.id}/contract", headers=h, json={
         "name": "基板翘曲控制技术开发合同", "type": "development", "amount": "1000000.00",
@@ -142,3 +144,71 @@ def test_a_deal_carries_the_pair_or_the_award_never_neither(db: Session) -> None
                     demand_org_id=deal.demand_org_id, achievement_org_id=deal.achievement_org_id,
                     opened_by_id=issuer.id))
         db.flush()
+
+
+@pytest.mark.parametrize("end", [ChallengeStatus.TERMINATED, ChallengeStatus.FAILED])
+def test_ending_the_challenge_ends_its_deals(db: Session, end: ChallengeStatus) -> None:
+    from backend.audit.models import AuditEntry
+    from backend.challenges import service
+
+    issuer, winner = b.make_firm_user(db), b.make_institute_user(db)
+    ch, proposal, _ = c.in_delivery(db, issuer, winner)
+    deal = _deal_of(db, proposal)
+    assert deal.stage == Stage.NEGOTIATING
+    service.transition(db, c.actor(issuer), issuer, ch, end, "攻关方向调整")
+    db.flush()
+    db.refresh(deal)
+    assert deal.stage == Stage.CANCELLED and deal.ended_at is not None
+    entry = db.query(AuditEntry).filter(AuditEntry.action == "deal.transition",
+                                        AuditEntry.object_id == str(deal.id)).one()
+    assert entry.after["stage"] == "cancelled"
+    assert f"#{ch.id}" in entry.after["reason"] and "攻关方向调整" in entry.after["reason"]
+
+
+def test_a_payment_awaiting_its_answer_keeps_challenge_and_deal_open(db: Session) -> None:
+    from datetime import timedelta
+
+    from backend.challenges import milestones, service
+    from backend.core.errors import Conflict
+
+    issuer, winner = b.make_firm_user(db), b.make_institute_user(db)
+    ch, proposal, (m1, *_) = c.in_delivery(db, issuer, winner)
+    deal = _deal_of(db, proposal)
+    milestones.record_evidence(db, c.actor(winner), winner, ch, m1.id, "报告")
+    milestones.record_decision(db, c.actor(issuer), issuer, ch, m1.id, True, None)
+    milestones.record_payment(db, c.actor(issuer), issuer, ch, m1.id,
+                              clock.today() + timedelta(days=0), "PAY-1")
+    with pytest.raises(Conflict):
+        service.transition(db, c.actor(issuer), issuer, ch, ChallengeStatus.TERMINATED, "x")
+    db.refresh(deal)
+    assert deal.stage == Stage.NEGOTIATING
+
+
+def test_the_named_broker_leads_only_once_it_accepts(client: TestClient, db: Session) -> None:
+    broker = b.make_broker(db)
+    issuer, ch, _, (p1,) = _awarded(db, broker=broker)
+    c.award(db, issuer, ch, p1)
+    deal = _deal_of(db, p1)
+    # invited, not yet leading: no lead broker, no share
+    body = client.get(f"{DEALS}/{deal.id}", headers=_h(db, broker)).json()
+    assert [(x["broker_id"], x["status"], x["share"]) for x in body["brokers"]] == [
+        (broker.id, "invited", "0.00")]
+    assert body["invitation"]["proposed_shares"] == {str(broker.id): "100.00"}
+    assert body["relation"] == "invitee"
+    r = client.post(f"{DEALS}/{deal.id}/invitation/accept", headers=_h(db, broker))
+    assert r.status_code == 200, r.text
+    body = client.get(f"{DEALS}/{deal.id}", headers=_h(db, broker)).json()
+    assert [(x["broker_id"], x["status"], x["role"], x["share"]) for x in body["brokers"]] == [
+        (broker.id, "active", "lead", "100.00")]
+
+
+def test_the_named_broker_may_decline(client: TestClient, db: Session) -> None:
+    broker = b.make_broker(db)
+    issuer, ch, _, (p1,) = _awarded(db, broker=broker)
+    c.award(db, issuer, ch, p1)
+    deal = _deal_of(db, p1)
+    r = client.post(f"{DEALS}/{deal.id}/invitation/decline", headers=_h(db, broker))
+    assert r.status_code == 204, r.text
+    assert client.get(f"{DEALS}/{deal.id}", headers=_h(db, broker)).status_code == 404
+    body = client.get(f"{DEALS}/{deal.id}", headers=_h(db, issuer)).json()
+    assert [x for x in body["brokers"] if x["status"] == "active"] == []

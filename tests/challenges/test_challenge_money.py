@@ -65,6 +65,7 @@ def _delivering(db: Session, issuer: User | None = None) -> Setup:
     db.flush()
     award = db.execute(select(Award).where(Award.proposal_id == proposal.id)).scalar_one()
     assert award.deal_id is not None
+    c.lead_accepts(db, broker, award.deal_id)
     deal = d.reload(db, award.deal_id)
     # the deal's builders act as on a pair's deal: the issuer's side, the winner's, the lead
     world = d.World(issuer, winner, broker, None, None, deal)  # type: ignore[arg-type]

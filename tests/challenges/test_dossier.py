@@ -269,6 +269,10 @@ def test_once_decided_it_closes_to_every_solver_but_the_winner(client: TestClien
     assert client.get(f"{DOSSIERS}/{did}", headers=h(db, winner)).status_code == 200
     assert client.put(f"{URL}/{ch.id}/dossier", json=BODY,
                       headers=h(db, issuer)).status_code == 409
+    r = client.post(f"{DOSSIERS}/{did}/files", files={"file": ("a.pdf", PDF, "application/pdf")},
+                    headers=h(db, issuer))
+    assert r.status_code == 409, r.text
+    assert "榜单已结束" in r.json()["detail"] and "has ended" in r.json()["detail"]
 
 
 def test_not_awarded_closes_it_to_all_solvers(client: TestClient, db: Session) -> None:

@@ -103,3 +103,32 @@ def test_names_are_public_proposals_are_not(client: TestClient, db: Session) -> 
     assert client.get(f"{URL}/{ch.id}/proposals").status_code == 401
     bureau = c.make_challenge(db, b.make_admin(db), ChallengeStatus.PUBLISHED)
     assert client.get(f"{URL}/{bureau.id}").json()["issuer_name"] is None
+
+
+def test_the_invitation_names_the_issuer_and_the_issuer_sees_who_proposed(
+        client: TestClient, db: Session) -> None:
+    from backend.challenges.models import ReviewSeat, ReviewSeatStatus
+    from tests.builders import experts as e
+
+    issuer = b.make_firm_user(db)
+    ch = c.make_challenge(db, issuer, ChallengeStatus.PUBLISHED)
+    lead, member = b.make_institute_user(db), b.make_firm_user(db)
+    proposal = c.make_proposal(db, ch, lead, member_org_ids=[member.organisation_id])
+    names = accounts.organisation_names(db, [issuer.organisation_id, lead.organisation_id])
+    inv = client.get(f"{URL}/invitations", headers=_h(db, member)).json()
+    assert inv[0]["challenge"]["issuer_name"] == names[issuer.organisation_id]
+    for who in (issuer, b.make_admin(db), lead):
+        listed = client.get(f"{URL}/{ch.id}/proposals", headers=_h(db, who)).json()
+        assert [p["lead_org_name"] for p in listed] == [names[lead.organisation_id]]
+        one = client.get(f"{URL}/{ch.id}/proposals/{proposal.id}", headers=_h(db, who)).json()
+        assert one["lead_org_name"] == names[lead.organisation_id]
+    # a seated reviewer reads the proposal, not who leads it (as before)
+    from backend.challenges import service
+    for to in (ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW):
+        service.transition(db, c.actor(issuer), issuer, ch, to, None)
+    expert = e.make_expert(db)
+    db.add(ReviewSeat(challenge_id=ch.id, expert_id=expert.id, kind="scientist",
+                      status=ReviewSeatStatus.SEATED))
+    db.flush()
+    listed = client.get(f"{URL}/{ch.id}/proposals", headers=_h(db, expert)).json()
+    assert [p["lead_org_name"] for p in listed] == [None]

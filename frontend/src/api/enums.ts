@@ -26,6 +26,7 @@ export const API_ENUMS = {
   "EvidenceSide": ["buyer","seller","admin"],
   "EvidenceStatus": ["declared","confirmed","disputed"],
   "ExpertKind": ["scientist","entrepreneur","investor","ip_legal","finance"],
+  "ExpertVerdict": ["pass","fail"],
   "FinancingAudience": ["all_investors","named"],
   "FinancingStatus": ["draft","published","closed","withdrawn"],
   "FinancingSubject": ["achievement","demand","project","deal"],

@@ -1136,8 +1136,9 @@ export interface paths {
         put?: never;
         /**
          * Expert Check
-         * @description A reviewer seated on the challenge confirms the evidence (when the challenge asks for
-         *     the check); until then the issuer cannot accept the milestone.
+         * @description A reviewer seated on the challenge records a verdict on the evidence, pass or fail with
+         *     the reason (when the challenge asks for the check); until a pass the issuer cannot accept
+         *     the milestone (rejecting it stays allowed).
          */
         post: operations["challenges-expert_check"];
         delete?: never;
@@ -6300,7 +6301,8 @@ export interface components {
         /**
          * ChallengeProposalOut
          * @description `member_org_ids` and `members`: to the team every organisation named (with its answer);
-         *     to the issuer, reviewers and administrators only those who agreed.
+         *     to the issuer, reviewers and administrators only those who agreed. `lead_org_name`: to the
+         *     issuer, administrators and the team.
          */
         ChallengeProposalOut: {
             /** Approach */
@@ -6328,6 +6330,8 @@ export interface components {
             ip_arrangement: string;
             /** Lead Org Id */
             lead_org_id: number;
+            /** Lead Org Name */
+            lead_org_name?: string | null;
             /** Member Org Ids */
             member_org_ids: number[];
             /** Members */
@@ -7687,6 +7691,12 @@ export interface components {
             profile: components["schemas"]["ExpertProfileIn"];
             user: components["schemas"]["UserIn"];
         };
+        /**
+         * ExpertVerdict
+         * @description A seated reviewer's verdict on a milestone's evidence (when the challenge asks for one).
+         * @enum {string}
+         */
+        ExpertVerdict: "pass" | "fail";
         /** FeedItemOut */
         FeedItemOut: {
             /** Fit */
@@ -9036,11 +9046,14 @@ export interface components {
         };
         /**
          * MilestoneExpertCheckIn
-         * @description A seated reviewer confirms the evidence meets the milestone's indicators.
+         * @description A seated reviewer's verdict on the evidence: it meets the milestone's indicators
+         *     (pass), or not (fail, the note saying why).
          */
         MilestoneExpertCheckIn: {
             /** Note */
             note: string;
+            /** @default pass */
+            verdict?: components["schemas"]["ExpertVerdict"];
         };
         /** MilestoneIn */
         MilestoneIn: {
@@ -11506,6 +11519,7 @@ export interface components {
             expert_check_note?: string | null;
             /** Expert Checked At */
             expert_checked_at?: string | null;
+            expert_verdict?: components["schemas"]["ExpertVerdict"] | null;
             /** Id */
             id: number;
             /** Indicators */

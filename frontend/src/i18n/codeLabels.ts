@@ -90,6 +90,7 @@ export const CODE_LABEL_PREFIX: Record<ApiEnum, string> = {
   'achievements-download_import_template:format': 'fileFormat.',
   'exports-export_dataset:dataset': 'exports.dataset.',
   ReceiptStatus: 'receiptStatus.',
+  ExpertVerdict: 'expertVerdict.',
   MemberConsent: 'memberConsent.',
   ReviewSeatStatus: 'reviewSeatStatus.',
   OutcomeConfirmation: 'confirmation.',

@@ -8,7 +8,7 @@ import { createQueryClient } from '@/app/queryClient';
 import { makeUser, renderWithProviders, signIn } from '@/test/render';
 import { json, serve } from '@/test/server';
 
-import { InvestorFinancingDossier } from './FinancingDossier';
+import { InvestorFinancingDossier, OwnerFinancingDossier } from './FinancingDossier';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -53,5 +53,28 @@ describe("the investor's financing dossier card", () => {
     expect(await screen.findByTestId('terms-text')).toHaveTextContent('不得向第三方披露');
     await user.click(screen.getByTestId('terms-accept'));
     expect(await screen.findByTestId('dossier-content')).toHaveTextContent('良率与财务数据（保密）');
+  });
+});
+
+describe("the owner's financing dossier card", () => {
+  const status: DossierStatus = { dossier_id: 9, demand_id: null, financing_request_id: 5, owner: true, access: null, terms_version: 1, terms_accepted: true, can_view: true };
+  const dossier = { id: 9, demand_id: null, draft_id: null, financing_request_id: 5, details: '良率与财务数据（保密）', volumes: '', budget: null, files: [], updated_at: '2026-12-07T02:00:00Z' };
+  const routes = {
+    'GET /api/v1/financing-requests/{id}/dossier': () => json(status),
+    'GET /api/v1/dossiers/{id}': () => json(dossier),
+    'GET /api/v1/dossiers/{id}/access': () => json([]),
+    'GET /api/v1/dossiers/{id}/views': () => json([]),
+  };
+
+  it('offers the upload while the request is open and hides it once it is closed', async () => {
+    serve(routes);
+    const queryClient = createQueryClient();
+    signIn(queryClient, makeUser());
+    const view = renderWithProviders(<OwnerFinancingDossier request={REQUEST} />, { queryClient });
+    expect(await screen.findByText('上传图纸或文件')).toBeInTheDocument();
+    view.unmount();
+    renderWithProviders(<OwnerFinancingDossier request={{ ...REQUEST, status: 'closed' }} />, { queryClient });
+    expect(await screen.findByTestId('dossier-details')).toBeInTheDocument();
+    expect(screen.queryByText('上传图纸或文件')).toBeNull();
   });
 });

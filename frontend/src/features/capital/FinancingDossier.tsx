@@ -23,6 +23,7 @@ export function OwnerFinancingDossier({ request }: { request: FinancingRequest }
       key={content?.updated_at ?? 'new'}
       dossier={content}
       saving={put.isPending}
+      uploads={request.status !== 'closed'}
       onSave={(values, done, fail) => put.mutate(values, { onSuccess: done, onError: fail })}
     />
   );

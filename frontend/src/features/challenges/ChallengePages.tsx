@@ -335,7 +335,9 @@ function MilestoneTracker({ c, issuer, winner, checker }: { c: Challenge; issuer
               kind="primary"
               loading={act.isPending}
               data-testid={`milestone-accept-${m.id}`}
-              disabledReason={c.milestone_expert_check && !m.expert_checked_at ? t('challenges.check.acceptBlocked') : null}
+              disabledReason={
+                m.expert_verdict === 'fail' ? t('challenges.check.acceptBlockedFail') : c.milestone_expert_check && !m.expert_checked_at ? t('challenges.check.acceptBlocked') : null
+              }
               onClick={() => act.mutate({ milestoneId: m.id, action: { kind: 'accept' } }, { onError })}
             >
               {t('challenges.tracker.accept')}
@@ -383,7 +385,7 @@ function MilestoneTracker({ c, issuer, winner, checker }: { c: Challenge; issuer
         m={dialog?.kind === 'check' ? dialog.milestone : null}
         loading={act.isPending}
         onCancel={done}
-        onSubmit={(note) => dialog && act.mutate({ milestoneId: dialog.milestone.id, action: { kind: 'expertCheck', note } }, { onSuccess: done, onError })}
+        onSubmit={(verdict, note) => dialog && act.mutate({ milestoneId: dialog.milestone.id, action: { kind: 'expertCheck', verdict, note } }, { onSuccess: done, onError })}
       />
       <ReasonDialog
         open={dialog?.kind === 'payment'}

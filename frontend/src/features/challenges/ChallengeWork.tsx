@@ -16,6 +16,7 @@ import {
   Money,
   PageHeader,
   QueryState,
+  Radio,
   Select,
   Space,
   Table,
@@ -341,7 +342,7 @@ export function ProposalsCard({ c }: { c: Challenge }) {
         <Collapse
           items={(list.data ?? []).map((p) => ({
             key: p.id,
-            label: `${t('challenges.review.proposal')} #${p.id} · ${formatDateTime(p.updated_at)}`,
+            label: `${p.lead_org_name ?? `${t('challenges.review.proposal')} #${p.id}`} · ${formatDateTime(p.updated_at)}`,
             extra: p.frozen_sha256 ? <Tag tone="neutral">{t('challenges.proposal.frozen')}</Tag> : null,
             children: (
               <>
@@ -381,10 +382,11 @@ export function MilestoneDetails({ c, m, uploads }: { c: Challenge; m: Challenge
 export function ExpertCheckState({ m }: { m: ChallengeMilestone }) {
   const t = useT();
   if (m.expert_checked_at) {
+    const failed = m.expert_verdict === 'fail';
     return (
       <Space direction="vertical" size={0}>
         <Space wrap>
-          <Tag tone="success">{t('challenges.check.passed')}</Tag>
+          <Tag tone={failed ? 'danger' : 'success'}>{failed ? t('expertVerdict.fail') : t('challenges.check.passed')}</Tag>
           <Typography.Text type="secondary">{formatDateTime(m.expert_checked_at)}</Typography.Text>
         </Space>
         {m.expert_check_note ? <Typography.Text>{m.expert_check_note}</Typography.Text> : null}
@@ -424,23 +426,34 @@ export function EvidenceDialog({ c, m, loading, onSubmit, onCancel }: { c: Chall
   );
 }
 
-/** The seated expert's check of submitted evidence, with remarks. */
-export function ExpertCheckDialog({ m, loading, onSubmit, onCancel }: { m: ChallengeMilestone | null; loading: boolean; onSubmit: (note: string) => void; onCancel: () => void }) {
+export type ExpertVerdict = 'pass' | 'fail';
+
+/** The seated expert's verdict on submitted evidence (pass, or fail with the reason). */
+export function ExpertCheckDialog({ m, loading, onSubmit, onCancel }: { m: ChallengeMilestone | null; loading: boolean; onSubmit: (verdict: ExpertVerdict, note: string) => void; onCancel: () => void }) {
   const t = useT();
-  const [form] = Form.useForm<{ note: string }>();
+  const [form] = Form.useForm<{ verdict: ExpertVerdict; note: string }>();
   return (
     <Modal
       open={m !== null}
       destroyOnHidden
       title={t('challenges.check.title')}
-      okText={t('challenges.check.confirm')}
+      okText={t('challenges.check.record')}
       cancelText={t('common.cancel')}
       okButtonProps={{ loading, 'data-testid': 'expert-check-ok' }}
-      onOk={() => void form.validateFields().then(({ note }) => onSubmit(note.trim()), () => undefined)}
+      onOk={() => void form.validateFields().then(({ verdict, note }) => onSubmit(verdict, note.trim()), () => undefined)}
       onCancel={onCancel}
     >
       <Typography.Paragraph type="secondary">{t('challenges.check.explain')}</Typography.Paragraph>
-      <Form form={form} layout="vertical">
+      <Form form={form} layout="vertical" initialValues={{ verdict: 'pass' }}>
+        <Form.Item name="verdict" label={t('challenges.check.verdict')}>
+          <Radio.Group
+            data-testid="expert-check-verdict"
+            options={[
+              { value: 'pass', label: t('challenges.check.verdictPass') },
+              { value: 'fail', label: t('challenges.check.verdictFail') },
+            ]}
+          />
+        </Form.Item>
         <Form.Item name="note" label={t('challenges.check.note')} rules={[{ required: true, whitespace: true, message: t('form.required', { field: t('challenges.check.note') }) }]}>
           <Input.TextArea rows={3} maxLength={1000} showCount data-testid="expert-check-note" />
         </Form.Item>

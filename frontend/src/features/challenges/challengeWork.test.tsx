@@ -30,7 +30,7 @@ function challenge(overrides: Partial<Challenge> = {}): Challenge {
 
 function proposal(overrides: Partial<ChallengeProposal> = {}): ChallengeProposal {
   return {
-    id: 31, challenge_id: 5, lead_org_id: 20, member_org_ids: [], members: [], broker_id: null,
+    id: 31, challenge_id: 5, lead_org_id: 20, lead_org_name: null, member_org_ids: [], members: [], broker_id: null,
     approach: '低应力封装工艺', team: '王教授团队', indicators: [{ name: '翘曲量', unit: 'mm', comparator: '≤', threshold: '0.08' }],
     plan: [{ title: '样品', due_on: '2027-03-01', amount: '400000.00' }], budget: '400000.00', ip_arrangement: '共有',
     created_at: '2026-12-01T02:00:00Z', updated_at: '2026-12-01T02:00:00Z', revision: 1, frozen_sha256: null, frozen_at: null, ...overrides,
@@ -41,7 +41,7 @@ function milestone(overrides: Partial<ChallengeMilestone> = {}): ChallengeMilest
   return {
     id: 71, award_id: 3, seq: 1, title: '样品验证', indicators: [], due_on: '2027-03-01', amount: '500000.00', status: 'submitted', late: false,
     evidence: '第三方检测：翘曲0.07 mm', evidence_at: '2027-02-20T03:00:00Z', decision_reason: null, decided_at: null, paid_amount: null,
-    paid_on: null, payment_reference: null, receipt_status: null, receipt_reason: null, receipt_at: null, expert_checked_at: null, expert_check_note: null,
+    paid_on: null, payment_reference: null, receipt_status: null, receipt_reason: null, receipt_at: null, expert_checked_at: null, expert_check_note: null, expert_verdict: null,
     ...overrides,
   };
 }
@@ -125,6 +125,23 @@ describe("the lead's proposal editor", () => {
   });
 });
 
+describe("the issuer's received proposals", () => {
+  it('names each proposal by its lead organisation', async () => {
+    const queryClient = createQueryClient();
+    signIn(queryClient, makeUser());
+    serve({
+      'GET /api/v1/challenges/{id}': () => json(challenge({ is_issuer: true, status: 'closed' })),
+      'GET /api/v1/challenges/{id}/proposals': () => json([proposal({ lead_org_name: '闽江工学院' })]),
+      'GET /api/v1/challenges/{id}/proposals/{pid}/files': () => json([]),
+      'GET /api/v1/notifications': () => json(page([])),
+    });
+    renderRoutes(routes, { path: '/challenges/5', queryClient });
+    const card = await screen.findByTestId('issuer-proposals');
+    expect(await within(card).findByText(/^闽江工学院 · /)).toBeInTheDocument();
+    expect(within(card).queryByText(/#31/)).toBeNull();
+  });
+});
+
 describe('the milestone tracker', () => {
   const delivering = challenge({ status: 'in_delivery', milestone_expert_check: true, awards: [{ id: 3, proposal_id: 31, winner_org_id: 20, winner_name: '闽江工学院', amount: '500000.00', reason: '最优' }] as Challenge['awards'] });
   const evidenceFile = { id: 12, proposal_id: null, milestone_id: 71, filename: '第三方检测报告.pdf', content_type: 'application/pdf', size: 4096, sha256: 'ef'.repeat(32), uploaded_at: '2027-02-20T03:00:00Z' };
@@ -164,6 +181,41 @@ describe('the milestone tracker', () => {
     await user.type(await screen.findByTestId('expert-check-note'), '报告与指标一致，达标');
     await user.click(screen.getByTestId('expert-check-ok'));
     await waitFor(() => expect(api.calls('POST', '/api/v1/challenges/5/milestones/71/expert-check')).toHaveLength(1));
-    expect(await api.calls('POST', '/api/v1/challenges/5/milestones/71/expert-check')[0]!.json()).toEqual({ note: '报告与指标一致，达标' });
+    expect(await api.calls('POST', '/api/v1/challenges/5/milestones/71/expert-check')[0]!.json()).toEqual({ verdict: 'pass', note: '报告与指标一致，达标' });
+  });
+
+  it('lets the expert record a fail with its reason, which both sides then see and which keeps the issuer from accepting', async () => {
+    const user = userEvent.setup();
+    const queryClient = createQueryClient();
+    signIn(queryClient, makeUser({ id: 9, role: 'expert', organisation: null }));
+    const api = serve({
+      'GET /api/v1/challenges/{id}': () => json(delivering),
+      'GET /api/v1/challenges/{id}/milestones': () => json([milestone()]),
+      'POST /api/v1/challenges/{id}/milestones/{mid}/expert-check': () => json(milestone({ expert_checked_at: '2027-02-21T03:00:00Z', expert_check_note: '翘曲超标', expert_verdict: 'fail' })),
+      'GET /api/v1/notifications': () => json(page([])),
+    });
+    renderRoutes(routes, { path: '/challenges/5', queryClient });
+    await user.click(await screen.findByTestId('milestone-check-71'));
+    await user.click(await screen.findByLabelText('不通过（未达到指标）'));
+    await user.type(screen.getByTestId('expert-check-note'), '翘曲超标');
+    await user.click(screen.getByTestId('expert-check-ok'));
+    await waitFor(() => expect(api.calls('POST', '/api/v1/challenges/5/milestones/71/expert-check')).toHaveLength(1));
+    expect(await api.calls('POST', '/api/v1/challenges/5/milestones/71/expert-check')[0]!.json()).toEqual({ verdict: 'fail', note: '翘曲超标' });
+  });
+
+  it('shows a failing verdict on the tracker and says why the issuer cannot accept', async () => {
+    const queryClient = createQueryClient();
+    signIn(queryClient, makeUser());
+    serve({
+      'GET /api/v1/challenges/{id}': () => json({ ...delivering, is_issuer: true }),
+      'GET /api/v1/challenges/{id}/milestones': () => json([milestone({ expert_checked_at: '2027-02-21T03:00:00Z', expert_check_note: '翘曲超标', expert_verdict: 'fail' })]),
+      'GET /api/v1/challenges/{id}/proposals': () => json([]),
+      'GET /api/v1/notifications': () => json(page([])),
+    });
+    renderRoutes(routes, { path: '/challenges/5', queryClient });
+    expect(await screen.findByText('专家评审未通过')).toBeInTheDocument();
+    expect(screen.getByText('翘曲超标')).toBeInTheDocument();
+    expect(await screen.findByTestId('milestone-accept-71')).toBeDisabled();
+    expect(screen.getByLabelText('评审专家认定该里程碑成果未通过，不能验收；可以驳回，待中榜方补充成果后重新评审。')).toBeInTheDocument();
   });
 });

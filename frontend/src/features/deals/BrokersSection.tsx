@@ -114,7 +114,11 @@ export function BrokersSection({ deal }: { deal: Deal }) {
           type="info"
           showIcon
           style={{ marginTop: 12 }}
-          message={t('shares.invitedYou', { name: deal.invitation.invited_by_name ?? t('brokerRole.lead') })}
+          message={
+            deal.challenge
+              ? t('shares.invitedToLead', { title: deal.challenge.title })
+              : t('shares.invitedYou', { name: deal.invitation.invited_by_name ?? t('brokerRole.lead') })
+          }
           description={Object.entries(deal.invitation.proposed_shares)
             .map(([id, share]) => t('roles.shares.line', { name: nameOf(deal.invitation?.names, id), share }))
             .join(' · ')}

@@ -72,4 +72,34 @@ describe('co-brokers by name', () => {
     expect(screen.getByText('李四：70.00% · 王五：30.00%')).toBeInTheDocument();
     expect(screen.getByRole('tabpanel')).not.toHaveTextContent(/#\d+/);
   });
+
+  it("the broker a challenge's solver named is asked to lead the award's deal", async () => {
+    const user = userEvent.setup({ delay: null });
+    const api = serve({
+      'GET /api/v1/deals/{id}': () =>
+        json(
+          makeDeal({
+            relation: 'invitee',
+            challenge: { challenge_id: 5, award_id: 3, proposal_id: 31, title: '伺服电机编码器国产化', amount: '800000.00' },
+            invitation: {
+              broker_id: 12,
+              display_name: '王五',
+              invited_by_id: 2,
+              invited_by_name: '赵六',
+              invited_at: '2026-11-03T02:00:00Z',
+              proposed_shares: { '12': '100.00' },
+              names: { '12': '王五' },
+            },
+          }),
+        ),
+      'GET /api/v1/deals/{id}/timeline': () => json([]),
+      'POST /api/v1/deals/{id}/invitation/accept': () => json(makeDeal()),
+    });
+    renderRoutes(routes, { path: '/broker/deals/501', queryClient: as(makeBrokerUser({ id: 12, display_name: '王五' })) });
+    await user.click(await screen.findByRole('tab', { name: '经纪人与份额' }));
+    expect(await screen.findByText(/揭榜方指定您为揭榜挂帅“伺服电机编码器国产化”授奖项目的牵头经纪人/)).toBeInTheDocument();
+    expect(screen.getByText('王五：100.00%')).toBeInTheDocument();
+    await user.click(screen.getByTestId('accept-invitation'));
+    await waitFor(() => expect(api.calls('POST', '/api/v1/deals/501/invitation/accept')).toHaveLength(1));
+  });
 });

@@ -12,10 +12,12 @@ export interface DossierEditorProps {
   dossier: Dossier | null;
   saving: boolean;
   onSave: (values: DossierInput, done: () => void, fail: (error: unknown) => void) => void;
+  /** Whether files may still be attached (not once what it belongs to has ended). */
+  uploads?: boolean;
 }
 
 /** Write a dossier (technical details, volumes, budget) and attach drawings once it exists. */
-export function DossierEditor({ dossier, saving, onSave }: DossierEditorProps) {
+export function DossierEditor({ dossier, saving, onSave, uploads = true }: DossierEditorProps) {
   const t = useT();
   const [form] = Form.useForm<DossierInput>();
   const message = useMessage();
@@ -49,7 +51,7 @@ export function DossierEditor({ dossier, saving, onSave }: DossierEditorProps) {
         <Button kind="primary" htmlType="submit" loading={saving} data-testid="dossier-save">
           {t('intake.dossier.save')}
         </Button>
-        {dossier === null ? null : (
+        {dossier === null || !uploads ? null : (
           <Upload
             accept={ACCEPT}
             showUploadList={false}

@@ -115,7 +115,7 @@ export function useTransition(id: number) {
 export type MilestoneAction =
   | { kind: 'evidence'; text: string }
   | { kind: 'accept' }
-  | { kind: 'expertCheck'; note: string }
+  | { kind: 'expertCheck'; verdict: 'pass' | 'fail'; note: string }
   | { kind: 'payment'; paid_on: string; reference: string }
   | { kind: 'receipt'; confirmed: boolean; reason?: string };
 
@@ -130,7 +130,7 @@ export function useMilestoneAction(id: number) {
         case 'accept':
           return unwrap(await api.POST('/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/accept', { params: { path }, body: {} }));
         case 'expertCheck':
-          return unwrap(await api.POST('/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/expert-check', { params: { path }, body: { note: action.note } }));
+          return unwrap(await api.POST('/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/expert-check', { params: { path }, body: { verdict: action.verdict, note: action.note } }));
         case 'payment':
           return unwrap(await api.POST('/api/v1/challenges/{challenge_id}/milestones/{milestone_id}/payment', { params: { path }, body: { paid_on: action.paid_on, reference: action.reference } }));
         case 'receipt':
