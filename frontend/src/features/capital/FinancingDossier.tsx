@@ -24,6 +24,7 @@ export function OwnerFinancingDossier({ request }: { request: FinancingRequest }
       dossier={content}
       saving={put.isPending}
       onSave={(values, done, fail) => put.mutate(values, { onSuccess: done, onError: fail })}
+      explain={false}
     />
   );
   return (
