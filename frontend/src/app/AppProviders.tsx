@@ -35,8 +35,6 @@ export function AppProviders({ queryClient, children }: { queryClient: QueryClie
       theme={reducedMotion ? stillTheme : theme}
       // A refused form shows its first problem mid-screen, clear of the sticky header.
       form={{ scrollToFirstError: { block: 'center', focus: true } }}
-      // antd keeps a titled divider on one line: a long English title ran off a 390 px screen.
-      divider={{ style: { whiteSpace: 'normal' } }}
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
