@@ -84,8 +84,9 @@ function useProblemWords() {
   };
 }
 
-/** Wide enough for five stage columns with their labels apart. */
-const GRAPH_MIN_WIDTH = 760;
+/** As wide as on a desktop: the graph keeps its aspect ratio, so a narrower box also brings the
+ *  rows together until nodes and labels overlap (they did at 760 px). */
+const GRAPH_MIN_WIDTH = 1100;
 
 /** The version being edited drawn as the chain map draws it, read-only and as it is typed:
  *  nodes without a key or stage yet, and edges to nodes not there, are left out until they are. */
