@@ -63,10 +63,10 @@ describe('the chain editor', () => {
     expect(scroll).toHaveStyle({ overflowX: 'auto' });
     expect(scroll).toContainElement(graph);
     const card = graph.closest<HTMLElement>('.ant-card');
-    expect(card).not.toBeNull();
-    expect(card?.querySelector('.ant-card-extra')).toBeNull();
-    expect(within(card as HTMLElement).getByText('图谱预览')).toBeInTheDocument();
-    expect(within(card as HTMLElement).getByText('正在编辑的版本（基于第 3 版，保存后生效；只读）')).toBeInTheDocument();
+    if (card === null) throw new Error('the graph is not in a card');
+    expect(card.querySelector('.ant-card-extra')).toBeNull();
+    expect(within(card).getByText('图谱预览')).toBeInTheDocument();
+    expect(within(card).getByText('正在编辑的版本（基于第 3 版，保存后生效；只读）')).toBeInTheDocument();
   }, 60_000);
 
   it('colours a previewed node by its marks, having no figures yet', () => {
