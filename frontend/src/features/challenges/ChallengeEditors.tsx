@@ -49,7 +49,7 @@ import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
 
 import { ChallengeFiles, MemberConsents, PartnerPicker } from './ChallengeWork';
-import { proposalsOpen } from './proposalWindow';
+import { closesAtText, proposalsOpen } from './proposalWindow';
 
 type Comparator = '≤' | '≥' | '=';
 const COMPARATORS: Comparator[] = ['≤', '≥', '='];
@@ -439,7 +439,7 @@ export function ProposalEditorPage() {
               </Space>
             }
           />
-          <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('challenges.proposal.closesAt', { when: formatDateTime(challenge.data.proposals_close_at) })} />
+          <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('challenges.proposal.closesAt', { when: closesAtText(challenge.data.proposals_close_at) })} />
           {challenge.data.is_issuer ? <Alert type="info" showIcon message={t('challenges.proposal.issuer')} /> : <ProposalForm c={challenge.data} own={own} lead={own === undefined || own.lead_org_id === orgId} />}
         </>
       ) : null}
