@@ -568,6 +568,16 @@ def view_log(session: Session, view: DossierAccessView, limit: int = 500
     return [(v, u, name) for v, u, name in rows]
 
 
+def demand_has_dossier(session: Session, user: User | None, demand_id: int) -> bool:
+    """Whether a demand the caller can see carries a dossier (its status may be asked for):
+    the demand page asks only then, instead of reading a 404 on every other demand."""
+    if user is None:
+        return False
+    demands.check_visible(session, user, demand_id)
+    return session.execute(select(Dossier.id).where(Dossier.demand_id == demand_id)
+                           ).first() is not None
+
+
 def for_demand(session: Session, user: User, demand_id: int) -> DossierAccessView:
     """The dossier of a demand the user may see (404 when there is none or no view)."""
     demands.check_visible(session, user, demand_id)

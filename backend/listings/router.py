@@ -16,6 +16,7 @@ from backend.core.permissions import Permission
 from backend.core.routing import UnitOfWorkRoute, blocking
 from backend.core.schemas import Page
 from backend.deals import lookup as _deals  # noqa: F401 — a demand's open deals (demands.py)
+from backend.intake import dossiers as intake_dossiers
 from backend.listings import (
     achievements,
     demands,
@@ -114,7 +115,9 @@ def _demand_out(session: SessionDep, user: User | None, demand_id: int) -> schem
 
 @demands_router.get("/{demand_id}")
 def get_demand(demand_id: int, session: SessionDep, user: OptionalUser) -> schemas.DemandOut:
-    return _demand_out(session, user, demand_id)
+    out = _demand_out(session, user, demand_id)
+    return out.model_copy(update={
+        "has_dossier": intake_dossiers.demand_has_dossier(session, user, demand_id)})
 
 
 @demands_router.patch("/{demand_id}")

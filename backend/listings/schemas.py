@@ -145,6 +145,9 @@ class DemandOut(Schema):
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None
+    has_dossier: bool = Field(default=False, description=(
+        "it has a confidential dossier the signed-in caller may ask about; only on one "
+        "demand (GET /demands/{id}), false in lists"))
 
 
 # --- achievements --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from backend.listings.models import Demand, Visibility
 from backend.matches import documents
 from tests.builders import accounts as b
 from tests.builders import intake as ib
+from tests.builders import listings as lb
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -222,3 +223,18 @@ def test_the_owner_lists_its_dossiers_with_their_counts(client: TestClient, db: 
              x["granted"], x["views"]) for x in listed] == [
         (dossier.id, demand_id, None, "焊接工艺保密资料需求", 1, 1, 1)]
     assert client.get("/api/v1/dossiers", headers=_h(db, b.make_admin(db))).json() == []
+
+
+def test_a_demand_says_whether_it_has_a_dossier_to_a_signed_in_reader(client: TestClient,
+                                                                       db: Session) -> None:
+    """The demand page asks for the dossier's status only when there is one (no 404 logged
+    in the browser on every other demand)."""
+    firm, institute = b.make_firm_user(db), b.make_institute_user(db)
+    with_dossier, _ = ib.demand_with_dossier(db, firm)
+    without = lb.make_demand(db, firm).id
+    h = _h(db, institute)
+    assert client.get(f"/api/v1/demands/{with_dossier}", headers=h).json()["has_dossier"] is True
+    assert client.get(f"/api/v1/demands/{without}", headers=h).json()["has_dossier"] is False
+    assert client.get(f"/api/v1/demands/{with_dossier}").json()["has_dossier"] is False
+    listed = client.get("/api/v1/demands", headers=h).json()["items"]
+    assert {d["id"]: d["has_dossier"] for d in listed} == {with_dossier: False, without: False}

@@ -7015,6 +7015,12 @@ export interface components {
             /** Description */
             description: string;
             field: components["schemas"]["FieldRef"];
+            /**
+             * Has Dossier
+             * @description it has a confidential dossier the signed-in caller may ask about; only on one demand (GET /demands/{id}), false in lists
+             * @default false
+             */
+            has_dossier?: boolean;
             /** Hidden */
             hidden: boolean;
             /**

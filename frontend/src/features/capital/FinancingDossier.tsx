@@ -25,6 +25,7 @@ export function OwnerFinancingDossier({ request }: { request: FinancingRequest }
       saving={put.isPending}
       uploads={request.status !== 'closed'}
       onSave={(values, done, fail) => put.mutate(values, { onSuccess: done, onError: fail })}
+      explain={false}
     />
   );
   return (

@@ -27,6 +27,7 @@ import {
   Tag,
   Typography,
   Upload,
+  useBelow,
   useMessage,
   useShowError,
 } from '@/components/ui';
@@ -83,6 +84,10 @@ function useProblemWords() {
   };
 }
 
+/** As wide as on a desktop: the graph keeps its aspect ratio, so a narrower box also brings the
+ *  rows together until nodes and labels overlap (they did at 760 px). */
+const GRAPH_MIN_WIDTH = 1100;
+
 /** The version being edited drawn as the chain map draws it, read-only and as it is typed:
  *  nodes without a key or stage yet, and edges to nodes not there, are left out until they are. */
 function GraphPreview({ nodes, edges, saved }: { nodes: DraftNode[]; edges: (Partial<EdgeIn> | undefined)[]; saved: ChainOut | undefined }) {
@@ -93,16 +98,22 @@ function GraphPreview({ nodes, edges, saved }: { nodes: DraftNode[]; edges: (Par
   const links = edges.flatMap((e) => (e?.source && e.target && keys.has(e.source) && keys.has(e.target) ? [{ source: e.source, target: e.target }] : []));
   const byKey = new Map(drawn.map((n) => [n.key, n]));
   const label = (key: string) => name(byKey.get(key) ?? { key });
+  // On a phone the note goes under the title (as the card's extra it pushed the title out) and
+  // the graph keeps a desktop width in a scrolling box: squeezed to 390 px its labels overlapped.
+  const narrow = useBelow('md');
+  const note = <Typography.Text type="secondary">{saved === undefined ? t('chainEditor.preview.new') : t('chainEditor.preview.editing', { n: saved.version })}</Typography.Text>;
+  const graph = <ChainGraph chain={{ nodes: drawn, edges: links }} figures={null} label={label} testId="chain-editor-graph" />;
   return (
-    <Card
-      title={t('chainEditor.preview')}
-      extra={<Typography.Text type="secondary">{saved === undefined ? t('chainEditor.preview.new') : t('chainEditor.preview.editing', { n: saved.version })}</Typography.Text>}
-      style={{ marginBottom: 16 }}
-    >
+    <Card title={t('chainEditor.preview')} extra={narrow ? undefined : note} style={{ marginBottom: 16 }}>
+      {narrow ? <div style={{ marginBottom: 12 }}>{note}</div> : null}
       {drawn.length === 0 ? (
         <Typography.Text type="secondary">{t('chainEditor.preview.empty')}</Typography.Text>
+      ) : narrow ? (
+        <div style={{ overflowX: 'auto' }} data-testid="chain-editor-graph-scroll">
+          <div style={{ minWidth: GRAPH_MIN_WIDTH }}>{graph}</div>
+        </div>
       ) : (
-        <ChainGraph chain={{ nodes: drawn, edges: links }} figures={null} label={label} testId="chain-editor-graph" />
+        graph
       )}
     </Card>
   );

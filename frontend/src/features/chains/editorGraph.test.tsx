@@ -6,6 +6,7 @@ import { tokenStore } from '@/api/tokens';
 import { createQueryClient } from '@/app/queryClient';
 import { routes } from '@/app/routes';
 import { makeAdminUser, renderRoutes, signIn } from '@/test/render';
+import { windowWidth } from '@/test/media';
 import { json, serve } from '@/test/server';
 
 import { layout, MARK_COLOUR, OK_COLOUR } from './graph';
@@ -47,6 +48,23 @@ describe('the chain editor', () => {
     renderRoutes(routes, { path: '/admin/chains/4', queryClient });
     const graph = await screen.findByTestId('chain-editor-graph', undefined, { timeout: 20_000 });
     const card = graph.closest<HTMLElement>('.ant-card')!;
+    expect(within(card).getByText('图谱预览')).toBeInTheDocument();
+    expect(within(card).getByText('正在编辑的版本（基于第 3 版，保存后生效；只读）')).toBeInTheDocument();
+  }, 60_000);
+
+  it('on a phone keeps the title, puts the note under it and lets the graph scroll sideways', async () => {
+    windowWidth(390);
+    serve({ 'GET /api/v1/chains/{id}': () => json(CHAIN), 'GET /api/v1/chains/{id}/versions': () => json([]) });
+    const queryClient = createQueryClient();
+    signIn(queryClient, makeAdminUser());
+    renderRoutes(routes, { path: '/admin/chains/4', queryClient });
+    const graph = await screen.findByTestId('chain-editor-graph', undefined, { timeout: 20_000 });
+    const scroll = screen.getByTestId('chain-editor-graph-scroll');
+    expect(scroll).toHaveStyle({ overflowX: 'auto' });
+    expect(scroll).toContainElement(graph);
+    const card = graph.closest<HTMLElement>('.ant-card');
+    if (card === null) throw new Error('the graph is not in a card');
+    expect(card.querySelector('.ant-card-extra')).toBeNull();
     expect(within(card).getByText('图谱预览')).toBeInTheDocument();
     expect(within(card).getByText('正在编辑的版本（基于第 3 版，保存后生效；只读）')).toBeInTheDocument();
   }, 60_000);

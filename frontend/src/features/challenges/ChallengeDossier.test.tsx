@@ -92,6 +92,8 @@ describe("a challenge's confidential dossier", () => {
     const view = renderWithProviders(<ChallengeDossier c={{ ...CHALLENGE, is_issuer: true, has_dossier: false, status: 'draft' }} />, { queryClient });
     const user = userEvent.setup();
     expect(await screen.findByTestId('challenge-dossier-issuer')).toBeInTheDocument();
+    // The challenge's own alert explains the dossier; not the demand's line ("…写在需求里").
+    expect(screen.queryByText(/公开摘要写在需求里/)).toBeNull();
     await user.type(screen.getByTestId('dossier-details'), '基板叠层结构');
     await user.click(screen.getByTestId('dossier-save'));
     await waitFor(() => expect(api.calls('PUT', '/api/v1/challenges/7/dossier')).toHaveLength(1));

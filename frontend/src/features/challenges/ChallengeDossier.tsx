@@ -28,6 +28,7 @@ export function IssuerChallengeDossier({ c }: { c: Challenge }) {
       dossier={content}
       saving={put.isPending}
       onSave={(values, done, fail) => put.mutate(values, { onSuccess: done, onError: fail })}
+      explain={false}
     />
   );
   return (

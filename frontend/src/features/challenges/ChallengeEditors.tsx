@@ -49,7 +49,7 @@ import { useT } from '@/i18n';
 import { formatDateTime } from '@/lib/dates';
 
 import { ChallengeFiles, MemberConsents, PartnerPicker } from './ChallengeWork';
-import { proposalsOpen } from './proposalWindow';
+import { closesAtText, proposalsOpen } from './proposalWindow';
 
 type Comparator = '≤' | '≥' | '=';
 const COMPARATORS: Comparator[] = ['≤', '≥', '='];
@@ -439,7 +439,7 @@ export function ProposalEditorPage() {
               </Space>
             }
           />
-          <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('challenges.proposal.closesAt', { when: formatDateTime(challenge.data.proposals_close_at) })} />
+          <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('challenges.proposal.closesAt', { when: closesAtText(challenge.data.proposals_close_at) })} />
           {challenge.data.is_issuer ? <Alert type="info" showIcon message={t('challenges.proposal.issuer')} /> : <ProposalForm c={challenge.data} own={own} lead={own === undefined || own.lead_org_id === orgId} />}
         </>
       ) : null}
@@ -530,17 +530,19 @@ function ProposalForm({ c, own, lead }: { c: Challenge; own: ChallengeProposal |
                       <Input maxLength={200} />
                     </Form.Item>
                   </Col>
-                  <Col xs={12} md={6}>
+                  {/* On a phone the date takes a row and the amount most of the next: at 10/24 of
+                      390 px the amount's digits were cut off ("800000.0"). */}
+                  <Col xs={24} sm={12} md={6}>
                     <Form.Item name={[row.name, 'due_on']} label={t('challenges.dueOn')} rules={[{ required: true, message: t('form.required', { field: t('challenges.dueOn') }) }]}>
                       <DateInput aria-label={`${t('challenges.dueOn')} ${n + 1}`} />
                     </Form.Item>
                   </Col>
-                  <Col xs={10} md={6}>
+                  <Col xs={20} sm={10} md={6}>
                     <Form.Item name={[row.name, 'amount']} label={t('challenges.amount')} rules={[{ required: true, message: t('form.required', { field: t('challenges.amount') }) }]}>
                       <MoneyInput min="0.01" aria-label={`${t('challenges.amount')} ${n + 1}`} />
                     </Form.Item>
                   </Col>
-                  <Col xs={2} md={2}>
+                  <Col xs={4} sm={2} md={2}>
                     {rows.length > 1 && !readOnly ? (
                       <Form.Item>
                         <Button kind="text" icon={<icons.MinusCircleOutlined />} aria-label={t('challenges.editor.removeRow')} onClick={() => remove(row.name)} />

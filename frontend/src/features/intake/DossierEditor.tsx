@@ -14,10 +14,13 @@ export interface DossierEditorProps {
   onSave: (values: DossierInput, done: () => void, fail: (error: unknown) => void) => void;
   /** Whether files may still be attached (not once what it belongs to has ended). */
   uploads?: boolean;
+  /** The demand's line on what goes here; a financing request's or a challenge's card says it
+   *  in its own alert (and has no "demand" for the public summary to stay in). */
+  explain?: boolean;
 }
 
 /** Write a dossier (technical details, volumes, budget) and attach drawings once it exists. */
-export function DossierEditor({ dossier, saving, onSave, uploads = true }: DossierEditorProps) {
+export function DossierEditor({ dossier, saving, onSave, uploads = true, explain = true }: DossierEditorProps) {
   const t = useT();
   const [form] = Form.useForm<DossierInput>();
   const message = useMessage();
@@ -37,7 +40,7 @@ export function DossierEditor({ dossier, saving, onSave, uploads = true }: Dossi
         )
       }
     >
-      <Typography.Paragraph type="secondary">{t('intake.dossier.explain')}</Typography.Paragraph>
+      {explain ? <Typography.Paragraph type="secondary">{t('intake.dossier.explain')}</Typography.Paragraph> : null}
       <Form.Item name="details" label={t('intake.dossier.details')} rules={[required(t, t('intake.dossier.details'))]}>
         <Input.TextArea rows={5} maxLength={5000} showCount data-testid="dossier-details" />
       </Form.Item>

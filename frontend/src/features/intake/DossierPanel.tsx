@@ -84,11 +84,11 @@ function DossierContent({ dossierId }: { dossierId: number }) {
 }
 
 /** A demand's confidential dossier as the viewer may see it: ask for access, accept the
- *  owner's terms, then read it. Shows nothing when the demand has no dossier. */
-export function DossierPanel({ demandId }: { demandId: number }) {
+ *  owner's terms, then read it. Shows nothing (and asks nothing) when the demand has none. */
+export function DossierPanel({ demandId, hasDossier }: { demandId: number; hasDossier: boolean }) {
   const session = useSession();
   const signedIn = session.status === 'authenticated';
-  const status = useDossierStatus(demandId, signedIn);
+  const status = useDossierStatus(demandId, signedIn && hasDossier);
   if (!signedIn || status.data === undefined) return null;
   return <DossierViewerCard status={status.data} />;
 }

@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router';
 import { ApiError } from '@/api/problem';
 import type { ImportJob } from '@/api/types';
 import { DownloadButton } from '@/components/files/DownloadButton';
-import { Alert, Button, Card, Checkbox, Flex, icons, PageHeader, Progress, Space, Steps, Table, type TableColumns, Typography, Upload, useShowError } from '@/components/ui';
+import { Alert, Button, Card, Checkbox, Flex, icons, PageHeader, Progress, ServerText, Space, Steps, Table, type TableColumns, Typography, Upload, useShowError } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
 import { IMPORT_TEMPLATE_PATH, useImportAchievements, useImportJob } from '@/hooks/queries/listings';
 import { useT } from '@/i18n';
@@ -80,7 +80,7 @@ export function ImportPage() {
   const columns: TableColumns<RowProblem> = [
     { key: 'row', title: t('import.errors.row'), width: 90, render: (_, p) => p.row ?? '—' },
     { key: 'column', title: t('import.errors.column'), width: 180, render: (_, p) => p.column },
-    { key: 'message', title: t('import.errors.message'), render: (_, p) => p.message },
+    { key: 'message', title: t('import.errors.message'), render: (_, p) => <ServerText text={p.message} /> },
   ];
 
   return (
@@ -162,7 +162,7 @@ export function ImportPage() {
           ) : null}
 
           {refused === null && failedWhole === null ? null : (
-            <Alert type="error" showIcon role="alert" data-testid="import-refused" message={t('import.refused')} description={refused ?? failedWhole} />
+            <Alert type="error" showIcon role="alert" data-testid="import-refused" message={t('import.refused')} description={<ServerText text={refused ?? failedWhole} />} />
           )}
 
           {rejected === null ? null : (

@@ -65,7 +65,7 @@ describe('bulk import of achievements', () => {
             detail: '有2行存在错误，未导入任何数据',
             errors: [
               { field: '第2行 技术领域', row: 2, column: '技术领域', message: '没有这个技术领域' },
-              { field: '第3行 TRL', row: 3, column: 'TRL', message: 'TRL 须为 1–9' },
+              { field: '第3行 TRL', row: 3, column: 'TRL', message: '技术成熟度应为1到9的整数。TRL is a whole number from 1 to 9.' },
             ],
           }),
         ),
@@ -77,7 +77,7 @@ describe('bulk import of achievements', () => {
     const errors = await screen.findByTestId('import-errors');
     expect(within(errors).getByText('文件中有 2 处错误，未导入任何数据')).toBeInTheDocument();
     const rows = within(errors).getAllByRole('row').slice(1);
-    expect(rows.map((row) => row.textContent)).toEqual(['2技术领域没有这个技术领域', '3TRLTRL 须为 1–9']);
+    expect(rows.map((row) => row.textContent)).toEqual(['2技术领域没有这个技术领域', '3TRL技术成熟度应为1到9的整数。']);
 
     const form = await api.calls('POST', '/api/v1/achievements/import')[0]!.formData();
     expect(form.has('file')).toBe(true); // jsdom's File does not survive undici's FormData: the browser test checks the bytes
@@ -122,7 +122,7 @@ describe('bulk import of achievements', () => {
   it('says why a job failed as a whole', async () => {
     serve({
       'POST /api/v1/achievements/import': () => json(job(), 202),
-      'GET /api/v1/achievements/imports/{id}': () => json(job({ status: 'failed', detail: '文件已损坏，请用 Excel 重新保存为 .xlsx。' })),
+      'GET /api/v1/achievements/imports/{id}': () => json(job({ status: 'failed', detail: '文件已损坏，请用 Excel 重新保存为 .xlsx。The file is damaged: save it again as .xlsx.' })),
     });
     const user = await upload();
     await user.click(screen.getByTestId('import-submit'));

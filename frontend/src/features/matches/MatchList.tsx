@@ -1,7 +1,7 @@
 import { Link, useNavigate } from 'react-router';
 
 import type { ListingKind, Match } from '@/api/types';
-import { BudgetRange, Button, EmptyState, List, LoadError, Money, Space, Tag, Typography } from '@/components/ui';
+import { BudgetRange, Button, EmptyState, List, LoadError, Money, Space, Tag, Typography, useBelow } from '@/components/ui';
 import { useSession } from '@/features/accounts/useSession';
 import { useFieldName } from '@/features/listings/fields';
 import { ModeTags } from '@/features/listings/labels';
@@ -94,8 +94,26 @@ export function MatchList({ sourceKind, sourceId, fit = true, ownDemand = false,
   const achievementMatches = useAchievementMatches(sourceKind === 'achievement' ? sourceId : null, { fit, top_k: 20 });
   const matches = sourceKind === 'demand' ? demandMatches : achievementMatches;
   const feedback = useMyMatchFeedback(sourceKind, sourceId);
+  // antd keeps a list item's actions at their full width even when they wrap (the English
+  // buttons ran 150 px off a phone): there they go under the reasons instead.
+  const narrow = useBelow('md');
   const verdicts = new Map((feedback.data ?? []).map((item) => [item.target_id, item]));
 
+  const actions = (match: Match) => (
+    <Space key="actions" wrap size={[4, 4]}>
+      <FeedbackButtons sourceKind={sourceKind} sourceId={sourceId} targetId={match.id} given={verdicts.get(match.id)} />
+      {isBroker ? (
+        <ClaimButton
+          demandId={sourceKind === 'demand' ? sourceId : match.id}
+          achievementId={sourceKind === 'demand' ? match.id : sourceId}
+          disabledReason={claimBlocked}
+        />
+      ) : null}
+      {mayIntroduce(match) ? (
+        <IntroduceButton demandId={sourceKind === 'demand' ? sourceId : match.id} achievementId={sourceKind === 'demand' ? match.id : sourceId} />
+      ) : null}
+    </Space>
+  );
   if (matches.isError) return <LoadError error={matches.error} retry={() => void matches.refetch()} />;
   const items = matches.data?.items ?? [];
   const allWeak = items.length > 0 && items.every((item) => matchStrength(item.relevance) === 'weak');
@@ -112,34 +130,8 @@ export function MatchList({ sourceKind, sourceId, fit = true, ownDemand = false,
         <List.Item
           data-testid="match-item"
           aria-label={t('match.itemLabel', { rank: index + 1 })}
-          // One wrapping group: antd lays actions out in a row that never wraps, wider than a
-          // phone once a firm's or a broker's button joins the feedback ones.
-          actions={[
-            <Space key="actions" wrap size={[4, 4]}>
-              {[
-            <FeedbackButtons key="feedback" sourceKind={sourceKind} sourceId={sourceId} targetId={match.id} given={verdicts.get(match.id)} />,
-            ...(isBroker
-              ? [
-                  <ClaimButton
-                    key="claim"
-                    demandId={sourceKind === 'demand' ? sourceId : match.id}
-                    achievementId={sourceKind === 'demand' ? match.id : sourceId}
-                    disabledReason={claimBlocked}
-                  />,
-                ]
-              : []),
-            ...(mayIntroduce(match)
-              ? [
-                  <IntroduceButton
-                    key="introduce"
-                    demandId={sourceKind === 'demand' ? sourceId : match.id}
-                    achievementId={sourceKind === 'demand' ? match.id : sourceId}
-                  />,
-                ]
-              : []),
-              ]}
-            </Space>,
-          ]}
+          // One wrapping group: antd lays actions out in a row that never wraps.
+          actions={narrow ? undefined : [actions(match)]}
         >
           <Space direction="vertical" size={4} style={{ width: '100%' }}>
             <Space>
@@ -148,6 +140,7 @@ export function MatchList({ sourceKind, sourceId, fit = true, ownDemand = false,
             </Space>
             <MatchedListing match={match} />
             <MatchReasons reasons={match.reasons} perspective={sourceKind} />
+            {narrow ? actions(match) : null}
           </Space>
         </List.Item>
       )}

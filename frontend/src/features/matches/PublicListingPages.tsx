@@ -84,7 +84,7 @@ export function DemandPage() {
           <Card>
             <DemandDetails demand={demand.data} />
           </Card>
-          <DossierPanel demandId={demand.data.id} />
+          <DossierPanel demandId={demand.data.id} hasDossier={demand.data.has_dossier ?? false} />
           <ListingChainsCard kind="demand" listingId={demand.data.id} />
           <ListingMatchesCard
             kind="demand"

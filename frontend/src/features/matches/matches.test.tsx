@@ -6,6 +6,7 @@ import { tokenStore } from '@/api/tokens';
 import { createQueryClient } from '@/app/queryClient';
 import { routes } from '@/app/routes';
 import { makeAchievement, makeDeal, makeDemand, makeMatch } from '@/test/fixtures';
+import { windowWidth } from '@/test/media';
 import { makeBrokerUser, makeUser, renderRoutes, signIn } from '@/test/render';
 import { json, problem, serve } from '@/test/server';
 
@@ -66,6 +67,20 @@ describe('a firm’s demand and its matches', () => {
     expect(screen.getByTestId('reason-semantic')).toHaveTextContent('The problem you describe is close to the one this achievement solves');
     expect(screen.getByText('Strong match')).toBeInTheDocument();
     expect(screen.getByText('Achievements that could meet this demand')).toBeInTheDocument();
+  });
+
+  it('on a phone puts the buttons under the reasons, where they can wrap, not in antd’s row', async () => {
+    windowWidth(390);
+    serve({
+      'GET /api/v1/demands/{id}': () => json(makeDemand({ mine: true })),
+      'GET /api/v1/demands/{id}/matches': () => json(matches),
+      'GET /api/v1/matches/feedback': () => json([]),
+    });
+    renderRoutes(routes, { path: '/firm/demands/101', queryClient: as(makeUser()), locale: 'en-US' });
+    const item = await screen.findByTestId('match-item');
+    expect(item.querySelector('.ant-list-item-action')).toBeNull();
+    expect(within(item).getByTestId('introduce-button')).toHaveTextContent('Interested: ask a broker to introduce us');
+    expect(within(item).getByRole('button', { name: /Useful/ })).toBeInTheDocument();
   });
 
   it('marks weak matches as weak instead of presenting them as answers', async () => {
