@@ -69,7 +69,7 @@ export function ChallengeListPage() {
   const session = useSession();
   const mayIssue = session.status === 'authenticated' && (session.user.role === 'admin' || session.user.role === 'firm');
   const columns: TableColumns<ChallengeSummary> = [
-    { key: 'title', title: t('challenges.title'), render: (_, c) => <Link to={`/challenges/${c.id}`}>{c.title}</Link> },
+    { key: 'title', title: t('challenges.column.title'), render: (_, c) => <Link to={`/challenges/${c.id}`}>{c.title}</Link> },
     { key: 'issuer', title: t('challenges.issuer'), width: 160, render: (_, c) => (c.bureau ? t('challenges.bureau') : c.issuer_name ?? t('challenges.firm')) },
     { key: 'winners', title: t('challenges.winners'), width: 160, render: (_, c) => (c.winner_names?.length ? c.winner_names.join('、') : '—') },
     { key: 'prize', title: t('challenges.prize'), width: 150, align: 'right', render: (_, c) => <Money value={c.prize} rounded /> },
@@ -429,7 +429,7 @@ export function ReviewingPage() {
           scroll={{ x: 480 }}
           locale={{ emptyText: t('challenges.reviewing.none') }}
           columns={[
-            { key: 'title', title: t('challenges.title'), render: (_, r) => <Link to={`/expert/challenges/${r.challenge.id}`}>{r.challenge.title}</Link> },
+            { key: 'title', title: t('challenges.column.title'), render: (_, r) => <Link to={`/expert/challenges/${r.challenge.id}`}>{r.challenge.title}</Link> },
             { key: 'deadline', title: t('challenges.deadline'), width: 120, render: (_, r) => formatDate(r.challenge.deadline) },
             { key: 'seat', title: t('common.status'), width: 120, render: (_, r) => <Tag tone={r.seat_status === 'submitted' ? 'success' : 'warning'}>{t(`reviewSeatStatus.${r.seat_status}`)}</Tag> },
           ]}

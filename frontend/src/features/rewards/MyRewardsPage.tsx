@@ -21,7 +21,7 @@ export function MyRewardsPage() {
       ? null
       : {
           tooltip: { trigger: 'axis' },
-          grid: { left: 60, right: 16, top: 24, bottom: 24 },
+          grid: { left: 60, right: 16, top: 40, bottom: 24 }, // room for the axis name (元 / yuan) above
           xAxis: { type: 'category', data: MONTHS.map((m) => t('rewards.month', { month: m })) },
           yAxis: { type: 'value', name: t('money.yuan') },
           series: [{ name: t('rewards.paid'), type: 'bar', data: sums.paidByMonth.map(Number) }],
