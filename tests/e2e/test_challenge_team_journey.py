@@ -121,7 +121,8 @@ def test_a_joint_team_is_invited_and_a_milestone_evidence_file_is_seen(  # type:
     with firm.expect_download() as download:
         files.locator(f"[data-testid^='milestone-files-{milestone_id}-download-']").click()
     assert download.value.suggested_filename.endswith(".pdf")
-    expect(firm.get_by_test_id("issuer-proposals")).to_contain_text(f"#{proposal['id']}")
+    assert proposal["lead_org_name"]  # the issuer sees who proposed, by name
+    expect(firm.get_by_test_id("issuer-proposals")).to_contain_text(proposal["lead_org_name"])
     _shots(firm, "challenge-milestone-evidence-issuer")
     for api in (firm_api, lead_api, member_api):
         api.close()
