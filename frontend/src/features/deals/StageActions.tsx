@@ -2,7 +2,7 @@ import { useState } from 'react';
 
 import { ApiError } from '@/api/problem';
 import type { Deal, DealStage } from '@/api/types';
-import { Alert, Button, ReasonDialog, Space, useMessage, useShowError } from '@/components/ui';
+import { ActionButton, Alert, Button, ReasonDialog, Space, useMessage, useShowError } from '@/components/ui';
 import { useTransitionDeal } from '@/hooks/queries/deals';
 import { useT } from '@/i18n';
 
@@ -35,6 +35,9 @@ export function StageActions({ deal }: { deal: Deal }) {
   };
 
   if (deal.allowed_next.length === 0) return null;
+  // the server refuses negotiating until both parties accepted the introduction: say so first
+  const awaitingParties = deal.demand.acceptance !== 'accepted' || deal.achievement.acceptance !== 'accepted';
+  const waitReason = (stage: DealStage) => (stage === 'negotiating' && awaitingParties ? t('deal.move.awaitParties') : null);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap aria-label={t('deal.stageActions')}>
@@ -44,15 +47,16 @@ export function StageActions({ deal }: { deal: Deal }) {
               {t(`deal.end.${stage}`)}
             </Button>
           ) : (
-            <Button
+            <ActionButton
               key={stage}
               kind="primary"
               loading={transition.isPending && transition.variables.to === stage}
               onClick={() => move(stage)}
+              disabledReason={waitReason(stage)}
               data-testid={`stage-${stage}`}
             >
               {t('deal.move.to', { stage: t(`stage.${stage}`) })}
-            </Button>
+            </ActionButton>
           ),
         )}
       </Space>

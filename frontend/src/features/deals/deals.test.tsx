@@ -90,6 +90,21 @@ describe('the broker’s deal board', () => {
 });
 
 describe('a deal’s page', () => {
+  it('keeps “negotiating” disabled, saying why, until both parties accepted the introduction', async () => {
+    const pending = makeDeal({ allowed_next: ['negotiating', 'cancelled'] });
+    serve({ 'GET /api/v1/deals/{id}': () => json(pending), 'GET /api/v1/deals/{id}/timeline': () => json([]) });
+    const first = renderRoutes(routes, { path: '/broker/deals/501', queryClient: as(makeBrokerUser()) });
+    const waiting = await screen.findByTestId('stage-negotiating');
+    expect(waiting).toBeDisabled();
+    expect(waiting.closest('[data-disabled-reason]')).toHaveAttribute('data-disabled-reason', '需求方与成果方都接受引荐后才能进入洽谈。');
+    first.unmount();
+
+    const accepted = { ...pending, demand: { ...pending.demand, acceptance: 'accepted' as const }, achievement: { ...pending.achievement, acceptance: 'accepted' as const } };
+    serve({ 'GET /api/v1/deals/{id}': () => json(accepted), 'GET /api/v1/deals/{id}/timeline': () => json([]) });
+    renderRoutes(routes, { path: '/broker/deals/501', queryClient: as(makeBrokerUser()) });
+    expect(await screen.findByTestId('stage-negotiating')).toBeEnabled();
+  });
+
   it('lets a party accept the introduction', async () => {
     const user = userEvent.setup({ delay: null });
     let deal: Deal = makeDeal({ relation: 'demand_party', allowed_next: [] });
