@@ -53,6 +53,11 @@ function ReportDownload({ request }: { request: PocRequest }) {
   );
 }
 
+/** Field fit as a person reads it: the cosine of the expert's profile and the item, in percent. */
+export function fitPercent(similarity: string | number): string {
+  return `${Math.round(Math.min(1, Math.max(0, Number(similarity))) * 100)}%`;
+}
+
 /** The panel of a request: each seat's expert, kind, field fit and answer. */
 function Panel({ request }: { request: PocRequest }) {
   const t = useT();
@@ -63,7 +68,7 @@ function Panel({ request }: { request: PocRequest }) {
       {seats.map((s) => (
         <Space key={s.id} wrap size={4}>
           <Typography.Text>{`${t(`expertKind.${s.kind}`)}：${s.expert_name}（${s.organisation_name}）`}</Typography.Text>
-          <Typography.Text type="secondary">{`${t('experts.poc.similarity')} ${s.similarity}`}</Typography.Text>
+          <Typography.Text type="secondary" title={t('experts.poc.similarityHelp')}>{`${t('experts.poc.similarity')} ${fitPercent(s.similarity)}`}</Typography.Text>
           <SeatTag status={s.status} />
         </Space>
       ))}
@@ -83,7 +88,7 @@ function Candidates({ request }: { request: PocRequest }) {
   const columns: TableColumns<ExpertCandidate> = [
     { key: 'name', title: t('experts.name'), render: (_, c) => `${c.name}（${c.organisation_name}）` },
     { key: 'kind', title: t('experts.kind'), width: 100, render: (_, c) => t(`expertKind.${c.kind}`) },
-    { key: 'fit', title: t('experts.poc.similarity'), width: 90, align: 'right', render: (_, c) => c.similarity },
+    { key: 'fit', title: t('experts.poc.similarity'), width: 90, align: 'right', render: (_, c) => <span title={t('experts.poc.similarityHelp')}>{fitPercent(c.similarity)}</span> },
     { key: 'load', title: t('experts.load'), width: 110, render: (_, c) => `${c.load} / ${c.yearly_capacity}` },
     {
       key: 'conflicts',

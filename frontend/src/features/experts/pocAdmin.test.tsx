@@ -51,6 +51,8 @@ describe('the administrators’ proof-of-concept page', () => {
     const conflicted = screen.getByText('钱二（闽江理工大学）').closest('tr')!;
     expect(within(conflicted).queryByRole('button')).toBeNull();
     const free = screen.getByText('赵一（某研究院）').closest('tr')!;
+    expect(within(free).getByText('35%')).toBeInTheDocument(); // field fit in words, not 0.35
+    expect(screen.getByText('领域匹配度 41%')).toBeInTheDocument();
     await user.click(within(free).getByRole('button', { name: '替换 陈立新' }));
     await waitFor(() => expect(api.calls('POST', '/api/v1/poc-requests/3/swap')).toHaveLength(1));
     expect(await api.calls('POST', '/api/v1/poc-requests/3/swap')[0]!.json()).toEqual({ assignment_id: 11, expert_id: 24 });
