@@ -54,7 +54,7 @@ function ReportDownload({ request }: { request: PocRequest }) {
 }
 
 /** Field fit as a person reads it: the cosine of the expert's profile and the item, in percent. */
-export function fitPercent(similarity: string | number): string {
+function fitPercent(similarity: string | number): string {
   return `${Math.round(Math.min(1, Math.max(0, Number(similarity))) * 100)}%`;
 }
 
