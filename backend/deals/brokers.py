@@ -30,7 +30,7 @@ from backend.deals.access import (
 )
 from backend.deals.events import add_event, events_of
 from backend.deals.models import BrokerRole, BrokerStatus, Deal, DealBroker, Stage
-from backend.deals.notifications import deal_title, notify
+from backend.deals.notifications import audience, deal_title, notify
 from backend.listings import lookup as listings
 
 HUNDRED = Decimal("100.00")
@@ -173,8 +173,15 @@ def answer_invitation(session: Session, actor: audit.Actor, access: DealAccess,
         audit.record(session, actor, "deal.invitation_decline", "deal", deal.id,
                      before={"shares": before}, after={"shares": before,
                                                        "declined_broker_id": row.broker_id})
-        notify(session, lead_ids, "deal.invitation_declined",
-               deal_title(deal, "受邀经纪人谢绝加入 The invited broker declined"), deal_id=deal.id)
+        if lead_ids:
+            notify(session, lead_ids, "deal.invitation_declined",
+                   deal_title(deal, "受邀经纪人谢绝加入 The invited broker declined"),
+                   deal_id=deal.id)
+        else:  # a challenge award's deal: the broker the solver named was to lead it
+            notify(session, audience(session, deal, brokers=False), "deal.invitation_declined",
+                   deal_title(deal, "指定的经纪人谢绝牵头，本项目暂无经纪人 The named broker "
+                                    "declined to lead; the deal has no broker"),
+                   deal_id=deal.id)
         return
     require_shares_open(deal)
     if invitation is None or set(invitation.shares) != set(before) | {row.broker_id}:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,7 @@ from backend.accounts.models import User
 from backend.challenges.models import Award, ChallengeStatus, Proposal
 from backend.core import clock
 from backend.deals import lookup
-from backend.deals.models import Deal, Stage
+from backend.deals.models import Deal, Notification, Stage
 from backend.integrity import gather
 from tests.builders import accounts as b
 from tests.builders import challenges as c
@@ -204,7 +205,7 @@ def test_the_named_broker_leads_only_once_it_accepts(client: TestClient, db: Ses
 
 def test_the_named_broker_may_decline(client: TestClient, db: Session) -> None:
     broker = b.make_broker(db)
-    issuer, ch, _, (p1,) = _awarded(db, broker=broker)
+    issuer, ch, (solver,), (p1,) = _awarded(db, broker=broker)
     c.award(db, issuer, ch, p1)
     deal = _deal_of(db, p1)
     r = client.post(f"{DEALS}/{deal.id}/invitation/decline", headers=_h(db, broker))
@@ -212,3 +213,7 @@ def test_the_named_broker_may_decline(client: TestClient, db: Session) -> None:
     assert client.get(f"{DEALS}/{deal.id}", headers=_h(db, broker)).status_code == 404
     body = client.get(f"{DEALS}/{deal.id}", headers=_h(db, issuer)).json()
     assert [x for x in body["brokers"] if x["status"] == "active"] == []
+    # with no lead broker to tell, the parties are told the deal has no broker now
+    told = set(db.execute(select(Notification.user_id).where(
+        Notification.deal_id == deal.id, Notification.kind == "deal.invitation_declined")).scalars())
+    assert issuer.id in told and solver.id in told and broker.id not in told
