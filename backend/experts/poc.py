@@ -181,19 +181,24 @@ def swap(session: Session, actor: audit.Actor, request: PocRequest, data: schema
     seat = session.get(ReviewAssignment, data.assignment_id, with_for_update=True)
     if seat is None or seat.request_id != request.id:
         raise NotFound("未找到该评审席位。No such seat.")
+    taken = (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED)
     if seat.status not in (AssignmentStatus.PROPOSED, AssignmentStatus.INVITED) and not (
-            seat.status == AssignmentStatus.ACCEPTED and _conflicts_now(session, request, seat)):
-        raise Conflict("只能替换尚未接受的席位（或已接受但存在利益冲突的席位）。Only a seat not yet "
-                       "accepted (or an accepted one whose expert has a conflict) can be swapped.")
+            seat.status in taken and _conflicts_now(session, request, seat)):
+        raise Conflict("只能替换尚未接受的席位（或已接受、已提交但存在利益冲突的席位）。Only a seat "
+                       "not yet accepted (or a taken one whose expert has a conflict) can be "
+                       "swapped.")
     _check_fit(session, request, data.expert_id, seat.kind)
+    # a proposal stays a proposal; any other seat's new expert is asked, never seated unasked
+    status = (AssignmentStatus.PROPOSED if seat.status == AssignmentStatus.PROPOSED
+              else AssignmentStatus.INVITED)
     new = ReviewAssignment(request_id=request.id, expert_id=data.expert_id, kind=seat.kind,
                            similarity=_similarity(session, request, data.expert_id),
-                           status=seat.status, created_at=utcnow())
-    was_invited = seat.status == AssignmentStatus.INVITED
+                           status=status, created_at=utcnow())
+    was_told = seat.status != AssignmentStatus.PROPOSED
     seat.status = AssignmentStatus.REMOVED
     session.add(new)
     session.flush()
-    if was_invited:  # the expert had been told; a proposal was never shown to anyone
+    if was_told:  # the expert had been told; a proposal was never shown to anyone
         notices.withdrawn(session, request, seat)
         notices.invited(session, request, new)
     audit.record(session, actor, "panel.swap", "poc_request", request.id,
@@ -324,7 +329,11 @@ def _request_of(session: Session, seat: ReviewAssignment) -> PocRequest:
 # --- outcome ----------------------------------------------------------------------------------
 
 def submitted(session: Session, request: PocRequest) -> list[ReviewAssignment]:
-    return [s for s in seats(session, request.id) if s.status == AssignmentStatus.SUBMITTED]
+    """The submitted reviews that count: not one whose expert has a conflict of interest with
+    the organisation as things stand now (one recorded after the review was in voids it; the
+    organiser swaps the seat)."""
+    return [s for s in seats(session, request.id) if s.status == AssignmentStatus.SUBMITTED
+            and not _conflicts_now(session, request, s)]
 
 
 def panel_complete(session: Session, request: PocRequest) -> bool:

@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import User
 from backend.core.errors import Conflict
 from backend.experts import conflicts, poc, schemas
-from backend.experts.models import AssignmentStatus, ExpertKind, PocRequest, PocStatus
+from backend.experts.models import (
+    AssignmentStatus,
+    ExpertKind,
+    PocRequest,
+    PocStatus,
+    ReviewAssignment,
+)
 from tests.builders import accounts as b
 from tests.builders import experts as e
 from tests.builders import listings as lb
@@ -80,3 +86,27 @@ def test_an_accepted_seat_without_a_conflict_still_cannot_be_swapped(db: Session
     with pytest.raises(Conflict, match="尚未接受"):
         poc.swap(db, e.actor(admin), request, schemas.SwapIn(
             assignment_id=seat_id, expert_id=e.make_expert(db, ExpertKind.SCIENTIST).id))
+
+
+def test_a_review_submitted_before_a_conflict_was_recorded_stops_counting(db: Session) -> None:
+    institute, admin, request, pool = _panel(db)
+    for expert in pool.values():
+        poc.answer(db, e.actor(expert), expert, _seat_of(db, request, expert), True)
+    conflicted = pool[ExpertKind.ENTREPRENEUR]
+    seat_id = _seat_of(db, request, conflicted)
+    poc.submit(db, e.actor(conflicted), conflicted, seat_id, e.review(5, trl=9))
+    _record_conflict(db, admin, conflicted, institute)  # found out after the review was in
+    for kind in (ExpertKind.SCIENTIST, ExpertKind.INVESTOR):
+        expert = pool[kind]
+        poc.submit(db, e.actor(expert), expert, _seat_of(db, request, expert), e.review(2))
+    # two reviews count, not three: nothing is decided on the conflicted one's scores
+    assert request.status == PocStatus.REVIEWING
+    agg = poc.aggregate_of(db, request)
+    assert agg is not None and agg.reviews == 2
+    # the organiser replaces the seat; the new expert is asked, never seated unasked
+    other = e.make_expert(db, ExpertKind.ENTREPRENEUR)
+    new = poc.swap(db, e.actor(admin), request, schemas.SwapIn(assignment_id=seat_id,
+                                                               expert_id=other.id))
+    assert new.status == AssignmentStatus.INVITED and new.scores is None
+    old = db.get(ReviewAssignment, seat_id)
+    assert old is not None and old.status == AssignmentStatus.REMOVED
