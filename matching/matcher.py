@@ -283,8 +283,10 @@ class Matcher:
         clauses', encoded in one batch."""
         texts = self._query_texts(channel, text)
         vecs = encode_queries(self._encoders[channel], texts)
-        views = self.config.clause_views.get(channel)
-        return with_clauses(vecs[0], vecs[1:], views) if views is not None and len(texts) > 1 else vecs[0]
+        whole: FloatMatrix = vecs[0]
+        if len(texts) == 1:
+            return whole
+        return with_clauses(whole, vecs[1:], self.config.clause_views[channel])
 
     def prime_queries(self, texts: Sequence[str], batch_size: int = 64) -> int:
         """Encode `texts` as queries, on every dense channel their language searches, into the

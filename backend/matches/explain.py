@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from matching import CachedEncoder, Matcher, Reason, ReasonCode, detect_lang
@@ -64,6 +64,11 @@ def _phrases(text: str) -> tuple[str, ...]:
     return tuple(demand_phrases(text))
 
 
+def _demand_words(demand: Side) -> list[str]:
+    """What explaining a demand encodes of it: its phrases and its whole text."""
+    return [*_phrases(demand.full), demand.full]
+
+
 @functools.lru_cache(maxsize=4096)
 def _terms(achievement: Side) -> tuple[str, ...]:
     return tuple(technical_terms(achievement.title, achievement.text, achievement.keywords))
@@ -107,39 +112,40 @@ class Explainer:
         idf = self.matcher.lexical.idf(term) if len(self.matcher) >= MIN_DOCS_FOR_IDF else None
         return is_content(term, idf)
 
+    def _by_encoder(self, wanted: Iterable[tuple[str, Sequence[str]]]
+                    ) -> list[tuple[PhraseEncoder, list[str]]]:
+        """`wanted`'s texts, each once, grouped by the phrase encoder for the demand text
+        beside them (`wanted`: (demand text, texts to encode))."""
+        batches: dict[int, tuple[PhraseEncoder, list[str]]] = {}
+        for demand_text, texts in wanted:
+            encoder = self._phrase_encoder(demand_text)
+            if encoder is not None:
+                batches.setdefault(id(encoder), (encoder, []))[1].extend(texts)
+        return [(encoder, list(dict.fromkeys(texts))) for encoder, texts in batches.values()]
+
     def prime(self, pairs: Sequence[tuple[Side, Side]]) -> None:
         """Encode the phrases and terms of these (demand, achievement) pairs in one batch
         (what is cached already is not encoded again), before `rewrite` explains each."""
-        batches: dict[int, tuple[PhraseEncoder, list[str]]] = {}
-        for demand, achievement in pairs:
-            encoder = self._phrase_encoder(demand.full)
-            if encoder is None:
-                continue
-            texts = batches.setdefault(id(encoder), (encoder, []))[1]
-            texts += [*_phrases(demand.full), demand.full, *_terms(achievement)]
-        for encoder, texts in batches.values():
-            encoder.encode(list(dict.fromkeys(texts)))
+        for encoder, texts in self._by_encoder((demand.full, [*_demand_words(demand),
+                                                             *_terms(achievement)])
+                                               for demand, achievement in pairs):
+            encoder.encode(texts)
 
     def prime_listings(self, kind: str, sides: Sequence[Side], batch_size: int = 256) -> int:
         """Encode what explaining these listings of `kind` will take (a demand's phrases and
         whole text, an achievement's technical terms) into the phrase encoder's on-disk cache:
         the worker does it for each listing it indexes, so the reasons of a match list encode
         nothing on the request. Returns the texts sent (cached or not)."""
-        batches: dict[int, tuple[PhraseEncoder, list[str]]] = {}
-        for listing in sides:
-            encoder = self._phrase_encoder(listing.full)
-            if encoder is None or not isinstance(encoder.encoder, CachedEncoder):
-                continue
-            texts = batches.setdefault(id(encoder), (encoder, []))[1]
-            if kind == "demand":
-                texts += [*_phrases(listing.full), listing.full]
-            else:
-                texts += _terms(listing)
-        for encoder, texts in batches.values():
-            unique = list(dict.fromkeys(texts))
-            for start in range(0, len(unique), batch_size):
-                encoder.encoder.encode(unique[start:start + batch_size])
-        return sum(len(texts) for _, texts in batches.values())
+        sent = 0
+        for encoder, texts in self._by_encoder(
+                (side.full, _demand_words(side) if kind == "demand" else _terms(side))
+                for side in sides):
+            if not isinstance(encoder.encoder, CachedEncoder):
+                continue  # no cache to fill
+            for start in range(0, len(texts), batch_size):
+                encoder.encoder.encode(texts[start:start + batch_size])
+            sent += len(texts)
+        return sent
 
     def rewrite(self, reasons: Sequence[Reason], demand: Side, achievement: Side,
                 phrases: bool = True) -> tuple[Reason, ...]:

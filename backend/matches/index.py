@@ -575,10 +575,10 @@ class IndexService:
             matcher.remove([str(i) for i in recent if i not in docs])
             if docs:
                 matcher.add(docs.values())
-                self.prime(session, kind, matcher, list(docs.values()))
             matcher.compact()
             with slot.load_lock:
                 version = self._publish(slot, matcher)
+        self.prime(session, kind, matcher, list(docs.values()))  # outside the lock, as in sync
         seconds = time.perf_counter() - started_clock
         log.info("%s index rebuilt: %d documents, version %d, profile %s, %.1f s",
                  CORPUS[kind], len(matcher), version, matcher.profile, seconds)
