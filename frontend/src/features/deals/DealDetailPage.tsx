@@ -28,7 +28,7 @@ function Parties({ deal }: { deal: Deal }) {
   const t = useT();
   const { demand, achievement } = deal;
   return (
-    <Row gutter={16}>
+    <Row gutter={[16, 16]}>
       <Col xs={24} md={12}>
         <Card size="small" title={t('deal.demandSide')} extra={<AcceptanceTag value={demand.acceptance} />}>
           <Descriptions
